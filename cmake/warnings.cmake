@@ -1,0 +1,17 @@
+# Warnings for every weir target; CI turns them into errors (WEIR_WERROR).
+add_library(weir_warnings INTERFACE)
+target_compile_options(weir_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+  -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+if(WEIR_WERROR)
+  target_compile_options(weir_warnings INTERFACE -Werror)
+endif()
+
+if(WEIR_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+if(WEIR_FUZZ)
+  # Instrument everything for coverage; the fuzz targets themselves link libFuzzer's main.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

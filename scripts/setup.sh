@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every Debian package weir needs to build, test and run. Idempotent: safe to run again.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build ccache pkg-config clang libclang-rt-14-dev libfuzzer-14-dev
+  # libraries weir links against
+  libboost1.81-dev libboost-json1.81-dev libssl-dev libyaml-cpp-dev prometheus-cpp-dev libmariadb-dev liburing-dev
+  # test and benchmark frameworks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # servers and clients the tests start for real
+  mariadb-server mariadb-client mariadb-backup sysbench haproxy ncat procps iproute2
+)
+
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages already installed"
+else
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The Debian mariadb-server package starts a system server on install; weir's tests start their own
+# servers on free ports and never use it, so it is stopped to leave CPU and ports to the tests.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet mariadb 2>/dev/null; then
+  $SUDO systemctl stop mariadb || true
+fi

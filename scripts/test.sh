@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Sets up this machine, builds weir and runs every test: the release build with warnings as
+# errors (all tests), the ASan+UBSan build (unit and integration tests), and each fuzz target for
+# a bounded time. Ends with ctest's summary of the main run; exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZ_SECONDS=${WEIR_FUZZ_SECONDS:-20}
+JOBS=${WEIR_JOBS:-$(nproc)}
+status=0
+step() { printf '\n==> %s\n' "$*"; }
+fail() { echo "FAILED: $*"; status=1; }
+
+step "setup"
+bash scripts/setup.sh || { echo "setup failed"; exit 1; }
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/weir-ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+
+build() {  # preset
+  cmake --preset "$1" >"build/configure-$1.log" 2>&1 || { cat "build/configure-$1.log"; return 1; }
+  cmake --build --preset "$1" -j "$JOBS" 2>&1 | tail -n 50 | grep -v '^\[' ; return "${PIPESTATUS[0]}"
+}
+mkdir -p build
+
+step "build: asan-ubsan"
+if build asan-ubsan; then
+  step "tests under ASan+UBSan (unit, integration)"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --preset asan-ubsan -L 'unit|integration' -j "$JOBS" 2>&1 | tail -n 30 || fail "sanitizer tests"
+else
+  fail "asan-ubsan build"
+fi
+
+step "build: fuzz (clang + libFuzzer)"
+if build fuzz; then
+  step "fuzz targets, ${FUZZ_SECONDS}s each"
+  WEIR_FUZZ_SECONDS=$FUZZ_SECONDS ctest --test-dir build/fuzz -L fuzz --output-on-failure 2>&1 | tail -n 30 || fail "fuzz"
+else
+  fail "fuzz build"
+fi
+
+step "build: release, warnings are errors"
+if build ci; then
+  step "all tests"
+  ctest --preset ci -j "$JOBS" 2>&1 | tail -n 40
+  [ "${PIPESTATUS[0]}" -eq 0 ] || fail "tests"
+else
+  fail "release build"
+fi
+
+exit "$status"
