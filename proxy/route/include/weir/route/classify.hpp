@@ -1,0 +1,156 @@
+#pragma once
+// The routing classifier: a pure function from (statement text, session state) to a target and
+// the session effects the proxy must track. No I/O, no clocks, no exceptions on the data path.
+//
+// The one hard rule: only a statement proven to be a plain read of data, outside a transaction,
+// may go to a replica. Everything unknown or unparseable goes to the primary. See README.md.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "weir/protocol/status_flags.hpp"
+
+namespace weir::route {
+
+enum class Target : std::uint8_t {
+  Primary,
+  Replica,                // any replica that is usable (the session chooses which)
+  AllSessionConnections,  // a session command: every backend connection of the session, and
+                          // replayed on connections opened later
+};
+
+std::string_view to_string(Target target);
+
+// Why a statement goes where it goes; stable names for metrics labels and logs.
+enum class Reason : std::uint8_t {
+  ReadOnlyStatement,        // a plain read: the only reason a statement reaches a replica
+  WriteStatement,           // DML, DDL, administration
+  UnknownStatement,         // not recognised: primary
+  Unparseable,              // unterminated string, identifier or comment
+  Empty,                    // no statement at all (only comments or ';')
+  InTransaction,            // server status says a transaction is open
+  AutocommitOff,            // every statement opens a transaction
+  LockedTables,             // between LOCK TABLES and UNLOCK TABLES
+  TransactionControl,       // BEGIN, COMMIT, ROLLBACK, SAVEPOINT, XA, SET TRANSACTION
+  LockingRead,              // FOR UPDATE, FOR SHARE, LOCK IN SHARE MODE
+  SelectInto,               // SELECT ... INTO OUTFILE / DUMPFILE / variables
+  UserVariableAssignment,   // @v := ... in a statement that is not SET
+  UserVariableRead,         // reads @v after user variables diverged between backends
+  LockFunction,             // GET_LOCK, RELEASE_LOCK, IS_FREE_LOCK, IS_USED_LOCK, ...
+  SessionFunction,          // LAST_INSERT_ID(), FOUND_ROWS(), ROW_COUNT(), @@identity, ...
+  PrimaryOnlyFunction,      // MASTER_GTID_WAIT, LOAD_FILE, ...: the answer depends on the server
+  Sequence,                 // NEXTVAL, LASTVAL, SETVAL, NEXT/PREVIOUS VALUE FOR
+  StoredFunction,           // a call of a function that is not built in (option)
+  StoredProcedure,          // CALL
+  DoStatement,              // DO evaluates only for side effects
+  RoutingHint,              // /* weir:primary */
+  TemporaryTable,           // creates, drops or touches a temporary table of the session
+  MultiStatement,           // several statements, not all plain reads
+  SessionCommand,           // SET (session scope), SET NAMES, USE: every connection
+  NonReplayableSet,         // SET whose value differs per backend or per time (subquery, NOW())
+  GlobalState,              // SET GLOBAL: changes the server, not the session
+  SqlPreparedStatement,     // PREPARE / EXECUTE / DEALLOCATE PREPARE (SQL level)
+  Kill,                     // KILL
+  Handler,                  // HANDLER ... (cursor state on one connection)
+  LockTables,               // LOCK TABLES, UNLOCK TABLES, FLUSH TABLES WITH READ LOCK
+  PreviousStatementState,   // SHOW WARNINGS / ERRORS: about the previous statement
+  ServerState,              // SHOW MASTER STATUS, PROCESSLIST, ...: the primary's view
+};
+
+std::string_view to_string(Reason reason);
+
+// A table name as the session knows it. An empty schema means "unknown schema" and matches any.
+struct TableName {
+  std::string schema;
+  std::string name;
+  friend bool operator==(const TableName&, const TableName&) = default;
+};
+
+enum class TransactionChange : std::uint8_t {
+  None,
+  Begin,    // BEGIN, START TRANSACTION, XA START
+  End,      // COMMIT, ROLLBACK, XA COMMIT/ROLLBACK, SET autocommit=1
+  Restart,  // COMMIT AND CHAIN: ends one and begins the next
+};
+
+enum class SqlPrepare : std::uint8_t { None, Prepare, Execute, Deallocate };
+
+struct TempTableChange {
+  bool created = false;  // false: dropped (DROP [TEMPORARY] TABLE may drop a temporary table)
+  TableName table;       // schema empty when not written in the statement
+  friend bool operator==(const TempTableChange&, const TempTableChange&) = default;
+};
+
+// What the proxy must remember after the statement (before the server's reply corrects it).
+struct Effects {
+  TransactionChange transaction = TransactionChange::None;
+  bool read_only_transaction = false;  // with Begin: START TRANSACTION READ ONLY
+  std::optional<bool> autocommit;      // SET autocommit = ...
+  bool session_command = false;        // record and replay on every backend connection
+  std::optional<std::string> use_schema;       // USE db (quotes removed)
+  std::vector<TempTableChange> temp_tables;    // in statement order
+  bool locks_tables = false;                   // LOCK TABLES, FLUSH TABLES WITH READ LOCK
+  bool unlocks_tables = false;                 // UNLOCK TABLES
+  // A user variable got a value on the primary only (SELECT @v := ..., SELECT ... INTO @v, a SET
+  // that cannot be replayed): from now on, statements that read user variables go to the primary.
+  bool user_variables_diverged = false;
+  // The session's state changed in a way that cannot be replayed on other connections (a session
+  // command inside a multi-statement or a prepared statement): keep the session on the primary.
+  bool pin_session_to_primary = false;
+  // The statement asks about the previous statement (FOUND_ROWS(), ROW_COUNT(), SHOW WARNINGS):
+  // any backend is read-safe, but the answer is right only on the backend that ran the previous
+  // statement. The target says Primary; a session that tracks its last backend may use that one.
+  bool follows_previous_statement = false;
+  SqlPrepare sql_prepare = SqlPrepare::None;
+  bool kill = false;
+};
+
+struct Classification {
+  Target target = Target::Primary;
+  Reason reason = Reason::UnknownStatement;
+  Effects effects;
+};
+
+struct ClassifyOptions {
+  // Calls of functions that are not built in run on the primary unless this is set (a stored
+  // function may write; weir cannot see its body).
+  bool stored_functions_to_replica = false;
+  // A multi-statement whose statements are all plain reads may go to a replica.
+  bool multi_statement_reads_to_replica = true;
+};
+
+// The session state the classifier needs. Transaction state comes from the server's status flags
+// (see apply_status_flags), not only from parsing.
+struct SessionView {
+  bool in_transaction = false;
+  bool autocommit = true;
+  bool read_only_transaction = false;
+  bool tables_locked = false;
+  bool user_variables_diverged = false;
+  bool no_backslash_escapes = false;
+  bool ansi_quotes = false;
+  std::span<const TableName> temp_tables;
+};
+
+// Sets in_transaction, autocommit, read_only_transaction and no_backslash_escapes from the status
+// flags of an OK or EOF packet.
+void apply_status_flags(SessionView& session, protocol::StatusFlags flags);
+
+Classification classify(std::string_view sql, const ClassifyOptions& options, const SessionView& session);
+
+// Prepared statements are routed at prepare time (COM_STMT_PREPARE text); the decision is kept for
+// the statement's life, and each execution is routed with route_execute.
+struct PreparedRouting {
+  bool replica_safe = false;  // the statement itself is a plain read
+  Reason reason = Reason::UnknownStatement;
+  bool session_command = false;  // a SET or USE prepared with the binary protocol
+  bool reads_user_variables = false;  // must follow user variables if they diverge later
+};
+
+PreparedRouting classify_prepare(std::string_view sql, const ClassifyOptions& options, const SessionView& session);
+Classification route_execute(const PreparedRouting& prepared, const SessionView& session);
+
+}  // namespace weir::route

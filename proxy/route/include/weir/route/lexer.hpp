@@ -1,0 +1,104 @@
+#pragma once
+// A small SQL lexer for routing decisions, not a parser. It knows exactly as much of the MariaDB /
+// MySQL token grammar as is needed to never mistake a string, identifier or comment for a keyword.
+// Tokens are views into the input: no allocation per token, no reads past the end. An unterminated
+// string, quoted identifier or comment is an error (the statement cannot be proven read-safe).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace weir::route {
+
+enum class TokenKind : std::uint8_t {
+  End,          // end of input (or of the statement after an error)
+  Word,         // keyword or unquoted identifier: [A-Za-z0-9_$] and bytes >= 0x80
+  QuotedIdent,  // `name` (and "name" under ANSI_QUOTES); text keeps the quotes
+  String,       // 'text' or "text"; text keeps the quotes
+  Number,       // 12, 1.5, .5, 1e3
+  UserVar,      // @name, @'name', @`name`
+  SysVar,       // @@name, @@session.name, @@global.name
+  Param,        // ? placeholder
+  LParen,
+  RParen,
+  Comma,
+  Dot,
+  Semicolon,
+  Assign,    // :=
+  Equals,    // =
+  Operator,  // any other punctuation (one or more characters)
+};
+
+std::string_view to_string(TokenKind kind);
+
+struct Token {
+  TokenKind kind = TokenKind::End;
+  std::string_view text;
+  std::size_t offset = 0;
+
+  // Case-insensitive comparison of a Word with an upper-case keyword.
+  bool is(std::string_view upper_keyword) const;
+  bool is(TokenKind k) const { return kind == k; }
+};
+
+enum class LexError : std::uint8_t {
+  None,
+  UnterminatedString,
+  UnterminatedIdentifier,
+  UnterminatedComment,
+};
+
+std::string_view to_string(LexError error);
+
+struct LexOptions {
+  bool no_backslash_escapes = false;  // sql_mode NO_BACKSLASH_ESCAPES (server status flag)
+  bool ansi_quotes = false;           // sql_mode ANSI_QUOTES: "x" is an identifier
+};
+
+// The marker of the routing hint comment: /* weir:primary */ or -- weir:primary
+inline constexpr std::string_view kPrimaryHint = "weir:primary";
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view sql, LexOptions options = {}) : sql_(sql), options_(options) {}
+
+  // The next token; End at the end of input and forever after an error.
+  Token next();
+
+  LexError error() const { return error_; }
+  std::size_t error_offset() const { return error_offset_; }
+  // True once a comment (not an executable one) containing kPrimaryHint was skipped.
+  bool saw_primary_hint() const { return saw_primary_hint_; }
+  std::size_t position() const { return pos_; }
+
+ private:
+  void skip_space_and_comments();
+  bool skip_block_comment();  // at "/*"; false on error
+  void skip_line_comment();
+  void note_comment(std::size_t begin, std::size_t end);
+  Token quoted(TokenKind kind, char quote, LexError on_unterminated);
+  Token word_or_number();
+  Token variable();
+  Token fail(LexError error, std::size_t at);
+  bool at(std::size_t i, char c) const { return i < sql_.size() && sql_[i] == c; }
+
+  std::string_view sql_;
+  std::size_t pos_ = 0;
+  LexOptions options_;
+  LexError error_ = LexError::None;
+  std::size_t error_offset_ = 0;
+  bool in_executable_comment_ = false;
+  bool saw_primary_hint_ = false;
+};
+
+// True for bytes that may appear in an unquoted identifier.
+bool is_identifier_byte(char c);
+
+// Compares an identifier token (Word, or QuotedIdent with its quotes and doubled quotes) with a
+// plain name, ASCII case-insensitively, without allocating.
+bool identifier_equals(const Token& token, std::string_view name);
+
+// The plain name of an identifier token: quotes removed, doubled quotes undone.
+std::string identifier_name(const Token& token);
+
+}  // namespace weir::route

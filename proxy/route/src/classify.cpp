@@ -1,0 +1,215 @@
+#include "weir/route/classify.hpp"
+
+#include "statement.hpp"
+
+namespace weir::route {
+namespace {
+
+// What one pass of the lexer over the whole text tells before any statement is looked at.
+struct Survey {
+  bool lex_error = false;
+  bool primary_hint = false;
+  int statements = 0;  // non-empty statements
+};
+
+Survey survey(std::string_view sql, LexOptions lex_options) {
+  Survey s;
+  Lexer lexer(sql, lex_options);
+  bool in_statement = false;
+  for (Token t = lexer.next(); t.kind != TokenKind::End; t = lexer.next()) {
+    if (t.kind == TokenKind::Semicolon) {
+      in_statement = false;
+    } else if (!in_statement) {
+      in_statement = true;
+      ++s.statements;
+    }
+  }
+  s.lex_error = lexer.error() != LexError::None;
+  s.primary_hint = lexer.saw_primary_hint();
+  return s;
+}
+
+// Merges the effects of the statements of a multi-statement, in order.
+void merge(Effects& into, Effects&& from) {
+  if (from.transaction != TransactionChange::None) {
+    into.transaction = from.transaction;
+    into.read_only_transaction = from.read_only_transaction;
+  }
+  if (from.autocommit) into.autocommit = from.autocommit;
+  for (auto& change : from.temp_tables) into.temp_tables.push_back(std::move(change));
+  if (from.locks_tables || from.unlocks_tables) {
+    into.locks_tables = from.locks_tables;
+    into.unlocks_tables = from.unlocks_tables;
+  }
+  into.user_variables_diverged |= from.user_variables_diverged;
+  // A session command inside a multi-statement ran on the primary only and cannot be replayed
+  // apart from the statements around it.
+  into.pin_session_to_primary |= from.pin_session_to_primary || from.session_command;
+  if (from.sql_prepare != SqlPrepare::None) into.sql_prepare = from.sql_prepare;
+  into.kill |= from.kill;
+}
+
+// A read that the statement allows on a replica still goes to the primary when the session says so.
+void apply_session(Classification& c, const SessionView& session, bool primary_hint) {
+  if (c.target != Target::Replica) return;
+  Reason reason = Reason::ReadOnlyStatement;
+  if (session.tables_locked) {
+    reason = Reason::LockedTables;
+  } else if (session.in_transaction) {
+    reason = Reason::InTransaction;
+  } else if (!session.autocommit) {
+    reason = Reason::AutocommitOff;
+  } else if (primary_hint) {
+    reason = Reason::RoutingHint;
+  } else {
+    return;
+  }
+  c.target = Target::Primary;
+  c.reason = reason;
+}
+
+}  // namespace
+
+std::string_view to_string(Target target) {
+  switch (target) {
+    case Target::Primary: return "primary";
+    case Target::Replica: return "replica";
+    case Target::AllSessionConnections: return "all";
+  }
+  return "?";
+}
+
+std::string_view to_string(Reason reason) {
+  switch (reason) {
+    case Reason::ReadOnlyStatement: return "read_only_statement";
+    case Reason::WriteStatement: return "write_statement";
+    case Reason::UnknownStatement: return "unknown_statement";
+    case Reason::Unparseable: return "unparseable";
+    case Reason::Empty: return "empty";
+    case Reason::InTransaction: return "in_transaction";
+    case Reason::AutocommitOff: return "autocommit_off";
+    case Reason::LockedTables: return "locked_tables";
+    case Reason::TransactionControl: return "transaction_control";
+    case Reason::LockingRead: return "locking_read";
+    case Reason::SelectInto: return "select_into";
+    case Reason::UserVariableAssignment: return "user_variable_assignment";
+    case Reason::UserVariableRead: return "user_variable_read";
+    case Reason::LockFunction: return "lock_function";
+    case Reason::SessionFunction: return "session_function";
+    case Reason::PrimaryOnlyFunction: return "primary_only_function";
+    case Reason::Sequence: return "sequence";
+    case Reason::StoredFunction: return "stored_function";
+    case Reason::StoredProcedure: return "stored_procedure";
+    case Reason::DoStatement: return "do_statement";
+    case Reason::RoutingHint: return "routing_hint";
+    case Reason::TemporaryTable: return "temporary_table";
+    case Reason::MultiStatement: return "multi_statement";
+    case Reason::SessionCommand: return "session_command";
+    case Reason::NonReplayableSet: return "non_replayable_set";
+    case Reason::GlobalState: return "global_state";
+    case Reason::SqlPreparedStatement: return "sql_prepared_statement";
+    case Reason::Kill: return "kill";
+    case Reason::Handler: return "handler";
+    case Reason::LockTables: return "lock_tables";
+    case Reason::PreviousStatementState: return "previous_statement_state";
+    case Reason::ServerState: return "server_state";
+  }
+  return "?";
+}
+
+void apply_status_flags(SessionView& session, protocol::StatusFlags flags) {
+  session.in_transaction = (flags & protocol::status::kInTrans) != 0;
+  session.autocommit = (flags & protocol::status::kAutocommit) != 0;
+  session.read_only_transaction = (flags & protocol::status::kInTransReadonly) != 0;
+  session.no_backslash_escapes = (flags & protocol::status::kNoBackslashEscapes) != 0;
+}
+
+Classification classify(std::string_view sql, const ClassifyOptions& options, const SessionView& session) {
+  const LexOptions lex_options{session.no_backslash_escapes, session.ansi_quotes};
+  const Survey s = survey(sql, lex_options);
+  Classification out;
+  if (s.lex_error) {
+    out.reason = Reason::Unparseable;
+    return out;
+  }
+  if (s.statements == 0) {
+    out.reason = Reason::Empty;
+    return out;
+  }
+
+  Lexer lexer(sql, lex_options);
+  if (s.statements == 1) {
+    // Leading ';' are empty statements; skip to the first real one.
+    Lexer start = lexer;
+    while (lexer.next().kind == TokenKind::Semicolon) start = lexer;
+    out = classify_statement(Cursor(start), options, session);
+    apply_session(out, session, s.primary_hint);
+    return out;
+  }
+
+  bool all_reads = true;
+  Lexer start = lexer;
+  for (Token t = lexer.next(); t.kind != TokenKind::End;) {
+    if (t.kind == TokenKind::Semicolon) {
+      start = lexer;
+      t = lexer.next();
+      continue;
+    }
+    Classification one = classify_statement(Cursor(start), options, session);
+    all_reads = all_reads && one.target == Target::Replica;
+    merge(out.effects, std::move(one.effects));
+    while (t.kind != TokenKind::End && t.kind != TokenKind::Semicolon) t = lexer.next();
+  }
+  if (all_reads && options.multi_statement_reads_to_replica) {
+    out.target = Target::Replica;
+    out.reason = Reason::ReadOnlyStatement;
+    apply_session(out, session, s.primary_hint);
+  } else {
+    out.target = Target::Primary;
+    out.reason = Reason::MultiStatement;
+  }
+  return out;
+}
+
+PreparedRouting classify_prepare(std::string_view sql, const ClassifyOptions& options, const SessionView& session) {
+  // The statement on its own: the transaction state at prepare time says nothing about the state
+  // at each execution. User variables are assumed diverged to learn whether the statement reads them.
+  SessionView neutral = session;
+  neutral.in_transaction = false;
+  neutral.autocommit = true;
+  neutral.read_only_transaction = false;
+  neutral.tables_locked = false;
+  neutral.user_variables_diverged = true;
+  const Classification c = classify(sql, options, neutral);
+  PreparedRouting out;
+  out.reason = c.reason;
+  out.session_command = c.target == Target::AllSessionConnections;
+  if (c.target == Target::Replica) {
+    out.replica_safe = true;
+  } else if (c.reason == Reason::UserVariableRead) {
+    out.replica_safe = true;
+    out.reads_user_variables = true;
+    out.reason = Reason::ReadOnlyStatement;
+  }
+  return out;
+}
+
+Classification route_execute(const PreparedRouting& prepared, const SessionView& session) {
+  Classification out;
+  if (!prepared.replica_safe) {
+    out.reason = prepared.reason;
+    // A SET or USE executed through the binary protocol changes the primary's session only.
+    out.effects.pin_session_to_primary = prepared.session_command;
+    return out;
+  }
+  if (prepared.reads_user_variables && session.user_variables_diverged) {
+    out.reason = Reason::UserVariableRead;
+    return out;
+  }
+  out.target = Target::Replica;
+  out.reason = Reason::ReadOnlyStatement;
+  apply_session(out, session, false);
+  return out;
+}
+
+}  // namespace weir::route

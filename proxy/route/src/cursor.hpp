@@ -1,0 +1,80 @@
+#pragma once
+// A cursor over the tokens of ONE statement: it ends at ';' or at the end of input. Copying it is
+// cheap (a lexer is a position and a few flags), which gives unbounded lookahead without buffers.
+#include <optional>
+
+#include "weir/route/classify.hpp"
+#include "weir/route/lexer.hpp"
+
+namespace weir::route {
+
+class Cursor {
+ public:
+  explicit Cursor(Lexer lexer) : lexer_(lexer) { cur_ = read(); }
+
+  const Token& cur() const { return cur_; }
+  const Token& prev() const { return prev_; }
+  const Token& prev2() const { return prev2_; }
+  bool at_end() const { return cur_.kind == TokenKind::End; }
+  bool is(std::string_view upper_keyword) const { return cur_.is(upper_keyword); }
+  bool is(TokenKind kind) const { return cur_.kind == kind; }
+
+  void advance() {
+    prev2_ = prev_;
+    prev_ = cur_;
+    cur_ = read();
+  }
+  // Advances if the current token is the keyword.
+  bool accept(std::string_view upper_keyword) {
+    if (!cur_.is(upper_keyword)) return false;
+    advance();
+    return true;
+  }
+  Token peek() const {
+    Cursor copy = *this;
+    copy.advance();
+    return copy.cur_;
+  }
+  // Skips a parenthesised group when at '(' (nesting counted); at ')' or the end otherwise.
+  void skip_group() {
+    int depth = 0;
+    while (!at_end()) {
+      if (is(TokenKind::LParen)) ++depth;
+      if (is(TokenKind::RParen) && --depth <= 0) {
+        advance();
+        return;
+      }
+      advance();
+    }
+  }
+
+ private:
+  Token read() {
+    Token t = lexer_.next();
+    if (t.kind == TokenKind::Semicolon) return Token{TokenKind::End, {}, t.offset};
+    return t;
+  }
+
+  Lexer lexer_;
+  Token cur_;
+  Token prev_;
+  Token prev2_;
+};
+
+inline bool is_identifier(const Token& t) { return t.kind == TokenKind::Word || t.kind == TokenKind::QuotedIdent; }
+
+// name or schema.name at the cursor; advances past it.
+inline std::optional<TableName> read_table_name(Cursor& c) {
+  if (!is_identifier(c.cur())) return std::nullopt;
+  TableName table{{}, identifier_name(c.cur())};
+  c.advance();
+  if (c.is(TokenKind::Dot) && is_identifier(c.peek())) {
+    c.advance();
+    table.schema = std::move(table.name);
+    table.name = identifier_name(c.cur());
+    c.advance();
+  }
+  return table;
+}
+
+}  // namespace weir::route

@@ -1,0 +1,282 @@
+#include "weir/route/lexer.hpp"
+
+namespace weir::route {
+namespace {
+
+char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+bool contains_ci(std::string_view haystack, std::string_view needle) {
+  if (needle.size() > haystack.size()) return false;
+  for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
+    std::size_t j = 0;
+    while (j < needle.size() && upper(haystack[i + j]) == upper(needle[j])) ++j;
+    if (j == needle.size()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string_view to_string(TokenKind kind) {
+  switch (kind) {
+    case TokenKind::End: return "end";
+    case TokenKind::Word: return "word";
+    case TokenKind::QuotedIdent: return "quoted_ident";
+    case TokenKind::String: return "string";
+    case TokenKind::Number: return "number";
+    case TokenKind::UserVar: return "user_var";
+    case TokenKind::SysVar: return "sys_var";
+    case TokenKind::Param: return "param";
+    case TokenKind::LParen: return "lparen";
+    case TokenKind::RParen: return "rparen";
+    case TokenKind::Comma: return "comma";
+    case TokenKind::Dot: return "dot";
+    case TokenKind::Semicolon: return "semicolon";
+    case TokenKind::Assign: return "assign";
+    case TokenKind::Equals: return "equals";
+    case TokenKind::Operator: return "operator";
+  }
+  return "?";
+}
+
+std::string_view to_string(LexError error) {
+  switch (error) {
+    case LexError::None: return "none";
+    case LexError::UnterminatedString: return "unterminated string";
+    case LexError::UnterminatedIdentifier: return "unterminated quoted identifier";
+    case LexError::UnterminatedComment: return "unterminated comment";
+  }
+  return "?";
+}
+
+bool is_identifier_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c == '$' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+bool Token::is(std::string_view upper_keyword) const {
+  if (kind != TokenKind::Word || text.size() != upper_keyword.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (upper(text[i]) != upper_keyword[i]) return false;
+  }
+  return true;
+}
+
+bool identifier_equals(const Token& token, std::string_view name) {
+  if (token.kind == TokenKind::Word) {
+    if (token.text.size() != name.size()) return false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+      if (upper(token.text[i]) != upper(name[i])) return false;
+    }
+    return true;
+  }
+  if (token.kind != TokenKind::QuotedIdent || token.text.size() < 2) return false;
+  const char quote = token.text.front();
+  const std::string_view inner = token.text.substr(1, token.text.size() - 2);
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < inner.size(); ++i, ++n) {
+    if (n >= name.size() || upper(inner[i]) != upper(name[n])) return false;
+    if (inner[i] == quote) ++i;  // a doubled quote stands for one
+  }
+  return n == name.size();
+}
+
+std::string identifier_name(const Token& token) {
+  if (token.kind != TokenKind::QuotedIdent || token.text.size() < 2) return std::string(token.text);
+  const char quote = token.text.front();
+  const std::string_view inner = token.text.substr(1, token.text.size() - 2);
+  std::string out;
+  out.reserve(inner.size());
+  for (std::size_t i = 0; i < inner.size(); ++i) {
+    out.push_back(inner[i]);
+    if (inner[i] == quote) ++i;
+  }
+  return out;
+}
+
+Token Lexer::fail(LexError error, std::size_t at) {
+  error_ = error;
+  error_offset_ = at;
+  pos_ = sql_.size();
+  return Token{TokenKind::End, {}, at};
+}
+
+void Lexer::note_comment(std::size_t begin, std::size_t end) {
+  if (contains_ci(sql_.substr(begin, end - begin), kPrimaryHint)) saw_primary_hint_ = true;
+}
+
+void Lexer::skip_line_comment() {
+  const std::size_t begin = pos_;
+  while (pos_ < sql_.size() && sql_[pos_] != '\n') ++pos_;
+  note_comment(begin, pos_);
+}
+
+bool Lexer::skip_block_comment() {
+  const std::size_t begin = pos_;
+  // Executable comments: /*! ... */, /*!50100 ... */, /*M! ... */, /*M!100100 ... */. Their
+  // content is SQL the server runs, so it is lexed like the text around it.
+  std::size_t marker = pos_ + 2;
+  if (at(marker, 'M') && at(marker + 1, '!')) ++marker;
+  if (at(marker, '!')) {
+    pos_ = marker + 1;
+    for (int digits = 0; digits < 6 && pos_ < sql_.size() && is_digit(sql_[pos_]); ++digits) ++pos_;
+    in_executable_comment_ = true;
+    return true;
+  }
+  const std::size_t close = sql_.find("*/", pos_ + 2);
+  if (close == std::string_view::npos) {
+    fail(LexError::UnterminatedComment, begin);
+    return false;
+  }
+  note_comment(begin, close);
+  pos_ = close + 2;
+  return true;
+}
+
+void Lexer::skip_space_and_comments() {
+  while (pos_ < sql_.size()) {
+    const char c = sql_[pos_];
+    if (is_space(c)) {
+      ++pos_;
+    } else if (c == '#') {
+      skip_line_comment();
+    } else if (c == '-' && at(pos_ + 1, '-') &&
+               (pos_ + 2 >= sql_.size() || static_cast<unsigned char>(sql_[pos_ + 2]) <= 0x20)) {
+      skip_line_comment();
+    } else if (c == '/' && at(pos_ + 1, '*')) {
+      if (!skip_block_comment()) return;
+    } else if (in_executable_comment_ && c == '*' && at(pos_ + 1, '/')) {
+      in_executable_comment_ = false;
+      pos_ += 2;
+    } else {
+      return;
+    }
+  }
+}
+
+Token Lexer::quoted(TokenKind kind, char quote, LexError on_unterminated) {
+  const std::size_t begin = pos_;
+  const bool backslash = kind != TokenKind::QuotedIdent && !options_.no_backslash_escapes;
+  std::size_t i = pos_ + 1;
+  while (true) {
+    if (i >= sql_.size()) return fail(on_unterminated, begin);
+    const char c = sql_[i];
+    if (backslash && c == '\\') {
+      i += 2;
+    } else if (c == quote) {
+      if (!at(i + 1, quote)) break;
+      i += 2;
+    } else {
+      ++i;
+    }
+  }
+  pos_ = i + 1;
+  return Token{kind, sql_.substr(begin, pos_ - begin), begin};
+}
+
+Token Lexer::word_or_number() {
+  const std::size_t begin = pos_;
+  while (pos_ < sql_.size() && is_digit(sql_[pos_])) ++pos_;
+  if (pos_ == begin || (pos_ < sql_.size() && is_identifier_byte(sql_[pos_]) && sql_[pos_] != 'e' &&
+                        sql_[pos_] != 'E')) {
+    // A keyword or identifier; MariaDB allows identifiers that start with digits (1abc, 0x1F).
+    while (pos_ < sql_.size() && is_identifier_byte(sql_[pos_])) ++pos_;
+    return Token{TokenKind::Word, sql_.substr(begin, pos_ - begin), begin};
+  }
+  if (at(pos_, '.')) {
+    ++pos_;
+    while (pos_ < sql_.size() && is_digit(sql_[pos_])) ++pos_;
+  }
+  if (at(pos_, 'e') || at(pos_, 'E')) {
+    std::size_t i = pos_ + 1;
+    if (at(i, '+') || at(i, '-')) ++i;
+    if (i < sql_.size() && is_digit(sql_[i])) {
+      pos_ = i;
+      while (pos_ < sql_.size() && is_digit(sql_[pos_])) ++pos_;
+    }
+  }
+  // Digits directly followed by identifier bytes (1e, 12abc) still form one identifier.
+  if (pos_ < sql_.size() && is_identifier_byte(sql_[pos_])) {
+    while (pos_ < sql_.size() && is_identifier_byte(sql_[pos_])) ++pos_;
+    return Token{TokenKind::Word, sql_.substr(begin, pos_ - begin), begin};
+  }
+  return Token{TokenKind::Number, sql_.substr(begin, pos_ - begin), begin};
+}
+
+Token Lexer::variable() {
+  const std::size_t begin = pos_;
+  const bool system = at(pos_ + 1, '@');
+  std::size_t i = pos_ + (system ? 2 : 1);
+  if (!system && i < sql_.size() && (sql_[i] == '\'' || sql_[i] == '"' || sql_[i] == '`')) {
+    pos_ = i;
+    const Token name = quoted(TokenKind::UserVar, sql_[i], LexError::UnterminatedString);
+    if (error_ != LexError::None) return name;
+    return Token{TokenKind::UserVar, sql_.substr(begin, pos_ - begin), begin};
+  }
+  while (i < sql_.size()) {
+    if (is_identifier_byte(sql_[i]) || sql_[i] == '.') {
+      ++i;
+    } else if (system && sql_[i] == '`') {
+      pos_ = i;
+      quoted(TokenKind::QuotedIdent, '`', LexError::UnterminatedIdentifier);
+      if (error_ != LexError::None) return Token{TokenKind::End, {}, begin};
+      i = pos_;
+    } else {
+      break;
+    }
+  }
+  pos_ = i;
+  const std::size_t prefix = system ? 2 : 1;
+  if (i == begin + prefix) return Token{TokenKind::Operator, sql_.substr(begin, i - begin), begin};
+  return Token{system ? TokenKind::SysVar : TokenKind::UserVar, sql_.substr(begin, i - begin), begin};
+}
+
+Token Lexer::next() {
+  if (error_ != LexError::None) return Token{TokenKind::End, {}, sql_.size()};
+  skip_space_and_comments();
+  if (error_ != LexError::None) return Token{TokenKind::End, {}, sql_.size()};
+  if (pos_ >= sql_.size()) {
+    if (in_executable_comment_) return fail(LexError::UnterminatedComment, sql_.size());
+    return Token{TokenKind::End, {}, sql_.size()};
+  }
+  const std::size_t begin = pos_;
+  const char c = sql_[pos_];
+  auto single = [&](TokenKind kind) {
+    ++pos_;
+    return Token{kind, sql_.substr(begin, 1), begin};
+  };
+  switch (c) {
+    case '\'': return quoted(TokenKind::String, '\'', LexError::UnterminatedString);
+    case '"':
+      return options_.ansi_quotes ? quoted(TokenKind::QuotedIdent, '"', LexError::UnterminatedIdentifier)
+                                  : quoted(TokenKind::String, '"', LexError::UnterminatedString);
+    case '`': return quoted(TokenKind::QuotedIdent, '`', LexError::UnterminatedIdentifier);
+    case '@': return variable();
+    case '(': return single(TokenKind::LParen);
+    case ')': return single(TokenKind::RParen);
+    case ',': return single(TokenKind::Comma);
+    case ';': return single(TokenKind::Semicolon);
+    case '?': return single(TokenKind::Param);
+    case '=': return single(TokenKind::Equals);
+    case ':':
+      if (at(pos_ + 1, '=')) {
+        pos_ += 2;
+        return Token{TokenKind::Assign, sql_.substr(begin, 2), begin};
+      }
+      return single(TokenKind::Operator);
+    case '.':
+      if (pos_ + 1 < sql_.size() && is_digit(sql_[pos_ + 1])) {
+        ++pos_;
+        while (pos_ < sql_.size() && is_digit(sql_[pos_])) ++pos_;
+        return Token{TokenKind::Number, sql_.substr(begin, pos_ - begin), begin};
+      }
+      return single(TokenKind::Dot);
+    default: break;
+  }
+  if (is_identifier_byte(c)) return word_or_number();
+  return single(TokenKind::Operator);
+}
+
+}  // namespace weir::route

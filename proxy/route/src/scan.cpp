@@ -1,0 +1,197 @@
+#include "scan.hpp"
+
+#include "functions.hpp"
+
+namespace weir::route {
+namespace {
+
+bool iequals(std::string_view a, std::string_view upper_b) {
+  if (a.size() != upper_b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const char c = (a[i] >= 'a' && a[i] <= 'z') ? static_cast<char>(a[i] - 'a' + 'A') : a[i];
+    if (c != upper_b[i]) return false;
+  }
+  return true;
+}
+
+bool istarts_with(std::string_view a, std::string_view upper_prefix) {
+  return a.size() >= upper_prefix.size() && iequals(a.substr(0, upper_prefix.size()), upper_prefix);
+}
+
+// "@@session.last_insert_id" -> "last_insert_id"
+std::string_view system_variable_name(std::string_view text) {
+  std::string_view name = text.substr(2);
+  for (std::string_view scope : {"GLOBAL.", "SESSION.", "LOCAL."}) {
+    if (istarts_with(name, scope)) return name.substr(scope.size());
+  }
+  return name;
+}
+
+}  // namespace
+
+void FeatureScanner::scan_token(Cursor& c) {
+  const Token& t = c.cur();
+  switch (t.kind) {
+    case TokenKind::Word: scan_word(c); break;
+    case TokenKind::QuotedIdent:
+      if (c.peek().kind == TokenKind::LParen) scan_call(c);
+      check_temporary_table(c, t);
+      break;
+    case TokenKind::String:
+      // "x" is an identifier under ANSI_QUOTES, which the session may not know about: matching it
+      // too only ever sends more to the primary.
+      if (!t.text.empty() && t.text.front() == '"') {
+        if (c.peek().kind == TokenKind::LParen) scan_call(c);
+        check_temporary_table(c, t);
+      }
+      break;
+    case TokenKind::UserVar:
+      if (c.peek().kind == TokenKind::Assign) {
+        features_.user_variable_assignment = true;
+      } else {
+        features_.user_variable_read = true;
+      }
+      break;
+    case TokenKind::SysVar: scan_system_variable(t); break;
+    default: break;
+  }
+}
+
+void FeatureScanner::scan_word(Cursor& c) {
+  const Token t = c.cur();
+  const Token next = c.peek();
+  if (t.is("FOR")) {
+    if (next.is("UPDATE") || next.is("SHARE")) {
+      features_.locking_read = true;
+      c.advance();  // the UPDATE of FOR UPDATE is not a write
+    }
+    return;
+  }
+  if (t.is("LOCK")) {
+    if (next.is("IN")) features_.locking_read = true;  // LOCK IN SHARE MODE
+    return;
+  }
+  if (t.is("INTO")) {
+    features_.select_into = true;
+    if (next.kind == TokenKind::UserVar) features_.into_user_variable = true;
+    return;
+  }
+  if (t.is("UPDATE") || t.is("DELETE")) {
+    features_.write = true;
+    return;
+  }
+  // INSERT(), REPLACE() and TRUNCATE() are also string / numeric functions.
+  if ((t.is("INSERT") || t.is("REPLACE") || t.is("TRUNCATE")) && next.kind != TokenKind::LParen) {
+    features_.write = true;
+    return;
+  }
+  if ((t.is("NEXT") || t.is("PREVIOUS")) && next.is("VALUE")) {
+    features_.sequence = true;  // NEXT VALUE FOR s, PREVIOUS VALUE FOR s
+    return;
+  }
+  if (t.is("SELECT")) features_.subquery = true;
+  if (next.kind == TokenKind::LParen) {
+    scan_call(c);
+  } else if (auto kind = find_builtin_function(t.text); kind && *kind == FunctionKind::Volatile) {
+    features_.volatile_value = true;  // CURRENT_TIMESTAMP without parentheses
+  }
+  check_temporary_table(c, t);
+}
+
+void FeatureScanner::scan_call(Cursor& c) {
+  const Token& t = c.cur();
+  if (c.prev().kind == TokenKind::Dot) {
+    features_.stored_function = true;  // db.f(): built-in functions are never qualified
+    return;
+  }
+  if (c.prev().is("AS")) return;  // CAST(x AS DECIMAL(10,2)), derived table AS d (a, b)
+  if (t.kind == TokenKind::Word) {
+    if (auto kind = find_builtin_function(t.text)) {
+      switch (*kind) {
+        case FunctionKind::Pure: break;
+        case FunctionKind::Volatile: features_.volatile_value = true; break;
+        case FunctionKind::Lock: features_.lock_function = true; break;
+        case FunctionKind::Session: features_.session_function = true; break;
+        case FunctionKind::Previous: features_.previous_statement = true; break;
+        case FunctionKind::Sequence: features_.sequence = true; break;
+        case FunctionKind::PrimaryOnly: features_.primary_only_function = true; break;
+      }
+      return;
+    }
+  }
+  // WITH name (a, b) AS (...): a common table expression with a column list, not a call.
+  Cursor probe = c;
+  probe.advance();
+  probe.skip_group();
+  if (probe.is("AS") && probe.peek().kind == TokenKind::LParen) return;
+  features_.stored_function = true;
+}
+
+void FeatureScanner::scan_system_variable(const Token& t) {
+  const std::string_view name = system_variable_name(t.text);
+  if (iequals(name, "LAST_INSERT_ID") || iequals(name, "IDENTITY") || iequals(name, "INSERT_ID") ||
+      iequals(name, "LAST_GTID") || iequals(name, "PSEUDO_THREAD_ID")) {
+    features_.session_function = true;
+  } else if (iequals(name, "WARNING_COUNT") || iequals(name, "ERROR_COUNT")) {
+    features_.previous_statement = true;
+  } else if (iequals(name, "TIMESTAMP")) {
+    features_.volatile_value = true;
+  } else if (iequals(name, "SERVER_ID") || iequals(name, "HOSTNAME") || iequals(name, "SERVER_UUID") ||
+             iequals(name, "PORT") || iequals(name, "READ_ONLY") || istarts_with(name, "GTID_")) {
+    features_.server_variable = true;
+  }
+}
+
+void FeatureScanner::check_temporary_table(const Cursor& c, const Token& t) {
+  if (session_.temp_tables.empty()) return;
+  Token ident = t;
+  if (ident.kind == TokenKind::String) ident.kind = TokenKind::QuotedIdent;
+  const bool qualified = c.prev().kind == TokenKind::Dot && is_identifier(c.prev2());
+  for (const TableName& table : session_.temp_tables) {
+    if (!identifier_equals(ident, table.name)) continue;
+    // Compared case-insensitively whatever lower_case_table_names says: a false match only sends
+    // a read to the primary. A schema written in the statement must match a known schema.
+    if (qualified && !table.schema.empty() && !identifier_equals(c.prev2(), table.schema)) continue;
+    features_.temporary_table = true;
+    return;
+  }
+}
+
+Classification decide_read(const Features& f, const ClassifyOptions& options, const SessionView& session) {
+  Classification out;
+  out.target = Target::Primary;
+  if (f.write) {
+    out.reason = Reason::WriteStatement;
+  } else if (f.select_into) {
+    out.reason = Reason::SelectInto;
+    out.effects.user_variables_diverged = f.into_user_variable;
+  } else if (f.user_variable_assignment) {
+    out.reason = Reason::UserVariableAssignment;
+    out.effects.user_variables_diverged = true;
+  } else if (f.locking_read) {
+    out.reason = Reason::LockingRead;
+  } else if (f.lock_function) {
+    out.reason = Reason::LockFunction;
+  } else if (f.sequence) {
+    out.reason = Reason::Sequence;
+  } else if (f.primary_only_function) {
+    out.reason = Reason::PrimaryOnlyFunction;
+  } else if (f.session_function) {
+    out.reason = Reason::SessionFunction;
+  } else if (f.stored_function && !options.stored_functions_to_replica) {
+    out.reason = Reason::StoredFunction;
+  } else if (f.temporary_table) {
+    out.reason = Reason::TemporaryTable;
+  } else if (f.user_variable_read && session.user_variables_diverged) {
+    out.reason = Reason::UserVariableRead;
+  } else if (f.previous_statement) {
+    out.reason = Reason::SessionFunction;
+    out.effects.follows_previous_statement = true;
+  } else {
+    out.target = Target::Replica;
+    out.reason = Reason::ReadOnlyStatement;
+  }
+  return out;
+}
+
+}  // namespace weir::route
