@@ -46,7 +46,11 @@ Result<std::optional<SessionStateEntry>> SessionStateReader::next() {
       entry.value = d.lenenc_str("system_variable_value");
       break;
     case static_cast<std::uint8_t>(SessionTrackType::schema): entry.value = d.lenenc_str("schema"); break;
-    case static_cast<std::uint8_t>(SessionTrackType::state_change): entry.value = d.lenenc_str("state_change"); break;
+    case static_cast<std::uint8_t>(SessionTrackType::state_change):
+      // The data is the flag itself ("1"), not a length-encoded string.
+      entry.value = entry.data;
+      if (entry.data.empty()) d.fail(Errc::truncated, "state_change");
+      break;
     case static_cast<std::uint8_t>(SessionTrackType::gtids):
       entry.gtid_encoding = d.int1("gtid_encoding");
       entry.value = d.lenenc_str("gtids");
@@ -86,8 +90,8 @@ void serialize(const SessionStateEntry& entry, Buffer& out) {
   switch (entry.type) {
     case static_cast<std::uint8_t>(SessionTrackType::system_variables): d.lenenc_str(entry.name).lenenc_str(entry.value); break;
     case static_cast<std::uint8_t>(SessionTrackType::gtids): d.int1(entry.gtid_encoding).lenenc_str(entry.value); break;
+    case static_cast<std::uint8_t>(SessionTrackType::state_change): d.raw(entry.value); break;
     case static_cast<std::uint8_t>(SessionTrackType::schema):
-    case static_cast<std::uint8_t>(SessionTrackType::state_change):
     case static_cast<std::uint8_t>(SessionTrackType::transaction_characteristics):
     case static_cast<std::uint8_t>(SessionTrackType::transaction_state): d.lenenc_str(entry.value); break;
     default: d.raw(entry.data); break;
@@ -164,10 +168,12 @@ Result<OkPacket> parse_ok(Bytes payload, CapabilityFlags caps) {
     ok.status = r.int2("status_flags");
   }
   if (has(caps, cap::kSessionTrack)) {
-    // Servers leave the info out when it is empty and no session state follows.
-    if (!r.at_end()) {
+    // Servers leave the info out when it is empty and no session state follows; with
+    // SERVER_SESSION_STATE_CHANGED both are always written (the block possibly empty).
+    const bool state_changed = (ok.status & status::kSessionStateChanged) != 0;
+    if (state_changed || !r.at_end()) {
       ok.info = r.lenenc_str("info");
-      if ((ok.status & status::kSessionStateChanged) != 0 && !r.at_end()) {
+      if (state_changed) {
         ok.session_state = r.lenenc_str("session_state");
         if (r.ok()) {
           const std::size_t block_offset = offset_in(payload, ok.session_state);

@@ -29,7 +29,7 @@ inline constexpr std::uint8_t kLocalInfileHeader = 0xfb;
 enum class SessionTrackType : std::uint8_t {
   system_variables = 0,             // data: name lenenc, value lenenc (one variable per entry)
   schema = 1,                       // data: schema lenenc
-  state_change = 2,                 // data: "1" lenenc
+  state_change = 2,                 // data: "1" (the data itself, no inner length)
   gtids = 3,                        // data: encoding spec int1 (0), GTID set lenenc (MySQL)
   transaction_characteristics = 4,  // data: SQL text lenenc, e.g. "START TRANSACTION READ ONLY;"
   transaction_state = 5,            // data: 8 characters lenenc, e.g. "T___W___"
