@@ -72,6 +72,14 @@ TEST(Secrets, UnreadableFile) {
                           "\": Permission denied"));
 }
 
+TEST(Secrets, PathThroughAFileIsUnreadable) {
+  TempDir dir;
+  const std::string file = dir.write("pw", "x") + "/inside";
+  EXPECT_THAT(errors_of(with_monitor_secret("password_file: " + file)),
+              ElementsAre("weir.yaml:1:35: monitor.password_file: cannot read \"" + file +
+                          "\": Not a directory"));
+}
+
 TEST(Secrets, HugeFileIsRefused) {
   TempDir dir;
   const std::string file = dir.write("pw", std::string(70000, 'x'));
