@@ -1,0 +1,139 @@
+#include "weir/route/lexer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace weir::route {
+namespace {
+
+// "word(SELECT) number(1)" or "... error(unterminated string@7)"
+std::string lex_all(std::string_view sql, LexOptions options) {
+  Lexer lexer(sql, options);
+  std::string out;
+  for (Token t = lexer.next(); t.kind != TokenKind::End; t = lexer.next()) {
+    if (!out.empty()) out += ' ';
+    out += std::string(to_string(t.kind)) + "(" + std::string(t.text) + ")";
+    if (sql.substr(t.offset, t.text.size()) != t.text) out += "<bad offset>";
+  }
+  if (lexer.error() != LexError::None) {
+    if (!out.empty()) out += ' ';
+    out += "error(" + std::string(to_string(lexer.error())) + "@" + std::to_string(lexer.error_offset()) + ")";
+  }
+  if (lexer.saw_primary_hint()) out += " +hint";
+  return out;
+}
+
+struct LexCase {
+  const char* name;
+  const char* sql;
+  LexOptions options;
+  const char* tokens;
+};
+
+void PrintTo(const LexCase& c, std::ostream* os) { *os << c.sql; }
+
+class LexerTable : public ::testing::TestWithParam<LexCase> {};
+
+TEST_P(LexerTable, Tokens) {
+  EXPECT_EQ(lex_all(GetParam().sql, GetParam().options), GetParam().tokens) << GetParam().sql;
+}
+
+constexpr LexOptions kDefault{};
+constexpr LexOptions kNoBackslash{true, false};
+constexpr LexOptions kAnsi{false, true};
+
+const LexCase kLexCases[] = {
+    {"Empty", "", kDefault, ""},
+    {"OnlySpace", " \t\r\n\f\v", kDefault, ""},
+    {"Keywords", "SELECT a FROM t", kDefault, "word(SELECT) word(a) word(FROM) word(t)"},
+    {"Punctuation", "f(a,b);", kDefault, "word(f) lparen(() word(a) comma(,) word(b) rparen()) semicolon(;)"},
+    {"QualifiedName", "db.t.c", kDefault, "word(db) dot(.) word(t) dot(.) word(c)"},
+    {"Numbers", "1 12.5 .5 1e3 1.5e-3", kDefault, "number(1) number(12.5) number(.5) number(1e3) number(1.5e-3)"},
+    {"DigitLeadingIdentifier", "1abc 0x1F", kDefault, "word(1abc) word(0x1F)"},
+    {"SingleQuoted", "'a b'", kDefault, "string('a b')"},
+    {"DoubledQuote", "'it''s'", kDefault, "string('it''s')"},
+    {"BackslashQuote", R"('a\'b')", kDefault, R"(string('a\'b'))"},
+    {"BackslashBackslash", R"('a\\' x)", kDefault, R"(string('a\\') word(x))"},
+    {"NoBackslashEscapes", R"('a\' x)", kNoBackslash, R"(string('a\') word(x))"},
+    {"DoubleQuotedString", R"("a""b")", kDefault, R"(string("a""b"))"},
+    {"AnsiQuotesIdentifier", R"("t")", kAnsi, R"(quoted_ident("t"))"},
+    {"Backticks", "`a``b` `select`", kDefault, "quoted_ident(`a``b`) quoted_ident(`select`)"},
+    {"BackslashInBackticksIsLiteral", R"(`a\` x)", kDefault, R"(quoted_ident(`a\`) word(x))"},
+    {"UserVariables", "@a @a.b @'q w' @`b`", kDefault, "user_var(@a) user_var(@a.b) user_var(@'q w') user_var(@`b`)"},
+    {"SystemVariables", "@@x @@session.y @@GLOBAL.z", kDefault, "sys_var(@@x) sys_var(@@session.y) sys_var(@@GLOBAL.z)"},
+    {"LoneAt", "@ x", kDefault, "operator(@) word(x)"},
+    {"AssignAndEquals", "@v:=1 = :", kDefault, "user_var(@v) assign(:=) number(1) equals(=) operator(:)"},
+    {"Params", "a=? AND b=?", kDefault, "word(a) equals(=) param(?) word(AND) word(b) equals(=) param(?)"},
+    {"Operators", "a<>b", kDefault, "word(a) operator(<) operator(>) word(b)"},
+    {"DashDashComment", "a -- c\nb", kDefault, "word(a) word(b)"},
+    {"DashDashTab", "a --\tc\nb", kDefault, "word(a) word(b)"},
+    {"DashDashAtEnd", "a --", kDefault, "word(a)"},
+    {"DashDashWithoutSpaceIsMinus", "a --b", kDefault, "word(a) operator(-) operator(-) word(b)"},
+    {"HashComment", "a # c\nb", kDefault, "word(a) word(b)"},
+    {"BlockComment", "a /* c */ b", kDefault, "word(a) word(b)"},
+    {"BlockCommentsDoNotNest", "a /* /* */ b */", kDefault, "word(a) word(b) operator(*) operator(/)"},
+    {"OptimizerHintIsComment", "SELECT /*+ NO_ICP(t) */ 1", kDefault, "word(SELECT) number(1)"},
+    {"ExecutableComment", "a /*! b */ c", kDefault, "word(a) word(b) word(c)"},
+    {"VersionedExecutableComment", "a /*!50100 b */ c", kDefault, "word(a) word(b) word(c)"},
+    {"MariaDbExecutableComment", "a /*M!100100 b */ c", kDefault, "word(a) word(b) word(c)"},
+    {"MariaDbExecutableNoVersion", "/*M! b*/", kDefault, "word(b)"},
+    {"StringInsideExecutableComment", "/*! 'x */ y' */", kDefault, "string('x */ y')"},
+    {"CommentInsideExecutableComment", "/*! a /* b */ c */ d", kDefault, "word(a) word(c) word(d)"},
+    {"KeywordInString", "'FOR UPDATE'", kDefault, "string('FOR UPDATE')"},
+    {"KeywordInComment", "x /* FOR UPDATE */", kDefault, "word(x)"},
+    {"UnterminatedString", "SELECT 'abc", kDefault, "word(SELECT) error(unterminated string@7)"},
+    {"UnterminatedByBackslash", R"(SELECT 'abc\')", kDefault, "word(SELECT) error(unterminated string@7)"},
+    {"UnterminatedDoubleQuoted", "SELECT \"abc", kDefault, "word(SELECT) error(unterminated string@7)"},
+    {"UnterminatedBacktick", "SELECT `abc", kDefault, "word(SELECT) error(unterminated quoted identifier@7)"},
+    {"UnterminatedComment", "SELECT /* abc", kDefault, "word(SELECT) error(unterminated comment@7)"},
+    {"UnterminatedExecutableComment", "SELECT /*! abc", kDefault, "word(SELECT) word(abc) error(unterminated comment@14)"},
+    {"UnterminatedUserVarName", "@'abc", kDefault, "error(unterminated string@1)"},
+    {"TrailingBackslash", "'\\", kDefault, "error(unterminated string@0)"},
+    {"Utf8Identifier", "SELECT \xc3\xa9t\xc3\xa9", kDefault, "word(SELECT) word(\xc3\xa9t\xc3\xa9)"},
+    {"HintBlock", "/* weir:primary */ SELECT 1", kDefault, "word(SELECT) number(1) +hint"},
+    {"HintLine", "-- WEIR:PRIMARY\nSELECT 1", kDefault, "word(SELECT) number(1) +hint"},
+    {"HintHash", "# weir:primary\nSELECT 1", kDefault, "word(SELECT) number(1) +hint"},
+    {"HintInStringIsNoHint", "SELECT '/* weir:primary */'", kDefault, "word(SELECT) string('/* weir:primary */')"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Lexer, LexerTable, ::testing::ValuesIn(kLexCases),
+                         [](const ::testing::TestParamInfo<LexCase>& param) { return std::string(param.param.name); });
+
+TEST(Lexer, NulByteInsideTextIsAnOperator) {
+  const std::string sql("a\0b", 3);
+  EXPECT_EQ(lex_all(sql, {}), std::string("word(a) operator(") + std::string(1, '\0') + ") word(b)");
+}
+
+TEST(Lexer, EndIsSticky) {
+  Lexer lexer("x");
+  EXPECT_EQ(lexer.next().kind, TokenKind::Word);
+  EXPECT_EQ(lexer.next().kind, TokenKind::End);
+  EXPECT_EQ(lexer.next().kind, TokenKind::End);
+}
+
+TEST(Lexer, NeverReadsPastTheEndOfAView) {
+  // The view ends inside the quotes and comments; bytes after it must not be consulted.
+  const std::string backing = "SELECT 'ab' /* c */";
+  for (std::size_t n = 0; n <= backing.size(); ++n) {
+    Lexer lexer(std::string_view(backing).substr(0, n));
+    std::size_t guard = 0;
+    for (Token t = lexer.next(); t.kind != TokenKind::End && guard < 100; t = lexer.next(), ++guard) {
+      EXPECT_LE(t.offset + t.text.size(), n);
+    }
+    EXPECT_LT(guard, 100u);
+  }
+}
+
+TEST(IdentifierEquals, HandlesQuotesAndCase) {
+  EXPECT_TRUE(identifier_equals(Token{TokenKind::Word, "Orders", 0}, "orders"));
+  EXPECT_TRUE(identifier_equals(Token{TokenKind::QuotedIdent, "`a``b`", 0}, "a`b"));
+  EXPECT_FALSE(identifier_equals(Token{TokenKind::QuotedIdent, "`a``b`", 0}, "a``b"));
+  EXPECT_FALSE(identifier_equals(Token{TokenKind::QuotedIdent, "`ab`", 0}, "abc"));
+  EXPECT_FALSE(identifier_equals(Token{TokenKind::String, "'t'", 0}, "t"));
+  EXPECT_EQ(identifier_name(Token{TokenKind::QuotedIdent, "`a``b`", 0}), "a`b");
+  EXPECT_EQ(identifier_name(Token{TokenKind::Word, "t1", 0}), "t1");
+}
+
+}  // namespace
+}  // namespace weir::route
