@@ -89,6 +89,10 @@ void FeatureScanner::scan_word(Cursor& c) {
     features_.sequence = true;  // NEXT VALUE FOR s, PREVIOUS VALUE FOR s
     return;
   }
+  if (c.prev().kind == TokenKind::Dot && (t.is("NEXTVAL") || t.is("CURRVAL") || t.is("LASTVAL"))) {
+    features_.sequence = true;  // s.NEXTVAL, s.CURRVAL (sql_mode=ORACLE)
+    return;
+  }
   if (t.is("SELECT")) features_.subquery = true;
   if (next.kind == TokenKind::LParen) {
     scan_call(c);
@@ -129,6 +133,10 @@ void FeatureScanner::scan_call(Cursor& c) {
 
 void FeatureScanner::scan_system_variable(const Token& t) {
   const std::string_view name = system_variable_name(t.text);
+  if (name.find('`') != std::string_view::npos) {
+    features_.session_function = true;  // @@`name`: rare; not worth unquoting to prove it harmless
+    return;
+  }
   if (iequals(name, "LAST_INSERT_ID") || iequals(name, "IDENTITY") || iequals(name, "INSERT_ID") ||
       iequals(name, "LAST_GTID") || iequals(name, "PSEUDO_THREAD_ID")) {
     features_.session_function = true;

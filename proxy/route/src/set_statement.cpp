@@ -73,7 +73,9 @@ bool parse_assignments(Cursor& c, FeatureScanner& scanner, Assignments& out) {
       user_variable = true;
     } else if (c.is(TokenKind::SysVar)) {
       std::string_view name = c.cur().text.substr(2);
-      if (name.size() > 7 && iequals(name.substr(0, 7), "GLOBAL.")) global = true;
+      for (std::string_view scope : {"GLOBAL.", "PERSIST.", "PERSIST_ONLY."}) {
+        if (name.size() > scope.size() && iequals(name.substr(0, scope.size()), scope)) global = true;
+      }
       if (const auto dot = name.find('.'); dot != std::string_view::npos) name = name.substr(dot + 1);
       autocommit = iequals(name, "AUTOCOMMIT");
     } else if (c.is("NAMES") || c.is("CHARSET") || (c.is("CHARACTER") && c.peek().is("SET"))) {

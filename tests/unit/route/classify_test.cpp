@@ -243,6 +243,7 @@ const Case kCases[] = {
     {"SELECT FOUND_ROWS()", "", "", P, Why::SessionFunction, "previous"},
     {"SELECT ROW_COUNT()", "", "", P, Why::SessionFunction, "previous"},
     {"SELECT @@warning_count", "", "", P, Why::SessionFunction, "previous"},
+    {"SELECT @@`last_insert_id`", "", "", P, Why::SessionFunction, ""},
     {"SELECT FOUND_ROWS(), GET_LOCK('x', 1)", "", "", P, Why::LockFunction, ""},
     {"SELECT MASTER_GTID_WAIT('0-1-1', 1)", "", "", P, Why::PrimaryOnlyFunction, ""},
     {"SELECT LOAD_FILE('/etc/hosts')", "", "", P, Why::PrimaryOnlyFunction, ""},
@@ -255,6 +256,8 @@ const Case kCases[] = {
     {"SELECT SETVAL(s, 100)", "", "", P, Why::Sequence, ""},
     {"SELECT next_value FROM t", "", "", R, Why::ReadOnlyStatement, ""},
     {"SELECT next FROM t", "", "", R, Why::ReadOnlyStatement, ""},
+    {"SELECT s.NEXTVAL FROM DUAL", "", "", P, Why::Sequence, ""},
+    {"SELECT s.currval", "", "", P, Why::Sequence, ""},
 
     // Stored functions (not built in): primary unless configured.
     {"SELECT my_func(1)", "", "", P, Why::StoredFunction, ""},
@@ -393,6 +396,7 @@ const Case kCases[] = {
     {"SET GLOBAL max_connections = 100", "", "", P, Why::GlobalState, ""},
     {"SET @@global.max_connections = 100", "", "", P, Why::GlobalState, ""},
     {"SET PERSIST max_connections = 100", "", "", P, Why::GlobalState, ""},
+    {"SET @@persist.max_connections = 100", "", "", P, Why::GlobalState, ""},
     {"SET GLOBAL x = 1, @v = 2", "", "", P, Why::GlobalState, "diverged"},
     {"SET autocommit = 0", "", "", A, Why::SessionCommand, "session,autocommit=0"},
     {"SET autocommit=1", "", "", A, Why::SessionCommand, "session,autocommit=1"},
