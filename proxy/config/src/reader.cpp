@@ -132,8 +132,10 @@ MapReader::MapReader(Diagnostics& diag, const Field& field)
     diag_.error(field.mark, path_, "expected a mapping, found " + describe(node));
     return;
   }
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+  for (const auto& pair : node) {
+    // Copies: yaml-cpp nodes are handles, and a reference into the iterator's proxy would dangle.
+    const YAML::Node key = pair.first;
+    const YAML::Node value = pair.second;
     if (!key.IsScalar()) {
       diag_.error(key.Mark(), path_, "expected a key name, found " + describe(key));
       continue;
@@ -146,7 +148,7 @@ MapReader::MapReader(Diagnostics& diag, const Field& field)
                       std::to_string(one_based(previous->key_node.Mark().line)) + ")");
       continue;
     }
-    entries_.push_back(Entry{key.Scalar(), key, it->second, false});
+    entries_.push_back(Entry{key.Scalar(), key, value, false});
   }
 }
 
