@@ -6,6 +6,8 @@
 #include <sstream>
 #include <thread>
 
+#include <yaml-cpp/depthguard.h>
+
 #include "names.hpp"
 #include "parse.hpp"
 
@@ -48,6 +50,9 @@ ConfigResult parse_document(std::string_view text, std::string_view origin_name)
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(std::string(text));
+  } catch (const YAML::DeepRecursion&) {
+    // yaml-cpp's own message for this is "bad file".
+    return failure(std::string(origin_name), 0, 0, "invalid YAML: nested too deeply");
   } catch (const YAML::Exception& e) {
     return failure(std::string(origin_name), e.mark.line >= 0 ? e.mark.line + 1 : 0,
                    e.mark.line >= 0 ? e.mark.column + 1 : 0, "invalid YAML: " + e.msg);
