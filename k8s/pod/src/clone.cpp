@@ -1,0 +1,168 @@
+// `weir pod clone`: the tutorial's clone-mysql container. The stream is unpacked into
+// <data>/.weir-clone and moved into place only once it is complete and prepared, so a half-received
+// clone is never mistaken for data.
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "weir/pod/log.hpp"
+#include "weir/pod/net.hpp"
+#include "weir/pod/process.hpp"
+#include "weir/pod/steps.hpp"
+#include "weir/pod/stream_trailer.hpp"
+
+namespace weir::pod {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+constexpr const char* kWho = "weir pod clone";
+constexpr int kIdleTimeoutMs = 120'000;
+constexpr const char* kIncoming = ".weir-clone";
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", s);
+  return buf;
+}
+
+// The peer may not be up yet (it starts only when the previous pod is ready): back off and retry.
+Fd connect_with_backoff(const PodOptions& o) {
+  const std::string where = o.peer_host + ":" + std::to_string(o.peer_port);
+  const auto deadline = Clock::now() + std::chrono::seconds(o.clone_timeout_s);
+  auto delay = std::chrono::milliseconds(200);
+  std::string error;
+  for (int attempt = 1;; ++attempt) {
+    if (Fd fd = connect_tcp(o.peer_host, o.peer_port, error)) return fd;
+    if (attempt == 1 || attempt % 10 == 0) log_line(kWho, "waiting for the backup server at " + where + " (" + error + ")");
+    if (Clock::now() + delay > deadline || stop_requested()) break;
+    std::this_thread::sleep_for(delay);
+    delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+  }
+  throw std::runtime_error("clone: no backup server answered at " + where + " within " +
+                           std::to_string(o.clone_timeout_s) + " s (last error: " + error +
+                           "); is the previous pod running its sidecar?");
+}
+
+// Reads the socket until EOF, hands the payload to the unpacker, checks the trailer.
+std::uint64_t receive_stream(int sock, int unpacker_stdin, const ProgressFn& progress) {
+  TrailerSplitter splitter;
+  std::vector<std::uint8_t> buf(1 << 16);
+  std::vector<std::uint8_t> payload;
+  for (;;) {
+    pollfd p{sock, POLLIN, 0};
+    const int ready = poll(&p, 1, kIdleTimeoutMs);
+    if (ready == 0) throw std::runtime_error("clone: the peer sent nothing for 120 s");
+    if (ready < 0 && errno == EINTR) {
+      if (stop_requested()) throw std::runtime_error("clone: stopped");
+      continue;
+    }
+    const auto n = read(sock, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::runtime_error("clone: reading the stream: " + std::string(std::strerror(errno)));
+    if (n == 0) break;
+    payload.clear();
+    splitter.feed(std::span(buf.data(), static_cast<std::size_t>(n)), payload);
+    if (!write_all(unpacker_stdin, payload.data(), payload.size())) {
+      throw std::runtime_error("clone: the unpacker stopped reading (see its messages above)");
+    }
+    if (progress) progress(splitter.payload_bytes());
+  }
+  const auto end = splitter.finish();
+  if (!end) {
+    throw std::runtime_error("clone: the stream ended after " + human_bytes(splitter.payload_bytes()) +
+                             " without its end marker: the peer stopped mid-backup");
+  }
+  if (end->status != 0) {
+    throw std::runtime_error("clone: the peer's backup tool failed (exit " + std::to_string(end->status) +
+                             "); see the peer's sidecar log");
+  }
+  return end->bytes;
+}
+
+std::uint64_t receive_into(const PodOptions& o, const fs::path& incoming, const ProgressFn& progress) {
+  Fd sock = connect_with_backoff(o);
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("clone: pipe: " + std::string(std::strerror(errno)));
+  Fd read_end(pipe_fds[0]);
+  Fd write_end(pipe_fds[1]);
+  const auto unpack = unpack_command(o.flavour, incoming.string());
+  SpawnOptions spawn_options;
+  spawn_options.stdin_fd = read_end.get();
+  const pid_t unpacker = spawn(unpack, spawn_options);
+  read_end.reset();
+  std::uint64_t bytes = 0;
+  try {
+    bytes = receive_stream(sock.get(), write_end.get(), progress);
+  } catch (...) {
+    write_end.reset();
+    stop_child(unpacker, std::chrono::seconds(5));
+    throw;
+  }
+  write_end.reset();
+  if (const int rc = wait_exit(unpacker); rc != 0) {
+    throw std::runtime_error("clone: '" + join_command(unpack) + "' failed with exit " + std::to_string(rc));
+  }
+  return bytes;
+}
+
+// Moves the prepared files up into the data dir; the `mysql` schema goes last because its
+// presence is what marks the data dir as holding data.
+void move_into_place(const fs::path& incoming, const fs::path& data_dir) {
+  std::vector<fs::path> entries;
+  for (const auto& entry : fs::directory_iterator(incoming)) entries.push_back(entry.path());
+  std::stable_partition(entries.begin(), entries.end(), [](const fs::path& p) { return p.filename() != "mysql"; });
+  for (const auto& from : entries) fs::rename(from, data_dir / from.filename());
+  fs::remove(incoming);
+}
+
+}  // namespace
+
+bool has_data(const std::string& data_dir) { return fs::is_directory(fs::path(data_dir) / "mysql"); }
+
+bool run_clone(const PodOptions& o, const ProgressFn& progress) {
+  if (has_data(o.data_dir)) {
+    log_line(kWho, "data already present in " + o.data_dir + ": skipping the clone");
+    return false;
+  }
+  if (o.ordinal == 0) {
+    log_line(kWho, "ordinal 0 is the primary: nothing to clone");
+    return false;
+  }
+  const fs::path incoming = fs::path(o.data_dir) / kIncoming;
+  fs::remove_all(incoming);
+  fs::create_directories(incoming);
+  try {
+    const auto start = Clock::now();
+    const std::uint64_t bytes = receive_into(o, incoming, progress);
+    const double received_s = seconds_since(start);
+    const auto prepare = prepare_command(o.flavour, incoming.string());
+    const auto prepare_start = Clock::now();
+    SpawnOptions to_stderr;
+    to_stderr.stdout_fd = 2;  // keep stdout for the step's own output
+    const int rc = run(prepare, to_stderr);
+    if (rc != 0) throw std::runtime_error("clone: '" + join_command(prepare) + "' failed with exit " + std::to_string(rc));
+    move_into_place(incoming, o.data_dir);
+    log_line(kWho, "received " + human_bytes(bytes) + " from " + o.peer_host + ":" + std::to_string(o.peer_port) +
+                       " in " + seconds_text(received_s) + ", prepared in " + seconds_text(seconds_since(prepare_start)));
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(incoming, ec);  // never leave half a clone behind
+    throw;
+  }
+  return true;
+}
+
+}  // namespace weir::pod

@@ -1,0 +1,41 @@
+#include "weir/pod/flavour.hpp"
+
+namespace weir::pod {
+namespace {
+
+std::string_view backup_tool(Flavour flavour) {
+  return flavour == Flavour::kMysql ? "xtrabackup" : "mariabackup";
+}
+
+}  // namespace
+
+std::optional<Flavour> parse_flavour(std::string_view name) {
+  if (name == "mysql") return Flavour::kMysql;
+  if (name == "mariadb") return Flavour::kMariadb;
+  return std::nullopt;
+}
+
+std::string_view flavour_name(Flavour flavour) {
+  return flavour == Flavour::kMysql ? "mysql" : "mariadb";
+}
+
+CommandLine backup_command(Flavour flavour, const BackupSource& source) {
+  CommandLine cmd{std::string(backup_tool(flavour))};
+  if (!source.defaults_file.empty()) cmd.push_back("--defaults-file=" + source.defaults_file);
+  cmd.insert(cmd.end(), {"--backup", "--slave-info", "--stream=xbstream"});
+  cmd.push_back("--host=" + source.host);
+  cmd.push_back("--port=" + std::to_string(source.port));
+  cmd.push_back("--user=" + source.user);
+  if (!source.password.empty()) cmd.push_back("--password=" + source.password);
+  return cmd;
+}
+
+CommandLine unpack_command(Flavour flavour, const std::string& target_dir) {
+  return {flavour == Flavour::kMysql ? "xbstream" : "mbstream", "-x", "-C", target_dir};
+}
+
+CommandLine prepare_command(Flavour flavour, const std::string& target_dir) {
+  return {std::string(backup_tool(flavour)), "--prepare", "--target-dir=" + target_dir};
+}
+
+}  // namespace weir::pod

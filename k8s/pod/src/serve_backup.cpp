@@ -1,0 +1,91 @@
+// `weir pod serve-backup`: the sidecar's `ncat --listen --max-conns=1 3307 -c "xtrabackup --backup
+// ..."`, with the byte count, the duration and the tool's status logged and sent as a trailer.
+#include <netinet/in.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+#include "weir/pod/log.hpp"
+#include "weir/pod/net.hpp"
+#include "weir/pod/process.hpp"
+#include "weir/pod/steps.hpp"
+#include "weir/pod/stream_trailer.hpp"
+
+namespace weir::pod {
+namespace {
+
+constexpr const char* kWho = "weir pod serve-backup";
+
+std::string peer_name(const sockaddr_in& addr) {
+  char ip[INET_ADDRSTRLEN] = "?";
+  inet_ntop(AF_INET, &addr.sin_addr, ip, sizeof ip);
+  return std::string(ip) + ":" + std::to_string(ntohs(addr.sin_port));
+}
+
+// Copies the tool's stdout to the client; false when the client went away.
+bool relay(int from, int to, std::uint64_t& bytes) {
+  std::vector<char> buf(1 << 16);
+  for (;;) {
+    const auto n = read(from, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return true;
+    if (!write_all(to, buf.data(), static_cast<std::size_t>(n))) return false;
+    bytes += static_cast<std::uint64_t>(n);
+  }
+}
+
+void serve_one(const PodOptions& o, int client, const std::string& who) {
+  BackupSource source{"127.0.0.1", o.port, o.credentials.root_user, o.credentials.root_password, o.defaults_file};
+  const auto cmd = backup_command(o.flavour, source);
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("serve-backup: pipe: " + std::string(std::strerror(errno)));
+  Fd read_end(pipe_fds[0]);
+  Fd write_end(pipe_fds[1]);
+  log_line(kWho, "sending a backup to " + who + ": " + join_command(cmd));
+  const auto start = std::chrono::steady_clock::now();
+  SpawnOptions spawn_options;
+  spawn_options.stdout_fd = write_end.get();
+  const pid_t tool = spawn(cmd, spawn_options);
+  write_end.reset();
+  std::uint64_t bytes = 0;
+  if (!relay(read_end.get(), client, bytes)) {
+    stop_child(tool, std::chrono::seconds(5));
+    log_line(kWho, who + " went away after " + human_bytes(bytes) + "; backup abandoned");
+    return;
+  }
+  const int rc = wait_exit(tool);
+  const auto trailer = encode_trailer({bytes, static_cast<std::uint8_t>(rc > 255 ? 255 : rc)});
+  write_all(client, trailer.data(), trailer.size());
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  char line[160];
+  std::snprintf(line, sizeof line, "sent %s to %s in %.1f s (backup tool exit %d)", human_bytes(bytes).c_str(),
+                who.c_str(), secs, rc);
+  log_line(kWho, line);
+}
+
+}  // namespace
+
+void run_serve_backup(const PodOptions& o) {
+  Fd listener = listen_tcp(o.backup_bind, o.backup_port);
+  log_line(kWho, "listening on " + o.backup_bind + ":" + std::to_string(o.backup_port) + " (one client at a time)");
+  while (!stop_requested()) {
+    pollfd p{listener.get(), POLLIN, 0};
+    if (poll(&p, 1, 500) <= 0) continue;
+    sockaddr_in addr{};
+    socklen_t len = sizeof addr;
+    Fd client(accept4(listener.get(), reinterpret_cast<sockaddr*>(&addr), &len, SOCK_CLOEXEC));
+    if (!client) continue;
+    serve_one(o, client.get(), peer_name(addr));
+  }
+  log_line(kWho, "stopping");
+}
+
+}  // namespace weir::pod

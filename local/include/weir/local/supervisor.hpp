@@ -1,0 +1,43 @@
+#pragma once
+// `weir up`'s long-running part: brings nodes up in order (node n only once n-1 is ready, as the
+// StatefulSet controller does), then acts like a kubelet: restarts a server or sidecar that died,
+// on the same data, until Ctrl+C or `weir down`. `weir scale` reaches it with SIGHUP.
+#include <sys/types.h>
+
+#include <memory>
+#include <vector>
+
+#include "weir/local/context.hpp"
+#include "weir/local/node.hpp"
+#include "weir/local/state.hpp"
+
+namespace weir::local {
+
+class Supervisor {
+ public:
+  explicit Supervisor(Context ctx) : ctx_(std::move(ctx)) {}
+  ~Supervisor();
+  Supervisor(const Supervisor&) = delete;
+  Supervisor& operator=(const Supervisor&) = delete;
+
+  int run();  // the exit code of `weir up`
+
+ private:
+  void scale_to(int replicas, bool delete_data);
+  void reap_and_restart();
+  void handle_scale_request();
+  void stop_all();
+  void save_state();
+  void print_summary() const;
+  std::vector<NodeState> node_states() const;
+
+  Context ctx_;
+  std::vector<std::unique_ptr<Node>> nodes_;
+  pid_t proxy_pid_ = 0;
+  State state_;
+};
+
+// SIGHUP sets this flag (a scale request waits in scale-request.json).
+void install_scale_signal();
+
+}  // namespace weir::local

@@ -1,0 +1,65 @@
+#include "weir/local/proxy_launcher.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+
+#include "weir/pod/net.hpp"
+#include "weir/pod/process.hpp"
+
+namespace weir::local {
+namespace {
+
+// `weir help` lists the subcommands this build has.
+bool build_has_proxy(const std::string& self) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return false;
+  pod::Fd read_end(fds[0]);
+  pod::Fd write_end(fds[1]);
+  pod::SpawnOptions options;
+  options.stdout_fd = write_end.get();
+  const pid_t pid = pod::spawn({self, "help"}, options);
+  write_end.reset();
+  std::string text;
+  std::array<char, 4096> buf{};
+  for (ssize_t n; (n = read(read_end.get(), buf.data(), buf.size())) > 0;) text.append(buf.data(), static_cast<std::size_t>(n));
+  pod::wait_exit(pid);
+  return text.find("\n  proxy ") != std::string::npos;
+}
+
+}  // namespace
+
+std::string render_proxy_config(const Context& ctx, const std::vector<NodeState>& nodes) {
+  std::string y = "# Written by weir up for the local nodes; rewritten on weir scale.\n";
+  y += "listen:\n  address: 127.0.0.1\n  port: " + std::to_string(ctx.options.proxy_port) + "\n";
+  y += "admin:\n  address: 127.0.0.1\n  port: " + std::to_string(ctx.options.proxy_port + 3000) + "\n";
+  y += "load_users_from_backend:\n  enabled: true\n";
+  y += "monitor:\n  user: weir_monitor\n  password_file: " + ctx.layout.secret("monitor").string() + "\n";
+  y += "backends:\n  discovery: static\n  static:\n";
+  for (const auto& n : nodes) {
+    y += "    - name: node-" + std::to_string(n.ordinal) + "\n      host: 127.0.0.1\n      port: " +
+         std::to_string(n.port) + "\n      role: " + (n.ordinal == 0 ? "primary" : "replica") + "\n";
+  }
+  return y;
+}
+
+pid_t start_proxy(const Context& ctx, const std::vector<NodeState>& nodes) {
+  write_file_atomically(ctx.layout.proxy_config(), render_proxy_config(ctx, nodes));
+  if (!build_has_proxy(ctx.self)) return 0;
+  pod::Fd log(open(ctx.layout.proxy_log().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  pod::SpawnOptions options;
+  options.stdout_fd = log.get();
+  options.stderr_fd = log.get();
+  options.own_process_group = true;
+  return pod::spawn({ctx.self, "proxy", "--config", ctx.layout.proxy_config().string()}, options);
+}
+
+void reconfigure_proxy(const Context& ctx, pid_t proxy_pid, const std::vector<NodeState>& nodes) {
+  write_file_atomically(ctx.layout.proxy_config(), render_proxy_config(ctx, nodes));
+  if (proxy_pid > 0) kill(proxy_pid, SIGHUP);
+}
+
+}  // namespace weir::local

@@ -1,0 +1,23 @@
+#include "weir/local/running.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "weir/pod/process.hpp"
+
+namespace weir::local {
+
+Layout layout_from_dir(const std::string& dir) {
+  const std::filesystem::path path(dir);
+  if (!std::filesystem::exists(path / "state.json")) {
+    throw std::runtime_error("no topology in " + path.string() + " (no state.json); start one with weir up");
+  }
+  return Layout(std::filesystem::canonical(path));
+}
+
+bool supervisor_running(const State& state) {
+  return pod::pid_alive(state.supervisor_pid) &&
+         pod::pid_cmdline(state.supervisor_pid).find("weir") != std::string::npos;
+}
+
+}  // namespace weir::local

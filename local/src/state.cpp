@@ -1,0 +1,108 @@
+#include "weir/local/state.hpp"
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace weir::local {
+namespace json = boost::json;
+namespace {
+
+json::object node_to_json(const NodeState& n) {
+  return {{"ordinal", n.ordinal},          {"port", n.port},
+          {"backup_port", n.backup_port},  {"server_pid", n.server_pid},
+          {"sidecar_pid", n.sidecar_pid},  {"restarts", n.restarts}};
+}
+
+template <class T>
+T number(const json::object& o, const char* key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) throw std::runtime_error(std::string("missing key '") + key + "'");
+  return json::value_to<T>(*v);
+}
+
+NodeState node_from_json(const json::object& o) {
+  NodeState n;
+  n.ordinal = number<int>(o, "ordinal");
+  n.port = number<std::uint16_t>(o, "port");
+  n.backup_port = number<std::uint16_t>(o, "backup_port");
+  n.server_pid = number<pid_t>(o, "server_pid");
+  n.sidecar_pid = number<pid_t>(o, "sidecar_pid");
+  n.restarts = number<int>(o, "restarts");
+  return n;
+}
+
+}  // namespace
+
+std::string to_json(const State& s) {
+  json::array nodes;
+  for (const auto& n : s.nodes) nodes.push_back(node_to_json(n));
+  json::object o{{"supervisor_pid", s.supervisor_pid}, {"proxy_pid", s.proxy_pid},
+                 {"base_port", s.base_port},           {"proxy_port", s.proxy_port},
+                 {"replicas", s.replicas},             {"handled_request", s.handled_request},
+                 {"last_error", s.last_error},         {"nodes", std::move(nodes)}};
+  return json::serialize(o) + "\n";
+}
+
+std::optional<State> state_from_json(const std::string& text, std::string& error) {
+  try {
+    const json::object o = json::parse(text).as_object();
+    State s;
+    s.supervisor_pid = number<pid_t>(o, "supervisor_pid");
+    s.proxy_pid = number<pid_t>(o, "proxy_pid");
+    s.base_port = number<std::uint16_t>(o, "base_port");
+    s.proxy_port = number<std::uint16_t>(o, "proxy_port");
+    s.replicas = number<int>(o, "replicas");
+    s.handled_request = number<std::uint64_t>(o, "handled_request");
+    s.last_error = json::value_to<std::string>(o.at("last_error"));
+    for (const auto& n : o.at("nodes").as_array()) s.nodes.push_back(node_from_json(n.as_object()));
+    return s;
+  } catch (const std::exception& e) {
+    error = e.what();
+    return std::nullopt;
+  }
+}
+
+std::string to_json(const ScaleRequest& r) {
+  return json::serialize(json::object{{"id", r.id}, {"replicas", r.replicas}, {"delete_data", r.delete_data}}) + "\n";
+}
+
+std::optional<ScaleRequest> scale_request_from_json(const std::string& text, std::string& error) {
+  try {
+    const json::object o = json::parse(text).as_object();
+    return ScaleRequest{number<std::uint64_t>(o, "id"), number<int>(o, "replicas"), o.at("delete_data").as_bool()};
+  } catch (const std::exception& e) {
+    error = e.what();
+    return std::nullopt;
+  }
+}
+
+void write_file_atomically(const std::filesystem::path& path, const std::string& content) {
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << content;
+    if (!out.flush()) throw std::runtime_error("cannot write " + tmp);
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::optional<State> load_state(const std::filesystem::path& path) {
+  auto text = read_file(path);
+  if (!text) return std::nullopt;
+  std::string error;
+  auto state = state_from_json(*text, error);
+  if (!state) throw std::runtime_error("cannot read " + path.string() + ": " + error);
+  return state;
+}
+
+}  // namespace weir::local

@@ -1,0 +1,118 @@
+// `weir up`: checks everything it needs before starting anything, then runs the supervisor.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+
+#include "weir/local/commands.hpp"
+#include "weir/local/supervisor.hpp"
+#include "weir/pod/args.hpp"
+#include "weir/pod/log.hpp"
+#include "weir/pod/process.hpp"
+
+namespace weir::local {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: weir up [--replicas N] [--dir DIR] [--port N] [--base-port N] [--server-binary PATH]\n"
+    "  Runs a primary and N-1 replicas as local mariadbd processes on loopback, each replica cloned\n"
+    "  from its previous peer, and the proxy in front; supervises them until Ctrl+C or weir down.\n"
+    "  --replicas N        nodes, the primary included (default 3)\n"
+    "  --dir DIR           data, logs and state (default ./.weir)\n"
+    "  --port N            the proxy's port (default 6033)\n"
+    "  --base-port N       node n listens on N+10n, its backup server on N+10n+1 (default 13306)\n"
+    "  --server-binary P   the MariaDB server (default mariadbd)\n";
+
+UpOptions parse_up_options(const std::vector<std::string>& words) {
+  auto parsed = pod::parse_args(words, {"replicas", "dir", "port", "base-port", "server-binary", "clone-timeout"}, {});
+  if (!parsed.error.empty()) throw std::invalid_argument(parsed.error);
+  const auto& a = parsed.args;
+  UpOptions o;
+  auto number = [&](const char* name, int min, int max, int fallback) {
+    auto text = a.get(name);
+    if (!text) return fallback;
+    auto value = pod::parse_int(*text, min, max);
+    if (!value) throw std::invalid_argument("--" + std::string(name) + " must be a number from " + std::to_string(min) + " to " + std::to_string(max) + ", got '" + *text + "'");
+    return *value;
+  };
+  o.replicas = number("replicas", 1, 99, o.replicas);
+  o.proxy_port = static_cast<std::uint16_t>(number("port", 1, 65535, o.proxy_port));
+  o.base_port = static_cast<std::uint16_t>(number("base-port", 1, 65000, o.base_port));
+  o.clone_timeout_s = number("clone-timeout", 1, 3600, o.clone_timeout_s);
+  o.dir = a.get_or("dir", o.dir);
+  o.server_binary = a.get_or("server-binary", o.server_binary);
+  return o;
+}
+
+std::string require_program(const std::string& name, const std::string& hint) {
+  std::string path = pod::find_program(name);
+  if (path.empty()) throw std::runtime_error("'" + name + "' not found in PATH or /usr/sbin: " + hint);
+  return path;
+}
+
+// Refuses to start over a topology that is still running; forgets pids that are gone.
+void check_previous_run(const Layout& layout) {
+  auto state = load_state(layout.state_file());
+  if (!state) return;
+  if (pod::pid_alive(state->supervisor_pid) && pod::pid_cmdline(state->supervisor_pid).find("weir") != std::string::npos) {
+    throw std::runtime_error("weir up is already running for " + layout.root().string() + " (pid " +
+                             std::to_string(state->supervisor_pid) + "); see weir status, or stop it with weir down");
+  }
+  for (const auto& n : state->nodes) {
+    for (pid_t pid : {n.server_pid, n.sidecar_pid}) {
+      if (pod::pid_alive(pid)) {
+        throw std::runtime_error("node-" + std::to_string(n.ordinal) + " of an earlier run is still running (pid " +
+                                 std::to_string(pid) + ", " + pod::pid_cmdline(pid) + "); run weir down --dir " +
+                                 layout.root().string() + " first");
+      }
+    }
+  }
+  if (state->supervisor_pid != 0) say("weir up: the state of an earlier run was stale (its processes are gone); starting again");
+}
+
+Context make_context(const UpOptions& o) {
+  Context ctx;
+  ctx.options = o;
+  ctx.server_binary = require_program(o.server_binary, "install mariadb-server (bash scripts/setup.sh) or pass --server-binary");
+  ctx.install_db = require_program("mariadb-install-db", "install mariadb-server (bash scripts/setup.sh)");
+  require_program("mariabackup", "install mariadb-backup (bash scripts/setup.sh)");
+  require_program("mbstream", "install mariadb-backup (bash scripts/setup.sh)");
+  ctx.self = pod::self_executable();
+  ctx.as_root = geteuid() == 0;
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  ctx.hostname = host;
+  std::filesystem::create_directories(o.dir);
+  ctx.layout = Layout(std::filesystem::canonical(o.dir));
+  check_previous_run(ctx.layout);
+  load_or_create_secrets(ctx);
+  return ctx;
+}
+
+}  // namespace
+
+int up_main(std::span<char*> args) {
+  std::vector<std::string> words(args.begin() + 1, args.end());
+  if (!words.empty() && (words.front() == "--help" || words.front() == "-h")) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  try {
+    Context ctx = make_context(parse_up_options(words));
+    pod::install_stop_signals();
+    install_scale_signal();
+    say("weir up: " + std::to_string(ctx.options.replicas) + " node(s) in " + ctx.layout.root().string() +
+        " (node n on 127.0.0.1:" + std::to_string(ctx.options.base_port) + "+10n)");
+    Supervisor supervisor(std::move(ctx));
+    return supervisor.run();
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "weir up: %s\n\n%s", e.what(), kUsage);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "weir up: %s\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace weir::local
