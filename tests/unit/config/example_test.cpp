@@ -12,7 +12,6 @@ using testing::ScopedEnv;
 
 class ExampleConfig : public ::testing::Test {
  protected:
-  ScopedEnv admin_{"WEIR_ADMIN_TOKEN", "admin-token-value"};
   ScopedEnv app_{"WEIR_APP_PASSWORD", "app-password-value"};
   ScopedEnv monitor_{"WEIR_MONITOR_PASSWORD", "monitor-password-value"};
 };
@@ -39,10 +38,7 @@ TEST_F(ExampleConfig, HoldsTheDocumentedValues) {
   EXPECT_TRUE(c.admin.enabled);
   EXPECT_EQ(c.admin.address, "127.0.0.1");
   EXPECT_EQ(c.admin.port, 9033);
-  ASSERT_TRUE(c.admin.token.has_value());
-  EXPECT_EQ(c.admin.token->value, "admin-token-value");
-  EXPECT_EQ(c.admin.token->source, Secret::Source::env);
-  EXPECT_EQ(c.admin.token->reference, "WEIR_ADMIN_TOKEN");
+  EXPECT_FALSE(c.admin.token.has_value());
 
   EXPECT_FALSE(c.tls.client.enabled);
   EXPECT_FALSE(c.tls.client.required);
@@ -115,7 +111,6 @@ TEST_F(ExampleConfig, CommentedDefaultsAreTheBuiltInDefaults) {
   const ConfigResult example = load_config_file(WEIR_EXAMPLE_CONFIG);
   ASSERT_TRUE(example.ok()) << example.error_text();
   const ConfigResult minimal = parse_config(R"(
-admin: {token_env: WEIR_ADMIN_TOKEN}
 users:
   - {name: app, password_env: WEIR_APP_PASSWORD}
   - {name: reporting, password_hash: "*6D8E7CA2D13CBEBC74BE7EF3A2976000952DCE92"}

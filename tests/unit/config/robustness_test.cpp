@@ -38,7 +38,6 @@ TEST(Robustness, OddInputs) {
 
 // Random byte edits of the example: a crude fuzzer that runs with the unit tests.
 TEST(Robustness, MutatedExample) {
-  testing::ScopedEnv admin("WEIR_ADMIN_TOKEN", "t");
   testing::ScopedEnv app("WEIR_APP_PASSWORD", "a");
   testing::ScopedEnv monitor("WEIR_MONITOR_PASSWORD", "m");
   std::ifstream in(WEIR_EXAMPLE_CONFIG);
