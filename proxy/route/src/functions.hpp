@@ -5,6 +5,8 @@
 #include <optional>
 #include <string_view>
 
+#include "weir/route/classify.hpp"
+
 namespace weir::route {
 
 enum class FunctionKind : std::uint8_t {
@@ -17,6 +19,6 @@ enum class FunctionKind : std::uint8_t {
   PrimaryOnly,  // depends on which server answers (MASTER_GTID_WAIT, LOAD_FILE)
 };
 
-std::optional<FunctionKind> find_builtin_function(std::string_view name);
+std::optional<FunctionKind> find_builtin_function(std::string_view name, ServerFlavor flavor);
 
 }  // namespace weir::route

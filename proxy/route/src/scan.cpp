@@ -27,6 +27,19 @@ std::string_view system_variable_name(std::string_view text) {
   return name;
 }
 
+// Non-reserved words that are syntax before "(" only in one context; anywhere else they may name a
+// stored function.
+bool not_a_call(const Cursor& c) {
+  const Token& t = c.cur();
+  const TokenKind prev = c.prev().kind;
+  if (t.is("ANY") || t.is("SOME") || t.is("ALL")) {
+    return prev == TokenKind::Equals || prev == TokenKind::Operator;  // x = ANY (SELECT ...)
+  }
+  if (t.is("AGAINST") || t.is("OVER")) return prev == TokenKind::RParen;  // MATCH (a) AGAINST (..), f() OVER (..)
+  if (t.is("COLUMNS")) return prev == TokenKind::String;  // JSON_TABLE(doc, '$[*]' COLUMNS (...))
+  return false;
+}
+
 }  // namespace
 
 void FeatureScanner::scan_token(Cursor& c) {
@@ -96,7 +109,7 @@ void FeatureScanner::scan_word(Cursor& c) {
   if (t.is("SELECT")) features_.subquery = true;
   if (next.kind == TokenKind::LParen) {
     scan_call(c);
-  } else if (auto kind = find_builtin_function(t.text); kind && *kind == FunctionKind::Volatile) {
+  } else if (auto kind = find_builtin_function(t.text, options_.flavor); kind && *kind == FunctionKind::Volatile) {
     features_.volatile_value = true;  // CURRENT_TIMESTAMP without parentheses
   }
   check_temporary_table(c, t);
@@ -109,8 +122,9 @@ void FeatureScanner::scan_call(Cursor& c) {
     return;
   }
   if (c.prev().is("AS")) return;  // CAST(x AS DECIMAL(10,2)), derived table AS d (a, b)
+  if (not_a_call(c)) return;
   if (t.kind == TokenKind::Word) {
-    if (auto kind = find_builtin_function(t.text)) {
+    if (auto kind = find_builtin_function(t.text, options_.flavor)) {
       switch (*kind) {
         case FunctionKind::Pure: break;
         case FunctionKind::Volatile: features_.volatile_value = true; break;

@@ -27,7 +27,7 @@ struct Features {
 
 class FeatureScanner {
  public:
-  explicit FeatureScanner(const SessionView& session) : session_(session) {}
+  FeatureScanner(const ClassifyOptions& options, const SessionView& session) : options_(options), session_(session) {}
 
   // Records the features of the cursor's current token, using lookahead; may step the cursor over
   // a token that belongs to the current one (FOR UPDATE). The caller advances afterwards.
@@ -44,6 +44,7 @@ class FeatureScanner {
   void scan_system_variable(const Token& t);
   void check_temporary_table(const Cursor& c, const Token& t);
 
+  const ClassifyOptions& options_;
   const SessionView& session_;
   Features features_;
 };

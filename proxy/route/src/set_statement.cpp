@@ -121,7 +121,7 @@ bool parse_assignments(Cursor& c, FeatureScanner& scanner, Assignments& out) {
 
 }  // namespace
 
-Classification classify_set(Cursor c, const ClassifyOptions& /*options*/, const SessionView& session) {
+Classification classify_set(Cursor c, const ClassifyOptions& options, const SessionView& session) {
   c.advance();
   // SET TRANSACTION without a scope applies to the next transaction only, which runs on the primary.
   if (c.is("TRANSACTION")) return with_reason(Target::Primary, Reason::TransactionControl);
@@ -133,7 +133,7 @@ Classification classify_set(Cursor c, const ClassifyOptions& /*options*/, const 
   if (c.is("ROLE")) return session_command();
   if (c.is("STATEMENT")) return with_reason(Target::Primary, Reason::UnknownStatement);  // SET STATEMENT .. FOR
 
-  FeatureScanner scanner(session);
+  FeatureScanner scanner(options, session);
   Assignments set;
   if (!parse_assignments(c, scanner, set) || !c.at_end()) {
     return with_reason(Target::Primary, Reason::UnknownStatement);

@@ -13,7 +13,7 @@ Classification primary(Reason reason) {
 }
 
 Classification read(Cursor c, const ClassifyOptions& options, const SessionView& session) {
-  FeatureScanner scanner(session);
+  FeatureScanner scanner(options, session);
   scanner.scan_rest(c);
   return decide_read(scanner.features(), options, session);
 }

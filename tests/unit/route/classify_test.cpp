@@ -1,6 +1,7 @@
 // The routing table: (statement, session state, options) -> (target, reason, effects).
 // Session spec (comma separated): trx ro ac0 locked diverged nbe ansi temp:<name> temp:<schema>.<name>
-// Options spec: sf (stored functions to replica), nomulti (no multi-statement reads to replicas)
+// Options spec: sf (stored functions to replica), nomulti (no multi-statement reads to replicas),
+// mysql (the server is MySQL, not MariaDB)
 // Effects are written in a fixed order; see describe() below.
 #include "weir/route/classify.hpp"
 
@@ -110,6 +111,8 @@ ClassifyOptions make_options(std::string_view spec) {
   for (const std::string& item : split(spec)) {
     if (item == "sf") {
       o.stored_functions_to_replica = true;
+    } else if (item == "mysql") {
+      o.flavor = ServerFlavor::MySQL;
     } else if (item == "nomulti") {
       o.multi_statement_reads_to_replica = false;
     } else {
@@ -265,6 +268,17 @@ const Case kCases[] = {
     {"SELECT db.my_func(a) FROM t", "", "", P, Why::StoredFunction, ""},
     {"SELECT `my func`(1)", "", "", P, Why::StoredFunction, ""},
     {"SELECT a FROM t WHERE f(a) > 1", "", "", P, Why::StoredFunction, ""},
+    {"SELECT * FROM t WHERE a = ANY (SELECT b FROM u)", "", "", R, Why::ReadOnlyStatement, ""},
+    {"SELECT * FROM t WHERE a > ALL (SELECT b FROM u)", "", "", R, Why::ReadOnlyStatement, ""},
+    {"SELECT * FROM JSON_TABLE('[1]', '$[*]' COLUMNS (a INT PATH '$')) AS jt", "", "", R, Why::ReadOnlyStatement, ""},
+    {"SELECT any(1)", "", "", P, Why::StoredFunction, ""},
+    {"SELECT columns(1)", "", "", P, Why::StoredFunction, ""},
+    {"SELECT offset(1)", "", "", P, Why::StoredFunction, ""},
+    {"SELECT nvl(a, 0) FROM t", "", "", R, Why::ReadOnlyStatement, ""},
+    {"SELECT nvl(a, 0) FROM t", "", "mysql", P, Why::StoredFunction, ""},
+    {"SELECT json_pretty(a) FROM t", "", "", P, Why::StoredFunction, ""},
+    {"SELECT json_pretty(a) FROM t", "", "mysql", R, Why::ReadOnlyStatement, ""},
+    {"SELECT format_bytes(1)", "", "", P, Why::StoredFunction, ""},
 
     // Common table expressions.
     {"WITH x AS (SELECT 1) SELECT * FROM x", "", "", R, Why::ReadOnlyStatement, ""},

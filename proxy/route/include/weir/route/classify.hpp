@@ -114,7 +114,12 @@ struct Classification {
   Effects effects;
 };
 
+// Which server the session talks to: the built-in functions differ, and a name that is not built
+// in may be a stored function.
+enum class ServerFlavor : std::uint8_t { MariaDB, MySQL };
+
 struct ClassifyOptions {
+  ServerFlavor flavor = ServerFlavor::MariaDB;
   // Calls of functions that are not built in run on the primary unless this is set (a stored
   // function may write; weir cannot see its body).
   bool stored_functions_to_replica = false;
