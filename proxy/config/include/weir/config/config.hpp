@@ -46,7 +46,8 @@ struct AdminConfig {
   bool enabled = true;
   std::string address = "127.0.0.1";
   std::uint16_t port = 9033;
-  std::optional<Secret> token;  // when set, requests need `Authorization: Bearer <token>`
+  // When set, every endpoint but /healthz and /readyz needs `Authorization: Bearer <token>`.
+  std::optional<Secret> token;
   friend bool operator==(const AdminConfig&, const AdminConfig&) = default;
 };
 
