@@ -27,6 +27,17 @@ std::string hex(const Buffer& b) {
   return s;
 }
 
+// Error::operator== compares the field pointers; literals are not merged across translation
+// units in every build (e.g. with ASan), so compare the text.
+::testing::AssertionResult same_error(const Error& actual, const Error& expected) {
+  if (actual.code == expected.code && std::string_view(actual.field) == expected.field &&
+      actual.offset == expected.offset) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "got \"" << actual.message() << "\", expected \"" << expected.message()
+                                       << "\"";
+}
+
 Buffer unhex(std::string_view h) {
   Buffer out;
   for (std::size_t i = 0; i + 1 < h.size(); i += 2) {
@@ -118,9 +129,9 @@ TEST(Commands, EveryOtherByteIsUnknown) {
     const auto byte = static_cast<std::uint8_t>(b);
     if (known.count(byte) != 0) continue;
     EXPECT_FALSE(to_command(byte).has_value()) << b;
-    EXPECT_EQ(parse_command(Buffer{byte}).error(), (Error{Errc::bad_value, "command", 0})) << b;
+    EXPECT_TRUE(same_error(parse_command(Buffer{byte}).error(), Error{Errc::bad_value, "command", 0})) << b;
   }
-  EXPECT_EQ(parse_command(Buffer{}).error(), (Error{Errc::truncated, "command", 0}));
+  EXPECT_TRUE(same_error(parse_command(Buffer{}).error(), Error{Errc::truncated, "command", 0}));
   EXPECT_STREQ(command_name(static_cast<Command>(0x42)), "COM_UNKNOWN");
 }
 
@@ -341,7 +352,7 @@ TEST_P(BadQueryTable, Fails) {
   const BadQuery& c = GetParam();
   auto q = parse_com_query(unhex(c.wire), kAttrs);
   ASSERT_FALSE(q.ok());
-  EXPECT_EQ(q.error(), (Error{c.code, c.field, c.offset})) << q.error().message();
+  EXPECT_TRUE(same_error(q.error(), Error{c.code, c.field, c.offset})) << q.error().message();
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -398,7 +409,7 @@ TEST(StatementIds, PrepareOkRewrite) {
 
 // ---------------------------------------------------------------------------------------------
 
-TEST(Robustness, RandomPayloadsNeverCrash) {
+TEST(CommandRobustness, RandomPayloadsNeverCrash) {
   std::mt19937 rng(777);
   const std::uint8_t firsts[] = {0x03, 0x02, 0x04, 0x0c, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0xfa, 0x00};
   for (int i = 0; i < 4000; ++i) {

@@ -25,6 +25,17 @@ std::string hex(const Buffer& b) {
   return s;
 }
 
+// Error::operator== compares the field pointers; literals are not merged across translation
+// units in every build (e.g. with ASan), so compare the text.
+::testing::AssertionResult same_error(const Error& actual, const Error& expected) {
+  if (actual.code == expected.code && std::string_view(actual.field) == expected.field &&
+      actual.offset == expected.offset) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "got \"" << actual.message() << "\", expected \"" << expected.message()
+                                       << "\"";
+}
+
 Buffer unhex(std::string_view h) {
   Buffer out;
   std::string digits;
@@ -292,7 +303,7 @@ TEST_P(BadOkTable, FailsNamingFieldAndOffset) {
   const Buffer wire = unhex(c.wire);
   auto parsed = parse_ok(wire, c.caps);
   ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(parsed.error(), (Error{c.code, c.field, c.offset})) << parsed.error().message();
+  EXPECT_TRUE(same_error(parsed.error(), Error{c.code, c.field, c.offset})) << parsed.error().message();
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -395,7 +406,7 @@ TEST_P(BadErrTable, Fails) {
   const BadErr& c = GetParam();
   auto parsed = parse_err(unhex(c.wire), kCli);
   ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(parsed.error(), (Error{c.code, c.field, c.offset})) << parsed.error().message();
+  EXPECT_TRUE(same_error(parsed.error(), Error{c.code, c.field, c.offset})) << parsed.error().message();
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, BadErrTable,
@@ -440,7 +451,7 @@ TEST(ProgressReport, SyntheticValuesAndTruncations) {
     ASSERT_FALSE(p.ok()) << n;
     EXPECT_STREQ(p.error().field, n < 10 ? fields[n] : "progress_info") << n;
   }
-  EXPECT_EQ(parse_progress_report(unhex("ff1504010202000000")).error(), (Error{Errc::bad_value, "error_code", 1}));
+  EXPECT_TRUE(same_error(parse_progress_report(unhex("ff1504010202000000")).error(), Error{Errc::bad_value, "error_code", 1}));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -486,9 +497,9 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(Eof, RejectsWhatIsNotAnEof) {
-  EXPECT_EQ(parse_eof(unhex("0000000200"), kCli).error(), (Error{Errc::bad_value, "eof_header", 0}));
-  EXPECT_EQ(parse_eof(unhex("fe0000020000"), kCli).error(), (Error{Errc::trailing_bytes, "eof_packet", 5}));
-  EXPECT_EQ(parse_eof(unhex("fe0000000000000000"), kCli).error(), (Error{Errc::too_long, "eof_packet", 0}));
+  EXPECT_TRUE(same_error(parse_eof(unhex("0000000200"), kCli).error(), Error{Errc::bad_value, "eof_header", 0}));
+  EXPECT_TRUE(same_error(parse_eof(unhex("fe0000020000"), kCli).error(), Error{Errc::trailing_bytes, "eof_packet", 5}));
+  EXPECT_TRUE(same_error(parse_eof(unhex("fe0000000000000000"), kCli).error(), Error{Errc::too_long, "eof_packet", 0}));
 }
 
 struct ClassifyCase {
@@ -543,14 +554,14 @@ TEST(LocalInfile, CapturedRoundTrip) {
   Buffer out;
   serialize(*parsed, out);
   EXPECT_EQ(hex(out), wire);
-  EXPECT_EQ(parse_local_infile_request(unhex("")).error(), (Error{Errc::truncated, "local_infile_header", 0}));
-  EXPECT_EQ(parse_local_infile_request(unhex("00")).error(), (Error{Errc::bad_value, "local_infile_header", 0}));
+  EXPECT_TRUE(same_error(parse_local_infile_request(unhex("")).error(), Error{Errc::truncated, "local_infile_header", 0}));
+  EXPECT_TRUE(same_error(parse_local_infile_request(unhex("00")).error(), Error{Errc::bad_value, "local_infile_header", 0}));
 }
 
 // ---------------------------------------------------------------------------------------------
 // No input crashes a parser (deterministic random bytes, prefixed with each header byte).
 
-TEST(Robustness, RandomPayloadsNeverCrash) {
+TEST(ResponseRobustness, RandomPayloadsNeverCrash) {
   std::mt19937 rng(12345);
   const CapabilityFlags caps_list[] = {0, kPlain41, kCli, kDeprecateEofClient};
   const std::uint8_t headers[] = {0x00, 0xfe, 0xff, 0xfb};
