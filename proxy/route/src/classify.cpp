@@ -9,6 +9,7 @@ namespace {
 struct Survey {
   bool lex_error = false;
   bool primary_hint = false;
+  bool conditional_comment = false;
   int statements = 0;  // non-empty statements
 };
 
@@ -26,6 +27,7 @@ Survey survey(std::string_view sql, LexOptions lex_options) {
   }
   s.lex_error = lexer.error() != LexError::None;
   s.primary_hint = lexer.saw_primary_hint();
+  s.conditional_comment = lexer.saw_conditional_comment();
   return s;
 }
 
@@ -124,9 +126,12 @@ void apply_status_flags(SessionView& session, protocol::StatusFlags flags) {
   session.no_backslash_escapes = (flags & protocol::status::kNoBackslashEscapes) != 0;
 }
 
-Classification classify(std::string_view sql, const ClassifyOptions& options, const SessionView& session) {
-  const LexOptions lex_options{session.no_backslash_escapes, session.ansi_quotes};
+namespace {
+
+Classification classify_lexed(std::string_view sql, const LexOptions& lex_options, const ClassifyOptions& options,
+                              const SessionView& session, bool* conditional_comment) {
   const Survey s = survey(sql, lex_options);
+  if (conditional_comment != nullptr) *conditional_comment = s.conditional_comment;
   Classification out;
   if (s.lex_error) {
     out.reason = Reason::Unparseable;
@@ -168,6 +173,30 @@ Classification classify(std::string_view sql, const ClassifyOptions& options, co
     out.target = Target::Primary;
     out.reason = Reason::MultiStatement;
   }
+  return out;
+}
+
+}  // namespace
+
+Classification classify(std::string_view sql, const ClassifyOptions& options, const SessionView& session) {
+  LexOptions lex_options;
+  lex_options.no_backslash_escapes = session.no_backslash_escapes;
+  lex_options.ansi_quotes = session.ansi_quotes;
+  lex_options.mariadb = options.flavor == ServerFlavor::MariaDB;
+  lex_options.server_version = session.server_version;
+  bool conditional = false;
+  Classification as_sql = classify_lexed(sql, lex_options, options, session, &conditional);
+  if (!conditional) return as_sql;
+  // The server version is unknown and the text has versioned comments: the server runs them or
+  // not. Both readings must agree on where the statement goes; a string or comment that spans the
+  // end of such a comment is enough to make them disagree.
+  lex_options.conditional_as_comments = true;
+  const Classification as_comment = classify_lexed(sql, lex_options, options, session, nullptr);
+  if (as_comment.target == as_sql.target) return as_sql;
+  Classification out;
+  out.reason = Reason::Unparseable;
+  out.effects.pin_session_to_primary =
+      as_sql.target == Target::AllSessionConnections || as_comment.target == Target::AllSessionConnections;
   return out;
 }
 

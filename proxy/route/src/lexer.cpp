@@ -118,12 +118,33 @@ bool Lexer::skip_block_comment() {
   // Executable comments: /*! ... */, /*!50100 ... */, /*M! ... */, /*M!100100 ... */. Their
   // content is SQL the server runs, so it is lexed like the text around it.
   std::size_t marker = pos_ + 2;
-  if (at(marker, 'M') && at(marker + 1, '!')) ++marker;
+  const bool mariadb_only = at(marker, 'M') && at(marker + 1, '!');
+  if (mariadb_only) ++marker;
   if (at(marker, '!')) {
-    pos_ = marker + 1;
-    for (int digits = 0; digits < 6 && pos_ < sql_.size() && is_digit(sql_[pos_]); ++digits) ++pos_;
-    in_executable_comment_ = true;
-    return true;
+    // A version is 5 or 6 digits (6 when a sixth follows); fewer digits are SQL, not a version.
+    std::size_t p = marker + 1;
+    int digits = 0;
+    while (digits < 6 && p + digits < sql_.size() && is_digit(sql_[p + digits])) ++digits;
+    if (digits < 5) digits = 0;
+    std::uint32_t version = 0;
+    for (int i = 0; i < digits; ++i, ++p) version = version * 10 + static_cast<std::uint32_t>(sql_[p] - '0');
+    const bool conditional = mariadb_only || digits > 0;
+    bool executed = true;
+    if (conditional && options_.conditional_as_comments) {
+      executed = false;
+    } else if (conditional && options_.server_version == 0) {
+      saw_conditional_comment_ = true;
+    } else if (conditional) {
+      // Measured on MariaDB 10.11: 5-digit versions from 50700 on (MySQL 5.7+) are not run.
+      const bool mysql_57_plus = options_.mariadb && digits == 5 && version >= 50700;
+      executed = (!mariadb_only || options_.mariadb) && !mysql_57_plus &&
+                 (digits == 0 || version <= options_.server_version);
+    }
+    if (executed) {
+      pos_ = p;
+      in_executable_comment_ = true;
+      return true;
+    }
   }
   const std::size_t close = sql_.find("*/", pos_ + 2);
   if (close == std::string_view::npos) {

@@ -1,5 +1,6 @@
 // The routing table: (statement, session state, options) -> (target, reason, effects).
 // Session spec (comma separated): trx ro ac0 locked diverged nbe ansi temp:<name> temp:<schema>.<name>
+//   v<version> (server version, e.g. v101106 for 10.11.6; without it the version is unknown)
 // Options spec: sf (stored functions to replica), nomulti (no multi-statement reads to replicas),
 // mysql (the server is MySQL, not MariaDB)
 // Effects are written in a fixed order; see describe() below.
@@ -94,6 +95,8 @@ Session make_session(std::string_view spec) {
       s.view.no_backslash_escapes = true;
     } else if (item == "ansi") {
       s.view.ansi_quotes = true;
+    } else if (item.size() > 1 && item[0] == 'v') {
+      s.view.server_version = static_cast<std::uint32_t>(std::stoul(item.substr(1)));
     } else if (item.rfind("temp:", 0) == 0) {
       const std::string name = item.substr(5);
       const auto dot = name.find('.');
@@ -187,7 +190,8 @@ const Case kCases[] = {
     {"SELECT SQL_CALC_FOUND_ROWS * FROM t LIMIT 10", "", "", R, Why::ReadOnlyStatement, ""},
     {"SELECT /*+ MAX_EXECUTION_TIME(1000) */ a FROM t", "", "", R, Why::ReadOnlyStatement, ""},
     {"SELECT /*!99999 SQL_NO_CACHE */ 1", "", "", R, Why::ReadOnlyStatement, ""},
-    {"/*!40101 SELECT 1 */", "", "", R, Why::ReadOnlyStatement, ""},
+    {"/*!40101 SELECT 1 */", "v101106", "", R, Why::ReadOnlyStatement, ""},
+    {"/*!40101 SELECT 1 */", "", "", P, Why::Unparseable, ""},
     {"SELECT 1 /* a */ /* b */ FROM t", "", "", R, Why::ReadOnlyStatement, ""},
     {"SELECT `a``b` FROM t", "", "", R, Why::ReadOnlyStatement, ""},
 
@@ -209,8 +213,20 @@ const Case kCases[] = {
     {"SELECT 1 --x FOR UPDATE", "", "", P, Why::LockingRead, ""},
     {"SELECT 1 /* nested /* still */ FOR UPDATE", "", "", P, Why::LockingRead, ""},
     {"SELECT a FROM t /*!FOR UPDATE */", "", "", P, Why::LockingRead, ""},
-    {"SELECT a FROM t /*!50100 FOR UPDATE */", "", "", P, Why::LockingRead, ""},
-    {"SELECT a FROM t /*M!100100 FOR UPDATE */", "", "", P, Why::LockingRead, ""},
+    {"SELECT a FROM t /*!50100 FOR UPDATE */", "v101106", "", P, Why::LockingRead, ""},
+    {"SELECT a FROM t /*!50100 FOR UPDATE */", "v50099", "", R, Why::ReadOnlyStatement, ""},
+    {"SELECT a FROM t /*!50100 FOR UPDATE */", "", "", P, Why::Unparseable, ""},
+    {"SELECT a FROM t /*!80000 FOR UPDATE */", "v101106", "", R, Why::ReadOnlyStatement, ""},
+    {"SELECT a FROM t /*!80000 FOR UPDATE */", "v80035", "mysql", P, Why::LockingRead, ""},
+    {"SELECT a FROM t /*!100100 FOR UPDATE */", "v80035", "mysql", R, Why::ReadOnlyStatement, ""},
+    {"SELECT a FROM t /*M!100100 FOR UPDATE */", "v101106", "", P, Why::LockingRead, ""},
+    {"SELECT a FROM t /*M! FOR UPDATE */", "v80035", "mysql", R, Why::ReadOnlyStatement, ""},
+    {"SELECT a FROM t /*M!100100 FOR UPDATE */", "", "", P, Why::Unparseable, ""},
+    {"SELECT 1 /*!99999 AS */ f(1)", "v101106", "", P, Why::StoredFunction, ""},
+    {"SELECT 1 /*!99999 AS */ f(1)", "", "", P, Why::Unparseable, ""},
+    {"/*!99999 SET @a = 'x */ ; UPDATE t SET a = 1; -- ' */", "v101106", "", P, Why::WriteStatement, ""},
+    {"/*!99999 SET @a = 'x */ ; UPDATE t SET a = 1; -- ' */", "", "", P, Why::Unparseable, "pin"},
+    {"/*!99999 SELECT 'x */ ; UPDATE t SET a = 1; -- ' */", "", "", P, Why::Unparseable, ""},
     {"SELECT 'x\\', 1 FOR UPDATE -- '", "", "", R, Why::ReadOnlyStatement, ""},
     {"SELECT 'x\\', 1 FOR UPDATE -- '", "nbe", "", P, Why::LockingRead, ""},
     {"EXPLAIN SELECT * FROM t FOR UPDATE", "", "", P, Why::LockingRead, ""},
@@ -429,9 +445,11 @@ const Case kCases[] = {
     {"SET STATEMENT max_statement_time = 1 FOR SELECT 1", "", "", P, Why::UnknownStatement, ""},
     {"SET", "", "", P, Why::UnknownStatement, ""},
     {"SET x", "", "", P, Why::UnknownStatement, ""},
-    {"/*!40101 SET NAMES utf8 */", "", "", A, Why::SessionCommand, "session"},
-    {"/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */", "", "", A, Why::SessionCommand, "session"},
-    {"/*M! SET NAMES utf8 */", "", "", A, Why::SessionCommand, "session"},
+    {"/*!40101 SET NAMES utf8 */", "v101106", "", A, Why::SessionCommand, "session"},
+    {"/*!40101 SET NAMES utf8 */", "", "", P, Why::Unparseable, "pin"},
+    {"/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */", "v101106", "", A, Why::SessionCommand, "session"},
+    {"/*M! SET NAMES utf8 */", "v101106", "", A, Why::SessionCommand, "session"},
+    {"/*M! SET NAMES utf8 */", "", "", P, Why::Unparseable, "pin"},
 
     // USE.
     {"USE db", "", "", A, Why::SessionCommand, "session,use:db"},

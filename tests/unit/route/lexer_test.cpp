@@ -42,6 +42,10 @@ TEST_P(LexerTable, Tokens) {
 constexpr LexOptions kDefault{};
 constexpr LexOptions kNoBackslash{true, false};
 constexpr LexOptions kAnsi{false, true};
+constexpr LexOptions kMariaDb1011{false, false, true, 101106, false};
+constexpr LexOptions kMariaDb55{false, false, true, 50500, false};
+constexpr LexOptions kMySql80{false, false, false, 80035, false};
+constexpr LexOptions kConditionalAsComments{false, false, true, 0, true};
 
 const LexCase kLexCases[] = {
     {"Empty", "", kDefault, ""},
@@ -78,6 +82,19 @@ const LexCase kLexCases[] = {
     {"VersionedExecutableComment", "a /*!50100 b */ c", kDefault, "word(a) word(b) word(c)"},
     {"MariaDbExecutableComment", "a /*M!100100 b */ c", kDefault, "word(a) word(b) word(c)"},
     {"MariaDbExecutableNoVersion", "/*M! b*/", kDefault, "word(b)"},
+    {"VersionRunByServer", "a /*!50100 b */ c", kMariaDb1011, "word(a) word(b) word(c)"},
+    {"VersionNewerThanServer", "a /*!100100 b */ c", kMariaDb55, "word(a) word(c)"},
+    {"SixDigitVersion", "a /*!101107 b */ c", kMariaDb1011, "word(a) word(c)"},
+    {"MariaDbCommentOnMySql", "a /*M! b */ c", kMySql80, "word(a) word(c)"},
+    {"MariaDbCommentOnMariaDb", "a /*M!100000 b */ c", kMariaDb1011, "word(a) word(b) word(c)"},
+    {"UnversionedAlwaysRuns", "a /*! b */ c", kConditionalAsComments, "word(a) word(b) word(c)"},
+    {"ConditionalAsComments", "a /*!40101 b */ /*M! d */ c", kConditionalAsComments, "word(a) word(c)"},
+    {"NotRunCommentEndsAtFirstClose", "/*!99999 'x */ y", kMariaDb1011, "word(y)"},
+    {"MySql57CommentSkippedByMariaDb", "a /*!50700 b */ c", kMariaDb1011, "word(a) word(c)"},
+    {"MySql56CommentRunByMariaDb", "a /*!50699 b */ c", kMariaDb1011, "word(a) word(b) word(c)"},
+    {"MySql57CommentRunByMySql", "a /*!50700 b */ c", kMySql80, "word(a) word(b) word(c)"},
+    {"FourDigitsAreNotAVersion", "/*!5010 b */", kMariaDb1011, "number(5010) word(b)"},
+    {"SevenDigitsVersionAndSql", "/*!1001001 b */", kMariaDb1011, "number(1) word(b)"},
     {"StringInsideExecutableComment", "/*! 'x */ y' */", kDefault, "string('x */ y')"},
     {"CommentInsideExecutableComment", "/*! a /* b */ c */ d", kDefault, "word(a) word(c) word(d)"},
     {"KeywordInString", "'FOR UPDATE'", kDefault, "string('FOR UPDATE')"},

@@ -137,6 +137,10 @@ struct SessionView {
   bool user_variables_diverged = false;
   bool no_backslash_escapes = false;
   bool ansi_quotes = false;
+  // The server's version (major*10000 + minor*100 + patch) from its greeting: decides which
+  // versioned comments /*!NNNNN ... */ it runs. 0: unknown (then a statement whose routing depends
+  // on it goes to the primary).
+  std::uint32_t server_version = 0;
   std::span<const TableName> temp_tables;
 };
 

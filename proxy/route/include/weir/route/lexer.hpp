@@ -53,6 +53,13 @@ std::string_view to_string(LexError error);
 struct LexOptions {
   bool no_backslash_escapes = false;  // sql_mode NO_BACKSLASH_ESCAPES (server status flag)
   bool ansi_quotes = false;           // sql_mode ANSI_QUOTES: "x" is an identifier
+  // Which executable comments the server runs: /*! ... */ always; /*!NNNNN ... */ (5 or 6 digits)
+  // when NNNNN <= server_version (major*10000 + minor*100 + patch, 10.11.6 -> 101106), except that
+  // MariaDB skips 5-digit versions >= 50700 (MySQL 5.7+); /*M! ... */ and /*M!NNNNNN ... */ only on
+  // MariaDB. Those the server does not run are plain comments, ending at the first */.
+  bool mariadb = true;
+  std::uint32_t server_version = 0;  // 0: unknown, every executable comment is lexed as SQL
+  bool conditional_as_comments = false;  // lex every versioned or /*M! comment as a plain comment
 };
 
 // The marker of the routing hint comment: /* weir:primary */ or -- weir:primary
@@ -69,6 +76,9 @@ class Lexer {
   std::size_t error_offset() const { return error_offset_; }
   // True once a comment (not an executable one) containing kPrimaryHint was skipped.
   bool saw_primary_hint() const { return saw_primary_hint_; }
+  // True once a versioned or /*M! comment was lexed as SQL without knowing the server version:
+  // whether the server runs it is unknown.
+  bool saw_conditional_comment() const { return saw_conditional_comment_; }
   std::size_t position() const { return pos_; }
 
  private:
@@ -89,6 +99,7 @@ class Lexer {
   std::size_t error_offset_ = 0;
   bool in_executable_comment_ = false;
   bool saw_primary_hint_ = false;
+  bool saw_conditional_comment_ = false;
 };
 
 // True for bytes that may appear in an unquoted identifier.
