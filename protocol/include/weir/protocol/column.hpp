@@ -71,6 +71,7 @@ inline constexpr std::uint16_t kTimestamp = 1U << 10;
 inline constexpr std::uint16_t kSet = 1U << 11;
 inline constexpr std::uint16_t kNoDefaultValue = 1U << 12;
 inline constexpr std::uint16_t kOnUpdateNow = 1U << 13;
+inline constexpr std::uint16_t kPartKey = 1U << 14;  // MariaDB: part of some key
 inline constexpr std::uint16_t kNum = 1U << 15;
 }  // namespace column_flag
 

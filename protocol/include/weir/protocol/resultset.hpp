@@ -7,7 +7,7 @@
 // on_packet(payload_length, head). Rows are classified from their first byte and length only.
 //
 // Driving it:
-//   tracker.start(expected_response(command_byte), caps);   // when the command is sent
+//   tracker.start(command, caps);   // when the command is sent
 //   for each frame from the backend:
 //     ev = tracker.on_packet(frame.payload_length, first bytes of the payload);
 //     relay the frame; if (tracker.done()) the backend is idle.
@@ -26,29 +26,12 @@
 
 #include "weir/protocol/bytes.hpp"
 #include "weir/protocol/capabilities.hpp"
+#include "weir/protocol/commands.hpp"
 #include "weir/protocol/error.hpp"
 #include "weir/protocol/framing.hpp"
 #include "weir/protocol/status_flags.hpp"
 
 namespace weir::protocol {
-
-// The shape of reply a command gets.
-enum class ExpectedResponse : std::uint8_t {
-  none,        // COM_QUIT, COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA: no reply at all
-  ok,          // OK or ERR (EOF for COM_SET_OPTION, COM_DEBUG, COM_SHUTDOWN): COM_PING, COM_INIT_DB, ...
-  query,       // COM_QUERY, COM_PROCESS_INFO: OK / ERR / LOCAL INFILE / text result sets, repeated
-               // while SERVER_MORE_RESULTS_EXISTS is set
-  execute,     // COM_STMT_EXECUTE, COM_STMT_BULK_EXECUTE: OK / ERR / binary result sets
-  prepare,     // COM_STMT_PREPARE: ERR or PREPARE_OK, parameter and column definitions
-  fetch,       // COM_STMT_FETCH: binary rows then a terminator, or ERR
-  field_list,  // COM_FIELD_LIST: column definitions (with default values) then a terminator
-  statistics,  // COM_STATISTICS: one human-readable string
-  unsupported, // COM_CHANGE_USER (an authentication exchange), COM_BINLOG_DUMP (a stream)
-};
-
-// By command byte; unknown commands get `ok` (the server answers them with ERR).
-ExpectedResponse expected_response(std::uint8_t command);
-const char* expected_response_name(ExpectedResponse expected);
 
 enum class ResponseEvent : std::uint8_t {
   ok,                    // OK packet; status_flags(), warnings(); `head` is the packet
@@ -86,9 +69,13 @@ class ResponseTracker {
   // that the server also has); CLIENT_DEPRECATE_EOF, MARIADB_CLIENT_CACHE_METADATA,
   // CLIENT_OPTIONAL_RESULTSET_METADATA and MARIADB_CLIENT_PROGRESS change the packet sequences.
   // Whether COM_STMT_EXECUTE opened a cursor needs no flag: the server says so in the status of
-  // the packet that ends the metadata (SERVER_STATUS_CURSOR_EXISTS), after which no rows follow.
-  void start(ExpectedResponse expected, CapabilityFlags caps);
-  void start_command(std::uint8_t command, CapabilityFlags caps) { start(expected_response(command), caps); }
+  // the packet that ends the metadata (SERVER_STATUS_CURSOR_EXISTS), after which no rows follow;
+  // the rows then come in reply to COM_STMT_FETCH.
+  // Commands whose reply is not a response in this sense (COM_CHANGE_USER, the binlog dumps,
+  // COM_MULTI) leave the tracker failed at once; commands without a reply leave it done.
+  void start(Command command, CapabilityFlags caps);
+  // For a command byte no server knows: the server answers it with ERR.
+  void start_command(std::uint8_t command_byte, CapabilityFlags caps);
   void reset() { state_ = State::idle; }
 
   // Feeds one frame of the response (see the file comment for `head`).
@@ -110,7 +97,8 @@ class ResponseTracker {
   bool failed() const { return state_ == State::failed; }
   // The server waits for the client's LOCAL INFILE data.
   bool awaiting_client() const { return state_ == State::infile_client; }
-  ExpectedResponse expected() const { return expected_; }
+  Command command() const { return command_; }
+  ResponseKind kind() const { return kind_; }
 
   // From the last OK / EOF of this response (or of an earlier one while none arrived yet).
   StatusFlags status_flags() const { return status_; }
@@ -138,7 +126,8 @@ class ResponseTracker {
   enum class State : std::uint8_t {
     idle,
     first,            // the start of a (next) result: OK / ERR / LOCAL INFILE / column count
-    simple,           // OK / ERR / EOF
+    ok_or_err,
+    eof_or_err,       // EOF (0xfe OK under CLIENT_DEPRECATE_EOF) or ERR
     statistics,
     columns,          // column definitions, remaining_ left
     columns_eof,      // the EOF after them
@@ -163,17 +152,25 @@ class ResponseTracker {
   ResponseEvent on_definition(Bytes head, ResponseEvent event);
   // OK (0x00 or 0xfe), then: more results -> next result, else done.
   ResponseEvent on_ok(std::uint32_t payload_length, Bytes head, ResponseEvent event, bool may_continue);
+  // The terminator of rows or definitions: EOF, or OK with 0xfe under CLIENT_DEPRECATE_EOF.
+  ResponseEvent on_terminator(std::uint32_t payload_length, Bytes head, ResponseEvent event, bool may_continue);
   // An EOF packet (without CLIENT_DEPRECATE_EOF): reads status and warnings.
-  bool read_eof(std::uint32_t payload_length, Bytes head);
+  bool read_eof(Bytes head);
   bool is_terminator(std::uint8_t first, std::uint32_t payload_length) const;
   bool is_progress(std::uint32_t payload_length, Bytes head) const;
+  ResponseEvent end_with_err() {
+    state_ = State::idle;
+    return ResponseEvent::err;
+  }
   void enter_metadata();  // after a column count
   void after_columns_of_prepare();
   ResponseEvent fail(Errc code, const char* what, std::size_t offset = 0);
 
   State state_ = State::idle;
   State resume_ = State::idle;  // where continuation returns
-  ExpectedResponse expected_ = ExpectedResponse::none;
+  Command command_ = Command::sleep;
+  ResponseKind kind_ = ResponseKind::none;
+  bool binary_ = false;  // rows of COM_STMT_EXECUTE / COM_STMT_FETCH
   std::uint8_t row_first_byte_max_ = 0;  // 0x00 for binary rows, 0xfd for text rows
   bool deprecate_eof_ = false;
   bool metadata_follows_ = true;

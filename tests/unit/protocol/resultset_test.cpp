@@ -1,0 +1,798 @@
+// ResponseTracker: tables of packet sequences -> event sequences.
+//
+// The recorded tables come from MariaDB 10.11.19 (Debian 12), started for the purpose:
+//   mariadb-install-db --no-defaults --datadir=D --auth-root-authentication-method=normal
+//   mariadbd --no-defaults --datadir=D --port=P --socket=D/s --user=root
+// with this schema (database t):
+//   CREATE TABLE types (id INT PRIMARY KEY, ti TINYINT, si SMALLINT UNSIGNED, i INT, bi BIGINT,
+//     f FLOAT, d DOUBLE, dec1 DECIMAL(10,2), dt DATE, tm TIME(3), dtm DATETIME(6),
+//     ts TIMESTAMP NULL, vc VARCHAR(20), bl BLOB, yr YEAR);   -- two rows, see rows_test.cpp
+//   CREATE TABLE j (id INT, doc JSON, addr INET6);  INSERT INTO j VALUES (1, '{"a":1}', '::1');
+//   CREATE TABLE r (v INT);  INSERT INTO r VALUES (1),(2),(2);
+//   CREATE TABLE li (a INT, b VARCHAR(10));
+//   CREATE PROCEDURE p() BEGIN SELECT 1 AS one; SELECT 'a' AS x, NULL AS y; END
+// A small Python client logged in as root (CLIENT_PROTOCOL_41, MULTI_STATEMENTS, MULTI_RESULTS,
+// PS_MULTI_RESULTS, LOCAL_FILES, TRANSACTIONS; once without and once with CLIENT_DEPRECATE_EOF;
+// then with MariaDB's EXTENDED_TYPE_INFO and CACHE_METADATA), sent each command below and
+// recorded every frame of the reply (header included) as hex.
+#include "weir/protocol/resultset.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "handshake_test_util.hpp"
+#include "weir/protocol/framing.hpp"
+
+namespace weir::protocol {
+namespace {
+
+using testing_hex::unhex;
+
+using Frames = std::vector<std::string_view>;
+// Marks where the client's LOCAL INFILE data and final empty packet went to the server.
+constexpr std::string_view kClientInfileDone = "client sent the file";
+
+constexpr CapabilityFlags kEofCaps = cap::kProtocol41 | cap::kTransactions | cap::kSecureConnection |
+                                     cap::kMultiStatements | cap::kMultiResults | cap::kPsMultiResults |
+                                     cap::kPluginAuth | cap::kLocalFiles | cap::kConnectWithDb;
+constexpr CapabilityFlags kDepCaps = kEofCaps | cap::kDeprecateEof;
+constexpr CapabilityFlags kExtCaps = kDepCaps | cap::kMariadbExtendedTypeInfo | cap::kMariadbCacheMetadata;
+
+// ---------------------------------------------------------------------------------------------
+// Recorded replies (frames as sent, header included)
+
+// SELECT with NULLs
+const Frames kEofSelectWithNulls = {
+    "0100000103",
+    "17000002036465660000000161000c3f0002000000038100000000",
+    "17000003036465660000000162000c2d0008000000fd0000270000",
+    "17000004036465660000000163000c2d0004000000fd0000270000",
+    "05000005fe00000200",
+    "050000060131fb0178",
+    "06000007013202797afb",
+    "05000008fe00000200",
+};
+// CALL p() (two result sets + OK)
+const Frames kEofCallPTwoResultSetsOk = {
+    "0100000101",
+    "1900000203646566000000036f6e65000c3f0001000000038100000000",
+    "05000003fe00000a00",
+    "020000040131",
+    "05000005fe00000a00",
+    "0100000602",
+    "17000007036465660000000178000c2d0004000000fd0100270000",
+    "17000008036465660000000179000c3f0000000000068000000000",
+    "05000009fe00000a00",
+    "0300000a0161fb",
+    "0500000bfe00000a00",
+    "0700000c00000002000000",
+};
+// multi-statement SELECT 1; DO 1
+const Frames kEofMultiStatementSelect1Do1 = {
+    "0100000101",
+    "17000002036465660000000131000c3f0001000000038100000000",
+    "05000003fe00000a00",
+    "020000040131",
+    "05000005fe00000a00",
+    "0700000600000002000000",
+};
+// error in the middle of rows
+const Frames kEofErrorInTheMiddleOfRows = {
+    "0100000102",
+    "1b00000203646566017401720172017601760c3f000b000000030000000000",
+    "17000003036465660000000173000c3f000b000000038000000000",
+    "05000004fe00002200",
+    "0400000501310131",
+    "29000006ffda0423323130303053756271756572792072657475726e73206d6f7265207468616e203120726f77",
+};
+// BEGIN
+const Frames kEofBegin = {
+    "0700000100000003000000",
+};
+// COMMIT
+const Frames kEofCommit = {
+    "0700000100000002000000",
+};
+// COM_PING
+const Frames kEofComPing = {
+    "0700000100000002000000",
+};
+// COM_STATISTICS
+const Frames kEofComStatistics = {
+    "71000001557074696d653a2039362020546872656164733a203120205175657374696f6e733a2034312020536c6f7720717565726965733a203020204f70656e733a20323520204f70656e207461626c65733a20313820205175657269657320706572207365636f6e64206176673a20302e343237",
+};
+// COM_FIELD_LIST r
+const Frames kEofComFieldListR = {
+    "1c00000103646566017401720172017601760c3f000b000000030000000000fb",
+    "05000002fe00000200",
+};
+// COM_STMT_PREPARE types
+const Frames kEofComStmtPrepareTypes = {
+    "0c00000100020000000f000100000000",
+    "1700000203646566000000013f000c3f0000000000068000000000",
+    "05000003fe00000200",
+    "250000040364656601740574797065730574797065730269640269640c3f000b000000030350000000",
+    "250000050364656601740574797065730574797065730274690274690c3f0004000000010000000000",
+    "250000060364656601740574797065730574797065730273690273690c3f0005000000022000000000",
+    "23000007036465660174057479706573057479706573016901690c3f000b000000030000000000",
+    "250000080364656601740574797065730574797065730262690262690c3f0014000000080000000000",
+    "23000009036465660174057479706573057479706573016601660c3f000c0000000400001f0000",
+    "2300000a036465660174057479706573057479706573016401640c3f00160000000500001f0000",
+    "2900000b036465660174057479706573057479706573046465633104646563310c3f000c000000f60000020000",
+    "2500000c0364656601740574797065730574797065730264740264740c3f000a0000000a8000000000",
+    "2500000d03646566017405747970657305747970657302746d02746d0c3f000e0000000b8000030000",
+    "2700000e0364656601740574797065730574797065730364746d0364746d0c3f001a0000000c8000060000",
+    "2500000f0364656601740574797065730574797065730274730274730c3f001300000007a000000000",
+    "250000100364656601740574797065730574797065730276630276630c2d0050000000fd0000000000",
+    "2500001103646566017405747970657305747970657302626c02626c0c3f00ffff0000fc9000000000",
+    "250000120364656601740574797065730574797065730279720279720c3f00040000000d6000000000",
+    "05000013fe00000200",
+};
+// COM_STMT_EXECUTE types (no cursor)
+const Frames kEofComStmtExecuteTypesNoCursor = {
+    "010000010f",
+    "250000020364656601740574797065730574797065730269640269640c3f000b000000030350000000",
+    "250000030364656601740574797065730574797065730274690274690c3f0004000000010000000000",
+    "250000040364656601740574797065730574797065730273690273690c3f0005000000022000000000",
+    "23000005036465660174057479706573057479706573016901690c3f000b000000030000000000",
+    "250000060364656601740574797065730574797065730262690262690c3f0014000000080000000000",
+    "23000007036465660174057479706573057479706573016601660c3f000c0000000400001f0000",
+    "23000008036465660174057479706573057479706573016401640c3f00160000000500001f0000",
+    "29000009036465660174057479706573057479706573046465633104646563310c3f000c000000f60000020000",
+    "2500000a0364656601740574797065730574797065730264740264740c3f000a0000000a8000000000",
+    "2500000b03646566017405747970657305747970657302746d02746d0c3f000e0000000b8000030000",
+    "2700000c0364656601740574797065730574797065730364746d0364746d0c3f001a0000000c8000060000",
+    "2500000d0364656601740574797065730574797065730274730274730c3f001300000007a000000000",
+    "2500000e0364656601740574797065730574797065730276630276630c2d0050000000fd0000000000",
+    "2500000f03646566017405747970657305747970657302626c02626c0c3f00ffff0000fc9000000000",
+    "250000100364656601740574797065730574797065730279720279720c3f00040000000d6000000000",
+    "05000011fe00000200",
+    "5b0000120000000001000000fbe8fdc01dfeff001a7118020000000000c03f00000000000002c0063132332e343504e807021d0c0101000000011e0f48e801000be8070102030405f55b0a0007e40705060708090568656c6c6f0200ffe807",
+    "1000001300f8a30102000000000004e807010200",
+    "05000014fe00000200",
+};
+// COM_STMT_EXECUTE types (cursor)
+const Frames kEofComStmtExecuteTypesCursor = {
+    "010000010f",
+    "250000020364656601740574797065730574797065730269640269640c3f000b000000030110000000",
+    "250000030364656601740574797065730574797065730274690274690c3f0004000000010000000000",
+    "250000040364656601740574797065730574797065730273690273690c3f0005000000022000000000",
+    "23000005036465660174057479706573057479706573016901690c3f000b000000030000000000",
+    "250000060364656601740574797065730574797065730262690262690c3f0014000000080000000000",
+    "23000007036465660174057479706573057479706573016601660c3f000c0000000400001f0000",
+    "23000008036465660174057479706573057479706573016401640c3f00160000000500001f0000",
+    "29000009036465660174057479706573057479706573046465633104646563310c3f000c000000f60000020000",
+    "2500000a0364656601740574797065730574797065730264740264740c3f000a0000000a8000000000",
+    "2500000b03646566017405747970657305747970657302746d02746d0c3f000e0000000b8000030000",
+    "2700000c0364656601740574797065730574797065730364746d0364746d0c3f001a0000000c8000060000",
+    "2500000d0364656601740574797065730574797065730274730274730c3f001300000007a000000000",
+    "2500000e0364656601740574797065730574797065730276630276630c2d0050000000fd0000000000",
+    "2500000f03646566017405747970657305747970657302626c02626c0c3f00ffff0000fc9000000000",
+    "250000100364656601740574797065730574797065730279720279720c3f00040000000d6000000000",
+    "05000011fe00004200",
+};
+// COM_STMT_FETCH 1 row
+const Frames kEofComStmtFetch1Row = {
+    "5b0000010000000001000000fbe8fdc01dfeff001a7118020000000000c03f00000000000002c0063132332e343504e807021d0c0101000000011e0f48e801000be8070102030405f55b0a0007e40705060708090568656c6c6f0200ffe807",
+    "05000002fe00004200",
+};
+// COM_STMT_FETCH 10 rows
+const Frames kEofComStmtFetch10Rows = {
+    "1000000100f8a30102000000000004e807010200",
+    "05000002fe00008200",
+};
+// COM_STMT_PREPARE CALL p()
+const Frames kEofComStmtPrepareCallP = {
+    "0c000001000300000000000000000000",
+};
+// COM_STMT_EXECUTE CALL p()
+const Frames kEofComStmtExecuteCallP = {
+    "0100000101",
+    "1900000203646566000000036f6e65000c3f0001000000038100000000",
+    "05000003fe00000a00",
+    "06000004000001000000",
+    "05000005fe00000a00",
+    "0100000602",
+    "17000007036465660000000178000c2d0004000000fd0100270000",
+    "17000008036465660000000179000c3f0000000000068000000000",
+    "05000009fe00000a00",
+    "0400000a00080161",
+    "0500000bfe00000a00",
+    "0700000c00000002000000",
+};
+// LOAD DATA LOCAL INFILE (request) / client sends "1,a\n2,b\n" and an empty packet / reply
+const Frames kEofLoadDataLocalInfile = {
+    "09000001fb726f77732e637376",
+    kClientInfileDone,
+    "37000004000200020000002f5265636f7264733a2032202044656c657465643a20302020536b69707065643a203020205761726e696e67733a2030",
+};
+// SELECT with NULLs
+const Frames kDepSelectWithNulls = {
+    "0100000103",
+    "17000002036465660000000161000c3f0002000000038100000000",
+    "17000003036465660000000162000c2d0008000000fd0000270000",
+    "17000004036465660000000163000c2d0004000000fd0000270000",
+    "050000050131fb0178",
+    "06000006013202797afb",
+    "07000007fe000002000000",
+};
+// CALL p() (two result sets + OK)
+const Frames kDepCallPTwoResultSetsOk = {
+    "0100000101",
+    "1900000203646566000000036f6e65000c3f0001000000038100000000",
+    "020000030131",
+    "07000004fe00000a000000",
+    "0100000502",
+    "17000006036465660000000178000c2d0004000000fd0100270000",
+    "17000007036465660000000179000c3f0000000000068000000000",
+    "030000080161fb",
+    "07000009fe00000a000000",
+    "0700000a00000002000000",
+};
+// multi-statement SELECT 1; DO 1
+const Frames kDepMultiStatementSelect1Do1 = {
+    "0100000101",
+    "17000002036465660000000131000c3f0001000000038100000000",
+    "020000030131",
+    "07000004fe00000a000000",
+    "0700000500000002000000",
+};
+// error in the middle of rows
+const Frames kDepErrorInTheMiddleOfRows = {
+    "0100000102",
+    "1b00000203646566017401720172017601760c3f000b000000030000000000",
+    "17000003036465660000000173000c3f000b000000038000000000",
+    "0400000401310131",
+    "29000005ffda0423323130303053756271756572792072657475726e73206d6f7265207468616e203120726f77",
+};
+// BEGIN
+const Frames kDepBegin = {
+    "0700000100000003000000",
+};
+// COMMIT
+const Frames kDepCommit = {
+    "0700000100000002000000",
+};
+// COM_PING
+const Frames kDepComPing = {
+    "0700000100000002000000",
+};
+// COM_STATISTICS
+const Frames kDepComStatistics = {
+    "72000001557074696d653a203130322020546872656164733a203220205175657374696f6e733a2036322020536c6f7720717565726965733a203020204f70656e733a20323620204f70656e207461626c65733a20313920205175657269657320706572207365636f6e64206176673a20302e363037",
+};
+// COM_FIELD_LIST r
+const Frames kDepComFieldListR = {
+    "1c00000103646566017401720172017601760c3f000b000000030000000000fb",
+    "07000002fe000002000000",
+};
+// COM_STMT_PREPARE types
+const Frames kDepComStmtPrepareTypes = {
+    "0c00000100010000000f000100000000",
+    "1700000203646566000000013f000c3f0000000000068000000000",
+    "250000030364656601740574797065730574797065730269640269640c3f000b000000030350000000",
+    "250000040364656601740574797065730574797065730274690274690c3f0004000000010000000000",
+    "250000050364656601740574797065730574797065730273690273690c3f0005000000022000000000",
+    "23000006036465660174057479706573057479706573016901690c3f000b000000030000000000",
+    "250000070364656601740574797065730574797065730262690262690c3f0014000000080000000000",
+    "23000008036465660174057479706573057479706573016601660c3f000c0000000400001f0000",
+    "23000009036465660174057479706573057479706573016401640c3f00160000000500001f0000",
+    "2900000a036465660174057479706573057479706573046465633104646563310c3f000c000000f60000020000",
+    "2500000b0364656601740574797065730574797065730264740264740c3f000a0000000a8000000000",
+    "2500000c03646566017405747970657305747970657302746d02746d0c3f000e0000000b8000030000",
+    "2700000d0364656601740574797065730574797065730364746d0364746d0c3f001a0000000c8000060000",
+    "2500000e0364656601740574797065730574797065730274730274730c3f001300000007a000000000",
+    "2500000f0364656601740574797065730574797065730276630276630c2d0050000000fd0000000000",
+    "2500001003646566017405747970657305747970657302626c02626c0c3f00ffff0000fc9000000000",
+    "250000110364656601740574797065730574797065730279720279720c3f00040000000d6000000000",
+};
+// COM_STMT_EXECUTE types (no cursor)
+const Frames kDepComStmtExecuteTypesNoCursor = {
+    "010000010f",
+    "250000020364656601740574797065730574797065730269640269640c3f000b000000030350000000",
+    "250000030364656601740574797065730574797065730274690274690c3f0004000000010000000000",
+    "250000040364656601740574797065730574797065730273690273690c3f0005000000022000000000",
+    "23000005036465660174057479706573057479706573016901690c3f000b000000030000000000",
+    "250000060364656601740574797065730574797065730262690262690c3f0014000000080000000000",
+    "23000007036465660174057479706573057479706573016601660c3f000c0000000400001f0000",
+    "23000008036465660174057479706573057479706573016401640c3f00160000000500001f0000",
+    "29000009036465660174057479706573057479706573046465633104646563310c3f000c000000f60000020000",
+    "2500000a0364656601740574797065730574797065730264740264740c3f000a0000000a8000000000",
+    "2500000b03646566017405747970657305747970657302746d02746d0c3f000e0000000b8000030000",
+    "2700000c0364656601740574797065730574797065730364746d0364746d0c3f001a0000000c8000060000",
+    "2500000d0364656601740574797065730574797065730274730274730c3f001300000007a000000000",
+    "2500000e0364656601740574797065730574797065730276630276630c2d0050000000fd0000000000",
+    "2500000f03646566017405747970657305747970657302626c02626c0c3f00ffff0000fc9000000000",
+    "250000100364656601740574797065730574797065730279720279720c3f00040000000d6000000000",
+    "5b0000110000000001000000fbe8fdc01dfeff001a7118020000000000c03f00000000000002c0063132332e343504e807021d0c0101000000011e0f48e801000be8070102030405f55b0a0007e40705060708090568656c6c6f0200ffe807",
+    "1000001200f8a30102000000000004e807010200",
+    "07000013fe000002000000",
+};
+// COM_STMT_EXECUTE types (cursor)
+const Frames kDepComStmtExecuteTypesCursor = {
+    "010000010f",
+    "250000020364656601740574797065730574797065730269640269640c3f000b000000030110000000",
+    "250000030364656601740574797065730574797065730274690274690c3f0004000000010000000000",
+    "250000040364656601740574797065730574797065730273690273690c3f0005000000022000000000",
+    "23000005036465660174057479706573057479706573016901690c3f000b000000030000000000",
+    "250000060364656601740574797065730574797065730262690262690c3f0014000000080000000000",
+    "23000007036465660174057479706573057479706573016601660c3f000c0000000400001f0000",
+    "23000008036465660174057479706573057479706573016401640c3f00160000000500001f0000",
+    "29000009036465660174057479706573057479706573046465633104646563310c3f000c000000f60000020000",
+    "2500000a0364656601740574797065730574797065730264740264740c3f000a0000000a8000000000",
+    "2500000b03646566017405747970657305747970657302746d02746d0c3f000e0000000b8000030000",
+    "2700000c0364656601740574797065730574797065730364746d0364746d0c3f001a0000000c8000060000",
+    "2500000d0364656601740574797065730574797065730274730274730c3f001300000007a000000000",
+    "2500000e0364656601740574797065730574797065730276630276630c2d0050000000fd0000000000",
+    "2500000f03646566017405747970657305747970657302626c02626c0c3f00ffff0000fc9000000000",
+    "250000100364656601740574797065730574797065730279720279720c3f00040000000d6000000000",
+    "07000011fe000042000000",
+};
+// COM_STMT_FETCH 1 row
+const Frames kDepComStmtFetch1Row = {
+    "5b0000010000000001000000fbe8fdc01dfeff001a7118020000000000c03f00000000000002c0063132332e343504e807021d0c0101000000011e0f48e801000be8070102030405f55b0a0007e40705060708090568656c6c6f0200ffe807",
+    "07000002fe000042000000",
+};
+// COM_STMT_FETCH 10 rows
+const Frames kDepComStmtFetch10Rows = {
+    "1000000100f8a30102000000000004e807010200",
+    "07000002fe000082000000",
+};
+// COM_STMT_PREPARE CALL p()
+const Frames kDepComStmtPrepareCallP = {
+    "0c000001000200000000000000000000",
+};
+// COM_STMT_EXECUTE CALL p()
+const Frames kDepComStmtExecuteCallP = {
+    "0100000101",
+    "1900000203646566000000036f6e65000c3f0001000000038100000000",
+    "06000003000001000000",
+    "07000004fe00000a000000",
+    "0100000502",
+    "17000006036465660000000178000c2d0004000000fd0100270000",
+    "17000007036465660000000179000c3f0000000000068000000000",
+    "0400000800080161",
+    "07000009fe00000a000000",
+    "0700000a00000002000000",
+};
+// LOAD DATA LOCAL INFILE (request) / client sends "1,a\n2,b\n" and an empty packet / reply
+const Frames kDepLoadDataLocalInfile = {
+    "09000001fb726f77732e637376",
+    kClientInfileDone,
+    "37000004000200020000002f5265636f7264733a2032202044656c657465643a20302020536b69707065643a203020205761726e696e67733a2030",
+};
+// SELECT JSON and INET6 with extended type info
+const Frames kExtSelectJsonAndInet6WithExtendedTypeInfo = {
+    "020000010301",
+    "1e000002036465660174016a016a026964026964000c3f000b000000030000000000",
+    "26000003036465660174016a016a03646f6303646f630601046a736f6e0c2d00fffffffffc9000000000",
+    "29000004036465660174016a016a04616464720461646472070005696e6574360c2d009c000000fea000000000",
+    "0e0000050131077b2261223a317d033a3a31",
+    "07000006fe000022000000",
+};
+// COM_STMT_PREPARE j
+const Frames kExtComStmtPrepareJ = {
+    "0c000001000400000002000000000000",
+    "1e000002036465660174016a016a026964026964000c3f000b000000030000000000",
+    "26000003036465660174016a016a03646f6303646f630601046a736f6e0c2d00fffffffffc9000000000",
+};
+// COM_STMT_EXECUTE j (first: metadata follows)
+const Frames kExtComStmtExecuteJFirstMetadataFollows = {
+    "020000010200",
+    "0e000002000001000000077b2261223a317d",
+    "07000003fe000022000000",
+};
+// COM_STMT_EXECUTE j (again: metadata cached)
+const Frames kExtComStmtExecuteJAgainMetadataCached = {
+    "020000010200",
+    "0e000002000001000000077b2261223a317d",
+    "07000003fe000022000000",
+};
+
+// ---------------------------------------------------------------------------------------------
+// Driving the tracker
+
+// "result_set_header column_definition*3 row" -> one name per event.
+std::string expand(std::string_view spec) {
+  std::istringstream in{std::string(spec)};
+  std::string word;
+  std::string out;
+  while (in >> word) {
+    int count = 1;
+    if (const auto star = word.find('*'); star != std::string::npos) {
+      count = std::stoi(word.substr(star + 1));
+      word.resize(star);
+    }
+    for (int i = 0; i < count; ++i) out += (out.empty() ? "" : " ") + word;
+  }
+  return out;
+}
+
+// Feeds frames as the proxy does: the frame header gives the length, the payload is the head.
+std::string feed(ResponseTracker& tracker, const Frames& frames) {
+  std::string out;
+  for (const std::string_view frame : frames) {
+    std::string event;
+    if (frame == kClientInfileDone) {
+      event = tracker.on_client_infile_done() ? "(client_done)" : "(client_done_refused)";
+    } else {
+      const Buffer bytes = unhex(frame);
+      EXPECT_GE(bytes.size(), kFrameHeaderSize);
+      const FrameHeader header = decode_frame_header(bytes.data());
+      EXPECT_EQ(header.payload_length, bytes.size() - kFrameHeaderSize) << frame;
+      event = response_event_name(tracker.on_packet(header.payload_length, Bytes(bytes).subspan(kFrameHeaderSize)));
+    }
+    out += (out.empty() ? "" : " ") + event;
+  }
+  return out;
+}
+
+// A frame (header + payload) from a payload in hex; sequence ids do not matter to the tracker.
+std::string frame(std::string_view payload_hex) {
+  const Buffer payload = unhex(payload_hex);
+  Buffer framed(kFrameHeaderSize);
+  encode_frame_header(framed.data(), {static_cast<std::uint32_t>(payload.size()), 0});
+  framed.insert(framed.end(), payload.begin(), payload.end());
+  return testing_hex::to_hex(Bytes(framed));
+}
+
+struct TrackerCase {
+  const char* name;
+  Command command;
+  CapabilityFlags caps;
+  const Frames* frames;
+  const char* events;
+  StatusFlags final_status;
+};
+
+const TrackerCase kRecordedCases[] = {
+    // --- without CLIENT_DEPRECATE_EOF
+    {"eof_select_with_nulls", Command::query, kEofCaps, &kEofSelectWithNulls,
+     "result_set_header column_definition*3 columns_end row*2 result_set_end", status::kAutocommit},
+    {"eof_call_two_result_sets", Command::query, kEofCaps, &kEofCallPTwoResultSetsOk,
+     "result_set_header column_definition columns_end row result_set_end "
+     "result_set_header column_definition*2 columns_end row result_set_end ok",
+     status::kAutocommit},
+    {"eof_multi_statement", Command::query, kEofCaps, &kEofMultiStatementSelect1Do1,
+     "result_set_header column_definition columns_end row result_set_end ok", status::kAutocommit},
+    {"eof_error_in_rows", Command::query, kEofCaps, &kEofErrorInTheMiddleOfRows,
+     "result_set_header column_definition*2 columns_end row err", status::kAutocommit | status::kNoIndexUsed},
+    {"eof_begin", Command::query, kEofCaps, &kEofBegin, "ok", status::kAutocommit | status::kInTrans},
+    {"eof_commit", Command::query, kEofCaps, &kEofCommit, "ok", status::kAutocommit},
+    {"eof_ping", Command::ping, kEofCaps, &kEofComPing, "ok", status::kAutocommit},
+    {"eof_statistics", Command::statistics, kEofCaps, &kEofComStatistics, "statistics", 0},
+    {"eof_field_list", Command::field_list, kEofCaps, &kEofComFieldListR, "column_definition columns_end",
+     status::kAutocommit},
+    {"eof_prepare", Command::stmt_prepare, kEofCaps, &kEofComStmtPrepareTypes,
+     "prepare_ok param_definition params_end column_definition*15 columns_end", status::kAutocommit},
+    {"eof_execute", Command::stmt_execute, kEofCaps, &kEofComStmtExecuteTypesNoCursor,
+     "result_set_header column_definition*15 columns_end row*2 result_set_end", status::kAutocommit},
+    {"eof_execute_cursor", Command::stmt_execute, kEofCaps, &kEofComStmtExecuteTypesCursor,
+     "result_set_header column_definition*15 result_set_end", status::kAutocommit | status::kCursorExists},
+    {"eof_fetch_1", Command::stmt_fetch, kEofCaps, &kEofComStmtFetch1Row, "row result_set_end",
+     status::kAutocommit | status::kCursorExists},
+    {"eof_fetch_last", Command::stmt_fetch, kEofCaps, &kEofComStmtFetch10Rows, "row result_set_end",
+     status::kAutocommit | status::kLastRowSent},
+    {"eof_prepare_call", Command::stmt_prepare, kEofCaps, &kEofComStmtPrepareCallP, "prepare_ok", 0},
+    {"eof_execute_call", Command::stmt_execute, kEofCaps, &kEofComStmtExecuteCallP,
+     "result_set_header column_definition columns_end row result_set_end "
+     "result_set_header column_definition*2 columns_end row result_set_end ok",
+     status::kAutocommit},
+    {"eof_local_infile", Command::query, kEofCaps, &kEofLoadDataLocalInfile,
+     "local_infile_request (client_done) ok", status::kAutocommit},
+    // --- with CLIENT_DEPRECATE_EOF
+    {"dep_select_with_nulls", Command::query, kDepCaps, &kDepSelectWithNulls,
+     "result_set_header column_definition*3 row*2 result_set_end", status::kAutocommit},
+    {"dep_call_two_result_sets", Command::query, kDepCaps, &kDepCallPTwoResultSetsOk,
+     "result_set_header column_definition row result_set_end result_set_header column_definition*2 row "
+     "result_set_end ok",
+     status::kAutocommit},
+    {"dep_multi_statement", Command::query, kDepCaps, &kDepMultiStatementSelect1Do1,
+     "result_set_header column_definition row result_set_end ok", status::kAutocommit},
+    {"dep_error_in_rows", Command::query, kDepCaps, &kDepErrorInTheMiddleOfRows,
+     "result_set_header column_definition*2 row err", 0},
+    {"dep_begin", Command::query, kDepCaps, &kDepBegin, "ok", status::kAutocommit | status::kInTrans},
+    {"dep_commit", Command::query, kDepCaps, &kDepCommit, "ok", status::kAutocommit},
+    {"dep_ping", Command::ping, kDepCaps, &kDepComPing, "ok", status::kAutocommit},
+    {"dep_statistics", Command::statistics, kDepCaps, &kDepComStatistics, "statistics", 0},
+    {"dep_field_list", Command::field_list, kDepCaps, &kDepComFieldListR, "column_definition columns_end",
+     status::kAutocommit},
+    {"dep_prepare", Command::stmt_prepare, kDepCaps, &kDepComStmtPrepareTypes,
+     "prepare_ok param_definition column_definition*15", 0},
+    {"dep_execute", Command::stmt_execute, kDepCaps, &kDepComStmtExecuteTypesNoCursor,
+     "result_set_header column_definition*15 row*2 result_set_end", status::kAutocommit},
+    {"dep_execute_cursor", Command::stmt_execute, kDepCaps, &kDepComStmtExecuteTypesCursor,
+     "result_set_header column_definition*15 result_set_end", status::kAutocommit | status::kCursorExists},
+    {"dep_fetch_1", Command::stmt_fetch, kDepCaps, &kDepComStmtFetch1Row, "row result_set_end",
+     status::kAutocommit | status::kCursorExists},
+    {"dep_fetch_last", Command::stmt_fetch, kDepCaps, &kDepComStmtFetch10Rows, "row result_set_end",
+     status::kAutocommit | status::kLastRowSent},
+    {"dep_prepare_call", Command::stmt_prepare, kDepCaps, &kDepComStmtPrepareCallP, "prepare_ok", 0},
+    {"dep_execute_call", Command::stmt_execute, kDepCaps, &kDepComStmtExecuteCallP,
+     "result_set_header column_definition row result_set_end result_set_header column_definition*2 row "
+     "result_set_end ok",
+     status::kAutocommit},
+    {"dep_local_infile", Command::query, kDepCaps, &kDepLoadDataLocalInfile, "local_infile_request (client_done) ok",
+     status::kAutocommit},
+    // --- MariaDB extended type info and metadata cache
+    {"ext_select_json_inet6", Command::query, kExtCaps, &kExtSelectJsonAndInet6WithExtendedTypeInfo,
+     "result_set_header column_definition*3 row result_set_end", status::kAutocommit | status::kNoIndexUsed},
+    {"ext_prepare", Command::stmt_prepare, kExtCaps, &kExtComStmtPrepareJ, "prepare_ok column_definition*2", 0},
+    {"ext_execute_cached_metadata", Command::stmt_execute, kExtCaps, &kExtComStmtExecuteJFirstMetadataFollows,
+     "result_set_header row result_set_end", status::kAutocommit | status::kNoIndexUsed},
+    {"ext_execute_cached_metadata_again", Command::stmt_execute, kExtCaps, &kExtComStmtExecuteJAgainMetadataCached,
+     "result_set_header row result_set_end", status::kAutocommit | status::kNoIndexUsed},
+};
+
+class RecordedResponses : public ::testing::TestWithParam<TrackerCase> {};
+
+TEST_P(RecordedResponses, GiveTheExpectedEvents) {
+  const TrackerCase& c = GetParam();
+  ResponseTracker tracker;
+  tracker.start(c.command, c.caps);
+  EXPECT_FALSE(tracker.done());
+  EXPECT_EQ(feed(tracker, *c.frames), expand(c.events));
+  EXPECT_TRUE(tracker.done()) << tracker.error().message();
+  EXPECT_EQ(tracker.status_flags(), c.final_status);
+  // Nothing more may come.
+  EXPECT_EQ(feed(tracker, {frame("0000000200000000")}), "protocol_error");
+  EXPECT_TRUE(tracker.failed());
+  EXPECT_STREQ(tracker.error().field, "packet after the response was complete");
+}
+
+INSTANTIATE_TEST_SUITE_P(MariaDB, RecordedResponses, ::testing::ValuesIn(kRecordedCases),
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST(ResponseTracker, ReportsCountsAndIds) {
+  ResponseTracker t;
+  t.start(Command::stmt_prepare, kEofCaps);
+  feed(t, kEofComStmtPrepareTypes);
+  EXPECT_EQ(t.statement_id(), 2u);
+  EXPECT_EQ(t.prepared_columns(), 15u);
+  EXPECT_EQ(t.prepared_params(), 1u);
+
+  t.start(Command::query, kDepCaps);
+  feed(t, kDepCallPTwoResultSetsOk);
+  EXPECT_EQ(t.rows(), 2u);
+  EXPECT_EQ(t.result_sets(), 2u);
+  EXPECT_EQ(t.column_count(), 2u);
+  EXPECT_FALSE(t.more_results());
+
+  t.start(Command::stmt_execute, kEofCaps);
+  feed(t, kEofComStmtExecuteTypesCursor);
+  EXPECT_TRUE(t.cursor_exists());
+  EXPECT_EQ(t.rows(), 0u);
+
+  t.start(Command::stmt_execute, kExtCaps);
+  EXPECT_EQ(feed(t, {kExtComStmtExecuteJAgainMetadataCached[0]}), "result_set_header");
+  EXPECT_FALSE(t.metadata_follows());
+  EXPECT_EQ(t.column_count(), 2u);
+
+  t.start(Command::query, kExtCaps);
+  EXPECT_EQ(feed(t, {kExtSelectJsonAndInet6WithExtendedTypeInfo[0]}), "result_set_header");
+  EXPECT_TRUE(t.metadata_follows());
+  EXPECT_EQ(t.column_count(), 3u);
+}
+
+TEST(ResponseTracker, TransactionStateFollowsTheLastStatus) {
+  ResponseTracker t;
+  t.start(Command::query, kDepCaps);
+  feed(t, kDepBegin);
+  EXPECT_TRUE(t.in_transaction());
+  // An ERR carries no status: the last one stands.
+  t.start(Command::query, kDepCaps);
+  EXPECT_EQ(feed(t, {frame("ff7a04233432533032756e6b6e6f776e")}), "err");
+  EXPECT_TRUE(t.done());
+  EXPECT_TRUE(t.in_transaction());
+  t.start(Command::query, kDepCaps);
+  feed(t, kDepCommit);
+  EXPECT_FALSE(t.in_transaction());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sequences built by hand
+
+const std::string kCount1 = frame("01");
+const std::string kCount2 = frame("02");
+const std::string kColumn = frame("036465660000000161000c3f0002000000038100000000");
+const std::string kEof = frame("fe00000200");
+const std::string kEofMore = frame("fe00000a00");
+const std::string kOkTerm = frame("fe000002000000");
+const std::string kOk = frame("00000002000000");
+const std::string kOkMore = frame("00000008000000");
+const std::string kErr = frame("ff7a04233432533032756e6b6e6f776e");  // 1146 42S02 "unknown"
+const std::string kTextRow = frame("0131");
+const std::string kBinaryRow = frame("000001000000");
+
+struct SyntheticCase {
+  const char* name;
+  Command command;
+  CapabilityFlags caps;
+  std::vector<std::string> frames;
+  const char* events;
+  bool done;
+};
+
+const std::vector<SyntheticCase>& synthetic_cases() {
+  static const std::vector<SyntheticCase> cases = {
+      {"column_count_zero_lenenc", Command::query, kDepCaps, {frame("fc0000")}, "protocol_error", false},
+      {"row_before_all_columns", Command::query, kDepCaps, {kCount2, kColumn, kTextRow}, "result_set_header column_definition protocol_error", false},
+      {"terminator_before_all_columns", Command::query, kEofCaps, {kCount2, kColumn, kEof}, "result_set_header column_definition protocol_error", false},
+      {"err_in_column_definitions", Command::query, kEofCaps, {kCount2, kColumn, kErr}, "result_set_header column_definition err", true},
+      {"err_instead_of_metadata_eof", Command::query, kEofCaps, {kCount1, kColumn, kErr}, "result_set_header column_definition err", true},
+      {"row_instead_of_metadata_eof", Command::query, kEofCaps, {kCount1, kColumn, kTextRow}, "result_set_header column_definition protocol_error", false},
+      {"multi_statement_ok_ok", Command::query, kDepCaps, {kOkMore, kOkMore, kOk}, "ok ok ok", true},
+      {"multi_statement_ok_then_result", Command::query, kEofCaps, {kOkMore, kCount1, kColumn, kEof, kTextRow, kEof}, "ok result_set_header column_definition columns_end row result_set_end", true},
+      {"multi_statement_error_ends", Command::query, kDepCaps, {kOkMore, kErr}, "ok err", true},
+      {"result_then_more_results_then_err", Command::query, kEofCaps, {kCount1, kColumn, kEof, kTextRow, kEofMore, kErr}, "result_set_header column_definition columns_end row result_set_end err", true},
+      {"short_text_row_starting_with_fe", Command::query, kEofCaps, {kCount1, kColumn, kEof, frame("fe0200000000000000abcd"), kEof}, "result_set_header column_definition columns_end protocol_error*2", false},
+      {"binary_row_needs_header_0", Command::stmt_execute, kDepCaps, {kCount1, kColumn, kTextRow}, "result_set_header column_definition protocol_error", false},
+      {"binary_rows", Command::stmt_execute, kDepCaps, {kCount1, kColumn, kBinaryRow, kBinaryRow, kOkTerm}, "result_set_header column_definition row row result_set_end", true},
+      {"local_infile_refused_for_execute", Command::stmt_execute, kDepCaps, {frame("fb61")}, "protocol_error", false},
+      {"local_infile_then_err", Command::query, kDepCaps, {frame("fb61"), std::string(kClientInfileDone), kErr}, "local_infile_request (client_done) err", true},
+      {"local_infile_ok_more_results", Command::query, kDepCaps, {frame("fb61"), std::string(kClientInfileDone), kOkMore, kOk}, "local_infile_request (client_done) ok ok", true},
+      {"server_talks_during_infile", Command::query, kDepCaps, {frame("fb61"), kOk}, "local_infile_request protocol_error", false},
+      {"client_done_without_request", Command::query, kDepCaps, {std::string(kClientInfileDone)}, "(client_done_refused)", false},
+      {"fetch_err", Command::stmt_fetch, kDepCaps, {kBinaryRow, kErr}, "row err", true},
+      {"fetch_more_results_flag_does_not_continue", Command::stmt_fetch, kEofCaps, {kEofMore}, "result_set_end", true},
+      {"set_option_eof", Command::set_option, kEofCaps, {kEof}, "ok", true},
+      {"set_option_ok_fe", Command::set_option, kDepCaps, {kOkTerm}, "ok", true},
+      {"set_option_err", Command::set_option, kEofCaps, {kErr}, "err", true},
+      {"ping_refuses_eof", Command::ping, kEofCaps, {kEof}, "protocol_error", false},
+      {"init_db_err", Command::init_db, kEofCaps, {kErr}, "err", true},
+      {"prepare_err", Command::stmt_prepare, kEofCaps, {kErr}, "err", true},
+      {"prepare_params_only", Command::stmt_prepare, kEofCaps, {frame("000100000000000200000000"), kColumn, kColumn, kEof}, "prepare_ok param_definition param_definition params_end", true},
+      {"prepare_columns_only_dep", Command::stmt_prepare, kDepCaps, {frame("000100000001000000000000"), kColumn}, "prepare_ok column_definition", true},
+      {"prepare_short_packet", Command::stmt_prepare, kEofCaps, {frame("0001000000")}, "protocol_error", false},
+      {"field_list_err", Command::field_list, kDepCaps, {kErr}, "err", true},
+      {"field_list_empty", Command::field_list, kEofCaps, {kEof}, "columns_end", true},
+      {"field_list_garbage", Command::field_list, kEofCaps, {kTextRow}, "protocol_error", false},
+      {"statistics_err", Command::statistics, kEofCaps, {kErr}, "err", true},
+      {"empty_packet", Command::query, kEofCaps, {frame("")}, "protocol_error", false},
+      {"eof_where_a_response_starts", Command::query, kEofCaps, {kEof}, "protocol_error", false},
+      {"column_count_with_trailing_bytes", Command::query, kEofCaps, {frame("0100")}, "protocol_error", false},
+      {"metadata_flag_without_capability", Command::query, kDepCaps, {frame("0101")}, "protocol_error", false},
+      {"metadata_flag_must_be_0_or_1", Command::query, kExtCaps, {frame("0102")}, "protocol_error", false},
+      {"mysql_optional_metadata_skipped", Command::query, kEofCaps | cap::kOptionalResultsetMetadata, {frame("0100"), kEof, kTextRow, kEof}, "result_set_header columns_end row result_set_end", true},
+      {"metadata_cache_without_flag_byte", Command::query, kExtCaps, {kCount1, kColumn, kTextRow, kOkTerm}, "result_set_header column_definition row result_set_end", true},
+      {"progress_reports", Command::query, kDepCaps | cap::kMariadbProgress, {frame("ffffff0101002710000000"), frame("ffffff0101004e20000000"), kOk}, "progress progress ok", true},
+      {"progress_needs_the_capability", Command::query, kDepCaps, {frame("ffffff0101002710000000")}, "err", true},
+      {"ok_packet_cut_short", Command::query, kDepCaps, {frame("0000")}, "protocol_error", false},
+      {"eof_packet_cut_short", Command::query, kEofCaps, {kCount1, kColumn, frame("fe0000")}, "result_set_header column_definition protocol_error", false},
+      {"failed_stays_failed", Command::query, kEofCaps, {kEof, kOk}, "protocol_error protocol_error", false},
+  };
+  return cases;
+}
+
+TEST(ResponseTrackerSynthetic, Table) {
+  for (const SyntheticCase& c : synthetic_cases()) {
+    SCOPED_TRACE(c.name);
+    ResponseTracker t;
+    t.start(c.command, c.caps);
+    Frames frames(c.frames.begin(), c.frames.end());
+    EXPECT_EQ(feed(t, frames), expand(c.events));
+    EXPECT_EQ(t.done(), c.done) << t.error().message();
+    if (!c.done) {
+      EXPECT_TRUE(t.failed());
+    }
+  }
+}
+
+TEST(ResponseTracker, ZeroColumnsIsAnError) {
+  ResponseTracker t;
+  t.start(Command::query, kDepCaps);
+  // 0xfc 0x0000: a column count of 0 in its 3-byte form (0x00 alone is an OK packet)
+  EXPECT_EQ(feed(t, {frame("fc0000")}), "protocol_error");
+  EXPECT_EQ(t.error().code, Errc::bad_value);
+  EXPECT_STREQ(t.error().field, "column count (0 columns in a result set header)");
+}
+
+TEST(ResponseTracker, CommandsWithoutReplyAreDoneAtOnce) {
+  ResponseTracker t;
+  for (const Command c : {Command::stmt_close, Command::stmt_send_long_data, Command::quit}) {
+    t.start(c, kDepCaps);
+    EXPECT_TRUE(t.done());
+  }
+  t.start(Command::change_user, kDepCaps);
+  EXPECT_TRUE(t.failed());
+  t.start(Command::binlog_dump, kDepCaps);
+  EXPECT_TRUE(t.failed());
+  t.start_command(0x77, kDepCaps);  // unknown: the server answers ERR
+  EXPECT_EQ(feed(t, {kErr}), "err");
+  EXPECT_TRUE(t.done());
+  t.start_command(0x03, kDepCaps);
+  EXPECT_EQ(t.command(), Command::query);
+}
+
+TEST(ResponseTracker, RowsOf16MiBSpanFrames) {
+  for (const CapabilityFlags caps : {kEofCaps, kDepCaps}) {
+    ResponseTracker t;
+    t.start(Command::query, caps);
+    feed(t, {kCount1, kColumn});
+    if (!has(caps, cap::kDeprecateEof)) feed(t, {kEof});
+    // A text row whose only value has 2^24 bytes: fe + 8-byte length, then the value. Its first
+    // frame starts with 0xfe yet is a row; only the first 16 bytes are given as head.
+    Buffer head = unhex("fe0000000100000000");
+    head.resize(ResponseTracker::kMinHead, 'a');
+    EXPECT_EQ(t.on_packet(kMaxFramePayload, head), ResponseEvent::row);
+    EXPECT_EQ(t.on_packet(kMaxFramePayload, head), ResponseEvent::row_continuation);  // all 'a' really
+    const Buffer tail(ResponseTracker::kMinHead, 'a');
+    EXPECT_EQ(t.on_packet(9, Bytes(tail).first(9)), ResponseEvent::row_continuation);
+    // A short frame ended the row; the next ones are packets again.
+    const Buffer row = unhex("0131");
+    EXPECT_EQ(t.on_packet(2, row), ResponseEvent::row);
+    const Buffer end = unhex(has(caps, cap::kDeprecateEof) ? "fe000002000000" : "fe00000200");
+    EXPECT_EQ(t.on_packet(static_cast<std::uint32_t>(end.size()), end), ResponseEvent::result_set_end);
+    EXPECT_TRUE(t.done());
+    EXPECT_EQ(t.rows(), 2u);
+  }
+}
+
+TEST(ResponseTracker, ContinuationFrameOfExactly16MiBIsFollowedByAnEmptyOne) {
+  ResponseTracker t;
+  t.start(Command::stmt_fetch, kDepCaps);
+  const Buffer head(ResponseTracker::kMinHead, 0);
+  EXPECT_EQ(t.on_packet(kMaxFramePayload, head), ResponseEvent::row);
+  EXPECT_EQ(t.on_packet(0, {}), ResponseEvent::row_continuation);
+  const Buffer end = unhex("fe000082000000");
+  EXPECT_EQ(t.on_packet(static_cast<std::uint32_t>(end.size()), end), ResponseEvent::result_set_end);
+  EXPECT_TRUE(t.done());
+}
+
+TEST(ResponseTracker, LongOkPacketReadFromItsHead) {
+  // An OK packet of 70000 bytes (large session state): only 16 bytes of it are at hand.
+  ResponseTracker t;
+  t.start(Command::query, kDepCaps | cap::kSessionTrack);
+  const Buffer head = unhex("0001000340000000fd6c1101aaaaaaaa");
+  EXPECT_EQ(t.on_packet(70000, head), ResponseEvent::ok);
+  EXPECT_TRUE(t.done());
+  EXPECT_EQ(t.status_flags(), status::kInTrans | status::kAutocommit | status::kSessionStateChanged);
+  // ...but a head shorter than 16 bytes of a longer packet is refused.
+  t.start(Command::query, kDepCaps);
+  EXPECT_EQ(t.on_packet(70000, Bytes(head).first(8)), ResponseEvent::protocol_error);
+}
+
+TEST(ResponseTracker, PacketsOf16MiBOutsideRowsAreRefused) {
+  ResponseTracker t;
+  t.start(Command::query, kDepCaps);
+  const Buffer head = unhex("00000002000000000000000000000000");
+  EXPECT_EQ(t.on_packet(kMaxFramePayload, head), ResponseEvent::protocol_error);
+  EXPECT_EQ(t.error().code, Errc::too_long);
+}
+
+// No input makes it crash or loop: random packets after random valid prefixes.
+TEST(ResponseTracker, SurvivesRandomPackets) {
+  std::mt19937 rng(12345);
+  const Command commands[] = {Command::query,        Command::stmt_execute, Command::stmt_prepare, Command::stmt_fetch,
+                              Command::field_list,   Command::statistics,   Command::ping,         Command::set_option};
+  const CapabilityFlags caps[] = {kEofCaps, kDepCaps, kExtCaps | cap::kMariadbProgress,
+                                  kEofCaps | cap::kOptionalResultsetMetadata};
+  const std::uint8_t interesting[] = {0x00, 0x01, 0x02, 0x03, 0xfb, 0xfc, 0xfd, 0xfe, 0xff};
+  std::size_t events = 0;
+  for (int round = 0; round < 3000; ++round) {
+    ResponseTracker t;
+    t.start(commands[rng() % std::size(commands)], caps[rng() % std::size(caps)]);
+    for (int i = 0; i < 30 && !t.done() && !t.failed(); ++i) {
+      Buffer payload(rng() % 24);
+      for (auto& b : payload) b = (rng() % 2) ? interesting[rng() % std::size(interesting)] : static_cast<std::uint8_t>(rng());
+      if (!payload.empty() && rng() % 3 == 0) {  // often a column definition
+        payload = unhex("036465660000000161000c3f0002000000038100000000");
+      }
+      const std::uint32_t length = (rng() % 50 == 0) ? kMaxFramePayload : static_cast<std::uint32_t>(payload.size());
+      const Bytes head = length == kMaxFramePayload && payload.size() < ResponseTracker::kMinHead ? Bytes{} : Bytes(payload);
+      (void)t.on_packet(length, head);
+      if (t.awaiting_client()) t.on_client_infile_done();
+      ++events;
+    }
+  }
+  EXPECT_GT(events, 3000u);
+}
+
+}  // namespace
+}  // namespace weir::protocol
