@@ -93,7 +93,9 @@ void serialize(const HandshakeV10& g, Buffer& out) {
   w.int2(static_cast<std::uint16_t>(g.capabilities)).int1(g.character_set).int2(g.status_flags);
   w.int2(static_cast<std::uint16_t>(g.capabilities >> 16));
   const std::size_t declared = std::min<std::size_t>(kNoncePart1Size + part2.size() + 1, 0xff);
-  w.int1(has(g.capabilities, cap::kPluginAuth) ? static_cast<std::uint8_t>(declared) : 0);
+  // Servers write 0 without CLIENT_PLUGIN_AUTH; a longer part 2 still needs its length declared.
+  const bool declare = has(g.capabilities, cap::kPluginAuth) || part2.size() + 1 > kMinNoncePart2Size;
+  w.int1(declare ? static_cast<std::uint8_t>(declared) : 0);
   w.zeros(kGreetingReservedSize).int4(extended_word(g.capabilities));
   if (has(g.capabilities, cap::kSecureConnection)) {
     w.raw(part2).zeros(std::max(kMinNoncePart2Size, part2.size() + 1) - part2.size());

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -26,7 +27,12 @@ struct Error {
 
   // "truncated input at offset 7 while reading capability_flags_upper"
   std::string message() const;
-  friend bool operator==(const Error&, const Error&) = default;
+  // Field names compare by content: identical literals from different translation units need not
+  // share an address (they do not under AddressSanitizer).
+  friend bool operator==(const Error& a, const Error& b) {
+    return a.code == b.code && a.offset == b.offset &&
+           std::string_view(a.field != nullptr ? a.field : "") == std::string_view(b.field != nullptr ? b.field : "");
+  }
 };
 
 // A value or an Error. Small on purpose: the data plane never throws.
