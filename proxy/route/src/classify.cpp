@@ -182,6 +182,8 @@ Classification classify(std::string_view sql, const ClassifyOptions& options, co
   LexOptions lex_options;
   lex_options.no_backslash_escapes = session.no_backslash_escapes;
   lex_options.ansi_quotes = session.ansi_quotes;
+  lex_options.ansi_quotes_unknown = !session.sql_mode_known;
+  lex_options.backslash_trail_bytes = session.client_charset_backslash_trail_bytes;
   lex_options.mariadb = options.flavor == ServerFlavor::MariaDB;
   lex_options.server_version = session.server_version;
   bool conditional = false;

@@ -47,6 +47,7 @@ std::string_view to_string(LexError error) {
     case LexError::UnterminatedString: return "unterminated string";
     case LexError::UnterminatedIdentifier: return "unterminated quoted identifier";
     case LexError::UnterminatedComment: return "unterminated comment";
+    case LexError::AmbiguousQuoting: return "ambiguous quoting";
   }
   return "?";
 }
@@ -180,11 +181,16 @@ void Lexer::skip_space_and_comments() {
 Token Lexer::quoted(TokenKind kind, char quote, LexError on_unterminated) {
   const std::size_t begin = pos_;
   const bool backslash = kind != TokenKind::QuotedIdent && !options_.no_backslash_escapes;
+  const bool ambiguous_backslash = backslash && quote == '"' && options_.ansi_quotes_unknown;
   std::size_t i = pos_ + 1;
   while (true) {
     if (i >= sql_.size()) return fail(on_unterminated, begin);
     const char c = sql_[i];
+    if (backslash && options_.backslash_trail_bytes && static_cast<unsigned char>(c) >= 0x80 && at(i + 1, '\\')) {
+      return fail(LexError::AmbiguousQuoting, i);
+    }
     if (backslash && c == '\\') {
+      if (ambiguous_backslash) return fail(LexError::AmbiguousQuoting, i);
       i += 2;
     } else if (c == quote) {
       if (!at(i + 1, quote)) break;

@@ -1,6 +1,7 @@
 // The routing table: (statement, session state, options) -> (target, reason, effects).
 // Session spec (comma separated): trx ro ac0 locked diverged nbe ansi temp:<name> temp:<schema>.<name>
 //   v<version> (server version, e.g. v101106 for 10.11.6; without it the version is unknown)
+//   mode (sql_mode known, so ansi says whether ANSI_QUOTES is on) mbcs (client charset gbk/sjis/...)
 // Options spec: sf (stored functions to replica), nomulti (no multi-statement reads to replicas),
 // mysql (the server is MySQL, not MariaDB)
 // Effects are written in a fixed order; see describe() below.
@@ -95,6 +96,10 @@ Session make_session(std::string_view spec) {
       s.view.no_backslash_escapes = true;
     } else if (item == "ansi") {
       s.view.ansi_quotes = true;
+    } else if (item == "mode") {
+      s.view.sql_mode_known = true;
+    } else if (item == "mbcs") {
+      s.view.client_charset_backslash_trail_bytes = true;
     } else if (item.size() > 1 && item[0] == 'v') {
       s.view.server_version = static_cast<std::uint32_t>(std::stoul(item.substr(1)));
     } else if (item.rfind("temp:", 0) == 0) {
@@ -514,7 +519,7 @@ const Case kCases[] = {
     {"select * from T", "temp:t", "", P, Why::TemporaryTable, ""},
     {"SELECT * FROM `t`", "temp:t", "", P, Why::TemporaryTable, ""},
     {"SELECT * FROM \"t\"", "temp:t", "", P, Why::TemporaryTable, ""},
-    {"SELECT * FROM \"t\"", "temp:t,ansi", "", P, Why::TemporaryTable, ""},
+    {"SELECT * FROM \"t\"", "temp:t,ansi,mode", "", P, Why::TemporaryTable, ""},
     {"SELECT * FROM db.t", "temp:db.t", "", P, Why::TemporaryTable, ""},
     {"SELECT * FROM other.t", "temp:db.t", "", R, Why::ReadOnlyStatement, ""},
     {"SELECT * FROM db.t", "temp:t", "", P, Why::TemporaryTable, ""},
@@ -573,6 +578,13 @@ const Case kCases[] = {
     {"SELECT 'a\\'", "", "", P, Why::Unparseable, ""},
     {"SELECT 'a\\'", "nbe", "", R, Why::ReadOnlyStatement, ""},
     {"SET @v = 'unterminated", "", "", P, Why::Unparseable, ""},
+    {"SELECT \"a\\\" FOR UPDATE -- \"", "", "", P, Why::Unparseable, ""},
+    {"SELECT \"a\\\" FOR UPDATE -- \"", "mode", "", R, Why::ReadOnlyStatement, ""},
+    {"SELECT \"a\\\" FOR UPDATE -- \"", "mode,ansi", "", P, Why::LockingRead, ""},
+    {"SELECT 'x\xbf\\' FOR UPDATE -- '", "", "", R, Why::ReadOnlyStatement, ""},
+    {"SELECT 'x\xbf\\' FOR UPDATE -- '", "mbcs", "", P, Why::Unparseable, ""},
+    {"SELECT 'x\xbf\\' FOR UPDATE -- '", "mbcs,nbe", "", P, Why::LockingRead, ""},
+    {"SELECT 'caf\xc3\xa9' FROM t", "mbcs", "", R, Why::ReadOnlyStatement, ""},
 };
 // clang-format on
 

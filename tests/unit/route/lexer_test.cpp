@@ -46,6 +46,8 @@ constexpr LexOptions kMariaDb1011{false, false, true, 101106, false};
 constexpr LexOptions kMariaDb55{false, false, true, 50500, false};
 constexpr LexOptions kMySql80{false, false, false, 80035, false};
 constexpr LexOptions kConditionalAsComments{false, false, true, 0, true};
+constexpr LexOptions kAnsiUnknown{false, false, true, 0, false, true, false};
+constexpr LexOptions kMultibyte{false, false, true, 0, false, false, true};
 
 const LexCase kLexCases[] = {
     {"Empty", "", kDefault, ""},
@@ -99,6 +101,10 @@ const LexCase kLexCases[] = {
     {"CommentInsideExecutableComment", "/*! a /* b */ c */ d", kDefault, "word(a) word(c) word(d)"},
     {"KeywordInString", "'FOR UPDATE'", kDefault, "string('FOR UPDATE')"},
     {"KeywordInComment", "x /* FOR UPDATE */", kDefault, "word(x)"},
+    {"AmbiguousDoubleQuoteBackslash", R"("a\"b")", kAnsiUnknown, "error(ambiguous quoting@2)"},
+    {"DoubleQuoteWithoutBackslashIsFine", R"("a""b" x)", kAnsiUnknown, R"(string("a""b") word(x))"},
+    {"BackslashAfterMultibyteLead", "'a\xbf\\' x", kMultibyte, "error(ambiguous quoting@2)"},
+    {"MultibyteWithoutBackslashIsFine", "'\xc3\xa9' x", kMultibyte, "string('\xc3\xa9') word(x)"},
     {"UnterminatedString", "SELECT 'abc", kDefault, "word(SELECT) error(unterminated string@7)"},
     {"UnterminatedByBackslash", R"(SELECT 'abc\')", kDefault, "word(SELECT) error(unterminated string@7)"},
     {"UnterminatedDoubleQuoted", "SELECT \"abc", kDefault, "word(SELECT) error(unterminated string@7)"},

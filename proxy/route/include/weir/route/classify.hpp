@@ -137,6 +137,11 @@ struct SessionView {
   bool user_variables_diverged = false;
   bool no_backslash_escapes = false;
   bool ansi_quotes = false;
+  // ansi_quotes is reliable (the session tracks sql_mode). Otherwise a double-quoted token with a
+  // backslash cannot be lexed with certainty and the statement goes to the primary.
+  bool sql_mode_known = false;
+  // character_set_client is big5, cp932, gbk, sjis or gb18030 (a backslash byte may end a character).
+  bool client_charset_backslash_trail_bytes = false;
   // The server's version (major*10000 + minor*100 + patch) from its greeting: decides which
   // versioned comments /*!NNNNN ... */ it runs. 0: unknown (then a statement whose routing depends
   // on it goes to the primary).

@@ -46,6 +46,7 @@ enum class LexError : std::uint8_t {
   UnterminatedString,
   UnterminatedIdentifier,
   UnterminatedComment,
+  AmbiguousQuoting,  // the server may end this string elsewhere (sql_mode or charset unknown)
 };
 
 std::string_view to_string(LexError error);
@@ -60,6 +61,12 @@ struct LexOptions {
   bool mariadb = true;
   std::uint32_t server_version = 0;  // 0: unknown, every executable comment is lexed as SQL
   bool conditional_as_comments = false;  // lex every versioned or /*M! comment as a plain comment
+  // sql_mode is not known: under ANSI_QUOTES "a\" is an identifier, otherwise the \ escapes the
+  // quote. A double-quoted token with a backslash is then ambiguous.
+  bool ansi_quotes_unknown = false;
+  // character_set_client is big5, cp932, gbk, sjis or gb18030, whose second byte of a character may
+  // be 0x5C: a byte >= 0x80 followed by a backslash inside a string is ambiguous.
+  bool backslash_trail_bytes = false;
 };
 
 // The marker of the routing hint comment: /* weir:primary */ or -- weir:primary
