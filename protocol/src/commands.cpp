@@ -318,7 +318,9 @@ Result<ComInitDb> parse_com_init_db(Bytes payload) {
   c.schema = r.rest();
   return finish(r, c);
 }
-void serialize(const ComInitDb& command, Buffer& out) { Writer(out).int1(byte_of(Command::init_db)).raw(command.schema); }
+void serialize(const ComInitDb& command, Buffer& out) {
+  Writer(out).int1(byte_of(Command::init_db)).raw(command.schema);
+}
 
 Result<ComFieldList> parse_com_field_list(Bytes payload) {
   Reader r(payload);
@@ -390,8 +392,8 @@ Result<StmtPrepareOk> parse_stmt_prepare_ok(Bytes payload, CapabilityFlags caps)
 }
 void serialize(const StmtPrepareOk& response, CapabilityFlags caps, Buffer& out) {
   Writer w(out);
-  w.int1(0x00).int4(response.statement_id).int2(response.num_columns).int2(response.num_params).int1(0).int2(
-      response.warnings);
+  w.int1(0x00).int4(response.statement_id).int2(response.num_columns).int2(response.num_params);
+  w.int1(0).int2(response.warnings);
   if (has(caps, cap::kOptionalResultsetMetadata)) w.int1(response.metadata_follows);
 }
 

@@ -88,7 +88,9 @@ void serialize(const SessionStateEntry& entry, Buffer& out) {
   Buffer data;
   Writer d(data);
   switch (entry.type) {
-    case static_cast<std::uint8_t>(SessionTrackType::system_variables): d.lenenc_str(entry.name).lenenc_str(entry.value); break;
+    case static_cast<std::uint8_t>(SessionTrackType::system_variables):
+      d.lenenc_str(entry.name).lenenc_str(entry.value);
+      break;
     case static_cast<std::uint8_t>(SessionTrackType::gtids): d.int1(entry.gtid_encoding).lenenc_str(entry.value); break;
     case static_cast<std::uint8_t>(SessionTrackType::state_change): d.raw(entry.value); break;
     case static_cast<std::uint8_t>(SessionTrackType::schema):

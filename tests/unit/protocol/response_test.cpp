@@ -211,7 +211,8 @@ TEST_P(OkTable, EveryTruncationFailsWithAFieldName) {
   const OkCase& c = GetParam();
   const Buffer wire = unhex(strip(c.wire));
   // Without session tracking the info is the rest of the packet: truncating it is not detectable.
-  const std::size_t must_fail_below = has(c.caps, cap::kSessionTrack) ? wire.size() : wire.size() - c.expected.info.size();
+  const std::size_t must_fail_below =
+      has(c.caps, cap::kSessionTrack) ? wire.size() : wire.size() - c.expected.info.size();
   // With it, the one valid prefix is the packet without its info when no session state follows.
   const bool state = (c.expected.status & status::kSessionStateChanged) != 0;
   const std::size_t info_field = lenenc_int_size(c.expected.info.size()) + c.expected.info.size();
@@ -451,7 +452,8 @@ TEST(ProgressReport, SyntheticValuesAndTruncations) {
     ASSERT_FALSE(p.ok()) << n;
     EXPECT_STREQ(p.error().field, n < 10 ? fields[n] : "progress_info") << n;
   }
-  EXPECT_TRUE(same_error(parse_progress_report(unhex("ff1504010202000000")).error(), Error{Errc::bad_value, "error_code", 1}));
+  EXPECT_TRUE(same_error(parse_progress_report(unhex("ff1504010202000000")).error(),
+                         Error{Errc::bad_value, "error_code", 1}));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -554,8 +556,10 @@ TEST(LocalInfile, CapturedRoundTrip) {
   Buffer out;
   serialize(*parsed, out);
   EXPECT_EQ(hex(out), wire);
-  EXPECT_TRUE(same_error(parse_local_infile_request(unhex("")).error(), Error{Errc::truncated, "local_infile_header", 0}));
-  EXPECT_TRUE(same_error(parse_local_infile_request(unhex("00")).error(), Error{Errc::bad_value, "local_infile_header", 0}));
+  EXPECT_TRUE(same_error(parse_local_infile_request(unhex("")).error(),
+                         Error{Errc::truncated, "local_infile_header", 0}));
+  EXPECT_TRUE(same_error(parse_local_infile_request(unhex("00")).error(),
+                         Error{Errc::bad_value, "local_infile_header", 0}));
 }
 
 // ---------------------------------------------------------------------------------------------

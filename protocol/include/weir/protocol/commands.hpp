@@ -66,7 +66,9 @@ enum class ResponseKind : std::uint8_t {
   eof_or_err,     // COM_SET_OPTION, COM_DEBUG, COM_SHUTDOWN: EOF, which is an OK packet with
                   // header 0xfe under CLIENT_DEPRECATE_EOF, or ERR
   result_set,     // COM_QUERY, COM_PROCESS_INFO, COM_STMT_EXECUTE, COM_STMT_BULK_EXECUTE: OK, ERR,
-                  // a LOCAL INFILE request (COM_QUERY), or result sets while MORE_RESULTS is set
+                  // a LOCAL INFILE request (COM_QUERY), or result sets while MORE_RESULTS is set.
+                  // COM_STMT_EXECUTE with a cursor: column definitions only, ended by EOF (0xfe
+                  // OK) with SERVER_STATUS_CURSOR_EXISTS; the rows come with COM_STMT_FETCH
   prepare,        // COM_STMT_PREPARE: StmtPrepareOk + param and column definitions, or ERR
   column_list,    // COM_FIELD_LIST: column definitions ended by EOF (0xfe OK), or ERR
   raw_string,     // COM_STATISTICS: one packet of plain text, or ERR

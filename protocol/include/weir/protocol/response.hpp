@@ -142,7 +142,8 @@ bool is_progress_report(Bytes payload, CapabilityFlags caps);
 // is_progress_report first. The SQL state is read only with CLIENT_PROTOCOL_41 and the '#' marker
 // (servers omit it in errors sent before the handshake completes).
 Result<ErrPacket> parse_err(Bytes payload, CapabilityFlags caps);
-// Writes the '#' marker and state with CLIENT_PROTOCOL_41 when sql_state is not empty.
+// Writes the '#' marker and state with CLIENT_PROTOCOL_41 when sql_state is not empty; a state
+// that is not 5 characters long is written as HY000 so that the packet stays well-formed.
 void serialize(const ErrPacket& err, CapabilityFlags caps, Buffer& out);
 // The payload of an ERR packet weir sends itself, e.g.
 // make_err(1045, "28000", "Access denied for user 'u'@'h' (using password: YES)").
