@@ -189,7 +189,7 @@ constexpr Entry kFunctions[] = {
     {"JSON_OBJECT", FunctionKind::Pure, kBoth},
     {"JSON_OBJECTAGG", FunctionKind::Pure, kBoth},
     {"JSON_OVERLAPS", FunctionKind::Pure, kBoth},
-    {"JSON_PRETTY", FunctionKind::Pure, kMySQL},
+    {"JSON_PRETTY", FunctionKind::Pure, kBoth},
     {"JSON_QUERY", FunctionKind::Pure, kMariaDB},
     {"JSON_QUOTE", FunctionKind::Pure, kBoth},
     {"JSON_REMOVE", FunctionKind::Pure, kBoth},
@@ -197,7 +197,6 @@ constexpr Entry kFunctions[] = {
     {"JSON_SCHEMA_VALID", FunctionKind::Pure, kMySQL},
     {"JSON_SEARCH", FunctionKind::Pure, kBoth},
     {"JSON_SET", FunctionKind::Pure, kBoth},
-    {"JSON_TABLE", FunctionKind::Pure, kBoth},
     {"JSON_TYPE", FunctionKind::Pure, kBoth},
     {"JSON_UNQUOTE", FunctionKind::Pure, kBoth},
     {"JSON_VALID", FunctionKind::Pure, kBoth},
@@ -348,7 +347,6 @@ constexpr Entry kFunctions[] = {
     {"ST_INTERSECTION", FunctionKind::Pure, kBoth},
     {"ST_INTERSECTS", FunctionKind::Pure, kBoth},
     {"ST_ISEMPTY", FunctionKind::Pure, kBoth},
-    {"ST_ISVALID", FunctionKind::Pure, kBoth},
     {"ST_LENGTH", FunctionKind::Pure, kBoth},
     {"ST_NUMPOINTS", FunctionKind::Pure, kBoth},
     {"ST_OVERLAPS", FunctionKind::Pure, kBoth},
@@ -421,25 +419,120 @@ constexpr Entry kFunctions[] = {
     {"YEARWEEK", FunctionKind::Pure, kBoth},
 };
 
+// Reserved words among the names above: they cannot name a stored function, so a space or a
+// comment between them and "(" changes nothing. For every other name it does: without
+// IGNORE_SPACE, "count (x)" is not the built-in COUNT but a call of a function named count.
+constexpr std::string_view kReservedWords[] = {
+    "AND",
+    "AS",
+    "ASC",
+    "BETWEEN",
+    "BINARY",
+    "BY",
+    "CASE",
+    "CHAR",
+    "CONVERT",
+    "CURRENT_DATE",
+    "CURRENT_TIME",
+    "CURRENT_TIMESTAMP",
+    "CURRENT_USER",
+    "DATABASE",
+    "DEC",
+    "DECIMAL",
+    "DEFAULT",
+    "DESC",
+    "DISTINCT",
+    "DIV",
+    "DOUBLE",
+    "ELSE",
+    "ELSEIF",
+    "EXCEPT",
+    "EXISTS",
+    "FLOAT",
+    "FROM",
+    "GROUP",
+    "HAVING",
+    "IF",
+    "IN",
+    "INDEX",
+    "INSERT",
+    "INT",
+    "INTEGER",
+    "INTERSECT",
+    "INTERVAL",
+    "IS",
+    "JOIN",
+    "KEY",
+    "LEFT",
+    "LIKE",
+    "LIMIT",
+    "LOCALTIME",
+    "LOCALTIMESTAMP",
+    "MATCH",
+    "MOD",
+    "NOT",
+    "NUMERIC",
+    "ON",
+    "OR",
+    "ORDER",
+    "PARTITION",
+    "REGEXP",
+    "REPEAT",
+    "REPLACE",
+    "RIGHT",
+    "RLIKE",
+    "SCHEMA",
+    "SELECT",
+    "THEN",
+    "UNION",
+    "UNSIGNED",
+    "USING",
+    "UTC_DATE",
+    "UTC_TIME",
+    "UTC_TIMESTAMP",
+    "VALUES",
+    "VARCHAR",
+    "WHEN",
+    "WHERE",
+    "WITH",
+    "XOR",
+};
+
 constexpr bool sorted_and_unique() {
+  for (std::size_t i = 1; i < std::size(kReservedWords); ++i) {
+    if (!(kReservedWords[i - 1] < kReservedWords[i])) return false;
+  }
   for (std::size_t i = 1; i < std::size(kFunctions); ++i) {
     if (!(kFunctions[i - 1].name < kFunctions[i].name)) return false;
   }
   return true;
 }
-static_assert(sorted_and_unique(), "kFunctions must stay sorted by name, without duplicates");
+static_assert(sorted_and_unique(), "kFunctions and kReservedWords must stay sorted, without duplicates");
 
-}  // namespace
+constexpr std::size_t kMaxName = 40;
 
-std::optional<FunctionKind> find_builtin_function(std::string_view name, ServerFlavor flavor) {
-  constexpr std::size_t kMaxName = 40;
-  if (name.empty() || name.size() > kMaxName) return std::nullopt;
-  std::array<char, kMaxName> buffer{};
+// Upper-cases name into buffer; empty when the name is longer than any entry.
+std::string_view upper_key(std::string_view name, std::array<char, kMaxName>& buffer) {
+  if (name.size() > kMaxName) return {};
   for (std::size_t i = 0; i < name.size(); ++i) {
     const char c = name[i];
     buffer[i] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
   }
-  const std::string_view key(buffer.data(), name.size());
+  return {buffer.data(), name.size()};
+}
+
+}  // namespace
+
+bool is_reserved_word(std::string_view name) {
+  std::array<char, kMaxName> buffer{};
+  const std::string_view key = upper_key(name, buffer);
+  return !key.empty() && std::binary_search(std::begin(kReservedWords), std::end(kReservedWords), key);
+}
+
+std::optional<FunctionKind> find_builtin_function(std::string_view name, ServerFlavor flavor) {
+  std::array<char, kMaxName> buffer{};
+  const std::string_view key = upper_key(name, buffer);
+  if (key.empty()) return std::nullopt;
   const auto* it = std::lower_bound(std::begin(kFunctions), std::end(kFunctions), key,
                                     [](const Entry& e, std::string_view k) { return e.name < k; });
   if (it == std::end(kFunctions) || it->name != key) return std::nullopt;

@@ -21,4 +21,7 @@ enum class FunctionKind : std::uint8_t {
 
 std::optional<FunctionKind> find_builtin_function(std::string_view name, ServerFlavor flavor);
 
+// Reserved words cannot name a stored function (unquoted and unqualified).
+bool is_reserved_word(std::string_view name);
+
 }  // namespace weir::route

@@ -37,6 +37,8 @@ bool not_a_call(const Cursor& c) {
   }
   if (t.is("AGAINST") || t.is("OVER")) return prev == TokenKind::RParen;  // MATCH (a) AGAINST (..), f() OVER (..)
   if (t.is("COLUMNS")) return prev == TokenKind::String;  // JSON_TABLE(doc, '$[*]' COLUMNS (...))
+  // JSON_TABLE is a table function after FROM / JOIN; in an expression it names a stored function.
+  if (t.is("JSON_TABLE")) return c.prev().is("FROM") || c.prev().is("JOIN");
   return false;
 }
 
@@ -125,6 +127,12 @@ void FeatureScanner::scan_call(Cursor& c) {
   if (not_a_call(c)) return;
   if (t.kind == TokenKind::Word) {
     if (auto kind = find_builtin_function(t.text, options_.flavor)) {
+      // "count (x)": without IGNORE_SPACE a built-in name apart from its "(" calls a stored function.
+      const bool apart = c.peek().offset != t.offset + t.text.size();
+      if (apart && (*kind == FunctionKind::Pure || *kind == FunctionKind::Volatile) && !is_reserved_word(t.text)) {
+        features_.stored_function = true;
+        return;
+      }
       switch (*kind) {
         case FunctionKind::Pure: break;
         case FunctionKind::Volatile: features_.volatile_value = true; break;
@@ -137,7 +145,9 @@ void FeatureScanner::scan_call(Cursor& c) {
       return;
     }
   }
-  // WITH name (a, b) AS (...): a common table expression with a column list, not a call.
+  // WITH name (a, b) AS (...): a common table expression with a column list, not a call. Once a
+  // stored function was seen the answer cannot change (and nested probes would cost O(n^2)).
+  if (features_.stored_function) return;
   Cursor probe = c;
   probe.advance();
   probe.skip_group();

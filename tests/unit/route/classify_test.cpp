@@ -297,9 +297,14 @@ const Case kCases[] = {
     {"SELECT offset(1)", "", "", P, Why::StoredFunction, ""},
     {"SELECT nvl(a, 0) FROM t", "", "", R, Why::ReadOnlyStatement, ""},
     {"SELECT nvl(a, 0) FROM t", "", "mysql", P, Why::StoredFunction, ""},
-    {"SELECT json_pretty(a) FROM t", "", "", P, Why::StoredFunction, ""},
-    {"SELECT json_pretty(a) FROM t", "", "mysql", R, Why::ReadOnlyStatement, ""},
+    {"SELECT json_pretty(a) FROM t", "", "", R, Why::ReadOnlyStatement, ""},
+    {"SELECT json_table(1)", "", "", P, Why::StoredFunction, ""},
+    {"SELECT st_isvalid(1)", "", "", P, Why::StoredFunction, ""},
+    {"SELECT * FROM t JOIN JSON_TABLE(t.doc, '$[*]' COLUMNS (a INT PATH '$')) AS jt", "", "", R, Why::ReadOnlyStatement, ""},
     {"SELECT format_bytes(1)", "", "", P, Why::StoredFunction, ""},
+    {"SELECT count (*) FROM t", "", "", P, Why::StoredFunction, ""},
+    {"SELECT now/**/()", "", "", P, Why::StoredFunction, ""},
+    {"SELECT IF (a, 1, 2), LEFT (b, 1) FROM t", "", "", R, Why::ReadOnlyStatement, ""},
 
     // Common table expressions.
     {"WITH x AS (SELECT 1) SELECT * FROM x", "", "", R, Why::ReadOnlyStatement, ""},
