@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <iterator>
+#include <ostream>
 #include <random>
 #include <set>
 #include <string>
@@ -100,6 +101,8 @@ const std::vector<CommandRow>& command_rows() {
   };
   return rows;
 }
+
+void PrintTo(const CommandRow& c, std::ostream* os) { *os << c.name; }
 
 class CommandTable : public ::testing::TestWithParam<CommandRow> {};
 
@@ -261,6 +264,8 @@ const std::vector<CodecCase>& codec_cases() {
   return cases;
 }
 
+void PrintTo(const CodecCase& c, std::ostream* os) { *os << c.name << " " << c.wire; }
+
 class CodecTable : public ::testing::TestWithParam<CodecCase> {};
 
 TEST_P(CodecTable, Parses) {
@@ -345,6 +350,8 @@ struct BadQuery {
   const char* field;
   std::size_t offset;
 };
+
+void PrintTo(const BadQuery& c, std::ostream* os) { *os << c.name; }
 
 class BadQueryTable : public ::testing::TestWithParam<BadQuery> {};
 

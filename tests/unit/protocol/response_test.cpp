@@ -7,12 +7,27 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <ostream>
 #include <random>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace weir::protocol {
+
+// Readable failure output (internal linkage: other test files may print these types too).
+[[maybe_unused]] static void PrintTo(const OkPacket& ok, std::ostream* os) {
+  *os << "OK{header=" << int{ok.header} << " affected=" << ok.affected_rows << " insert_id=" << ok.last_insert_id
+      << " status=" << ok.status << " warnings=" << ok.warnings << " info=\"" << ok.info
+      << "\" session_state=" << ok.session_state.size() << " bytes}";
+}
+[[maybe_unused]] static void PrintTo(const ErrPacket& err, std::ostream* os) {
+  *os << "ERR{" << err.code << " " << err.sql_state << " \"" << err.message << "\"}";
+}
+[[maybe_unused]] static void PrintTo(const EofPacket& eof, std::ostream* os) {
+  *os << "EOF{warnings=" << eof.warnings << " status=" << eof.status << "}";
+}
+
 namespace {
 
 std::string hex(const Buffer& b) {
@@ -184,6 +199,8 @@ std::string strip(const char* h) {
   return s;
 }
 
+void PrintTo(const OkCase& c, std::ostream* os) { *os << c.name; }
+
 class OkTable : public ::testing::TestWithParam<OkCase> {};
 
 TEST_P(OkTable, ParsesAndLooksUp) {
@@ -297,6 +314,8 @@ struct BadOk {
   std::size_t offset;
 };
 
+void PrintTo(const BadOk& c, std::ostream* os) { *os << c.name; }
+
 class BadOkTable : public ::testing::TestWithParam<BadOk> {};
 
 TEST_P(BadOkTable, FailsNamingFieldAndOffset) {
@@ -337,6 +356,8 @@ struct ErrCase {
   const char* wire;
   ErrPacket expected;
 };
+
+void PrintTo(const ErrCase& c, std::ostream* os) { *os << c.name; }
 
 class ErrTable : public ::testing::TestWithParam<ErrCase> {};
 
@@ -465,6 +486,8 @@ struct EofCase {
   const char* wire;
   EofPacket expected;
 };
+
+void PrintTo(const EofCase& c, std::ostream* os) { *os << c.name; }
 
 class EofTable : public ::testing::TestWithParam<EofCase> {};
 
