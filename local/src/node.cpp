@@ -99,7 +99,10 @@ void Node::clone_from_peer() {
   auto last_print = Clock::now();
   say(ordinal_, "cloning from node-" + std::to_string(ordinal_ - 1) + " (127.0.0.1:" +
                     std::to_string(pod_options().peer_port) + ")");
-  pod::run_clone(pod_options(), [&](std::uint64_t bytes) {
+  auto o = pod_options();
+  pod::Fd log = open_log(ctx_.layout.node_dir(ordinal_) / "clone.log");
+  o.tool_log_fd = log.get();
+  pod::run_clone(o, [&](std::uint64_t bytes) {
     if (!tty || Clock::now() - last_print < std::chrono::milliseconds(200)) return;
     last_print = Clock::now();
     std::printf("\r[node-%d] received %s ", ordinal_, pod::human_bytes(bytes).c_str());

@@ -38,6 +38,10 @@ std::string seconds_text(double s) {
   return buf;
 }
 
+std::string tool_log_hint(const PodOptions& o) {
+  return o.tool_log_fd >= 0 ? " (its output is in the clone log)" : " (its output is above)";
+}
+
 // The peer may not be up yet (it starts only when the previous pod is ready): back off and retry.
 Fd connect_with_backoff(const PodOptions& o) {
   const std::string where = o.peer_host + ":" + std::to_string(o.peer_port);
@@ -101,6 +105,8 @@ std::uint64_t receive_into(const PodOptions& o, const fs::path& incoming, const 
   const auto unpack = unpack_command(o.flavour, incoming.string());
   SpawnOptions spawn_options;
   spawn_options.stdin_fd = read_end.get();
+  spawn_options.stdout_fd = o.tool_log_fd >= 0 ? o.tool_log_fd : 2;
+  spawn_options.stderr_fd = o.tool_log_fd;
   const pid_t unpacker = spawn(unpack, spawn_options);
   read_end.reset();
   std::uint64_t bytes = 0;
@@ -151,9 +157,12 @@ bool run_clone(const PodOptions& o, const ProgressFn& progress) {
     const auto prepare = prepare_command(o.flavour, incoming.string());
     const auto prepare_start = Clock::now();
     SpawnOptions to_stderr;
-    to_stderr.stdout_fd = 2;  // keep stdout for the step's own output
+    to_stderr.stdout_fd = o.tool_log_fd >= 0 ? o.tool_log_fd : 2;  // stdout stays the step's own
+    to_stderr.stderr_fd = o.tool_log_fd;
     const int rc = run(prepare, to_stderr);
-    if (rc != 0) throw std::runtime_error("clone: '" + join_command(prepare) + "' failed with exit " + std::to_string(rc));
+    if (rc != 0) {
+      throw std::runtime_error("clone: '" + join_command(prepare) + "' failed with exit " + std::to_string(rc) + tool_log_hint(o));
+    }
     move_into_place(incoming, o.data_dir);
     log_line(kWho, "received " + human_bytes(bytes) + " from " + o.peer_host + ":" + std::to_string(o.peer_port) +
                        " in " + seconds_text(received_s) + ", prepared in " + seconds_text(seconds_since(prepare_start)));

@@ -65,8 +65,11 @@ std::optional<std::string> assigned_value(std::string_view text, std::string_vie
 }  // namespace
 
 std::optional<Coordinates> parse_binlog_info(std::string_view text) {
-  text = trim(text);
-  const auto fields = split_on_tabs(text.substr(0, text.find('\n')));
+  // Trim only around the first line: an empty third field ("file\tpos\t") still says "GTID: none".
+  while (!text.empty() && (text.front() == '\n' || text.front() == '\r' || text.front() == ' ')) text.remove_prefix(1);
+  std::string_view line = text.substr(0, text.find('\n'));
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  const auto fields = split_on_tabs(line);
   if (fields.size() < 2 || fields.size() > 3) return std::nullopt;
   Coordinates c;
   c.source = CloneSource::kPrimary;

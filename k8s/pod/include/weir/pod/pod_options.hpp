@@ -26,6 +26,7 @@ struct PodOptions {
   std::string defaults_file;             // optional option file for the backup tool
   int clone_timeout_s = 300;             // how long clone waits for the peer to answer
   bool require_replication = false;      // probe readiness: replication threads must run
+  int tool_log_fd = -1;                  // clone: the unpack/prepare tools' output (-1: stderr)
   Credentials credentials;
 };
 
