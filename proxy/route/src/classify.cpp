@@ -38,15 +38,15 @@ void merge(Effects& into, Effects&& from) {
     into.read_only_transaction = from.read_only_transaction;
   }
   if (from.autocommit) into.autocommit = from.autocommit;
+  if (from.use_schema) into.use_schema = std::move(from.use_schema);
+  into.session_command |= from.session_command;
   for (auto& change : from.temp_tables) into.temp_tables.push_back(std::move(change));
   if (from.locks_tables || from.unlocks_tables) {
     into.locks_tables = from.locks_tables;
     into.unlocks_tables = from.unlocks_tables;
   }
   into.user_variables_diverged |= from.user_variables_diverged;
-  // A session command inside a multi-statement ran on the primary only and cannot be replayed
-  // apart from the statements around it.
-  into.pin_session_to_primary |= from.pin_session_to_primary || from.session_command;
+  into.pin_session_to_primary |= from.pin_session_to_primary;
   if (from.sql_prepare != SqlPrepare::None) into.sql_prepare = from.sql_prepare;
   into.kill |= from.kill;
 }
@@ -153,6 +153,7 @@ Classification classify_lexed(std::string_view sql, const LexOptions& lex_option
   }
 
   bool all_reads = true;
+  bool all_session_commands = true;
   Lexer start = lexer;
   for (Token t = lexer.next(); t.kind != TokenKind::End;) {
     if (t.kind == TokenKind::Semicolon) {
@@ -162,6 +163,7 @@ Classification classify_lexed(std::string_view sql, const LexOptions& lex_option
     }
     Classification one = classify_statement(Cursor(start), options, session);
     all_reads = all_reads && one.target == Target::Replica;
+    all_session_commands = all_session_commands && one.target == Target::AllSessionConnections;
     merge(out.effects, std::move(one.effects));
     while (t.kind != TokenKind::End && t.kind != TokenKind::Semicolon) t = lexer.next();
   }
@@ -169,9 +171,19 @@ Classification classify_lexed(std::string_view sql, const LexOptions& lex_option
     out.target = Target::Replica;
     out.reason = Reason::ReadOnlyStatement;
     apply_session(out, session, s.primary_hint);
+  } else if (all_session_commands) {
+    // SET NAMES ...; SET autocommit = 1: replayable as a whole, like one session command.
+    out.target = Target::AllSessionConnections;
+    out.reason = Reason::SessionCommand;
   } else {
     out.target = Target::Primary;
     out.reason = Reason::MultiStatement;
+    // A session command among other statements ran on the primary only and cannot be replayed
+    // apart from them.
+    if (out.effects.session_command) {
+      out.effects.session_command = false;
+      out.effects.pin_session_to_primary = true;
+    }
   }
   return out;
 }

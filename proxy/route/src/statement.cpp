@@ -106,11 +106,12 @@ Classification xa(Cursor c) {
   return transaction(TransactionChange::None);  // XA END, XA PREPARE, XA RECOVER
 }
 
-// CREATE [OR REPLACE] TEMPORARY TABLE [IF NOT EXISTS] name ...
+// CREATE [OR REPLACE] TEMPORARY {TABLE | SEQUENCE} [IF NOT EXISTS] name ...
 Classification create(Cursor c) {
   c.advance();
   if (c.accept("OR")) c.accept("REPLACE");
-  if (!c.accept("TEMPORARY") || !c.accept("TABLE")) return primary(Reason::WriteStatement);
+  // A temporary sequence is a temporary table too (SELECT * FROM s reads it).
+  if (!c.accept("TEMPORARY") || !(c.accept("TABLE") || c.accept("SEQUENCE"))) return primary(Reason::WriteStatement);
   if (c.accept("IF")) {
     c.accept("NOT");
     c.accept("EXISTS");
@@ -124,7 +125,7 @@ Classification create(Cursor c) {
   return out;
 }
 
-// DROP [TEMPORARY] TABLE [IF EXISTS] a, b: a plain DROP TABLE drops a temporary table first, so
+// DROP [TEMPORARY] {TABLE | SEQUENCE} [IF EXISTS] a, b: a plain DROP TABLE drops a temporary table first, so
 // every name is reported; the session forgets those it knows as temporary.
 Classification drop(Cursor c, const SessionView& session) {
   c.advance();
@@ -134,7 +135,7 @@ Classification drop(Cursor c, const SessionView& session) {
     return out;
   }
   const bool temporary = c.accept("TEMPORARY");
-  if (!c.accept("TABLE") && !c.accept("TABLES")) return primary(Reason::WriteStatement);
+  if (!c.accept("TABLE") && !c.accept("TABLES") && !c.accept("SEQUENCE")) return primary(Reason::WriteStatement);
   if (c.accept("IF")) c.accept("EXISTS");
   Classification out = primary(temporary ? Reason::TemporaryTable : Reason::WriteStatement);
   while (auto table = read_table_name(c)) {
