@@ -46,6 +46,7 @@ void merge(Effects& into, Effects&& from) {
     into.unlocks_tables = from.unlocks_tables;
   }
   into.user_variables_diverged |= from.user_variables_diverged;
+  into.lexing_changed |= from.lexing_changed;
   into.pin_session_to_primary |= from.pin_session_to_primary;
   if (from.sql_prepare != SqlPrepare::None) into.sql_prepare = from.sql_prepare;
   into.kill |= from.kill;
@@ -163,7 +164,10 @@ Classification classify_lexed(std::string_view sql, const LexOptions& lex_option
     }
     Classification one = classify_statement(Cursor(start), options, session);
     all_reads = all_reads && one.target == Target::Replica;
-    all_session_commands = all_session_commands && one.target == Target::AllSessionConnections;
+    // After a statement that changes how the server lexes (SET NAMES gbk, SET sql_mode=...), weir
+    // may read the next statements wrong: the text is then no longer one replayable command.
+    all_session_commands = all_session_commands && !out.effects.lexing_changed &&
+                           one.target == Target::AllSessionConnections;
     merge(out.effects, std::move(one.effects));
     while (t.kind != TokenKind::End && t.kind != TokenKind::Semicolon) t = lexer.next();
   }

@@ -54,8 +54,13 @@ struct Assignments {
   bool global = false;        // SET GLOBAL x / @@global.x / PERSIST
   bool user_variables = false;
   bool session_variables = false;
+  bool lexing_changed = false;  // sql_mode, NAMES, CHARACTER SET, character_set_client
   std::optional<bool> autocommit;
 };
+
+bool changes_lexing(std::string_view name) {
+  return iequals(name, "SQL_MODE") || iequals(name, "CHARACTER_SET_CLIENT");
+}
 
 // Parses "target = expr, target = expr ..."; false when the statement is not of that shape.
 bool parse_assignments(Cursor& c, FeatureScanner& scanner, Assignments& out) {
@@ -78,14 +83,17 @@ bool parse_assignments(Cursor& c, FeatureScanner& scanner, Assignments& out) {
       }
       if (const auto dot = name.find('.'); dot != std::string_view::npos) name = name.substr(dot + 1);
       autocommit = iequals(name, "AUTOCOMMIT");
+      out.lexing_changed |= changes_lexing(name);
     } else if (c.is("NAMES") || c.is("CHARSET") || (c.is("CHARACTER") && c.peek().is("SET"))) {
       out.session_variables = true;
+      out.lexing_changed = true;
       skip_item(c);
       if (!c.is(TokenKind::Comma)) return true;
       c.advance();
       continue;
     } else if (is_identifier(c.cur())) {
       autocommit = c.is("AUTOCOMMIT");
+      out.lexing_changed |= changes_lexing(c.cur().text);
       if (c.peek().kind == TokenKind::Dot) {  // plugin.variable
         c.advance();
         c.advance();
@@ -145,10 +153,12 @@ Classification classify_set(Cursor c, const ClassifyOptions& options, const Sess
     out.effects.user_variables_diverged = set.user_variables;
     out.effects.pin_session_to_primary = set.session_variables;
     out.effects.autocommit = set.autocommit;
+    out.effects.lexing_changed = set.lexing_changed;
     return out;
   }
   Classification out = session_command();
   out.effects.autocommit = set.autocommit;
+  out.effects.lexing_changed = set.lexing_changed;
   // SET autocommit = 1 commits an open transaction.
   if (set.autocommit == true && session.in_transaction) out.effects.transaction = TransactionChange::End;
   return out;

@@ -58,6 +58,7 @@ std::string describe(const Effects& e) {
     case SqlPrepare::Deallocate: parts.emplace_back("dealloc"); break;
   }
   if (e.kill) parts.emplace_back("kill");
+  if (e.lexing_changed) parts.emplace_back("lexing");
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : ",") + p;
   return out;
@@ -409,10 +410,10 @@ const Case kCases[] = {
     {"SHOW TABLES", "trx", "", P, Why::InTransaction, ""},
 
     // SET: session commands, replayable or not.
-    {"SET NAMES utf8mb4", "", "", A, Why::SessionCommand, "session"},
-    {"SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci", "", "", A, Why::SessionCommand, "session"},
-    {"SET CHARACTER SET utf8", "", "", A, Why::SessionCommand, "session"},
-    {"SET CHARSET utf8", "", "", A, Why::SessionCommand, "session"},
+    {"SET NAMES utf8mb4", "", "", A, Why::SessionCommand, "session,lexing"},
+    {"SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci", "", "", A, Why::SessionCommand, "session,lexing"},
+    {"SET CHARACTER SET utf8", "", "", A, Why::SessionCommand, "session,lexing"},
+    {"SET CHARSET utf8", "", "", A, Why::SessionCommand, "session,lexing"},
     {"SET @v = 1", "", "", A, Why::SessionCommand, "session"},
     {"SET @v := 'a', @w = @v", "", "", A, Why::SessionCommand, "session"},
     {"SET @v = 1", "diverged", "", A, Why::SessionCommand, "session"},
@@ -426,8 +427,9 @@ const Case kCases[] = {
     {"SET @l = GET_LOCK('x', 1)", "", "", P, Why::NonReplayableSet, "diverged"},
     {"SET @f = my_func()", "", "", P, Why::NonReplayableSet, "diverged"},
     {"SET @f = my_func()", "", "sf", P, Why::NonReplayableSet, "diverged"},
-    {"SET sql_mode = 'STRICT_ALL_TABLES'", "", "", A, Why::SessionCommand, "session"},
-    {"SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_ZERO_DATE')", "", "", A, Why::SessionCommand, "session"},
+    {"SET sql_mode = 'STRICT_ALL_TABLES'", "", "", A, Why::SessionCommand, "session,lexing"},
+    {"SET @@session.character_set_client = gbk", "", "", A, Why::SessionCommand, "session,lexing"},
+    {"SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_ZERO_DATE')", "", "", A, Why::SessionCommand, "session,lexing"},
     {"SET @@session.time_zone = '+00:00'", "", "", A, Why::SessionCommand, "session"},
     {"SET LOCAL wait_timeout = 60", "", "", A, Why::SessionCommand, "session"},
     {"SET sql_log_bin = 0", "", "", A, Why::SessionCommand, "session"},
@@ -455,10 +457,10 @@ const Case kCases[] = {
     {"SET STATEMENT max_statement_time = 1 FOR SELECT 1", "", "", P, Why::UnknownStatement, ""},
     {"SET", "", "", P, Why::UnknownStatement, ""},
     {"SET x", "", "", P, Why::UnknownStatement, ""},
-    {"/*!40101 SET NAMES utf8 */", "v101106", "", A, Why::SessionCommand, "session"},
+    {"/*!40101 SET NAMES utf8 */", "v101106", "", A, Why::SessionCommand, "session,lexing"},
     {"/*!40101 SET NAMES utf8 */", "", "", P, Why::Unparseable, "pin"},
-    {"/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */", "v101106", "", A, Why::SessionCommand, "session"},
-    {"/*M! SET NAMES utf8 */", "v101106", "", A, Why::SessionCommand, "session"},
+    {"/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */", "v101106", "", A, Why::SessionCommand, "session,lexing"},
+    {"/*M! SET NAMES utf8 */", "v101106", "", A, Why::SessionCommand, "session,lexing"},
     {"/*M! SET NAMES utf8 */", "", "", P, Why::Unparseable, "pin"},
 
     // USE.
@@ -552,9 +554,12 @@ const Case kCases[] = {
     {"SELECT 1; SELECT 2 FOR UPDATE", "", "", P, Why::MultiStatement, ""},
     {"SET @a = 1; SELECT @a", "", "", P, Why::MultiStatement, "pin"},
     {"USE db; SELECT 1", "", "", P, Why::MultiStatement, "use:db,pin"},
-    {"SET NAMES utf8mb4; SET autocommit = 1", "", "", A, Why::SessionCommand, "session,autocommit=1"},
+    {"SET autocommit = 1; SET NAMES utf8mb4", "", "", A, Why::SessionCommand, "session,autocommit=1,lexing"},
+    {"SET NAMES utf8mb4; SET autocommit = 1", "", "", P, Why::MultiStatement, "autocommit=1,pin,lexing"},
+    {"SET NAMES gbk; SET @a = 'x\xbf\\'; UPDATE t SET a = 1; -- '", "", "", P, Why::MultiStatement, "pin,lexing"},
+    {"SET sql_mode = 'NO_BACKSLASH_ESCAPES'; SET @a = '\\'; UPDATE t SET a = 1; -- '", "", "", P, Why::MultiStatement, "pin,lexing"},
     {"USE db; SET @a = 1;", "", "", A, Why::SessionCommand, "session,use:db"},
-    {"SET NAMES utf8mb4; SET @t = NOW()", "", "", P, Why::MultiStatement, "diverged,pin"},
+    {"SET NAMES utf8mb4; SET @t = NOW()", "", "", P, Why::MultiStatement, "diverged,pin,lexing"},
     {"BEGIN; UPDATE t SET a = 1; COMMIT", "", "", P, Why::MultiStatement, "end"},
     {"CREATE TEMPORARY TABLE t (a INT); SELECT * FROM t", "", "", P, Why::MultiStatement, "temp+:t"},
     {"SELECT 1; /* weir:primary */ SELECT 2", "", "", P, Why::RoutingHint, ""},

@@ -106,6 +106,9 @@ struct Effects {
   bool follows_previous_statement = false;
   SqlPrepare sql_prepare = SqlPrepare::None;
   bool kill = false;
+  // SET sql_mode / NAMES / CHARACTER SET / character_set_client: how the server lexes the next
+  // statements changed; the session must update sql_mode_known, ansi_quotes and the client charset.
+  bool lexing_changed = false;
 };
 
 struct Classification {
