@@ -20,6 +20,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -28,6 +34,8 @@
 
 #include "handshake_test_util.hpp"
 #include "weir/protocol/framing.hpp"
+#include "weir/protocol/handshake.hpp"
+#include "weir/protocol/rows.hpp"
 
 namespace weir::protocol {
 namespace {
@@ -792,6 +800,180 @@ TEST(ResponseTracker, SurvivesRandomPackets) {
     }
   }
   EXPECT_GT(events, 3000u);
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Whole conversations of real clients (libmariadb's C API and the mariadb command-line client)
+// recorded by the wire recorder (see data/README.md): every response must be followed to its end
+// without a protocol error, and its definitions and rows must parse.
+
+struct ConversationStats {
+  std::size_t commands = 0;
+  std::size_t result_sets = 0;
+  std::size_t rows = 0;
+  std::size_t binary_rows = 0;
+  std::size_t errors = 0;
+};
+
+class ConversationFollower {
+ public:
+  explicit ConversationFollower(ConversationStats& stats) : stats_(stats) {}
+
+  void client_frame(Bytes payload, std::uint8_t sequence_id) {
+    if (!handshake_seen_) {
+      const auto response = parse_handshake_response(payload);
+      ASSERT_TRUE(response.ok()) << response.error().message();
+      caps_ = server_caps_ & response->capabilities;
+      handshake_seen_ = true;
+      return;
+    }
+    if (sequence_id != 0) return;  // LOCAL INFILE data or authentication continues
+    ASSERT_TRUE(tracker_.done() || !commands_started_) << "command sent while a response was pending";
+    ASSERT_FALSE(payload.empty());
+    commands_started_ = true;
+    ++stats_.commands;
+    tracker_.start_command(payload[0], caps_);
+    executing_statement_.reset();
+    if (tracker_.command() == Command::stmt_execute) executing_statement_ = read_statement_id(payload);
+    pending_.clear();
+  }
+
+  void server_frame(Bytes payload) {
+    if (!greeting_seen_) {
+      const auto greeting = parse_handshake_v10(payload);
+      ASSERT_TRUE(greeting.ok()) << greeting.error().message();
+      server_caps_ = greeting->capabilities;
+      greeting_seen_ = true;
+      return;
+    }
+    if (!commands_started_) return;  // the authentication exchange
+    const ResponseEvent event = tracker_.on_packet(static_cast<std::uint32_t>(payload.size()), payload);
+    ASSERT_NE(event, ResponseEvent::protocol_error) << tracker_.error().message();
+    switch (event) {
+      case ResponseEvent::result_set_header:
+        ++stats_.result_sets;
+        current_.clear();
+        break;
+      case ResponseEvent::column_definition:
+      case ResponseEvent::param_definition: {
+        const auto column = parse_column_definition(payload, caps_);
+        ASSERT_TRUE(column.ok()) << column.error().message();
+        if (event == ResponseEvent::column_definition) {
+          current_.emplace_back(payload.begin(), payload.end());
+          if (tracker_.command() == Command::stmt_prepare) pending_.emplace_back(payload.begin(), payload.end());
+        }
+        break;
+      }
+      case ResponseEvent::prepare_ok: prepared_id_ = tracker_.statement_id(); break;
+      case ResponseEvent::row: {
+        ++stats_.rows;
+        if (tracker_.command() == Command::query) {
+          EXPECT_EQ(check_text_row(payload, tracker_.column_count()), std::nullopt);
+        } else {
+          // Without metadata in the result set (MariaDB's cache), the prepare's columns apply.
+          const auto& wires = tracker_.metadata_follows() ? current_ : statements_[executing_statement_.value_or(0)];
+          std::vector<ColumnDefinition> columns;
+          for (const Buffer& w : wires) columns.push_back(*parse_column_definition(w, caps_));
+          ASSERT_EQ(columns.size(), tracker_.column_count());
+          EXPECT_FALSE(check_binary_row(payload, columns).has_value());
+          ++stats_.binary_rows;
+        }
+        break;
+      }
+      case ResponseEvent::err: ++stats_.errors; break;
+      default: break;
+    }
+    if (tracker_.done() && tracker_.command() == Command::stmt_prepare) statements_[prepared_id_] = pending_;
+  }
+
+  bool idle() const { return !commands_started_ || tracker_.done(); }
+
+ private:
+  ConversationStats& stats_;
+  ResponseTracker tracker_;
+  bool greeting_seen_ = false;
+  bool handshake_seen_ = false;
+  bool commands_started_ = false;
+  CapabilityFlags server_caps_ = 0;
+  CapabilityFlags caps_ = 0;
+  std::uint32_t prepared_id_ = 0;
+  std::optional<std::uint32_t> executing_statement_;
+  std::vector<Buffer> current_;   // column definitions of the current result set
+  std::vector<Buffer> pending_;   // of the statement being prepared
+  std::map<std::uint32_t, std::vector<Buffer>> statements_;
+};
+
+// Splits a direction's bytes into frames as they complete.
+void drain_frames(Buffer& pending, const std::function<void(Bytes, std::uint8_t)>& on_frame) {
+  std::size_t at = 0;
+  while (pending.size() - at >= kFrameHeaderSize) {
+    const FrameHeader h = decode_frame_header(pending.data() + at);
+    if (pending.size() - at - kFrameHeaderSize < h.payload_length) break;
+    on_frame(Bytes(pending).subspan(at + kFrameHeaderSize, h.payload_length), h.sequence_id);
+    at += kFrameHeaderSize + h.payload_length;
+  }
+  pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(at));
+}
+
+ConversationStats follow_recording(const std::filesystem::path& path) {
+  ConversationStats stats;
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << path;
+  std::unique_ptr<ConversationFollower> follower;
+  Buffer from_client;
+  Buffer from_server;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (line[0] == '=') {
+      if (follower) {
+        EXPECT_TRUE(follower->idle()) << "connection ended inside a response";
+      }
+      follower = std::make_unique<ConversationFollower>(stats);
+      from_client.clear();
+      from_server.clear();
+      continue;
+    }
+    if (!follower || line.size() < 2) continue;
+    const Buffer bytes = unhex(std::string_view(line).substr(2));
+    if (line[0] == 'C') {
+      from_client.insert(from_client.end(), bytes.begin(), bytes.end());
+      drain_frames(from_client, [&](Bytes p, std::uint8_t seq) { follower->client_frame(p, seq); });
+    } else {
+      from_server.insert(from_server.end(), bytes.begin(), bytes.end());
+      drain_frames(from_server, [&](Bytes p, std::uint8_t) { follower->server_frame(p); });
+    }
+  }
+  if (follower) {
+    EXPECT_TRUE(follower->idle()) << "recording ended inside a response";
+  }
+  ::testing::Test::RecordProperty("commands", static_cast<int>(stats.commands));
+  ::testing::Test::RecordProperty("result_sets", static_cast<int>(stats.result_sets));
+  ::testing::Test::RecordProperty("rows", static_cast<int>(stats.rows));
+  ::testing::Test::RecordProperty("binary_rows", static_cast<int>(stats.binary_rows));
+  return stats;
+}
+
+const std::filesystem::path kDataDir = std::filesystem::path(__FILE__).parent_path() / "data";
+
+TEST(RecordedConversations, CApiClient) {
+  // login, prepared INSERT x3, prepared SELECT (binary rows), text SELECT, multi-statement
+  // SELECT; SELECT; UPDATE, a warning, an error, quit
+  const ConversationStats stats = follow_recording(kDataDir / "capi_client.txt");
+  EXPECT_GE(stats.commands, 10u);
+  EXPECT_GE(stats.result_sets, 4u);
+  EXPECT_GT(stats.binary_rows, 0u);
+  EXPECT_GT(stats.rows, stats.binary_rows);
+  EXPECT_EQ(stats.errors, 1u);
+}
+
+TEST(RecordedConversations, MariadbCommandLineClient) {
+  // a 3-row SELECT, an error, PREPARE/SET/EXECUTE/DEALLOCATE, a SELECT with warnings, SHOW WARNINGS
+  const ConversationStats stats = follow_recording(kDataDir / "mariadb_cli.txt");
+  EXPECT_GE(stats.commands, 8u);
+  EXPECT_GE(stats.rows, 3u + 1u + 1u + 2u);
+  EXPECT_EQ(stats.errors, 1u);
 }
 
 }  // namespace
