@@ -10,6 +10,7 @@
 
 #include "handshake_test_util.hpp"
 #include "weir/protocol/auth_exchange.hpp"
+#include "weir/protocol/framing.hpp"
 #include "weir/protocol/handshake.hpp"
 
 namespace weir::protocol {
@@ -118,6 +119,38 @@ TEST(HandshakeProperties, AuthSwitchRequest) {
 TEST(HandshakeProperties, AuthMoreData) {
   check_parser("0104", [](Bytes b) { return parse_auth_more_data(b); },
                [](const AuthMoreData& v, Buffer& out) { serialize(v, out); });
+}
+
+
+// The same messages framed and fed to the assembler split at every byte offset parse the same.
+TEST(HandshakeProperties, EveryChunkingParsesTheSame) {
+  const Buffer greeting = unhex(kGreeting);
+  const Buffer response = unhex(kResponse);
+  Buffer stream;
+  std::uint8_t seq = append_packet(stream, greeting, 0);
+  seq = append_packet(stream, response, seq);
+  for (std::size_t split = 0; split <= stream.size(); ++split) {
+    PacketAssembler assembler;
+    std::vector<Buffer> payloads;
+    auto drain = [&] {
+      for (;;) {
+        auto next = assembler.next();
+        ASSERT_TRUE(next.ok()) << next.error().message();
+        if (!next->has_value()) return;
+        payloads.emplace_back((**next).payload.begin(), (**next).payload.end());
+      }
+    };
+    assembler.feed(Bytes(stream).first(split));
+    drain();
+    assembler.feed(Bytes(stream).subspan(split));
+    drain();
+    ASSERT_EQ(payloads.size(), 2u) << split;
+    const auto g = parse_handshake_v10(payloads[0]);
+    const auto r = parse_handshake_response(payloads[1]);
+    ASSERT_TRUE(g.ok() && r.ok()) << split;
+    EXPECT_EQ(*g, *parse_handshake_v10(greeting));
+    EXPECT_EQ(*r, *parse_handshake_response(response));
+  }
 }
 
 }  // namespace
