@@ -60,6 +60,7 @@ int down_main(std::span<char*> args) {
     stopped.supervisor_pid = 0;
     stopped.proxy_pid = 0;
     stopped.replicas = 0;
+    stopped.desired = 0;
     stopped.nodes.clear();
     write_file_atomically(layout.state_file(), to_json(stopped));
     std::printf("weir down: stopped; data kept in %s\n", layout.root().c_str());

@@ -40,7 +40,8 @@ std::string to_json(const State& s) {
   for (const auto& n : s.nodes) nodes.push_back(node_to_json(n));
   json::object o{{"supervisor_pid", s.supervisor_pid}, {"proxy_pid", s.proxy_pid},
                  {"base_port", s.base_port},           {"proxy_port", s.proxy_port},
-                 {"replicas", s.replicas},             {"handled_request", s.handled_request},
+                 {"replicas", s.replicas},             {"desired", s.desired},
+                 {"handled_request", s.handled_request},
                  {"last_error", s.last_error},         {"nodes", std::move(nodes)}};
   return json::serialize(o) + "\n";
 }
@@ -54,6 +55,7 @@ std::optional<State> state_from_json(const std::string& text, std::string& error
     s.base_port = number<std::uint16_t>(o, "base_port");
     s.proxy_port = number<std::uint16_t>(o, "proxy_port");
     s.replicas = number<int>(o, "replicas");
+    s.desired = number<int>(o, "desired");
     s.handled_request = number<std::uint64_t>(o, "handled_request");
     s.last_error = json::value_to<std::string>(o.at("last_error"));
     for (const auto& n : o.at("nodes").as_array()) s.nodes.push_back(node_from_json(n.as_object()));

@@ -45,7 +45,10 @@ int status_main(std::span<char*> args) {
     std::printf("weir up %s (%s)\n", running ? ("running, pid " + std::to_string(state.supervisor_pid)).c_str() : "not running",
                 layout.root().c_str());
     std::vector<NodeStatus> rows;
-    bool all_ready = running && !state.nodes.empty();
+    if (running && state.desired != state.replicas) {
+      std::printf("scaling: %d of %d node(s) up\n", state.replicas, state.desired);
+    }
+    bool all_ready = running && !state.nodes.empty() && state.desired == state.replicas;
     for (const auto& n : state.nodes) {
       rows.push_back(query_node_status(n, credentials));
       all_ready = all_ready && rows.back().ready;

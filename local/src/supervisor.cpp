@@ -49,6 +49,8 @@ void Supervisor::save_state() {
 }
 
 void Supervisor::scale_to(int replicas, bool delete_data) {
+  state_.desired = replicas;
+  save_state();
   while (static_cast<int>(nodes_.size()) > replicas) {
     const int n = nodes_.back()->ordinal();
     nodes_.back()->stop();
@@ -167,6 +169,7 @@ int Supervisor::run() {
   stopped.supervisor_pid = 0;
   stopped.proxy_pid = 0;
   stopped.replicas = 0;
+  stopped.desired = 0;
   stopped.nodes.clear();
   write_file_atomically(ctx_.layout.state_file(), to_json(stopped));
   say("stopped");

@@ -12,6 +12,7 @@ TEST(State, JsonRoundTrip) {
   s.base_port = 13306;
   s.proxy_port = 6033;
   s.replicas = 2;
+  s.desired = 3;
   s.handled_request = 1234567890123ULL;
   s.last_error = "node-1: \"quoted\"";
   s.nodes = {{0, 13306, 13307, 100, 101, 0}, {1, 13316, 13317, 200, 201, 3}};

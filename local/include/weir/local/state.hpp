@@ -27,6 +27,7 @@ struct State {
   std::uint16_t base_port = 0;
   std::uint16_t proxy_port = 0;
   int replicas = 0;               // nodes running now
+  int desired = 0;                // nodes wanted (differs from replicas while scaling)
   std::uint64_t handled_request = 0;  // id of the last scale request the supervisor finished
   std::string last_error;         // why the last scale failed, if it did
   std::vector<NodeState> nodes;
