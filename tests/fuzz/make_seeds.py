@@ -97,7 +97,15 @@ def add_ok(seeds, cb, p, caps):
     return status
 
 
+def tracker_seed(seeds, cmd, cb, packets):
+    data = bytes([cmd[0]]) + cb
+    for p in packets:
+        data += struct.pack("<H", min(len(p), 0xfffe)) + p[:0xfffe]
+    seeds.add("response_tracker", data)
+
+
 def walk(conn, seeds):
+    previous_cmd = None
     srv, cli = packets(conn["S"]), packets(conn["C"])
     seeds.add("framing", b"\x07\x00" + conn["S"][:4096])
     seeds.add("framing", b"\x03\x01" + conn["C"][:4096])
@@ -116,11 +124,28 @@ def walk(conn, seeds):
             else:
                 seeds.add("err", cb + p)
             break
-        seeds.add("auth", bytes([p[0]]) + p)
+        seeds.add("auth", (b"\x00" if p[0] == 0xfe else b"\x01") + cb + p)
         cli_data = cli.pop(0)
-        seeds.add("auth", b"\x00" + cli_data)
+        seeds.add("auth", b"\x03" + cb + cli_data)
     statements = {}
+    popped = []
+    server_packets = srv
+
+    class Tap:
+        def pop(self, i):
+            packet = server_packets.pop(i)
+            popped.append(packet)
+            return packet
+
+        def __len__(self):
+            return len(server_packets)
+
+    srv = Tap()
     for cmd in cli:
+        if popped and previous_cmd is not None:
+            tracker_seed(seeds, previous_cmd, cb, popped)
+        popped.clear()
+        previous_cmd = cmd
         seeds.add("command", cb + cmd)
         seeds.add("reader", bytes([len(cmd) % 16]) + cmd[:16] + cmd)
         op = cmd[0]
@@ -183,7 +208,9 @@ def walk(conn, seeds):
                     seeds.add("text_row", bytes([ncols]) + p)
             if not status & 0x08:
                 break
-    assert not srv, f"{len(srv)} server packets left over"
+    if popped:
+        tracker_seed(seeds, previous_cmd, cb, popped)
+    assert not len(srv), f"{len(srv)} server packets left over"
 
 
 def col_type(p, caps):
