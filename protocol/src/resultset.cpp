@@ -268,11 +268,58 @@ ResponseEvent ResponseTracker::on_rows_other(std::uint32_t payload_length, Bytes
   return fail(Errc::truncated, "text row (0xfe length prefix in a short packet)", 0);
 }
 
-ResponseEvent ResponseTracker::on_packet_slow(std::uint32_t payload_length, Bytes head) {
-  if (state_ == State::continuation) {
-    if (payload_length < kMaxFramePayload) state_ = resume_;
-    return ResponseEvent::row_continuation;
+ResponseEvent ResponseTracker::on_columns_eof(std::uint32_t payload_length, Bytes head) {
+  if (head[0] == kErrHeader) return end_with_err();
+  if (!is_terminator(head[0], payload_length)) return fail(Errc::unexpected_message, "EOF after the column definitions");
+  if (!read_eof(head)) return ResponseEvent::protocol_error;
+  // COM_STMT_EXECUTE that opened a cursor: the metadata is all; rows come with COM_STMT_FETCH.
+  if (binary_ && cursor_exists()) {
+    state_ = more_results() ? State::first : State::idle;
+    return ResponseEvent::result_set_end;
   }
+  state_ = State::rows;
+  return ResponseEvent::columns_end;
+}
+
+ResponseEvent ResponseTracker::on_prepare_eof(std::uint32_t payload_length, Bytes head) {
+  if (!is_terminator(head[0], payload_length)) {
+    return fail(Errc::unexpected_message, "EOF after the definitions of a prepared statement");
+  }
+  if (!read_eof(head)) return ResponseEvent::protocol_error;
+  if (state_ == State::params_eof) {
+    after_columns_of_prepare();
+    return ResponseEvent::params_end;
+  }
+  state_ = State::idle;
+  return ResponseEvent::columns_end;
+}
+
+ResponseEvent ResponseTracker::on_field_list(std::uint32_t payload_length, Bytes head) {
+  if (head[0] == kErrHeader) return end_with_err();
+  if (is_terminator(head[0], payload_length)) return on_terminator(payload_length, head, ResponseEvent::columns_end, false);
+  if (!looks_like_column_definition(head)) return fail(Errc::unexpected_message, "column definition (catalog \"def\")");
+  return ResponseEvent::column_definition;
+}
+
+// OK / ERR (ok_or_err, infile_response) or EOF / ERR (eof_or_err).
+ResponseEvent ResponseTracker::on_single(std::uint32_t payload_length, Bytes head) {
+  const std::uint8_t first = head[0];
+  if (first == kErrHeader) return end_with_err();
+  switch (state_) {
+    case State::ok_or_err:
+      if (first == kOkHeader) return on_ok(payload_length, head, ResponseEvent::ok, false);
+      return fail(Errc::unexpected_message, "OK or ERR packet");
+    case State::infile_response:
+      if (first == kOkHeader) return on_ok(payload_length, head, ResponseEvent::ok, true);
+      return fail(Errc::unexpected_message, "OK or ERR packet after LOCAL INFILE data");
+    default:
+      if (is_terminator(first, payload_length)) return on_terminator(payload_length, head, ResponseEvent::ok, false);
+      return fail(Errc::unexpected_message, "EOF or ERR packet");
+  }
+}
+
+// Refuses what no state can take; nullopt lets the packet through to its state.
+std::optional<ResponseEvent> ResponseTracker::refuse(std::uint32_t payload_length, Bytes head) {
   if (state_ == State::failed) return ResponseEvent::protocol_error;
   if (state_ == State::idle) return fail(Errc::unexpected_message, "packet after the response was complete");
   if (state_ == State::infile_client) {
@@ -285,65 +332,38 @@ ResponseEvent ResponseTracker::on_packet_slow(std::uint32_t payload_length, Byte
   if (payload_length >= kMaxFramePayload && state_ != State::rows) {
     return fail(Errc::too_long, "packet of 16 MiB or more outside the rows of a result set");
   }
+  return std::nullopt;
+}
+
+ResponseEvent ResponseTracker::on_packet_slow(std::uint32_t payload_length, Bytes head) {
+  if (state_ == State::continuation) {
+    if (payload_length < kMaxFramePayload) state_ = resume_;
+    return ResponseEvent::row_continuation;
+  }
+  if (const auto refused = refuse(payload_length, head)) return *refused;
   if (state_ == State::rows) return on_rows_other(payload_length, head);
   if (state_ != State::statistics && is_progress(payload_length, head)) return ResponseEvent::progress;
 
-  const std::uint8_t first = head[0];
   switch (state_) {
     case State::first: return on_first(payload_length, head);
     case State::columns: return on_definition(head, ResponseEvent::column_definition);
-    case State::columns_eof:
-      if (first == kErrHeader) return end_with_err();
-      if (!is_terminator(first, payload_length)) return fail(Errc::unexpected_message, "EOF after the column definitions");
-      if (!read_eof(head)) return ResponseEvent::protocol_error;
-      // COM_STMT_EXECUTE that opened a cursor: the metadata is all; rows come with COM_STMT_FETCH.
-      if (binary_ && cursor_exists()) {
-        state_ = more_results() ? State::first : State::idle;
-        return ResponseEvent::result_set_end;
-      }
-      state_ = State::rows;
-      return ResponseEvent::columns_end;
+    case State::columns_eof: return on_columns_eof(payload_length, head);
     case State::ok_or_err:
-      if (first == kOkHeader) return on_ok(payload_length, head, ResponseEvent::ok, false);
-      if (first == kErrHeader) return end_with_err();
-      return fail(Errc::unexpected_message, "OK or ERR packet");
     case State::eof_or_err:
-      if (first == kErrHeader) return end_with_err();
-      if (is_terminator(first, payload_length)) return on_terminator(payload_length, head, ResponseEvent::ok, false);
-      return fail(Errc::unexpected_message, "EOF or ERR packet");
+    case State::infile_response: return on_single(payload_length, head);
     case State::statistics:
-      if (first == kErrHeader) return end_with_err();
+      if (head[0] == kErrHeader) return end_with_err();
       state_ = State::idle;
       return ResponseEvent::statistics;
-    case State::infile_response:
-      if (first == kOkHeader) return on_ok(payload_length, head, ResponseEvent::ok, true);
-      if (first == kErrHeader) return end_with_err();
-      return fail(Errc::unexpected_message, "OK or ERR packet after LOCAL INFILE data");
     case State::prepare_first:
-      if (first == kErrHeader) return end_with_err();
-      if (first != kOkHeader) return fail(Errc::unexpected_message, "COM_STMT_PREPARE_OK or ERR packet");
+      if (head[0] == kErrHeader) return end_with_err();
+      if (head[0] != kOkHeader) return fail(Errc::unexpected_message, "COM_STMT_PREPARE_OK or ERR packet");
       return on_prepare_ok(payload_length, head);
     case State::params: return on_definition(head, ResponseEvent::param_definition);
     case State::prepare_columns: return on_definition(head, ResponseEvent::column_definition);
     case State::params_eof:
-    case State::prepare_columns_eof:
-      if (!is_terminator(first, payload_length)) {
-        return fail(Errc::unexpected_message, "EOF after the definitions of a prepared statement");
-      }
-      if (!read_eof(head)) return ResponseEvent::protocol_error;
-      if (state_ == State::params_eof) {
-        after_columns_of_prepare();
-        return ResponseEvent::params_end;
-      }
-      state_ = State::idle;
-      return ResponseEvent::columns_end;
-    case State::field_list:
-      if (first == kErrHeader) return end_with_err();
-      if (is_terminator(first, payload_length)) {
-        return on_terminator(payload_length, head, ResponseEvent::columns_end, false);
-      }
-      if (!looks_like_column_definition(head)) return fail(Errc::unexpected_message, "column definition (catalog \"def\")");
-      return ResponseEvent::column_definition;
+    case State::prepare_columns_eof: return on_prepare_eof(payload_length, head);
+    case State::field_list: return on_field_list(payload_length, head);
     case State::idle:
     case State::rows:
     case State::infile_client:

@@ -23,6 +23,7 @@
 // frames are reported as row_continuation until the one shorter than 0xffffff.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "weir/protocol/bytes.hpp"
 #include "weir/protocol/capabilities.hpp"
@@ -147,7 +148,12 @@ class ResponseTracker {
   ResponseEvent on_packet_slow(std::uint32_t payload_length, Bytes head);
   ResponseEvent on_first(std::uint32_t payload_length, Bytes head);
   ResponseEvent on_column_count(std::uint32_t payload_length, Bytes head);
+  std::optional<ResponseEvent> refuse(std::uint32_t payload_length, Bytes head);
   ResponseEvent on_rows_other(std::uint32_t payload_length, Bytes head);
+  ResponseEvent on_columns_eof(std::uint32_t payload_length, Bytes head);
+  ResponseEvent on_prepare_eof(std::uint32_t payload_length, Bytes head);
+  ResponseEvent on_field_list(std::uint32_t payload_length, Bytes head);
+  ResponseEvent on_single(std::uint32_t payload_length, Bytes head);
   ResponseEvent on_prepare_ok(std::uint32_t payload_length, Bytes head);
   ResponseEvent on_definition(Bytes head, ResponseEvent event);
   // OK (0x00 or 0xfe), then: more results -> next result, else done.
