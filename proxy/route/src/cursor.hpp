@@ -10,7 +10,7 @@ namespace weir::route {
 
 class Cursor {
  public:
-  explicit Cursor(Lexer lexer) : lexer_(lexer) { cur_ = read(); }
+  explicit Cursor(Lexer lexer) : lexer_(lexer), next_lexer_(lexer) { cur_ = read(lexer_); }
 
   const Token& cur() const { return cur_; }
   const Token& prev() const { return prev_; }
@@ -22,7 +22,13 @@ class Cursor {
   void advance() {
     prev2_ = prev_;
     prev_ = cur_;
-    cur_ = read();
+    if (has_next_) {
+      cur_ = next_;
+      lexer_ = next_lexer_;
+      has_next_ = false;
+    } else {
+      cur_ = read(lexer_);
+    }
   }
   // Advances if the current token is the keyword.
   bool accept(std::string_view upper_keyword) {
@@ -30,10 +36,14 @@ class Cursor {
     advance();
     return true;
   }
-  Token peek() const {
-    Cursor copy = *this;
-    copy.advance();
-    return copy.cur_;
+  // The token after the current one (lexed once, kept for advance()).
+  const Token& peek() const {
+    if (!has_next_) {
+      next_lexer_ = lexer_;
+      next_ = read(next_lexer_);
+      has_next_ = true;
+    }
+    return next_;
   }
   // Skips a parenthesised group when at '(' (nesting counted); at ')' or the end otherwise.
   void skip_group() {
@@ -49,16 +59,19 @@ class Cursor {
   }
 
  private:
-  Token read() {
-    Token t = lexer_.next();
+  static Token read(Lexer& lexer) {
+    Token t = lexer.next();
     if (t.kind == TokenKind::Semicolon) return Token{TokenKind::End, {}, t.offset};
     return t;
   }
 
-  Lexer lexer_;
+  Lexer lexer_;  // positioned after cur_
   Token cur_;
   Token prev_;
   Token prev2_;
+  mutable Lexer next_lexer_;  // positioned after next_, when has_next_
+  mutable Token next_;
+  mutable bool has_next_ = false;
 };
 
 inline bool is_identifier(const Token& t) { return t.kind == TokenKind::Word || t.kind == TokenKind::QuotedIdent; }

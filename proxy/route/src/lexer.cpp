@@ -52,19 +52,6 @@ std::string_view to_string(LexError error) {
   return "?";
 }
 
-bool is_identifier_byte(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c == '$' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-
-bool Token::is(std::string_view upper_keyword) const {
-  if (kind != TokenKind::Word || text.size() != upper_keyword.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (upper(text[i]) != upper_keyword[i]) return false;
-  }
-  return true;
-}
-
 bool identifier_equals(const Token& token, std::string_view name) {
   if (token.kind == TokenKind::Word) {
     if (token.text.size() != name.size()) return false;

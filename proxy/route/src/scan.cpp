@@ -111,8 +111,10 @@ void FeatureScanner::scan_word(Cursor& c) {
   if (t.is("SELECT")) features_.subquery = true;
   if (next.kind == TokenKind::LParen) {
     scan_call(c);
-  } else if (auto kind = find_builtin_function(t.text, options_.flavor); kind && *kind == FunctionKind::Volatile) {
-    features_.volatile_value = true;  // CURRENT_TIMESTAMP without parentheses
+  } else if (volatile_keywords_) {
+    if (auto kind = find_builtin_function(t.text, options_.flavor); kind && *kind == FunctionKind::Volatile) {
+      features_.volatile_value = true;  // CURRENT_TIMESTAMP without parentheses
+    }
   }
   check_temporary_table(c, t);
 }

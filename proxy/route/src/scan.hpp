@@ -29,6 +29,10 @@ class FeatureScanner {
  public:
   FeatureScanner(const ClassifyOptions& options, const SessionView& session) : options_(options), session_(session) {}
 
+  // In a SET value, CURRENT_TIMESTAMP without parentheses matters too (it cannot be replayed);
+  // a read does not need to look those up.
+  void look_for_volatile_keywords() { volatile_keywords_ = true; }
+
   // Records the features of the cursor's current token, using lookahead; may step the cursor over
   // a token that belongs to the current one (FOR UPDATE). The caller advances afterwards.
   void scan_token(Cursor& c);
@@ -47,6 +51,7 @@ class FeatureScanner {
   const ClassifyOptions& options_;
   const SessionView& session_;
   Features features_;
+  bool volatile_keywords_ = false;
 };
 
 // The target, reason and effects of a statement that is a read unless its features say otherwise.

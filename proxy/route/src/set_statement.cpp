@@ -142,6 +142,7 @@ Classification classify_set(Cursor c, const ClassifyOptions& options, const Sess
   if (c.is("STATEMENT")) return with_reason(Target::Primary, Reason::UnknownStatement);  // SET STATEMENT .. FOR
 
   FeatureScanner scanner(options, session);
+  scanner.look_for_volatile_keywords();
   Assignments set;
   if (!parse_assignments(c, scanner, set) || !c.at_end()) {
     return with_reason(Target::Primary, Reason::UnknownStatement);

@@ -37,7 +37,14 @@ struct Token {
   std::size_t offset = 0;
 
   // Case-insensitive comparison of a Word with an upper-case keyword.
-  bool is(std::string_view upper_keyword) const;
+  bool is(std::string_view upper_keyword) const {
+    if (kind != TokenKind::Word || text.size() != upper_keyword.size()) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if (((c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c) != upper_keyword[i]) return false;
+    }
+    return true;
+  }
   bool is(TokenKind k) const { return kind == k; }
 };
 
@@ -110,7 +117,10 @@ class Lexer {
 };
 
 // True for bytes that may appear in an unquoted identifier.
-bool is_identifier_byte(char c);
+inline bool is_identifier_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
 
 // Compares an identifier token (Word, or QuotedIdent with its quotes and doubled quotes) with a
 // plain name, ASCII case-insensitively, without allocating.
