@@ -33,7 +33,9 @@ bool not_a_call(const Cursor& c) {
   const Token& t = c.cur();
   const TokenKind prev = c.prev().kind;
   if (t.is("ANY") || t.is("SOME") || t.is("ALL")) {
-    return prev == TokenKind::Equals || prev == TokenKind::Operator;  // x = ANY (SELECT ...)
+    // x = ANY (SELECT ...), x <> ALL (...), x >= SOME (...): only after a comparison.
+    const std::string_view op = c.prev().text;
+    return prev == TokenKind::Equals || (prev == TokenKind::Operator && (op == "<" || op == ">"));
   }
   if (t.is("AGAINST") || t.is("OVER")) return prev == TokenKind::RParen;  // MATCH (a) AGAINST (..), f() OVER (..)
   if (t.is("COLUMNS")) return prev == TokenKind::String;  // JSON_TABLE(doc, '$[*]' COLUMNS (...))

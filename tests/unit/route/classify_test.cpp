@@ -294,6 +294,8 @@ const Case kCases[] = {
     {"SELECT * FROM t WHERE a > ALL (SELECT b FROM u)", "", "", R, Why::ReadOnlyStatement, ""},
     {"SELECT * FROM JSON_TABLE('[1]', '$[*]' COLUMNS (a INT PATH '$')) AS jt", "", "", R, Why::ReadOnlyStatement, ""},
     {"SELECT any(1)", "", "", P, Why::StoredFunction, ""},
+    {"SELECT 1 - some(2)", "", "", P, Why::StoredFunction, ""},
+    {"SELECT * FROM t WHERE a <> ALL (SELECT b FROM u)", "", "", R, Why::ReadOnlyStatement, ""},
     {"SELECT columns(1)", "", "", P, Why::StoredFunction, ""},
     {"SELECT offset(1)", "", "", P, Why::StoredFunction, ""},
     {"SELECT nvl(a, 0) FROM t", "", "", R, Why::ReadOnlyStatement, ""},
