@@ -200,10 +200,8 @@ Classification decide_read(const Features& f, const ClassifyOptions& options, co
     out.reason = Reason::WriteStatement;
   } else if (f.select_into) {
     out.reason = Reason::SelectInto;
-    out.effects.user_variables_diverged = f.into_user_variable;
   } else if (f.user_variable_assignment) {
     out.reason = Reason::UserVariableAssignment;
-    out.effects.user_variables_diverged = true;
   } else if (f.locking_read) {
     out.reason = Reason::LockingRead;
   } else if (f.lock_function) {
@@ -227,7 +225,13 @@ Classification decide_read(const Features& f, const ClassifyOptions& options, co
     out.target = Target::Replica;
     out.reason = Reason::ReadOnlyStatement;
   }
+  if (out.target == Target::Primary && sets_user_variables(f)) out.effects.user_variables_diverged = true;
   return out;
+}
+
+bool sets_user_variables(const Features& f) {
+  // A stored function may SET @v inside; it runs on the primary only.
+  return f.user_variable_assignment || f.into_user_variable || f.stored_function;
 }
 
 }  // namespace weir::route

@@ -54,6 +54,10 @@ class FeatureScanner {
   bool volatile_keywords_ = false;
 };
 
+// True when a statement with these features, run on the primary, may give user variables values
+// the replicas do not have (@v := ..., INTO @v, a stored function).
+bool sets_user_variables(const Features& f);
+
 // The target, reason and effects of a statement that is a read unless its features say otherwise.
 Classification decide_read(const Features& f, const ClassifyOptions& options, const SessionView& session);
 

@@ -231,9 +231,34 @@ bool is_write_keyword(const Cursor& c) {
   return false;
 }
 
+Classification dispatch(Cursor c, const ClassifyOptions& options, const SessionView& session);
+
 }  // namespace
 
+// Statements other than reads and SET run on the primary; user variables they set (INSERT ...
+// SELECT @v := ..., CALL p(@out), a procedure that SETs @v) exist there only. Not seen: a stored
+// function or trigger that SETs @v inside a write.
 Classification classify_statement(Cursor c, const ClassifyOptions& options, const SessionView& session) {
+  Classification out = dispatch(c, options, session);
+  if (out.target != Target::Primary || out.effects.user_variables_diverged || c.is("SET") ||
+      out.reason == Reason::Empty) {
+    return out;
+  }
+  if (c.is("CALL") || c.is("EXECUTE")) {
+    out.effects.user_variables_diverged = true;
+    return out;
+  }
+  // Not sets_user_variables(): "INSERT INTO t (a)" and "CREATE TABLE t (a INT)" look like calls.
+  FeatureScanner scanner(options, session);
+  scanner.scan_rest(c);
+  out.effects.user_variables_diverged =
+      scanner.features().user_variable_assignment || scanner.features().into_user_variable;
+  return out;
+}
+
+namespace {
+
+Classification dispatch(Cursor c, const ClassifyOptions& options, const SessionView& session) {
   if (c.at_end()) return primary(Reason::Empty);
   if (c.is(TokenKind::LParen)) return read(c, options, session);  // (SELECT ...) [UNION ...]
   if (c.cur().kind != TokenKind::Word) return primary(Reason::UnknownStatement);
@@ -276,4 +301,5 @@ Classification classify_statement(Cursor c, const ClassifyOptions& options, cons
   return primary(Reason::UnknownStatement);
 }
 
+}  // namespace
 }  // namespace weir::route
