@@ -51,8 +51,9 @@ Fd connect_with_backoff(const PodOptions& o) {
   for (int attempt = 1;; ++attempt) {
     if (Fd fd = connect_tcp(o.peer_host, o.peer_port, error)) return fd;
     if (attempt == 1 || attempt % 10 == 0) log_line(kWho, "waiting for the backup server at " + where + " (" + error + ")");
-    if (Clock::now() + delay > deadline || stop_requested()) break;
-    std::this_thread::sleep_for(delay);
+    const auto now = Clock::now();
+    if (now >= deadline || stop_requested()) break;
+    std::this_thread::sleep_for(std::min<Clock::duration>(delay, deadline - now));  // one last try at the deadline
     delay = std::min(delay * 2, std::chrono::milliseconds(5000));
   }
   throw std::runtime_error("clone: no backup server answered at " + where + " within " +
@@ -66,13 +67,11 @@ std::uint64_t receive_stream(int sock, int unpacker_stdin, const ProgressFn& pro
   std::vector<std::uint8_t> buf(1 << 16);
   std::vector<std::uint8_t> payload;
   for (;;) {
+    if (stop_requested()) throw std::runtime_error("clone: stopped");
     pollfd p{sock, POLLIN, 0};
     const int ready = poll(&p, 1, kIdleTimeoutMs);
     if (ready == 0) throw std::runtime_error("clone: the peer sent nothing for 120 s");
-    if (ready < 0 && errno == EINTR) {
-      if (stop_requested()) throw std::runtime_error("clone: stopped");
-      continue;
-    }
+    if (ready < 0 && errno == EINTR) continue;
     const auto n = read(sock, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw std::runtime_error("clone: reading the stream: " + std::string(std::strerror(errno)));
