@@ -231,6 +231,7 @@ PreparedRouting classify_prepare(std::string_view sql, const ClassifyOptions& op
   PreparedRouting out;
   out.reason = c.reason;
   out.session_command = c.target == Target::AllSessionConnections;
+  out.sets_user_variables = c.effects.user_variables_diverged;
   if (c.target == Target::Replica) {
     out.replica_safe = true;
   } else if (c.reason == Reason::UserVariableRead) {
@@ -247,6 +248,7 @@ Classification route_execute(const PreparedRouting& prepared, const SessionView&
     out.reason = prepared.reason;
     // A SET or USE executed through the binary protocol changes the primary's session only.
     out.effects.pin_session_to_primary = prepared.session_command;
+    out.effects.user_variables_diverged = prepared.sets_user_variables || prepared.session_command;
     return out;
   }
   if (prepared.reads_user_variables && session.user_variables_diverged) {

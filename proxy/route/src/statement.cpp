@@ -58,8 +58,8 @@ Classification show(Cursor c, const ClassifyOptions& options, const SessionView&
   return primary(Reason::UnknownStatement);
 }
 
-// EXPLAIN / DESCRIBE: of a table, or of a statement that is itself a plain read. EXPLAIN ANALYZE
-// executes the statement, EXPLAIN FOR CONNECTION is about a connection on one server.
+// EXPLAIN / DESCRIBE / DESC (synonyms): of a table, or of a statement that is itself a plain read.
+// EXPLAIN ANALYZE executes the statement, EXPLAIN FOR CONNECTION is about a connection on one server.
 Classification explain(Cursor c, const ClassifyOptions& options, const SessionView& session) {
   const Cursor start = c;
   c.advance();
@@ -262,11 +262,9 @@ Classification dispatch(Cursor c, const ClassifyOptions& options, const SessionV
   if (c.at_end()) return primary(Reason::Empty);
   if (c.is(TokenKind::LParen)) return read(c, options, session);  // (SELECT ...) [UNION ...]
   if (c.cur().kind != TokenKind::Word) return primary(Reason::UnknownStatement);
-  if (c.is("SELECT") || c.is("WITH") || c.is("VALUES") || c.is("TABLE") || c.is("DESC") || c.is("DESCRIBE")) {
-    return read(c, options, session);
-  }
+  if (c.is("SELECT") || c.is("WITH") || c.is("VALUES") || c.is("TABLE")) return read(c, options, session);
   if (c.is("SHOW")) return show(c, options, session);
-  if (c.is("EXPLAIN")) return explain(c, options, session);
+  if (c.is("EXPLAIN") || c.is("DESC") || c.is("DESCRIBE")) return explain(c, options, session);
   if (c.is("SET")) return classify_set(c, options, session);
   if (c.is("USE")) return use(c);
   if (c.is("BEGIN")) {

@@ -82,6 +82,15 @@ TEST(RouteExecute, TemporaryTableAtPrepareTimeKeepsPrimary) {
   EXPECT_EQ(route_execute(r, {}).reason, Reason::TemporaryTable);
 }
 
+TEST(RouteExecute, PreparedCallSetsUserVariablesOnThePrimary) {
+  const PreparedRouting call = classify_prepare("CALL p(?, @out)", {}, {});
+  EXPECT_TRUE(call.sets_user_variables);
+  const Classification c = route_execute(call, {});
+  EXPECT_EQ(c.reason, Reason::StoredProcedure);
+  EXPECT_TRUE(c.effects.user_variables_diverged);
+  EXPECT_FALSE(route_execute(classify_prepare("INSERT INTO t VALUES (?)", {}, {}), {}).effects.user_variables_diverged);
+}
+
 TEST(RouteExecute, PreparedSessionCommandPinsTheSession) {
   const PreparedRouting set = classify_prepare("SET @v = ?", {}, {});
   const Classification c = route_execute(set, {});

@@ -165,6 +165,7 @@ struct PreparedRouting {
   Reason reason = Reason::UnknownStatement;
   bool session_command = false;  // a SET or USE prepared with the binary protocol
   bool reads_user_variables = false;  // must follow user variables if they diverge later
+  bool sets_user_variables = false;   // each execution: user_variables_diverged (CALL p(@out), ...)
 };
 
 PreparedRouting classify_prepare(std::string_view sql, const ClassifyOptions& options, const SessionView& session);
