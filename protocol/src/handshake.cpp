@@ -87,19 +87,23 @@ void serialize(const HandshakeV10& g, Buffer& out) {
   Writer w(out);
   const std::string_view data = g.auth_plugin_data;
   const std::string_view part1 = data.substr(0, std::min(data.size(), kNoncePart1Size));
-  const std::string_view part2 = data.size() > kNoncePart1Size ? data.substr(kNoncePart1Size) : std::string_view{};
+  // The length byte can declare at most 247 bytes of part 2. A part 2 that filled all of them
+  // arrived without its NUL and goes back the same way; a longer one cannot be represented.
+  constexpr std::size_t kMaxPart2 = 0xff - kNoncePart1Size;
+  const std::string_view part2 =
+      data.size() > kNoncePart1Size ? data.substr(kNoncePart1Size, kMaxPart2) : std::string_view{};
+  const bool with_nul = part2.size() < kMaxPart2;
+  const std::size_t part2_on_wire = with_nul ? std::max(kMinNoncePart2Size, part2.size() + 1) : part2.size();
   w.int1(kHandshakeProtocolVersion).nul_str(g.server_version).int4(g.connection_id);
   w.raw(part1).zeros(kNoncePart1Size - part1.size()).int1(0);
   w.int2(static_cast<std::uint16_t>(g.capabilities)).int1(g.character_set).int2(g.status_flags);
   w.int2(static_cast<std::uint16_t>(g.capabilities >> 16));
-  const std::size_t declared = std::min<std::size_t>(kNoncePart1Size + part2.size() + 1, 0xff);
+  const std::size_t declared = kNoncePart1Size + part2.size() + (with_nul ? 1 : 0);
   // Servers write 0 without CLIENT_PLUGIN_AUTH; a longer part 2 still needs its length declared.
-  const bool declare = has(g.capabilities, cap::kPluginAuth) || part2.size() + 1 > kMinNoncePart2Size;
+  const bool declare = has(g.capabilities, cap::kPluginAuth) || part2_on_wire > kMinNoncePart2Size;
   w.int1(declare ? static_cast<std::uint8_t>(declared) : 0);
   w.zeros(kGreetingReservedSize).int4(extended_word(g.capabilities));
-  if (has(g.capabilities, cap::kSecureConnection)) {
-    w.raw(part2).zeros(std::max(kMinNoncePart2Size, part2.size() + 1) - part2.size());
-  }
+  if (has(g.capabilities, cap::kSecureConnection)) w.raw(part2).zeros(part2_on_wire - part2.size());
   if (has(g.capabilities, cap::kPluginAuth)) w.nul_str(g.auth_plugin_name);
 }
 

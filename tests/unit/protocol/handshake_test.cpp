@@ -198,6 +198,28 @@ TEST(Handshake, ShortNonceIsPaddedWhenSerialized) {
   EXPECT_EQ(to_hex(parsed->auth_plugin_data), "6162630000000000000000000000000000000000");
 }
 
+TEST(Handshake, NonceFillingTheLengthByteRoundTrips) {
+  // Declared length 255: part 2 is 247 bytes and, here, has no NUL to strip.
+  const std::string wire = cat({"0a", "7600", "01000000", "0102030405060708", "00", "0082", "08", "0000", "0800", "ff",
+                                "00000000000000000000", std::string(2 * 247, 'a'), "7000"});
+  const auto parsed = parse_handshake_v10(unhex(wire));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message();
+  EXPECT_EQ(parsed->auth_plugin_data.size(), 8u + 247u);
+  EXPECT_EQ(parsed->auth_plugin_name, "p");
+  Buffer out;
+  serialize(*parsed, out);
+  EXPECT_EQ(to_hex(out), to_hex(unhex(wire)));
+  // With a NUL at the end of those 247 bytes it is stripped, and the NUL comes back on the wire.
+  std::string with_nul = wire;
+  with_nul.replace(with_nul.size() - 6, 2, "00");
+  const auto stripped = parse_handshake_v10(unhex(with_nul));
+  ASSERT_TRUE(stripped.ok()) << stripped.error().message();
+  EXPECT_EQ(stripped->auth_plugin_data.size(), 8u + 246u);
+  Buffer out2;
+  serialize(*stripped, out2);
+  EXPECT_EQ(to_hex(out2), to_hex(unhex(with_nul)));
+}
+
 // ---------------------------------------------------------------- SSLRequest
 
 struct SslCase {

@@ -46,7 +46,8 @@ struct HandshakeV10 {
 // server sends instead of a greeting (too many connections, host blocked).
 Result<HandshakeV10> parse_handshake_v10(Bytes payload);
 // auth_plugin_data shorter than 8 bytes is padded with zeros; part 2 is written NUL-terminated and
-// padded to at least 13 bytes, as servers do. Strings must not contain NUL bytes.
+// padded to at least 13 bytes, as servers do, except when it fills all 247 bytes the length byte
+// can declare (then it is written as is; longer data is cut). Strings must not contain NUL bytes.
 void serialize(const HandshakeV10& greeting, Buffer& out);
 
 // The 20-byte nonce for the scramble computations (auth_plugin_data, at most kScrambleLength).
