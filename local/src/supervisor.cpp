@@ -77,8 +77,10 @@ void Supervisor::reap_and_restart() {
   int status = 0;
   for (pid_t pid; (pid = waitpid(-1, &status, WNOHANG)) > 0;) {
     if (pid == proxy_pid_) {
-      say("proxy (pid " + std::to_string(pid) + ") exited; see " + ctx_.layout.proxy_log().string());
+      say("proxy (pid " + std::to_string(pid) + ") exited; see " + ctx_.layout.proxy_log().string() +
+          "; restarting it in 2 s");
       proxy_pid_ = 0;
+      proxy_restart_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     }
     for (auto& n : nodes_) {
       if (!n->owns(pid)) continue;
@@ -99,6 +101,18 @@ void Supervisor::reap_and_restart() {
     }
     save_state();
   }
+}
+
+void Supervisor::restart_proxy_when_due() {
+  if (!proxy_wanted_ || proxy_pid_ != 0 || std::chrono::steady_clock::now() < proxy_restart_at_) return;
+  try {
+    proxy_pid_ = start_proxy(ctx_, node_states());
+    say("proxy restarted (pid " + std::to_string(proxy_pid_) + ")");
+  } catch (const std::exception& e) {
+    say(std::string("proxy restart failed: ") + e.what());
+    proxy_restart_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  }
+  save_state();
 }
 
 void Supervisor::handle_scale_request() {
@@ -141,6 +155,7 @@ int Supervisor::run() {
     scale_to(ctx_.options.replicas, false);
     if (pod::stop_requested()) throw std::runtime_error("stopped by a signal");
     proxy_pid_ = start_proxy(ctx_, node_states());
+    proxy_wanted_ = proxy_pid_ > 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "weir up: %s\nweir up: stopping what was started\n", e.what());
     stop_all();
@@ -161,6 +176,7 @@ int Supervisor::run() {
   while (!pod::stop_requested()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     reap_and_restart();
+    restart_proxy_when_due();
     if (g_scale_requested) handle_scale_request();
   }
   say("stopping (data kept in " + ctx_.layout.root().string() + ")");

@@ -4,6 +4,7 @@
 // on the same data, until Ctrl+C or `weir down`. `weir scale` reaches it with SIGHUP.
 #include <sys/types.h>
 
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -25,6 +26,7 @@ class Supervisor {
  private:
   void scale_to(int replicas, bool delete_data);
   void reap_and_restart();
+  void restart_proxy_when_due();
   void handle_scale_request();
   void stop_all();
   void save_state();
@@ -34,6 +36,8 @@ class Supervisor {
   Context ctx_;
   std::vector<std::unique_ptr<Node>> nodes_;
   pid_t proxy_pid_ = 0;
+  bool proxy_wanted_ = false;  // this build has a proxy: keep it running
+  std::chrono::steady_clock::time_point proxy_restart_at_{};
   State state_;
 };
 
