@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "runtime/proxy.hpp"
 #include "weir/local/commands.hpp"
 #include "weir/pod/pod_main.hpp"
 
@@ -10,6 +11,8 @@ namespace weir::app {
 std::span<const Subcommand> subcommands() {
   // Filled as the subsystems land: proxy, up/scale/status/down, deploy/teardown, pod.
   static constexpr std::array kTable{
+      Subcommand{"proxy", "run the proxy: writes to the primary, reads to caught-up replicas",
+                 weir::runtime::proxy_main},
       Subcommand{"up", "run a primary and replicas on this machine, cloned and replicating",
                  weir::local::up_main},
       Subcommand{"status", "show the nodes of weir up: role, server-id, port, ready, lag",

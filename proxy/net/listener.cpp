@@ -1,0 +1,45 @@
+#include "listener.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/detail/socket_option.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <chrono>
+#include <cstdio>
+
+namespace weir::net {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+tcp::acceptor open_listener(asio::io_context& context, const tcp::endpoint& endpoint, int backlog,
+                            boost::system::error_code& error) {
+  tcp::acceptor acceptor(context);
+  acceptor.open(endpoint.protocol(), error);
+  if (!error) acceptor.set_option(tcp::acceptor::reuse_address(true), error);
+  if (!error) acceptor.set_option(ReusePort(true), error);
+  if (!error) acceptor.bind(endpoint, error);
+  if (!error) acceptor.listen(backlog, error);
+  return acceptor;
+}
+
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, SessionStarter start_session) {
+  const auto executor = co_await asio::this_coro::executor;
+  while (acceptor.is_open()) {
+    auto [error, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    if (!error) {
+      socket.set_option(tcp::no_delay(true), error);
+      start_session(std::move(socket));
+      continue;
+    }
+    if (error == asio::error::operation_aborted || !acceptor.is_open()) break;
+    std::fprintf(stderr, "weir: accept failed: %s; retrying\n", error.message().c_str());
+    asio::steady_timer pause(executor, std::chrono::milliseconds(50));
+    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+}  // namespace weir::net

@@ -1,0 +1,23 @@
+#pragma once
+// A listening socket per worker, all bound to the same address with SO_REUSEPORT, so the kernel
+// spreads new connections over the workers without a shared accept queue.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <functional>
+#include <string>
+
+namespace weir::net {
+
+// Opens, binds (SO_REUSEADDR + SO_REUSEPORT) and listens. Errors name the address.
+boost::asio::ip::tcp::acceptor open_listener(boost::asio::io_context& context,
+                                             const boost::asio::ip::tcp::endpoint& endpoint, int backlog,
+                                             boost::system::error_code& error);
+
+using SessionStarter = std::function<void(boost::asio::ip::tcp::socket)>;
+
+// Accepts until the acceptor is closed; each accepted socket goes to `start_session` on this
+// worker. Transient accept errors (EMFILE, ECONNABORTED) are logged and retried after a pause.
+boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor, SessionStarter start_session);
+
+}  // namespace weir::net

@@ -1,0 +1,77 @@
+#include "net/packet_stream.hpp"
+
+#include <cstring>
+
+namespace weir::net {
+
+namespace asio = boost::asio;
+using protocol::Bytes;
+
+void PacketStream::make_room(std::size_t min_capacity) {
+  if (begin_ > 0) {
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (buffer_.size() < min_capacity) buffer_.resize(min_capacity);
+  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
+}
+
+asio::awaitable<std::size_t> PacketStream::fill(std::size_t min_capacity, boost::system::error_code& error) {
+  if (begin_ == end_) begin_ = end_ = 0;
+  if (end_ == buffer_.size() || buffer_.size() - begin_ < min_capacity) make_room(min_capacity);
+  const std::size_t n =
+      co_await stream_.read_some(asio::buffer(buffer_.data() + end_, buffer_.size() - end_), error);
+  end_ += n;
+  co_return n;
+}
+
+asio::awaitable<void> PacketStream::read_packet(Bytes& out, std::uint8_t& sequence_id, std::size_t max_size,
+                                                boost::system::error_code& error) {
+  joined_.clear();
+  bool first = true;
+  while (true) {
+    while (end_ - begin_ < protocol::kFrameHeaderSize) {
+      co_await fill(protocol::kFrameHeaderSize, error);
+      if (error) co_return;
+    }
+    const auto header = protocol::decode_frame_header(buffer_.data() + begin_);
+    if (!first && header.sequence_id != static_cast<std::uint8_t>(sequence_id + 1)) {
+      error = make_error_code(boost::system::errc::protocol_error);
+      co_return;
+    }
+    sequence_id = header.sequence_id;
+    if (joined_.size() + header.payload_length > max_size) {
+      error = make_error_code(boost::system::errc::message_size);
+      co_return;
+    }
+    const std::size_t frame = protocol::kFrameHeaderSize + header.payload_length;
+    while (end_ - begin_ < frame) {
+      co_await fill(frame, error);
+      if (error) co_return;
+    }
+    const Bytes payload(buffer_.data() + begin_ + protocol::kFrameHeaderSize, header.payload_length);
+    begin_ += frame;
+    if (first && header.payload_length < protocol::kMaxFramePayload) {
+      out = payload;  // the common case: one frame, no copy
+      co_return;
+    }
+    joined_.insert(joined_.end(), payload.begin(), payload.end());
+    first = false;
+    if (header.payload_length < protocol::kMaxFramePayload) break;
+  }
+  out = Bytes(joined_.data(), joined_.size());
+}
+
+asio::awaitable<void> PacketStream::write_packet(Bytes payload, std::uint8_t sequence_id,
+                                                 boost::system::error_code& error) {
+  out_.clear();
+  protocol::append_packet(out_, payload, sequence_id);
+  co_await stream_.write_all(asio::buffer(out_), error);
+}
+
+asio::awaitable<void> PacketStream::write_raw(Bytes bytes, boost::system::error_code& error) {
+  co_await stream_.write_all(asio::buffer(bytes.data(), bytes.size()), error);
+}
+
+}  // namespace weir::net

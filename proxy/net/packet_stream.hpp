@@ -1,0 +1,58 @@
+#pragma once
+// MySQL packets over a Stream: an owned read buffer, whole-packet reads for the handshake and
+// command headers, and raw access to the buffered bytes for the relay, which forwards frames
+// without copying them into packets.
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "net/stream.hpp"
+#include "weir/protocol/framing.hpp"
+
+namespace weir::net {
+
+// Errors of the packet layer that are not socket errors, as standard error codes:
+//   errc::protocol_error  framing broken (sequence ids): the peer does not speak the protocol
+//   errc::message_size    a packet over the configured limit
+//   asio::error::eof      the peer closed the connection
+
+class PacketStream {
+ public:
+  static constexpr std::size_t kInitialBuffer = 16 * 1024;
+
+  explicit PacketStream(boost::asio::ip::tcp::socket socket) : stream_(std::move(socket)) {
+    buffer_.resize(kInitialBuffer);
+  }
+
+  // Reads one logical packet (frames joined) into `out`, which stays valid until the next read.
+  // Fails with errc::message_size beyond `max_size`, eof when the peer closed. `sequence_id` receives the id of the packet's last frame.
+  boost::asio::awaitable<void> read_packet(protocol::Bytes& out, std::uint8_t& sequence_id, std::size_t max_size,
+                                           boost::system::error_code& error);
+  // Frames and writes one logical packet.
+  boost::asio::awaitable<void> write_packet(protocol::Bytes payload, std::uint8_t sequence_id,
+                                            boost::system::error_code& error);
+  boost::asio::awaitable<void> write_raw(protocol::Bytes bytes, boost::system::error_code& error);
+
+  // Raw buffer access for relaying: bytes received and not yet consumed.
+  protocol::Bytes buffered() const { return {buffer_.data() + begin_, end_ - begin_}; }
+  void consume(std::size_t n) { begin_ += n; }
+  // Reads at least one more byte into the buffer (moving unconsumed bytes to the front and
+  // growing up to `min_capacity` if needed). Returns the number of bytes read.
+  boost::asio::awaitable<std::size_t> fill(std::size_t min_capacity, boost::system::error_code& error);
+
+  Stream& stream() { return stream_; }
+  void close() { stream_.close(); }
+
+ private:
+  void make_room(std::size_t min_capacity);
+
+  Stream stream_;
+  protocol::Buffer buffer_;
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
+  protocol::Buffer joined_;  // a packet that spans frames
+  protocol::Buffer out_;     // framing scratch for write_packet
+};
+
+}  // namespace weir::net

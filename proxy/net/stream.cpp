@@ -1,0 +1,67 @@
+#include "stream.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <openssl/ssl.h>
+
+namespace weir::net {
+
+namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
+constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+
+asio::awaitable<std::size_t> Stream::read_some(asio::mutable_buffer buffer, boost::system::error_code& error) {
+  std::size_t n = 0;
+  if (tls_) {
+    std::tie(error, n) = co_await tls_->async_read_some(buffer, kAsTuple);
+  } else {
+    std::tie(error, n) = co_await socket_.async_read_some(buffer, kAsTuple);
+  }
+  co_return n;
+}
+
+asio::awaitable<void> Stream::write_all(asio::const_buffer buffer, boost::system::error_code& error) {
+  std::size_t n = 0;
+  if (tls_) {
+    std::tie(error, n) = co_await asio::async_write(*tls_, buffer, kAsTuple);
+  } else {
+    std::tie(error, n) = co_await asio::async_write(socket_, buffer, kAsTuple);
+  }
+}
+
+asio::awaitable<void> Stream::write_all(const std::vector<asio::const_buffer>& buffers,
+                                        boost::system::error_code& error) {
+  std::size_t n = 0;
+  if (tls_) {
+    std::tie(error, n) = co_await asio::async_write(*tls_, buffers, kAsTuple);
+  } else {
+    std::tie(error, n) = co_await asio::async_write(socket_, buffers, kAsTuple);
+  }
+}
+
+asio::awaitable<void> Stream::tls_accept(ssl::context& context, boost::system::error_code& error) {
+  tls_ = std::make_unique<ssl::stream<asio::ip::tcp::socket&>>(socket_, context);
+  std::tie(error) = co_await tls_->async_handshake(ssl::stream_base::server, kAsTuple);
+}
+
+asio::awaitable<void> Stream::tls_connect(ssl::context& context, const std::string& server_name,
+                                          bool verify_host_name, boost::system::error_code& error) {
+  tls_ = std::make_unique<ssl::stream<asio::ip::tcp::socket&>>(socket_, context);
+  if (!server_name.empty()) {
+    SSL_ctrl(tls_->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+             const_cast<char*>(server_name.c_str()));
+    if (verify_host_name) tls_->set_verify_callback(ssl::host_name_verification(server_name));
+  }
+  std::tie(error) = co_await tls_->async_handshake(ssl::stream_base::client, kAsTuple);
+}
+
+void Stream::close() {
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+}  // namespace weir::net

@@ -1,0 +1,42 @@
+#pragma once
+// A connection that is plain TCP or, after a handshake, TLS over that TCP socket. Sessions and
+// backend connections read and write through it without caring which; errors are values.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+
+#include <memory>
+#include <string>
+
+namespace weir::net {
+
+class Stream {
+ public:
+  explicit Stream(boost::asio::ip::tcp::socket socket) : socket_(std::move(socket)) {}
+
+  boost::asio::awaitable<std::size_t> read_some(boost::asio::mutable_buffer buffer, boost::system::error_code& error);
+  boost::asio::awaitable<void> write_all(boost::asio::const_buffer buffer, boost::system::error_code& error);
+  boost::asio::awaitable<void> write_all(const std::vector<boost::asio::const_buffer>& buffers,
+                                         boost::system::error_code& error);
+
+  // Upgrades to TLS. Bytes already read past the SSLRequest must not exist (the client waits).
+  boost::asio::awaitable<void> tls_accept(boost::asio::ssl::context& context, boost::system::error_code& error);
+  // `server_name` is sent for SNI and, with `verify_host_name`, checked against the certificate
+  // (the context decides whether the chain is verified at all).
+  boost::asio::awaitable<void> tls_connect(boost::asio::ssl::context& context, const std::string& server_name,
+                                           bool verify_host_name, boost::system::error_code& error);
+
+  bool is_tls() const { return tls_ != nullptr; }
+  boost::asio::ip::tcp::socket& socket() { return socket_; }
+  // Closes at once (both directions); pending operations complete with operation_aborted.
+  void close();
+  bool is_open() const { return socket_.is_open(); }
+
+ private:
+  boost::asio::ip::tcp::socket socket_;
+  std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
+};
+
+}  // namespace weir::net

@@ -1,0 +1,262 @@
+#include "runtime/proxy.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "backend/endpoints.hpp"
+#include "backend/server_probe.hpp"
+#include "log/log.hpp"
+#include "net/listener.hpp"
+#include "session/session.hpp"
+
+namespace weir::runtime {
+
+namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
+using namespace std::chrono_literals;
+
+struct Proxy::WorkerTls {
+  std::unique_ptr<ssl::context> client;
+  std::unique_ptr<ssl::context> backend;
+};
+
+namespace {
+
+log::Level to_log_level(config::LogConfig::Level level) {
+  switch (level) {
+    case config::LogConfig::Level::trace: return log::Level::trace;
+    case config::LogConfig::Level::debug: return log::Level::debug;
+    case config::LogConfig::Level::info: return log::Level::info;
+    case config::LogConfig::Level::warn: return log::Level::warn;
+    case config::LogConfig::Level::error: return log::Level::error;
+  }
+  return log::Level::info;
+}
+
+void configure_logging(const config::Config& config) {
+  log::configure(to_log_level(config.log.level),
+                 config.log.format == config::LogConfig::Format::json ? log::Format::json : log::Format::logfmt);
+}
+
+std::shared_ptr<const session::ServerIdentity> identity_from(const protocol::HandshakeV10& greeting) {
+  auto identity = std::make_shared<session::ServerIdentity>();
+  identity->server_version = greeting.server_version;
+  identity->character_set = greeting.character_set;
+  identity->capabilities = greeting.capabilities;
+  return identity;
+}
+
+// Until the primary has answered once, weir presents a MariaDB 10.11 with the usual capabilities.
+std::shared_ptr<const session::ServerIdentity> default_identity() {
+  auto identity = std::make_shared<session::ServerIdentity>();
+  identity->capabilities = session::relayable_capabilities() & ~protocol::cap::kLongPassword;
+  return identity;
+}
+
+}  // namespace
+
+Proxy::Proxy(std::string config_path, std::shared_ptr<const config::Config> config)
+    : config_path_(std::move(config_path)), workers_(config::worker_count(config->workers)), tls_(new WorkerTls) {
+  configure_logging(*config);
+  shared_.users.store(auth::UserDirectory::from_config(*config));
+  shared_.identity.store(default_identity());
+  shared_.config.store(std::move(config));
+}
+
+Proxy::~Proxy() {
+  workers_.stop();
+  workers_.join();
+}
+
+bool Proxy::build_tls(const config::Config& config, std::string& error) {
+  boost::system::error_code ec;
+  if (config.tls.client.enabled) {
+    auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
+    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3);
+    context->use_certificate_chain_file(config.tls.client.cert_file, ec);
+    if (ec) {
+      error = "tls.client.cert_file " + config.tls.client.cert_file + ": " + ec.message();
+      return false;
+    }
+    context->use_private_key_file(config.tls.client.key_file, ssl::context::pem, ec);
+    if (ec) {
+      error = "tls.client.key_file " + config.tls.client.key_file + ": " + ec.message();
+      return false;
+    }
+    if (!config.tls.client.ca_file.empty()) {
+      context->load_verify_file(config.tls.client.ca_file, ec);
+      if (ec) {
+        error = "tls.client.ca_file " + config.tls.client.ca_file + ": " + ec.message();
+        return false;
+      }
+      context->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+    }
+    tls_->client = std::move(context);
+  }
+  const auto& backend = config.tls.backend;
+  if (backend.enabled) {
+    auto context = std::make_unique<ssl::context>(ssl::context::tls_client);
+    if (backend.verify != config::BackendTlsConfig::Verify::none) {
+      if (backend.ca_file.empty()) context->set_default_verify_paths(ec);
+      else context->load_verify_file(backend.ca_file, ec);
+      if (ec) {
+        error = "tls.backend.ca_file " + backend.ca_file + ": " + ec.message();
+        return false;
+      }
+      context->set_verify_mode(ssl::verify_peer);
+    } else {
+      context->set_verify_mode(ssl::verify_none);
+    }
+    if (!backend.cert_file.empty()) {
+      context->use_certificate_chain_file(backend.cert_file, ec);
+      if (!ec) context->use_private_key_file(backend.key_file, ssl::context::pem, ec);
+      if (ec) {
+        error = "tls.backend client certificate: " + ec.message();
+        return false;
+      }
+    }
+    tls_->backend = std::move(context);
+  }
+  return true;
+}
+
+bool Proxy::open() {
+  const auto config = shared_.config.load();
+  std::string tls_error;
+  if (!build_tls(*config, tls_error)) {
+    log::error("cannot set up TLS", {{"detail", tls_error}});
+    return false;
+  }
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(config->listen.address, ec);
+  if (ec) {
+    log::error("invalid listen address", {{"address", config->listen.address}});
+    return false;
+  }
+  const asio::ip::tcp::endpoint endpoint(address, config->listen.port);
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    acceptors_.push_back(net::open_listener(workers_[i].context(), endpoint, static_cast<int>(config->listen.backlog), ec));
+    if (ec) {
+      log::error("cannot listen", {{"address", config->listen.address + ":" + std::to_string(config->listen.port)},
+                                   {"error", ec.message()}});
+      return false;
+    }
+    auto context = std::make_unique<session::WorkerContext>(session::WorkerContext{shared_, tls_->client.get(), tls_->backend.get(),
+                                                             config->tls.backend.verify == config::BackendTlsConfig::Verify::full});
+    contexts_.push_back(std::move(context));
+  }
+  // The port actually bound (listen.port 0 picks a free one; tests use that).
+  const auto bound = acceptors_.front().local_endpoint(ec);
+  log::info("listening", {{"address", bound.address().to_string() + ":" + std::to_string(bound.port())},
+                          {"workers", workers_.size()}});
+  return true;
+}
+
+void Proxy::start_accepting() {
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    auto& acceptor = acceptors_[i];
+    auto* context = contexts_[i].get();
+    asio::co_spawn(workers_[i].context(),
+                   net::accept_loop(acceptor,
+                                    [context](asio::ip::tcp::socket socket) {
+                                      session::Session::start(std::make_shared<session::Session>(std::move(socket), *context));
+                                    }),
+                   asio::detached);
+  }
+}
+
+void Proxy::reload() {
+  auto result = config::load_config_file(config_path_);
+  if (!result.ok()) {
+    log::error("configuration reload rejected; keeping the running configuration",
+               {{"file", config_path_}, {"errors", result.error_text()}});
+    return;
+  }
+  const auto before = shared_.config.load();
+  const auto changes = config::diff(*before, *result.config);
+  for (const auto& setting : changes.restart_required) {
+    log::warn("setting changed that takes effect only after a restart", {{"setting", setting}});
+  }
+  configure_logging(*result.config);
+  shared_.users.store(auth::UserDirectory::from_config(*result.config));
+  shared_.config.store(result.config);
+  std::string sections;
+  for (const auto& s : changes.changed_sections) sections += (sections.empty() ? "" : ",") + s;
+  log::info("configuration reloaded", {{"file", config_path_}, {"changed", sections.empty() ? "none" : sections}});
+}
+
+void Proxy::begin_drain() {
+  if (shared_.draining.exchange(true)) return;
+  log::info("draining: no new connections; waiting for running statements",
+            {{"sessions", shared_.sessions.size()}});
+  for (std::size_t i = 0; i < acceptors_.size(); ++i) {
+    asio::post(workers_[i].context(), [&acceptor = acceptors_[i]] {
+      boost::system::error_code ignored;
+      acceptor.close(ignored);
+    });
+  }
+  const auto grace = shared_.config.load()->timeouts.shutdown_grace;
+  asio::co_spawn(control_, [this, grace]() -> asio::awaitable<void> {
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    asio::steady_timer timer(control_);
+    while (shared_.sessions.size() > 0 && std::chrono::steady_clock::now() < deadline) {
+      shared_.sessions.for_each([](std::uint32_t, const session::SessionHandle& h) { h.close_if_idle(); });
+      timer.expires_after(100ms);
+      co_await timer.async_wait(asio::use_awaitable);
+    }
+    if (shared_.sessions.size() > 0) {
+      log::warn("shutdown grace period over; closing the remaining sessions", {{"sessions", shared_.sessions.size()}});
+      shared_.sessions.for_each([](std::uint32_t, const session::SessionHandle& h) { h.close(); });
+      timer.expires_after(200ms);
+      co_await timer.async_wait(asio::use_awaitable);
+    }
+    control_.stop();
+  }, asio::detached);
+}
+
+int Proxy::run() {
+  asio::signal_set signals(control_, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    if (sig == SIGHUP) {
+      reload();
+    } else {
+      begin_drain();
+    }
+    signals.async_wait(on_signal);
+  };
+  signals.async_wait(on_signal);
+
+  // Learn the primary's greeting so that clients see its version; retry while it is down.
+  asio::co_spawn(control_, [this]() -> asio::awaitable<void> {
+    asio::steady_timer timer(control_);
+    while (!shared_.draining.load()) {
+      const auto config = shared_.config.load();
+      std::string error;
+      auto greeting = co_await backend::read_greeting(backend::primary_endpoint(*config), 3000ms, error);
+      if (greeting) {
+        shared_.identity.store(identity_from(*greeting));
+        log::info("primary answered", {{"version", greeting->server_version}});
+        co_return;
+      }
+      log::warn("primary not reachable yet", {{"error", error}});
+      timer.expires_after(2s);
+      co_await timer.async_wait(asio::use_awaitable);
+    }
+  }, asio::detached);
+
+  start_accepting();
+  workers_.start();
+  control_.run();
+  workers_.stop();
+  workers_.join();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace weir::runtime

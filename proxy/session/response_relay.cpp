@@ -1,0 +1,65 @@
+#include "session/response_relay.hpp"
+
+#include <algorithm>
+
+#include "weir/protocol/framing.hpp"
+#include "weir/protocol/response.hpp"
+
+namespace weir::session {
+
+namespace proto = weir::protocol;
+using proto::ResponseEvent;
+using proto::ResponseTracker;
+
+void ResponseRelay::start(std::uint8_t command, proto::CapabilityFlags caps) {
+  tracker_.start_command(command, caps);
+  caps_ = caps;
+  frame_left_ = 0;
+  tracked_ = {};
+}
+
+void ResponseRelay::note_ok(proto::Bytes packet) {
+  // An EOF packet (5 bytes) carries no session state; OK packets are at least 7 bytes.
+  if (!proto::has(caps_, proto::cap::kSessionTrack) || packet.size() < 7) return;
+  auto ok = proto::parse_ok(packet, caps_);
+  if (!ok || ok->session_state.empty()) return;
+  if (auto gtid = ok->system_variable("last_gtid"); gtid && !gtid->empty()) tracked_.last_gtid = std::string(*gtid);
+  if (auto gtids = ok->gtids(); gtids && !gtids->empty()) tracked_.last_gtid = std::string(*gtids);
+  if (auto schema = ok->schema()) tracked_.schema = std::string(*schema);
+}
+
+ResponseRelay::Step ResponseRelay::scan(proto::Bytes data) {
+  std::size_t pos = 0;
+  while (true) {
+    if (frame_left_ > 0) {
+      const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(frame_left_, data.size() - pos));
+      pos += take;
+      frame_left_ -= take;
+      if (frame_left_ > 0) return {pos, Outcome::need_more, 1};
+    }
+    if (tracker_.done()) return {pos, Outcome::done, 0};
+    if (tracker_.failed()) return {pos, Outcome::failed, 0};
+    if (tracker_.awaiting_client()) return {pos, Outcome::local_infile, 0};
+    const std::size_t available = data.size() - pos;
+    if (available < proto::kFrameHeaderSize) return {pos, Outcome::need_more, proto::kFrameHeaderSize};
+    const auto header = proto::decode_frame_header(data.data() + pos);
+    const std::size_t head_needed = header.payload_length <= ResponseTracker::kFullHeadLimit
+                                        ? header.payload_length
+                                        : ResponseTracker::kMinHead;
+    if (available - proto::kFrameHeaderSize < head_needed) {
+      return {pos, Outcome::need_more, proto::kFrameHeaderSize + head_needed};
+    }
+    const std::size_t head_size = std::min<std::size_t>(header.payload_length, available - proto::kFrameHeaderSize);
+    const proto::Bytes head(data.data() + pos + proto::kFrameHeaderSize, head_size);
+    const ResponseEvent event = tracker_.on_packet(header.payload_length, head);
+    if (event == ResponseEvent::protocol_error) return {pos, Outcome::failed, 0};
+    if ((event == ResponseEvent::ok || event == ResponseEvent::result_set_end) && head_size == header.payload_length &&
+        !head.empty() && (head[0] == proto::kOkHeader || head[0] == proto::kEofHeader)) {
+      note_ok(head);
+    }
+    pos += proto::kFrameHeaderSize;
+    frame_left_ = header.payload_length;
+  }
+}
+
+}  // namespace weir::session

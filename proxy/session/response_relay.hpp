@@ -1,0 +1,55 @@
+#pragma once
+// Decides which of the bytes received from a backend can go to the client now, frame by frame,
+// without copying or buffering whole packets: a row of any size streams through as it arrives,
+// and only a packet the tracker must read (OK, EOF, column count; at most 64 KiB) is waited for
+// whole. Pure: no I/O, tested on byte streams split at every offset.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "weir/protocol/bytes.hpp"
+#include "weir/protocol/resultset.hpp"
+
+namespace weir::session {
+
+// What the session learns from the OK packets of a response (session state tracking).
+struct TrackedState {
+  std::optional<std::string> last_gtid;  // MariaDB `last_gtid` / MySQL GTIDs of the last write
+  std::optional<std::string> schema;     // the current database after USE / COM_INIT_DB
+};
+
+class ResponseRelay {
+ public:
+  enum class Outcome : std::uint8_t {
+    need_more,     // read more from the backend (the buffer must hold min_capacity bytes)
+    done,          // the response is complete: the backend is idle
+    local_infile,  // the server waits for the client's LOCAL INFILE data
+    failed,        // the backend sent what the protocol does not allow: drop the connection
+  };
+  struct Step {
+    std::size_t forward = 0;       // leading bytes of the scanned data to send to the client
+    Outcome outcome = Outcome::need_more;
+    std::size_t min_capacity = 0;  // with need_more: bytes, counted from `forward`, to buffer
+  };
+
+  void start(std::uint8_t command, protocol::CapabilityFlags caps);
+  // Scans `data` (received, not yet forwarded). Call again with the unforwarded rest plus new bytes.
+  Step scan(protocol::Bytes data);
+  // After local_infile: the client's closing empty packet has been relayed.
+  bool client_infile_done() { return tracker_.on_client_infile_done(); }
+
+  const protocol::ResponseTracker& tracker() const { return tracker_; }
+  // Session state reported by this response's OK packets (cleared by start()).
+  const TrackedState& tracked() const { return tracked_; }
+
+ private:
+  void note_ok(protocol::Bytes packet);
+
+  protocol::ResponseTracker tracker_;
+  protocol::CapabilityFlags caps_ = 0;
+  std::uint64_t frame_left_ = 0;  // body bytes of the current frame not yet scanned
+  TrackedState tracked_;
+};
+
+}  // namespace weir::session

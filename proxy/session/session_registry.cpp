@@ -1,0 +1,61 @@
+#include "session/session_registry.hpp"
+
+namespace weir::session {
+
+std::uint32_t SessionRegistry::next_id() {
+  std::lock_guard lock(mutex_);
+  // Skip 0 and ids still in use after a wrap-around.
+  do {
+    ++next_id_;
+    if (next_id_ == 0) next_id_ = 1;
+  } while (sessions_.contains(next_id_));
+  return next_id_;
+}
+
+void SessionRegistry::add(std::uint32_t id, SessionHandle handle) {
+  std::lock_guard lock(mutex_);
+  sessions_[id] = std::move(handle);
+}
+
+void SessionRegistry::remove(std::uint32_t id) {
+  std::lock_guard lock(mutex_);
+  sessions_.erase(id);
+}
+
+void SessionRegistry::set_backend(std::uint32_t id, const std::string& host, std::uint16_t port,
+                                  std::uint32_t thread_id) {
+  std::lock_guard lock(mutex_);
+  const auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  it->second.backend_host = host;
+  it->second.backend_port = port;
+  it->second.backend_thread_id = thread_id;
+}
+
+std::optional<SessionHandle> SessionRegistry::find(std::uint32_t id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = sessions_.find(id);
+  if (it == sessions_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::pair<std::uint32_t, SessionHandle>> SessionRegistry::find_by_backend_thread(
+    std::uint32_t thread_id) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, handle] : sessions_) {
+    if (handle.backend_thread_id == thread_id) return std::make_pair(id, handle);
+  }
+  return std::nullopt;
+}
+
+std::size_t SessionRegistry::size() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
+void SessionRegistry::for_each(const std::function<void(std::uint32_t, const SessionHandle&)>& visit) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, handle] : sessions_) visit(id, handle);
+}
+
+}  // namespace weir::session

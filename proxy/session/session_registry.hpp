@@ -1,0 +1,46 @@
+#pragma once
+// Live client sessions by the connection id weir gave them, so that `KILL n` from any session
+// finds its target on whatever worker it lives, and so that draining can reach idle sessions.
+// Touched at session start and end, when a session's backend connection changes, and on KILL:
+// never per statement.
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace weir::session {
+
+struct SessionHandle {
+  // Runs on the session's own worker: closes the session (KILL CONNECTION, drain timeout).
+  std::function<void()> close;
+  // Runs on the session's own worker: closes it only if it is idle between statements.
+  std::function<void()> close_if_idle;
+  std::string user;
+  // The backend connection the session holds right now (for KILL QUERY), if any.
+  std::string backend_host;
+  std::uint16_t backend_port = 0;
+  std::uint32_t backend_thread_id = 0;
+};
+
+class SessionRegistry {
+ public:
+  std::uint32_t next_id();
+  void add(std::uint32_t id, SessionHandle handle);
+  void remove(std::uint32_t id);
+  void set_backend(std::uint32_t id, const std::string& host, std::uint16_t port, std::uint32_t thread_id);
+  std::optional<SessionHandle> find(std::uint32_t id) const;
+  // A session whose backend connection has this server thread id (clients may KILL the id
+  // CONNECTION_ID() returned, which is the server's).
+  std::optional<std::pair<std::uint32_t, SessionHandle>> find_by_backend_thread(std::uint32_t thread_id) const;
+  std::size_t size() const;
+  void for_each(const std::function<void(std::uint32_t, const SessionHandle&)>& visit) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::uint32_t next_id_ = 1;
+  std::unordered_map<std::uint32_t, SessionHandle> sessions_;
+};
+
+}  // namespace weir::session

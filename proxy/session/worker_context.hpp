@@ -1,0 +1,17 @@
+#pragma once
+// What the sessions of one worker share: the proxy-wide state and the worker's TLS contexts.
+// Lives on that worker; sessions hold a reference for their whole life.
+#include <boost/asio/ssl/context.hpp>
+
+#include "session/shared_state.hpp"
+
+namespace weir::session {
+
+struct WorkerContext {
+  SharedState& shared;
+  boost::asio::ssl::context* client_tls = nullptr;   // null: TLS not offered to clients
+  boost::asio::ssl::context* backend_tls = nullptr;  // null: plain TCP to backends
+  bool verify_backend_host = false;
+};
+
+}  // namespace weir::session
