@@ -588,6 +588,34 @@ TEST(ResponseTracker, ReportsCountsAndIds) {
   EXPECT_EQ(t.column_count(), 3u);
 }
 
+TEST(ResponseTracker, GivesTheOkPacketForSessionState) {
+  // OK with SERVER_SESSION_STATE_CHANGED: system variable last_gtid = 0-100-13
+  // header, affected rows, insert id, status 0x4002, warnings, info "", state block of 0x15 bytes:
+  // type 0, entry of 0x13 bytes: name, value
+  const std::string ok = frame("00 00 00 0240 0000 00 15 00 13 09 6c6173745f67746964 08 302d3130302d3133");
+  ResponseTracker t;
+  t.start(Command::query, kDepCaps | cap::kSessionTrack);
+  const Buffer bytes = unhex(ok);
+  const Bytes payload = Bytes(bytes).subspan(kFrameHeaderSize);
+  EXPECT_EQ(t.on_packet(static_cast<std::uint32_t>(payload.size()), payload), ResponseEvent::ok);
+  const auto parsed = t.ok_packet(payload);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message();
+  EXPECT_EQ(parsed->system_variable("last_gtid"), "0-100-13");
+  EXPECT_TRUE(t.done());
+}
+
+TEST(ResponseTracker, FetchReportsTheLastRow) {
+  ResponseTracker t;
+  t.start(Command::stmt_fetch, kEofCaps);
+  feed(t, kEofComStmtFetch1Row);
+  EXPECT_TRUE(t.cursor_exists());
+  EXPECT_FALSE(t.last_row_sent());
+  t.start(Command::stmt_fetch, kEofCaps);
+  feed(t, kEofComStmtFetch10Rows);
+  EXPECT_FALSE(t.cursor_exists());
+  EXPECT_TRUE(t.last_row_sent());
+}
+
 TEST(ResponseTracker, TransactionStateFollowsTheLastStatus) {
   ResponseTracker t;
   t.start(Command::query, kDepCaps);

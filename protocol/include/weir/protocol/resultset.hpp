@@ -30,6 +30,7 @@
 #include "weir/protocol/commands.hpp"
 #include "weir/protocol/error.hpp"
 #include "weir/protocol/framing.hpp"
+#include "weir/protocol/response.hpp"
 #include "weir/protocol/status_flags.hpp"
 
 namespace weir::protocol {
@@ -107,6 +108,13 @@ class ResponseTracker {
   bool in_transaction() const { return (status_ & status::kInTrans) != 0; }
   bool more_results() const { return (status_ & status::kMoreResultsExist) != 0; }
   bool cursor_exists() const { return (status_ & status::kCursorExists) != 0; }
+  // COM_STMT_FETCH: the cursor is exhausted (the statement's cursor is closed by the server).
+  bool last_row_sent() const { return (status_ & status::kLastRowSent) != 0; }
+
+  // The whole OK packet behind an `ok` event (or a `result_set_end` under CLIENT_DEPRECATE_EOF),
+  // parsed with the negotiated capabilities, for its session state (GTIDs, schema, variables).
+  // `payload` must be the whole packet; the result refers into it.
+  Result<OkPacket> ok_packet(Bytes payload) const { return parse_ok(payload, caps_); }
 
   // The current result set (or prepared statement's result) column count, and whether its
   // column definitions are sent (false when MariaDB's metadata cache or MySQL's optional
