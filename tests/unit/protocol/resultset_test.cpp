@@ -1,4 +1,5 @@
-// ResponseTracker: tables of packet sequences -> event sequences.
+// ResponseTracker: tables of packet sequences -> event sequences. (Long because it holds the
+// recorded replies byte for byte.)
 //
 // The recorded tables come from MariaDB 10.11.19 (Debian 12), started for the purpose:
 //   mariadb-install-db --no-defaults --datadir=D --auth-root-authentication-method=normal
