@@ -177,6 +177,7 @@ void Node::start_sidecar() {
   options.stderr_fd = log.get();
   options.own_process_group = true;
   sidecar_pid_ = pod::spawn(cmd, options);
+  sidecar_started_ = Clock::now();
 }
 
 void Node::wait_backup_port(std::chrono::seconds timeout) {
@@ -226,7 +227,8 @@ void Node::restart_server() {
   say(ordinal_, "server restarted with its data (pid " + std::to_string(server_pid_) + ")");
 }
 
-void Node::restart_sidecar() {
+void Node::restart_sidecar_when_due() {
+  if (Clock::now() - sidecar_started_ < std::chrono::seconds(5)) return;
   start_sidecar();
   say(ordinal_, "sidecar restarted (pid " + std::to_string(sidecar_pid_) + ")");
 }

@@ -94,7 +94,7 @@ void Supervisor::reap_and_restart() {
     if (pod::stop_requested()) return;
     try {
       if (n->server_down()) n->restart_server();
-      if (n->sidecar_down()) n->restart_sidecar();
+      if (n->sidecar_down()) n->restart_sidecar_when_due();
     } catch (const std::exception& e) {
       say(n->ordinal(), std::string("restart failed: ") + e.what() + "; trying again");
       std::this_thread::sleep_for(std::chrono::seconds(1));

@@ -20,7 +20,8 @@ class Node {
   void bring_up();
   // After the server died: start it again on the same data (no clone) and wait until ready.
   void restart_server();
-  void restart_sidecar();
+  // A sidecar that keeps failing is started again at most every 5 s (a crash-loop back-off).
+  void restart_sidecar_when_due();
   // Stops the sidecar, then the server (SIGTERM: a clean shutdown).
   void stop();
 
@@ -50,6 +51,7 @@ class Node {
   pid_t server_pid_ = 0;
   pid_t sidecar_pid_ = 0;
   int restarts_ = 0;
+  std::chrono::steady_clock::time_point sidecar_started_{};
 };
 
 }  // namespace weir::local
