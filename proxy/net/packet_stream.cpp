@@ -1,11 +1,47 @@
 #include "net/packet_stream.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <cstring>
+#include <vector>
 
 namespace weir::net {
 
 namespace asio = boost::asio;
 using protocol::Bytes;
+
+namespace {
+
+// Read buffers of kInitialBuffer bytes, per worker thread (sessions never change threads).
+thread_local std::vector<protocol::Buffer> t_free_buffers;
+constexpr std::size_t kMaxFreeBuffers = 256;
+
+protocol::Buffer acquire_buffer() {
+  if (t_free_buffers.empty()) return protocol::Buffer(PacketStream::kInitialBuffer);
+  protocol::Buffer buffer = std::move(t_free_buffers.back());
+  t_free_buffers.pop_back();
+  return buffer;
+}
+
+}  // namespace
+
+void PacketStream::release_buffer() {
+  if (begin_ != end_ || buffer_.empty()) return;
+  begin_ = end_ = 0;
+  if (buffer_.size() == kInitialBuffer && t_free_buffers.size() < kMaxFreeBuffers) {
+    t_free_buffers.push_back(std::move(buffer_));
+  }
+  buffer_ = protocol::Buffer();
+  joined_ = protocol::Buffer();
+  out_ = protocol::Buffer();
+}
+
+asio::awaitable<void> PacketStream::wait_readable(boost::system::error_code& error) {
+  if (begin_ != end_ || stream_.is_tls()) co_return;  // TLS may hold decrypted bytes already
+  std::tie(error) = co_await stream_.socket().async_wait(asio::ip::tcp::socket::wait_read,
+                                                         asio::as_tuple(asio::use_awaitable));
+}
 
 void PacketStream::make_room(std::size_t min_capacity) {
   if (begin_ > 0) {
@@ -18,6 +54,7 @@ void PacketStream::make_room(std::size_t min_capacity) {
 }
 
 asio::awaitable<std::size_t> PacketStream::fill(std::size_t min_capacity, boost::system::error_code& error) {
+  if (buffer_.empty()) buffer_ = acquire_buffer();
   if (begin_ == end_) begin_ = end_ = 0;
   if (end_ == buffer_.size() || buffer_.size() - begin_ < min_capacity) make_room(min_capacity);
   const std::size_t n =

@@ -21,9 +21,10 @@ class PacketStream {
  public:
   static constexpr std::size_t kInitialBuffer = 16 * 1024;
 
-  explicit PacketStream(boost::asio::ip::tcp::socket socket) : stream_(std::move(socket)) {
-    buffer_.resize(kInitialBuffer);
-  }
+  explicit PacketStream(boost::asio::ip::tcp::socket socket) : stream_(std::move(socket)) {}
+  PacketStream(const PacketStream&) = delete;
+  PacketStream& operator=(const PacketStream&) = delete;
+  ~PacketStream() { release_buffer(); }
 
   // Reads one logical packet (frames joined) into `out`, which stays valid until the next read.
   // Fails with errc::message_size beyond `max_size`, eof when the peer closed. `sequence_id` receives the id of the packet's last frame.
@@ -40,6 +41,12 @@ class PacketStream {
   // Reads at least one more byte into the buffer (moving unconsumed bytes to the front and
   // growing up to `min_capacity` if needed). Returns the number of bytes read.
   boost::asio::awaitable<std::size_t> fill(std::size_t min_capacity, boost::system::error_code& error);
+
+  // Idle connections hold no buffer: when nothing is buffered the read buffer goes back to this
+  // thread's free list, and wait_readable() (plain TCP) waits for data without one. Thousands
+  // of idle sessions then cost little more than their sockets.
+  void release_buffer();
+  boost::asio::awaitable<void> wait_readable(boost::system::error_code& error);
 
   Stream& stream() { return stream_; }
   void close() { stream_.close(); }

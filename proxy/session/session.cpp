@@ -155,9 +155,13 @@ asio::awaitable<void> Session::command_loop() {
     proto::Bytes packet;
     std::uint8_t seq = 0;
     boost::system::error_code error;
+    // Between statements the session holds no read buffers (see PacketStream::release_buffer).
+    client_.release_buffer();
+    if (primary_) primary_->stream().release_buffer();
     idle_ = true;
-    co_await client_.read_packet(packet, seq, max_packet, error);
+    co_await client_.wait_readable(error);
     idle_ = false;
+    if (!error) co_await client_.read_packet(packet, seq, max_packet, error);
     if (error) {
       if (error == boost::system::errc::message_size) {
         co_await send_error(1, kErrPacketTooLarge, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes");

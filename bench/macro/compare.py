@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""sysbench through weir, compared in one invocation with the same server directly and with
+HAProxy in TCP mode. Prints QPS, p95/p99 latency, the ratios, and the proxies' CPU seconds per
+1,000 queries; then weir's RSS with many idle client connections.
+
+  python3 bench/macro/compare.py [--time 15] [--idle 10000] [--workloads oltp_point_select,oltp_read_only]
+      [--threads 8,64] [--weir build/release/app/weir]
+
+Benchmarks, not tests: the machine is shared and noisy, so compare ratios from one run only.
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PASSWORD = "bench-password"
+
+
+def raise_fd_limit():
+    # Up to the hard limit (20,000 on the sandboxed build machines, where it cannot be raised: a
+    # proxy holding a client and a backend socket per session then tops out below 10,000 sessions).
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port} after {timeout}s")
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime (fields 14, 15)
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class Server:
+    def __init__(self, work):
+        self.dir = os.path.join(work, "server")
+        self.port = free_port()
+        subprocess.run(["mariadb-install-db", "--no-defaults", f"--datadir={self.dir}",
+                        "--auth-root-authentication-method=normal"], check=True, capture_output=True)
+        self.log = open(os.path.join(work, "server.log"), "w")
+        self.proc = subprocess.Popen(
+            ["mariadbd", "--no-defaults", f"--datadir={self.dir}", f"--port={self.port}",
+             f"--socket={self.dir}/s.sock", "--bind-address=127.0.0.1", "--user=root", "--skip-name-resolve",
+             "--max-connections=12000", "--innodb-buffer-pool-size=512M",
+             "--thread-handling=pool-of-threads"],
+            stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=raise_fd_limit)
+        wait_port(self.port)
+        sql = ("DROP USER IF EXISTS ''@'localhost'; DROP USER IF EXISTS ''@'%s';"
+               "CREATE USER sbtest@'%%' IDENTIFIED BY '%s'; GRANT ALL ON *.* TO sbtest@'%%';"
+               "CREATE DATABASE sbtest;" % (socket.gethostname(), PASSWORD))
+        subprocess.run(["mariadb", f"--socket={self.dir}/s.sock", "-uroot", "-e", sql], check=True)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=60)
+
+
+def start_haproxy(work, backend_port):
+    port = free_port()
+    cfg = os.path.join(work, "haproxy.cfg")
+    with open(cfg, "w") as f:
+        f.write(f"""global
+  maxconn 9000
+  nbthread 2
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 1h
+  timeout server 1h
+listen mysql
+  bind 127.0.0.1:{port}
+  server db 127.0.0.1:{backend_port}
+""")
+    proc = subprocess.Popen(["haproxy", "-db", "-f", cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=raise_fd_limit)
+    wait_port(port)
+    return proc, port
+
+
+def start_weir(work, binary, backend_port):
+    port = free_port()
+    cfg = os.path.join(work, "weir.yaml")
+    with open(cfg, "w") as f:
+        f.write(f"""listen: {{address: 127.0.0.1, port: {port}, max_connections: 30000}}
+workers: {{count: auto}}
+admin: {{enabled: false}}
+users:
+  - {{name: sbtest, password_env: WEIR_BENCH_PASSWORD}}
+monitor: {{user: sbtest, password_env: WEIR_BENCH_PASSWORD}}
+backends:
+  static:
+    - {{name: primary, host: 127.0.0.1, port: {backend_port}, role: primary}}
+log: {{level: warn}}
+""")
+    env = dict(os.environ, WEIR_BENCH_PASSWORD=PASSWORD)
+    log = open(os.path.join(work, "weir.log"), "w")
+    proc = subprocess.Popen([binary, "proxy", "--config", cfg], stdout=log, stderr=subprocess.STDOUT, env=env,
+                            preexec_fn=raise_fd_limit)
+    wait_port(port)
+    return proc, port
+
+
+def sysbench(workload, port, threads, seconds, command="run"):
+    args = ["sysbench", workload, "--db-driver=mysql", "--mysql-host=127.0.0.1", f"--mysql-port={port}",
+            "--mysql-user=sbtest", f"--mysql-password={PASSWORD}", "--mysql-db=sbtest", "--tables=4",
+            "--table-size=10000", f"--threads={threads}", f"--time={seconds}", "--histogram=on",
+            "--report-interval=0", "--db-ps-mode=auto", command]
+    out = subprocess.run(args, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"sysbench {workload} on port {port} failed:\n{out.stdout}\n{out.stderr}")
+    return out.stdout
+
+
+def parse_run(text):
+    queries = int(re.search(r"queries:\s+(\d+)", text).group(1))
+    qps = float(re.search(r"queries:\s+\d+\s+\(([\d.]+) per sec", text).group(1))
+    errors = int(re.search(r"ignored errors:\s+(\d+)", text).group(1))
+    histogram = [(float(v), int(c)) for v, c in re.findall(r"^\s+([\d.]+) \|[* ]*\s(\d+)$", text, re.M)]
+    total = sum(c for _, c in histogram)
+
+    def percentile(p):
+        seen = 0
+        for value, count in histogram:
+            seen += count
+            if seen >= total * p:
+                return value
+        return float("nan")
+
+    return {"queries": queries, "qps": qps, "errors": errors, "p95": percentile(0.95), "p99": percentile(0.99)}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--time", type=int, default=15)
+    parser.add_argument("--threads", default="8,64")
+    parser.add_argument("--workloads", default="oltp_point_select,oltp_read_only")
+    parser.add_argument("--idle", type=int, default=9000)
+    parser.add_argument("--weir", default=os.path.join(ROOT, "build/release/app/weir"))
+    parser.add_argument("--idle-tool", default=os.path.join(ROOT, "build/release/bench/macro/weir_bench_idle_connections"))
+    args = parser.parse_args()
+
+    work = tempfile.mkdtemp(prefix="weir-bench-")
+    server = Server(work)
+    haproxy, haproxy_port = start_haproxy(work, server.port)
+    weir, weir_port = start_weir(work, args.weir, server.port)
+    targets = [("direct", server.port, None), ("haproxy", haproxy_port, haproxy.pid), ("weir", weir_port, weir.pid)]
+    try:
+        sysbench("oltp_read_only", server.port, 4, 0, "prepare")
+        rows = []
+        for workload in args.workloads.split(","):
+            for threads in [int(t) for t in args.threads.split(",")]:
+                results = {}
+                for name, port, pid in targets:
+                    before = cpu_seconds(pid) if pid else 0.0
+                    result = parse_run(sysbench(workload, port, threads, args.time))
+                    result["cpu_per_1000"] = ((cpu_seconds(pid) - before) / result["queries"] * 1000) if pid else None
+                    results[name] = result
+                rows.append((workload, threads, results))
+                print_table([rows[-1]], header=len(rows) == 1)
+        print()
+        print("Full table:")
+        print_table(rows, header=True)
+        if args.idle > 0:
+            measure_idle(args, weir.pid, weir_port)
+    finally:
+        for proc in (weir, haproxy):
+            proc.terminate()
+            proc.wait(timeout=60)
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def print_table(rows, header):
+    if header:
+        print("| workload | threads | target | QPS | p95 ms | p99 ms | errors | QPS / direct | QPS / HAProxy | proxy CPU s per 1k queries |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
+    for workload, threads, results in rows:
+        direct = results["direct"]["qps"]
+        haproxy = results["haproxy"]["qps"]
+        for name in ("direct", "haproxy", "weir"):
+            r = results[name]
+            cpu = "" if r["cpu_per_1000"] is None else f"{r['cpu_per_1000']:.4f}"
+            print(f"| {workload} | {threads} | {name} | {r['qps']:,.0f} | {r['p95']:.2f} | {r['p99']:.2f} | {r['errors']} "
+                  f"| {r['qps'] / direct:.2f} | {r['qps'] / haproxy:.2f} | {cpu} |")
+    sys.stdout.flush()
+
+
+def measure_idle(args, weir_pid, weir_port):
+    before = rss_kib(weir_pid)
+    tool = subprocess.Popen([args.idle_tool, "127.0.0.1", str(weir_port), "sbtest", PASSWORD, str(args.idle)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, preexec_fn=raise_fd_limit)
+    line = tool.stdout.readline().strip()
+    if not line.startswith("ready"):
+        tool.kill()
+        print(f"idle connections: the tool failed ({line!r})")
+        return
+    time.sleep(2)
+    during = rss_kib(weir_pid)
+    tool.stdin.close()
+    tool.wait(timeout=120)
+    print()
+    print(f"weir RSS: {before / 1024:.1f} MiB before, {during / 1024:.1f} MiB with {args.idle} idle client connections "
+          f"({(during - before) / args.idle:.1f} KiB per connection)")
+
+
+if __name__ == "__main__":
+    main()
