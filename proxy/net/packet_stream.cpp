@@ -73,11 +73,12 @@ asio::awaitable<void> PacketStream::read_packet(Bytes& out, std::uint8_t& sequen
       if (error) co_return;
     }
     const auto header = protocol::decode_frame_header(buffer_.data() + begin_);
-    if (!first && header.sequence_id != static_cast<std::uint8_t>(sequence_id + 1)) {
+    if (!first && header.sequence_id != static_cast<std::uint8_t>(last_sequence_id_ + 1)) {
       error = make_error_code(boost::system::errc::protocol_error);
       co_return;
     }
-    sequence_id = header.sequence_id;
+    if (first) sequence_id = header.sequence_id;
+    last_sequence_id_ = header.sequence_id;
     if (joined_.size() + header.payload_length > max_size) {
       error = make_error_code(boost::system::errc::message_size);
       co_return;

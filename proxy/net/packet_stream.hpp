@@ -27,7 +27,9 @@ class PacketStream {
   ~PacketStream() { release_buffer(); }
 
   // Reads one logical packet (frames joined) into `out`, which stays valid until the next read.
-  // Fails with errc::message_size beyond `max_size`, eof when the peer closed. `sequence_id` receives the id of the packet's last frame.
+  // Fails with errc::message_size beyond `max_size`, eof when the peer closed. `sequence_id`
+  // receives the id of the packet's FIRST frame (write_packet with it re-frames identically);
+  // last_sequence_id() is the id of its last frame, which the next packet continues from.
   boost::asio::awaitable<void> read_packet(protocol::Bytes& out, std::uint8_t& sequence_id, std::size_t max_size,
                                            boost::system::error_code& error);
   // Frames and writes one logical packet.
@@ -48,6 +50,8 @@ class PacketStream {
   void release_buffer();
   boost::asio::awaitable<void> wait_readable(boost::system::error_code& error);
 
+  std::uint8_t last_sequence_id() const { return last_sequence_id_; }
+
   Stream& stream() { return stream_; }
   void close() { stream_.close(); }
 
@@ -58,6 +62,7 @@ class PacketStream {
   protocol::Buffer buffer_;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
+  std::uint8_t last_sequence_id_ = 0;
   protocol::Buffer joined_;  // a packet that spans frames
   protocol::Buffer out_;     // framing scratch for write_packet
 };
