@@ -148,6 +148,10 @@ bool Proxy::open() {
     }
     auto context = std::make_unique<session::WorkerContext>(session::WorkerContext{shared_, tls_->client.get(), tls_->backend.get(),
                                                              config->tls.backend.verify == config::BackendTlsConfig::Verify::full});
+    pools_.push_back(std::make_unique<backend::Pool>(config->pool.max_idle_per_worker,
+                                                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                         config->pool.idle_timeout)));
+    context->pool = pools_.back().get();
     contexts_.push_back(std::move(context));
   }
   // The port actually bound (listen.port 0 picks a free one; tests use that).

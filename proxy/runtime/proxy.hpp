@@ -34,6 +34,7 @@ class Proxy {
   net::WorkerPool workers_;
   std::vector<boost::asio::ip::tcp::acceptor> acceptors_;
   std::vector<std::unique_ptr<session::WorkerContext>> contexts_;
+  std::vector<std::unique_ptr<backend::Pool>> pools_;
   std::unique_ptr<WorkerTls> tls_;
   boost::asio::io_context control_;
 };

@@ -86,6 +86,7 @@ asio::awaitable<void> Session::run() {
   }
   const bool logged_in = co_await login();
   if (logged_in) co_await command_loop();
+  release_backend();
   close();
 }
 
@@ -126,9 +127,22 @@ asio::awaitable<bool> Session::connect_primary(std::uint8_t error_sequence) {
   request.attributes = identity_.attributes;
   request.timeout = to_ms(config->timeouts.connect);
   const backend::TlsOptions tls{worker_.backend_tls, worker_.verify_backend_host};
+  const auto endpoint = backend::primary_endpoint(*config);
+  primary_key_ = {endpoint.host, endpoint.port, identity_.user, identity_.capabilities, identity_.character_set,
+                  identity_.database};
+  while (worker_.pool != nullptr) {
+    auto pooled = worker_.pool->take(primary_key_);
+    if (!pooled) break;
+    const bool usable = co_await backend::prepare_for_reuse(*pooled, config->pool.reset_on_reuse);
+    if (usable) {
+      primary_ = std::move(pooled);
+      break;
+    }
+  }
   backend::LoginFailure failure;
-  primary_ = co_await backend::connect_backend(backend::primary_endpoint(*config), request, tls, failure);
+  if (!primary_) primary_ = co_await backend::connect_backend(endpoint, request, tls, failure);
   if (primary_) {
+    backend_idle_ = true;
     publish_backend();
     co_return true;
   }
@@ -140,6 +154,12 @@ asio::awaitable<bool> Session::connect_primary(std::uint8_t error_sequence) {
     co_await send_error(error_sequence, kErrBackendUnreachable, "08S01", "weir: " + failure.reason);
   }
   co_return false;
+}
+
+void Session::release_backend() {
+  if (!primary_ || !backend_idle_ || closing_ || worker_.pool == nullptr) return;
+  worker_.shared.sessions.set_backend(id_, "", 0, 0);
+  worker_.pool->put(primary_key_, std::move(primary_));
 }
 
 void Session::publish_backend() {
@@ -204,14 +224,19 @@ asio::awaitable<bool> Session::dispatch(proto::Bytes packet, std::uint8_t seq) {
 
 asio::awaitable<bool> Session::forward(proto::Bytes packet, std::uint8_t seq) {
   boost::system::error_code error;
+  backend_idle_ = false;
   co_await primary_->stream().write_packet(packet, seq, error);
   if (error) {
     co_await send_error(1, kErrBackendLost, "08S01",
                         "weir: lost connection to backend " + primary_->endpoint().name + ": " + error.message());
     co_return false;
   }
-  if (!proto::expects_response(static_cast<Command>(packet[0]))) co_return true;
+  if (!proto::expects_response(static_cast<Command>(packet[0]))) {
+    backend_idle_ = true;
+    co_return true;
+  }
   const bool alive = co_await relay_response(packet[0]);
+  backend_idle_ = alive && relay_.tracker().done();
   co_return alive;
 }
 
@@ -329,6 +354,7 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
   if (proto::has(identity_.capabilities, proto::cap::kConnectAttrs)) identity_.attributes = request->connect_attributes;
   // A fresh backend login as the new user resets everything the server keeps for the session,
   // exactly as COM_CHANGE_USER does.
+  release_backend();
   if (primary_) primary_->stream().close();
   primary_.reset();
   const bool connected = co_await connect_primary(static_cast<std::uint8_t>(seq + 1));

@@ -44,11 +44,15 @@ class Session : public std::enable_shared_from_this<Session> {
                                           std::string_view message);
   boost::asio::awaitable<void> send_ok(std::uint8_t sequence_id);
   void publish_backend();
+  // Returns the backend connection to the worker's pool when it sits between statements.
+  void release_backend();
   void close();
 
   WorkerContext& worker_;
   net::PacketStream client_;
   std::unique_ptr<backend::BackendConnection> primary_;
+  backend::PoolKey primary_key_;
+  bool backend_idle_ = false;  // the backend finished its last response
   ResponseRelay relay_;
   ClientIdentity identity_;
   std::string nonce_;

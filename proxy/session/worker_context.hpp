@@ -3,6 +3,7 @@
 // Lives on that worker; sessions hold a reference for their whole life.
 #include <boost/asio/ssl/context.hpp>
 
+#include "backend/pool.hpp"
 #include "session/shared_state.hpp"
 
 namespace weir::session {
@@ -12,6 +13,7 @@ struct WorkerContext {
   boost::asio::ssl::context* client_tls = nullptr;   // null: TLS not offered to clients
   boost::asio::ssl::context* backend_tls = nullptr;  // null: plain TCP to backends
   bool verify_backend_host = false;
+  backend::Pool* pool = nullptr;  // this worker's idle backend connections
 };
 
 }  // namespace weir::session

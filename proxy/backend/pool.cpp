@@ -1,0 +1,66 @@
+#include "backend/pool.hpp"
+
+#include "weir/protocol/commands.hpp"
+#include "weir/protocol/response.hpp"
+
+namespace weir::backend {
+
+namespace asio = boost::asio;
+namespace proto = weir::protocol;
+
+void Pool::evict_expired(std::deque<Entry>& entries, Clock::time_point now) {
+  while (!entries.empty() && now - entries.front().since > idle_timeout_) {
+    entries.front().connection->stream().close();
+    entries.pop_front();
+  }
+}
+
+std::unique_ptr<BackendConnection> Pool::take(const PoolKey& key) {
+  const auto it = idle_.find(key);
+  if (it == idle_.end()) return nullptr;
+  evict_expired(it->second, Clock::now());
+  if (it->second.empty()) {
+    idle_.erase(it);
+    return nullptr;
+  }
+  auto connection = std::move(it->second.back().connection);
+  it->second.pop_back();
+  return connection;
+}
+
+void Pool::put(const PoolKey& key, std::unique_ptr<BackendConnection> connection) {
+  if (!connection || connection->broken() || max_idle_ == 0) return;
+  auto& entries = idle_[key];
+  const auto now = Clock::now();
+  evict_expired(entries, now);
+  if (entries.size() >= max_idle_) {
+    entries.front().connection->stream().close();
+    entries.pop_front();
+  }
+  connection->stream().release_buffer();
+  entries.push_back(Entry{std::move(connection), now});
+}
+
+std::size_t Pool::idle_count() const {
+  std::size_t n = 0;
+  for (const auto& [key, entries] : idle_) n += entries.size();
+  return n;
+}
+
+asio::awaitable<bool> prepare_for_reuse(BackendConnection& connection, bool reset) {
+  if (!reset) co_return connection.stream().stream().is_open();
+  boost::system::error_code error;
+  proto::Buffer command;
+  proto::serialize_simple_command(proto::Command::reset_connection, command);
+  co_await connection.stream().write_packet(command, 0, error);
+  proto::Bytes reply;
+  std::uint8_t seq = 0;
+  if (!error) co_await connection.stream().read_packet(reply, seq, 1 << 20, error);
+  if (error || reply.empty() || reply[0] != proto::kOkHeader) {
+    connection.mark_broken();
+    co_return false;
+  }
+  co_return true;
+}
+
+}  // namespace weir::backend
