@@ -39,6 +39,10 @@ void PacketStream::release_buffer() {
 
 asio::awaitable<void> PacketStream::wait_readable(boost::system::error_code& error) {
   if (begin_ != end_ || stream_.is_tls()) co_return;  // TLS may hold decrypted bytes already
+  // Asio's reactor is edge-triggered: a readiness event delivered while no operation waited is not
+  // repeated for a wait started later. Bytes already in the kernel mean there is nothing to wait
+  // for; checked on this thread right before the wait is queued, so no event can slip between.
+  if (stream_.socket().available(error) > 0 || error) co_return;
   std::tie(error) = co_await stream_.socket().async_wait(asio::ip::tcp::socket::wait_read,
                                                          asio::as_tuple(asio::use_awaitable));
 }
