@@ -143,6 +143,22 @@ void Supervisor::stop_all() {
   }
 }
 
+void Supervisor::print_endpoints() const {
+  std::string replicas;
+  for (const auto& n : nodes_) {
+    if (n->ordinal() == 0) continue;
+    replicas += (replicas.empty() ? "" : ", ") + std::string("127.0.0.1:") + std::to_string(n->state().port);
+  }
+  say("writes: the primary, 127.0.0.1:" + std::to_string(ports_for(ctx_.options.base_port, 0).server) +
+      (replicas.empty() ? "" : "; reads: the replicas, " + replicas));
+  if (proxy_pid_ > 0) {
+    say("proxy (pid " + std::to_string(proxy_pid_) + "), for both: mariadb -h 127.0.0.1 -P " +
+        std::to_string(ctx_.options.proxy_port) + " -u root -p");
+  } else {
+    say("this build has no proxy: connect to the servers above");
+  }
+}
+
 void Supervisor::print_summary() const {
   std::vector<NodeStatus> rows;
   for (const auto& n : nodes_) rows.push_back(query_node_status(n->state(), ctx_.credentials));
@@ -165,12 +181,7 @@ int Supervisor::run() {
   }
   save_state();
   print_summary();
-  const auto primary = ports_for(ctx_.options.base_port, 0).server;
-  if (proxy_pid_ > 0) {
-    say("proxy (pid " + std::to_string(proxy_pid_) + "): mariadb -h 127.0.0.1 -P " + std::to_string(ctx_.options.proxy_port) + " -u root");
-  } else {
-    say("this build has no proxy yet: write to the primary at 127.0.0.1:" + std::to_string(primary) + ", read from the replicas (weir status)");
-  }
+  print_endpoints();
   say("root password: " + ctx_.layout.secret("root").string() + "; Ctrl+C or `weir down` stops everything, data stays in " +
       ctx_.layout.root().string());
   while (!pod::stop_requested()) {

@@ -31,6 +31,7 @@ class Supervisor {
   void stop_all();
   void save_state();
   void print_summary() const;
+  void print_endpoints() const;
   std::vector<NodeState> node_states() const;
 
   Context ctx_;
