@@ -173,11 +173,15 @@ int Supervisor::run() {
     proxy_pid_ = start_proxy(ctx_, node_states());
     proxy_wanted_ = proxy_pid_ > 0;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "weir up: %s\nweir up: stopping what was started\n", e.what());
+    const bool interrupted = pod::stop_requested();
+    if (interrupted) {
+      std::fprintf(stderr, "weir up: interrupted before every node was up; stopping what was started\n");
+    } else {
+      std::fprintf(stderr, "weir up: %s\nweir up: stopping what was started\n", e.what());
+    }
     stop_all();
-    state_.supervisor_pid = 0;
     write_file_atomically(ctx_.layout.state_file(), to_json(State{}));
-    return 1;
+    return interrupted ? 130 : 1;
   }
   save_state();
   print_summary();
