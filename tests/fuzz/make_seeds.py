@@ -141,8 +141,9 @@ def walk(conn, seeds):
             return len(server_packets)
 
     srv = Tap()
-    for cmd in cli:
-        if popped and previous_cmd is not None:
+    while cli:
+        cmd = cli.pop(0)
+        if popped and previous_cmd is not None and previous_cmd[0] != 0x11:
             tracker_seed(seeds, previous_cmd, cb, popped)
         popped.clear()
         previous_cmd = cmd
@@ -150,6 +151,29 @@ def walk(conn, seeds):
         seeds.add("reader", bytes([len(cmd) % 16]) + cmd[:16] + cmd)
         op = cmd[0]
         if op in (0x01, 0x19, 0x18):  # quit, stmt_close, send_long_data: no response
+            continue
+        if op == 0x11:  # change_user: the authentication exchange again
+            seeds.add("auth", b"\x02" + cb + cmd)
+            while True:
+                p = srv.pop(0)
+                if p[0] in (0x00, 0xff):
+                    if p[0] == 0:
+                        add_ok(seeds, cb, p, caps)
+                    else:
+                        seeds.add("err", cb + p)
+                    break
+                seeds.add("auth", (b"\x00" if p[0] == 0xfe else b"\x01") + cb + p)
+                seeds.add("auth", b"\x03" + cb + cli.pop(0))
+            continue
+        if op == 0x09:  # statistics: one string
+            srv.pop(0)
+            continue
+        if op in (0x1b, 0x0e, 0x02, 0x1f, 0x1a):  # set_option (EOF), ping, init_db, reset_connection, stmt_reset
+            p = srv.pop(0)
+            if p[0] == 0x00:
+                add_ok(seeds, cb, p, caps)
+            else:
+                seeds.add("eof" if p[0] == 0xfe else "err", cb + p)
             continue
         if op == 0x16:  # prepare
             p = srv.pop(0)
@@ -208,7 +232,7 @@ def walk(conn, seeds):
                     seeds.add("text_row", bytes([ncols]) + p)
             if not status & 0x08:
                 break
-    if popped:
+    if popped and previous_cmd[0] != 0x11:
         tracker_seed(seeds, previous_cmd, cb, popped)
     assert not len(srv), f"{len(srv)} server packets left over"
 

@@ -114,5 +114,19 @@ TEST(WireRecording, LibmariadbCApiClient) {
   expect_same_as_committed(r.path, "capi_client.txt");
 }
 
+TEST(WireRecording, LibmariadbSessionCommands) {
+  MariadbServer server;
+  server.execute("CREATE DATABASE rec");
+  server.create_user("second", "second-pw", "ALL PRIVILEGES", "rec.*");
+  const Recorded r = record(server, "capi_session.txt", [&](std::uint16_t port) {
+    return std::vector<std::string>{WEIR_CAPI_SESSION, "127.0.0.1", std::to_string(port), server.user(),
+                                    server.password(), "rec", "second", "second-pw"};
+  });
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("long data: long data!"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("changed to second@%"), std::string::npos) << r.output;
+  expect_same_as_committed(r.path, "capi_session.txt");
+}
+
 }  // namespace
 }  // namespace weir::testing

@@ -151,6 +151,53 @@ TEST(Conversation, LibmariadbCApiClient) {
   EXPECT_EQ(c.exchanges[13].results.at(0).error_code, 1146);
 }
 
+TEST(Conversation, LibmariadbSessionCommands) {
+  const Conversation c = walk_file("capi_session.txt");
+  ASSERT_TRUE(c.ok()) << describe(c);
+  SCOPED_TRACE(describe(c));
+
+  // The client starts with caching_sha2_password; the server switches it to its account's plugin.
+  EXPECT_EQ(c.handshake_response.auth_plugin_name, "caching_sha2_password");
+  EXPECT_EQ(c.auth_steps, (std::vector<std::string>{"auth_switch mysql_native_password", "client_data 20 bytes"}));
+  EXPECT_EQ(c.login.kind, Kind::ok);
+
+  using C = p::Command;
+  std::vector<C> commands;
+  for (const auto& e : c.exchanges) commands.push_back(e.command);
+  EXPECT_EQ(commands, (std::vector<C>{C::query, C::ping, C::init_db, C::query, C::statistics, C::set_option,
+                                      C::stmt_prepare, C::stmt_send_long_data, C::stmt_send_long_data,
+                                      C::stmt_execute, C::stmt_reset, C::stmt_close, C::query, C::change_user,
+                                      C::query, C::query, C::query, C::reset_connection, C::query, C::quit}));
+  if (commands.size() != 20) return;
+
+  EXPECT_EQ(c.exchanges[0].results.at(0).rows, (std::vector<Values>{{"root@127.0.0.1"}}));
+  EXPECT_EQ(c.exchanges[1].results.at(0).kind, Kind::ok);  // COM_PING
+  EXPECT_EQ(c.exchanges[2].text, "rec");                    // COM_INIT_DB
+  EXPECT_TRUE(c.exchanges[2].results.at(0).status & p::status::kSessionStateChanged);
+  EXPECT_EQ(c.exchanges[3].results.at(0).rows, (std::vector<Values>{{"rec"}}));
+  EXPECT_EQ(c.exchanges[4].results.at(0).kind, Kind::statistics);
+  EXPECT_EQ(c.exchanges[4].results.at(0).error_message.rfind("Uptime: ", 0), 0U);
+  EXPECT_EQ(c.exchanges[5].results.size(), 1U);  // COM_SET_OPTION: one EOF
+
+  EXPECT_EQ(c.exchanges[6].results.at(0).params, 1);
+  EXPECT_TRUE(c.exchanges[7].results.empty());  // COM_STMT_SEND_LONG_DATA has no response
+  EXPECT_TRUE(c.exchanges[8].results.empty());
+  EXPECT_EQ(c.exchanges[9].results.at(0).rows, (std::vector<Values>{{"long data!"}}));
+  EXPECT_EQ(c.exchanges[10].results.at(0).kind, Kind::ok);  // COM_STMT_RESET
+  EXPECT_EQ(c.exchanges[10].statement_id, c.exchanges[6].results.at(0).statement_id);
+
+  // COM_CHANGE_USER runs the authentication exchange again, switched the same way.
+  const auto& change = c.exchanges[13];
+  EXPECT_EQ(change.user, "second");
+  EXPECT_EQ(change.auth_steps, (std::vector<std::string>{"auth_switch mysql_native_password", "client_data 20 bytes"}));
+  ASSERT_EQ(change.results.size(), 1U);
+  EXPECT_EQ(change.results[0].kind, Kind::ok);
+  EXPECT_EQ(c.exchanges[14].results.at(0).rows, (std::vector<Values>{{"second@%"}}));
+  EXPECT_EQ(c.exchanges[15].results.at(0).rows, (std::vector<Values>{{std::nullopt}}));  // @kept is gone
+  EXPECT_EQ(c.exchanges[17].results.at(0).kind, Kind::ok);                               // COM_RESET_CONNECTION
+  EXPECT_EQ(c.exchanges[18].results.at(0).rows, (std::vector<Values>{{std::nullopt}}));
+}
+
 TEST(Conversation, StopsAtTheFirstMessageThatDoesNotParse) {
   Recording rec = load_recording(data_file("mariadb_cli.txt"));
   std::vector<RecordedPacket> packets = split_packets(rec.connections.at(0));
