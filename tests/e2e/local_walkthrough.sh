@@ -165,4 +165,15 @@ grep -q "stale" "$WORK/up.out" || fail "stale state not reported"
 "$WEIR" down --dir "$DIR"
 wait "$UP_PID" || true
 UP_PID=
+log "Ctrl+C while a node is being cloned: nothing left running, no half clone left"
+rm -rf "$DIR/node-2"
+"$WEIR" up --replicas 3 --dir "$DIR" --base-port "$BASE" --port "$PROXY_PORT" >"$WORK/up.out" 2>&1 & UP_PID=$!
+wait_for 120 "node-2's clone to start" grep -q "cloning from node-1" "$WORK/up.out"
+kill -INT "$UP_PID"
+rc=0; wait "$UP_PID" || rc=$?
+UP_PID=
+[[ $rc == 130 ]] || fail "weir up interrupted during bring-up exited $rc, not 130"
+grep -q "interrupted before every node was up" "$WORK/up.out" || fail "interruption not reported"
+[[ -z $(our_servers) ]] || fail "servers left running after Ctrl+C during bring-up"
+[[ ! -e $DIR/node-2/data/.weir-clone ]] || fail "a half-received clone was left in node-2's data dir"
 log "PASS"
