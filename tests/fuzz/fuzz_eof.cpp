@@ -1,4 +1,5 @@
-// EOF packets and the row/terminator/error rule inside result sets.
+// EOF packets, the row/terminator/error rule inside result sets, and the LOCAL INFILE request
+// (the other non-OK first packet of a COM_QUERY response).
 #include "fuzz_input.hpp"
 #include "weir/protocol/response.hpp"
 
@@ -13,6 +14,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     serialize(*eof, caps, out);
     auto again = parse_eof(out, caps);
     WEIR_FUZZ_CHECK(again.ok() && *again == *eof);
+  }
+  if (auto infile = parse_local_infile_request(payload)) {
+    WEIR_FUZZ_CHECK(!payload.empty() && payload[0] == kLocalInfileHeader);
+    Buffer out;
+    serialize(*infile, out);
+    auto again = parse_local_infile_request(out);
+    WEIR_FUZZ_CHECK(again.ok() && *again == *infile);
   }
   if (!payload.empty()) {
     const ResultPacketKind kind = classify_result_packet(payload[0], payload.size(), caps);
