@@ -11,7 +11,7 @@ namespace {
 std::vector<std::string> sysbench_args(std::uint16_t port, const std::string& command) {
   return {"sysbench",          "oltp_read_write",     "--db-driver=mysql",     "--mysql-host=127.0.0.1",
           "--mysql-port=" + std::to_string(port),     "--mysql-user=app",      "--mysql-password=app-pw",
-          "--mysql-db=sbtest", "--tables=2",          "--table-size=1000",     "--threads=4",
+          "--mysql-db=sbtest", "--tables=2",          "--table-size=10000", "--rand-type=uniform",     "--threads=4",
           "--time=8",          "--report-interval=0", "--db-ps-mode=auto",     command};
 }
 

@@ -1,0 +1,72 @@
+// Tests that show known bugs in weir proxy. They run in proxy_known_failures (label
+// known_failure, not part of CI) and move to the CI tests once the bug is fixed.
+#include <gtest/gtest.h>
+
+#include "proxy_support.hpp"
+
+namespace weir::testing::proxy_tests {
+namespace {
+
+// A pooled backend connection keeps the database the previous client chose with USE:
+// COM_RESET_CONNECTION does not change the current database, and the pool key is the database
+// of the login, not the current one.
+TEST(ProxyKnownFailures, ANewClientWithoutDatabaseDoesNotInheritThePreviousClientsUse) {
+  MariadbServer server;
+  prepare_server(server);
+  WeirProcess weir(weir_for(server));
+  {
+    Mysql first = open_mysql(weir.port(), {});
+    ASSERT_NE(first, nullptr);
+    ASSERT_EQ(mysql_query(first.get(), "USE app"), 0) << mysql_error(first.get());
+    EXPECT_EQ(scalar_of(first.get(), "SELECT DATABASE()"), "app");
+  }
+  Mysql direct = open_mysql(server.port(), {});
+  ASSERT_NE(direct, nullptr);
+  EXPECT_EQ(scalar_of(direct.get(), "SELECT DATABASE()"), "NULL");
+  for (int i = 0; i < 4; ++i) {
+    Mysql next = open_mysql(weir.port(), {});
+    ASSERT_NE(next, nullptr);
+    EXPECT_EQ(scalar_of(next.get(), "SELECT DATABASE()"), "NULL") << "client " << i;
+    // What the mariadb CLI showed: a statement that needs a database works through weir.
+    EXPECT_EQ(scalar_of(next.get(), "CREATE TEMPORARY TABLE x (a INT)"), "ERR 1046") << "client " << i;
+  }
+}
+
+// Before the primary has ever answered, a client's login gets "2027 Received malformed packet"
+// from libmariadb (and the mariadb CLI) instead of weir's ERR 2003 naming the backend, although
+// the ERR weir writes is well formed when read with a minimal client.
+TEST(ProxyKnownFailures, BackendDownAtLoginGivesErr2003NamingTheBackend) {
+  WeirOptions options;
+  options.users = {{kApp, kAppPassword}};
+  const std::uint16_t closed_port = free_loopback_port();
+  options.backends.push_back(WeirBackend{"primary", "127.0.0.1", closed_port, "primary"});
+  WeirProcess weir(options);
+  std::string error;
+  EXPECT_EQ(open_mysql(weir.port(), {}, &error), nullptr);
+  EXPECT_EQ(error, "2003 weir: cannot connect to primary (127.0.0.1:" + std::to_string(closed_port) +
+                       "): Connection refused");
+  const std::string cli = run_cli(weir.port(), {"-uapp", "-papp-pw", "--skip-ssl", "-e", "SELECT 1"},
+                                  weir.dir() + "/cli.out");
+  EXPECT_NE(cli.find("ERROR 2003"), std::string::npos) << cli;
+}
+
+// `listen.port: 0` (pick a free port) is refused by the configuration check.
+TEST(ProxyKnownFailures, ListenPortZeroIsAccepted) {
+  MariadbServer server;
+  WeirOptions options = weir_for(server);
+  options.listen_port = 0;
+  const std::string path = server.dir() + "/port0.yaml";
+  {
+    std::ofstream out(path);
+    out << WeirProcess::render_config(options);
+  }
+  const std::string out_path = server.dir() + "/check.out";
+  const int rc = run_program({weir_binary(), "proxy", "--check", "--config", path}, out_path);
+  std::ifstream in(out_path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(rc, 0) << text.str();
+}
+
+}  // namespace
+}  // namespace weir::testing::proxy_tests
