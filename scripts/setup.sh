@@ -11,8 +11,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # servers and clients the tests start for real
   mariadb-server mariadb-client mariadb-backup sysbench haproxy ncat procps iproute2
-  # the wire recorder of the protocol tests (tests/tools/wire_recorder.py)
-  python3
+  # the wire recorder of the protocol tests (tests/tools/wire_recorder.py); test certificates
+  python3 openssl
 )
 
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

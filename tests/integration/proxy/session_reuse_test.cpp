@@ -1,0 +1,99 @@
+// Whatever a client leaves behind on its backend connection, the next client starts as on a
+// fresh connection to the server (weir may reuse backend connections between clients).
+#include <gtest/gtest.h>
+
+#include <sys/socket.h>
+
+#include <cstring>
+
+#include "proxy_support.hpp"
+
+namespace weir::testing::proxy_tests {
+namespace {
+
+// The state a fresh session shows, as one line.
+std::string fresh_state(MYSQL* m) {
+  return scalar_of(m, "SELECT CONCAT_WS(' ', @@autocommit, @@in_transaction, @@character_set_client, "
+                      "@@collation_connection, @@sql_mode, @@time_zone, IFNULL(@left_behind, 'no-var'), "
+                      "(SELECT COUNT(*) FROM app.rows_left))");
+}
+
+TEST(SessionReuseThroughWeir, NothingOfThePreviousClientRemains) {
+  MariadbServer server;
+  prepare_server(server);
+  server.execute("CREATE TABLE app.rows_left (a INT) ENGINE=InnoDB");
+  WeirProcess weir(weir_for(server));
+  Mysql direct = open_mysql(server.port(), {});
+  ASSERT_NE(direct, nullptr);
+  const std::string expected = fresh_state(direct.get());
+  ASSERT_NE(expected.rfind("ERR", 0), 0U) << expected;
+
+  // Clients that change session state and leave (both workers get some).
+  const std::vector<std::string> leavers = {
+      "SET NAMES latin1",
+      "SET autocommit = 0",
+      "BEGIN",
+      "SET @left_behind = 'yes'",
+      "SET SESSION sql_mode = 'ANSI_QUOTES'",
+      "SET time_zone = '+05:00'",
+      "CREATE TEMPORARY TABLE rows_left (a INT)",
+  };
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& sql : leavers) {
+      Mysql m = open_mysql(weir.port(), ConnectOptions{}.db("app"));
+      ASSERT_NE(m, nullptr);
+      ASSERT_EQ(mysql_query(m.get(), sql.c_str()), 0) << sql << ": " << mysql_error(m.get());
+      ASSERT_EQ(mysql_query(m.get(), "INSERT INTO app.rows_left VALUES (1)"), 0) << mysql_error(m.get());
+    }
+  }
+  // The rows of the transactions left open were rolled back (2 x 2), the ones in the temporary
+  // table went with it (2); the autocommitted ones stay.
+  for (int i = 0; i < 6; ++i) {
+    Mysql m = open_mysql(weir.port(), {});
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(fresh_state(m.get()), fresh_state(direct.get())) << "client " << i;
+  }
+  EXPECT_EQ(server.scalar("SELECT COUNT(*) FROM app.rows_left"), "8");
+}
+
+TEST(SessionReuseThroughWeir, AClientThatLeavesMidResultDoesNotDisturbTheNext) {
+  MariadbServer server;
+  prepare_server(server);
+  server.execute("CREATE TABLE app.ten (n INT PRIMARY KEY); "
+                 "INSERT INTO app.ten VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)");
+  WeirProcess weir(weir_for(server));
+  const char* big = "SELECT a.n, b.n, c.n, REPEAT('y', 5000) FROM app.ten a, app.ten b, app.ten c";
+  for (int round = 0; round < 4; ++round) {
+    {
+      Mysql m = open_mysql(weir.port(), {});
+      ASSERT_NE(m, nullptr);
+      ASSERT_EQ(mysql_query(m.get(), big), 0) << mysql_error(m.get());
+      MYSQL_RES* res = mysql_use_result(m.get());
+      ASSERT_NE(res, nullptr);
+      ASSERT_NE(mysql_fetch_row(res), nullptr);
+      // Closing the socket without reading the rest (mysql_close would drain it first).
+      ::shutdown(static_cast<int>(mysql_get_socket(m.get())), SHUT_RDWR);
+      mysql_free_result(res);
+    }
+    {
+      // A prepared statement left open with an unread cursor.
+      Mysql m = open_mysql(weir.port(), {});
+      ASSERT_NE(m, nullptr);
+      MYSQL_STMT* s = mysql_stmt_init(m.get());
+      const unsigned long cursor = CURSOR_TYPE_READ_ONLY;
+      mysql_stmt_attr_set(s, STMT_ATTR_CURSOR_TYPE, &cursor);
+      ASSERT_EQ(mysql_stmt_prepare(s, big, std::strlen(big)), 0) << mysql_stmt_error(s);
+      ASSERT_EQ(mysql_stmt_execute(s), 0) << mysql_stmt_error(s);
+      ::shutdown(static_cast<int>(mysql_get_socket(m.get())), SHUT_RDWR);
+      mysql_stmt_close(s);
+    }
+    Mysql next = open_mysql(weir.port(), {});
+    ASSERT_NE(next, nullptr) << weir.log();
+    EXPECT_EQ(scalar_of(next.get(), "SELECT 'clean'"), "clean") << "round " << round;
+    EXPECT_EQ(scalar_of(next.get(), "SELECT COUNT(*) FROM app.ten"), "10") << "round " << round;
+  }
+  EXPECT_TRUE(weir.running());
+}
+
+}  // namespace
+}  // namespace weir::testing::proxy_tests
