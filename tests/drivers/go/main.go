@@ -376,7 +376,7 @@ func stepKillQuery(ctx context.Context, t, _ target) (any, error) {
 			var n int
 			if err := killer.QueryRowContext(ctx,
 				"SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ? AND INFO LIKE 'SELECT SLEEP%'", cid).Scan(&n); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("watching connection %d in the process list: %w", cid, err)
 			}
 			seen = n == 1
 			if !seen {
@@ -387,7 +387,7 @@ func stepKillQuery(ctx context.Context, t, _ target) (any, error) {
 			return nil, fmt.Errorf("the SLEEP of connection %d never showed in the process list", cid)
 		}
 		if _, err := killer.ExecContext(ctx, fmt.Sprintf("KILL QUERY %d", cid)); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("KILL QUERY %d from a second connection: %w", cid, err)
 		}
 		var outcome string
 		select {

@@ -182,11 +182,14 @@ async function changeUser(t) {
   }
 }
 
-async function killQuery(t) {
+// KILL QUERY from a second connection, with the id SELECT CONNECTION_ID() gave (through weir: the
+// backend's thread id) or the one of the handshake (through weir: weir's own id).
+async function killQuery(t, byHandshakeId) {
   const c = await connect(t);
   const killer = await connect(t);
   try {
     const [[{ id }]] = await c.query('SELECT CONNECTION_ID() AS id');
+    const killId = byHandshakeId ? c.connection.threadId : id;
     const sleeping = c.query('SELECT SLEEP(30) AS s').then(
       ([rows]) => 'sleep returned ' + JSON.stringify(rows),
       (e) => 'sleep failed: ' + e.errno);
@@ -198,9 +201,14 @@ async function killQuery(t) {
       if (!seen) await sleep(50);
     }
     assert.ok(seen, `the SLEEP of connection ${id} never showed in the process list`);
-    await killer.query(`KILL QUERY ${Number(id)}`);
-    const outcome = await Promise.race([sleeping, sleep(25000).then(() => 'KILL QUERY did not stop the SLEEP')]);
-    return [outcome, norm((await c.query("SELECT 'still usable' AS x"))[0])];
+    let kill = 'KILL QUERY ok';
+    try {
+      await killer.query(`KILL QUERY ${Number(killId)}`);
+    } catch (e) {
+      kill = 'KILL QUERY failed: ' + e.errno;
+    }
+    const outcome = await Promise.race([sleeping, sleep(35000).then(() => 'the SLEEP did not end')]);
+    return [kill, outcome, norm((await c.query("SELECT 'still usable' AS x"))[0])];
   } finally {
     await c.end();
     await killer.end();
@@ -228,7 +236,8 @@ async function reconnect(t, server) {
 }
 
 const STEPS = { types, big_blob: bigBlob, call, transactions, session_state: sessionState,
-  change_user: changeUser, kill_query: killQuery, reconnect };
+  change_user: changeUser, kill_query_handshake_id: (t) => killQuery(t, true), kill_query: (t) => killQuery(t, false),
+  reconnect };
 
 async function main() {
   const args = process.argv.slice(2);

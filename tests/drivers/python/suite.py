@@ -68,6 +68,9 @@ class PyMySQLDriver:
     def warning_count(self, conn, cur):
         return getattr(cur, "warning_count", None)
 
+    def handshake_id(self, conn):
+        return conn.server_thread_id[0]
+
     def error_code(self, e):
         return e.args[0] if e.args else None
 
@@ -100,6 +103,9 @@ class MySQLClientDriver(PyMySQLDriver):
 
     def warning_count(self, conn, cur):
         return conn.warning_count()
+
+    def handshake_id(self, conn):
+        return conn.thread_id()
 
 
 class ConnectorDriver(PyMySQLDriver):
@@ -145,6 +151,9 @@ class ConnectorDriver(PyMySQLDriver):
 
     def warning_count(self, conn, cur):
         return cur.warning_count
+
+    def handshake_id(self, conn):
+        return conn.connection_id
 
     def error_code(self, e):
         return getattr(e, "errno", None)
@@ -342,11 +351,23 @@ def step_change_user(drv, t):
     return out
 
 
-def step_kill_query(drv, t):
-    conn = drv.connect(t)
+def await_sleep(watcher, backend_id):
+    """Waits until the connection with the server thread id runs its SELECT SLEEP."""
+    wcur = watcher.cursor()
+    for _ in range(300):
+        wcur.execute("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = %s AND INFO LIKE 'SELECT SLEEP%%'",
+                     (backend_id,))
+        if wcur.fetchall()[0][0] == 1:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the SLEEP of connection {backend_id} never showed in the process list")
+
+
+def kill_query_scenario(drv, t, conn, killer, kill_id):
+    """Runs SELECT SLEEP(30) on conn and KILL QUERY kill_id from killer; returns what each saw."""
     cur = drv.cursor(conn)
     cur.execute("SELECT CONNECTION_ID()")
-    cid = cur.fetchall()[0][0]
+    backend_id = cur.fetchall()[0][0]
     result = {}
 
     def sleeper():
@@ -358,29 +379,63 @@ def step_kill_query(drv, t):
             result["error"] = drv.error_code(e)
 
     th = threading.Thread(target=sleeper)
-    start = time.monotonic()
     th.start()
-    killer = drv.connect(t)
-    kcur = killer.cursor()
-    for _ in range(300):
-        kcur.execute("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = %s AND INFO LIKE 'SELECT SLEEP%%'",
-                     (cid,))
-        if kcur.fetchall()[0][0] == 1:
-            break
-        time.sleep(0.05)
-    else:
-        raise AssertionError(f"the SLEEP of connection {cid} never showed in the process list")
-    kcur.execute(f"KILL QUERY {int(cid)}")
-    th.join(25)
+    await_sleep(killer, backend_id)
+    try:
+        killer.cursor().execute(f"KILL QUERY {int(kill_id)}")
+        kill = "KILL QUERY ok"
+    except Exception as e:  # noqa: BLE001
+        kill = ["KILL QUERY failed", drv.error_code(e)]
+    th.join(35)
     if th.is_alive():
-        raise AssertionError("KILL QUERY did not stop the SLEEP")
-    interrupted = time.monotonic() - start < 25
-    killer.close()
+        raise AssertionError("the SLEEP did not end")
     cur = drv.cursor(conn)
     cur.execute("SELECT 'still usable'")
-    after = norm(cur.fetchall())
+    return [kill, sorted(result.items()), norm(cur.fetchall())]
+
+
+def step_kill_query(drv, t):
+    """KILL QUERY with the id SELECT CONNECTION_ID() gave (through weir: the backend's thread id)."""
+    conn, killer = drv.connect(t), drv.connect(t)
+    cur = drv.cursor(conn)
+    cur.execute("SELECT CONNECTION_ID()")
+    out = kill_query_scenario(drv, t, conn, killer, cur.fetchall()[0][0])
     conn.close()
-    return [interrupted, sorted(result.items()), after]
+    killer.close()
+    return out
+
+
+def step_kill_query_handshake_id(drv, t):
+    """KILL QUERY with the connection id of the handshake (through weir: weir's own id)."""
+    conn, killer = drv.connect(t), drv.connect(t)
+    out = kill_query_scenario(drv, t, conn, killer, drv.handshake_id(conn))
+    conn.close()
+    killer.close()
+    return out
+
+
+def step_kill_id_overlap(drv, t):
+    """KILL QUERY <CONNECTION_ID() of the target> sent from a connection whose own handshake id is
+    that same number, when there is one (through weir both id spaces start at 1): the target's query
+    must be the one interrupted."""
+    conn = drv.connect(t)
+    cur = drv.cursor(conn)
+    cur.execute("SELECT CONNECTION_ID()")
+    backend_id = cur.fetchall()[0][0]
+    opened, killer = [], None
+    for _ in range(300):
+        c = drv.connect(t)
+        opened.append(c)
+        if drv.handshake_id(c) >= backend_id:
+            killer = c
+            break
+    if killer is None:
+        raise AssertionError("300 connections and none with a handshake id as large as the target's thread id")
+    out = kill_query_scenario(drv, t, conn, killer, backend_id)
+    for c in opened:
+        c.close()
+    conn.close()
+    return out
 
 
 def step_reconnect(drv, t, server):
@@ -407,7 +462,8 @@ def step_reconnect(drv, t, server):
     return [["query on the killed connection failed", failed], rows]
 
 
-STEPS = ["types", "big_blob", "call", "transactions", "session_state", "change_user", "kill_query", "reconnect"]
+STEPS = ["types", "big_blob", "call", "transactions", "session_state", "change_user", "kill_query_handshake_id",
+         "kill_query", "kill_id_overlap", "reconnect"]
 
 
 def run(drv, t, server, steps):

@@ -355,14 +355,28 @@ public final class Suite {
     }
   }
 
-  Object killQuery(Target t, Target server) throws Exception {
+  /** The connection id the handshake announced (through weir: weir's own id). */
+  long handshakeId(Connection c) throws SQLException {
+    if (driver.equals("mysql")) return c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getId();
+    return c.unwrap(org.mariadb.jdbc.Connection.class).getThreadId();
+  }
+
+  /** KILL QUERY from a second connection, with the id SELECT CONNECTION_ID() gave or the handshake's. */
+  Object killQuery(Target t, boolean byHandshakeId) throws Exception {
     try (Connection c = connect(t); Connection killer = connect(t); Statement s = c.createStatement()) {
       long id = connectionId(c);
+      long killId = byHandshakeId ? handshakeId(c) : id;
       CompletableFuture<String> f = CompletableFuture.supplyAsync(() -> sleepOutcome(s));
       awaitSleep(killer, id);
-      exec(killer, "KILL QUERY " + id);
-      String outcome = f.get(25, TimeUnit.SECONDS);
-      return List.of(outcome, query(c, "SELECT 'still usable'"));
+      String kill;
+      try {
+        exec(killer, "KILL QUERY " + killId);
+        kill = "KILL QUERY ok";
+      } catch (SQLException e) {
+        kill = "KILL QUERY failed: " + e.getErrorCode();
+      }
+      String outcome = f.get(35, TimeUnit.SECONDS);
+      return List.of(kill, outcome, query(c, "SELECT 'still usable'"));
     }
   }
 
@@ -430,7 +444,8 @@ public final class Suite {
     steps.put("transactions", suite::transactions);
     steps.put("session_state", suite::sessionState);
     steps.put("change_user", suite::changeUser);
-    steps.put("kill_query", suite::killQuery);
+    steps.put("kill_query_handshake_id", (t, srv) -> suite.killQuery(t, true));
+    steps.put("kill_query", (t, srv) -> suite.killQuery(t, false));
     steps.put("cancel", suite::cancel);
     steps.put("reconnect", suite::reconnect);
     int passed = 0;
