@@ -40,6 +40,7 @@ void load_or_create_secrets(Context& ctx) {
   ctx.credentials.root_password = secret_value(ctx.layout, "root", true);
   ctx.credentials.repl_password = secret_value(ctx.layout, "repl", true);
   ctx.monitor_password = secret_value(ctx.layout, "monitor", true);
+  ctx.app_password = secret_value(ctx.layout, "app", true);
 }
 
 pod::Credentials read_secrets(const Layout& layout) {

@@ -89,7 +89,7 @@ void Node::initialize_primary_data() {
                              "); see " + ctx_.layout.server_log(ordinal_).string());
   }
   write_file_atomically(ctx_.layout.bootstrap_file(ordinal_),
-                        render_bootstrap_sql(ctx_.credentials, ctx_.monitor_password, ctx_.hostname));
+                        render_bootstrap_sql(ctx_.credentials, {ctx_.monitor_password, ctx_.app_password}, ctx_.hostname));
   say(ordinal_, "initialised an empty data dir in " + elapsed(start));
 }
 

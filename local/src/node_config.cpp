@@ -22,7 +22,7 @@ std::string render_option_file(const Layout& layout, int ordinal, const NodePort
   return cnf;
 }
 
-std::string render_bootstrap_sql(const pod::Credentials& credentials, const std::string& monitor_password,
+std::string render_bootstrap_sql(const pod::Credentials& credentials, const BootstrapAccounts& accounts,
                                  const std::string& hostname) {
   const std::string root_pw = pod::sql_quote(credentials.root_password);
   const std::string root_local = pod::sql_quote(credentials.root_user) + "@'localhost'";
@@ -34,11 +34,15 @@ std::string render_bootstrap_sql(const pod::Credentials& credentials, const std:
   sql += "GRANT ALL PRIVILEGES ON *.* TO " + root_tcp + " WITH GRANT OPTION;\n";
   sql += "DROP USER IF EXISTS 'root'@'::1';\n";
   if (!hostname.empty() && hostname != "localhost") sql += "DROP USER IF EXISTS 'root'@" + pod::sql_quote(hostname) + ";\n";
-  sql += "CREATE USER IF NOT EXISTS 'weir_monitor'@'127.0.0.1' IDENTIFIED BY " + pod::sql_quote(monitor_password) + ";\n";
+  sql += "CREATE USER IF NOT EXISTS 'weir_monitor'@'127.0.0.1' IDENTIFIED BY " + pod::sql_quote(accounts.monitor_password) + ";\n";
   sql += "GRANT PROCESS, REPLICATION CLIENT, SLAVE MONITOR ON *.* TO 'weir_monitor'@'127.0.0.1';\n";
   sql += "GRANT SELECT ON mysql.* TO 'weir_monitor'@'127.0.0.1';\n";
   sql += "CREATE DATABASE IF NOT EXISTS weir;\n";
   sql += "GRANT ALL PRIVILEGES ON weir.* TO 'weir_monitor'@'127.0.0.1';\n";
+  sql += "CREATE USER IF NOT EXISTS 'app'@'127.0.0.1' IDENTIFIED BY " + pod::sql_quote(accounts.app_password) + ";\n";
+  sql += "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, CREATE TEMPORARY TABLES, LOCK TABLES, "
+         "EXECUTE, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, REFERENCES, SHOW DATABASES "
+         "ON *.* TO 'app'@'127.0.0.1';\n";
   return sql;
 }
 

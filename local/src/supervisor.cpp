@@ -153,7 +153,7 @@ void Supervisor::print_endpoints() const {
       (replicas.empty() ? "" : "; reads: the replicas, " + replicas));
   if (proxy_pid_ > 0) {
     say("proxy (pid " + std::to_string(proxy_pid_) + "), for both: mariadb -h 127.0.0.1 -P " +
-        std::to_string(ctx_.options.proxy_port) + " -u root -p");
+        std::to_string(ctx_.options.proxy_port) + " -u app -p\"$(cat " + ctx_.layout.secret("app").string() + ")\"");
   } else {
     say("this build has no proxy: connect to the servers above");
   }

@@ -36,13 +36,15 @@ TEST(ServerCommand, OptionFileOnlyRootAndFirstBoot) {
 TEST(BootstrapSql, RootPasswordOverSocketAndLoopbackAndTheMonitorAccount) {
   pod::Credentials c;
   c.root_password = "r'1";
-  const std::string sql = render_bootstrap_sql(c, "m2", "vm");
+  const std::string sql = render_bootstrap_sql(c, {"m2", "a3"}, "vm");
   EXPECT_NE(sql.find("ALTER USER 'root'@'localhost' IDENTIFIED BY 'r\\'1';\n"), std::string::npos);
   EXPECT_NE(sql.find("CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY 'r\\'1';\n"), std::string::npos);
   EXPECT_NE(sql.find("GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;\n"), std::string::npos);
   EXPECT_NE(sql.find("DROP USER IF EXISTS 'root'@'vm';\n"), std::string::npos);
   EXPECT_NE(sql.find("'weir_monitor'@'127.0.0.1' IDENTIFIED BY 'm2'"), std::string::npos);
-  EXPECT_EQ(render_bootstrap_sql(c, "m", "localhost").find("DROP USER IF EXISTS 'root'@'localhost'"), std::string::npos);
+  EXPECT_NE(sql.find("CREATE USER IF NOT EXISTS 'app'@'127.0.0.1' IDENTIFIED BY 'a3';\n"), std::string::npos);
+  EXPECT_EQ(sql.find("SUPER"), std::string::npos);  // the app account must not bypass read-only
+  EXPECT_EQ(render_bootstrap_sql(c, {"m", "a"}, "localhost").find("DROP USER IF EXISTS 'root'@'localhost'"), std::string::npos);
 }
 
 }  // namespace

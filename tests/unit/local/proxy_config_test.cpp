@@ -13,6 +13,7 @@ TEST(ProxyConfig, NodeZeroIsThePrimaryTheRestReplicas) {
   EXPECT_NE(yaml.find("listen:\n  address: 127.0.0.1\n  port: 6033\n"), std::string::npos);
   EXPECT_NE(yaml.find("admin:\n  address: 127.0.0.1\n  port: 9033\n"), std::string::npos);
   EXPECT_NE(yaml.find("password_file: /w/secrets/monitor-password\n"), std::string::npos);
+  EXPECT_NE(yaml.find("users:\n  - name: app\n    password_file: /w/secrets/app-password\n"), std::string::npos);
   EXPECT_NE(yaml.find("    - name: node-0\n      host: 127.0.0.1\n      port: 13306\n      role: primary\n"),
             std::string::npos);
   EXPECT_NE(yaml.find("    - name: node-1\n      host: 127.0.0.1\n      port: 13316\n      role: replica\n"),

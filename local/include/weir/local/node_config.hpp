@@ -13,8 +13,13 @@ namespace weir::local {
 std::string render_option_file(const Layout& layout, int ordinal, const NodePorts& ports);
 
 // Run once with --init-file on the primary's first boot: root gets its password (over the socket
-// and from 127.0.0.1) and the monitor account the proxy uses is created.
-std::string render_bootstrap_sql(const pod::Credentials& credentials, const std::string& monitor_password,
+// and from 127.0.0.1); the proxy's monitor account and the `app` account are created. `app` has
+// no SUPER / READ ONLY ADMIN, so read-only replicas refuse its writes.
+struct BootstrapAccounts {
+  std::string monitor_password;
+  std::string app_password;
+};
+std::string render_bootstrap_sql(const pod::Credentials& credentials, const BootstrapAccounts& accounts,
                                  const std::string& hostname);
 
 // The server command line: the option file only (nothing from /etc/mysql), as root when root.
