@@ -93,7 +93,8 @@ void parse_backend_tls(MapReader& parent, BackendTlsConfig& out) {
 void parse_listen(MapReader& root, ListenConfig& out) {
   MapReader map(root.diag(), section(root, "listen"));
   read_address(map, "address", out.address);
-  read_uint(map, "port", out.port, 1, 65535);
+  // 0 lets the kernel pick a free port (tests); weir logs the port it bound.
+  read_uint(map, "port", out.port, 0, 65535);
   read_uint(map, "backlog", out.backlog, 1, 65535);
   read_uint(map, "max_connections", out.max_connections, 1, 1'000'000);
 }
@@ -129,11 +130,11 @@ void parse_admin(MapReader& root, AdminConfig& out, const ListenConfig& listen) 
   read_address(map, "address", out.address);
   auto port = map.take("port");
   if (port) {
-    if (auto v = as_uint(map.diag(), *port, 1, 65535)) out.port = static_cast<std::uint16_t>(*v);
+    if (auto v = as_uint(map.diag(), *port, 0, 65535)) out.port = static_cast<std::uint16_t>(*v);
   }
   out.token = read_secret(map, "token", /*required=*/false);
   const bool overlap = out.address == listen.address || is_wildcard(out.address) || is_wildcard(listen.address);
-  if (out.enabled && out.port == listen.port && overlap) {
+  if (out.enabled && out.port != 0 && out.port == listen.port && overlap) {
     map.diag().error(port ? port->mark : map.mark(), port ? port->path : map.path(),
                      "the admin port " + std::to_string(out.port) + " is also listen.port");
   }

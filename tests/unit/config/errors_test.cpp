@@ -21,13 +21,13 @@ struct ErrorCase {
 // Each case appends to kMinimal (3 lines), so its first line is line 4.
 const ErrorCase kCases[] = {
     {"port_not_a_number", "listen:\n  port: abc\n",
-     {R"(weir.yaml:5:9: listen.port: expected an integer 1..65535, found "abc")"}},
+     {R"(weir.yaml:5:9: listen.port: expected an integer 0..65535, found "abc")"}},
     {"port_out_of_range", "listen: {port: 70000}\n",
-     {R"(weir.yaml:4:16: listen.port: expected an integer 1..65535, found "70000")"}},
+     {R"(weir.yaml:4:16: listen.port: expected an integer 0..65535, found "70000")"}},
     {"port_negative", "listen: {port: -1}\n",
-     {R"(weir.yaml:4:16: listen.port: expected an integer 1..65535, found "-1")"}},
+     {R"(weir.yaml:4:16: listen.port: expected an integer 0..65535, found "-1")"}},
     {"port_empty", "listen:\n  port:\n",
-     {R"(weir.yaml:5:3: listen.port: expected an integer 1..65535, found nothing)"}},
+     {R"(weir.yaml:5:3: listen.port: expected an integer 0..65535, found nothing)"}},
     {"section_not_a_mapping", "listen: 6033\n",
      {R"(weir.yaml:4:9: listen: expected a mapping, found "6033")"}},
     {"section_is_a_list", "routing: [a]\n",
@@ -93,7 +93,7 @@ const ErrorCase kCases[] = {
     {"string_expected", "tls: {backend: {enabled: true, ca_file: [a]}}\n",
      {R"(weir.yaml:4:41: tls.backend.ca_file: expected a string, found a list)"}},
     {"all_errors_at_once", "listen: {port: x, backlog: 0}\ntimeouts: {query: 5}\n",
-     {R"(weir.yaml:4:16: listen.port: expected an integer 1..65535, found "x")",
+     {R"(weir.yaml:4:16: listen.port: expected an integer 0..65535, found "x")",
       R"(weir.yaml:4:28: listen.backlog: expected an integer 1..65535, found "0")",
       R"(weir.yaml:5:19: timeouts.query: expected a duration with a unit: us, ms, s, m or h (e.g. 250ms, 1.5s), found "5")"}},
 };
@@ -220,7 +220,7 @@ TEST(ConfigErrors, ErrorTextHasOneLinePerError) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.config, nullptr);
   EXPECT_EQ(r.error_text(),
-            "weir.yaml:4:16: listen.port: expected an integer 1..65535, found \"x\"\n"
+            "weir.yaml:4:16: listen.port: expected an integer 0..65535, found \"x\"\n"
             "weir.yaml:4:28: listen.backlog: expected an integer 1..65535, found \"0\"\n");
 }
 
@@ -231,7 +231,7 @@ TEST(ConfigErrors, ErrorFieldsArePrecise) {
   EXPECT_EQ(r.errors[0].line, 5);
   EXPECT_EQ(r.errors[0].column, 9);
   EXPECT_EQ(r.errors[0].path, "listen.port");
-  EXPECT_EQ(r.errors[0].message, "expected an integer 1..65535, found \"abc\"");
+  EXPECT_EQ(r.errors[0].message, "expected an integer 0..65535, found \"abc\"");
 }
 
 TEST(ConfigErrors, MissingFileIsAnError) {
