@@ -87,6 +87,17 @@ for n in 1 2; do
   wait_for 20 "the row on node-$n" bash -c "[[ \$(mariadb -h 127.0.0.1 -P $(port "$n") -u root -p$(cat "$DIR/secrets/root-password") -N -e 'SELECT message FROM test.messages' 2>/dev/null) == hello ]]"
 done
 
+if "$WEIR" help | grep -q '^  proxy '; then
+  log "through the proxy (as the app account): a write, then reads see it"
+  via_proxy() { mariadb -h 127.0.0.1 -P "$PROXY_PORT" -u app -p"$(cat "$DIR/secrets/app-password")" -N -B -e "$*"; }
+  wait_for 30 "the proxy to accept the app account" via_proxy "SELECT 1"
+  via_proxy "INSERT INTO test.messages VALUES ('via proxy')"
+  [[ $(sql 0 "SELECT COUNT(*) FROM test.messages WHERE message = 'via proxy'") == 1 ]] || fail "a write through the proxy did not reach the primary"
+  proxy_sees_it() { [[ $(via_proxy "SELECT COUNT(*) FROM test.messages WHERE message = 'via proxy'") == 1 ]]; }
+  wait_for 20 "reads through the proxy to see the write" proxy_sees_it
+  sql 0 "DELETE FROM test.messages WHERE message = 'via proxy'"
+fi
+
 log "break node-2's readiness (replication stopped): reported not ready"
 sql 2 "STOP SLAVE"
 "$WEIR" status --dir "$DIR" >"$WORK/status.out" && fail "status says all ready with node-2's replication stopped"
