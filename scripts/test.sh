@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-FUZZ_SECONDS=${WEIR_FUZZ_SECONDS:-20}
+FUZZ_SECONDS=${WEIR_FUZZ_SECONDS:-10}
 JOBS=${WEIR_JOBS:-$(nproc)}
 status=0
 step() { printf '\n==> %s\n' "$*"; }
