@@ -364,7 +364,7 @@ def await_sleep(watcher, backend_id):
 
 
 def kill_query_scenario(drv, t, conn, killer, kill_id):
-    """Runs SELECT SLEEP(30) on conn and KILL QUERY kill_id from killer; returns what each saw."""
+    """Runs SELECT SLEEP(20) on conn and KILL QUERY kill_id from killer; returns what each saw."""
     cur = drv.cursor(conn)
     cur.execute("SELECT CONNECTION_ID()")
     backend_id = cur.fetchall()[0][0]
@@ -373,7 +373,7 @@ def kill_query_scenario(drv, t, conn, killer, kill_id):
     def sleeper():
         c = drv.cursor(conn)
         try:
-            c.execute("SELECT SLEEP(30)")
+            c.execute("SELECT SLEEP(20)")
             result["value"] = norm(c.fetchall())
         except Exception as e:  # noqa: BLE001
             result["error"] = drv.error_code(e)
@@ -386,7 +386,7 @@ def kill_query_scenario(drv, t, conn, killer, kill_id):
         kill = "KILL QUERY ok"
     except Exception as e:  # noqa: BLE001
         kill = ["KILL QUERY failed", drv.error_code(e)]
-    th.join(35)
+    th.join(30)
     if th.is_alive():
         raise AssertionError("the SLEEP did not end")
     cur = drv.cursor(conn)
