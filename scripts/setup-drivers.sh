@@ -58,7 +58,7 @@ if stamp_ok java "$sum" && [ -d "$cache/java-lib" ]; then
 else
   echo "setup-drivers: installing the java drivers"
   rm -rf "$cache/java-lib"
-  mvn -q -B -f "$src/java/pom.xml" dependency:copy-dependencies -DoutputDirectory="$cache/java-lib"
+  mvn -q -B -Dstyle.color=never -f "$src/java/pom.xml" dependency:copy-dependencies -DoutputDirectory="$cache/java-lib"
   echo "$sum" > "$cache/java.stamp"
 fi
 
