@@ -184,6 +184,22 @@ TEST(ProxyFaults, BackendKilledMidResultEndsTheClientsQueryWithAnError) {
   EXPECT_EQ(open_mysql(weir.port(), {}, &error), nullptr);
 }
 
+TEST(ProxyFaults, BackendLostWhileTheClientIsIdle) {
+  MariadbServer server;
+  prepare_server(server);
+  WeirProcess weir(weir_for(server));
+  Mysql m = open_mysql(weir.port(), {});
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(scalar_of(m.get(), "SELECT 1"), "1");
+  ASSERT_EQ(::kill(server.pid(), SIGKILL), 0);
+  server.stop();
+  // Like a server that died: the connection is lost, with an error the client understands.
+  EXPECT_NE(mysql_query(m.get(), "SELECT 2"), 0);
+  const unsigned code = mysql_errno(m.get());
+  EXPECT_TRUE(code == 2013 || code == 2006) << code << " " << mysql_error(m.get());
+  EXPECT_TRUE(weir.running());
+}
+
 TEST(ProxyFaults, GarbageFromClientsClosesOnlyTheirConnections) {
   MariadbServer server;
   prepare_server(server);
