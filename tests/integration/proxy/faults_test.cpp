@@ -409,5 +409,23 @@ TEST(ProxyFaults, SighupWithABrokenConfigKeepsServingAndSaysWhy) {
   EXPECT_EQ(scalar_of(late.get(), "SELECT CURRENT_USER()"), "late@%");
 }
 
+// `listen.port: 0` (pick a free port) passes the configuration check; WeirProcess relies on it.
+TEST(ProxyConfig, ListenPortZeroIsAccepted) {
+  MariadbServer server;
+  WeirOptions options = weir_for(server);
+  options.listen_port = 0;
+  const std::string path = server.dir() + "/port0.yaml";
+  {
+    std::ofstream out(path);
+    out << WeirProcess::render_config(options);
+  }
+  const std::string out_path = server.dir() + "/check.out";
+  const int rc = run_program({weir_binary(), "proxy", "--check", "--config", path}, out_path);
+  std::ifstream in(out_path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(rc, 0) << text.str();
+}
+
 }  // namespace
 }  // namespace weir::testing::proxy_tests
