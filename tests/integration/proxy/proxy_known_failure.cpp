@@ -54,6 +54,26 @@ TEST(ProxyKnownFailures, MultiStatementsSwitchedOffByOneClientStayOnForTheNext) 
   }
 }
 
+// On the server, CONNECTION_ID() is the id of the handshake (mysql_thread_id()). Through weir,
+// the handshake carries weir's session id while CONNECTION_ID() (and information_schema /
+// SHOW PROCESSLIST ids, performance_schema, the binary log's thread id) is the pooled backend's
+// thread id, which successive clients share. KILL <n> resolves n as a weir session id first,
+// then as a backend thread id, so the two id spaces must never overlap for KILL to hit the
+// right session.
+TEST(ProxyKnownFailures, ConnectionIdIsTheIdOfTheHandshake) {
+  MariadbServer server;
+  prepare_server(server);
+  Mysql direct = open_mysql(server.port(), {});
+  ASSERT_NE(direct, nullptr);
+  EXPECT_EQ(scalar_of(direct.get(), "SELECT CONNECTION_ID()"), std::to_string(mysql_thread_id(direct.get())));
+  WeirProcess weir(weir_for(server));
+  for (int i = 0; i < 3; ++i) {
+    Mysql m = open_mysql(weir.port(), {});
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(scalar_of(m.get(), "SELECT CONNECTION_ID()"), std::to_string(mysql_thread_id(m.get())));
+  }
+}
+
 // When the primary cannot be reached at login, libmariadb and the mariadb CLI report
 // "2027 Received malformed packet" instead of weir's ERR 2003 naming the backend. The ERR weir
 // writes is well formed, but libmariadb 3.3.20 treats an ERR packet from the server whose code is
