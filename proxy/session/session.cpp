@@ -1,7 +1,10 @@
 #include "session/session.hpp"
 
+#include <cctype>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 
 #include "auth/client_auth.hpp"
@@ -17,6 +20,7 @@ namespace weir::session {
 namespace asio = boost::asio;
 namespace proto = weir::protocol;
 using proto::Command;
+using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -24,8 +28,10 @@ namespace {
 constexpr std::uint16_t kErrServerShutdown = 1053;   // ER_SERVER_SHUTDOWN
 constexpr std::uint16_t kErrPacketTooLarge = 1153;   // ER_NET_PACKET_TOO_LARGE
 constexpr std::uint16_t kErrPacketsOutOfOrder = 1156;
-constexpr std::uint16_t kErrBackendUnreachable = 2003;
-constexpr std::uint16_t kErrBackendLost = 2013;
+// A server-side code: libmariadb reports client-range codes (2xxx) in a login reply as
+// "malformed packet". 1927 is ER_CONNECTION_KILLED, what the server says when it drops a session.
+constexpr std::uint16_t kErrBackendUnreachable = 1927;
+constexpr std::uint16_t kErrBackendLost = 1927;
 constexpr std::uint16_t kErrUnknownThread = 1094;    // ER_NO_SUCH_THREAD
 
 std::chrono::milliseconds to_ms(config::Duration d) {
@@ -143,6 +149,8 @@ asio::awaitable<bool> Session::connect_primary(std::uint8_t error_sequence) {
   if (!primary_) primary_ = co_await backend::connect_backend(endpoint, request, tls, failure);
   if (primary_) {
     backend_idle_ = true;
+    current_database_ = identity_.database;
+    database_known_ = true;
     publish_backend();
     co_return true;
   }
@@ -157,9 +165,38 @@ asio::awaitable<bool> Session::connect_primary(std::uint8_t error_sequence) {
 }
 
 void Session::release_backend() {
-  if (!primary_ || !backend_idle_ || closing_ || worker_.pool == nullptr) return;
+  if (!primary_ || !backend_idle_ || closing_ || worker_.pool == nullptr || !database_known_) return;
   worker_.shared.sessions.set_backend(id_, "", 0, 0);
+  primary_key_.database = current_database_;
   worker_.pool->put(primary_key_, std::move(primary_));
+}
+
+namespace {
+
+// Whether SQL text may contain a USE statement: the word "use" anywhere outside an identifier.
+// Over-approximates (strings, comments), which only costs pooling that connection.
+bool may_change_database(std::string_view sql) {
+  for (std::size_t i = 0; i + 3 <= sql.size(); ++i) {
+    if ((sql[i] | 0x20) != 'u' || (sql[i + 1] | 0x20) != 's' || (sql[i + 2] | 0x20) != 'e') continue;
+    const auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+    if ((i == 0 || !is_word(sql[i - 1])) && (i + 3 == sql.size() || !is_word(sql[i + 3]))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void Session::track_database(std::uint8_t command, proto::Bytes packet) {
+  if (const auto& schema = relay_.tracked().schema) {
+    current_database_ = *schema;
+    database_known_ = true;
+    return;
+  }
+  // Without session state tracking a change of database cannot be seen: stop trusting it.
+  if (command == static_cast<std::uint8_t>(Command::init_db) ||
+      (command == static_cast<std::uint8_t>(Command::query) && may_change_database(proto::as_string(packet.subspan(1))))) {
+    database_known_ = false;
+  }
 }
 
 void Session::publish_backend() {
@@ -179,8 +216,14 @@ asio::awaitable<void> Session::command_loop() {
     client_.release_buffer();
     if (primary_) primary_->stream().release_buffer();
     idle_ = true;
-    co_await client_.wait_readable(error);
+    const bool backend_lost = co_await wait_for_client();
     idle_ = false;
+    if (backend_lost) {
+      // The server closed (or spoke) while no statement ran: killed, restarted or timed out.
+      // Close the client too, at once, as the server itself would have.
+      log::info("backend closed an idle session", {{"session", id_}, {"backend", primary_->endpoint().name}});
+      co_return;
+    }
     if (!error) co_await client_.read_packet(packet, seq, max_packet, error);
     if (error) {
       if (error == boost::system::errc::message_size) {
@@ -198,6 +241,17 @@ asio::awaitable<void> Session::command_loop() {
     const bool keep_going = co_await dispatch(packet, seq);
     if (!keep_going) co_return;
   }
+}
+
+asio::awaitable<bool> Session::wait_for_client() {
+  boost::system::error_code client_error;
+  boost::system::error_code backend_error;
+  if (!primary_ || primary_->stream().stream().is_tls()) {
+    co_await client_.wait_readable(client_error);
+    co_return false;
+  }
+  const auto first = co_await (client_.wait_readable(client_error) || primary_->stream().wait_readable(backend_error));
+  co_return first.index() == 1;
 }
 
 asio::awaitable<bool> Session::dispatch(proto::Bytes packet, std::uint8_t seq) {
@@ -237,6 +291,7 @@ asio::awaitable<bool> Session::forward(proto::Bytes packet, std::uint8_t seq) {
   }
   const bool alive = co_await relay_response(packet[0]);
   backend_idle_ = alive && relay_.tracker().done();
+  track_database(packet[0], packet);
   co_return alive;
 }
 

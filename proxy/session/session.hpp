@@ -32,6 +32,8 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<bool> login();
   boost::asio::awaitable<bool> connect_primary(std::uint8_t error_sequence);
   boost::asio::awaitable<void> command_loop();
+  // Waits until the client sends; true when the backend closed or spoke first.
+  boost::asio::awaitable<bool> wait_for_client();
   // Each returns false when the session must end.
   boost::asio::awaitable<bool> dispatch(protocol::Bytes packet, std::uint8_t sequence_id);
   boost::asio::awaitable<bool> forward(protocol::Bytes packet, std::uint8_t sequence_id);
@@ -53,6 +55,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::unique_ptr<backend::BackendConnection> primary_;
   backend::PoolKey primary_key_;
   bool backend_idle_ = false;  // the backend finished its last response
+  // The backend's current database, which a reset keeps: pooled connections are keyed by it.
+  std::string current_database_;
+  bool database_known_ = true;
+  void track_database(std::uint8_t command, protocol::Bytes packet);
   ResponseRelay relay_;
   ClientIdentity identity_;
   std::string nonce_;

@@ -4,10 +4,10 @@ namespace weir::session {
 
 std::uint32_t SessionRegistry::next_id() {
   std::lock_guard lock(mutex_);
-  // Skip 0 and ids still in use after a wrap-around.
+  // Skip ids still in use after a wrap-around.
   do {
     ++next_id_;
-    if (next_id_ == 0) next_id_ = 1;
+    if (next_id_ < kFirstId) next_id_ = kFirstId;
   } while (sessions_.contains(next_id_));
   return next_id_;
 }

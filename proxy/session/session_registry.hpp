@@ -37,9 +37,13 @@ class SessionRegistry {
   std::size_t size() const;
   void for_each(const std::function<void(std::uint32_t, const SessionHandle&)>& visit) const;
 
+ // weir's ids start far above the servers' thread ids (which count up from 1), so that a KILL of
+  // either kind of id (weir's from the handshake, the server's from CONNECTION_ID()) is unambiguous.
+  static constexpr std::uint32_t kFirstId = 1U << 30;
+
  private:
   mutable std::mutex mutex_;
-  std::uint32_t next_id_ = 1;
+  std::uint32_t next_id_ = kFirstId - 1;
   std::unordered_map<std::uint32_t, SessionHandle> sessions_;
 };
 
