@@ -151,6 +151,7 @@ asio::awaitable<bool> Session::connect_primary(std::uint8_t error_sequence) {
     backend_idle_ = true;
     current_database_ = identity_.database;
     database_known_ = true;
+    options_changed_ = false;
     publish_backend();
     co_return true;
   }
@@ -165,7 +166,7 @@ asio::awaitable<bool> Session::connect_primary(std::uint8_t error_sequence) {
 }
 
 void Session::release_backend() {
-  if (!primary_ || !backend_idle_ || closing_ || worker_.pool == nullptr || !database_known_) return;
+  if (!primary_ || !backend_idle_ || closing_ || worker_.pool == nullptr || !database_known_ || options_changed_) return;
   worker_.shared.sessions.set_backend(id_, "", 0, 0);
   primary_key_.database = current_database_;
   worker_.pool->put(primary_key_, std::move(primary_));
@@ -187,6 +188,7 @@ bool may_change_database(std::string_view sql) {
 }  // namespace
 
 void Session::track_database(std::uint8_t command, proto::Bytes packet) {
+  if (command == static_cast<std::uint8_t>(Command::set_option)) options_changed_ = true;
   if (const auto& schema = relay_.tracked().schema) {
     current_database_ = *schema;
     database_known_ = true;

@@ -58,6 +58,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // The backend's current database, which a reset keeps: pooled connections are keyed by it.
   std::string current_database_;
   bool database_known_ = true;
+  // COM_SET_OPTION changes a connection property that COM_RESET_CONNECTION keeps: such a
+  // connection is not pooled.
+  bool options_changed_ = false;
   void track_database(std::uint8_t command, protocol::Bytes packet);
   ResponseRelay relay_;
   ClientIdentity identity_;
