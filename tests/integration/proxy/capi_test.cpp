@@ -466,6 +466,16 @@ TEST_F(CapiThroughWeir, LoadDataLocalInfile) {
   const std::string missing = "LOAD DATA LOCAL INFILE '" + server_.dir() + "/missing.tsv' INTO TABLE loaded";
   EXPECT_NE(mysql_query(w.get(), missing.c_str()), 0);
   EXPECT_EQ(scalar_of(w.get(), "SELECT COUNT(*) FROM loaded"), "5000");
+  // A client that does not allow LOCAL INFILE: the same refusal as from the server.
+  Mysql wn = through(ConnectOptions{}.db("app"));
+  Mysql dn = direct(ConnectOptions{}.db("app"));
+  ASSERT_TRUE(wn && dn);
+  const int w_rc = mysql_query(wn.get(), load.c_str());
+  const int d_rc = mysql_query(dn.get(), load.c_str());
+  EXPECT_EQ(w_rc, d_rc);
+  EXPECT_EQ(mysql_errno(wn.get()), mysql_errno(dn.get()));
+  EXPECT_STREQ(mysql_error(wn.get()), mysql_error(dn.get()));
+  EXPECT_EQ(scalar_of(wn.get(), "SELECT COUNT(*) FROM loaded"), "5000");
 }
 
 // Runs SELECT SLEEP(30) on `victim` in a thread; returns "<errno> <result>" when it ends.
