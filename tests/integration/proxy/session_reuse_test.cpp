@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <cstring>
+#include <thread>
 
 #include "proxy_support.hpp"
 
@@ -54,6 +55,28 @@ TEST(SessionReuseThroughWeir, NothingOfThePreviousClientRemains) {
     EXPECT_EQ(fresh_state(m.get()), fresh_state(direct.get())) << "client " << i;
   }
   EXPECT_EQ(server.scalar("SELECT COUNT(*) FROM app.rows_left"), "8");
+}
+
+TEST(SessionReuseThroughWeir, AClientThatLeavesDuringAStatementDoesNotDisturbTheNext) {
+  MariadbServer server;
+  prepare_server(server);
+  WeirProcess weir(weir_for(server));
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 2; ++i) {
+      Mysql m = open_mysql(weir.port(), {});
+      ASSERT_NE(m, nullptr);
+      const std::string sleep = "SELECT 'theirs', SLEEP(1)";
+      ASSERT_EQ(mysql_send_query(m.get(), sleep.c_str(), sleep.size()), 0);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      ::shutdown(static_cast<int>(mysql_get_socket(m.get())), SHUT_RDWR);
+    }
+    for (int i = 0; i < 2; ++i) {
+      Mysql next = open_mysql(weir.port(), {});
+      ASSERT_NE(next, nullptr) << weir.log();
+      EXPECT_EQ(scalar_of(next.get(), "SELECT 'mine'"), "mine") << "round " << round << " client " << i;
+      EXPECT_EQ(scalar_of(next.get(), "SELECT 'again'"), "again") << "round " << round << " client " << i;
+    }
+  }
 }
 
 TEST(SessionReuseThroughWeir, AClientThatLeavesMidResultDoesNotDisturbTheNext) {
