@@ -132,10 +132,15 @@ TEST(ProxyFaults, BackendDownAtConnectThenUp) {
   options.backends.push_back(WeirBackend{"primary", "127.0.0.1", closed_port, "primary"});
   WeirProcess weir(options);
 
-  // The login fails (which error the client sees: proxy_known_failures
-  // BackendDownAtLoginGivesErr2003NamingTheBackend), weir says why in its log and stays up.
+  // The login fails with an ERR naming the backend (a server-range code: libmariadb reports ERR
+  // packets carrying its own client codes such as 2003 as "2027 Received malformed packet").
   std::string error;
   EXPECT_EQ(open_mysql(weir.port(), {}, &error), nullptr);
+  EXPECT_EQ(error, "1927 weir: cannot connect to primary (127.0.0.1:" + std::to_string(closed_port) +
+                       "): Connection refused");
+  const std::string cli = run_cli(weir.port(), {"-uapp", "-papp-pw", "--skip-ssl", "-e", "SELECT 1"},
+                                  weir.dir() + "/cli.out");
+  EXPECT_NE(cli.find("ERROR 1927 (08S01): weir: cannot connect to primary (127.0.0.1:"), std::string::npos) << cli;
   EXPECT_TRUE(weir.wait_for_log("cannot connect to primary (127.0.0.1:" + std::to_string(closed_port) + ")", 5s))
       << weir.log();
   EXPECT_TRUE(weir.running());

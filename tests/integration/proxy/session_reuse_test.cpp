@@ -118,5 +118,49 @@ TEST(SessionReuseThroughWeir, AClientThatLeavesMidResultDoesNotDisturbTheNext) {
   EXPECT_TRUE(weir.running());
 }
 
+// COM_RESET_CONNECTION keeps the current database: a reused backend connection must not carry
+// the database an earlier client chose with USE.
+TEST(SessionReuseThroughWeir, ANewClientWithoutDatabaseDoesNotInheritThePreviousClientsUse) {
+  MariadbServer server;
+  prepare_server(server);
+  WeirProcess weir(weir_for(server));
+  {
+    Mysql first = open_mysql(weir.port(), {});
+    ASSERT_NE(first, nullptr);
+    ASSERT_EQ(mysql_query(first.get(), "USE app"), 0) << mysql_error(first.get());
+    EXPECT_EQ(scalar_of(first.get(), "SELECT DATABASE()"), "app");
+  }
+  Mysql direct = open_mysql(server.port(), {});
+  ASSERT_NE(direct, nullptr);
+  EXPECT_EQ(scalar_of(direct.get(), "SELECT DATABASE()"), "NULL");
+  for (int i = 0; i < 4; ++i) {
+    Mysql next = open_mysql(weir.port(), {});
+    ASSERT_NE(next, nullptr);
+    EXPECT_EQ(scalar_of(next.get(), "SELECT DATABASE()"), "NULL") << "client " << i;
+    // What the mariadb CLI showed: a statement that needs a database works through weir.
+    EXPECT_EQ(scalar_of(next.get(), "CREATE TEMPORARY TABLE x (a INT)"), "ERR 1046") << "client " << i;
+  }
+}
+
+// COM_SET_OPTION changes the server session's client capabilities and COM_RESET_CONNECTION
+// keeps them: the next client on a reused connection must still have its multi-statements.
+TEST(SessionReuseThroughWeir, MultiStatementsSwitchedOffByOneClientStayOnForTheNext) {
+  MariadbServer server;
+  prepare_server(server);
+  WeirProcess weir(weir_for(server));
+  for (int i = 0; i < 4; ++i) {
+    Mysql m = open_mysql(weir.port(), ConnectOptions{}.multi_statements());
+    ASSERT_NE(m, nullptr);
+    ASSERT_EQ(mysql_set_server_option(m.get(), MYSQL_OPTION_MULTI_STATEMENTS_OFF), 0) << mysql_error(m.get());
+    EXPECT_NE(mysql_query(m.get(), "SELECT 1; SELECT 2"), 0);
+    EXPECT_EQ(mysql_errno(m.get()), 1064U);
+  }
+  for (int i = 0; i < 4; ++i) {
+    Mysql m = open_mysql(weir.port(), ConnectOptions{}.multi_statements());
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(scalar_of(m.get(), "SELECT 1; SELECT 2"), "1") << "client " << i;
+  }
+}
+
 }  // namespace
 }  // namespace weir::testing::proxy_tests
