@@ -4,7 +4,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 
 #include "auth/client_auth.hpp"
@@ -20,7 +19,6 @@ namespace weir::session {
 namespace asio = boost::asio;
 namespace proto = weir::protocol;
 using proto::Command;
-using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -247,13 +245,25 @@ asio::awaitable<void> Session::command_loop() {
 
 asio::awaitable<bool> Session::wait_for_client() {
   boost::system::error_code client_error;
-  boost::system::error_code backend_error;
   if (!primary_ || primary_->stream().stream().is_tls()) {
     co_await client_.wait_readable(client_error);
     co_return false;
   }
-  const auto first = co_await (client_.wait_readable(client_error) || primary_->stream().wait_readable(backend_error));
-  co_return first.index() == 1;
+  // A plain completion handler watches the backend (cheaper per statement than a coroutine
+  // pair): if the backend becomes readable first, it wakes the client wait by cancelling it.
+  backend_spoke_ = false;
+  auto& backend_socket = primary_->stream().stream().socket();
+  backend_socket.async_wait(asio::ip::tcp::socket::wait_read,
+                            [self = shared_from_this()](const boost::system::error_code& ec) {
+                              if (ec == asio::error::operation_aborted || !self->idle_) return;
+                              self->backend_spoke_ = true;
+                              boost::system::error_code ignored;
+                              self->client_.stream().socket().cancel(ignored);
+                            });
+  co_await client_.wait_readable(client_error);
+  boost::system::error_code ignored;
+  backend_socket.cancel(ignored);
+  co_return backend_spoke_;
 }
 
 asio::awaitable<bool> Session::dispatch(proto::Bytes packet, std::uint8_t seq) {

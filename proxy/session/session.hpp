@@ -68,6 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string peer_host_;
   std::uint32_t id_ = 0;
   bool idle_ = false;      // between commands, waiting for the client
+  bool backend_spoke_ = false;  // the backend became readable while the session was idle
   bool closing_ = false;
 };
 
