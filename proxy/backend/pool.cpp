@@ -1,5 +1,9 @@
 #include "backend/pool.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include "weir/protocol/commands.hpp"
 #include "weir/protocol/response.hpp"
 
@@ -61,6 +65,19 @@ asio::awaitable<bool> prepare_for_reuse(BackendConnection& connection, bool rese
     co_return false;
   }
   co_return true;
+}
+
+}  // namespace weir::backend
+
+namespace weir::backend {
+
+bool looks_alive(BackendConnection& connection) {
+  auto& socket = connection.stream().stream().socket();
+  if (!socket.is_open()) return false;
+  char byte = 0;
+  const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  // 0: the server closed; data: something unsolicited (an error before closing): not usable either.
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
 }  // namespace weir::backend

@@ -55,8 +55,12 @@ class Pool {
   std::map<PoolKey, std::deque<Entry>> idle_;
 };
 
-// Readies a pooled connection for a new session: COM_RESET_CONNECTION (when `reset`), which
-// drops everything the previous session left on the server. False when the connection is dead.
+// Run when a session lets go of its connection, before it enters the pool: COM_RESET_CONNECTION
+// (when `reset`) rolls back what the session left open and drops its locks, variables, temporary
+// tables and prepared statements at once, not when the next session comes. False when dead.
 boost::asio::awaitable<bool> prepare_for_reuse(BackendConnection& connection, bool reset);
+
+// Without a round trip: false when the server has closed the connection while it was pooled.
+bool looks_alive(BackendConnection& connection);
 
 }  // namespace weir::backend

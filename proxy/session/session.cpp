@@ -90,7 +90,7 @@ asio::awaitable<void> Session::run() {
   }
   const bool logged_in = co_await login();
   if (logged_in) co_await command_loop();
-  release_backend();
+  co_await release_backend();
   close();
 }
 
@@ -137,8 +137,7 @@ asio::awaitable<bool> Session::connect_primary(std::uint8_t error_sequence) {
   while (worker_.pool != nullptr) {
     auto pooled = worker_.pool->take(primary_key_);
     if (!pooled) break;
-    const bool usable = co_await backend::prepare_for_reuse(*pooled, config->pool.reset_on_reuse);
-    if (usable) {
+    if (backend::looks_alive(*pooled)) {  // it was reset when its last session let go
       primary_ = std::move(pooled);
       break;
     }
@@ -163,11 +162,20 @@ asio::awaitable<bool> Session::connect_primary(std::uint8_t error_sequence) {
   co_return false;
 }
 
-void Session::release_backend() {
-  if (!primary_ || !backend_idle_ || closing_ || worker_.pool == nullptr || !database_known_ || options_changed_) return;
+asio::awaitable<void> Session::release_backend() {
+  if (!primary_) co_return;
+  if (!backend_idle_ || closing_ || worker_.pool == nullptr || !database_known_ || options_changed_) {
+    primary_->stream().close();
+    primary_.reset();
+    co_return;
+  }
   worker_.shared.sessions.set_backend(id_, "", 0, 0);
+  auto connection = std::move(primary_);
+  const bool reset = worker_.shared.config.load()->pool.reset_on_reuse;
+  const bool usable = co_await backend::prepare_for_reuse(*connection, reset);
+  if (!usable) co_return;
   primary_key_.database = current_database_;
-  worker_.pool->put(primary_key_, std::move(primary_));
+  worker_.pool->put(primary_key_, std::move(connection));
 }
 
 namespace {
@@ -421,9 +429,7 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
   if (proto::has(identity_.capabilities, proto::cap::kConnectAttrs)) identity_.attributes = request->connect_attributes;
   // A fresh backend login as the new user resets everything the server keeps for the session,
   // exactly as COM_CHANGE_USER does.
-  release_backend();
-  if (primary_) primary_->stream().close();
-  primary_.reset();
+  co_await release_backend();
   const bool connected = co_await connect_primary(static_cast<std::uint8_t>(seq + 1));
   if (!connected) co_return false;
   co_await send_ok(static_cast<std::uint8_t>(seq + 1));

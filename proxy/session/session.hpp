@@ -46,8 +46,9 @@ class Session : public std::enable_shared_from_this<Session> {
                                           std::string_view message);
   boost::asio::awaitable<void> send_ok(std::uint8_t sequence_id);
   void publish_backend();
-  // Returns the backend connection to the worker's pool when it sits between statements.
-  void release_backend();
+  // Resets the backend connection and returns it to the worker's pool when it sits between
+  // statements; closes it otherwise.
+  boost::asio::awaitable<void> release_backend();
   void close();
 
   WorkerContext& worker_;

@@ -28,41 +28,5 @@ TEST(ProxyKnownFailures, ConnectionIdIsTheIdOfTheHandshake) {
   }
 }
 
-// A backend connection goes back to the pool as the client left it and is reset
-// (COM_RESET_CONNECTION) only when the next client takes it. Until then it keeps the previous
-// client's LOCK TABLES, GET_LOCK locks and open transaction with its row locks: other sessions
-// wait on them (1205 lock wait timeout) although the client that held them is gone. On the
-// server alone, the end of the connection releases everything at once.
-TEST(ProxyKnownFailures, LocksAndTransactionsOfAClientThatLeftAreReleased) {
-  MariadbServer server;
-  prepare_server(server);
-  server.execute("CREATE TABLE app.locked (a INT); CREATE TABLE app.rows (id INT PRIMARY KEY, v INT); "
-                 "INSERT INTO app.rows VALUES (1, 0)");
-  WeirProcess weir(weir_for(server));
-  {
-    Mysql m = open_mysql(weir.port(), {});
-    ASSERT_NE(m, nullptr);
-    ASSERT_EQ(mysql_query(m.get(), "LOCK TABLES app.locked WRITE"), 0) << mysql_error(m.get());
-  }
-  {
-    Mysql m = open_mysql(weir.port(), {});
-    ASSERT_NE(m, nullptr);
-    EXPECT_EQ(scalar_of(m.get(), "SELECT GET_LOCK('weir-test', 0)"), "1");
-  }
-  {
-    Mysql m = open_mysql(weir.port(), {});
-    ASSERT_NE(m, nullptr);
-    ASSERT_EQ(mysql_query(m.get(), "BEGIN"), 0);
-    ASSERT_EQ(mysql_query(m.get(), "UPDATE app.rows SET v = 1 WHERE id = 1"), 0) << mysql_error(m.get());
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  Mysql observer = open_mysql(server.port(), {});
-  ASSERT_NE(observer, nullptr);
-  ASSERT_EQ(mysql_query(observer.get(), "SET SESSION lock_wait_timeout = 1, innodb_lock_wait_timeout = 1"), 0);
-  EXPECT_EQ(scalar_of(observer.get(), "SELECT COUNT(*) FROM app.locked"), "0");
-  EXPECT_EQ(scalar_of(observer.get(), "SELECT IS_FREE_LOCK('weir-test')"), "1");
-  EXPECT_EQ(scalar_of(observer.get(), "SELECT v FROM app.rows WHERE id = 1 FOR UPDATE"), "0");
-}
-
 }  // namespace
 }  // namespace weir::testing::proxy_tests
