@@ -1,7 +1,7 @@
 #pragma once
 // An immutable value published by one thread and read by many: readers get a shared_ptr to the
 // current version and keep it as long as they need; a writer swaps in a new one. A mutex guards
-// only the pointer copy (std::atomic<std::shared_ptr> of GCC 12 proved unreliable here).
+// only the pointer copy; readers take it once per decision, not per packet.
 #include <memory>
 #include <mutex>
 
