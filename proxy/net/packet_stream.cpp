@@ -1,6 +1,7 @@
 #include "net/packet_stream.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <cstring>
@@ -103,6 +104,30 @@ asio::awaitable<void> PacketStream::read_packet(Bytes& out, std::uint8_t& sequen
     if (header.payload_length < protocol::kMaxFramePayload) break;
   }
   out = Bytes(joined_.data(), joined_.size());
+}
+
+asio::awaitable<void> PacketStream::read_packet_exact(Bytes& out, std::uint8_t& sequence_id, std::size_t max_size,
+                                                      boost::system::error_code& error) {
+  if (buffer_.empty()) buffer_ = acquire_buffer();
+  begin_ = end_ = 0;
+  std::size_t n = 0;
+  std::tie(error, n) = co_await asio::async_read(
+      stream_.socket(), asio::buffer(buffer_.data(), protocol::kFrameHeaderSize), asio::as_tuple(asio::use_awaitable));
+  if (error) co_return;
+  const auto header = protocol::decode_frame_header(buffer_.data());
+  if (header.payload_length > max_size || header.payload_length >= protocol::kMaxFramePayload) {
+    error = make_error_code(boost::system::errc::message_size);
+    co_return;
+  }
+  if (buffer_.size() < protocol::kFrameHeaderSize + header.payload_length) {
+    buffer_.resize(protocol::kFrameHeaderSize + header.payload_length);
+  }
+  std::tie(error, n) = co_await asio::async_read(
+      stream_.socket(), asio::buffer(buffer_.data() + protocol::kFrameHeaderSize, header.payload_length),
+      asio::as_tuple(asio::use_awaitable));
+  if (error) co_return;
+  sequence_id = last_sequence_id_ = header.sequence_id;
+  out = Bytes(buffer_.data() + protocol::kFrameHeaderSize, header.payload_length);
 }
 
 asio::awaitable<void> PacketStream::write_packet(Bytes payload, std::uint8_t sequence_id,

@@ -66,7 +66,7 @@ asio::awaitable<bool> client_login(net::PacketStream& stream, const LoginContext
 
   proto::Bytes packet;
   std::uint8_t seq = 0;
-  co_await stream.read_packet(packet, seq, context.max_packet, error);
+  co_await stream.read_packet_exact(packet, seq, context.max_packet, error);
   if (error) {
     reason = "client sent no handshake response: " + error.message();
     co_return false;
