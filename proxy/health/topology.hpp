@@ -41,7 +41,9 @@ struct BackendStatus {
   std::optional<std::chrono::microseconds> lag;
   // Replica: gtid_slave_pos (what it has applied). Primary: gtid_binlog_pos.
   GtidPosition gtid;
-  std::chrono::steady_clock::time_point checked_at{};  // when `gtid` and `lag` were read
+  // When the query that read `gtid` and `lag` was SENT: a write acknowledged to a client before
+  // this instant is included in `gtid` (sessions without last_gtid tracking rely on that).
+  std::chrono::steady_clock::time_point checked_at{};
   std::uint64_t transitions = 0;  // usable <-> not usable changes since start
   std::shared_ptr<BackendLoad> load = std::make_shared<BackendLoad>();
 };
