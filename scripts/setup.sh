@@ -11,6 +11,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # servers and clients the tests start for real
   mariadb-server mariadb-client mariadb-backup sysbench haproxy ncat procps iproute2
+  # the Prometheus server and promtool that check and scrape weir's /metrics in the tests
+  prometheus
   # the wire recorder of the protocol tests (tests/tools/wire_recorder.py); test certificates
   python3 openssl
 )
@@ -35,4 +37,8 @@ fi
 # servers on free ports and never use it, so it is stopped to leave CPU and ports to the tests.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet mariadb 2>/dev/null; then
   $SUDO systemctl stop mariadb || true
+fi
+# The same for the prometheus package's system server: the tests start their own.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+  $SUDO systemctl stop prometheus || true
 fi
