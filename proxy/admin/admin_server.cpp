@@ -1,0 +1,205 @@
+// The admin server's I/O: Boost.Beast parses and writes HTTP/1.1 (with header and body limits);
+// every read and write has a deadline, so a client that stalls loses its connection.
+#include "admin/admin_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+
+#include "log/log.hpp"
+
+namespace weir::admin {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+struct AdminServer::State {
+  AdminHandlers handlers;
+  AdminLimits limits;
+  std::mutex token_mutex;
+  std::optional<std::string> token;
+  std::atomic<std::size_t> connections{0};
+  std::unique_ptr<tcp::acceptor> acceptor;
+  // The open connections, so stop() can close them. Touched on the admin thread only.
+  std::set<beast::tcp_stream*> streams;
+  bool stopping = false;  // admin thread only
+
+  std::optional<std::string> current_token() {
+    const std::lock_guard lock(token_mutex);
+    return token;
+  }
+};
+
+namespace {
+
+constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
+
+http::response<http::string_body> to_http(const Response& r, unsigned version, bool keep_alive) {
+  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+  res.set(http::field::server, "weir");
+  res.set(http::field::content_type, r.content_type);
+  res.set(http::field::cache_control, "no-store");
+  if (!r.allow.empty()) res.set(http::field::allow, r.allow);
+  if (r.authenticate) res.set(http::field::www_authenticate, "Bearer realm=\"weir admin\"");
+  res.keep_alive(keep_alive);
+  res.body() = r.body;
+  res.prepare_payload();
+  return res;
+}
+
+// A request Beast could not parse: its limits have their own status codes, the rest is 400.
+Response parse_failure(const beast::error_code& error) {
+  Response r;
+  if (error == http::error::header_limit) {
+    r.status = 431;
+    r.body = "request header fields too large\n";
+  } else if (error == http::error::body_limit) {
+    r.status = 413;
+    r.body = "request body too large\n";
+  } else {
+    r.status = 400;
+    r.body = "bad request: " + error.message() + "\n";
+  }
+  return r;
+}
+
+struct ConnectionSlot {
+  std::shared_ptr<AdminServer::State> state;
+  beast::tcp_stream* stream;
+  ConnectionSlot(std::shared_ptr<AdminServer::State> s, beast::tcp_stream* t) : state(std::move(s)), stream(t) {
+    state->streams.insert(stream);
+  }
+  ConnectionSlot(const ConnectionSlot&) = delete;
+  ConnectionSlot& operator=(const ConnectionSlot&) = delete;
+  ~ConnectionSlot() {
+    state->streams.erase(stream);
+    state->connections.fetch_sub(1);
+  }
+};
+
+asio::awaitable<void> serve(tcp::socket socket, std::shared_ptr<AdminServer::State> state) {
+  beast::tcp_stream stream(std::move(socket));
+  const ConnectionSlot slot(state, &stream);
+  if (state->stopping) co_return;  // accepted just before stop(): its close() missed this one
+  const AdminLimits& limits = state->limits;
+  beast::flat_buffer buffer(limits.max_header_bytes + limits.max_body_bytes);
+  bool first = true;
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+    parser.body_limit(limits.max_body_bytes);
+    // The first request must arrive whole within read_timeout; a kept-alive connection's next one
+    // within idle_timeout.
+    stream.expires_after(first ? limits.read_timeout : limits.idle_timeout);
+    first = false;
+    auto [read_error, read_bytes] = co_await http::async_read(stream, buffer, parser, kUse);
+    (void)read_bytes;
+    if (read_error == http::error::end_of_stream || read_error == beast::error::timeout ||
+        read_error == asio::error::operation_aborted || read_error == asio::error::connection_reset) {
+      break;
+    }
+    Response response;
+    bool keep_alive = false;
+    unsigned version = 11;
+    if (read_error) {
+      response = parse_failure(read_error);
+    } else {
+      const auto& request = parser.get();
+      keep_alive = request.keep_alive();
+      version = request.version();
+      const auto authorization = request[http::field::authorization];
+      const auto method = request.method_string();
+      const auto target = request.target();
+      response = respond(state->handlers, state->current_token(), std::string_view(method.data(), method.size()),
+                         std::string_view(target.data(), target.size()),
+                         std::string_view(authorization.data(), authorization.size()));
+    }
+    auto message = to_http(response, version, keep_alive);
+    stream.expires_after(limits.write_timeout);
+    auto [write_error, written] = co_await http::async_write(stream, message, kUse);
+    (void)written;
+    if (write_error || !keep_alive) break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.socket().close(ignored);
+}
+
+asio::awaitable<void> accept_loop(std::shared_ptr<AdminServer::State> state) {
+  for (;;) {
+    auto [error, socket] = co_await state->acceptor->async_accept(kUse);
+    if (error == asio::error::operation_aborted || !state->acceptor->is_open()) break;
+    if (error) continue;  // ECONNABORTED and friends: the next connection may be fine
+    if (state->connections.fetch_add(1) >= state->limits.max_connections) {
+      state->connections.fetch_sub(1);
+      beast::error_code ignored;
+      socket.close(ignored);
+      log::warn("admin connection refused", {{"reason", "max_connections"}});
+      continue;
+    }
+    const auto executor = socket.get_executor();
+    asio::co_spawn(executor, serve(std::move(socket), state), asio::detached);
+  }
+}
+
+}  // namespace
+
+AdminServer::AdminServer(config::AdminConfig config, AdminHandlers handlers, AdminLimits limits)
+    : config_(std::move(config)), limits_(limits), state_(std::make_shared<State>()) {
+  state_->handlers = std::move(handlers);
+  state_->limits = limits_;
+  if (config_.token) state_->token = config_.token->value;
+}
+
+AdminServer::~AdminServer() { stop(); }
+
+std::optional<std::string> AdminServer::start() {
+  if (thread_.joinable()) return std::nullopt;
+  const std::string where = config_.address + ":" + std::to_string(config_.port);
+  beast::error_code error;
+  const auto address = asio::ip::make_address(config_.address, error);
+  if (error) return "admin.address " + config_.address + " is not an IP address: " + error.message();
+  auto acceptor = std::make_unique<tcp::acceptor>(context_);
+  const tcp::endpoint endpoint(address, config_.port);
+  acceptor->open(endpoint.protocol(), error);
+  if (!error) acceptor->set_option(asio::socket_base::reuse_address(true), error);
+  if (!error) acceptor->bind(endpoint, error);
+  if (!error) acceptor->listen(asio::socket_base::max_listen_connections, error);
+  if (error) return "admin server cannot listen on " + where + ": " + error.message();
+  port_ = acceptor->local_endpoint(error).port();
+  state_->acceptor = std::move(acceptor);
+  asio::co_spawn(context_, accept_loop(state_), asio::detached);
+  thread_ = std::thread([this] { context_.run(); });
+  log::info("admin listening", {{"address", config_.address + ":" + std::to_string(port_)}});
+  return std::nullopt;
+}
+
+void AdminServer::set_token(const std::optional<config::Secret>& token) {
+  const std::lock_guard lock(state_->token_mutex);
+  state_->token = token ? std::optional<std::string>(token->value) : std::nullopt;
+}
+
+void AdminServer::stop() {
+  if (!thread_.joinable()) return;
+  // Closing the listener and every connection ends every coroutine, and with them run().
+  asio::post(context_, [state = state_] {
+    beast::error_code ignored;
+    state->stopping = true;
+    state->acceptor->close(ignored);
+    for (auto* stream : state->streams) stream->socket().close(ignored);
+  });
+  thread_.join();
+  state_->acceptor.reset();  // before the io_context it belongs to
+}
+
+}  // namespace weir::admin

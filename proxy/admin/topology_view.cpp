@@ -1,0 +1,93 @@
+#include "admin/topology_view.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace weir::admin {
+
+std::string json_string(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          out += "\\u00";
+          out += kHex[u >> 4];
+          out += kHex[u & 0xf];
+        } else {
+          out += c;  // UTF-8 passes through as is
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+namespace {
+
+void append_number(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out += "null";
+    return;
+  }
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
+  out.append(buffer, result.ptr);
+}
+
+const char* boolean(bool b) { return b ? "true" : "false"; }
+
+}  // namespace
+
+std::string backends_json(const health::Topology& topology) {
+  std::string out = "[";
+  bool first = true;
+  for (const auto& b : topology.backends) {
+    out += first ? "\n  {" : ",\n  {";
+    first = false;
+    out += "\"name\": " + json_string(b.name);
+    out += ", \"host\": " + json_string(b.host);
+    out += ", \"port\": " + std::to_string(b.port);
+    out += ", \"role\": " + json_string(config::to_string(b.role));
+    out += std::string(", \"reachable\": ") + boolean(b.reachable);
+    out += std::string(", \"usable_for_reads\": ") + boolean(b.usable_for_reads);
+    out += ", \"reason\": " + json_string(b.reason);
+    out += ", \"lag_seconds\": ";
+    if (b.lag) {
+      append_number(out, static_cast<double>(b.lag->count()) / 1e6);
+    } else {
+      out += "null";
+    }
+    out += ", \"gtid\": " + json_string(b.gtid.to_string());
+    out += ", \"outstanding\": " + std::to_string(b.load ? b.load->outstanding.load(std::memory_order_relaxed) : 0);
+    out += ", \"transitions\": " + std::to_string(b.transitions);
+    out += std::string(", \"read_only\": ") + boolean(b.read_only);
+    out += '}';
+  }
+  out += first ? "]" : "\n]";
+  return out;
+}
+
+std::vector<metrics::BackendSample> backend_samples(const health::Topology& topology) {
+  std::vector<metrics::BackendSample> samples;
+  samples.reserve(topology.backends.size());
+  for (const auto& b : topology.backends) {
+    metrics::BackendSample s;
+    s.name = b.name;
+    s.role = std::string(config::to_string(b.role));
+    s.up = b.reachable;
+    s.read_only = b.read_only;
+    if (b.lag) s.heartbeat_lag_seconds = static_cast<double>(b.lag->count()) / 1e6;
+    samples.push_back(std::move(s));
+  }
+  return samples;
+}
+
+}  // namespace weir::admin

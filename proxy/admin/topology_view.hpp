@@ -1,0 +1,24 @@
+#pragma once
+// The health monitor's Topology as the admin endpoints and the metrics show it.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "health/topology.hpp"
+#include "metrics/metrics.hpp"
+
+namespace weir::admin {
+
+// /backends: a JSON array, one object per backend in topology order, with the keys name, host,
+// port, role, reachable, usable_for_reads, reason, lag_seconds (number or null when unknown),
+// gtid, outstanding, transitions, read_only.
+std::string backends_json(const health::Topology& topology);
+
+// The samples of the backend gauges (weir_backend_up, _read_only, weir_replication_lag_seconds
+// with method "heartbeat"), for Metrics::update_backends after each monitor round.
+std::vector<metrics::BackendSample> backend_samples(const health::Topology& topology);
+
+// `text` as a JSON string literal, quotes included (control characters as \u00XX).
+std::string json_string(std::string_view text);
+
+}  // namespace weir::admin
