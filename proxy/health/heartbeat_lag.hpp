@@ -29,6 +29,10 @@ class HeartbeatLag {
   // nullopt while nothing has been recorded (weir has not written yet: nothing to compare with).
   std::optional<std::chrono::microseconds> lag(WallMicros applied, WallMicros now) const;
 
+  // The lag of a replica that has no heartbeat row yet: it has applied none of the recorded
+  // writes, so it is behind since the first one. nullopt when the first one is no longer kept.
+  std::optional<std::chrono::microseconds> lag_without_row(WallMicros now) const;
+
   std::optional<WallMicros> newest() const;
   std::size_t size() const { return written_.size(); }
   std::size_t capacity() const { return capacity_; }
@@ -36,6 +40,7 @@ class HeartbeatLag {
  private:
   std::size_t capacity_;
   std::deque<WallMicros> written_;  // ascending
+  bool dropped_ = false;            // writes were dropped (capacity, clock step): the first is gone
 };
 
 }  // namespace weir::health

@@ -101,3 +101,29 @@ TEST(HeartbeatLag, SteadyDelayIsMeasured) {
 
 }  // namespace
 }  // namespace weir::health
+
+namespace weir::health {
+namespace {
+
+TEST(HeartbeatLag, WithoutRowBehindSinceTheFirstWrite) {
+  HeartbeatLag lag(3);
+  EXPECT_FALSE(lag.lag_without_row(at(100)).has_value());
+  lag.record(at(1000));
+  lag.record(at(2000));
+  EXPECT_EQ(lag.lag_without_row(at(2500))->count(), 1500);
+  EXPECT_EQ(lag.lag_without_row(at(500))->count(), 0);
+  lag.record(at(3000));
+  EXPECT_EQ(lag.lag_without_row(at(3500))->count(), 2500);
+  lag.record(at(4000));  // the first write is dropped: unknown from now on
+  EXPECT_FALSE(lag.lag_without_row(at(4500)).has_value());
+}
+
+TEST(HeartbeatLag, WithoutRowUnknownAfterAClockStep) {
+  HeartbeatLag lag(8);
+  lag.record(at(5000));
+  lag.record(at(4000));
+  EXPECT_FALSE(lag.lag_without_row(at(4500)).has_value());
+}
+
+}  // namespace
+}  // namespace weir::health

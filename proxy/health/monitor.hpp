@@ -1,0 +1,105 @@
+#pragma once
+// The health monitor: every monitor.check_interval it checks every discovered backend over one
+// kept connection each (read_only, GTID position, replication threads, heartbeat row), decides
+// which replicas may take reads (replica_policy) and publishes a new immutable Topology.
+//
+// Two threads. The check thread runs the rounds. The heartbeat thread writes weir's heartbeat row
+// on the primary every heartbeat.interval over its own connection: a slow or hung replica delays
+// a round (each step is bounded by a deadline below check_interval) but never a heartbeat, so
+// the lag it measures stays exact.
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "health/discovery.hpp"
+#include "health/heartbeat_lag.hpp"
+#include "health/monitor_connection.hpp"
+#include "health/probe.hpp"
+#include "health/replica_policy.hpp"
+#include "health/topology.hpp"
+#include "weir/config/config.hpp"
+
+namespace weir::health {
+
+class Monitor {
+ public:
+  using Publish = std::function<void(std::shared_ptr<const Topology>)>;
+
+  // `publish` is called on the check thread after every round; `reports` must outlive the monitor.
+  Monitor(std::shared_ptr<const config::Config> config, Publish publish, FailureReports& reports);
+  ~Monitor();  // stop()
+  Monitor(const Monitor&) = delete;
+  Monitor& operator=(const Monitor&) = delete;
+
+  void start();
+  void stop();  // joins the threads, closes the connections; idempotent
+  // A reloaded configuration (SIGHUP): backends, credentials, intervals and the routing policy
+  // take effect at the next round. Thread-safe.
+  void reconfigure(std::shared_ptr<const config::Config> config);
+  // True once a snapshot has been published (at once if one was).
+  bool wait_first_round(std::chrono::milliseconds timeout);
+
+  // The last published snapshot (nullptr before the first round). Thread-safe.
+  std::shared_ptr<const Topology> latest() const;
+  // This weir's key in the heartbeat table: host name + ":" + listen port (stable across restarts,
+  // distinct for several weir processes on one host).
+  const std::string& instance_id() const { return instance_id_; }
+  static std::string default_instance_id(const config::Config& config);
+
+ private:
+  struct BackendState {
+    DiscoveredBackend info;
+    MonitorConnection connection;
+    ReplicaUsability usability;
+    std::shared_ptr<BackendLoad> load = std::make_shared<BackendLoad>();
+    std::optional<bool> reachable;  // as last logged
+  };
+
+  void check_loop();
+  void heartbeat_loop();
+  // `generation`: the check thread's view of generation_, advanced when the round itself bumps it.
+  void round(const std::shared_ptr<const config::Config>& config, std::uint64_t& generation);
+  BackendStatus check_backend(BackendState& state, const config::Config& config, const ReplicaPolicy& policy,
+                              bool heartbeat_trusted, bool& tracks_last_gtid);
+  std::optional<std::chrono::microseconds> replica_lag(const Probe& probe, bool heartbeat_trusted);
+  // Sleeps until `until`, a stop, or a new configuration; false on stop.
+  bool sleep_until(std::chrono::steady_clock::time_point until, std::uint64_t& generation);
+
+  std::string instance_id_;
+  Publish publish_;
+  FailureReports& reports_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::shared_ptr<const config::Config> config_;
+  std::uint64_t generation_ = 0;  // grows with every new configuration and every new primary
+  bool stopping_ = false;
+  bool started_ = false;
+  std::shared_ptr<const Topology> latest_;
+  std::optional<DiscoveredBackend> primary_;  // for the heartbeat thread
+
+  // Heartbeat thread -> check thread.
+  mutable std::mutex heartbeat_mutex_;
+  HeartbeatLag written_;
+  std::optional<std::chrono::steady_clock::time_point> last_heartbeat_ok_;
+
+  // Check thread only.
+  std::unique_ptr<Discovery> discovery_;
+  std::optional<config::BackendsConfig> discovery_config_;
+  std::string discovery_error_;
+  std::shared_ptr<const config::Config> connections_config_;  // credentials the connections use
+  std::map<std::string, BackendState> states_;
+  std::uint64_t version_ = 0;
+  bool heartbeat_trusted_ = false;
+
+  std::thread check_thread_;
+  std::thread heartbeat_thread_;
+};
+
+}  // namespace weir::health
