@@ -31,7 +31,7 @@ config::AdminConfig admin_config(std::optional<std::string> token = std::nullopt
   return c;
 }
 
-struct Fixture : ::testing::Test {
+struct AdminServerTest : ::testing::Test {
   metrics::Metrics metrics;
   std::atomic<bool> ready{true};
   std::atomic<int> reloads{0};
@@ -54,7 +54,7 @@ struct Fixture : ::testing::Test {
   }
 };
 
-TEST_F(Fixture, PortZeroPicksAFreePortAndEveryEndpointAnswers) {
+TEST_F(AdminServerTest, PortZeroPicksAFreePortAndEveryEndpointAnswers) {
   metrics.set_build_info("9.9.9");
   AdminServer server(admin_config(), handlers());
   ASSERT_EQ(server.start(), std::nullopt);
@@ -87,7 +87,7 @@ TEST_F(Fixture, PortZeroPicksAFreePortAndEveryEndpointAnswers) {
   server.stop();
 }
 
-TEST_F(Fixture, NotReadyIs503WithTheReason) {
+TEST_F(AdminServerTest, NotReadyIs503WithTheReason) {
   AdminServer server(admin_config(), handlers());
   ASSERT_EQ(server.start(), std::nullopt);
   ready = false;
@@ -96,7 +96,7 @@ TEST_F(Fixture, NotReadyIs503WithTheReason) {
   EXPECT_EQ(r.body, "not ready: no primary reachable\n");
 }
 
-TEST_F(Fixture, ReloadGoesThroughTheCallback) {
+TEST_F(AdminServerTest, ReloadGoesThroughTheCallback) {
   AdminServer server(admin_config(), handlers());
   ASSERT_EQ(server.start(), std::nullopt);
   auto r = request(server.port(), "POST", "/reload");
@@ -116,7 +116,7 @@ TEST_F(Fixture, ReloadGoesThroughTheCallback) {
   EXPECT_EQ(reloads, 2);
 }
 
-TEST_F(Fixture, UnknownPathIs404AndWrongMethodIs405) {
+TEST_F(AdminServerTest, UnknownPathIs404AndWrongMethodIs405) {
   AdminServer server(admin_config(), handlers());
   ASSERT_EQ(server.start(), std::nullopt);
   auto r = request(server.port(), "GET", "/nothing");
@@ -130,7 +130,7 @@ TEST_F(Fixture, UnknownPathIs404AndWrongMethodIs405) {
   EXPECT_EQ(r.status, 405) << r.raw;
 }
 
-TEST_F(Fixture, GarbageIs400AndOversizedRequestsAreRefused) {
+TEST_F(AdminServerTest, GarbageIs400AndOversizedRequestsAreRefused) {
   AdminLimits limits;
   limits.max_header_bytes = 2048;
   limits.max_body_bytes = 1024;
@@ -155,7 +155,7 @@ TEST_F(Fixture, GarbageIs400AndOversizedRequestsAreRefused) {
   EXPECT_EQ(r.status, 200) << r.raw;
 }
 
-TEST_F(Fixture, TokenIsRequiredEverywhereButHealthAndReadiness) {
+TEST_F(AdminServerTest, TokenIsRequiredEverywhereButHealthAndReadiness) {
   AdminServer server(admin_config("s3cret-token"), handlers());
   ASSERT_EQ(server.start(), std::nullopt);
   for (const std::string path : {"/metrics", "/backends", "/config"}) {
@@ -204,7 +204,7 @@ TEST(ConstantTimeEqual, ComparesWholeStrings) {
   EXPECT_FALSE(constant_time_equal(std::string_view("abc\0", 4), "abc"));
 }
 
-TEST_F(Fixture, ACallbackThatThrowsIs500AndMissingCallbacksAre404) {
+TEST_F(AdminServerTest, ACallbackThatThrowsIs500AndMissingCallbacksAre404) {
   AdminHandlers h;
   h.metrics = []() -> std::string { throw std::runtime_error("registry gone"); };
   AdminServer server(admin_config(), h);
@@ -217,7 +217,7 @@ TEST_F(Fixture, ACallbackThatThrowsIs500AndMissingCallbacksAre404) {
   EXPECT_EQ(request(server.port(), "GET", "/readyz").status, 200);  // no readiness rule: ready
 }
 
-TEST_F(Fixture, KeepAliveServesSeveralRequestsOnOneConnection) {
+TEST_F(AdminServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   AdminServer server(admin_config(), handlers());
   ASSERT_EQ(server.start(), std::nullopt);
   // Two pipelined requests; the second closes the connection.
@@ -247,7 +247,7 @@ TEST_F(Fixture, KeepAliveServesSeveralRequestsOnOneConnection) {
   EXPECT_NE(raw.find("ready\n"), std::string::npos) << raw;
 }
 
-TEST_F(Fixture, AStalledClientLosesItsConnection) {
+TEST_F(AdminServerTest, AStalledClientLosesItsConnection) {
   AdminLimits limits;
   limits.read_timeout = std::chrono::milliseconds(300);
   AdminServer server(admin_config(), handlers(), limits);
@@ -260,7 +260,7 @@ TEST_F(Fixture, AStalledClientLosesItsConnection) {
   EXPECT_EQ(request(server.port(), "GET", "/healthz").status, 200);
 }
 
-TEST_F(Fixture, ConnectionsOverTheLimitAreClosed) {
+TEST_F(AdminServerTest, ConnectionsOverTheLimitAreClosed) {
   AdminLimits limits;
   limits.max_connections = 1;
   limits.read_timeout = std::chrono::seconds(5);
@@ -285,7 +285,7 @@ TEST_F(Fixture, ConnectionsOverTheLimitAreClosed) {
   EXPECT_EQ(r.status, 200) << r.raw;
 }
 
-TEST_F(Fixture, BindErrorsNameTheAddress) {
+TEST_F(AdminServerTest, BindErrorsNameTheAddress) {
   AdminServer first(admin_config(), handlers());
   ASSERT_EQ(first.start(), std::nullopt);
   auto taken = admin_config();
@@ -303,7 +303,7 @@ TEST_F(Fixture, BindErrorsNameTheAddress) {
   EXPECT_NE(bad_error->find("not-an-address"), std::string::npos) << *bad_error;
 }
 
-TEST_F(Fixture, StopClosesTheListenerAndOpenConnections) {
+TEST_F(AdminServerTest, StopClosesTheListenerAndOpenConnections) {
   auto server = std::make_unique<AdminServer>(admin_config(), handlers());
   ASSERT_EQ(server->start(), std::nullopt);
   const auto port = server->port();
@@ -323,7 +323,7 @@ TEST_F(Fixture, StopClosesTheListenerAndOpenConnections) {
   server.reset();
 }
 
-TEST_F(Fixture, CurlReadsTheMetrics) {
+TEST_F(AdminServerTest, CurlReadsTheMetrics) {
   metrics.set_build_info("curl-check");
   AdminServer server(admin_config("tok"), handlers());
   ASSERT_EQ(server.start(), std::nullopt);
