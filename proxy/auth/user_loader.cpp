@@ -112,13 +112,19 @@ void set_tls(MYSQL* m, const config::BackendTlsConfig& tls) {
   }
   const my_bool on = 1;
   mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, &on);
-  if (!tls.ca_file.empty()) mysql_optionsv(m, MYSQL_OPT_SSL_CA, tls.ca_file.c_str());
   if (!tls.cert_file.empty()) mysql_optionsv(m, MYSQL_OPT_SSL_CERT, tls.cert_file.c_str());
   if (!tls.key_file.empty()) mysql_optionsv(m, MYSQL_OPT_SSL_KEY, tls.key_file.c_str());
-  // libmariadb checks the chain and the host name together; `ca` (chain only) cannot be asked
-  // for separately, so it verifies nothing beyond the encryption here, like `none`.
-  const my_bool verify = tls.verify == config::BackendTlsConfig::Verify::full ? 1 : 0;
-  mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+  using Verify = config::BackendTlsConfig::Verify;
+  if (tls.verify == Verify::none) return;
+  // libmariadb checks the chain whenever it has CAs, and the host name only with
+  // VERIFY_SERVER_CERT: `ca` and `full` map onto exactly that.
+  if (tls.ca_file.empty()) {
+    mysql_optionsv(m, MYSQL_OPT_SSL_CAPATH, "/etc/ssl/certs");  // the system's trust store
+  } else {
+    mysql_optionsv(m, MYSQL_OPT_SSL_CA, tls.ca_file.c_str());
+  }
+  const my_bool verify_name = tls.verify == Verify::full ? 1 : 0;
+  mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify_name);
 }
 
 std::string describe(const UserSource& source) {

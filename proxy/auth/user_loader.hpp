@@ -59,7 +59,7 @@ struct UserSource {
   unsigned port = 3306;
   std::string user;
   std::string password;
-  config::BackendTlsConfig tls;
+  config::BackendTlsConfig tls;  // as for sessions: none = encrypted, ca = + chain, full = + host name
   std::chrono::milliseconds timeout{3000};  // connect, read and write, each
 };
 

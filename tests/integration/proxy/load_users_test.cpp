@@ -13,6 +13,7 @@
 #include "auth/client_auth.hpp"
 #include "auth/user_refresher.hpp"
 #include "proxy_support.hpp"
+#include "tls_certificates.hpp"
 #include "weir/config/config.hpp"
 #include "weir/protocol/auth.hpp"
 
@@ -229,6 +230,49 @@ TEST(UserRefresherAgainstAServer, APublishedAccountAuthenticatesWithTheServersPa
   // An account without password accepts only the empty answer, as the server does.
   EXPECT_EQ(login_step(*directory, "nopw", ""), auth::AuthStep::accept);
   EXPECT_EQ(login_step(*directory, "nopw", "something"), auth::AuthStep::deny);
+}
+
+std::string backend_tls_yaml(const std::string& verify, const std::string& ca_file, bool enabled = true) {
+  std::string yaml = "tls:\n  backend:\n    enabled: " + std::string(enabled ? "true" : "false") + "\n    verify: " + verify + "\n";
+  if (!ca_file.empty()) yaml += "    ca_file: " + ca_file + "\n";
+  return yaml;
+}
+
+// The loader follows tls.backend like the sessions do, with an account that must use TLS: none = encrypted only, ca = + the chain, full = + the host name.
+TEST(LoadUsers, UsesTheBackendTlsSettings) {
+  const TestCertificates certs;
+  MariadbServer server(certs.server_options("server"));
+  MariadbServer misnamed(certs.server_options("misnamed"));
+  for (MariadbServer* s : {&server, &misnamed}) {
+    prepare_accounts(*s);
+    s->execute(std::string("ALTER USER ") + kLoader + "@'%' REQUIRE SSL");
+  }
+
+  struct Case {
+    const MariadbServer* server;
+    std::string tls;
+    bool loads;
+  };
+  const Case cases[] = {
+      {&server, backend_tls_yaml("full", certs.ca(), false), false},  // plain: refused by the server
+      {&server, backend_tls_yaml("full", certs.ca()), true},
+      {&server, backend_tls_yaml("ca", certs.other_ca()), false},
+      {&server, backend_tls_yaml("full", certs.other_ca()), false},
+      {&misnamed, backend_tls_yaml("full", certs.ca()), false},
+      {&misnamed, backend_tls_yaml("ca", certs.ca()), true},
+      {&misnamed, backend_tls_yaml("none", ""), true},
+  };
+  for (const auto& c : cases) {
+    const auto config = config_for(*c.server, kLoaderPassword, c.tls);
+    ASSERT_NE(config, nullptr);
+    const auth::LoadUsersResult result = auth::load_users(*config);
+    EXPECT_EQ(result.ok(), c.loads) << c.tls << (c.server == &misnamed ? "(misnamed server)\n" : "\n") << result.error;
+    if (result.ok()) {
+      EXPECT_NE(auth::UserDirectory(result.users->accounts).find(kApp), nullptr);
+    } else {
+      EXPECT_NE(result.error.find("db-primary"), std::string::npos) << result.error;
+    }
+  }
 }
 
 }  // namespace

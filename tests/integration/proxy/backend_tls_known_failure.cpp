@@ -1,0 +1,53 @@
+// Known failure: when weir refuses a backend's certificate, its log and the client's error say
+// only "certificate verify failed (SSL routines)", not which check failed. OpenSSL knows
+// (SSL_get_verify_result: "hostname mismatch", "unable to get local issuer certificate", ...);
+// the TLS handshake error from proxy/net (TlsStream::tls_connect) reaches
+// backend/backend_connection.cpp ("TLS handshake with <backend> failed: " + error.message())
+// without it. Expected: the reason is named, so that an operator can tell a wrong CA from a wrong name.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include "proxy_support.hpp"
+#include "tls_certificates.hpp"
+
+namespace weir::testing::proxy_tests {
+namespace {
+
+using namespace std::chrono_literals;
+
+WeirOptions verifying(const MariadbServer& server, const std::string& verify, const std::string& ca_file) {
+  WeirOptions options = weir_for(server);
+  options.extra_yaml = "tls:\n  backend:\n    enabled: true\n    verify: " + verify + "\n    ca_file: " + ca_file + "\n";
+  return options;
+}
+
+TEST(BackendTlsKnownFailure, AWrongNameIsNamedAsTheCause) {
+  const TestCertificates certs;
+  MariadbServer server(certs.server_options("misnamed"));
+  prepare_server(server);
+  WeirProcess weir(verifying(server, "full", certs.ca()));
+  std::string error;
+  ASSERT_EQ(open_mysql(weir.port(), {}, &error), nullptr);
+  ASSERT_TRUE(weir.wait_for_log("backend login failed", 5s)) << weir.log();
+  EXPECT_NE(weir.log().find("hostname mismatch"), std::string::npos) << weir.log();
+  EXPECT_NE(error.find("hostname mismatch"), std::string::npos) << error;
+}
+
+TEST(BackendTlsKnownFailure, AnUnknownCaIsNamedAsTheCause) {
+  const TestCertificates certs;
+  MariadbServer server(certs.server_options("server"));
+  prepare_server(server);
+  WeirProcess weir(verifying(server, "ca", certs.other_ca()));
+  std::string error;
+  ASSERT_EQ(open_mysql(weir.port(), {}, &error), nullptr);
+  ASSERT_TRUE(weir.wait_for_log("backend login failed", 5s)) << weir.log();
+  const std::string log = weir.log();
+  EXPECT_TRUE(log.find("unable to get local issuer certificate") != std::string::npos ||
+              log.find("self-signed certificate in certificate chain") != std::string::npos)
+      << log;
+}
+
+}  // namespace
+}  // namespace weir::testing::proxy_tests
