@@ -10,6 +10,8 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <regex>
 #include <stdexcept>
 #include <thread>
 
@@ -338,6 +340,73 @@ TEST_F(AdminServerTest, CurlReadsTheMetrics) {
   std::filesystem::remove(out);
   EXPECT_EQ(status, 0) << body;
   EXPECT_NE(body.find("weir_build_info{version=\"curl-check\"} 1"), std::string::npos) << body;
+}
+
+}  // namespace
+}  // namespace weir::admin
+
+namespace weir::admin {
+namespace {
+
+// The wiring the proxy uses: /config renders the current Config redacted, /reload loads the file
+// again, swaps the Config on success and counts the outcome in weir_config_reloads_total.
+TEST(AdminWithConfig, ConfigIsRedactedAndReloadLoadsTheFile) {
+  const auto dir = std::filesystem::temp_directory_path() / ("weir-admin-config-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "weir.yaml").string();
+  const std::string good =
+      "listen: {address: 127.0.0.1, port: 6033}\n"
+      "users: [{name: app, password: app-password-123}]\n"
+      "monitor: {user: monitor, password: monitor-password-456}\n"
+      "backends: {static: [{name: db-0, host: 127.0.0.1, port: 3306, role: primary}]}\n";
+  std::ofstream(path) << good;
+  auto loaded = config::load_config_file(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error_text();
+
+  metrics::Metrics metrics;
+  std::mutex mutex;
+  std::shared_ptr<const config::Config> current = loaded.config;
+  AdminHandlers handlers;
+  handlers.metrics = [&] { return metrics.render(); };
+  handlers.config = [&] {
+    const std::lock_guard lock(mutex);
+    return config::render_redacted(*current);
+  };
+  handlers.reload = [&] {
+    auto result = config::load_config_file(path);
+    metrics.config_reloads(result.ok()).inc();
+    if (!result.ok()) return ReloadOutcome{false, result.error_text()};
+    const std::lock_guard lock(mutex);
+    current = result.config;
+    return ReloadOutcome{true, "reloaded"};
+  };
+  AdminServer server(admin_config(), handlers);
+  ASSERT_EQ(server.start(), std::nullopt);
+
+  auto r = request(server.port(), "GET", "/config");
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body.find("app-password-123"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("monitor-password-456"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("<redacted>"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("port: 6033"), std::string::npos) << r.body;
+
+  std::ofstream(path) << "listen: {port: not-a-port}\n";
+  r = request(server.port(), "POST", "/reload");
+  EXPECT_EQ(r.status, 400) << r.raw;
+  EXPECT_NE(r.body.find("listen.port"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("weir.yaml"), std::string::npos) << r.body;
+
+  std::ofstream(path) << std::regex_replace(good, std::regex("6033"), "6034");
+  r = request(server.port(), "POST", "/reload");
+  EXPECT_EQ(r.status, 200) << r.raw;
+  r = request(server.port(), "GET", "/config");
+  EXPECT_NE(r.body.find("port: 6034"), std::string::npos) << r.body;
+
+  r = request(server.port(), "GET", "/metrics");
+  EXPECT_NE(r.body.find("weir_config_reloads_total{result=\"success\"} 1\n"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("weir_config_reloads_total{result=\"failure\"} 1\n"), std::string::npos) << r.body;
+  server.stop();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
