@@ -148,6 +148,13 @@ bool MonitorConnection::ensure(const Target& target, Deadline deadline) {
     close();
     return false;
   }
+  // Connector/C leaves autocommit off here; every statement of the monitor must stand alone (a
+  // heartbeat write must commit, a read must not see a snapshot held from an earlier one).
+  if (!execute("SET SESSION autocommit = 1", deadline)) {
+    error_ = "connect " + error_;
+    close();
+    return false;
+  }
   error_.clear();
   return true;
 }

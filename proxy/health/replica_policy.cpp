@@ -43,6 +43,7 @@ std::string format_millis(std::chrono::microseconds value) {
 void ReplicaUsability::change(bool usable, std::string reason, std::chrono::steady_clock::time_point now) {
   usable_ = usable;
   reason_ = std::move(reason);
+  if (!usable_) last_fault_ = reason_;
   since_ = now;
   ++transitions_;
 }
@@ -55,7 +56,7 @@ bool ReplicaUsability::observe(const ReplicaObservation& o, const ReplicaPolicy&
     return true;
   }
   if (!fault.empty()) {
-    reason_ = std::move(fault);
+    reason_ = last_fault_ = std::move(fault);
     return false;
   }
   if (!admitted_once_) {
@@ -70,7 +71,8 @@ bool ReplicaUsability::observe(const ReplicaObservation& o, const ReplicaPolicy&
     return false;
   }
   if (o.now - since_ < policy.min_dwell) {
-    reason_ = "waiting min_dwell " + format_millis(policy.min_dwell);
+    // Keep the cause in view: a replica that failed a query still says so until it is back.
+    reason_ = last_fault_ + ", waiting min_dwell " + format_millis(policy.min_dwell);
     return false;
   }
   change(true, {}, o.now);
@@ -80,7 +82,7 @@ bool ReplicaUsability::observe(const ReplicaObservation& o, const ReplicaPolicy&
 bool ReplicaUsability::report_failure(std::chrono::steady_clock::time_point now) {
   static const std::string kReason = "failed a connection or query";
   if (!usable_) {
-    reason_ = kReason;
+    reason_ = last_fault_ = kReason;
     // Already out: the dwell restarts, so the replica is not readmitted right after a failure.
     if (admitted_once_) since_ = now;
     return false;

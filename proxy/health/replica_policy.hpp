@@ -43,7 +43,8 @@ class ReplicaUsability {
   bool report_failure(std::chrono::steady_clock::time_point now);
 
   bool usable() const { return usable_; }
-  // Why it is not usable ("sql thread stopped", "lag 1200ms above 1000ms", ...); empty when usable.
+  // Why it is not usable ("sql thread stopped", "lag 1200ms above 1000ms", "lag 900ms above
+  // readmit_lag 800ms", "sql thread stopped, waiting min_dwell 2000ms", ...); empty when usable.
   const std::string& reason() const { return reason_; }
   // usable <-> not usable changes, not counting the first admission.
   std::uint64_t transitions() const { return transitions_; }
@@ -54,6 +55,7 @@ class ReplicaUsability {
   bool usable_ = false;
   bool admitted_once_ = false;
   std::string reason_ = "not checked yet";
+  std::string last_fault_;  // why it went (or stayed) out, kept while it waits for min_dwell
   std::chrono::steady_clock::time_point since_{};  // of the last transition
   std::uint64_t transitions_ = 0;
 };
