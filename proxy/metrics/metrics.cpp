@@ -384,4 +384,20 @@ Counter& BackendMetrics::queries(Route route, std::uint8_t command) {
   return *slot;
 }
 
+Counter& CounterCache::get(std::initializer_list<std::string_view> labels) {
+  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a over the values and their separators
+  for (const auto label : labels) {
+    for (const char c : label) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    hash = (hash ^ 0x1fU) * 1099511628211ULL;
+  }
+  for (const auto& entry : entries_) {
+    if (entry.hash == hash && std::equal(entry.labels.begin(), entry.labels.end(), labels.begin(), labels.end())) {
+      return *entry.counter;
+    }
+  }
+  Counter& counter = metrics_->counter(id_, labels);
+  entries_.push_back(Entry{hash, std::vector<std::string>(labels.begin(), labels.end()), &counter});
+  return counter;
+}
+
 }  // namespace weir::metrics

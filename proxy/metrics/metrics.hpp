@@ -10,7 +10,8 @@
 //   accepted.inc();                                                       // per event
 //
 // Queries go through BackendMetrics (one per backend per worker), which resolves the
-// (route, command) counters lazily and caches them in a flat array.
+// (route, command) counters lazily and caches them in a flat array; labelled counters whose
+// values vary per event (routing decisions by reason, errors by kind) through a CounterCache.
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -172,6 +173,26 @@ class BackendMetrics {
   std::string backend_;
   Histogram* duration_;
   std::array<std::array<Counter*, 256>, 2> queries_{};
+};
+
+// Counters of one family with a small, open set of label values (routing decisions by target and
+// reason, errors by kind), resolved on first use and found again without the family's lock: a
+// hash of the label values and a scan of a short array. One per worker (or session): not
+// thread-safe. For label values known in advance, keep the Counter& itself instead.
+class CounterCache {
+ public:
+  CounterCache(Metrics& metrics, Id id) : metrics_(&metrics), id_(id) {}
+  Counter& get(std::initializer_list<std::string_view> labels);
+
+ private:
+  struct Entry {
+    std::uint64_t hash;
+    std::vector<std::string> labels;
+    Counter* counter;
+  };
+  Metrics* metrics_;
+  Id id_;
+  std::vector<Entry> entries_;
 };
 
 }  // namespace weir::metrics

@@ -321,3 +321,28 @@ TEST(Promtool, TheCheckFindsProblems) {
 
 }  // namespace
 }  // namespace weir::metrics
+
+namespace weir::metrics {
+namespace {
+
+TEST(CounterCache, ResolvesOnceAndFindsTheSameSeries) {
+  Metrics m;
+  CounterCache decisions(m, Id::routing_decisions);
+  Counter& a = decisions.get({"replica", "read_only_statement"});
+  Counter& b = decisions.get({"primary", "no_caught_up_replica"});
+  EXPECT_NE(&a, &b);
+  EXPECT_EQ(&decisions.get({"replica", "read_only_statement"}), &a);
+  EXPECT_EQ(&m.routing_decisions("replica", "read_only_statement"), &a);
+  // Values that concatenate alike are different series.
+  EXPECT_NE(&decisions.get({"ab", "c"}), &decisions.get({"a", "bc"}));
+  decisions.get({"replica", "read_only_statement"}).inc(2);
+  const std::string text = m.render();
+  EXPECT_NE(text.find("weir_routing_decisions_total{target=\"replica\",reason=\"read_only_statement\"} 2\n"),
+            std::string::npos)
+      << text;
+  CounterCache wrong(m, Id::client_connections);
+  EXPECT_THROW(wrong.get({}), std::logic_error);
+}
+
+}  // namespace
+}  // namespace weir::metrics
