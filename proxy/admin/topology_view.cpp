@@ -90,4 +90,16 @@ std::vector<metrics::BackendSample> backend_samples(const health::Topology& topo
   return samples;
 }
 
+Readiness primary_readiness(const health::Topology* topology) {
+  if (topology == nullptr) return {false, "no health check has completed yet"};
+  const auto* primary = topology->primary();
+  if (primary == nullptr) return {false, "no primary in the topology"};
+  if (!primary->reachable) {
+    std::string reason = "primary " + primary->name + " is unreachable";
+    if (!primary->reason.empty()) reason += ": " + primary->reason;
+    return {false, reason};
+  }
+  return {true, ""};
+}
+
 }  // namespace weir::admin

@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "admin/admin_server.hpp"
 #include "health/topology.hpp"
 #include "metrics/metrics.hpp"
 
@@ -17,6 +18,10 @@ std::string backends_json(const health::Topology& topology);
 // The samples of the backend gauges (weir_backend_up, _read_only, weir_replication_lag_seconds
 // with method "heartbeat"), for Metrics::update_backends after each monitor round.
 std::vector<metrics::BackendSample> backend_samples(const health::Topology& topology);
+
+// A readiness rule for /readyz: ready once the monitor has published a snapshot in which the
+// primary is reachable (weir can serve writes). `topology` null: no snapshot yet.
+Readiness primary_readiness(const health::Topology* topology);
 
 // `text` as a JSON string literal, quotes included (control characters as \u00XX).
 std::string json_string(std::string_view text);

@@ -133,3 +133,22 @@ TEST(JsonString, EscapesWhatJsonRequires) {
 
 }  // namespace
 }  // namespace weir::admin
+
+namespace weir::admin {
+namespace {
+
+TEST(PrimaryReadiness, NeedsASnapshotWithAReachablePrimary) {
+  EXPECT_FALSE(primary_readiness(nullptr).ready);
+  health::Topology empty;
+  EXPECT_EQ(primary_readiness(&empty).reason, "no primary in the topology");
+  auto t = sample_topology();
+  EXPECT_TRUE(primary_readiness(&t).ready);
+  t.backends[0].reachable = false;
+  t.backends[0].reason = "connect: connection refused";
+  const auto r = primary_readiness(&t);
+  EXPECT_FALSE(r.ready);
+  EXPECT_EQ(r.reason, "primary db-0 is unreachable: connect: connection refused");
+}
+
+}  // namespace
+}  // namespace weir::admin
