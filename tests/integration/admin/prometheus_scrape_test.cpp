@@ -107,6 +107,7 @@ TEST_F(PrometheusScrape, ScrapesTheExpositionAndComputesQuantiles) {
   metrics.update_backends({{"db-0", "primary", true, false, std::nullopt, std::nullopt},
                            {"db-1", "replica", true, true, 0.2, 0.0}});
   metrics.routing_decisions("replica", "read_only_statement").inc();
+  metrics.errors("odd \"kind\" \\ with\nnewline").inc(7);
 
   AdminHandlers handlers;
   handlers.metrics = [&metrics] { return metrics.render(); };
@@ -147,6 +148,9 @@ TEST_F(PrometheusScrape, ScrapesTheExpositionAndComputesQuantiles) {
   EXPECT_EQ(first_value(answer), 120.0) << answer;
   answer = query(R"(weir_replication_lag_seconds{backend="db-1",method="heartbeat"})");
   EXPECT_EQ(first_value(answer), 0.2) << answer;
+  // An escaped label value arrives as written: Prometheus matches it unescaped.
+  answer = query(R"(weir_errors_total{kind="odd \"kind\" \\ with\nnewline"})");
+  EXPECT_EQ(first_value(answer), 7.0) << answer;
 
   // Every query of the Grafana dashboard runs (Grafana's variables replaced by their "All").
   const auto exprs_path = dir_ / "exprs.txt";

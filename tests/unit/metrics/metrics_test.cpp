@@ -108,6 +108,7 @@ Metrics& populated(Metrics& m) {
   m.routing_decisions("primary", "no_caught_up_replica").inc();
   m.gtid_waits(GtidWaitOutcome::timeout).inc();
   m.errors("backend_connect").inc();
+  m.errors("odd \"kind\" \\ with\nnewline").inc();
   m.config_reloads(true).inc();
   m.update_backends({{"db-0", "primary", true, false, std::nullopt, std::nullopt},
                      {"db-1", "replica", true, true, 0.25, 1.0}});
