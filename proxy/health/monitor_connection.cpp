@@ -102,7 +102,7 @@ bool MonitorConnection::finish(int status, Deadline deadline, Cont cont) {
     for (int i = 0; i < 1000 && status != 0; ++i) status = cont(MYSQL_WAIT_READ | MYSQL_WAIT_WRITE);
     const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
     server_error_ = 0;
-    error_ = "timed out after " + std::to_string(waited.count()) + "ms " + where_;
+    error_ = "timed out after " + std::to_string(waited.count()) + "ms on " + where_;
     if (status == 0) {
       close();
     } else {

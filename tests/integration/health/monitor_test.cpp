@@ -1,6 +1,7 @@
 // The monitor against a real primary and two replicas: usability, lag, transitions, the
 // heartbeat rows, a stopped primary and failure reports, read from the published snapshots.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -361,6 +362,42 @@ TEST_F(MonitorTest, ReconfigureAppliesANewPolicyAndBackendList) {
   EXPECT_EQ(two->backends[0].name, "primary");
   EXPECT_EQ(two->backends[1].name, "r2");
   EXPECT_EQ(two->backends[1].load, backend(*back, "r2").load);
+}
+
+// A replica that hangs (SIGSTOP: connections accepted by the kernel, never answered) is
+// unreachable once its check times out; the other replica and the heartbeat go on meanwhile.
+TEST_F(MonitorTest, HungReplicaTimesOutWithoutHoldingUpTheOthers) {
+  start(make_config());
+  ASSERT_NE(wait_both_usable(), nullptr) << describe(*monitor_->latest());
+  const std::string read_row = "SELECT ts FROM weir.heartbeat WHERE instance = '" + monitor_->instance_id() + "'";
+  struct Resume {
+    pid_t pid;
+    ~Resume() { kill(pid, SIGCONT); }
+  } resume{r1_->pid()};
+  ASSERT_EQ(kill(r1_->pid(), SIGSTOP), 0);
+  const auto v0 = snapshots_.latest_version();
+  const auto hung = snapshots_.wait([](const Topology& t) { return !backend(t, "r1").reachable; }, v0);
+  ASSERT_NE(hung, nullptr) << describe(*monitor_->latest());
+  EXPECT_EQ(backend(*hung, "r1").reason, "unreachable");
+  // Rounds keep coming while r1 hangs (each of its checks ends at its deadline); r2 stays in.
+  const auto later = snapshots_.version(hung->version + 5);
+  ASSERT_NE(later, nullptr);
+  for (const auto& t : snapshots_.since(hung->version)) {
+    if (t->version > later->version) break;
+    EXPECT_FALSE(backend(*t, "r1").reachable) << describe(*t);
+    EXPECT_TRUE(backend(*t, "r2").usable_for_reads) << describe(*t);
+  }
+  // The heartbeat is written all along.
+  const auto before = primary_->scalar(read_row);
+  ASSERT_NE(snapshots_.version(later->version + 3), nullptr);
+  const auto after = primary_->scalar(read_row);
+  ASSERT_TRUE(before && after);
+  EXPECT_GT(std::stoll(*after), std::stoll(*before));
+  // Resumed: reconnected and back after min_dwell.
+  kill(r1_->pid(), SIGCONT);
+  const auto back = snapshots_.wait([](const Topology& t) { return backend(t, "r1").usable_for_reads; }, later->version);
+  ASSERT_NE(back, nullptr) << describe(*monitor_->latest());
+  EXPECT_EQ(backend(*back, "r1").transitions, 2U);
 }
 
 TEST_F(MonitorTest, WrongPasswordMakesEveryBackendUnreachable) {
