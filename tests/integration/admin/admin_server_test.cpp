@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <random>
 #include <regex>
 #include <stdexcept>
 #include <thread>
@@ -407,6 +408,70 @@ TEST(AdminWithConfig, ConfigIsRedactedAndReloadLoadsTheFile) {
   EXPECT_NE(r.body.find("weir_config_reloads_total{result=\"failure\"} 1\n"), std::string::npos) << r.body;
   server.stop();
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace weir::admin
+
+namespace weir::admin {
+namespace {
+
+int connect_loopback(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+TEST(AdminRobustness, ARequestArrivingByteByByteIsServed) {
+  AdminServer server(admin_config(), AdminHandlers{});
+  ASSERT_EQ(server.start(), std::nullopt);
+  const int fd = connect_loopback(server.port());
+  ASSERT_GE(fd, 0);
+  const std::string text = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  for (const char c : text) {
+    ASSERT_EQ(::send(fd, &c, 1, MSG_NOSIGNAL), 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  std::string raw;
+  char buffer[1024];
+  for (;;) {
+    const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    raw.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  const auto parsed = testing::parse_response(raw);
+  ASSERT_TRUE(parsed.has_value()) << raw;
+  EXPECT_EQ(parsed->status, 200) << raw;
+  EXPECT_EQ(parsed->body, "ok\n");
+}
+
+TEST(AdminRobustness, RandomBytesNeverGetA2xxAndNeverStopTheServer) {
+  AdminLimits limits;
+  limits.read_timeout = std::chrono::milliseconds(200);
+  AdminServer server(admin_config(), AdminHandlers{}, limits);
+  ASSERT_EQ(server.start(), std::nullopt);
+  std::mt19937 random(20261126);
+  int answered = 0;
+  for (int i = 0; i < 200; ++i) {
+    std::string junk(1 + random() % 300, '\0');
+    for (auto& c : junk) c = static_cast<char>(random() % 256);
+    if (i % 2 == 0) junk += "\r\n\r\n";  // end a "header" so the parser decides at once
+    const auto r = exchange(server.port(), junk);
+    if (r.status != 0) {
+      ++answered;
+      EXPECT_GE(r.status, 400) << ::testing::PrintToString(junk);
+    }
+  }
+  EXPECT_GT(answered, 50);  // most garbage is refused with a status, not just dropped
+  EXPECT_EQ(request(server.port(), "GET", "/healthz").status, 200);
 }
 
 }  // namespace
