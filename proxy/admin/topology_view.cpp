@@ -75,7 +75,7 @@ std::string backends_json(const health::Topology& topology) {
   return out;
 }
 
-std::vector<metrics::BackendSample> backend_samples(const health::Topology& topology) {
+std::vector<metrics::BackendSample> backend_samples(const health::Topology& topology, std::string_view lag_method) {
   std::vector<metrics::BackendSample> samples;
   samples.reserve(topology.backends.size());
   for (const auto& b : topology.backends) {
@@ -84,7 +84,15 @@ std::vector<metrics::BackendSample> backend_samples(const health::Topology& topo
     s.role = std::string(config::to_string(b.role));
     s.up = b.reachable;
     s.read_only = b.read_only;
-    if (b.lag) s.heartbeat_lag_seconds = static_cast<double>(b.lag->count()) / 1e6;
+    // The primary's lag is zero by definition: no series for it.
+    if (b.lag && b.role == config::Role::replica) {
+      const double seconds = static_cast<double>(b.lag->count()) / 1e6;
+      if (lag_method == "seconds_behind_master") {
+        s.seconds_behind_master = seconds;
+      } else {
+        s.heartbeat_lag_seconds = seconds;
+      }
+    }
     samples.push_back(std::move(s));
   }
   return samples;

@@ -15,9 +15,12 @@ namespace weir::admin {
 // gtid, outstanding, transitions, read_only.
 std::string backends_json(const health::Topology& topology);
 
-// The samples of the backend gauges (weir_backend_up, _read_only, weir_replication_lag_seconds
-// with method "heartbeat"), for Metrics::update_backends after each monitor round.
-std::vector<metrics::BackendSample> backend_samples(const health::Topology& topology);
+// The samples of the backend gauges (weir_backend_up, _read_only, weir_replication_lag_seconds of
+// replicas), for Metrics::update_backends after each monitor round. The Topology does not say how
+// a lag was measured: `lag_method` names it ("heartbeat", or "seconds_behind_master" when
+// monitor.heartbeat is disabled).
+std::vector<metrics::BackendSample> backend_samples(const health::Topology& topology,
+                                                    std::string_view lag_method = "heartbeat");
 
 // A readiness rule for /readyz: ready once the monitor has published a snapshot in which the
 // primary is reachable (weir can serve writes). `topology` null: no snapshot yet.

@@ -122,6 +122,13 @@ TEST(BackendSamples, FollowTheTopology) {
   EXPECT_NE(text.find("weir_backend_up{backend=\"db-0\",role=\"primary\"} 1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("weir_backend_up{backend=\"db-2\",role=\"replica\"} 0\n"), std::string::npos) << text;
   EXPECT_NE(text.find("method=\"heartbeat\"} 2.5\n"), std::string::npos) << text;
+
+  auto topology = sample_topology();
+  topology.backends[0].lag = std::chrono::microseconds::zero();  // as the monitor reports a primary
+  const auto sbm = backend_samples(topology, "seconds_behind_master");
+  EXPECT_FALSE(sbm[0].heartbeat_lag_seconds || sbm[0].seconds_behind_master) << "no lag series for the primary";
+  EXPECT_FALSE(sbm[1].heartbeat_lag_seconds.has_value());
+  EXPECT_EQ(sbm[1].seconds_behind_master, 2.5);
 }
 
 TEST(JsonString, EscapesWhatJsonRequires) {
