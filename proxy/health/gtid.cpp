@@ -57,6 +57,10 @@ void GtidPosition::add(const Gtid& gtid) {
   if (!inserted && it->second.sequence < gtid.sequence) it->second = gtid;
 }
 
+void GtidPosition::merge(const GtidPosition& other) {
+  for (const auto& [domain, gtid] : other.domains_) add(gtid);
+}
+
 bool GtidPosition::contains(const Gtid& gtid) const {
   const auto it = domains_.find(gtid.domain);
   return it != domains_.end() && it->second.sequence >= gtid.sequence;

@@ -26,6 +26,7 @@ class GtidPosition {
   static std::optional<GtidPosition> parse(std::string_view text);
 
   void add(const Gtid& gtid);  // keeps the highest sequence number of the domain
+  void merge(const GtidPosition& other);  // add() of every domain of `other`
   bool empty() const { return domains_.empty(); }
 
   // Whether a server at this position has applied `gtid` (sequence numbers grow within a domain).

@@ -17,6 +17,7 @@ namespace weir::session {
 struct TrackedState {
   std::optional<std::string> last_gtid;  // MariaDB `last_gtid` / MySQL GTIDs of the last write
   std::optional<std::string> schema;     // the current database after USE / COM_INIT_DB
+  bool error = false;                    // an ERR packet ended the response (or one of its results)
 };
 
 class ResponseRelay {

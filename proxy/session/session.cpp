@@ -1,14 +1,13 @@
 #include "session/session.hpp"
 
-#include <cctype>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 
 #include "auth/client_auth.hpp"
-#include "backend/endpoints.hpp"
+#include "backend/simple_query.hpp"
 #include "log/log.hpp"
+#include "session/error_codes.hpp"
 #include "session/kill_statement.hpp"
 #include "weir/protocol/auth_exchange.hpp"
 #include "weir/protocol/commands.hpp"
@@ -20,29 +19,12 @@ namespace asio = boost::asio;
 namespace proto = weir::protocol;
 using proto::Command;
 
-namespace {
-
-// Error codes weir itself sends (the servers' own where one fits).
-constexpr std::uint16_t kErrServerShutdown = 1053;   // ER_SERVER_SHUTDOWN
-constexpr std::uint16_t kErrPacketTooLarge = 1153;   // ER_NET_PACKET_TOO_LARGE
-constexpr std::uint16_t kErrPacketsOutOfOrder = 1156;
-// A server-side code: libmariadb reports client-range codes (2xxx) in a login reply as
-// "malformed packet". 1927 is ER_CONNECTION_KILLED, what the server says when it drops a session.
-constexpr std::uint16_t kErrBackendUnreachable = 1927;
-constexpr std::uint16_t kErrBackendLost = 1927;
-constexpr std::uint16_t kErrUnknownThread = 1094;    // ER_NO_SUCH_THREAD
-
-std::chrono::milliseconds to_ms(config::Duration d) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(d);
-}
-
-}  // namespace
-
 Session::Session(asio::ip::tcp::socket socket, WorkerContext& worker) : worker_(worker), client_(std::move(socket)) {
   boost::system::error_code ignored;
   const auto remote = client_.stream().socket().remote_endpoint(ignored);
   peer_host_ = ignored ? std::string("unknown") : remote.address().to_string();
   id_ = worker_.shared.sessions.next_id();
+  random_state_ = id_ * 2654435761U;
 }
 
 Session::~Session() { worker_.shared.sessions.remove(id_); }
@@ -79,18 +61,19 @@ void Session::close() {
   closing_ = true;
   client_.close();
   if (primary_) primary_->stream().close();
+  for (auto& link : replicas_) link->stream().close();
 }
 
 asio::awaitable<void> Session::run_owned(std::shared_ptr<Session> self) { co_await self->run(); }
 
 asio::awaitable<void> Session::run() {
   if (worker_.shared.draining.load()) {
-    co_await send_error(0, kErrServerShutdown, "08S01", "weir is shutting down");
+    co_await send_error(0, errors::kServerShutdown, "08S01", "weir is shutting down");
     co_return;
   }
   const bool logged_in = co_await login();
   if (logged_in) co_await command_loop();
-  co_await release_backend();
+  co_await release_all_links();
   close();
 }
 
@@ -114,103 +97,33 @@ asio::awaitable<bool> Session::login() {
     log::info("client login failed", {{"session", id_}, {"peer", peer_host_}, {"reason", reason}});
     co_return false;
   }
-  const bool connected = co_await connect_primary(ok_sequence);
-  if (!connected) co_return false;
+  refresh_routing_options();
+  backend::LoginFailure failure;
+  BackendLink* primary = co_await ensure_primary(failure);
+  if (primary == nullptr && failure.server_error.empty()) {
+    // The primary cannot be reached: the session may still serve reads from a replica, which
+    // also proves that the server knows this account.
+    const bool replica_connected = co_await connect_any_replica();
+    if (replica_connected) {
+      log::warn("client logged in while the primary is unreachable: reads only until it returns",
+                {{"session", id_}, {"user", identity_.user}, {"reason", failure.reason}});
+      co_await send_ok(ok_sequence);
+      co_return true;
+    }
+  }
+  if (primary == nullptr) {
+    log::warn("backend login failed", {{"session", id_}, {"user", identity_.user}, {"reason", failure.reason}});
+    boost::system::error_code ignored;
+    if (!failure.server_error.empty()) {
+      co_await client_.write_packet(failure.server_error, ok_sequence, ignored);
+    } else {
+      co_await send_error(ok_sequence, errors::kBackendUnreachable, "08S01", "weir: " + failure.reason);
+    }
+    co_return false;
+  }
   co_await send_ok(ok_sequence);
   log::debug("client logged in", {{"session", id_}, {"user", identity_.user}, {"peer", peer_host_}});
   co_return true;
-}
-
-asio::awaitable<bool> Session::connect_primary(std::uint8_t error_sequence) {
-  const auto config = worker_.shared.config.load();
-  backend::LoginRequest request;
-  request.credentials = {identity_.user, identity_.stage1};
-  request.database = identity_.database;
-  request.capabilities = identity_.capabilities;
-  request.character_set = identity_.character_set;
-  request.attributes = identity_.attributes;
-  request.timeout = to_ms(config->timeouts.connect);
-  const backend::TlsOptions tls{worker_.backend_tls, worker_.verify_backend_host};
-  const auto endpoint = backend::primary_endpoint(*config);
-  primary_key_ = {endpoint.host, endpoint.port, identity_.user, identity_.capabilities, identity_.character_set,
-                  identity_.database};
-  while (worker_.pool != nullptr) {
-    auto pooled = worker_.pool->take(primary_key_);
-    if (!pooled) break;
-    if (backend::looks_alive(*pooled)) {  // it was reset when its last session let go
-      primary_ = std::move(pooled);
-      break;
-    }
-  }
-  backend::LoginFailure failure;
-  if (!primary_) primary_ = co_await backend::connect_backend(endpoint, request, tls, failure);
-  if (primary_) {
-    backend_idle_ = true;
-    current_database_ = identity_.database;
-    database_known_ = true;
-    options_changed_ = false;
-    publish_backend();
-    co_return true;
-  }
-  log::warn("backend login failed", {{"session", id_}, {"user", identity_.user}, {"reason", failure.reason}});
-  if (!failure.server_error.empty()) {
-    boost::system::error_code ignored;
-    co_await client_.write_packet(failure.server_error, error_sequence, ignored);
-  } else {
-    co_await send_error(error_sequence, kErrBackendUnreachable, "08S01", "weir: " + failure.reason);
-  }
-  co_return false;
-}
-
-asio::awaitable<void> Session::release_backend() {
-  if (!primary_) co_return;
-  if (!backend_idle_ || closing_ || worker_.pool == nullptr || !database_known_ || options_changed_) {
-    primary_->stream().close();
-    primary_.reset();
-    co_return;
-  }
-  worker_.shared.sessions.set_backend(id_, "", 0, 0);
-  auto connection = std::move(primary_);
-  const bool reset = worker_.shared.config.load()->pool.reset_on_reuse;
-  const bool usable = co_await backend::prepare_for_reuse(*connection, reset);
-  if (!usable) co_return;
-  primary_key_.database = current_database_;
-  worker_.pool->put(primary_key_, std::move(connection));
-}
-
-namespace {
-
-// Whether SQL text may contain a USE statement: the word "use" anywhere outside an identifier.
-// Over-approximates (strings, comments), which only costs pooling that connection.
-bool may_change_database(std::string_view sql) {
-  for (std::size_t i = 0; i + 3 <= sql.size(); ++i) {
-    if ((sql[i] | 0x20) != 'u' || (sql[i + 1] | 0x20) != 's' || (sql[i + 2] | 0x20) != 'e') continue;
-    const auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
-    if ((i == 0 || !is_word(sql[i - 1])) && (i + 3 == sql.size() || !is_word(sql[i + 3]))) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-void Session::track_database(std::uint8_t command, proto::Bytes packet) {
-  if (command == static_cast<std::uint8_t>(Command::set_option)) options_changed_ = true;
-  if (const auto& schema = relay_.tracked().schema) {
-    current_database_ = *schema;
-    database_known_ = true;
-    return;
-  }
-  // Without session state tracking a change of database cannot be seen: stop trusting it.
-  if (command == static_cast<std::uint8_t>(Command::init_db) ||
-      (command == static_cast<std::uint8_t>(Command::query) && may_change_database(proto::as_string(packet.subspan(1))))) {
-    database_known_ = false;
-  }
-}
-
-void Session::publish_backend() {
-  if (!primary_) return;
-  worker_.shared.sessions.set_backend(id_, primary_->endpoint().host, primary_->endpoint().port,
-                                      primary_->thread_id());
 }
 
 asio::awaitable<void> Session::command_loop() {
@@ -223,26 +136,27 @@ asio::awaitable<void> Session::command_loop() {
     // Between statements the session holds no read buffers (see PacketStream::release_buffer).
     client_.release_buffer();
     if (primary_) primary_->stream().release_buffer();
+    for (auto& link : replicas_) link->stream().release_buffer();
     idle_ = true;
     const bool backend_lost = co_await wait_for_client();
     idle_ = false;
     if (backend_lost) {
       // The server closed (or spoke) while no statement ran: killed, restarted or timed out.
       // Close the client too, at once, as the server itself would have.
-      log::info("backend closed an idle session", {{"session", id_}, {"backend", primary_->endpoint().name}});
+      log::info("backend closed an idle session", {{"session", id_}, {"backend", primary_->name}});
       co_return;
     }
     if (!error) co_await client_.read_packet(packet, seq, max_packet, error);
     if (error) {
       if (error == boost::system::errc::message_size) {
-        co_await send_error(1, kErrPacketTooLarge, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes");
+        co_await send_error(1, errors::kPacketTooLarge, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes");
       } else if (error == boost::system::errc::protocol_error) {
-        co_await send_error(1, kErrPacketsOutOfOrder, "08S01", "Got packets out of order");
+        co_await send_error(1, errors::kPacketsOutOfOrder, "08S01", "Got packets out of order");
       }
       co_return;
     }
     if (packet.empty() || seq != 0) {
-      co_await send_error(static_cast<std::uint8_t>(seq + 1), kErrPacketsOutOfOrder, "08S01",
+      co_await send_error(static_cast<std::uint8_t>(seq + 1), errors::kPacketsOutOfOrder, "08S01",
                           "Got packets out of order");
       co_return;
     }
@@ -257,8 +171,9 @@ asio::awaitable<bool> Session::wait_for_client() {
     co_await client_.wait_readable(client_error);
     co_return false;
   }
-  // A plain completion handler watches the backend (cheaper per statement than a coroutine
-  // pair): if the backend becomes readable first, it wakes the client wait by cancelling it.
+  // A plain completion handler watches the primary (cheaper per statement than a coroutine
+  // pair): if it becomes readable first, it wakes the client wait by cancelling it. Replica
+  // connections are not watched: one that died is replaced when it is next used.
   backend_spoke_ = false;
   auto& backend_socket = primary_->stream().stream().socket();
   backend_socket.async_wait(asio::ip::tcp::socket::wait_read,
@@ -282,6 +197,10 @@ asio::awaitable<bool> Session::dispatch(proto::Bytes packet, std::uint8_t seq) {
     const bool alive = co_await change_user(packet, seq);
     co_return alive;
   }
+  if (command == Command::reset_connection) {
+    const bool alive = co_await reset_connection(packet, seq);
+    co_return alive;
+  }
   std::optional<KillStatement> kill_request;
   if (command == Command::process_kill) {
     if (auto parsed = proto::parse_com_process_kill(packet)) kill_request = KillStatement{false, "", parsed->connection_id};
@@ -289,84 +208,24 @@ asio::awaitable<bool> Session::dispatch(proto::Bytes packet, std::uint8_t seq) {
     kill_request = parse_kill_statement(proto::as_string(packet.subspan(1)));
   }
   if (kill_request) {
-    const bool alive = co_await kill(kill_request->id, kill_request->query_only, kill_request->modifier, packet, seq);
+    const bool alive = co_await kill(kill_request->id, kill_request->query_only, kill_request->modifier, seq);
     co_return alive;
   }
-  const bool alive = co_await forward(packet, seq);
+  if (command == Command::query) {
+    const bool alive = co_await route_query(packet, seq);
+    co_return alive;
+  }
+  // Every other command runs on the primary: prepared statements (their ids live on the
+  // connection that prepared them), COM_FIELD_LIST, COM_STATISTICS, ... COM_INIT_DB and
+  // COM_SET_OPTION change the session and are replayed on the other connections.
+  const bool may_write = command == Command::stmt_execute;
+  const bool session_command = command == Command::init_db || command == Command::set_option;
+  const bool alive = co_await run_on_primary(packet, seq, may_write, session_command);
   co_return alive;
-}
-
-asio::awaitable<bool> Session::forward(proto::Bytes packet, std::uint8_t seq) {
-  boost::system::error_code error;
-  backend_idle_ = false;
-  co_await primary_->stream().write_packet(packet, seq, error);
-  if (error) {
-    co_await send_error(1, kErrBackendLost, "08S01",
-                        "weir: lost connection to backend " + primary_->endpoint().name + ": " + error.message());
-    co_return false;
-  }
-  if (!proto::expects_response(static_cast<Command>(packet[0]))) {
-    backend_idle_ = true;
-    co_return true;
-  }
-  const bool alive = co_await relay_response(packet[0]);
-  backend_idle_ = alive && relay_.tracker().done();
-  track_database(packet[0], packet);
-  co_return alive;
-}
-
-asio::awaitable<bool> Session::relay_response(std::uint8_t command) {
-  auto& backend = primary_->stream();
-  relay_.start(command, identity_.capabilities);
-  std::size_t forwarded = 0;
-  boost::system::error_code error;
-  while (true) {
-    const auto step = relay_.scan(backend.buffered());
-    if (step.forward > 0) {
-      co_await client_.write_raw(backend.buffered().first(step.forward), error);
-      if (error) co_return false;  // the client is gone
-      backend.consume(step.forward);
-      forwarded += step.forward;
-    }
-    if (step.outcome == ResponseRelay::Outcome::done) co_return true;
-    if (step.outcome == ResponseRelay::Outcome::local_infile) {
-      const bool relayed = co_await relay_local_infile();
-      if (!relayed) co_return false;
-      continue;
-    }
-    if (step.outcome == ResponseRelay::Outcome::failed) {
-      log::error("backend broke the protocol", {{"session", id_}, {"backend", primary_->endpoint().name},
-                                                 {"detail", relay_.tracker().error().message()}});
-      co_return false;
-    }
-    co_await backend.fill(step.min_capacity, error);
-    if (error) {
-      log::warn("backend connection lost mid-response",
-                {{"session", id_}, {"backend", primary_->endpoint().name}, {"error", error.message()}});
-      if (forwarded == 0) {
-        co_await send_error(1, kErrBackendLost, "08S01",
-                            "weir: lost connection to backend " + primary_->endpoint().name + " during the query");
-      }
-      co_return false;
-    }
-  }
-}
-
-asio::awaitable<bool> Session::relay_local_infile() {
-  // The client sends the file as packets and ends with an empty one; relay them verbatim.
-  boost::system::error_code error;
-  while (true) {
-    proto::Bytes packet;
-    std::uint8_t seq = 0;
-    co_await client_.read_packet(packet, seq, std::size_t{1} << 30, error);
-    if (!error) co_await primary_->stream().write_packet(packet, seq, error);
-    if (error) co_return false;
-    if (packet.empty()) co_return relay_.client_infile_done();
-  }
 }
 
 asio::awaitable<bool> Session::kill(std::uint64_t target, bool query_only, const std::string& modifier,
-                                    proto::Bytes packet, std::uint8_t seq) {
+                                    std::uint8_t seq) {
   std::optional<SessionHandle> handle;
   if (target <= 0xffffffffULL) handle = worker_.shared.sessions.find(static_cast<std::uint32_t>(target));
   if (!handle) {
@@ -374,31 +233,65 @@ asio::awaitable<bool> Session::kill(std::uint64_t target, bool query_only, const
       handle = by_thread->second;
     }
   }
+  const auto reply_seq = static_cast<std::uint8_t>(seq + 1);
   if (!handle) {
-    co_await send_error(static_cast<std::uint8_t>(seq + 1), kErrUnknownThread, "HY000",
-                        "Unknown thread id: " + std::to_string(target));
+    co_await send_error(reply_seq, errors::kUnknownThread, "HY000", "Unknown thread id: " + std::to_string(target));
     co_return true;
   }
   if (handle->backend_thread_id == 0) {
     // The target holds no backend connection: nothing runs; KILL CONNECTION ends it.
     if (!query_only) handle->close();
-    co_await send_ok(static_cast<std::uint8_t>(seq + 1));
+    co_await send_ok(reply_seq);
     co_return true;
   }
-  // The server kills its own thread; the statement goes through this session's connection to it.
+  // The server kills its own thread; the statement goes to that server through a connection of
+  // this session (or a pooled one when this session has none to it).
   const KillStatement statement{query_only, modifier, target};
-  std::string sql = render_kill_statement(statement, handle->backend_thread_id);
-  sql.insert(sql.begin(), static_cast<char>(Command::query));
-  (void)packet;
-  const bool alive = co_await forward(proto::as_bytes(sql), seq);
+  const std::string sql = render_kill_statement(statement, handle->backend_thread_id);
+  BackendLink* link = link_to(handle->backend_host, handle->backend_port);
+  const bool on_primary = link != nullptr && link == primary_.get();
+  backend::SimpleResult result;
+  if (link != nullptr) {
+    result = co_await backend::run_simple_query(link->backend(), sql, identity_.capabilities);
+  } else {
+    result = co_await run_on_server(handle->backend_host, handle->backend_port, sql);
+  }
+  const std::uint16_t code = result.error_code != 0 ? result.error_code : errors::kBackendUnavailable;
+  if (result.ok) {
+    co_await send_ok(reply_seq);
+  } else {
+    co_await send_error(reply_seq, code, "HY000", result.error);
+  }
   if (!query_only) handle->close();
-  co_return alive;
+  co_return !result.connection_lost || !on_primary;
+}
+
+asio::awaitable<backend::SimpleResult> Session::run_on_server(std::string host, std::uint16_t port, std::string sql) {
+  backend::LoginFailure failure;
+  const backend::Endpoint endpoint{host + ":" + std::to_string(port), host, port};
+  auto link = co_await open_link(endpoint, false, failure);
+  backend::SimpleResult result;
+  if (!link) {
+    result.error = "weir: cannot reach " + endpoint.name + ": " + failure.reason;
+    co_return result;
+  }
+  result = co_await backend::run_simple_query(link->backend(), sql, identity_.capabilities);
+  co_await release_link(std::move(link));
+  co_return result;
+}
+
+BackendLink* Session::link_to(const std::string& host, std::uint16_t port) {
+  if (primary_ && primary_->key.host == host && primary_->key.port == port) return primary_.get();
+  for (auto& replica : replicas_) {
+    if (replica->key.host == host && replica->key.port == port) return replica.get();
+  }
+  return nullptr;
 }
 
 asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq) {
   auto request = proto::parse_change_user(packet, identity_.capabilities);
   if (!request) {
-    co_await send_error(static_cast<std::uint8_t>(seq + 1), 1043, "08S01", "Bad handshake");
+    co_await send_error(static_cast<std::uint8_t>(seq + 1), errors::kBadHandshake, "08S01", "Bad handshake");
     co_return false;
   }
   const auto users = worker_.shared.users.load();
@@ -418,7 +311,7 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
     decision = auth::decide_native_response(account, proto::as_string(answer), nonce_);
   }
   if (decision.step != auth::AuthStep::accept) {
-    co_await send_error(static_cast<std::uint8_t>(seq + 1), 1045, "28000",
+    co_await send_error(static_cast<std::uint8_t>(seq + 1), errors::kAccessDenied, "28000",
                         auth::access_denied_message(request->username, peer_host_, used_password));
     co_return false;  // the server closes the connection after a failed COM_CHANGE_USER, too
   }
@@ -427,12 +320,46 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
   identity_.stage1 = decision.stage1;
   if (request->character_set) identity_.character_set = static_cast<std::uint8_t>(*request->character_set);
   if (proto::has(identity_.capabilities, proto::cap::kConnectAttrs)) identity_.attributes = request->connect_attributes;
-  // A fresh backend login as the new user resets everything the server keeps for the session,
+  // Fresh backend logins as the new user reset everything the server keeps for the session,
   // exactly as COM_CHANGE_USER does.
-  co_await release_backend();
-  const bool connected = co_await connect_primary(static_cast<std::uint8_t>(seq + 1));
-  if (!connected) co_return false;
+  co_await release_all_links();
+  history_.clear();
+  temp_tables_.clear();
+  view_ = {};
+  pinned_to_primary_ = false;
+  refresh_routing_options();
+  backend::LoginFailure failure;
+  BackendLink* primary = co_await ensure_primary(failure);
+  if (primary == nullptr) {
+    boost::system::error_code ignored;
+    if (!failure.server_error.empty()) {
+      co_await client_.write_packet(failure.server_error, static_cast<std::uint8_t>(seq + 1), ignored);
+    } else {
+      co_await send_error(static_cast<std::uint8_t>(seq + 1), errors::kBackendUnreachable, "08S01",
+                          "weir: " + failure.reason);
+    }
+    co_return false;
+  }
   co_await send_ok(static_cast<std::uint8_t>(seq + 1));
+  co_return true;
+}
+
+asio::awaitable<bool> Session::reset_connection(proto::Bytes packet, std::uint8_t seq) {
+  // The primary runs it (the client gets its reply); the other connections are given back to
+  // the pool, which resets them, and the session's replayable state starts empty.
+  const bool alive = co_await run_on_primary(packet, seq, false, false);
+  if (!alive || relay_.tracked().error) co_return alive;
+  history_.clear();
+  temp_tables_.clear();
+  view_ = {};
+  pinned_to_primary_ = false;
+  refresh_routing_options();
+  if (primary_) primary_->applied = history_.last();
+  auto replicas = std::move(replicas_);
+  replicas_.clear();
+  if (last_link_ != primary_.get()) last_link_ = nullptr;
+  if (published_ != primary_.get()) published_ = nullptr;
+  for (auto& link : replicas) co_await release_link(std::move(link));
   co_return true;
 }
 

@@ -1,18 +1,28 @@
 #pragma once
-// One client session: login, then the command loop that relays each command to the backend and
-// streams the response back. Lives on one worker for its whole life.
+// One client session: login, then the command loop that routes each command to the primary or a
+// replica and streams the response back. Lives on one worker for its whole life.
+//
+// The session holds at most one connection per backend (BackendLink): the primary's, opened at
+// login, and replicas' opened when a read is first routed there. Session commands (SET, USE, ...)
+// run on the primary and are replayed on every other connection before its next statement.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "backend/backend_connection.hpp"
+#include "backend/simple_query.hpp"
 #include "net/packet_stream.hpp"
+#include "session/backend_link.hpp"
 #include "session/client_login.hpp"
+#include "session/read_your_writes.hpp"
 #include "session/response_relay.hpp"
+#include "session/session_command_history.hpp"
 #include "session/worker_context.hpp"
+#include "weir/route/classify.hpp"
 
 namespace weir::session {
 
@@ -25,52 +35,98 @@ class Session : public std::enable_shared_from_this<Session> {
   static void start(std::shared_ptr<Session> session);
 
  private:
+  // How a command relayed to one backend ended.
+  enum class Relayed : std::uint8_t {
+    done,               // the response went to the client; the backend is idle again
+    lost_before_reply,  // the backend failed before a byte reached the client: may be retried
+    lost_mid_reply,     // the backend failed after part of the response went out
+    client_gone,
+  };
+  // How a read offered to the replicas ended.
+  enum class ReplicaRead : std::uint8_t { served, not_served, session_over };
+
   // The coroutine owns the session through its parameter (lambda coroutines with captures are a
   // lifetime trap).
   static boost::asio::awaitable<void> run_owned(std::shared_ptr<Session> self);
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<bool> login();
-  boost::asio::awaitable<bool> connect_primary(std::uint8_t error_sequence);
   boost::asio::awaitable<void> command_loop();
-  // Waits until the client sends; true when the backend closed or spoke first.
+  // Waits until the client sends; true when the primary closed or spoke first.
   boost::asio::awaitable<bool> wait_for_client();
   // Each returns false when the session must end.
   boost::asio::awaitable<bool> dispatch(protocol::Bytes packet, std::uint8_t sequence_id);
-  boost::asio::awaitable<bool> forward(protocol::Bytes packet, std::uint8_t sequence_id);
-  boost::asio::awaitable<bool> relay_response(std::uint8_t command);
-  boost::asio::awaitable<bool> relay_local_infile();
   boost::asio::awaitable<bool> kill(std::uint64_t target, bool query_only, const std::string& modifier,
-                                    protocol::Bytes packet, std::uint8_t sequence_id);
+                                    std::uint8_t sequence_id);
+  // `sql` on a pooled or new connection to that server (KILL of a thread this session cannot reach).
+  boost::asio::awaitable<backend::SimpleResult> run_on_server(std::string host, std::uint16_t port, std::string sql);
+  BackendLink* link_to(const std::string& host, std::uint16_t port);  // this session's link to that server
   boost::asio::awaitable<bool> change_user(protocol::Bytes packet, std::uint8_t sequence_id);
+  boost::asio::awaitable<bool> reset_connection(protocol::Bytes packet, std::uint8_t sequence_id);
   boost::asio::awaitable<void> send_error(std::uint8_t sequence_id, std::uint16_t code, std::string_view state,
                                           std::string_view message);
   boost::asio::awaitable<void> send_ok(std::uint8_t sequence_id);
-  void publish_backend();
-  // Resets the backend connection and returns it to the worker's pool when it sits between
-  // statements; closes it otherwise.
-  boost::asio::awaitable<void> release_backend();
   void close();
+
+  // --- routing (session_routing.cpp) ---
+  void refresh_routing_options();
+  boost::asio::awaitable<bool> route_query(protocol::Bytes packet, std::uint8_t sequence_id);
+  boost::asio::awaitable<ReplicaRead> read_on_replica(protocol::Bytes packet, std::uint8_t sequence_id,
+                                                      bool any_replica);
+  // A command for the primary: connects it if needed, relays, learns from the reply.
+  boost::asio::awaitable<bool> run_on_primary(protocol::Bytes packet, std::uint8_t sequence_id, bool may_write,
+                                              bool session_command);
+  // A connection to any usable replica (login while the primary is down). False when none.
+  boost::asio::awaitable<bool> connect_any_replica();
+  void apply_effects(const route::Effects& effects);
+  void record_session_command(protocol::Bytes packet, BackendLink& ran_on);
+
+  // --- backend connections (session_links.cpp) ---
+  // Takes a pooled connection or logs in; null with `failure` filled.
+  boost::asio::awaitable<std::unique_ptr<BackendLink>> open_link(const backend::Endpoint& endpoint, bool primary,
+                                                                 backend::LoginFailure& failure);
+  // The primary's link, connected (and brought up to date) on demand. Null when it cannot be
+  // reached; `failure` says why.
+  boost::asio::awaitable<BackendLink*> ensure_primary(backend::LoginFailure& failure);
+  // The link to topology backend `status`, connected and brought up to date; null on failure.
+  boost::asio::awaitable<BackendLink*> ensure_replica(const health::BackendStatus& status);
+  // Replays the session commands the link has not run yet. False when one failed (link dropped).
+  boost::asio::awaitable<bool> bring_up_to_date(BackendLink& link);
+  // Writes a command and relays its response to the client.
+  boost::asio::awaitable<Relayed> relay_command(BackendLink& link, protocol::Bytes packet, std::uint8_t sequence_id);
+  boost::asio::awaitable<Relayed> relay_response(BackendLink& link, std::uint8_t command);
+  boost::asio::awaitable<bool> relay_local_infile(BackendLink& link);
+  void track_database(BackendLink& link, std::uint8_t command, protocol::Bytes packet);
+  // Resets a link and returns it to the worker's pool when it sits between statements.
+  boost::asio::awaitable<void> release_link(std::unique_ptr<BackendLink> link);
+  boost::asio::awaitable<void> release_all_links();
+  void drop_replica_link(BackendLink& link);  // closes it (broken or unwanted)
+  void publish_backend(BackendLink& link);    // for KILL QUERY from other sessions
+  backend::LoginRequest login_request() const;
 
   WorkerContext& worker_;
   net::PacketStream client_;
-  std::unique_ptr<backend::BackendConnection> primary_;
-  backend::PoolKey primary_key_;
-  bool backend_idle_ = false;  // the backend finished its last response
-  // The backend's current database, which a reset keeps: pooled connections are keyed by it.
-  std::string current_database_;
-  bool database_known_ = true;
-  // COM_SET_OPTION changes a connection property that COM_RESET_CONNECTION keeps: such a
-  // connection is not pooled.
-  bool options_changed_ = false;
-  void track_database(std::uint8_t command, protocol::Bytes packet);
+  std::unique_ptr<BackendLink> primary_;
+  std::vector<std::unique_ptr<BackendLink>> replicas_;
+  BackendLink* published_ = nullptr;  // the link SessionRegistry names for KILL QUERY
+  BackendLink* last_link_ = nullptr;  // the link that ran the previous statement
   ResponseRelay relay_;
   ClientIdentity identity_;
   std::string nonce_;
   std::string peer_host_;
   std::uint32_t id_ = 0;
-  bool idle_ = false;      // between commands, waiting for the client
-  bool backend_spoke_ = false;  // the backend became readable while the session was idle
+  bool idle_ = false;           // between commands, waiting for the client
+  bool backend_spoke_ = false;  // the primary became readable while the session was idle
   bool closing_ = false;
+
+  // Routing state.
+  route::ClassifyOptions classify_options_;
+  route::SessionView view_;
+  std::vector<route::TableName> temp_tables_;
+  SessionCommandHistory history_;
+  ReadYourWrites read_your_writes_;
+  bool pinned_to_primary_ = false;  // state that cannot be replayed: every statement to the primary
+  bool routing_enabled_ = false;    // the topology has replicas at all
+  std::uint32_t random_state_ = 0;
 };
 
 }  // namespace weir::session

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "auth/user_directory.hpp"
+#include "health/topology.hpp"
 #include "session/session_registry.hpp"
 #include "session/snapshot.hpp"
 #include "session/client_login.hpp"
@@ -16,6 +17,10 @@ struct SharedState {
   Snapshot<config::Config> config;
   Snapshot<auth::UserDirectory> users;
   Snapshot<ServerIdentity> identity;
+  // The monitor's latest view of the backends; null until its first round (sessions then use
+  // the primary of the configuration only).
+  Snapshot<health::Topology> topology;
+  health::FailureReports backend_failures;
   std::atomic<bool> draining{false};
   SessionRegistry sessions;
 };

@@ -1,0 +1,253 @@
+// The session's backend connections: opening (from the pool or by logging in), bringing them up
+// to date with the session commands, relaying a command's response, and giving them back.
+#include <cctype>
+
+#include "backend/endpoints.hpp"
+#include "backend/simple_query.hpp"
+#include "log/log.hpp"
+#include "session/session.hpp"
+#include "weir/protocol/commands.hpp"
+
+namespace weir::session {
+
+namespace asio = boost::asio;
+namespace proto = weir::protocol;
+using proto::Command;
+
+namespace {
+
+std::chrono::milliseconds to_ms(config::Duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d); }
+
+// Whether SQL text may contain a USE statement: the word "use" anywhere outside an identifier.
+// Over-approximates (strings, comments), which only costs pooling that connection.
+bool may_change_database(std::string_view sql) {
+  for (std::size_t i = 0; i + 3 <= sql.size(); ++i) {
+    if ((sql[i] | 0x20) != 'u' || (sql[i + 1] | 0x20) != 's' || (sql[i + 2] | 0x20) != 'e') continue;
+    const auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+    if ((i == 0 || !is_word(sql[i - 1])) && (i + 3 == sql.size() || !is_word(sql[i + 3]))) return true;
+  }
+  return false;
+}
+
+bool command_may_change_database(proto::Bytes packet) {
+  const auto command = static_cast<Command>(packet[0]);
+  return command == Command::init_db ||
+         (command == Command::query && may_change_database(proto::as_string(packet.subspan(1))));
+}
+
+}  // namespace
+
+backend::LoginRequest Session::login_request() const {
+  const auto config = worker_.shared.config.load();
+  backend::LoginRequest request;
+  request.credentials = {identity_.user, identity_.stage1};
+  request.database = identity_.database;
+  request.capabilities = identity_.capabilities;
+  request.character_set = identity_.character_set;
+  request.attributes = identity_.attributes;
+  request.timeout = to_ms(config->timeouts.connect);
+  return request;
+}
+
+asio::awaitable<std::unique_ptr<BackendLink>> Session::open_link(const backend::Endpoint& endpoint, bool primary,
+                                                                 backend::LoginFailure& failure) {
+  auto link = std::make_unique<BackendLink>();
+  link->key = {endpoint.host, endpoint.port, identity_.user, identity_.capabilities, identity_.character_set,
+               identity_.database};
+  link->primary = primary;
+  link->name = endpoint.name;
+  while (worker_.pool != nullptr) {
+    auto pooled = worker_.pool->take(link->key);
+    if (!pooled) break;
+    if (backend::looks_alive(*pooled)) {  // it was reset when its last session let go
+      link->connection = std::move(pooled);
+      break;
+    }
+  }
+  if (!link->connection) {
+    const backend::TlsOptions tls{worker_.backend_tls, worker_.verify_backend_host};
+    link->connection = co_await backend::connect_backend(endpoint, login_request(), tls, failure);
+  }
+  if (!link->connection) co_return nullptr;
+  link->database = identity_.database;
+  co_return link;
+}
+
+asio::awaitable<BackendLink*> Session::ensure_primary(backend::LoginFailure& failure) {
+  if (primary_) co_return primary_.get();
+  const auto config = worker_.shared.config.load();
+  backend::Endpoint endpoint = backend::primary_endpoint(*config);
+  if (const auto topology = worker_.shared.topology.load()) {
+    if (const auto* status = topology->primary()) endpoint = {status->name, status->host, status->port};
+  }
+  auto link = co_await open_link(endpoint, true, failure);
+  if (!link) co_return nullptr;
+  const bool current = co_await bring_up_to_date(*link);
+  if (!current) {
+    failure.reason = "the primary refused a session command weir replayed on a new connection";
+    link->stream().close();
+    co_return nullptr;
+  }
+  primary_ = std::move(link);
+  co_return primary_.get();
+}
+
+asio::awaitable<BackendLink*> Session::ensure_replica(const health::BackendStatus& status) {
+  BackendLink* link = nullptr;
+  for (auto& existing : replicas_) {
+    if (existing->name == status.name) link = existing.get();
+  }
+  if (link == nullptr) {
+    backend::LoginFailure failure;
+    auto opened = co_await open_link({status.name, status.host, status.port}, false, failure);
+    if (!opened) {
+      log::warn("replica connection failed", {{"session", id_}, {"backend", status.name}, {"reason", failure.reason}});
+      worker_.shared.backend_failures.report(status.name);
+      co_return nullptr;
+    }
+    opened->load = status.load;
+    replicas_.push_back(std::move(opened));
+    link = replicas_.back().get();
+  }
+  const bool current = co_await bring_up_to_date(*link);
+  if (!current) {
+    drop_replica_link(*link);
+    co_return nullptr;
+  }
+  co_return link;
+}
+
+asio::awaitable<bool> Session::bring_up_to_date(BackendLink& link) {
+  const auto missing = history_.after(link.applied);
+  for (const auto& command : missing) {
+    const auto result = co_await backend::run_simple_command(link.backend(), command, identity_.capabilities);
+    if (!result.ok) {
+      log::warn("replaying a session command failed", {{"session", id_}, {"backend", link.name}, {"error", result.error}});
+      co_return false;
+    }
+    ++link.applied;
+    if (command_may_change_database(command)) link.database_known = false;
+    if (static_cast<Command>(command[0]) == Command::set_option) link.options_changed = true;
+  }
+  link.applied = history_.last();
+  co_return true;
+}
+
+void Session::publish_backend(BackendLink& link) {
+  if (published_ == &link) return;
+  published_ = &link;
+  worker_.shared.sessions.set_backend(id_, link.key.host, link.key.port, link.backend().thread_id());
+}
+
+asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, proto::Bytes packet, std::uint8_t seq) {
+  publish_backend(link);
+  boost::system::error_code error;
+  link.idle = false;
+  co_await link.stream().write_packet(packet, seq, error);
+  if (error) {
+    link.backend().mark_broken();
+    co_return Relayed::lost_before_reply;
+  }
+  if (!proto::expects_response(static_cast<Command>(packet[0]))) {
+    link.idle = true;
+    co_return Relayed::done;
+  }
+  const Relayed outcome = co_await relay_response(link, packet[0]);
+  link.idle = outcome == Relayed::done && relay_.tracker().done();
+  if (outcome == Relayed::done) track_database(link, packet[0], packet);
+  co_return outcome;
+}
+
+asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std::uint8_t command) {
+  auto& backend = link.stream();
+  relay_.start(command, identity_.capabilities);
+  std::size_t forwarded = 0;
+  boost::system::error_code error;
+  while (true) {
+    const auto step = relay_.scan(backend.buffered());
+    if (step.forward > 0) {
+      co_await client_.write_raw(backend.buffered().first(step.forward), error);
+      if (error) co_return Relayed::client_gone;
+      backend.consume(step.forward);
+      forwarded += step.forward;
+    }
+    if (step.outcome == ResponseRelay::Outcome::done) co_return Relayed::done;
+    if (step.outcome == ResponseRelay::Outcome::local_infile) {
+      const bool relayed = co_await relay_local_infile(link);
+      if (!relayed) co_return Relayed::lost_mid_reply;
+      continue;
+    }
+    if (step.outcome == ResponseRelay::Outcome::failed) {
+      log::error("backend broke the protocol",
+                 {{"session", id_}, {"backend", link.name}, {"detail", relay_.tracker().error().message()}});
+      link.backend().mark_broken();
+      co_return forwarded == 0 ? Relayed::lost_before_reply : Relayed::lost_mid_reply;
+    }
+    co_await backend.fill(step.min_capacity, error);
+    if (error) {
+      log::warn("backend connection lost mid-response",
+                {{"session", id_}, {"backend", link.name}, {"error", error.message()}});
+      link.backend().mark_broken();
+      co_return forwarded == 0 ? Relayed::lost_before_reply : Relayed::lost_mid_reply;
+    }
+  }
+}
+
+asio::awaitable<bool> Session::relay_local_infile(BackendLink& link) {
+  // The client sends the file as packets and ends with an empty one; relay them verbatim.
+  boost::system::error_code error;
+  while (true) {
+    proto::Bytes packet;
+    std::uint8_t seq = 0;
+    co_await client_.read_packet(packet, seq, std::size_t{1} << 30, error);
+    if (!error) co_await link.stream().write_packet(packet, seq, error);
+    if (error) co_return false;
+    if (packet.empty()) co_return relay_.client_infile_done();
+  }
+}
+
+void Session::track_database(BackendLink& link, std::uint8_t command, proto::Bytes packet) {
+  if (command == static_cast<std::uint8_t>(Command::set_option)) link.options_changed = true;
+  if (const auto& schema = relay_.tracked().schema) {
+    link.database = *schema;
+    link.database_known = true;
+    return;
+  }
+  // Without session state tracking a change of database cannot be seen: stop trusting it.
+  if (command_may_change_database(packet)) link.database_known = false;
+}
+
+asio::awaitable<void> Session::release_link(std::unique_ptr<BackendLink> link) {
+  if (!link || !link->connection) co_return;
+  if (!link->idle || closing_ || worker_.pool == nullptr || !link->database_known || link->options_changed ||
+      link->backend().broken()) {
+    link->stream().close();
+    co_return;
+  }
+  auto connection = std::move(link->connection);
+  const bool reset = worker_.shared.config.load()->pool.reset_on_reuse;
+  const bool usable = co_await backend::prepare_for_reuse(*connection, reset);
+  if (!usable) co_return;
+  auto key = link->key;
+  key.database = link->database;
+  worker_.pool->put(key, std::move(connection));
+}
+
+asio::awaitable<void> Session::release_all_links() {
+  if (published_ != nullptr) worker_.shared.sessions.set_backend(id_, "", 0, 0);
+  published_ = nullptr;
+  last_link_ = nullptr;
+  auto replicas = std::move(replicas_);
+  replicas_.clear();
+  for (auto& link : replicas) co_await release_link(std::move(link));
+  co_await release_link(std::move(primary_));
+}
+
+void Session::drop_replica_link(BackendLink& link) {
+  if (published_ == &link) published_ = nullptr;
+  if (last_link_ == &link) last_link_ = nullptr;
+  link.stream().close();
+  std::erase_if(replicas_, [&](const std::unique_ptr<BackendLink>& l) { return l.get() == &link; });
+}
+
+}  // namespace weir::session
