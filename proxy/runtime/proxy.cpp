@@ -65,10 +65,17 @@ Proxy::Proxy(std::string config_path, std::shared_ptr<const config::Config> conf
   configure_logging(*config);
   shared_.users.store(auth::UserDirectory::from_config(*config));
   shared_.identity.store(default_identity());
+  users_ = std::make_unique<auth::UserRefresher>(
+      config, [this](std::shared_ptr<const auth::UserDirectory> users) { shared_.users.store(std::move(users)); });
+  monitor_ = std::make_unique<health::Monitor>(
+      config, [this](std::shared_ptr<const health::Topology> topology) { shared_.topology.store(std::move(topology)); },
+      shared_.backend_failures);
   shared_.config.store(std::move(config));
 }
 
 Proxy::~Proxy() {
+  users_->stop();
+  monitor_->stop();
   workers_.stop();
   workers_.join();
 }
@@ -187,8 +194,9 @@ void Proxy::reload() {
     log::warn("setting changed that takes effect only after a restart", {{"setting", setting}});
   }
   configure_logging(*result.config);
-  shared_.users.store(auth::UserDirectory::from_config(*result.config));
   shared_.config.store(result.config);
+  users_->reconfigure(result.config);
+  monitor_->reconfigure(result.config);
   std::string sections;
   for (const auto& s : changes.changed_sections) sections += (sections.empty() ? "" : ",") + s;
   log::info("configuration reloaded", {{"file", config_path_}, {"changed", sections.empty() ? "none" : sections}});
@@ -254,11 +262,19 @@ int Proxy::run() {
     }
   }, asio::detached);
 
+  monitor_->start();
+  users_->start();
+  // Loaded accounts can log in from the first client on (the listeners queue connections meanwhile).
+  const auto first_load = std::chrono::duration_cast<std::chrono::milliseconds>(
+      shared_.config.load()->timeouts.connect * 3 + std::chrono::seconds(1));
+  users_->wait_until_served(users_->refresh_now(), first_load);
   start_accepting();
   workers_.start();
   control_.run();
   workers_.stop();
   workers_.join();
+  users_->stop();
+  monitor_->stop();
   log::info("stopped");
   return 0;
 }

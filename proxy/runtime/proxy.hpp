@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "auth/user_refresher.hpp"
+#include "health/monitor.hpp"
 #include "net/worker_pool.hpp"
 #include "session/shared_state.hpp"
 #include "session/worker_context.hpp"
@@ -36,7 +38,9 @@ class Proxy {
   std::vector<std::unique_ptr<session::WorkerContext>> contexts_;
   std::vector<std::unique_ptr<backend::Pool>> pools_;
   std::unique_ptr<WorkerTls> tls_;
+  std::unique_ptr<health::Monitor> monitor_;
   boost::asio::io_context control_;
+  std::unique_ptr<auth::UserRefresher> users_;  // last: stops first
 };
 
 // `weir proxy --config FILE [--check]`

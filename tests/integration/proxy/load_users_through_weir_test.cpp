@@ -1,7 +1,5 @@
-// Known failure until the runtime starts auth::UserRefresher: with load_users_from_backend
-// enabled, an account that exists only on the server can log in through weir, and a password
-// changed on the server is followed within refresh_interval. Move these tests into
-// load_users_test.cpp once proxy/runtime publishes the refresher's directories.
+// With load_users_from_backend enabled, an account that exists only on the server logs in through
+// weir, and a password changed on the server is followed within refresh_interval.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -37,7 +35,7 @@ std::string login_until(std::uint16_t port, const std::string& user, const std::
   return want_ok ? error : "still logged in";
 }
 
-TEST(LoadUsersThroughWeirKnownFailure, AServerOnlyAccountLogsInAndFollowsPasswordChanges) {
+TEST(LoadUsersThroughWeir, AServerOnlyAccountLogsInAndFollowsPasswordChanges) {
   MariadbServer server;
   prepare_server(server);
   server.create_user("server_only", "first-pw");
@@ -61,7 +59,7 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
   return n;
 }
 
-TEST(LoadUsersThroughWeirKnownFailure, AWrongMonitorPasswordIsLoggedOnceAndAReloadFixesIt) {
+TEST(LoadUsersThroughWeir, AWrongMonitorPasswordIsLoggedOnceAndAReloadFixesIt) {
   MariadbServer server;
   prepare_server(server);
   server.create_user("server_only", "only-pw");
