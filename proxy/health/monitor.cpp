@@ -47,6 +47,11 @@ bool same_credentials(const config::Config& a, const config::Config& b) {
   return a.monitor.user == b.monitor.user && a.monitor.password == b.monitor.password && a.tls.backend == b.tls.backend;
 }
 
+std::string address_of(const DiscoveredBackend& b) {
+  const bool v6 = b.host.find(':') != std::string::npos;
+  return (v6 ? "[" + b.host + "]" : b.host) + ":" + std::to_string(b.port);
+}
+
 long long to_millis(std::chrono::microseconds value) { return value.count() / 1000; }
 
 }  // namespace
@@ -69,6 +74,7 @@ void Monitor::start() {
   std::lock_guard lock(mutex_);
   if (started_ || stopping_) return;
   started_ = true;
+  discovery_thread_ = std::thread([this] { discovery_loop(); });
   check_thread_ = std::thread([this] { check_loop(); });
   heartbeat_thread_ = std::thread([this] { heartbeat_loop(); });
 }
@@ -81,6 +87,7 @@ void Monitor::stop() {
   wake_.notify_all();
   if (check_thread_.joinable()) check_thread_.join();
   if (heartbeat_thread_.joinable()) heartbeat_thread_.join();
+  if (discovery_thread_.joinable()) discovery_thread_.join();
 }
 
 void Monitor::reconfigure(std::shared_ptr<const config::Config> config) {
@@ -127,26 +134,65 @@ void Monitor::check_loop() {
   states_.clear();  // closes the connections on this thread
 }
 
-void Monitor::round(const std::shared_ptr<const config::Config>& config, std::uint64_t& generation) {
-  const auto now = Clock::now();
-  if (!discovery_config_ || *discovery_config_ != config->backends) {
-    discovery_ = make_discovery(config->backends);
-    discovery_config_ = config->backends;
+std::optional<std::vector<DiscoveredBackend>> Monitor::current_backends(const config::Config& config) {
+  std::unique_lock lock(mutex_);
+  if (!discovered_) {
+    wake_.wait(lock, [&] { return stopping_ || discovered_.has_value(); });
+  } else if (discovered_for_ != config.backends) {
+    // Reloaded backends: give the discovery thread a moment, else check the old list once more.
+    wake_.wait_for(lock, check_timeout(config), [&] { return stopping_ || discovered_for_ == config.backends; });
   }
+  if (stopping_) return std::nullopt;
+  return discovered_;
+}
+
+void Monitor::discovery_loop() {
+  std::unique_ptr<Discovery> discovery;
+  std::optional<config::BackendsConfig> made_for;
+  std::string error;
+  std::uint64_t generation = 0;
+  while (true) {
+    std::shared_ptr<const config::Config> config;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) break;
+      config = config_;
+      generation = generation_;
+    }
+    if (!made_for || *made_for != config->backends) {
+      discovery = make_discovery(config->backends);
+      made_for = config->backends;
+    }
+    auto list = discovery->backends(Clock::now());  // DNS: a lookup when one is due
+    if (auto now_error = discovery->last_error(); now_error != error) {
+      if (now_error.empty()) {
+        log::info("backend discovery works again");
+      } else {
+        log::warn("backend discovery failed, keeping the last list", {{"error", now_error}});
+      }
+      error = std::move(now_error);
+    }
+    {
+      std::lock_guard lock(mutex_);
+      discovered_ = std::move(list);
+      discovered_for_ = made_for;
+    }
+    wake_.notify_all();
+    // DnsDiscovery looks up again only every refresh_interval; asking each round is cheap.
+    if (!sleep_until(Clock::now() + config->monitor.check_interval, generation)) break;
+  }
+}
+
+void Monitor::round(const std::shared_ptr<const config::Config>& config, std::uint64_t& generation) {
+  const auto found = current_backends(*config);
+  if (!found) return;  // stopping
+  const auto& backends = *found;
+  const auto now = Clock::now();
   if (connections_config_ && !same_credentials(*connections_config_, *config)) {
     for (auto& [name, state] : states_) state.connection.close();
   }
   connections_config_ = config;
 
-  const auto backends = discovery_->backends(now);
-  if (const auto error = discovery_->last_error(); error != discovery_error_) {
-    if (error.empty()) {
-      log::info("backend discovery works again");
-    } else {
-      log::warn("backend discovery failed, keeping the last list", {{"error", error}});
-    }
-    discovery_error_ = error;
-  }
   std::optional<DiscoveredBackend> primary;
   for (const auto& b : backends) {
     if (b.role == config::Role::primary) primary = b;
@@ -167,6 +213,7 @@ void Monitor::round(const std::shared_ptr<const config::Config>& config, std::ui
   // snapshot keep their BackendLoad alive.
   for (auto it = states_.begin(); it != states_.end();) {
     const bool listed = std::any_of(backends.begin(), backends.end(), [&](const DiscoveredBackend& b) { return b.name == it->first; });
+    if (!listed) log::info("backend no longer listed", {{"backend", it->first}});
     it = listed ? std::next(it) : states_.erase(it);
   }
 
@@ -197,7 +244,12 @@ void Monitor::round(const std::shared_ptr<const config::Config>& config, std::ui
   topology->backends.reserve(backends.size());
   const auto policy = ReplicaPolicy::from(config->routing);
   for (const auto& b : backends) {
-    auto& state = states_[b.name];
+    const auto [it, added] = states_.try_emplace(b.name);
+    auto& state = it->second;
+    if (added) {
+      log::info("backend listed", {{"backend", b.name}, {"address", address_of(b)},
+                                   {"role", std::string(config::to_string(b.role))}});
+    }
     if (state.info != b) state.connection.close();
     state.info = b;
     bool tracks = false;

@@ -3,10 +3,11 @@
 // kept connection each (read_only, GTID position, replication threads, heartbeat row), decides
 // which replicas may take reads (replica_policy) and publishes a new immutable Topology.
 //
-// Two threads. The check thread runs the rounds. The heartbeat thread writes weir's heartbeat row
-// on the primary every heartbeat.interval over its own connection: a slow or hung replica delays
-// a round (each step is bounded by a deadline below check_interval) but never a heartbeat, so
-// the lag it measures stays exact.
+// Three threads. The check thread runs the rounds. The heartbeat thread writes weir's heartbeat
+// row on the primary every heartbeat.interval over its own connection: a slow or hung replica
+// delays a round (each step is bounded by a deadline) but never a heartbeat, so the lag it
+// measures stays exact. The discovery thread keeps the backend list current: a DNS lookup that
+// hangs for seconds must not stop the checks of the backends already known.
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -31,7 +32,8 @@ class Monitor {
  public:
   using Publish = std::function<void(std::shared_ptr<const Topology>)>;
 
-  // `publish` is called on the check thread after every round; `reports` must outlive the monitor.
+  // `publish` is called on the check thread after every round (it must not call stop());
+  // `reports` must outlive the monitor.
   Monitor(std::shared_ptr<const config::Config> config, Publish publish, FailureReports& reports);
   ~Monitor();  // stop()
   Monitor(const Monitor&) = delete;
@@ -63,6 +65,10 @@ class Monitor {
 
   void check_loop();
   void heartbeat_loop();
+  void discovery_loop();
+  // The discovery thread's latest list, once it matches `config` (or after a short wait, the
+  // previous one). nullopt when stopping.
+  std::optional<std::vector<DiscoveredBackend>> current_backends(const config::Config& config);
   // `generation`: the check thread's view of generation_, advanced when the round itself bumps it.
   void round(const std::shared_ptr<const config::Config>& config, std::uint64_t& generation);
   BackendStatus check_backend(BackendState& state, const config::Config& config, const ReplicaPolicy& policy,
@@ -83,6 +89,8 @@ class Monitor {
   bool started_ = false;
   std::shared_ptr<const Topology> latest_;
   std::optional<DiscoveredBackend> primary_;  // for the heartbeat thread
+  std::optional<std::vector<DiscoveredBackend>> discovered_;  // from the discovery thread
+  std::optional<config::BackendsConfig> discovered_for_;      // the settings it was found with
 
   // Heartbeat thread -> check thread.
   mutable std::mutex heartbeat_mutex_;
@@ -90,9 +98,6 @@ class Monitor {
   std::optional<std::chrono::steady_clock::time_point> last_heartbeat_ok_;
 
   // Check thread only.
-  std::unique_ptr<Discovery> discovery_;
-  std::optional<config::BackendsConfig> discovery_config_;
-  std::string discovery_error_;
   std::shared_ptr<const config::Config> connections_config_;  // credentials the connections use
   std::map<std::string, BackendState> states_;
   std::uint64_t version_ = 0;
@@ -100,6 +105,7 @@ class Monitor {
 
   std::thread check_thread_;
   std::thread heartbeat_thread_;
+  std::thread discovery_thread_;
 };
 
 }  // namespace weir::health

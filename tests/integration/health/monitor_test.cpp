@@ -402,6 +402,35 @@ TEST_F(MonitorTest, HungReplicaTimesOutWithoutHoldingUpTheOthers) {
   EXPECT_EQ(backend(*back, "r1").transitions, 2U);
 }
 
+// DNS discovery through the system resolver: the replicas' name is localhost (127.0.0.1 here),
+// each replica told apart by replica_port.
+TEST_F(MonitorTest, DnsDiscoveredReplica) {
+  auto config = make_config();
+  config->backends.discovery = config::BackendsConfig::Discovery::dns;
+  config->backends.dns.primary_host = "127.0.0.1";
+  config->backends.dns.primary_port = primary_->port();
+  config->backends.dns.replicas = "localhost";
+  config->backends.dns.replica_port = r1_->port();
+  start(config);
+  const std::string r1_name = "127.0.0.1:" + std::to_string(r1_->port());
+  const std::string r2_name = "127.0.0.1:" + std::to_string(r2_->port());
+  const auto t = snapshots_.wait([&](const Topology& x) {
+    return x.backends.size() == 2 && backend(x, r1_name).usable_for_reads;
+  });
+  ASSERT_NE(t, nullptr) << describe(*monitor_->latest());
+  EXPECT_EQ(t->backends[0].name, "127.0.0.1:" + std::to_string(primary_->port()));
+  EXPECT_TRUE(t->backends[0].reachable);
+  EXPECT_EQ(t->backends[0].role, config::Role::primary);
+  // Another replica port by reconfiguration: the list follows.
+  auto other = std::make_shared<config::Config>(*config);
+  other->backends.dns.replica_port = r2_->port();
+  monitor_->reconfigure(other);
+  const auto moved = snapshots_.wait([&](const Topology& x) {
+    return x.backends.size() == 2 && x.backends[1].name == r2_name && x.backends[1].usable_for_reads;
+  }, t->version);
+  ASSERT_NE(moved, nullptr) << describe(*monitor_->latest());
+}
+
 TEST_F(MonitorTest, WrongPasswordMakesEveryBackendUnreachable) {
   auto config = make_config();
   config->monitor.password.value = "wrong";
