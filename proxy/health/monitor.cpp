@@ -192,53 +192,10 @@ void Monitor::round(const std::shared_ptr<const config::Config>& config, std::ui
     for (auto& [name, state] : states_) state.connection.close();
   }
   connections_config_ = config;
-
-  std::optional<DiscoveredBackend> primary;
-  for (const auto& b : backends) {
-    if (b.role == config::Role::primary) primary = b;
-  }
-  bool primary_changed = false;
-  {
-    std::lock_guard lock(mutex_);
-    if (primary_ != primary) {
-      primary_ = primary;
-      primary_changed = true;
-      ++generation_;
-      ++generation;  // the heartbeat thread wakes up for it; this thread need not
-    }
-  }
-  if (primary_changed) wake_.notify_all();
-
-  // Backends no longer discovered go (their connections with them); sessions holding an older
-  // snapshot keep their BackendLoad alive.
-  for (auto it = states_.begin(); it != states_.end();) {
-    const bool listed = std::any_of(backends.begin(), backends.end(), [&](const DiscoveredBackend& b) { return b.name == it->first; });
-    if (!listed) log::info("backend no longer listed", {{"backend", it->first}});
-    it = listed ? std::next(it) : states_.erase(it);
-  }
-
-  for (const auto& name : reports_.take()) {
-    const auto it = states_.find(name);
-    if (it == states_.end()) continue;
-    it->second.connection.close();  // checked again below over a new connection
-    if (it->second.info.role == config::Role::replica && it->second.usability.report_failure(now)) {
-      log::warn("replica not usable", {{"backend", name}, {"reason", it->second.usability.reason()}});
-    }
-  }
-
-  bool trusted = false;
-  if (config->monitor.heartbeat.enabled) {
-    std::lock_guard lock(heartbeat_mutex_);
-    trusted = heartbeat_fresh(last_heartbeat_ok_, now, *config);
-  }
-  if (config->monitor.heartbeat.enabled && trusted != heartbeat_trusted_) {
-    if (trusted) {
-      log::info("replica lag measured by the heartbeat");
-    } else if (version_ > 0) {
-      log::warn("heartbeat writes are not succeeding; replica lag from Seconds_Behind_Master");
-    }
-    heartbeat_trusted_ = trusted;
-  }
+  share_primary(backends, generation);
+  drop_unlisted(backends);
+  apply_failure_reports(now);
+  const bool trusted = heartbeat_trusted(*config, now);
 
   auto topology = std::make_shared<Topology>();
   topology->backends.reserve(backends.size());
@@ -265,6 +222,59 @@ void Monitor::round(const std::shared_ptr<const config::Config>& config, std::ui
   if (publish_) publish_(std::move(topology));
 }
 
+void Monitor::share_primary(const std::vector<DiscoveredBackend>& backends, std::uint64_t& generation) {
+  std::optional<DiscoveredBackend> primary;
+  for (const auto& b : backends) {
+    if (b.role == config::Role::primary) primary = b;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (primary_ == primary) return;
+    primary_ = primary;
+    ++generation_;
+    ++generation;  // the heartbeat thread wakes up for it; this thread need not
+  }
+  wake_.notify_all();
+}
+
+void Monitor::drop_unlisted(const std::vector<DiscoveredBackend>& backends) {
+  // Their connections go with them; sessions holding an older snapshot keep their BackendLoad.
+  for (auto it = states_.begin(); it != states_.end();) {
+    const bool listed = std::any_of(backends.begin(), backends.end(), [&](const DiscoveredBackend& b) { return b.name == it->first; });
+    if (!listed) log::info("backend no longer listed", {{"backend", it->first}});
+    it = listed ? std::next(it) : states_.erase(it);
+  }
+}
+
+void Monitor::apply_failure_reports(Clock::time_point now) {
+  for (const auto& name : reports_.take()) {
+    const auto it = states_.find(name);
+    if (it == states_.end()) continue;
+    it->second.connection.close();  // checked again this round over a new connection
+    if (it->second.info.role == config::Role::replica && it->second.usability.report_failure(now)) {
+      log::warn("replica not usable", {{"backend", name}, {"reason", it->second.usability.reason()}});
+    }
+  }
+}
+
+bool Monitor::heartbeat_trusted(const config::Config& config, Clock::time_point now) {
+  if (!config.monitor.heartbeat.enabled) return false;
+  bool trusted = false;
+  {
+    std::lock_guard lock(heartbeat_mutex_);
+    trusted = heartbeat_fresh(last_heartbeat_ok_, now, config);
+  }
+  if (trusted != heartbeat_trusted_) {
+    if (trusted) {
+      log::info("replica lag measured by the heartbeat");
+    } else if (version_ > 0) {
+      log::warn("heartbeat writes are not succeeding; replica lag from Seconds_Behind_Master");
+    }
+    heartbeat_trusted_ = trusted;
+  }
+  return trusted;
+}
+
 BackendStatus Monitor::check_backend(BackendState& state, const config::Config& config, const ReplicaPolicy& policy,
                                      bool heartbeat_trusted, bool& tracks_last_gtid) {
   BackendStatus s;
@@ -274,30 +284,39 @@ BackendStatus Monitor::check_backend(BackendState& state, const config::Config& 
   s.role = state.info.role;
   s.weight = state.info.weight;
   s.load = state.load;
+  if (state.info.role == config::Role::primary) {
+    check_primary(state, config, s, tracks_last_gtid);
+  } else {
+    check_replica(state, config, policy, heartbeat_trusted, s);
+  }
+  return s;
+}
+
+void Monitor::check_primary(BackendState& state, const config::Config& config, BackendStatus& s, bool& tracks_last_gtid) {
+  const bool first_check = !state.reachable.has_value();
+  const Probe p = probe_primary(state.connection, target_of(state.info, config), check_timeout(config));
+  s.reachable = p.reachable;
+  s.read_only = p.read_only;
+  s.gtid = p.gtid;
+  s.checked_at = p.checked_at;
+  if (p.reachable) s.lag = std::chrono::microseconds::zero();
+  s.reason = p.reachable ? "primary" : "unreachable";
+  tracks_last_gtid = p.reachable && p.tracks_last_gtid;
+  if (first_check || *state.reachable != p.reachable) {
+    if (p.reachable) {
+      log::info("primary reachable", {{"backend", s.name}, {"tracks_last_gtid", tracks_last_gtid ? "yes" : "no"}});
+    } else {
+      log::warn("primary unreachable", {{"backend", s.name}, {"error", p.error}});
+    }
+  }
+  state.reachable = p.reachable;
+}
+
+void Monitor::check_replica(BackendState& state, const config::Config& config, const ReplicaPolicy& policy,
+                            bool heartbeat_trusted, BackendStatus& s) {
+  const bool first_check = !state.reachable.has_value();
   const auto target = target_of(state.info, config);
   const auto timeout = check_timeout(config);
-  const bool first_check = !state.reachable.has_value();
-
-  if (state.info.role == config::Role::primary) {
-    const Probe p = probe_primary(state.connection, target, timeout);
-    s.reachable = p.reachable;
-    s.read_only = p.read_only;
-    s.gtid = p.gtid;
-    s.checked_at = p.checked_at;
-    if (p.reachable) s.lag = std::chrono::microseconds::zero();
-    s.reason = p.reachable ? "primary" : "unreachable";
-    tracks_last_gtid = p.reachable && p.tracks_last_gtid;
-    if (first_check || *state.reachable != p.reachable) {
-      if (p.reachable) {
-        log::info("primary reachable", {{"backend", s.name}, {"tracks_last_gtid", tracks_last_gtid ? "yes" : "no"}});
-      } else {
-        log::warn("primary unreachable", {{"backend", s.name}, {"error", p.error}});
-      }
-    }
-    state.reachable = p.reachable;
-    return s;
-  }
-
   std::optional<HeartbeatTable> heartbeat;
   if (config.monitor.heartbeat.enabled) {
     heartbeat = HeartbeatTable{config.monitor.heartbeat.schema, config.monitor.heartbeat.table, instance_id_};
@@ -331,7 +350,6 @@ BackendStatus Monitor::check_backend(BackendState& state, const config::Config& 
   s.usable_for_reads = state.usability.usable();
   s.reason = state.usability.reason();
   s.transitions = state.usability.transitions();
-  return s;
 }
 
 std::optional<std::chrono::microseconds> Monitor::replica_lag(const Probe& p, bool heartbeat_trusted) {
@@ -345,9 +363,35 @@ std::optional<std::chrono::microseconds> Monitor::replica_lag(const Probe& p, bo
   return std::nullopt;
 }
 
-void Monitor::heartbeat_loop() {
+bool Monitor::write_heartbeat(MonitorConnection& connection, std::optional<HeartbeatTable>& created,
+                              const DiscoveredBackend& primary, const config::Config& config) {
   constexpr unsigned kNoSuchTable = 1146;
   constexpr unsigned kNoSuchDatabase = 1049;
+  const auto& hb = config.monitor.heartbeat;
+  const HeartbeatTable table{hb.schema, hb.table, instance_id_};
+  const auto deadline = Clock::now() + heartbeat_timeout(config);
+  if (!connection.ensure(target_of(primary, config), deadline)) return false;
+  if (!created || created->schema != table.schema || created->table != table.table) {
+    if (!connection.execute(heartbeat_create_schema_sql(table), deadline) ||
+        !connection.execute(heartbeat_create_table_sql(table), deadline)) {
+      return false;
+    }
+    created = table;
+  }
+  const auto ts = wall_now();
+  if (!connection.execute(heartbeat_write_sql(table, ts), deadline)) {
+    if (connection.server_error() == kNoSuchTable || connection.server_error() == kNoSuchDatabase) {
+      created.reset();  // dropped behind weir's back: create it again
+    }
+    return false;
+  }
+  std::lock_guard lock(heartbeat_mutex_);
+  written_.record(ts);
+  last_heartbeat_ok_ = Clock::now();
+  return true;
+}
+
+void Monitor::heartbeat_loop() {
   MonitorConnection connection;
   std::optional<DiscoveredBackend> connected_to;
   std::shared_ptr<const config::Config> connected_with;
@@ -378,25 +422,7 @@ void Monitor::heartbeat_loop() {
       connected_to = primary;
       connected_with = config;
     }
-    const HeartbeatTable table{hb.schema, hb.table, instance_id_};
-    const auto deadline = Clock::now() + heartbeat_timeout(*config);
-    bool ok = connection.ensure(target_of(*primary, *config), deadline);
-    if (ok && (!created || created->schema != table.schema || created->table != table.table)) {
-      ok = connection.execute(heartbeat_create_schema_sql(table), deadline) &&
-           connection.execute(heartbeat_create_table_sql(table), deadline);
-      if (ok) created = table;
-    }
-    if (ok) {
-      const auto ts = wall_now();
-      ok = connection.execute(heartbeat_write_sql(table, ts), deadline);
-      if (ok) {
-        std::lock_guard lock(heartbeat_mutex_);
-        written_.record(ts);
-        last_heartbeat_ok_ = Clock::now();
-      } else if (connection.server_error() == kNoSuchTable || connection.server_error() == kNoSuchDatabase) {
-        created.reset();  // dropped behind weir's back: create it again
-      }
-    }
+    const bool ok = write_heartbeat(connection, created, *primary, *config);
     if (ok == failing) {
       if (ok) {
         log::info("heartbeat writes succeed again", {{"backend", primary->name}});

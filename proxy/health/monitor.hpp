@@ -66,13 +66,23 @@ class Monitor {
   void check_loop();
   void heartbeat_loop();
   void discovery_loop();
+  // One heartbeat write (creating the table first when needed); false when it failed.
+  bool write_heartbeat(MonitorConnection& connection, std::optional<HeartbeatTable>& created,
+                       const DiscoveredBackend& primary, const config::Config& config);
   // The discovery thread's latest list, once it matches `config` (or after a short wait, the
   // previous one). nullopt when stopping.
   std::optional<std::vector<DiscoveredBackend>> current_backends(const config::Config& config);
   // `generation`: the check thread's view of generation_, advanced when the round itself bumps it.
   void round(const std::shared_ptr<const config::Config>& config, std::uint64_t& generation);
+  void share_primary(const std::vector<DiscoveredBackend>& backends, std::uint64_t& generation);
+  void drop_unlisted(const std::vector<DiscoveredBackend>& backends);
+  void apply_failure_reports(std::chrono::steady_clock::time_point now);
+  bool heartbeat_trusted(const config::Config& config, std::chrono::steady_clock::time_point now);
   BackendStatus check_backend(BackendState& state, const config::Config& config, const ReplicaPolicy& policy,
                               bool heartbeat_trusted, bool& tracks_last_gtid);
+  void check_primary(BackendState& state, const config::Config& config, BackendStatus& s, bool& tracks_last_gtid);
+  void check_replica(BackendState& state, const config::Config& config, const ReplicaPolicy& policy,
+                     bool heartbeat_trusted, BackendStatus& s);
   std::optional<std::chrono::microseconds> replica_lag(const Probe& probe, bool heartbeat_trusted);
   // Sleeps until `until`, a stop, or a new configuration; false on stop.
   bool sleep_until(std::chrono::steady_clock::time_point until, std::uint64_t& generation);
