@@ -327,7 +327,7 @@ void Monitor::check_replica(BackendState& state, const config::Config& config, c
   o.io_thread_running = p.io_thread_running;
   o.sql_thread_running = p.sql_thread_running;
   o.lag = replica_lag(p, heartbeat_trusted);
-  o.now = p.reachable ? p.checked_at : Clock::now();
+  o.now = Clock::now();
   const bool changed = state.usability.observe(o, policy);
   if (changed && state.usability.usable()) {
     log::info("replica usable", {{"backend", s.name},

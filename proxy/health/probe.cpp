@@ -27,13 +27,16 @@ bool read_variables(Probe& p, MonitorConnection& c, const MonitorConnection::Tar
     p.error = c.error();
     return false;
   }
-  auto vars = c.query(sql, Clock::now() + op_timeout);
+  // Topology::checked_at is when the position query was sent: every write acknowledged before
+  // that instant is in the position read.
+  const auto sent = Clock::now();
+  auto vars = c.query(sql, sent + op_timeout);
   if (!vars || vars->rows.empty() || vars->rows.front().size() < 3) {
     p.error = vars ? "no variables from " + target.host : c.error();
     return false;
   }
   p.reachable = true;
-  p.checked_at = Clock::now();
+  p.checked_at = sent;
   const auto& row = vars->rows.front();
   p.read_only = row[0].value_or("0") == "1";
   if (auto gtid = GtidPosition::parse(row[1].value_or(""))) {
@@ -154,7 +157,6 @@ Probe probe_replica(MonitorConnection& c, const MonitorConnection::Target& targe
       if (!c.connected()) p.reachable = false;
     }
   }
-  p.checked_at = Clock::now();
   return p;
 }
 

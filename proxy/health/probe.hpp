@@ -25,7 +25,7 @@ struct Probe {
   bool sql_thread_running = false;
   std::optional<std::chrono::seconds> seconds_behind_master;  // NULL = unknown
   std::optional<WallMicros> heartbeat;  // weir's heartbeat row as applied here; nullopt = none
-  std::chrono::steady_clock::time_point checked_at{};
+  std::chrono::steady_clock::time_point checked_at{};  // when the GTID position query was sent
 };
 
 struct SlaveStatus {

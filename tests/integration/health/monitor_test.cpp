@@ -209,6 +209,16 @@ TEST_F(MonitorTest, BothReplicasUsableWithSmallLagAndHeartbeatRows) {
   auto all = snapshots_.since(0);
   for (std::size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i]->version, i + 1);
 
+  // checked_at is when the position query was sent: a write acknowledged before it is in the
+  // primary's position of that snapshot.
+  primary_->execute("CREATE DATABASE acked");
+  const auto acked = GtidPosition::parse(primary_->scalar("SELECT @@gtid_binlog_pos").value_or(""));
+  const auto acked_at = std::chrono::steady_clock::now();
+  ASSERT_TRUE(acked.has_value());
+  const auto checked = snapshots_.wait([&](const Topology& x) { return backend(x, "primary").checked_at > acked_at; });
+  ASSERT_NE(checked, nullptr);
+  EXPECT_TRUE(backend(*checked, "primary").gtid.covers(*acked)) << backend(*checked, "primary").gtid.to_string();
+
   // Session tracking of last_gtid on the primary shows in the snapshot.
   EXPECT_FALSE(later->primary_tracks_last_gtid);
   primary_->execute("SET GLOBAL session_track_system_variables = 'autocommit,last_gtid'");
