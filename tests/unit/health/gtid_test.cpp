@@ -168,3 +168,35 @@ TEST(GtidPositionAdd, KeepsTheHighestSequencePerDomain) {
 
 }  // namespace
 }  // namespace weir::health
+
+namespace weir::health {
+namespace {
+
+TEST(GtidPositionMerge, Table) {
+  struct Case {
+    const char* into;
+    const char* other;
+    const char* after;
+  };
+  const Case cases[] = {
+      {"", "", ""},
+      {"", "0-100-5", "0-100-5"},
+      {"0-100-5", "", "0-100-5"},
+      {"0-100-5", "0-100-7", "0-100-7"},
+      {"0-100-7", "0-100-5", "0-100-7"},
+      {"0-100-5,2-102-9", "1-101-3,2-102-4", "0-100-5,1-101-3,2-102-9"},
+      {"0-100-5", "0-101-6", "0-101-6"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.into) + " + " + c.other);
+    auto into = GtidPosition::parse(c.into);
+    const auto other = GtidPosition::parse(c.other);
+    ASSERT_TRUE(into && other);
+    into->merge(*other);
+    EXPECT_EQ(into->to_string(), c.after);
+    EXPECT_TRUE(into->covers(*other));
+  }
+}
+
+}  // namespace
+}  // namespace weir::health
