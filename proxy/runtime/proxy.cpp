@@ -264,6 +264,10 @@ int Proxy::run() {
 
   monitor_->start();
   users_->start();
+  // The first clients' reads can go to replicas only once the monitor has looked at them.
+  const auto config_now = shared_.config.load();
+  monitor_->wait_first_round(std::chrono::duration_cast<std::chrono::milliseconds>(
+      config_now->monitor.check_interval + 2 * config_now->timeouts.connect));
   // Loaded accounts can log in from the first client on (the listeners queue connections meanwhile).
   const auto first_load = std::chrono::duration_cast<std::chrono::milliseconds>(
       shared_.config.load()->timeouts.connect * 3 + std::chrono::seconds(1));

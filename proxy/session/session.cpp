@@ -141,10 +141,21 @@ asio::awaitable<void> Session::command_loop() {
     const bool backend_lost = co_await wait_for_client();
     idle_ = false;
     if (backend_lost) {
-      // The server closed (or spoke) while no statement ran: killed, restarted or timed out.
-      // Close the client too, at once, as the server itself would have.
-      log::info("backend closed an idle session", {{"session", id_}, {"backend", primary_->name}});
-      co_return;
+      // The primary closed (or spoke) while no statement ran: killed, restarted or down. A
+      // session that kept nothing there but replayable state goes on with its replicas (the
+      // primary is connected again when a statement needs it); any other ends at once, as the
+      // server itself would have ended it.
+      const std::string name = primary_->name;
+      if (!can_lose_primary()) {
+        log::info("backend closed an idle session", {{"session", id_}, {"backend", name}});
+        co_return;
+      }
+      log::info("primary closed an idle session's connection; the session goes on", {{"session", id_}, {"backend", name}});
+      if (published_ == primary_.get()) published_ = nullptr;
+      if (last_link_ == primary_.get()) last_link_ = nullptr;
+      primary_->stream().close();
+      primary_.reset();
+      continue;
     }
     if (!error) co_await client_.read_packet(packet, seq, max_packet, error);
     if (error) {
@@ -218,6 +229,7 @@ asio::awaitable<bool> Session::dispatch(proto::Bytes packet, std::uint8_t seq) {
   // Every other command runs on the primary: prepared statements (their ids live on the
   // connection that prepared them), COM_FIELD_LIST, COM_STATISTICS, ... COM_INIT_DB and
   // COM_SET_OPTION change the session and are replayed on the other connections.
+  if (command == Command::stmt_prepare) prepared_on_primary_ = true;
   const bool may_write = command == Command::stmt_execute;
   const bool session_command = command == Command::init_db || command == Command::set_option;
   const bool alive = co_await run_on_primary(packet, seq, may_write, session_command);
@@ -280,6 +292,19 @@ asio::awaitable<backend::SimpleResult> Session::run_on_server(std::string host, 
   co_return result;
 }
 
+bool Session::can_lose_primary() const {
+  if (view_.in_transaction || !view_.autocommit || view_.tables_locked || view_.user_variables_diverged ||
+      pinned_to_primary_ || !temp_tables_.empty() || prepared_on_primary_) {
+    return false;
+  }
+  const auto topology = worker_.shared.topology.load();
+  if (!topology) return false;
+  for (const auto& backend : topology->backends) {
+    if (backend.role == config::Role::replica && backend.usable_for_reads) return true;
+  }
+  return false;
+}
+
 BackendLink* Session::link_to(const std::string& host, std::uint16_t port) {
   if (primary_ && primary_->key.host == host && primary_->key.port == port) return primary_.get();
   for (auto& replica : replicas_) {
@@ -327,6 +352,7 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
   temp_tables_.clear();
   view_ = {};
   pinned_to_primary_ = false;
+  prepared_on_primary_ = false;
   refresh_routing_options();
   backend::LoginFailure failure;
   BackendLink* primary = co_await ensure_primary(failure);
@@ -353,6 +379,7 @@ asio::awaitable<bool> Session::reset_connection(proto::Bytes packet, std::uint8_
   temp_tables_.clear();
   view_ = {};
   pinned_to_primary_ = false;
+  prepared_on_primary_ = false;
   refresh_routing_options();
   if (primary_) primary_->applied = history_.last();
   auto replicas = std::move(replicas_);

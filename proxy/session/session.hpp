@@ -59,6 +59,10 @@ class Session : public std::enable_shared_from_this<Session> {
                                     std::uint8_t sequence_id);
   // `sql` on a pooled or new connection to that server (KILL of a thread this session cannot reach).
   boost::asio::awaitable<backend::SimpleResult> run_on_server(std::string host, std::uint16_t port, std::string sql);
+  // Whether the session keeps nothing on the primary's connection that a new one would not
+  // have (transaction, locks, temporary tables, prepared statements, unreplayable variables),
+  // and replicas can serve its reads meanwhile.
+  bool can_lose_primary() const;
   BackendLink* link_to(const std::string& host, std::uint16_t port);  // this session's link to that server
   boost::asio::awaitable<bool> change_user(protocol::Bytes packet, std::uint8_t sequence_id);
   boost::asio::awaitable<bool> reset_connection(protocol::Bytes packet, std::uint8_t sequence_id);
@@ -125,7 +129,7 @@ class Session : public std::enable_shared_from_this<Session> {
   SessionCommandHistory history_;
   ReadYourWrites read_your_writes_;
   bool pinned_to_primary_ = false;  // state that cannot be replayed: every statement to the primary
-  bool routing_enabled_ = false;    // the topology has replicas at all
+  bool prepared_on_primary_ = false;  // prepared statements live on the primary's connection
   std::uint32_t random_state_ = 0;
 };
 

@@ -99,7 +99,9 @@ asio::awaitable<BackendLink*> Session::ensure_replica(const health::BackendStatu
   }
   if (link == nullptr) {
     backend::LoginFailure failure;
-    auto opened = co_await open_link({status.name, status.host, status.port}, false, failure);
+    // A named endpoint: GCC 12 destroys a temporary in a co_await expression twice.
+    const backend::Endpoint endpoint{status.name, status.host, status.port};
+    auto opened = co_await open_link(endpoint, false, failure);
     if (!opened) {
       log::warn("replica connection failed", {{"session", id_}, {"backend", status.name}, {"reason", failure.reason}});
       worker_.shared.backend_failures.report(status.name);
