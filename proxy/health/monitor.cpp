@@ -302,6 +302,7 @@ void Monitor::check_primary(BackendState& state, const config::Config& config, B
   if (p.reachable) s.lag = std::chrono::microseconds::zero();
   s.reason = p.reachable ? "primary" : "unreachable";
   tracks_last_gtid = p.reachable && p.tracks_last_gtid;
+  primary_down_ = !p.reachable;
   if (first_check || *state.reachable != p.reachable) {
     if (p.reachable) {
       log::info("primary reachable", {{"backend", s.name}, {"tracks_last_gtid", tracks_last_gtid ? "yes" : "no"}});
@@ -328,6 +329,7 @@ void Monitor::check_replica(BackendState& state, const config::Config& config, c
   o.sql_thread_running = p.sql_thread_running;
   o.lag = replica_lag(p, heartbeat_trusted);
   o.now = Clock::now();
+  o.primary_down = primary_down_;
   const bool changed = state.usability.observe(o, policy);
   if (changed && state.usability.usable()) {
     log::info("replica usable", {{"backend", s.name},

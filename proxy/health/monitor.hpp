@@ -112,6 +112,7 @@ class Monitor {
   std::map<std::string, BackendState> states_;
   std::uint64_t version_ = 0;
   bool heartbeat_trusted_ = false;
+  bool primary_down_ = false;  // the primary's check of this round failed (checked before the replicas)
 
   std::thread check_thread_;
   std::thread heartbeat_thread_;

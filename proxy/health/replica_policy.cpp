@@ -9,6 +9,7 @@ namespace {
 // Why the replica must not take reads now, whatever its state; empty when nothing is wrong.
 std::string fault_of(const ReplicaObservation& o, const ReplicaPolicy& policy) {
   if (!o.reachable) return "unreachable";
+  if (o.primary_down) return o.sql_thread_running ? std::string() : std::string("sql thread stopped");
   if (!o.io_thread_running && !o.sql_thread_running) return "io and sql threads stopped";
   if (!o.sql_thread_running) return "sql thread stopped";
   if (!o.io_thread_running) return "io thread stopped";
@@ -66,7 +67,7 @@ bool ReplicaUsability::observe(const ReplicaObservation& o, const ReplicaPolicy&
     since_ = o.now;
     return true;
   }
-  if (*o.lag > policy.readmit_lag) {
+  if (o.lag && *o.lag > policy.readmit_lag) {
     reason_ = "lag " + format_millis(*o.lag) + " above readmit_lag " + format_millis(policy.readmit_lag);
     return false;
   }

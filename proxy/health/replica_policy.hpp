@@ -25,6 +25,10 @@ struct ReplicaObservation {
   bool sql_thread_running = false;
   std::optional<std::chrono::microseconds> lag;  // nullopt = unknown
   std::chrono::steady_clock::time_point now{};
+  // The primary is unreachable: nothing newer exists to replicate, so a stopped I/O thread and an
+  // unknown lag are expected; a replica that answers and has applied what it received keeps
+  // serving reads (the only reads there are until the primary returns).
+  bool primary_down = false;
 };
 
 struct ReplicaPolicy {

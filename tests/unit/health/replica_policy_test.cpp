@@ -18,7 +18,9 @@ constexpr int kUnknown = -1;
 
 struct Step {
   int at_ms;
-  const char* seen;  // "ok", "down" (unreachable), "io" (io thread stopped), "sql", "both", "fail" (report)
+  // "ok", "down" (unreachable), "io" (io thread stopped), "sql", "both", "fail" (report); a leading
+  // "p" means the primary is down in that round ("pio": primary down, io thread stopped).
+  const char* seen;
   int lag_ms;        // kUnknown = no lag
   bool usable;
   const char* reason;
@@ -52,9 +54,11 @@ void run(const Sequence& sequence, const ReplicaPolicy& policy) {
       changed = state.report_failure(now);
     } else {
       ReplicaObservation o;
+      o.primary_down = seen.size() > 1 && seen[0] == 'p';
+      const std::string thread = o.primary_down ? seen.substr(1) : seen;
       o.reachable = seen != "down";
-      o.io_thread_running = o.reachable && seen != "io" && seen != "both";
-      o.sql_thread_running = o.reachable && seen != "sql" && seen != "both";
+      o.io_thread_running = o.reachable && thread != "io" && thread != "both";
+      o.sql_thread_running = o.reachable && thread != "sql" && thread != "both";
       if (step.lag_ms != kUnknown) o.lag = milliseconds(step.lag_ms);
       o.now = now;
       changed = state.observe(o, policy);
@@ -71,6 +75,15 @@ class ReplicaPolicyTable : public ::testing::TestWithParam<Sequence> {};
 TEST_P(ReplicaPolicyTable, Sequence) { run(GetParam(), test_policy()); }
 
 const Sequence kSequences[] = {
+    {"primary down: io thread stopped and lag unknown keep a replica serving",
+     {{0, "ok", 10, true, "", 0, true},
+      {100, "pio", kUnknown, true, "", 0, false},
+      {200, "pio", kUnknown, true, "", 0, false},
+      {300, "io", kUnknown, false, "io thread stopped", 1, true}}},
+    {"primary down: a stopped sql thread still takes it out",
+     {{0, "ok", 10, true, "", 0, true}, {100, "psql", kUnknown, false, "sql thread stopped", 1, true}}},
+    {"primary down from the start: admitted on its sql thread",
+     {{0, "pio", kUnknown, true, "", 0, true}}},
     {"first good check admits at once, uncounted",
      {{0, "ok", 10, true, "", 0, true}, {100, "ok", 20, true, "", 0, false}}},
     {"first check within max but above readmit admits",
