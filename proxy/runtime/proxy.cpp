@@ -8,11 +8,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "admin/topology_view.hpp"
 #include "backend/endpoints.hpp"
 #include "backend/server_probe.hpp"
 #include "log/log.hpp"
 #include "net/listener.hpp"
 #include "session/session.hpp"
+#include "weir/version.hpp"
 
 namespace weir::runtime {
 
@@ -58,22 +60,48 @@ std::shared_ptr<const session::ServerIdentity> default_identity() {
   return identity;
 }
 
+std::vector<std::chrono::nanoseconds> duration_buckets(const config::MetricsConfig& config) {
+  std::vector<std::chrono::nanoseconds> buckets;
+  buckets.reserve(config.histogram_buckets.size());
+  for (const auto bound : config.histogram_buckets) buckets.emplace_back(bound);
+  return buckets;
+}
+
+// How the monitor measures lag, for the `method` label of weir_replication_lag_seconds.
+std::string_view lag_method(const config::Config& config) {
+  return config.monitor.heartbeat.enabled ? "heartbeat" : "seconds_behind_master";
+}
+
 }  // namespace
 
 Proxy::Proxy(std::string config_path, std::shared_ptr<const config::Config> config)
-    : config_path_(std::move(config_path)), workers_(config::worker_count(config->workers)), tls_(new WorkerTls) {
+    : config_path_(std::move(config_path)),
+      metrics_(std::make_unique<metrics::Metrics>(duration_buckets(config->metrics))),
+      metrics_enabled_(config->metrics.enabled),
+      workers_(config::worker_count(config->workers)),
+      tls_(new WorkerTls) {
   configure_logging(*config);
+  metrics_->set_build_info(kVersion);
+  metrics_->config_reloads(true);  // both results from the start, at zero
+  metrics_->config_reloads(false);
   shared_.users.store(auth::UserDirectory::from_config(*config));
   shared_.identity.store(default_identity());
   users_ = std::make_unique<auth::UserRefresher>(
       config, [this](std::shared_ptr<const auth::UserDirectory> users) { shared_.users.store(std::move(users)); });
   monitor_ = std::make_unique<health::Monitor>(
-      config, [this](std::shared_ptr<const health::Topology> topology) { shared_.topology.store(std::move(topology)); },
+      config,
+      [this](std::shared_ptr<const health::Topology> topology) {
+        if (topology && metrics_enabled_) {
+          metrics_->update_backends(admin::backend_samples(*topology, lag_method(*shared_.config.load())));
+        }
+        shared_.topology.store(std::move(topology));
+      },
       shared_.backend_failures);
   shared_.config.store(std::move(config));
 }
 
 Proxy::~Proxy() {
+  if (admin_) admin_->stop();
   users_->stop();
   monitor_->stop();
   workers_.stop();
@@ -159,13 +187,63 @@ bool Proxy::open() {
                                                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                          config->pool.idle_timeout)));
     context->pool = pools_.back().get();
+    if (metrics_enabled_) {
+      session_metrics_.push_back(std::make_unique<session::SessionMetrics>(*metrics_));
+      context->metrics = session_metrics_.back().get();
+    }
     contexts_.push_back(std::move(context));
   }
   // The port actually bound (listen.port 0 picks a free one; tests use that).
   const auto bound = acceptors_.front().local_endpoint(ec);
   log::info("listening", {{"address", bound.address().to_string() + ":" + std::to_string(bound.port())},
                           {"workers", workers_.size()}});
+  return start_admin(*config);
+}
+
+bool Proxy::start_admin(const config::Config& config) {
+  if (!config.admin.enabled) return true;
+  admin::AdminHandlers handlers;
+  if (metrics_enabled_) handlers.metrics = [this] { return metrics_->render(); };
+  handlers.readiness = [this] { return readiness(); };
+  handlers.backends = [this] { return backends_view(); };
+  handlers.config = [this] { return config::render_redacted(*shared_.config.load()); };
+  handlers.reload = [this] {
+    const ReloadResult result = reload();
+    return admin::ReloadOutcome{result.ok, result.message};
+  };
+  admin_ = std::make_unique<admin::AdminServer>(config.admin, std::move(handlers));
+  if (auto error = admin_->start()) {
+    log::error("cannot start the admin server", {{"error", *error}});
+    admin_.reset();
+    return false;
+  }
+  log::info("admin listening", {{"address", config.admin.address + ":" + std::to_string(admin_->port())},
+                                {"token", config.admin.token ? "required" : "none"}});
   return true;
+}
+
+admin::Readiness Proxy::readiness() const {
+  if (shared_.draining.load()) return {false, "draining: weir is shutting down"};
+  const auto topology = shared_.topology.load();
+  return admin::primary_readiness(topology.get());
+}
+
+std::string Proxy::backends_view() const {
+  const auto topology = shared_.topology.load();
+  if (topology) return admin::backends_json(*topology);
+  // Before the monitor's first round: the configured backends, none checked yet (same schema).
+  health::Topology unchecked;
+  const auto config = shared_.config.load();
+  for (const auto& b : config->backends.static_backends) {
+    health::BackendStatus status;
+    status.name = b.name.empty() ? b.host + ":" + std::to_string(b.port) : b.name;
+    status.host = b.host;
+    status.port = b.port;
+    status.role = b.role;
+    status.reason = "not checked yet: the health monitor has not completed its first round";
+    unchecked.backends.push_back(std::move(status));
+  }
+  return admin::backends_json(unchecked);
 }
 
 void Proxy::start_accepting() {
@@ -174,19 +252,35 @@ void Proxy::start_accepting() {
     auto* context = contexts_[i].get();
     asio::co_spawn(workers_[i].context(),
                    net::accept_loop(acceptor,
-                                    [context](asio::ip::tcp::socket socket) {
-                                      session::Session::start(std::make_shared<session::Session>(std::move(socket), *context));
+                                    [this, context](asio::ip::tcp::socket socket) {
+                                      if (context->metrics == nullptr) {
+                                        session::Session::start(
+                                            std::make_shared<session::Session>(std::move(socket), *context));
+                                        return;
+                                      }
+                                      context->metrics->client_connected();
+                                      // The gauge lives in metrics_, which outlives every worker and
+                                      // its sessions (even those freed when a worker's context is).
+                                      metrics::Gauge* open = &metrics_->client_connections();
+                                      session::Session::start(std::shared_ptr<session::Session>(
+                                          new session::Session(std::move(socket), *context),
+                                          [open](session::Session* s) {
+                                            delete s;
+                                            open->dec();
+                                          }));
                                     }),
                    asio::detached);
   }
 }
 
-void Proxy::reload() {
+Proxy::ReloadResult Proxy::reload() {
+  const std::lock_guard lock(reload_mutex_);
   auto result = config::load_config_file(config_path_);
   if (!result.ok()) {
     log::error("configuration reload rejected; keeping the running configuration",
                {{"file", config_path_}, {"errors", result.error_text()}});
-    return;
+    metrics_->config_reloads(false).inc();
+    return {false, "configuration rejected; the running configuration is kept:\n" + result.error_text()};
   }
   const auto before = shared_.config.load();
   const auto changes = config::diff(*before, *result.config);
@@ -197,9 +291,14 @@ void Proxy::reload() {
   shared_.config.store(result.config);
   users_->reconfigure(result.config);
   monitor_->reconfigure(result.config);
+  if (admin_) admin_->set_token(result.config->admin.token);
   std::string sections;
   for (const auto& s : changes.changed_sections) sections += (sections.empty() ? "" : ",") + s;
   log::info("configuration reloaded", {{"file", config_path_}, {"changed", sections.empty() ? "none" : sections}});
+  metrics_->config_reloads(true).inc();
+  std::string message = "reloaded " + config_path_ + "; changed: " + (sections.empty() ? "none" : sections);
+  for (const auto& setting : changes.restart_required) message += "\nneeds a restart to take effect: " + setting;
+  return {true, message};
 }
 
 void Proxy::begin_drain() {
@@ -277,6 +376,7 @@ int Proxy::run() {
   control_.run();
   workers_.stop();
   workers_.join();
+  if (admin_) admin_->stop();
   users_->stop();
   monitor_->stop();
   log::info("stopped");

@@ -2,13 +2,17 @@
 // The running proxy: workers with their listeners, the control thread's signal handling
 // (SIGTERM/SIGINT drain, SIGHUP reload) and the shared state that sessions read.
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "admin/admin_server.hpp"
 #include "auth/user_refresher.hpp"
 #include "health/monitor.hpp"
+#include "metrics/metrics.hpp"
 #include "net/worker_pool.hpp"
+#include "session/session_metrics.hpp"
 #include "session/shared_state.hpp"
 #include "session/worker_context.hpp"
 
@@ -19,27 +23,45 @@ class Proxy {
   Proxy(std::string config_path, std::shared_ptr<const config::Config> config);
   ~Proxy();
 
-  // Binds the listeners; false (with the reason logged) when the address cannot be used.
+  // Binds the listeners, then starts the admin server when admin.enabled; false (with the reason
+  // logged) when an address cannot be used.
   bool open();
   // Runs until SIGTERM/SIGINT and the drain that follows. Returns the process exit code.
   int run();
 
  private:
   struct WorkerTls;
+  struct ReloadResult {
+    bool ok = false;
+    std::string message;  // the errors (file:line: ...) on failure; what changed on success
+  };
+
   void start_accepting();
-  void reload();
+  // Loads the configuration file again and applies it (SIGHUP and POST /reload); a rejected file
+  // leaves the running configuration in place. Counted in weir_config_reloads_total{result}.
+  ReloadResult reload();
+  // Starts the admin HTTP server (admin.enabled); false when its address cannot be bound.
+  bool start_admin(const config::Config& config);
+  admin::Readiness readiness() const;
+  std::string backends_view() const;
   void begin_drain();
   bool build_tls(const config::Config& config, std::string& error);
 
   std::string config_path_;
+  // Declared before everything that counts into it, so it outlives them.
+  std::unique_ptr<metrics::Metrics> metrics_;
+  bool metrics_enabled_ = true;  // metrics.enabled at start (a restart changes it)
   session::SharedState shared_;
   net::WorkerPool workers_;
   std::vector<boost::asio::ip::tcp::acceptor> acceptors_;
   std::vector<std::unique_ptr<session::WorkerContext>> contexts_;
   std::vector<std::unique_ptr<backend::Pool>> pools_;
+  std::vector<std::unique_ptr<session::SessionMetrics>> session_metrics_;  // one per worker
   std::unique_ptr<WorkerTls> tls_;
   std::unique_ptr<health::Monitor> monitor_;
   boost::asio::io_context control_;
+  std::mutex reload_mutex_;  // SIGHUP (control thread) and POST /reload (admin thread)
+  std::unique_ptr<admin::AdminServer> admin_;
   std::unique_ptr<auth::UserRefresher> users_;  // last: stops first
 };
 

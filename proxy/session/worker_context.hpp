@@ -4,6 +4,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "backend/pool.hpp"
+#include "session/session_metrics.hpp"
 #include "session/shared_state.hpp"
 
 namespace weir::session {
@@ -14,6 +15,7 @@ struct WorkerContext {
   boost::asio::ssl::context* backend_tls = nullptr;  // null: plain TCP to backends
   bool verify_backend_host = false;
   backend::Pool* pool = nullptr;  // this worker's idle backend connections
+  SessionMetrics* metrics = nullptr;  // this worker's metric handles; null when metrics are disabled
 };
 
 }  // namespace weir::session

@@ -1,0 +1,69 @@
+#include "session/session_metrics.hpp"
+
+namespace weir::session {
+
+SessionMetrics::Backend::Backend(metrics::Metrics& metrics, std::string_view name)
+    : queries(metrics, std::string(name)), active(&metrics.backend_connections(name, "active")) {}
+
+SessionMetrics::SessionMetrics(metrics::Metrics& metrics)
+    : metrics_(&metrics),
+      open_(&metrics.client_connections()),
+      accepted_(&metrics.client_connections_accepted()),
+      received_(&metrics.client_received_bytes()),
+      sent_(&metrics.client_sent_bytes()),
+      gtid_waits_{&metrics.gtid_waits(metrics::GtidWaitOutcome::applied),
+                  &metrics.gtid_waits(metrics::GtidWaitOutcome::timeout),
+                  &metrics.gtid_waits(metrics::GtidWaitOutcome::error)},
+      rejected_(metrics, metrics::Id::client_connections_rejected),
+      routing_(metrics, metrics::Id::routing_decisions),
+      errors_(metrics, metrics::Id::errors) {}
+
+void SessionMetrics::client_connected() {
+  accepted_->inc();
+  open_->inc();
+}
+
+void SessionMetrics::client_disconnected() { open_->dec(); }
+
+void SessionMetrics::client_rejected(std::string_view reason) { rejected_.get({reason}).inc(); }
+
+void SessionMetrics::bytes_from_client(std::size_t n) { received_->inc(n); }
+
+void SessionMetrics::bytes_to_client(std::size_t n) { sent_->inc(n); }
+
+void SessionMetrics::query(std::string_view backend_name, bool replica, std::uint8_t command,
+                           std::chrono::steady_clock::duration elapsed) {
+  backend(backend_name)
+      .queries.query(replica ? metrics::Route::replica : metrics::Route::primary, command,
+                     std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed));
+}
+
+void SessionMetrics::routing_decision(std::string_view target, std::string_view reason) {
+  routing_.get({target, reason}).inc();
+}
+
+void SessionMetrics::gtid_wait(metrics::GtidWaitOutcome outcome) {
+  const auto index = static_cast<std::size_t>(outcome);
+  if (index < 3) gtid_waits_[index]->inc();
+}
+
+void SessionMetrics::error(std::string_view kind) { errors_.get({kind}).inc(); }
+
+void SessionMetrics::backend_connection_opened(std::string_view backend_name) { backend(backend_name).active->inc(); }
+
+void SessionMetrics::backend_connection_closed(std::string_view backend_name) { backend(backend_name).active->dec(); }
+
+SessionMetrics::Backend& SessionMetrics::backend(std::string_view name) {
+  if (last_ != nullptr && last_->queries.backend() == name) return *last_;
+  for (const auto& b : backends_) {
+    if (b->queries.backend() == name) {
+      last_ = b.get();
+      return *last_;
+    }
+  }
+  backends_.push_back(std::make_unique<Backend>(*metrics_, name));
+  last_ = backends_.back().get();
+  return *last_;
+}
+
+}  // namespace weir::session
