@@ -3,6 +3,7 @@
 #include <array>
 
 #include "runtime/proxy.hpp"
+#include "weir/k8s/deploy.hpp"
 #include "weir/local/commands.hpp"
 #include "weir/pod/pod_main.hpp"
 
@@ -22,6 +23,8 @@ std::span<const Subcommand> subcommands() {
       Subcommand{"down", "stop everything weir up started; the data is kept", weir::local::down_main},
       Subcommand{"pod", "the steps that run inside a database pod (init, clone, sidecar, ...)",
                  weir::pod::pod_main},
+      Subcommand{"deploy", "deploy to Kubernetes (--dry-run -o yaml|json prints the objects)",
+                 weir::k8s::deploy_main},
   };
   return kTable;
 }

@@ -16,6 +16,8 @@ packages=(
   prometheus
   # the wire recorder of the protocol tests (tests/tools/wire_recorder.py); test certificates
   python3 openssl
+  # the container image test (ctest -L image): buildah builds the Dockerfile, podman runs it
+  buildah podman runc debootstrap
 )
 
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

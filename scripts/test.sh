@@ -14,6 +14,7 @@ fail() { echo "FAILED: $*"; status=1; }
 step "setup"
 bash scripts/setup.sh || { echo "setup failed"; exit 1; }
 bash scripts/setup-drivers.sh || { echo "setup-drivers failed"; exit 1; }
+bash scripts/setup-k8s-tools.sh || { echo "setup-k8s-tools failed"; exit 1; }
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/weir-ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}

@@ -1,0 +1,122 @@
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "weir/k8s/deploy.hpp"
+
+namespace weir::k8s {
+namespace {
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream text;
+  text << in.rdbuf();
+  out = text.str();
+  return true;
+}
+
+}  // namespace
+
+DeployCommand parse_deploy_command(const std::vector<std::string>& words) {
+  DeployCommand cmd;
+  std::vector<std::string> values_files;
+  std::vector<std::string> assignments;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& word = words[i];
+    auto next = [&](std::string& out) {
+      if (i + 1 >= words.size()) {
+        cmd.error = word + " needs a value";
+        return false;
+      }
+      out = words[++i];
+      return true;
+    };
+    std::string value;
+    if (word == "--help" || word == "-h") {
+      cmd.help = true;
+    } else if (word == "--dry-run") {
+      cmd.dry_run = true;
+    } else if (word == "--no-wait") {
+      cmd.apply.wait = false;
+    } else if (word == "-f" || word == "--values") {
+      if (!next(value)) return cmd;
+      values_files.push_back(value);
+    } else if (word == "--set") {
+      if (!next(value)) return cmd;
+      assignments.push_back(value);
+    } else if (word == "-n" || word == "--namespace") {
+      if (!next(cmd.settings.namespace_name)) return cmd;
+    } else if (word == "-o" || word == "--output") {
+      if (!next(cmd.output)) return cmd;
+      if (cmd.output != "yaml" && cmd.output != "json") {
+        cmd.error = "-o must be yaml or json, got '" + cmd.output + "'";
+        return cmd;
+      }
+    } else if (word == "--kubeconfig") {
+      if (!next(cmd.apply.kubeconfig)) return cmd;
+    } else if (word == "--context") {
+      if (!next(cmd.apply.context)) return cmd;
+    } else {
+      cmd.error = "unknown option '" + word + "'";
+      return cmd;
+    }
+  }
+  for (const auto& path : values_files) {
+    std::string text;
+    if (!read_file(path, text)) {
+      cmd.error = "cannot read values file " + path;
+      return cmd;
+    }
+    if (auto error = apply_values_yaml(cmd.settings, text, path); !error.empty()) {
+      cmd.error = error;
+      return cmd;
+    }
+  }
+  for (const auto& assignment : assignments) {
+    if (auto error = set_value(cmd.settings, assignment); !error.empty()) {
+      cmd.error = error;
+      return cmd;
+    }
+  }
+  cmd.error = validate_settings(cmd.settings);
+  return cmd;
+}
+
+std::string deploy_usage() {
+  std::string keys;
+  for (const auto& key : values_keys()) keys += " " + key;
+  return "usage: weir deploy [options]\n\n"
+         "Builds the Kubernetes objects of a weir deployment (the same as the Helm chart charts/weir)\n"
+         "and applies them, or prints them with --dry-run.\n\n"
+         "options:\n"
+         "  -f, --values FILE        values in the chart's values.yaml format (repeatable)\n"
+         "  --set KEY=VALUE          one value, after the files (repeatable)\n"
+         "  -n, --namespace NS       (default: default)\n"
+         "  --dry-run                print the objects instead of applying them\n"
+         "  -o, --output yaml|json   format of --dry-run (default yaml; json is a v1 List)\n"
+         "  --kubeconfig FILE, --context NAME, --no-wait\n\n"
+         "keys:" + keys + "\n";
+}
+
+int deploy_main(std::span<char*> args) {
+  std::vector<std::string> words(args.begin() + (args.empty() ? 0 : 1), args.end());
+  const DeployCommand cmd = parse_deploy_command(words);
+  if (cmd.help) {
+    std::fputs(deploy_usage().c_str(), stdout);
+    return 0;
+  }
+  if (!cmd.error.empty()) {
+    std::fprintf(stderr, "weir deploy: %s\n", cmd.error.c_str());
+    return 2;
+  }
+  const std::vector<Object> objects = build_objects(cmd.settings);
+  if (cmd.dry_run) {
+    const std::string text = cmd.output == "json" ? to_json(objects) : to_yaml(objects);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+  }
+  return apply_objects(objects, cmd.settings, cmd.apply);
+}
+
+}  // namespace weir::k8s

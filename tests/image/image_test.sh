@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Builds weir's image from the unmodified Dockerfile with buildah and runs it with podman
+# (recipe: no Docker engine, no registry; a local Debian base tagged debian:bookworm-slim):
+#   1. `weir --version` in the image,
+#   2. `weir pod init` in the image, writing into a mounted directory,
+#   3. the StatefulSet's install-weir step (cp -a /opt/weir/. into a volume), then the copied bundle
+#      run inside the bare Debian base, which has none of weir's libraries (as in a database image).
+# Prints the build time. Exit 77 (skipped) when buildah/podman/runc/debootstrap are missing.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+tag=localhost/weir:image-test
+base=docker.io/library/debian:bookworm-slim
+
+for tool in buildah podman runc debootstrap; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool is not installed (scripts/setup.sh installs it)"; exit 77; }
+done
+
+work=$(mktemp -d /tmp/weir-image-test.XXXXXX)
+cleanup() {
+  podman rm -f "weir-image-test-$$" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+printf '[containers]\ndefault_ulimits = []\n' >"$work/containers.conf"
+export CONTAINERS_CONF="$work/containers.conf"
+export BUILDAH_ISOLATION=chroot
+run() { podman run --rm --pull=never --runtime runc "$@"; }
+fail() { echo "FAIL: $*"; exit 1; }
+
+# The base image, made once from Debian's packages and kept in the local storage.
+if ! buildah inspect --type image "$base" >/dev/null 2>&1; then
+  mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [ -n "$mirror" ] || mirror=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list)
+  start=$(date +%s)
+  debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 ||
+    { tail -20 "$work/debootstrap.log"; fail "debootstrap"; }
+  c=$(buildah from scratch)
+  buildah add "$c" "$work/rootfs" / >/dev/null
+  buildah commit --quiet "$c" "$base" >/dev/null
+  buildah rm "$c" >/dev/null
+  rm -rf "$work/rootfs"
+  echo "base image $base made in $(( $(date +%s) - start )) s"
+fi
+
+start=$(date +%s)
+buildah bud --pull=never --layers -t "$tag" -f "$repo/Dockerfile" "$repo" >"$work/build.log" 2>&1 ||
+  { tail -40 "$work/build.log"; fail "buildah bud"; }
+echo "image built in $(( $(date +%s) - start )) s ($(podman image inspect "$tag" --format '{{.Size}}') bytes)"
+
+# 1. weir --version through the entrypoint, as the unprivileged user.
+version=$(run "$tag" --version)
+echo "weir --version: $version"
+[[ "$version" =~ ^weir\ [0-9]+\.[0-9]+\.[0-9]+ ]] || fail "unexpected version output '$version'"
+[ "$(run --entrypoint id "$tag" -u)" = "10001" ] || fail "the image does not run as uid 10001"
+
+# 2. weir pod init for ordinal 1 of StatefulSet mysql, into a mounted conf dir.
+mkdir -m 0777 "$work/conf"
+run -v "$work/conf:/mnt/conf.d" --hostname mysql-1 "$tag" pod init --flavour mariadb --conf-dir /mnt/conf.d
+grep -qx 'server-id=101' "$work/conf/server-id.cnf" || fail "server-id.cnf: $(cat "$work/conf/server-id.cnf" 2>&1)"
+grep -qx 'read-only=1' "$work/conf/replica.cnf" || fail "replica.cnf: $(cat "$work/conf/replica.cnf" 2>&1)"
+[ ! -e "$work/conf/primary.cnf" ] || fail "primary.cnf written for a replica"
+echo "weir pod init: $(tr '\n' ' ' <"$work/conf/server-id.cnf")+ replica.cnf"
+
+# 3. The bundle copied out as the StatefulSet's install-weir container does, then run elsewhere.
+mkdir -m 0777 "$work/bundle"
+run -v "$work/bundle:/mnt/weir" --entrypoint cp "$tag" -a /opt/weir/. /mnt/weir/
+[ -x "$work/bundle/bin/weir" ] || fail "install-weir copied no binary"
+elsewhere=$(run -v "$work/bundle:/opt/weir:ro" --entrypoint /opt/weir/bin/weir "$base" --version)
+[ "$elsewhere" = "$version" ] || fail "the copied bundle in the bare base image said '$elsewhere'"
+mkdir -m 0777 "$work/conf0"
+run -v "$work/bundle:/opt/weir:ro" -v "$work/conf0:/mnt/conf.d" --entrypoint /opt/weir/bin/weir "$base" \
+  pod init --ordinal 0 --flavour mysql --conf-dir /mnt/conf.d
+grep -q '^gtid-mode=ON' "$work/conf0/primary.cnf" || fail "primary.cnf (mysql) from the copied bundle"
+echo "install-weir bundle runs in the bare base image: $elsewhere"
+echo "PASS"

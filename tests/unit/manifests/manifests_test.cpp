@@ -1,0 +1,319 @@
+// build_objects and the settings of `weir deploy`: every object present, labels, probes through
+// `weir pod probe`, PVC retention, secrets only in the Secret, and errors naming the key.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "weir/config/config.hpp"
+#include "weir/k8s/deploy.hpp"
+#include "weir/k8s/manifests.hpp"
+#include "weir/k8s/rendered_files.hpp"
+#include "weir/k8s/yaml_json.hpp"
+
+namespace weir::k8s {
+namespace {
+
+using json = nlohmann::json;
+
+const Object* find(const std::vector<Object>& objects, const std::string& kind, const std::string& name) {
+  for (const auto& o : objects) {
+    if (o.kind == kind && o.name == name) return &o;
+  }
+  return nullptr;
+}
+
+const json& container(const json& pod_spec, const std::string& list, const std::string& name) {
+  for (const auto& c : pod_spec.at(list)) {
+    if (c.at("name") == name) return c;
+  }
+  throw std::runtime_error("no container " + name + " in " + list);
+}
+
+std::string joined(const json& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w.get<std::string>();
+  return out;
+}
+
+TEST(BuildObjects, EveryObjectOfTheTutorialAndTheProxyInApplyOrder) {
+  const auto objects = build_objects(DeploySettings{});
+  std::vector<std::string> got;
+  for (const auto& o : objects) got.push_back(o.kind + "/" + o.name);
+  const std::vector<std::string> want{
+      "ServiceAccount/weir", "Role/weir",         "RoleBinding/weir",   "Secret/mysql-credentials",
+      "ConfigMap/mysql",     "ConfigMap/weir",    "Service/mysql",      "Service/mysql-read",
+      "StatefulSet/mysql",   "PodDisruptionBudget/mysql", "Deployment/weir", "Service/weir",
+      "PodDisruptionBudget/weir"};
+  EXPECT_EQ(got, want);
+  for (const auto& o : objects) {
+    EXPECT_EQ(o.body.at("apiVersion"), o.api_version) << o.name;
+    EXPECT_EQ(o.body.at("kind"), o.kind);
+    EXPECT_EQ(o.body.at("metadata").at("name"), o.name);
+    EXPECT_EQ(o.body.at("metadata").at("namespace"), "default");
+    EXPECT_EQ(o.namespace_name, "default");
+  }
+}
+
+TEST(BuildObjects, StandardLabelsOnEveryObjectAndPodTemplate) {
+  DeploySettings s;
+  s.name = "db";
+  s.namespace_name = "shop";
+  for (const auto& o : build_objects(s)) {
+    const json& labels = o.body.at("metadata").at("labels");
+    for (const char* key : {"app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component",
+                            "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"}) {
+      EXPECT_TRUE(labels.contains(key)) << o.kind << "/" << o.name << " lacks " << key;
+    }
+    EXPECT_EQ(labels.at("app.kubernetes.io/instance"), "db");
+    EXPECT_EQ(o.body.at("metadata").at("namespace"), "shop");
+    if (o.body.contains("spec") && o.body.at("spec").contains("template")) {
+      const json& tpl = o.body.at("spec").at("template").at("metadata").at("labels");
+      for (const auto& [k, v] : o.body.at("spec").at("selector").at("matchLabels").items()) {
+        EXPECT_EQ(tpl.at(k), v) << o.name << ": the selector must match the pod template";
+      }
+    }
+  }
+  const auto objects = build_objects(s);
+  EXPECT_EQ(find(objects, "StatefulSet", "db")->body["metadata"]["labels"]["app"], "db");
+  EXPECT_EQ(find(objects, "Service", "db-read")->body["metadata"]["labels"]["readonly"], "true");
+  EXPECT_EQ(find(objects, "RoleBinding", "weir")->body["subjects"][0]["namespace"], "shop");
+}
+
+TEST(BuildObjects, StatefulSetAsTheTutorialWithWeirPodSteps) {
+  const auto objects = build_objects(DeploySettings{});
+  const json& spec = find(objects, "StatefulSet", "mysql")->body.at("spec");
+  EXPECT_EQ(spec.at("replicas"), 3);
+  EXPECT_EQ(spec.at("serviceName"), "mysql");
+  EXPECT_EQ(spec.at("podManagementPolicy"), "OrderedReady");
+  EXPECT_EQ(spec.at("persistentVolumeClaimRetentionPolicy").at("whenScaled"), "Retain");
+  EXPECT_EQ(spec.at("persistentVolumeClaimRetentionPolicy").at("whenDeleted"), "Retain");
+  const json& claim = spec.at("volumeClaimTemplates").at(0);
+  EXPECT_EQ(claim.at("metadata").at("name"), "data");
+  EXPECT_EQ(claim.at("spec").at("resources").at("requests").at("storage"), "10Gi");
+  EXPECT_FALSE(claim.at("spec").contains("storageClassName"));
+
+  const json& pod = spec.at("template").at("spec");
+  std::vector<std::string> init_names;
+  for (const auto& c : pod.at("initContainers")) init_names.push_back(c.at("name"));
+  EXPECT_EQ(init_names, (std::vector<std::string>{"install-weir", "init", "clone"}));
+  EXPECT_EQ(container(pod, "initContainers", "install-weir").at("image"), "weir:latest");
+  EXPECT_EQ(joined(container(pod, "initContainers", "init").at("command")),
+            "/opt/weir/bin/weir pod init --flavour mariadb --service mysql --conf-dir /mnt/conf.d");
+  EXPECT_EQ(joined(container(pod, "initContainers", "clone").at("command")),
+            "/opt/weir/bin/weir pod clone --flavour mariadb --service mysql");
+  EXPECT_EQ(joined(container(pod, "containers", "sidecar").at("command")),
+            "/opt/weir/bin/weir pod sidecar --flavour mariadb --service mysql");
+  const json& db = container(pod, "containers", "mysql");
+  EXPECT_EQ(db.at("image"), "mariadb:11.4") << "the official image, unmodified";
+  EXPECT_EQ(joined(db.at("livenessProbe").at("exec").at("command")),
+            "/opt/weir/bin/weir pod probe liveness --flavour mariadb --service mysql");
+  EXPECT_EQ(joined(db.at("readinessProbe").at("exec").at("command")),
+            "/opt/weir/bin/weir pod probe readiness --flavour mariadb --service mysql");
+  EXPECT_EQ(db.at("resources").at("requests").at("cpu"), "500m");
+  EXPECT_EQ(db.at("resources").at("requests").at("memory"), "1Gi");
+  EXPECT_EQ(db.at("securityContext").at("runAsNonRoot"), true);
+  EXPECT_EQ(db.at("securityContext").at("allowPrivilegeEscalation"), false);
+  EXPECT_TRUE(pod.contains("affinity"));
+  EXPECT_EQ(pod.at("affinity").at("podAntiAffinity").at("preferredDuringSchedulingIgnoredDuringExecution").size(), 1U);
+  EXPECT_FALSE(pod.at("affinity").at("podAntiAffinity").contains("requiredDuringSchedulingIgnoredDuringExecution"));
+  // The weir binary reaches the database containers through the emptyDir the init container fills.
+  std::set<std::string> volumes;
+  for (const auto& v : pod.at("volumes")) volumes.insert(v.at("name"));
+  EXPECT_TRUE(volumes.count("weir-bin") && volumes.count("conf") && volumes.count("config-map") && volumes.count("secrets"));
+  EXPECT_TRUE(pod.at("volumes").at(1).at("emptyDir").is_object());
+}
+
+TEST(BuildObjects, MysqlFlavourUsesXtrabackupImageForBackupsAndMysqlVariables) {
+  DeploySettings s;
+  s.flavour = "mysql";
+  s.storage_class = "fast";
+  const auto objects = build_objects(s);
+  const json& spec = find(objects, "StatefulSet", "mysql")->body.at("spec");
+  const json& pod = spec.at("template").at("spec");
+  EXPECT_EQ(container(pod, "containers", "mysql").at("image"), "mysql:8.0");
+  EXPECT_EQ(container(pod, "containers", "sidecar").at("image"), "percona/percona-xtrabackup:8.0");
+  EXPECT_EQ(container(pod, "initContainers", "clone").at("image"), "percona/percona-xtrabackup:8.0");
+  EXPECT_EQ(container(pod, "containers", "mysql").at("env").at(0).at("name"), "MYSQL_ROOT_PASSWORD");
+  EXPECT_NE(joined(container(pod, "containers", "sidecar").at("command")).find("--flavour mysql"), std::string::npos);
+  EXPECT_EQ(spec.at("volumeClaimTemplates").at(0).at("spec").at("storageClassName"), "fast");
+  const std::string script = find(objects, "ConfigMap", "mysql")->body.at("data").at("weir-accounts.sh");
+  EXPECT_EQ(script.find("SLAVE MONITOR"), std::string::npos) << "MariaDB-only privilege";
+}
+
+TEST(BuildObjects, SecretHoldsGeneratedPasswordsAndIsCreateOnly) {
+  const auto a = build_objects(DeploySettings{});
+  const auto b = build_objects(DeploySettings{});
+  const Object* sa = find(a, "Secret", "mysql-credentials");
+  const Object* sb = find(b, "Secret", "mysql-credentials");
+  ASSERT_NE(sa, nullptr);
+  EXPECT_EQ(sa->body.at("metadata").at("annotations").at(kCreateOnlyAnnotation), "true");
+  for (const char* key : {"root-password", "replication-password", "monitor-password"}) {
+    const std::string pa = sa->body.at("stringData").at(key);
+    EXPECT_EQ(pa.size(), 24U);
+    EXPECT_NE(pa, sb->body.at("stringData").at(key).get<std::string>()) << key << " must be random";
+  }
+}
+
+TEST(BuildObjects, NoSecretValueOutsideTheSecret) {
+  const auto objects = build_objects(DeploySettings{});
+  const json& data = find(objects, "Secret", "mysql-credentials")->body.at("stringData");
+  for (const auto& o : objects) {
+    if (o.kind == "Secret") continue;
+    const std::string text = o.body.dump();
+    for (const auto& [key, value] : data.items()) {
+      EXPECT_EQ(text.find(value.get<std::string>()), std::string::npos) << o.kind << "/" << o.name << " has " << key;
+    }
+    if (o.kind == "ConfigMap") {
+      EXPECT_EQ(text.find("password:"), std::string::npos) << "no inline password in " << o.name;
+    }
+  }
+}
+
+TEST(BuildObjects, ProxyDeploymentDrainsAndIsReadyOnReadyz) {
+  const auto objects = build_objects(DeploySettings{});
+  const json& spec = find(objects, "Deployment", "weir")->body.at("spec");
+  EXPECT_EQ(spec.at("replicas"), 2);
+  const json& pod = spec.at("template").at("spec");
+  const json& c = container(pod, "containers", "weir");
+  EXPECT_EQ(c.at("readinessProbe").at("httpGet").at("path"), "/readyz");
+  EXPECT_EQ(c.at("readinessProbe").at("httpGet").at("port"), "admin");
+  EXPECT_EQ(joined(c.at("lifecycle").at("preStop").at("exec").at("command")), "sleep 5");
+  EXPECT_GT(pod.at("terminationGracePeriodSeconds").get<int>(), 5 + 25) << "preStop plus the 25 s shutdown grace";
+  EXPECT_EQ(pod.at("serviceAccountName"), "weir");
+  EXPECT_EQ(c.at("securityContext").at("readOnlyRootFilesystem"), true);
+  const json& svc = find(objects, "Service", "weir")->body.at("spec");
+  EXPECT_EQ(svc.at("ports").at(0).at("port"), 3306);
+  EXPECT_EQ(find(objects, "Service", "mysql")->body.at("spec").at("clusterIP"), "None");
+  EXPECT_EQ(find(objects, "PodDisruptionBudget", "weir")->body.at("spec").at("maxUnavailable"), 1);
+}
+
+TEST(BuildObjects, RoleGrantsOnlyReadingEndpointSlicesAndPods) {
+  const auto objects = build_objects(DeploySettings{});
+  const json& rules = find(objects, "Role", "weir")->body.at("rules");
+  ASSERT_EQ(rules.size(), 2U);
+  EXPECT_EQ(rules[0].at("resources"), json::array({"endpointslices"}));
+  EXPECT_EQ(rules[1].at("resources"), json::array({"pods"}));
+  for (const auto& rule : rules) EXPECT_EQ(rule.at("verbs"), json::array({"get", "list", "watch"}));
+}
+
+TEST(BuildObjects, ServiceMonitorOnlyWhenAsked) {
+  DeploySettings s;
+  EXPECT_EQ(find(build_objects(s), "ServiceMonitor", "weir"), nullptr);
+  s.service_monitor = true;
+  const auto objects = build_objects(s);
+  const Object* monitor = find(objects, "ServiceMonitor", "weir");
+  ASSERT_NE(monitor, nullptr);
+  EXPECT_EQ(monitor->api_version, "monitoring.coreos.com/v1");
+  EXPECT_EQ(monitor->body.at("spec").at("endpoints").at(0).at("port"), "admin");
+  EXPECT_NE(find(objects, "Service", "weir-admin"), nullptr);
+}
+
+TEST(BuildObjects, AntiAffinityCanBeSwitchedOff) {
+  DeploySettings s;
+  s.anti_affinity = false;
+  for (const auto& o : build_objects(s)) {
+    if (o.kind == "StatefulSet" || o.kind == "Deployment") {
+      EXPECT_FALSE(o.body.at("spec").at("template").at("spec").contains("affinity")) << o.kind;
+    }
+  }
+}
+
+TEST(ProxyConfig, TheRenderedWeirYamlLoadsInTheProxysParser) {
+  const auto dir = std::filesystem::temp_directory_path() / ("weir-manifests-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto secret = dir / "monitor-password";
+  std::ofstream(secret) << "s3cret\n";
+  std::string text = render_proxy_config("db", 3306, 9033);
+  const std::string mounted = "/etc/weir/secrets/monitor-password";
+  text.replace(text.find(mounted), mounted.size(), secret.string());
+  const auto result = config::parse_config(text, "weir.yaml");
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(result.ok()) << result.error_text();
+  const auto& cfg = *result.config;
+  EXPECT_EQ(cfg.backends.discovery, config::BackendsConfig::Discovery::dns);
+  EXPECT_EQ(cfg.backends.dns.primary_host, "db-0.db");
+  EXPECT_EQ(cfg.backends.dns.replicas, "db");
+  EXPECT_EQ(cfg.listen.port, 3306);
+  EXPECT_EQ(cfg.admin.port, 9033);
+  EXPECT_TRUE(cfg.load_users_from_backend.enabled);
+}
+
+TEST(Yaml, OutputReadsBackAsTheSameObjects) {
+  DeploySettings s;
+  s.service_monitor = true;
+  const auto objects = build_objects(s);
+  const auto docs = yaml_documents_to_json(to_yaml(objects));
+  ASSERT_EQ(docs.size(), objects.size());
+  for (std::size_t i = 0; i < docs.size(); ++i) EXPECT_EQ(docs[i], objects[i].body) << objects[i].name;
+  // Strings YAML would read as other types stay strings.
+  const json tricky = {{"a", "true"}, {"b", "3306"}, {"c", ""}, {"d", "no"}, {"e", "x\ny"}, {"f", "1e3"}, {"g", "null"}};
+  EXPECT_EQ(yaml_documents_to_json(json_to_yaml(tricky)).at(0), tricky);
+}
+
+TEST(Json, IsAV1List) {
+  const auto objects = build_objects(DeploySettings{});
+  const json list = json::parse(to_json(objects));
+  EXPECT_EQ(list.at("kind"), "List");
+  EXPECT_EQ(list.at("apiVersion"), "v1");
+  EXPECT_EQ(list.at("items").size(), objects.size());
+}
+
+TEST(Settings, DefaultsAreValidAndValuesKeysAreApplied) {
+  DeploySettings s;
+  EXPECT_EQ(validate_settings(s), "");
+  EXPECT_EQ(apply_values_yaml(s, "replicas: 5\nflavour: mysql\nserviceMonitor: true\nstorageClass: fast\n", "v.yaml"), "");
+  EXPECT_EQ(s.replicas, 5);
+  EXPECT_EQ(s.flavour, "mysql");
+  EXPECT_TRUE(s.service_monitor);
+  EXPECT_EQ(set_value(s, "proxyReplicas=3"), "");
+  EXPECT_EQ(s.proxy_replicas, 3);
+  EXPECT_EQ(validate_settings(s), "");
+}
+
+TEST(Settings, ErrorsNameTheKey) {
+  DeploySettings s;
+  EXPECT_NE(apply_values_yaml(s, "replicas: 2\nreplics: 3\n", "v.yaml").find("v.yaml:2: unknown key 'replics'"),
+            std::string::npos);
+  EXPECT_NE(apply_values_yaml(s, "replicas: three\n", "v.yaml").find("replicas: must be a whole number"),
+            std::string::npos);
+  EXPECT_NE(set_value(s, "serviceMonitor=maybe").find("serviceMonitor: must be true or false"), std::string::npos);
+  EXPECT_NE(set_value(s, "nope=1").find("unknown key 'nope'"), std::string::npos);
+  const std::pair<const char*, const char*> bad[] = {
+      {"flavour=postgres", "flavour:"},        {"replicas=0", "replicas:"},
+      {"name=My_DB", "name:"},                 {"storageSize=ten", "storageSize:"},
+      {"imagePullPolicy=Sometimes", "imagePullPolicy:"}, {"proxyName=mysql", "proxyName:"},
+      {"databaseMemoryRequest=1 GB", "databaseMemoryRequest:"},
+      {"proxyTerminationGracePeriodSeconds=3", "proxyTerminationGracePeriodSeconds:"}};
+  for (const auto& [assignment, key] : bad) {
+    DeploySettings t;
+    ASSERT_EQ(set_value(t, assignment), "") << assignment;
+    EXPECT_EQ(validate_settings(t).rfind(key, 0), 0U) << assignment << " -> " << validate_settings(t);
+  }
+}
+
+TEST(DeployCommand, ParsesFlagsValuesAndSetInHelmsOrder) {
+  const auto path = std::filesystem::temp_directory_path() / ("weir-values-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(path) << "replicas: 4\nproxyReplicas: 1\n";
+  const auto cmd = parse_deploy_command({"--dry-run", "-o", "json", "-n", "shop", "-f", path.string(), "--set",
+                                         "replicas=6", "--kubeconfig", "/k"});
+  std::filesystem::remove(path);
+  EXPECT_EQ(cmd.error, "");
+  EXPECT_TRUE(cmd.dry_run);
+  EXPECT_EQ(cmd.output, "json");
+  EXPECT_EQ(cmd.settings.namespace_name, "shop");
+  EXPECT_EQ(cmd.settings.replicas, 6);
+  EXPECT_EQ(cmd.settings.proxy_replicas, 1);
+  EXPECT_EQ(cmd.apply.kubeconfig, "/k");
+  EXPECT_NE(parse_deploy_command({"-o", "xml"}).error, "");
+  EXPECT_NE(parse_deploy_command({"--bogus"}).error.find("--bogus"), std::string::npos);
+  EXPECT_NE(parse_deploy_command({"-f", "/nonexistent/values.yaml"}).error.find("/nonexistent/values.yaml"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace weir::k8s
