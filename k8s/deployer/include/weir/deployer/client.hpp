@@ -1,0 +1,51 @@
+#pragma once
+// A small Kubernetes API client: HTTPS (Boost.Beast + OpenSSL) with bearer tokens or client
+// certificates, JSON bodies. One connection per request: the deployer makes few requests, and a
+// fresh connection never fails on a connection the server closed while idle.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "weir/deployer/kubeconfig.hpp"
+#include "weir/deployer/result.hpp"
+
+namespace weir::deployer {
+
+struct Response {
+  int status = 0;
+  std::string body;
+};
+
+class Client {
+ public:
+  static Result<Client> create(ClusterConfig config,
+                               std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+  ~Client();
+
+  const ClusterConfig& config() const;
+
+  // A raw request; Error only when no HTTP answer came (connection, TLS, timeout).
+  Result<Response> request(std::string_view method, std::string_view target, std::string_view body = {},
+                           std::string_view content_type = {});
+
+  // JSON requests: a status >= 400 becomes an Error naming `object` with the API's Status reason.
+  Result<nlohmann::json> get(std::string_view target, std::string_view object = {});
+  Result<nlohmann::json> send(std::string_view method, std::string_view target, const nlohmann::json& body,
+                              std::string_view content_type, std::string_view object = {});
+
+ private:
+  struct Impl;
+  explicit Client(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The Error of a failed answer: the Status object's reason, message and causes when the body is
+// one, else the HTTP status text.
+Error api_error(const Response& response, std::string_view object);
+
+}  // namespace weir::deployer

@@ -1,0 +1,249 @@
+#include "weir/deployer/client.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/version.hpp>
+#include <openssl/ssl.h>
+
+namespace weir::deployer {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+Error transport_error(std::string message) {
+  Error e;
+  e.reason = "Transport";
+  e.message = std::move(message);
+  return e;
+}
+
+struct Url {
+  std::string host;  // without brackets
+  std::string port;
+  std::string prefix;  // path prefix of the server URL, without a trailing '/'
+};
+
+Result<Url> parse_server(const std::string& server) {
+  constexpr std::string_view kScheme = "https://";
+  if (server.rfind(kScheme, 0) != 0) {
+    Error e;
+    e.reason = "Config";
+    e.message = "server '" + server + "' is not an https:// URL";
+    return e;
+  }
+  std::string rest = server.substr(kScheme.size());
+  Url u;
+  const auto slash = rest.find('/');
+  if (slash != std::string::npos) {
+    u.prefix = rest.substr(slash);
+    rest.resize(slash);
+    while (!u.prefix.empty() && u.prefix.back() == '/') u.prefix.pop_back();
+  }
+  if (!rest.empty() && rest.front() == '[') {
+    const auto close = rest.find(']');
+    u.host = rest.substr(1, close - 1);
+    u.port = close + 1 < rest.size() && rest[close + 1] == ':' ? rest.substr(close + 2) : "443";
+  } else {
+    const auto colon = rest.rfind(':');
+    u.host = rest.substr(0, colon);
+    u.port = colon == std::string::npos ? "443" : rest.substr(colon + 1);
+  }
+  return u;
+}
+
+bool is_ip_address(const std::string& host) {
+  boost::system::error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+}  // namespace
+
+struct Client::Impl {
+  ClusterConfig config;
+  std::chrono::milliseconds timeout{};
+  Url url;
+  asio::io_context ioc;
+  ssl::context tls{ssl::context::tls_client};
+
+  std::string bearer() const {
+    if (!config.token_file.empty()) {
+      std::ifstream in(config.token_file);
+      std::ostringstream s;
+      s << in.rdbuf();
+      std::string t = s.str();
+      while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+      if (!t.empty()) return t;
+    }
+    return config.token;
+  }
+
+  // Runs the io_context until the started operation finished; the tcp_stream's expiry bounds it.
+  beast::error_code run(beast::error_code& ec) {
+    ioc.restart();
+    ioc.run();
+    return ec;
+  }
+};
+
+Client::Client(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+Client::~Client() = default;
+
+const ClusterConfig& Client::config() const { return impl_->config; }
+
+Result<Client> Client::create(ClusterConfig config, std::chrono::milliseconds timeout) {
+  auto url = parse_server(config.server);
+  if (!url) return url.error();
+  auto impl = std::make_unique<Impl>();
+  impl->url = *url;
+  impl->timeout = timeout;
+  auto& tls = impl->tls;
+  beast::error_code ec;
+  tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                  ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  if (config.insecure_skip_tls_verify) {
+    tls.set_verify_mode(ssl::verify_none);
+  } else {
+    tls.set_verify_mode(ssl::verify_peer);
+    if (config.ca_pem.empty()) {
+      tls.set_default_verify_paths(ec);
+    } else {
+      tls.add_certificate_authority(asio::buffer(config.ca_pem), ec);
+    }
+    if (ec) return transport_error("cannot load the cluster's certificate authority: " + ec.message());
+    const std::string& name = config.tls_server_name.empty() ? impl->url.host : config.tls_server_name;
+    tls.set_verify_callback(ssl::host_name_verification(name));
+  }
+  if (!config.client_cert_pem.empty()) {
+    tls.use_certificate_chain(asio::buffer(config.client_cert_pem), ec);
+    if (ec) return transport_error("cannot load the client certificate: " + ec.message());
+    tls.use_private_key(asio::buffer(config.client_key_pem), ssl::context::pem, ec);
+    if (ec) return transport_error("cannot load the client key: " + ec.message());
+  }
+  impl->config = std::move(config);
+  return Client(std::move(impl));
+}
+
+Result<Response> Client::request(std::string_view method, std::string_view target, std::string_view body,
+                                 std::string_view content_type) {
+  auto& im = *impl_;
+  const std::string where = std::string(method) + " " + im.config.server + std::string(target);
+  beast::error_code ec;
+  tcp::resolver resolver(im.ioc);
+  const auto endpoints = resolver.resolve(im.url.host, im.url.port, ec);
+  if (ec) return transport_error(where + ": cannot resolve " + im.url.host + ": " + ec.message());
+
+  beast::ssl_stream<beast::tcp_stream> stream(im.ioc, im.tls);
+  const std::string& sni = im.config.tls_server_name.empty() ? im.url.host : im.config.tls_server_name;
+  if (!is_ip_address(sni)) {
+    // SSL_set_tlsext_host_name without its C cast
+    SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+             const_cast<char*>(sni.c_str()));
+  }
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+
+  tcp_layer.expires_after(im.timeout);
+  ec = asio::error::would_block;
+  tcp_layer.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
+  if (im.run(ec)) return transport_error(where + ": connect: " + ec.message());
+
+  tcp_layer.expires_after(im.timeout);
+  ec = asio::error::would_block;
+  stream.async_handshake(ssl::stream_base::client, [&](beast::error_code e) { ec = e; });
+  if (im.run(ec)) return transport_error(where + ": TLS handshake: " + ec.message());
+
+  const auto verb = http::string_to_verb(method);
+  http::request<http::string_body> req{verb, im.url.prefix + std::string(target), 11};
+  req.set(http::field::host, im.url.host);
+  req.set(http::field::user_agent, "weir");
+  req.set(http::field::accept, "application/json");
+  req.set(http::field::connection, "close");
+  if (const auto token = im.bearer(); !token.empty()) req.set(http::field::authorization, "Bearer " + token);
+  if (!content_type.empty()) req.set(http::field::content_type, content_type);
+  if (!body.empty() || verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch) {
+    req.body() = std::string(body);
+  }
+  req.prepare_payload();
+
+  tcp_layer.expires_after(im.timeout);
+  ec = asio::error::would_block;
+  http::async_write(stream, req, [&](beast::error_code e, std::size_t) { ec = e; });
+  if (im.run(ec)) return transport_error(where + ": write: " + ec.message());
+
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  tcp_layer.expires_after(im.timeout);
+  ec = asio::error::would_block;
+  http::async_read(stream, buffer, parser, [&](beast::error_code e, std::size_t) { ec = e; });
+  if (im.run(ec)) return transport_error(where + ": read: " + ec.message());
+
+  Response r;
+  r.status = static_cast<int>(parser.get().result_int());
+  r.body = std::move(parser.get().body());
+  // The server closes after answering; an unclean TLS shutdown is no error of ours.
+  tcp_layer.socket().close(ec);
+  return r;
+}
+
+Error api_error(const Response& response, std::string_view object) {
+  Error e;
+  e.object = std::string(object);
+  e.http_status = response.status;
+  const auto status = nlohmann::json::parse(response.body, nullptr, false);
+  if (status.is_object() && status.value("kind", "") == "Status") {
+    e.reason = status.value("reason", "");
+    e.message = status.value("message", "");
+    if (status.contains("details") && status["details"].contains("causes")) {
+      for (const auto& c : status["details"]["causes"]) {
+        e.causes.push_back(Cause{c.value("field", ""), c.value("reason", ""), c.value("message", "")});
+      }
+    }
+  }
+  if (e.reason.empty()) {
+    e.reason = std::string(http::obsolete_reason(static_cast<http::status>(response.status)));
+    if (e.message.empty()) e.message = response.body.substr(0, 300);
+  }
+  return e;
+}
+
+Result<nlohmann::json> Client::get(std::string_view target, std::string_view object) {
+  return send("GET", target, nlohmann::json(), {}, object);
+}
+
+Result<nlohmann::json> Client::send(std::string_view method, std::string_view target, const nlohmann::json& body,
+                                    std::string_view content_type, std::string_view object) {
+  auto r = request(method, target, body.is_null() ? std::string() : body.dump(), content_type);
+  if (!r) {
+    Error e = r.error();
+    e.object = std::string(object);
+    return e;
+  }
+  if (r->status >= 400) return api_error(*r, object);
+  auto json = nlohmann::json::parse(r->body, nullptr, false);
+  if (json.is_discarded()) {
+    Error e;
+    e.object = std::string(object);
+    e.http_status = r->status;
+    e.reason = "BadResponse";
+    e.message = "the answer to " + std::string(method) + " " + std::string(target) + " is not JSON";
+    return e;
+  }
+  return json;
+}
+
+}  // namespace weir::deployer

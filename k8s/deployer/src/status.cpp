@@ -1,0 +1,130 @@
+// cluster_status: the StatefulSet's pods with their roles and readiness, the proxy Deployment,
+// and the lag the proxy measures (its /backends, through the API server's service proxy).
+#include <algorithm>
+#include <cstdio>
+
+#include "weir/deployer/deployer.hpp"
+#include "weir/deployer/resources.hpp"
+
+namespace weir::deployer {
+namespace {
+
+using nlohmann::json;
+
+int int_at(const json& j, const char* a, const char* b) {
+  if (!j.contains(a) || !j[a].is_object() || !j[a].contains(b) || !j[a][b].is_number_integer()) return 0;
+  return j[a][b].get<int>();
+}
+
+std::string selector_of(const json& sts) {
+  std::string out;
+  if (!sts.contains("spec") || !sts["spec"].contains("selector")) return out;
+  const auto& sel = sts["spec"]["selector"];
+  if (!sel.contains("matchLabels")) return out;
+  for (const auto& [k, v] : sel["matchLabels"].items()) {
+    if (!out.empty()) out += ',';
+    out += k + "=" + v.get<std::string>();
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<ClusterStatus> cluster_status(Client& client, std::string_view namespace_name, std::string_view statefulset,
+                                     std::string_view proxy, std::string_view admin_port_name) {
+  ClusterStatus st;
+  st.statefulset = std::string(statefulset);
+  st.proxy = std::string(proxy);
+  const auto sts_res = *resource_for("apps/v1", "StatefulSet");
+  const auto sts_label = object_label("StatefulSet", namespace_name, statefulset);
+  auto sts = client.get(object_path(sts_res, namespace_name, statefulset), sts_label);
+  if (!sts) return sts.error();
+  st.desired = int_at(*sts, "spec", "replicas");
+  st.ready = int_at(*sts, "status", "readyReplicas");
+
+  const auto pod_res = *resource_for("v1", "Pod");
+  const auto selector = selector_of(*sts);
+  auto pods = client.get(collection_path(pod_res, namespace_name) +
+                             (selector.empty() ? std::string() : "?labelSelector=" + query_escape(selector)),
+                         "Pods of " + sts_label);
+  if (!pods) return pods.error();
+  const std::string prefix = std::string(statefulset) + "-";
+  for (const auto& p : (*pods)["items"]) {
+    PodStatus ps;
+    ps.name = p["metadata"].value("name", "");
+    if (ps.name.rfind(prefix, 0) != 0) continue;
+    try {
+      ps.ordinal = std::stoi(ps.name.substr(prefix.size()));
+    } catch (...) {
+      continue;
+    }
+    ps.role = ps.ordinal == 0 ? "primary" : "replica";
+    ps.phase = p.contains("status") ? p["status"].value("phase", "") : "";
+    if (p.contains("status") && p["status"].contains("conditions")) {
+      for (const auto& c : p["status"]["conditions"]) {
+        if (c.value("type", "") == "Ready") ps.ready = c.value("status", "") == "True";
+      }
+    }
+    st.pods.push_back(std::move(ps));
+  }
+  std::sort(st.pods.begin(), st.pods.end(), [](const auto& a, const auto& b) { return a.ordinal < b.ordinal; });
+
+  if (!proxy.empty()) {
+    const auto dep_res = *resource_for("apps/v1", "Deployment");
+    auto dep = client.get(object_path(dep_res, namespace_name, proxy), object_label("Deployment", namespace_name, proxy));
+    if (dep) {
+      st.proxy_desired = int_at(*dep, "spec", "replicas");
+      st.proxy_ready = int_at(*dep, "status", "readyReplicas");
+    }
+    const auto svc = *resource_for("v1", "Service");
+    const auto target = object_path(svc, namespace_name, std::string(proxy) + ":" + std::string(admin_port_name)) +
+                        "/proxy/backends";
+    auto backends = client.request("GET", target);
+    if (!backends) {
+      st.lag_note = "lag unknown: " + backends.error().message;
+    } else if (backends->status != 200) {
+      st.lag_note = "lag unknown: the proxy's /backends answered " + std::to_string(backends->status) + " through " +
+                    target;
+    } else {
+      const auto list = json::parse(backends->body, nullptr, false);
+      for (const auto& b : list.is_array() ? list : json::array()) {
+        const auto name = b.value("name", "");
+        for (auto& ps : st.pods) {
+          // Backends are named after the pod, or its DNS name (mysql-1.mysql...).
+          if ((name == ps.name || name.rfind(ps.name + ".", 0) == 0) && b.contains("lag_seconds") &&
+              b["lag_seconds"].is_number()) {
+            ps.lag_seconds = b["lag_seconds"].get<double>();
+          }
+        }
+      }
+    }
+  }
+  return st;
+}
+
+std::string format_status(const ClusterStatus& st) {
+  std::string out = "statefulset " + st.statefulset + ": " + std::to_string(st.ready) + "/" +
+                    std::to_string(st.desired) + " ready\n";
+  char line[160];
+  std::snprintf(line, sizeof line, "%-20s %-8s %-10s %-6s %s\n", "POD", "ROLE", "PHASE", "READY", "LAG");
+  out += line;
+  for (const auto& p : st.pods) {
+    std::string lag = "-";
+    if (p.lag_seconds) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.3fs", *p.lag_seconds);
+      lag = buf;
+    }
+    std::snprintf(line, sizeof line, "%-20s %-8s %-10s %-6s %s\n", p.name.c_str(), p.role.c_str(),
+                  p.phase.empty() ? "-" : p.phase.c_str(), p.ready ? "yes" : "no", lag.c_str());
+    out += line;
+  }
+  if (!st.proxy.empty()) {
+    out += "proxy " + st.proxy + ": " + std::to_string(st.proxy_ready) + "/" + std::to_string(st.proxy_desired) +
+           " ready\n";
+  }
+  if (!st.lag_note.empty()) out += st.lag_note + "\n";
+  return out;
+}
+
+}  // namespace weir::deployer
