@@ -42,6 +42,8 @@ boost::asio::awaitable<SimpleResult> run_simple_command(BackendConnection& conne
         result.error_code = err->code;
         result.error = std::string(err->message);
       }
+    } else if (event == proto::ResponseEvent::prepare_ok) {
+      result.statement_id = tracker.statement_id();
     } else if (event == proto::ResponseEvent::row && !seen_row) {
       seen_row = true;
       result.first_value = first_text_value(reply);

@@ -17,6 +17,7 @@ struct SimpleResult {
   std::uint16_t error_code = 0;  // with an ERR
   std::string error;             // the server's message, or what went wrong
   std::optional<std::string> first_value;  // first column of the first row (text protocol); NULL: nullopt
+  std::optional<std::uint32_t> statement_id;  // COM_STMT_PREPARE: the id the server gave the statement
 };
 
 // Sends `packet` (command byte first) with sequence id 0 and reads its whole response.

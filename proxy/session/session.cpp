@@ -229,7 +229,11 @@ asio::awaitable<bool> Session::dispatch(proto::Bytes packet, std::uint8_t seq) {
   // Every other command runs on the primary: prepared statements (their ids live on the
   // connection that prepared them), COM_FIELD_LIST, COM_STATISTICS, ... COM_INIT_DB and
   // COM_SET_OPTION change the session and are replayed on the other connections.
-  if (command == Command::stmt_prepare) prepared_on_primary_ = true;
+  if (command == Command::stmt_prepare || command == Command::stmt_execute || command == Command::stmt_close ||
+      command == Command::stmt_send_long_data || command == Command::stmt_reset) {
+    const bool alive = co_await prepared_command(packet, seq);
+    co_return alive;
+  }
   const bool may_write = command == Command::stmt_execute;
   const bool session_command = command == Command::init_db || command == Command::set_option;
   const bool alive = co_await run_on_primary(packet, seq, may_write, session_command);
@@ -294,7 +298,7 @@ asio::awaitable<backend::SimpleResult> Session::run_on_server(std::string host, 
 
 bool Session::can_lose_primary() const {
   if (view_.in_transaction || !view_.autocommit || view_.tables_locked || view_.user_variables_diverged ||
-      pinned_to_primary_ || !temp_tables_.empty() || prepared_on_primary_) {
+      pinned_to_primary_ || !temp_tables_.empty() || prepared_.size() > 0) {
     return false;
   }
   const auto topology = worker_.shared.topology.load();
@@ -352,7 +356,7 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
   temp_tables_.clear();
   view_ = {};
   pinned_to_primary_ = false;
-  prepared_on_primary_ = false;
+  prepared_.clear();
   refresh_routing_options();
   backend::LoginFailure failure;
   BackendLink* primary = co_await ensure_primary(failure);
@@ -379,7 +383,7 @@ asio::awaitable<bool> Session::reset_connection(proto::Bytes packet, std::uint8_
   temp_tables_.clear();
   view_ = {};
   pinned_to_primary_ = false;
-  prepared_on_primary_ = false;
+  prepared_.clear();
   refresh_routing_options();
   if (primary_) primary_->applied = history_.last();
   auto replicas = std::move(replicas_);

@@ -18,6 +18,7 @@
 #include "net/packet_stream.hpp"
 #include "session/backend_link.hpp"
 #include "session/client_login.hpp"
+#include "session/prepared_statement_map.hpp"
 #include "session/read_your_writes.hpp"
 #include "session/response_relay.hpp"
 #include "session/session_command_history.hpp"
@@ -74,8 +75,22 @@ class Session : public std::enable_shared_from_this<Session> {
   // --- routing (session_routing.cpp) ---
   void refresh_routing_options();
   boost::asio::awaitable<bool> route_query(protocol::Bytes packet, std::uint8_t sequence_id);
+  // `statement`: the packet is a COM_STMT_EXECUTE of it (prepared on the replica on demand).
   boost::asio::awaitable<ReplicaRead> read_on_replica(protocol::Bytes packet, std::uint8_t sequence_id,
-                                                      bool any_replica);
+                                                      bool any_replica,
+                                                      PreparedStatementMap::Statement* statement = nullptr);
+  // --- prepared statements (session_prepared.cpp) ---
+  boost::asio::awaitable<bool> prepared_command(protocol::Bytes packet, std::uint8_t sequence_id);
+  boost::asio::awaitable<bool> execute_prepared(protocol::Bytes packet, std::uint8_t sequence_id,
+                                                PreparedStatementMap::Statement& statement);
+  // The packet to send to `link` for an execution of `statement`; nullopt when the link cannot
+  // prepare it (`lost` when the connection failed).
+  boost::asio::awaitable<std::optional<protocol::Buffer>> execution_for(BackendLink& link,
+                                                                       PreparedStatementMap::Statement& statement,
+                                                                       protocol::Bytes packet, bool& lost);
+  static PreparedStatementMap::LinkId link_id(const BackendLink& link) {
+    return reinterpret_cast<std::uintptr_t>(&link);
+  }
   // A command for the primary: connects it if needed, relays, learns from the reply.
   boost::asio::awaitable<bool> run_on_primary(protocol::Bytes packet, std::uint8_t sequence_id, bool may_write,
                                               bool session_command);
@@ -129,7 +144,7 @@ class Session : public std::enable_shared_from_this<Session> {
   SessionCommandHistory history_;
   ReadYourWrites read_your_writes_;
   bool pinned_to_primary_ = false;  // state that cannot be replayed: every statement to the primary
-  bool prepared_on_primary_ = false;  // prepared statements live on the primary's connection
+  PreparedStatementMap prepared_;
   std::uint32_t random_state_ = 0;
 };
 

@@ -246,6 +246,7 @@ asio::awaitable<void> Session::release_all_links() {
 }
 
 void Session::drop_replica_link(BackendLink& link) {
+  prepared_.forget_link(link_id(link));
   if (published_ == &link) published_ = nullptr;
   if (last_link_ == &link) last_link_ = nullptr;
   link.stream().close();

@@ -195,7 +195,8 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
 }
 
 asio::awaitable<Session::ReplicaRead> Session::read_on_replica(proto::Bytes packet, std::uint8_t seq,
-                                                               bool any_replica) {
+                                                               bool any_replica,
+                                                               PreparedStatementMap::Statement* statement) {
   const auto topology = worker_.shared.topology.load();
   if (!topology) co_return ReplicaRead::not_served;
   const auto config = worker_.shared.config.load();
@@ -236,9 +237,22 @@ asio::awaitable<Session::ReplicaRead> Session::read_on_replica(proto::Bytes pack
       if (!waited.ok || waited.first_value != "0") co_return ReplicaRead::not_served;
     }
     if (packet.empty()) co_return ReplicaRead::served;  // only a connection was wanted
+    std::optional<proto::Buffer> execution;
+    if (statement != nullptr) {
+      bool lost = false;
+      execution = co_await execution_for(*link, *statement, packet, lost);
+      if (lost) {
+        worker_.shared.backend_failures.report(status.name);
+        drop_replica_link(*link);
+        excluded.push_back(choice.index);
+        continue;
+      }
+      if (!execution) co_return ReplicaRead::not_served;
+    }
+    const proto::Bytes to_send = execution ? proto::Bytes(*execution) : packet;
     const auto load = link->load;
     if (load) load->outstanding.fetch_add(1, std::memory_order_relaxed);
-    const Relayed outcome = co_await relay_command(*link, packet, seq);
+    const Relayed outcome = co_await relay_command(*link, to_send, seq);
     if (load) load->outstanding.fetch_sub(1, std::memory_order_relaxed);
     if (outcome == Relayed::done) {
       last_link_ = link;

@@ -1,0 +1,114 @@
+// Prepared statements: prepared on the primary (the client keeps the primary's ids), executed
+// where route_execute allows, prepared lazily on a replica connection the first time an
+// execution goes there.
+#include "backend/simple_query.hpp"
+#include "log/log.hpp"
+#include "session/session.hpp"
+#include "weir/protocol/commands.hpp"
+
+namespace weir::session {
+
+namespace asio = boost::asio;
+namespace proto = weir::protocol;
+using proto::Command;
+
+asio::awaitable<bool> Session::prepared_command(proto::Bytes packet, std::uint8_t seq) {
+  const auto command = static_cast<Command>(packet[0]);
+  if (command == Command::stmt_prepare) {
+    const bool alive = co_await run_on_primary(packet, seq, false, false);
+    const auto& tracker = relay_.tracker();
+    if (alive && primary_ && !relay_.tracked().error && tracker.statement_id() != 0) {
+      const auto sql = proto::as_string(packet.subspan(1));
+      view_.temp_tables = temp_tables_;
+      prepared_.add(tracker.statement_id(), std::string(sql), route::classify_prepare(sql, classify_options_, view_),
+                    tracker.prepared_params(), link_id(*primary_));
+    }
+    co_return alive;
+  }
+  const auto id = proto::read_statement_id(packet);
+  PreparedStatementMap::Statement* statement = id ? prepared_.find(*id) : nullptr;
+  if (command == Command::stmt_close && statement != nullptr) {
+    // COM_STMT_CLOSE has no reply: close the replicas' copies the same way.
+    for (const auto& prepared : statement->prepared) {
+      for (auto& link : replicas_) {
+        if (link_id(*link) != prepared.link) continue;
+        proto::Buffer close(packet.begin(), packet.end());
+        proto::rewrite_statement_id(close, prepared.backend_id);
+        boost::system::error_code ignored;
+        co_await link->stream().write_packet(close, 0, ignored);
+      }
+    }
+    prepared_.remove(*id);
+  }
+  if (statement != nullptr && command == Command::stmt_send_long_data) statement->long_data = true;
+  if (statement != nullptr && command == Command::stmt_reset) statement->long_data = false;
+  if (command == Command::stmt_execute && statement != nullptr) {
+    const bool alive = co_await execute_prepared(packet, seq, *statement);
+    co_return alive;
+  }
+  const bool alive = co_await run_on_primary(packet, seq, command == Command::stmt_execute, false);
+  co_return alive;
+}
+
+asio::awaitable<bool> Session::execute_prepared(proto::Bytes packet, std::uint8_t seq,
+                                                PreparedStatementMap::Statement& statement) {
+  const auto layout = read_execute_layout(packet, statement.params);
+  if (!layout) {
+    const bool alive = co_await run_on_primary(packet, seq, true, false);
+    co_return alive;
+  }
+  if (layout->types_included) PreparedStatementMap::note_types(statement, types_of(packet, *layout, statement.params));
+  // A cursor is read with COM_STMT_FETCH on the connection that opened it; long data was sent
+  // to the primary: both keep the execution there.
+  const bool cursor = (layout->flags & (proto::cursor::kReadOnly | proto::cursor::kForUpdate |
+                                        proto::cursor::kScrollable)) != 0;
+  const route::Classification verdict = route::route_execute(statement.routing, view_);
+  apply_effects(verdict.effects);
+  if (verdict.target == route::Target::Replica && !cursor && !statement.long_data && !pinned_to_primary_) {
+    const ReplicaRead read = co_await read_on_replica(packet, seq, false, &statement);
+    if (read == ReplicaRead::served) co_return true;
+    if (read == ReplicaRead::session_over) co_return false;
+  }
+  statement.long_data = false;
+  const bool may_write = verdict.reason != route::Reason::ReadOnlyStatement;
+  auto* on_primary = primary_ ? PreparedStatementMap::on(statement, link_id(*primary_)) : nullptr;
+  if (on_primary == nullptr) {
+    const bool alive = co_await run_on_primary(packet, seq, may_write, false);
+    co_return alive;
+  }
+  const proto::Buffer execution = execute_for_backend(
+      packet, *layout, on_primary->backend_id,
+      PreparedStatementMap::types_to_add(statement, *on_primary, layout->types_included));
+  const bool alive = co_await run_on_primary(execution, seq, may_write, false);
+  co_return alive;
+}
+
+asio::awaitable<std::optional<proto::Buffer>> Session::execution_for(BackendLink& link,
+                                                                    PreparedStatementMap::Statement& statement,
+                                                                    proto::Bytes packet, bool& lost) {
+  const auto layout = read_execute_layout(packet, statement.params);
+  if (!layout) co_return std::nullopt;
+  auto* prepared = PreparedStatementMap::on(statement, link_id(link));
+  if (prepared == nullptr) {
+    proto::Buffer prepare;
+    prepare.reserve(statement.sql.size() + 1);
+    prepare.push_back(static_cast<std::uint8_t>(Command::stmt_prepare));
+    prepare.insert(prepare.end(), statement.sql.begin(), statement.sql.end());
+    const auto result = co_await backend::run_simple_command(link.backend(), prepare, identity_.capabilities);
+    if (result.connection_lost) {
+      lost = true;
+      co_return std::nullopt;
+    }
+    if (!result.ok || !result.statement_id) {
+      log::info("a replica could not prepare a statement; it runs on the primary",
+                {{"session", id_}, {"backend", link.name}, {"error", result.error}});
+      co_return std::nullopt;
+    }
+    statement.prepared.push_back({link_id(link), *result.statement_id, 0});
+    prepared = &statement.prepared.back();
+  }
+  co_return execute_for_backend(packet, *layout, prepared->backend_id,
+                                PreparedStatementMap::types_to_add(statement, *prepared, layout->types_included));
+}
+
+}  // namespace weir::session
