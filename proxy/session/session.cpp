@@ -27,7 +27,10 @@ Session::Session(asio::ip::tcp::socket socket, WorkerContext& worker) : worker_(
   random_state_ = id_ * 2654435761U;
 }
 
-Session::~Session() { worker_.shared.sessions.remove(id_); }
+Session::~Session() {
+  worker_.shared.sessions.remove(id_);
+  if (worker_.metrics != nullptr) worker_.metrics->client_disconnected();
+}
 
 void Session::start(std::shared_ptr<Session> session) {
   auto executor = session->client_.stream().socket().get_executor();
@@ -68,6 +71,7 @@ asio::awaitable<void> Session::run_owned(std::shared_ptr<Session> self) { co_awa
 
 asio::awaitable<void> Session::run() {
   if (worker_.shared.draining.load()) {
+    if (worker_.metrics != nullptr) worker_.metrics->client_rejected("shutdown");
     co_await send_error(0, errors::kServerShutdown, "08S01", "weir is shutting down");
     co_return;
   }
@@ -95,6 +99,7 @@ asio::awaitable<bool> Session::login() {
   const bool accepted = co_await client_login(client_, context, identity_, ok_sequence, reason);
   if (!accepted) {
     log::info("client login failed", {{"session", id_}, {"peer", peer_host_}, {"reason", reason}});
+    if (worker_.metrics != nullptr) worker_.metrics->client_rejected("login_failed");
     co_return false;
   }
   refresh_routing_options();
@@ -113,6 +118,7 @@ asio::awaitable<bool> Session::login() {
   }
   if (primary == nullptr) {
     log::warn("backend login failed", {{"session", id_}, {"user", identity_.user}, {"reason", failure.reason}});
+    if (worker_.metrics != nullptr) worker_.metrics->client_rejected("backend_login_failed");
     boost::system::error_code ignored;
     if (!failure.server_error.empty()) {
       co_await client_.write_packet(failure.server_error, ok_sequence, ignored);
@@ -151,6 +157,7 @@ asio::awaitable<void> Session::command_loop() {
         co_return;
       }
       log::info("primary closed an idle session's connection; the session goes on", {{"session", id_}, {"backend", name}});
+      if (worker_.metrics != nullptr) worker_.metrics->backend_connection_closed(name);
       if (published_ == primary_.get()) published_ = nullptr;
       if (last_link_ == primary_.get()) last_link_ = nullptr;
       primary_->stream().close();
@@ -171,6 +178,7 @@ asio::awaitable<void> Session::command_loop() {
                           "Got packets out of order");
       co_return;
     }
+    if (worker_.metrics != nullptr) worker_.metrics->bytes_from_client(packet.size() + 4);
     const bool keep_going = co_await dispatch(packet, seq);
     if (!keep_going) co_return;
   }

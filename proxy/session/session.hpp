@@ -146,6 +146,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool pinned_to_primary_ = false;  // state that cannot be replayed: every statement to the primary
   PreparedStatementMap prepared_;
   std::uint32_t random_state_ = 0;
+  // Why the last read offered to the replicas went to the primary (metrics label).
+  std::string_view not_on_replica_because_;
 };
 
 }  // namespace weir::session

@@ -68,7 +68,11 @@ asio::awaitable<std::unique_ptr<BackendLink>> Session::open_link(const backend::
     const backend::TlsOptions tls{worker_.backend_tls, worker_.verify_backend_host};
     link->connection = co_await backend::connect_backend(endpoint, login_request(), tls, failure);
   }
-  if (!link->connection) co_return nullptr;
+  if (!link->connection) {
+    if (worker_.metrics != nullptr) worker_.metrics->error("backend_connect");
+    co_return nullptr;
+  }
+  if (worker_.metrics != nullptr) worker_.metrics->backend_connection_opened(link->name);
   link->database = identity_.database;
   co_return link;
 }
@@ -85,6 +89,7 @@ asio::awaitable<BackendLink*> Session::ensure_primary(backend::LoginFailure& fai
   const bool current = co_await bring_up_to_date(*link);
   if (!current) {
     failure.reason = "the primary refused a session command weir replayed on a new connection";
+    if (worker_.metrics != nullptr) worker_.metrics->backend_connection_closed(link->name);
     link->stream().close();
     co_return nullptr;
   }
@@ -143,6 +148,7 @@ void Session::publish_backend(BackendLink& link) {
 
 asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, proto::Bytes packet, std::uint8_t seq) {
   publish_backend(link);
+  const auto started = std::chrono::steady_clock::now();
   boost::system::error_code error;
   link.idle = false;
   co_await link.stream().write_packet(packet, seq, error);
@@ -156,7 +162,12 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
   }
   const Relayed outcome = co_await relay_response(link, packet[0]);
   link.idle = outcome == Relayed::done && relay_.tracker().done();
-  if (outcome == Relayed::done) track_database(link, packet[0], packet);
+  if (outcome == Relayed::done) {
+    track_database(link, packet[0], packet);
+    if (worker_.metrics != nullptr) {
+      worker_.metrics->query(link.name, !link.primary, packet[0], std::chrono::steady_clock::now() - started);
+    }
+  }
   co_return outcome;
 }
 
@@ -170,6 +181,7 @@ asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std
     if (step.forward > 0) {
       co_await client_.write_raw(backend.buffered().first(step.forward), error);
       if (error) co_return Relayed::client_gone;
+      if (worker_.metrics != nullptr) worker_.metrics->bytes_to_client(step.forward);
       backend.consume(step.forward);
       forwarded += step.forward;
     }
@@ -221,6 +233,7 @@ void Session::track_database(BackendLink& link, std::uint8_t command, proto::Byt
 
 asio::awaitable<void> Session::release_link(std::unique_ptr<BackendLink> link) {
   if (!link || !link->connection) co_return;
+  if (worker_.metrics != nullptr) worker_.metrics->backend_connection_closed(link->name);
   if (!link->idle || closing_ || worker_.pool == nullptr || !link->database_known || link->options_changed ||
       link->backend().broken()) {
     link->stream().close();
@@ -247,6 +260,7 @@ asio::awaitable<void> Session::release_all_links() {
 
 void Session::drop_replica_link(BackendLink& link) {
   prepared_.forget_link(link_id(link));
+  if (worker_.metrics != nullptr) worker_.metrics->backend_connection_closed(link.name);
   if (published_ == &link) published_ = nullptr;
   if (last_link_ == &link) last_link_ = nullptr;
   link.stream().close();

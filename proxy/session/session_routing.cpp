@@ -127,11 +127,19 @@ asio::awaitable<bool> Session::route_query(proto::Bytes packet, std::uint8_t seq
   view_.temp_tables = temp_tables_;
   const route::Classification verdict = route::classify(sql, classify_options_, view_);
   apply_effects(verdict.effects);
+  std::string_view reason = route::to_string(verdict.reason);
   if (verdict.target == route::Target::Replica && !pinned_to_primary_) {
     const ReplicaRead read = co_await read_on_replica(packet, seq, false);
-    if (read == ReplicaRead::served) co_return true;
+    if (read == ReplicaRead::served) {
+      if (worker_.metrics != nullptr) worker_.metrics->routing_decision("replica", reason);
+      co_return true;
+    }
     if (read == ReplicaRead::session_over) co_return false;
+    reason = not_on_replica_because_;
+  } else if (verdict.target == route::Target::Replica) {
+    reason = "session_pinned_to_primary";
   }
+  if (worker_.metrics != nullptr) worker_.metrics->routing_decision("primary", reason);
   if (verdict.effects.follows_previous_statement && last_link_ != nullptr && !last_link_->primary) {
     // SHOW WARNINGS, FOUND_ROWS(), ...: about the previous statement, which ran on a replica.
     BackendLink& link = *last_link_;
@@ -177,6 +185,7 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
   }
   const Relayed outcome = co_await relay_command(*link, packet, seq);
   if (outcome == Relayed::lost_before_reply) {
+    if (worker_.metrics != nullptr) worker_.metrics->error("backend_lost");
     co_await send_error(reply_seq, errors::kBackendLost, "08S01",
                         "weir: lost connection to the primary " + link->name + " during the statement");
     co_return false;
@@ -198,6 +207,7 @@ asio::awaitable<Session::ReplicaRead> Session::read_on_replica(proto::Bytes pack
                                                                bool any_replica,
                                                                PreparedStatementMap::Statement* statement) {
   const auto topology = worker_.shared.topology.load();
+  not_on_replica_because_ = "no_topology_yet";
   if (!topology) co_return ReplicaRead::not_served;
   const auto config = worker_.shared.config.load();
   const ReadRequirement requirement = any_replica ? ReadRequirement{} : read_your_writes_.requirement(*topology);
@@ -210,7 +220,10 @@ asio::awaitable<Session::ReplicaRead> Session::read_on_replica(proto::Bytes pack
     options.excluded = excluded;
     options.random = random_state_ >> 8;
     const ReplicaChoice choice = choose_replica(*topology, requirement, options);
-    if (choice.outcome == ReplicaChoice::Outcome::primary) co_return ReplicaRead::not_served;
+    if (choice.outcome == ReplicaChoice::Outcome::primary) {
+      not_on_replica_because_ = choice.why;
+      co_return ReplicaRead::not_served;
+    }
     if (choice.outcome == ReplicaChoice::Outcome::error) {
       if (any_replica) co_return ReplicaRead::not_served;
       co_await send_error(static_cast<std::uint8_t>(seq + 1), errors::kBackendUnavailable, "HY000",
@@ -228,13 +241,21 @@ asio::awaitable<Session::ReplicaRead> Session::read_on_replica(proto::Bytes pack
       const std::string wait = "SELECT MASTER_GTID_WAIT('" + requirement.after->to_string() + "', " +
                                seconds_text(config->routing.causal_wait) + ")";
       const auto waited = co_await backend::run_simple_query(link->backend(), wait, identity_.capabilities);
+      if (worker_.metrics != nullptr) {
+        worker_.metrics->gtid_wait(waited.connection_lost || !waited.ok ? metrics::GtidWaitOutcome::error
+                                   : waited.first_value == "0"          ? metrics::GtidWaitOutcome::applied
+                                                                        : metrics::GtidWaitOutcome::timeout);
+      }
       if (waited.connection_lost) {
         worker_.shared.backend_failures.report(status.name);
         drop_replica_link(*link);
         excluded.push_back(choice.index);
         continue;
       }
-      if (!waited.ok || waited.first_value != "0") co_return ReplicaRead::not_served;
+      if (!waited.ok || waited.first_value != "0") {
+        not_on_replica_because_ = "gtid_wait_timeout";
+        co_return ReplicaRead::not_served;
+      }
     }
     if (packet.empty()) co_return ReplicaRead::served;  // only a connection was wanted
     std::optional<proto::Buffer> execution;
@@ -247,7 +268,10 @@ asio::awaitable<Session::ReplicaRead> Session::read_on_replica(proto::Bytes pack
         excluded.push_back(choice.index);
         continue;
       }
-      if (!execution) co_return ReplicaRead::not_served;
+      if (!execution) {
+        not_on_replica_because_ = "replica_cannot_prepare";
+        co_return ReplicaRead::not_served;
+      }
     }
     const proto::Bytes to_send = execution ? proto::Bytes(*execution) : packet;
     const auto load = link->load;
@@ -261,10 +285,12 @@ asio::awaitable<Session::ReplicaRead> Session::read_on_replica(proto::Bytes pack
     if (outcome != Relayed::lost_before_reply) co_return ReplicaRead::session_over;
     // Nothing reached the client: the read is retried elsewhere.
     log::warn("replica failed a read; retrying elsewhere", {{"session", id_}, {"backend", status.name}});
+    if (worker_.metrics != nullptr) worker_.metrics->error("replica_read_retried");
     worker_.shared.backend_failures.report(status.name);
     drop_replica_link(*link);
     excluded.push_back(choice.index);
   }
+  not_on_replica_because_ = "replicas_failed";
   co_return ReplicaRead::not_served;
 }
 
