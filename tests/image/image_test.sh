@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds weir's image from the unmodified Dockerfile with buildah and runs it with podman
 # (recipe: no Docker engine, no registry; a local Debian base tagged debian:bookworm-slim):
-#   1. `weir --version` in the image,
+#   1. `weir --version` (and `weir deploy --dry-run`) in the image,
 #   2. `weir pod init` in the image, writing into a mounted directory,
 #   3. the StatefulSet's install-weir step (cp -a /opt/weir/. into a volume), then the copied bundle
 #      run inside the bare Debian base, which has none of weir's libraries (as in a database image).
@@ -24,7 +24,8 @@ trap cleanup EXIT
 printf '[containers]\ndefault_ulimits = []\n' >"$work/containers.conf"
 export CONTAINERS_CONF="$work/containers.conf"
 export BUILDAH_ISOLATION=chroot
-run() { podman run --rm --pull=never --runtime runc "$@"; }
+# No network: nothing here needs one (and no CNI setup is assumed).
+run() { podman run --rm --pull=never --runtime runc --network none "$@"; }
 fail() { echo "FAIL: $*"; exit 1; }
 
 # The base image, made once from Debian's packages and kept in the local storage.
@@ -52,6 +53,10 @@ version=$(run "$tag" --version)
 echo "weir --version: $version"
 [[ "$version" =~ ^weir\ [0-9]+\.[0-9]+\.[0-9]+ ]] || fail "unexpected version output '$version'"
 [ "$(run --entrypoint id "$tag" -u)" = "10001" ] || fail "the image does not run as uid 10001"
+
+# weir deploy --dry-run in the image renders the objects (a v1 List with the StatefulSet).
+run "$tag" deploy --dry-run -o json >"$work/objects.json"
+grep -q '"kind": "StatefulSet"' "$work/objects.json" || fail "weir deploy --dry-run -o json: $(head -c 400 "$work/objects.json")"
 
 # 2. weir pod init for ordinal 1 of StatefulSet mysql, into a mounted conf dir.
 mkdir -m 0777 "$work/conf"

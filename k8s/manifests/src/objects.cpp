@@ -228,6 +228,8 @@ json database_pod_spec(const DeploySettings& s) {
                   {"resources", requests(s.sidecar_cpu, s.sidecar_memory)},
                   {"securityContext", security}};
 
+  // Volume modes: 0444 for the ConfigMap (the image's entrypoint sources weir-accounts.sh, which
+  // defines nothing when executed instead), 0440 for the Secret (read through the pod's fsGroup).
   json spec = {{"automountServiceAccountToken", false},
                {"securityContext",
                 {{"fsGroup", kDatabaseUid}, {"seccompProfile", {{"type", "RuntimeDefault"}}}}},
@@ -236,8 +238,8 @@ json database_pod_spec(const DeploySettings& s) {
                {"volumes",
                 json::array({{{"name", "conf"}, {"emptyDir", json::object()}},
                              {{"name", "weir-bin"}, {"emptyDir", json::object()}},
-                             {{"name", "config-map"}, {"configMap", {{"name", s.name}, {"defaultMode", 365}}}},
-                             {{"name", "secrets"}, {"secret", {{"secretName", secret_name(s)}, {"defaultMode", 256}}}}})}};
+                             {{"name", "config-map"}, {"configMap", {{"name", s.name}, {"defaultMode", 292}}}},
+                             {{"name", "secrets"}, {"secret", {{"secretName", secret_name(s)}, {"defaultMode", 288}}}}})}};
   if (s.anti_affinity) spec["affinity"] = anti_affinity(db_selector(s));
   return spec;
 }
@@ -320,7 +322,7 @@ Object proxy_deployment(const DeploySettings& s) {
                     {{"name", "secrets"},
                      {"secret",
                       {{"secretName", secret_name(s)},
-                       {"defaultMode", 256},
+                       {"defaultMode", 288},
                        {"items", json::array({{{"key", "monitor-password"}, {"path", "monitor-password"}}})}}}}})}};
   if (s.anti_affinity) pod_spec["affinity"] = anti_affinity(proxy_selector(s));
   return make(s, "apps/v1", "Deployment", s.proxy_name, proxy_labels(s),

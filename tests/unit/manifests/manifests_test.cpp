@@ -126,6 +126,10 @@ TEST(BuildObjects, StatefulSetAsTheTutorialWithWeirPodSteps) {
   for (const auto& v : pod.at("volumes")) volumes.insert(v.at("name"));
   EXPECT_TRUE(volumes.count("weir-bin") && volumes.count("conf") && volumes.count("config-map") && volumes.count("secrets"));
   EXPECT_TRUE(pod.at("volumes").at(1).at("emptyDir").is_object());
+  // The entrypoint executes an executable *.sh instead of sourcing it, and then docker_process_sql
+  // is undefined: the ConfigMap's files must not be executable. Secrets: owner and group only.
+  EXPECT_EQ(pod.at("volumes").at(2).at("configMap").at("defaultMode"), 0444);
+  EXPECT_EQ(pod.at("volumes").at(3).at("secret").at("defaultMode"), 0440);
 }
 
 TEST(BuildObjects, MysqlFlavourUsesXtrabackupImageForBackupsAndMysqlVariables) {
