@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -197,6 +198,42 @@ class ChartTest : public ::testing::Test {
     return problems;
   }
 };
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// values.yaml, values.schema.json and DeploySettings know the same keys, in the same order for the
+// first two, and values.yaml's defaults are DeploySettings' defaults.
+TEST(ChartValues, EveryKnobIsInValuesSchemaAndSettingsWithTheSameDefault) {
+  const auto values = yaml_documents_to_json(read_text(fs::path(WEIR_CHART_DIR) / "values.yaml"));
+  ASSERT_EQ(values.size(), 1U);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : values[0].items()) keys.push_back(key);
+  std::vector<std::string> known = values_keys();
+  std::vector<std::string> sorted_known = known;
+  std::sort(sorted_known.begin(), sorted_known.end());
+  EXPECT_EQ(keys, sorted_known) << "values.yaml and DeploySettings (values_keys) differ";
+  const json schema = json::parse(read_text(fs::path(WEIR_CHART_DIR) / "values.schema.json"));
+  std::vector<std::string> schema_keys;
+  for (const auto& [key, value] : schema.at("properties").items()) schema_keys.push_back(key);
+  EXPECT_EQ(schema_keys, sorted_known) << "values.schema.json and DeploySettings differ";
+
+  DeploySettings from_file;
+  from_file.replicas = -1;  // overwritten by the file, or the comparison below fails
+  ASSERT_EQ(apply_values_yaml(from_file, read_text(fs::path(WEIR_CHART_DIR) / "values.yaml"), "values.yaml"), "");
+  auto without_secret = [](std::vector<Object> objects) {
+    std::vector<json> out;
+    for (auto& o : objects) {
+      if (o.kind != "Secret") out.push_back(o.body);
+    }
+    return out;
+  };
+  EXPECT_EQ(without_secret(build_objects(from_file)), without_secret(build_objects(DeploySettings{})));
+}
 
 TEST_F(ChartTest, LintPasses) {
   const Output lint = run(quote(helm_path()) + " lint --strict " + quote(WEIR_CHART_DIR));
