@@ -19,7 +19,11 @@ namespace asio = boost::asio;
 namespace proto = weir::protocol;
 using proto::Command;
 
-Session::Session(asio::ip::tcp::socket socket, WorkerContext& worker) : worker_(worker), client_(std::move(socket)) {
+Session::Session(asio::ip::tcp::socket socket, WorkerContext& worker)
+    : worker_(worker),
+      client_(std::move(socket)),
+      deadline_(client_.stream().socket().get_executor()),
+      query_deadline_(client_.stream().socket().get_executor()) {
   boost::system::error_code ignored;
   const auto remote = client_.stream().socket().remote_endpoint(ignored);
   peer_host_ = ignored ? std::string("unknown") : remote.address().to_string();
@@ -96,7 +100,11 @@ asio::awaitable<bool> Session::login() {
   context.nonce = nonce_;
   std::uint8_t ok_sequence = 0;
   std::string reason;
-  const bool accepted = co_await client_login(client_, context, identity_, ok_sequence, reason);
+  // A client that does not finish its handshake in time is dropped (the server's connect_timeout).
+  deadline_.arm(config->timeouts.handshake, [self = shared_from_this()] { self->client_.close(); });
+  bool accepted = co_await client_login(client_, context, identity_, ok_sequence, reason);
+  deadline_.cancel();
+  if (!accepted && !client_.stream().is_open()) reason = "no handshake within timeouts.handshake (" + reason + ")";
   if (!accepted) {
     log::info("client login failed", {{"session", id_}, {"peer", peer_host_}, {"reason", reason}});
     if (worker_.metrics != nullptr) worker_.metrics->client_rejected("login_failed");
@@ -134,6 +142,7 @@ asio::awaitable<bool> Session::login() {
 
 asio::awaitable<void> Session::command_loop() {
   const auto max_packet = std::size_t{1} << 30;
+  bool backend_idle_allowed = true;  // once per idle period
   while (!closing_) {
     if (worker_.shared.draining.load()) co_return;
     proto::Bytes packet;
@@ -144,9 +153,28 @@ asio::awaitable<void> Session::command_loop() {
     if (primary_) primary_->stream().release_buffer();
     for (auto& link : replicas_) link->stream().release_buffer();
     idle_ = true;
-    const bool backend_lost = co_await wait_for_client();
+    const Wake wake = co_await wait_for_client(backend_idle_allowed);
     idle_ = false;
-    if (backend_lost) {
+    if (wake == Wake::idle_timeout) {
+      log::info("client idle longer than timeouts.client_idle; closing", {{"session", id_}, {"peer", peer_host_}});
+      co_return;
+    }
+    if (wake == Wake::backend_idle) {
+      log::debug("session idle longer than timeouts.backend_idle: backend connections released", {{"session", id_}});
+      // Idle for timeouts.backend_idle: the backend connections go back to the pool (or are
+      // closed); the primary's is opened again when a statement needs it.
+      auto replicas = std::move(replicas_);
+      replicas_.clear();
+      last_link_ = nullptr;
+      published_ = nullptr;
+      worker_.shared.sessions.set_backend(id_, "", 0, 0);
+      for (auto& link : replicas) co_await release_link(std::move(link));
+      if (!primary_holds_state()) co_await release_link(std::move(primary_));
+      backend_idle_allowed = false;
+      continue;
+    }
+    backend_idle_allowed = true;
+    if (wake == Wake::primary_lost) {
       // The primary closed (or spoke) while no statement ran: killed, restarted or down. A
       // session that kept nothing there but replayable state goes on with its replicas (the
       // primary is connected again when a statement needs it); any other ends at once, as the
@@ -184,11 +212,36 @@ asio::awaitable<void> Session::command_loop() {
   }
 }
 
-asio::awaitable<bool> Session::wait_for_client() {
+asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle) {
+  const auto config = worker_.shared.config.load();
+  idle_timed_out_ = false;
+  backend_idle_due_ = false;
+  // The nearer of the two idle limits wakes the wait by cancelling it.
+  const auto client_idle = config->timeouts.client_idle;
+  const auto backend_idle = config->timeouts.backend_idle;
+  const bool backend_first = watch_backend_idle && (primary_ || !replicas_.empty()) &&
+                             backend_idle > config::Duration::zero() &&
+                             (client_idle <= config::Duration::zero() || backend_idle < client_idle);
+  if (backend_first) {
+    deadline_.arm(backend_idle, [self = shared_from_this()] {
+      if (!self->idle_) return;
+      self->backend_idle_due_ = true;
+      boost::system::error_code ignored;
+      self->client_.stream().socket().cancel(ignored);
+    });
+  } else {
+    deadline_.arm(client_idle, [self = shared_from_this()] {
+      if (!self->idle_) return;
+      self->idle_timed_out_ = true;
+      boost::system::error_code ignored;
+      self->client_.stream().socket().cancel(ignored);
+    });
+  }
   boost::system::error_code client_error;
   if (!primary_ || primary_->stream().stream().is_tls()) {
     co_await client_.wait_readable(client_error);
-    co_return false;
+    deadline_.cancel();
+    co_return idle_timed_out_ ? Wake::idle_timeout : backend_idle_due_ ? Wake::backend_idle : Wake::client;
   }
   // A plain completion handler watches the primary (cheaper per statement than a coroutine
   // pair): if it becomes readable first, it wakes the client wait by cancelling it. Replica
@@ -203,9 +256,19 @@ asio::awaitable<bool> Session::wait_for_client() {
                               self->client_.stream().socket().cancel(ignored);
                             });
   co_await client_.wait_readable(client_error);
+  deadline_.cancel();
   boost::system::error_code ignored;
   backend_socket.cancel(ignored);
-  co_return backend_spoke_;
+  if (backend_spoke_) co_return Wake::primary_lost;
+  co_return idle_timed_out_ ? Wake::idle_timeout : backend_idle_due_ ? Wake::backend_idle : Wake::client;
+}
+
+asio::awaitable<void> Session::kill_slow_query(std::shared_ptr<Session> self, std::string host, std::uint16_t port,
+                                               std::uint32_t thread_id) {
+  log::warn("statement ran longer than timeouts.query; killing it",
+            {{"session", self->id_}, {"backend", host + ":" + std::to_string(port)}, {"thread", thread_id}});
+  const auto result = co_await self->run_on_server(host, port, "KILL QUERY " + std::to_string(thread_id));
+  if (!result.ok) log::warn("killing a slow statement failed", {{"session", self->id_}, {"error", result.error}});
 }
 
 asio::awaitable<bool> Session::dispatch(proto::Bytes packet, std::uint8_t seq) {
@@ -304,11 +367,13 @@ asio::awaitable<backend::SimpleResult> Session::run_on_server(std::string host, 
   co_return result;
 }
 
+bool Session::primary_holds_state() const {
+  return view_.in_transaction || !view_.autocommit || view_.tables_locked || view_.user_variables_diverged ||
+         pinned_to_primary_ || !temp_tables_.empty() || prepared_.size() > 0 || history_.full();
+}
+
 bool Session::can_lose_primary() const {
-  if (view_.in_transaction || !view_.autocommit || view_.tables_locked || view_.user_variables_diverged ||
-      pinned_to_primary_ || !temp_tables_.empty() || prepared_.size() > 0) {
-    return false;
-  }
+  if (primary_holds_state()) return false;
   const auto topology = worker_.shared.topology.load();
   if (!topology) return false;
   for (const auto& backend : topology->backends) {

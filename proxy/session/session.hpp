@@ -18,6 +18,7 @@
 #include "net/packet_stream.hpp"
 #include "session/backend_link.hpp"
 #include "session/client_login.hpp"
+#include "session/deadline.hpp"
 #include "session/prepared_statement_map.hpp"
 #include "session/read_your_writes.hpp"
 #include "session/response_relay.hpp"
@@ -52,8 +53,19 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<bool> login();
   boost::asio::awaitable<void> command_loop();
-  // Waits until the client sends; true when the primary closed or spoke first.
-  boost::asio::awaitable<bool> wait_for_client();
+  enum class Wake : std::uint8_t {
+    client,        // the client sent something
+    primary_lost,  // the primary closed (or spoke) first
+    idle_timeout,  // timeouts.client_idle passed
+    backend_idle,  // timeouts.backend_idle passed: give the backend connections back
+  };
+  boost::asio::awaitable<Wake> wait_for_client(bool watch_backend_idle);
+  // The primary's connection holds state a new connection would not have (transaction, locks,
+  // temporary tables, prepared statements, unreplayable variables).
+  bool primary_holds_state() const;
+  // timeouts.query passed for the statement running on `link`: KILL QUERY it from a side connection.
+  static boost::asio::awaitable<void> kill_slow_query(std::shared_ptr<Session> self, std::string host,
+                                                     std::uint16_t port, std::uint32_t thread_id);
   // Each returns false when the session must end.
   boost::asio::awaitable<bool> dispatch(protocol::Bytes packet, std::uint8_t sequence_id);
   boost::asio::awaitable<bool> kill(std::uint64_t target, bool query_only, const std::string& modifier,
@@ -136,6 +148,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bool idle_ = false;           // between commands, waiting for the client
   bool backend_spoke_ = false;  // the primary became readable while the session was idle
   bool closing_ = false;
+  bool idle_timed_out_ = false;   // set by the idle deadline
+  bool backend_idle_due_ = false;  // set by the backend-idle deadline
+  Deadline deadline_;             // handshake, then the idle limits between statements
+  Deadline query_deadline_;       // timeouts.query while a statement runs
 
   // Routing state.
   route::ClassifyOptions classify_options_;

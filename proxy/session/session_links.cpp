@@ -2,6 +2,9 @@
 // to date with the session commands, relaying a command's response, and giving them back.
 #include <cctype>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
 #include "backend/endpoints.hpp"
 #include "backend/simple_query.hpp"
 #include "log/log.hpp"
@@ -160,7 +163,14 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
     link.idle = true;
     co_return Relayed::done;
   }
+  query_deadline_.arm(worker_.shared.config.load()->timeouts.query,
+                      [self = shared_from_this(), host = link.key.host, port = link.key.port,
+                       thread = link.backend().thread_id()] {
+                        asio::co_spawn(self->client_.stream().socket().get_executor(),
+                                       kill_slow_query(self, host, port, thread), asio::detached);
+                      });
   const Relayed outcome = co_await relay_response(link, packet[0]);
+  query_deadline_.cancel();
   link.idle = outcome == Relayed::done && relay_.tracker().done();
   if (outcome == Relayed::done) {
     track_database(link, packet[0], packet);
