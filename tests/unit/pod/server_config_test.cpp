@@ -39,12 +39,16 @@ INSTANTIATE_TEST_SUITE_P(
     FlavoursAndRoles, RenderRole,
     testing::Values(
         RoleCase{Flavour::kMariadb, Role::kPrimary, "primary.cnf",
-                 "[mysqld]\nlog-bin=mysql-bin\nbinlog_format=ROW\ngtid_strict_mode=1\n", "replica.cnf"},
+                 "[mysqld]\nlog-bin=mysql-bin\nbinlog_format=ROW\ngtid_strict_mode=1\n"
+                 "session_track_system_variables=autocommit,character_set_client,character_set_connection,"
+                 "character_set_results,time_zone,last_gtid\n",
+                 "replica.cnf"},
         RoleCase{Flavour::kMariadb, Role::kReplica, "replica.cnf",
                  "[mysqld]\nread-only=1\nrelay-log=relay-bin\nrelay-log-index=relay-bin.index\ngtid_strict_mode=1\n",
                  "primary.cnf"},
         RoleCase{Flavour::kMysql, Role::kPrimary, "primary.cnf",
-                 "[mysqld]\nlog-bin=mysql-bin\nbinlog_format=ROW\ngtid-mode=ON\nenforce-gtid-consistency=ON\n",
+                 "[mysqld]\nlog-bin=mysql-bin\nbinlog_format=ROW\ngtid-mode=ON\nenforce-gtid-consistency=ON\n"
+                 "session_track_gtids=OWN_GTID\n",
                  "replica.cnf"},
         RoleCase{Flavour::kMysql, Role::kReplica, "replica.cnf",
                  "[mysqld]\nsuper-read-only\nrelay-log=relay-bin\nrelay-log-index=relay-bin.index\ngtid-mode=ON\n"
