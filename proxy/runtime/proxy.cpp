@@ -258,13 +258,14 @@ void Proxy::start_accepting() {
                                             std::make_shared<session::Session>(std::move(socket), *context));
                                         return;
                                       }
-                                      context->metrics->client_connected();
+                                      // Counted open from here until the Session object is gone.
                                       // The gauge lives in metrics_, which outlives every worker and
-                                      // its sessions (even those freed when a worker's context is).
+                                      // its sessions (even those freed with a worker's io_context).
+                                      auto* raw = new session::Session(std::move(socket), *context);
+                                      context->metrics->client_connected();
                                       metrics::Gauge* open = &metrics_->client_connections();
-                                      session::Session::start(std::shared_ptr<session::Session>(
-                                          new session::Session(std::move(socket), *context),
-                                          [open](session::Session* s) {
+                                      session::Session::start(
+                                          std::shared_ptr<session::Session>(raw, [open](session::Session* s) {
                                             delete s;
                                             open->dec();
                                           }));

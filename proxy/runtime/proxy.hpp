@@ -1,6 +1,7 @@
 #pragma once
 // The running proxy: workers with their listeners, the control thread's signal handling
-// (SIGTERM/SIGINT drain, SIGHUP reload) and the shared state that sessions read.
+// (SIGTERM/SIGINT drain, SIGHUP reload), the shared state that sessions read, the metrics
+// registry and the admin HTTP server (/metrics /healthz /readyz /backends /config, POST /reload).
 #include <memory>
 #include <mutex>
 #include <span>

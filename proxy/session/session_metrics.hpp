@@ -24,10 +24,10 @@ class SessionMetrics {
   SessionMetrics& operator=(const SessionMetrics&) = delete;
 
   // A client connection was accepted: weir_client_connections_accepted_total +1, weir_client_connections +1.
-  // (The runtime calls it in its accept callback.)
+  // The runtime calls it in its accept callback: sessions do not.
   void client_connected();
-  // That client connection is closed (session over): weir_client_connections -1. (The runtime
-  // calls it when the session object is destroyed.)
+  // That client connection is closed: weir_client_connections -1. The runtime counts this when
+  // the Session object is destroyed: sessions do not call it.
   void client_disconnected();
   // A client was refused before or during login: weir_client_connections_rejected_total{reason}
   // ("max_connections", "access_denied", "shutdown", "tls_required", ...).
@@ -47,8 +47,8 @@ class SessionMetrics {
   void gtid_wait(metrics::GtidWaitOutcome outcome);
   // Something went wrong: weir_errors_total{kind} ("backend_connect", "backend_lost", "client_protocol", ...).
   void error(std::string_view kind);
-  // A connection to `backend` was opened for a session / closed for good:
-  // weir_backend_connections{backend, state="active"} +1 / -1.
+  // A session now holds a connection to `backend` (new or taken from the pool) / no longer holds
+  // it (closed, or returned to the pool): weir_backend_connections{backend, state="active"} +1 / -1.
   void backend_connection_opened(std::string_view backend);
   void backend_connection_closed(std::string_view backend);
 
