@@ -9,6 +9,14 @@ namespace {
 
 using nlohmann::json;
 
+bool is_create_only(const KubeObject& o) {
+  if (!o.body.is_object() || !o.body.contains("metadata")) return false;
+  const auto& m = o.body["metadata"];
+  if (!m.contains("annotations") || !m["annotations"].is_object()) return false;
+  const auto& a = m["annotations"];
+  return a.contains(kCreateOnlyAnnotation) && a[kCreateOnlyAnnotation] == "true";
+}
+
 std::string dry_run_query(const ApplyOptions& options) { return options.dry_run ? "&dryRun=All" : ""; }
 
 // The body as the API must see it: apiVersion, kind, metadata.name/namespace from the fields.
@@ -55,11 +63,11 @@ ObjectResult apply_one(const KubeObject& o, Client& client, const ApplyOptions& 
   if (current && current->status == 200) {
     const auto j = json::parse(current->body, nullptr, false);
     if (j.is_object()) before = j["metadata"].value("resourceVersion", "");
-    // The Secret's passwords are generated when absent and never overwritten: a second apply
-    // would replace them with new random ones and lock the running servers out.
-    if (o.kind == "Secret" && !before.empty()) {
+    // Objects marked create-only (the Secret with generated passwords) are never overwritten: a
+    // second apply would replace the passwords with new random ones and lock the servers out.
+    if (!before.empty() && is_create_only(o)) {
       result.outcome = Outcome::unchanged;
-      result.detail = "exists; a Secret is never overwritten";
+      result.detail = "exists; created only when missing (" + std::string(kCreateOnlyAnnotation) + ")";
       return result;
     }
   } else if (current && current->status == 404 && resource->from_crd && resource_missing(client, *resource, ns)) {

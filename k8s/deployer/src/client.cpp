@@ -215,7 +215,24 @@ Error api_error(const Response& response, std::string_view object) {
     }
   }
   if (e.reason.empty()) {
-    e.reason = std::string(http::obsolete_reason(static_cast<http::status>(response.status)));
+    // Not a Status (a plain "404 page not found" of an unknown API group): the reason the API
+    // would have used for this code.
+    switch (response.status) {
+      case 400: e.reason = "BadRequest"; break;
+      case 401: e.reason = "Unauthorized"; break;
+      case 403: e.reason = "Forbidden"; break;
+      case 404: e.reason = "NotFound"; break;
+      case 405: e.reason = "MethodNotAllowed"; break;
+      case 409: e.reason = "Conflict"; break;
+      case 410: e.reason = "Gone"; break;
+      case 415: e.reason = "UnsupportedMediaType"; break;
+      case 422: e.reason = "Invalid"; break;
+      case 429: e.reason = "TooManyRequests"; break;
+      case 500: e.reason = "InternalError"; break;
+      case 503: e.reason = "ServiceUnavailable"; break;
+      case 504: e.reason = "Timeout"; break;
+      default: e.reason = std::string(http::obsolete_reason(static_cast<http::status>(response.status)));
+    }
     if (e.message.empty()) e.message = response.body.substr(0, 300);
   }
   return e;

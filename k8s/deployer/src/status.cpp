@@ -31,7 +31,7 @@ std::string selector_of(const json& sts) {
 }  // namespace
 
 Result<ClusterStatus> cluster_status(Client& client, std::string_view namespace_name, std::string_view statefulset,
-                                     std::string_view proxy, std::string_view admin_port_name) {
+                                     std::string_view proxy, std::string_view admin_service) {
   ClusterStatus st;
   st.statefulset = std::string(statefulset);
   st.proxy = std::string(proxy);
@@ -77,8 +77,8 @@ Result<ClusterStatus> cluster_status(Client& client, std::string_view namespace_
       st.proxy_ready = int_at(*dep, "status", "readyReplicas");
     }
     const auto svc = *resource_for("v1", "Service");
-    const auto target = object_path(svc, namespace_name, std::string(proxy) + ":" + std::string(admin_port_name)) +
-                        "/proxy/backends";
+    const std::string service = admin_service.empty() ? std::string(proxy) + "-admin:admin" : std::string(admin_service);
+    const auto target = object_path(svc, namespace_name, service) + "/proxy/backends";
     auto backends = client.request("GET", target);
     if (!backends) {
       st.lag_note = "lag unknown: " + backends.error().message;

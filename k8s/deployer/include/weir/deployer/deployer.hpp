@@ -17,6 +17,8 @@
 namespace weir::deployer {
 
 inline constexpr std::string_view kFieldManager = "weir";
+// Objects with this annotation set to "true" are created when missing and never overwritten.
+inline constexpr const char* kCreateOnlyAnnotation = "weir.io/create-only";
 
 // One object to apply. The fields mirror weir::k8s::Object of k8s/manifests; `body` is the whole
 // object (apiVersion, kind and metadata are filled from the fields when missing).
@@ -96,10 +98,10 @@ struct ClusterStatus {
 };
 
 // The StatefulSet `statefulset` and its pods, the proxy Deployment `proxy`, and the lag each
-// backend has according to the proxy's /backends (reached through the API server's service proxy
-// at services/`proxy`:`admin_port_name`).
+// backend has according to the proxy's /backends, reached through the API server's service proxy
+// at services/`admin_service` ("<service>:<port name>"; empty: "<proxy>-admin:admin").
 Result<ClusterStatus> cluster_status(Client& client, std::string_view namespace_name, std::string_view statefulset,
-                                     std::string_view proxy, std::string_view admin_port_name = "admin");
+                                     std::string_view proxy, std::string_view admin_service = {});
 std::string format_status(const ClusterStatus& status);
 
 struct TeardownReport {
