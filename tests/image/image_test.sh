@@ -3,7 +3,7 @@
 # (recipe: no Docker engine, no registry; a local Debian base tagged debian:bookworm-slim):
 #   1. `weir --version` (and `weir deploy --dry-run`) in the image,
 #   2. `weir pod init` in the image, writing into a mounted directory,
-#   3. the StatefulSet's install-weir step (cp -a /opt/weir/. into a volume), then the copied bundle
+#   3. the StatefulSet's install-weir step (cp -R /opt/weir/bin /opt/weir/lib into a volume), then the copied bundle
 #      run inside the bare Debian base, which has none of weir's libraries (as in a database image).
 # Prints the build time. Exit 77 (skipped) when buildah/podman/runc/debootstrap are missing.
 set -euo pipefail
@@ -68,7 +68,7 @@ echo "weir pod init: $(tr '\n' ' ' <"$work/conf/server-id.cnf")+ replica.cnf"
 
 # 3. The bundle copied out as the StatefulSet's install-weir container does, then run elsewhere.
 mkdir -m 0777 "$work/bundle"
-run -v "$work/bundle:/mnt/weir" --entrypoint cp "$tag" -a /opt/weir/. /mnt/weir/
+run -v "$work/bundle:/mnt/weir" --entrypoint cp "$tag" -R /opt/weir/bin /opt/weir/lib /mnt/weir/
 [ -x "$work/bundle/bin/weir" ] || fail "install-weir copied no binary"
 elsewhere=$(run -v "$work/bundle:/opt/weir:ro" --entrypoint /opt/weir/bin/weir "$base" --version)
 [ "$elsewhere" = "$version" ] || fail "the copied bundle in the bare base image said '$elsewhere'"

@@ -37,8 +37,20 @@ DeployCommand parse_deploy_command(const std::vector<std::string>& words) {
       cmd.help = true;
     } else if (word == "--dry-run") {
       cmd.dry_run = true;
-    } else if (word == "--no-wait") {
+    } else if (word == "--no-wait" || word == "--wait=false") {
       cmd.apply.wait = false;
+    } else if (word == "--wait" || word == "--wait=true") {
+      cmd.apply.wait = true;
+    } else if (word == "--timeout") {
+      if (!next(value)) return cmd;
+      const int unit = !value.empty() && value.back() == 'm' ? 60 : 1;
+      if (!value.empty() && (value.back() == 's' || value.back() == 'm')) value.pop_back();
+      const bool digits = !value.empty() && value.size() < 7 && value.find_first_not_of("0123456789") == std::string::npos;
+      if (!digits || std::stoi(value) == 0) {
+        cmd.error = "--timeout must be a positive number of seconds (30, 30s or 5m)";
+        return cmd;
+      }
+      cmd.apply.timeout_seconds = std::stoi(value) * unit;
     } else if (word == "-f" || word == "--values") {
       if (!next(value)) return cmd;
       values_files.push_back(value);
@@ -95,7 +107,9 @@ std::string deploy_usage() {
          "  -n, --namespace NS       (default: default)\n"
          "  --dry-run                print the objects instead of applying them\n"
          "  -o, --output yaml|json   format of --dry-run (default yaml; json is a v1 List)\n"
-         "  --kubeconfig FILE, --context NAME, --no-wait\n\n"
+         "  --kubeconfig FILE, --context NAME\n"
+         "  --wait=false, --no-wait  apply only; do not wait for the pods to become ready\n"
+         "  --timeout N[s|m]         how long to wait for the pods (default 600s)\n\n"
          "keys:" + keys + "\n";
 }
 

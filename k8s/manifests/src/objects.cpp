@@ -176,7 +176,8 @@ json database_pod_spec(const DeploySettings& s) {
   json install = {{"name", "install-weir"},
                   {"image", s.weir_image},
                   {"imagePullPolicy", s.image_pull_policy},
-                  {"command", json::array({"cp", "-a", std::string(kWeirDir) + "/.", "/mnt/weir/"})},
+                  // Not `cp -a DIR/.`: that also sets the times of the emptyDir itself, which is not ours.
+                  {"command", json::array({"cp", "-R", std::string(kWeirDir) + "/bin", std::string(kWeirDir) + "/lib", "/mnt/weir/"})},
                   {"volumeMounts", json::array({mount("weir-bin", "/mnt/weir")})},
                   {"securityContext", security}};
   json init = {{"name", "init"},

@@ -102,6 +102,8 @@ TEST(BuildObjects, StatefulSetAsTheTutorialWithWeirPodSteps) {
   for (const auto& c : pod.at("initContainers")) init_names.push_back(c.at("name"));
   EXPECT_EQ(init_names, (std::vector<std::string>{"install-weir", "init", "clone"}));
   EXPECT_EQ(container(pod, "initContainers", "install-weir").at("image"), "weir:latest");
+  EXPECT_EQ(joined(container(pod, "initContainers", "install-weir").at("command")),
+            "cp -R /opt/weir/bin /opt/weir/lib /mnt/weir/");
   EXPECT_EQ(joined(container(pod, "initContainers", "init").at("command")),
             "/opt/weir/bin/weir pod init --flavour mariadb --service mysql --conf-dir /mnt/conf.d");
   EXPECT_EQ(joined(container(pod, "initContainers", "clone").at("command")),

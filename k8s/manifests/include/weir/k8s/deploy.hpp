@@ -13,7 +13,8 @@ namespace weir::k8s {
 struct ApplyOptions {
   std::string kubeconfig;  // --kubeconfig (empty: $KUBECONFIG, ~/.kube/config, in-cluster)
   std::string context;     // --context (empty: the kubeconfig's current context)
-  bool wait = true;        // --no-wait clears it: do not wait for the pods to become ready
+  bool wait = true;        // --no-wait or --wait=false clears it: do not wait for the pods to become ready
+  int timeout_seconds = 600;  // --timeout N[s|m]: how long to wait for the pods
 };
 
 struct DeployCommand {
@@ -27,7 +28,8 @@ struct DeployCommand {
 
 // Parses the words after `weir deploy`: --values FILE (repeatable, in order), --set key=value
 // (repeatable, after the files, as Helm does), --namespace/-n NS, --dry-run, -o/--output yaml|json,
-// --kubeconfig FILE, --context NAME, --no-wait. Validates the resulting settings.
+// --kubeconfig FILE, --context NAME, --no-wait / --wait=true|false, --timeout N[s|m]. Validates the
+// resulting settings.
 DeployCommand parse_deploy_command(const std::vector<std::string>& words);
 
 std::string deploy_usage();
