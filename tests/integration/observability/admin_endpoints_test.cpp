@@ -267,5 +267,19 @@ TEST_F(ReloadOnWeir, ANewTokenTakesEffectAtTheReload) {
   EXPECT_EQ(reloads("success", "second-token"), 1.0);
 }
 
+// An admin address that cannot be bound stops weir with the address named, rather than running
+// without the endpoints its operators expect.
+TEST(AdminStart, AnAdminPortInUseStopsWeirWithTheAddress) {
+  MariadbServer primary(MariadbOptions::primary(100));
+  prepare_primary(primary);
+  WeirOptions options = weir_for(primary);
+  // The server's own port: taken.
+  options.admin_yaml = "admin:\n  enabled: true\n  address: 127.0.0.1\n  port: " + std::to_string(primary.port()) + "\n";
+  WeirProcess weir(options);
+  EXPECT_EQ(weir.wait_exit(20s), 1) << weir.log();
+  EXPECT_NE(weir.log().find("cannot start the admin server"), std::string::npos) << weir.log();
+  EXPECT_NE(weir.log().find("127.0.0.1:" + std::to_string(primary.port())), std::string::npos) << weir.log();
+}
+
 }  // namespace
 }  // namespace weir::testing::observability_tests
