@@ -7,7 +7,6 @@ namespace weir::deployer {
 TeardownReport teardown_objects(std::span<const KubeObject> objects, Client& client, const Progress& progress,
                                 bool delete_pvcs) {
   TeardownReport report;
-  // Foreground: the StatefulSet's pods go before the StatefulSet disappears.
   const nlohmann::json options = {{"kind", "DeleteOptions"}, {"apiVersion", "v1"}, {"propagationPolicy", "Foreground"}};
   for (auto it = objects.rbegin(); it != objects.rend(); ++it) {
     const auto& o = *it;
@@ -25,7 +24,10 @@ TeardownReport teardown_objects(std::span<const KubeObject> objects, Client& cli
       continue;
     }
     const auto path = object_path(*res, res->namespaced ? o.namespace_name : std::string(), o.name);
-    auto answer = client.request("DELETE", path, options.dump(), "application/json");
+    // Foreground only where there are dependents (pods, ReplicaSets): it leaves the object in
+    // place, marked, until the garbage collector has removed them.
+    const bool has_dependents = o.kind == "StatefulSet" || o.kind == "Deployment";
+    auto answer = client.request("DELETE", path, has_dependents ? options.dump() : std::string(), "application/json");
     if (answer && (answer->status == 200 || answer->status == 202)) {
       r.outcome = Outcome::configured;
       progress("deleted " + r.object);
