@@ -9,14 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-bool is_create_only(const KubeObject& o) {
-  if (!o.body.is_object() || !o.body.contains("metadata")) return false;
-  const auto& m = o.body["metadata"];
-  if (!m.contains("annotations") || !m["annotations"].is_object()) return false;
-  const auto& a = m["annotations"];
-  return a.contains(kCreateOnlyAnnotation) && a[kCreateOnlyAnnotation] == "true";
-}
-
 std::string dry_run_query(const ApplyOptions& options) { return options.dry_run ? "&dryRun=All" : ""; }
 
 // The body as the API must see it: apiVersion, kind, metadata.name/namespace from the fields.
@@ -188,6 +180,14 @@ std::optional<Error> wait_deployment(const KubeObject& o, Client& client, const 
 }
 
 }  // namespace
+
+bool is_create_only(const KubeObject& o) {
+  if (!o.body.is_object() || !o.body.contains("metadata")) return false;
+  const auto& m = o.body["metadata"];
+  if (!m.contains("annotations") || !m["annotations"].is_object()) return false;
+  const auto& a = m["annotations"];
+  return a.contains(kCreateOnlyAnnotation) && a[kCreateOnlyAnnotation] == "true";
+}
 
 std::string_view to_string(Outcome outcome) {
   switch (outcome) {

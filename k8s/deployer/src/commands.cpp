@@ -61,15 +61,9 @@ std::vector<KubeObject> objects_of(const weir::k8s::DeploySettings& settings) {
   return to_kube_objects(weir::k8s::build_objects(settings));
 }
 
-// -n given: that namespace; else the kubeconfig context's namespace. parse_deploy_command's
-// default is "default", so an explicit flag is looked for in the words.
-std::string namespace_of(std::span<char*> args, const weir::k8s::DeployCommand& cmd, const Client& client) {
-  for (std::size_t i = 1; i + 1 < args.size(); ++i) {
-    const std::string w = args[i];
-    if (w == "-n" || w == "--namespace") return cmd.settings.namespace_name;
-  }
-  return client.config().namespace_name;
-}
+// The namespace `weir deploy` would use with the same words (-n, else "default"), so that scale,
+// status and teardown find what deploy applied.
+std::string namespace_of(const weir::k8s::DeployCommand& cmd) { return cmd.settings.namespace_name; }
 
 }  // namespace
 
@@ -102,7 +96,7 @@ int scale_main(std::span<char*> args) {
     std::fprintf(stderr, "weir scale: %s\n", client.error().to_string().c_str());
     return 1;
   }
-  const auto ns = namespace_of(args, p.cmd, *client);
+  const auto ns = namespace_of(p.cmd);
   auto done = scale_statefulset(*client, ns, p.cmd.settings.name, replicas);
   if (!done) {
     std::fprintf(stderr, "weir scale: %s\n", done.error().to_string().c_str());
@@ -124,7 +118,7 @@ int status_main(std::span<char*> args) {
     std::fprintf(stderr, "weir status: %s\n", client.error().to_string().c_str());
     return 1;
   }
-  const auto ns = namespace_of(args, p.cmd, *client);
+  const auto ns = namespace_of(p.cmd);
   auto st = cluster_status(*client, ns, p.cmd.settings.name, p.cmd.settings.proxy_name);
   if (!st) {
     std::fprintf(stderr, "weir status: %s\n", st.error().to_string().c_str());
@@ -150,7 +144,7 @@ int teardown_main(std::span<char*> args) {
     std::fprintf(stderr, "weir teardown: %s\n", client.error().to_string().c_str());
     return 1;
   }
-  p.cmd.settings.namespace_name = namespace_of(args, p.cmd, *client);
+  p.cmd.settings.namespace_name = namespace_of(p.cmd);
   p.cmd.settings.service_monitor = true;  // delete it too when an earlier deploy made one
   const auto objects = objects_of(p.cmd.settings);
   const auto report = teardown_objects(objects, *client, print_line, p.delete_pvcs);

@@ -23,6 +23,15 @@ TeardownReport teardown_objects(std::span<const KubeObject> objects, Client& cli
       report.objects.push_back(r);
       continue;
     }
+    // The Secret with the passwords goes with the data: the kept claims hold servers whose
+    // accounts use them, and a new deploy would otherwise generate new ones.
+    if (!delete_pvcs && is_create_only(o)) {
+      r.outcome = Outcome::skipped;
+      r.detail = "kept with the data (--delete-pvcs deletes both)";
+      progress("kept " + r.object + ": " + r.detail);
+      report.objects.push_back(r);
+      continue;
+    }
     const auto path = object_path(*res, res->namespaced ? o.namespace_name : std::string(), o.name);
     // Foreground only where there are dependents (pods, ReplicaSets): it leaves the object in
     // place, marked, until the garbage collector has removed them.

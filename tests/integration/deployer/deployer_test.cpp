@@ -166,6 +166,10 @@ TEST_F(DeployerTest, TeardownRemovesEveryObjectAndKeepsClaimsUnlessAsked) {
   EXPECT_TRUE(kept.pvcs.empty());
   for (const auto& o : objects) {
     auto got = get_object(client, o);
+    if (o.kind == "Secret") {
+      EXPECT_TRUE(got.ok()) << "the Secret goes with the kept claims";
+      continue;
+    }
     // Foreground deletion of objects with dependents leaves them with a deletionTimestamp until the
     // garbage collector (not running here) has removed the dependents; the others are gone at once.
     if (got.ok() && (o.kind == "StatefulSet" || o.kind == "Deployment")) {
@@ -181,6 +185,13 @@ TEST_F(DeployerTest, TeardownRemovesEveryObjectAndKeepsClaimsUnlessAsked) {
   const auto removed = teardown_objects(objects, client, out.progress(), true);
   ASSERT_TRUE(removed.ok()) << removed.error->to_string();
   EXPECT_THAT(removed.pvcs, ::testing::UnorderedElementsAre("data-mysql-0", "data-mysql-1"));
+  EXPECT_THAT(out.joined(), HasSubstr("kept Secret " + ns_ + "/mysql-credentials: kept with the data"));
+  EXPECT_THAT(out.joined(), HasSubstr("deleted Secret " + ns_ + "/mysql-credentials"));
+  for (const auto& o : objects) {
+    if (o.kind == "Secret") {
+      EXPECT_FALSE(get_object(client, o).ok()) << "deleted with the claims";
+    }
+  }
   claims = client.get("/api/v1/namespaces/" + ns_ + "/persistentvolumeclaims");
   ASSERT_TRUE(claims.ok());
   std::vector<std::string> left;

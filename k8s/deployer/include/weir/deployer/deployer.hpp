@@ -38,6 +38,9 @@ std::vector<KubeObject> to_kube_objects(const Range& objects) {
   return out;
 }
 
+// Carries kCreateOnlyAnnotation: "true".
+bool is_create_only(const KubeObject& object);
+
 // One line per event: "applied StatefulSet default/mysql (created)", "mysql-1: ready (2/3)".
 using Progress = std::function<void(const std::string& line)>;
 
@@ -112,8 +115,9 @@ struct TeardownReport {
 };
 
 // Deletes `objects` in reverse order (absent ones are fine), and with `delete_pvcs` the
-// PersistentVolumeClaims of their StatefulSets' volumeClaimTemplates (kept otherwise, as on
-// scale-down).
+// PersistentVolumeClaims of their StatefulSets' volumeClaimTemplates. Without it the claims are
+// kept (as on scale-down) and so are the create-only objects (the Secret whose passwords the kept
+// data needs): those are reported as skipped.
 TeardownReport teardown_objects(std::span<const KubeObject> objects, Client& client, const Progress& progress,
                                 bool delete_pvcs);
 
