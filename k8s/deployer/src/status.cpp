@@ -2,6 +2,7 @@
 // and the lag the proxy measures (its /backends, through the API server's service proxy).
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "weir/deployer/deployer.hpp"
 #include "weir/deployer/resources.hpp"
@@ -26,6 +27,36 @@ std::string selector_of(const json& sts) {
     out += k + "=" + v.get<std::string>();
   }
   return out;
+}
+
+// /api/v1/namespaces/NS/pods/POD:PORT/proxy/backends of the first ready pod of the proxy
+// Deployment, PORT being its container port named "admin".
+std::optional<std::string> proxy_pod_target(Client& client, std::string_view namespace_name, const json& deployment) {
+  int port = 0;
+  const auto containers = deployment["spec"]["template"]["spec"].value("containers", json::array());
+  for (const auto& c : containers) {
+    for (const auto& p : c.value("ports", json::array())) {
+      if (p.value("name", "") == "admin") port = p.value("containerPort", 0);
+    }
+  }
+  if (port == 0) return std::nullopt;
+  const auto pod_res = *resource_for("v1", "Pod");
+  auto pods = client.get(collection_path(pod_res, namespace_name) + "?labelSelector=" +
+                         query_escape(selector_of(deployment)));
+  if (!pods) return std::nullopt;
+  for (const auto& p : (*pods)["items"]) {
+    bool ready = false;
+    if (p.contains("status") && p["status"].contains("conditions")) {
+      for (const auto& c : p["status"]["conditions"]) {
+        if (c.value("type", "") == "Ready") ready = c.value("status", "") == "True";
+      }
+    }
+    if (ready) {
+      return object_path(pod_res, namespace_name, p["metadata"].value("name", "") + ":" + std::to_string(port)) +
+             "/proxy/backends";
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -78,8 +109,15 @@ Result<ClusterStatus> cluster_status(Client& client, std::string_view namespace_
     }
     const auto svc = *resource_for("v1", "Service");
     const std::string service = admin_service.empty() ? std::string(proxy) + "-admin:admin" : std::string(admin_service);
-    const auto target = object_path(svc, namespace_name, service) + "/proxy/backends";
+    std::string target = object_path(svc, namespace_name, service) + "/proxy/backends";
     auto backends = client.request("GET", target);
+    // Without the admin Service (it comes with the ServiceMonitor), ask a ready proxy pod directly.
+    if (backends && backends->status == 404 && dep) {
+      if (auto via_pod = proxy_pod_target(client, namespace_name, *dep)) {
+        target = *via_pod;
+        backends = client.request("GET", target);
+      }
+    }
     if (!backends) {
       st.lag_note = "lag unknown: " + backends.error().message;
     } else if (backends->status != 200) {

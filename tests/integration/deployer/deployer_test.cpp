@@ -333,6 +333,20 @@ TEST_F(DeployerTest, StatusListsThePodsWithRolesAndReadiness) {
   EXPECT_THAT(text, HasSubstr("mysql-0"));
   EXPECT_THAT(text, HasSubstr("primary"));
   EXPECT_THAT(text, HasSubstr("proxy weir: 0/2 ready"));
+  // The lag comes from a ready proxy pod's /backends when the admin Service is absent; no kubelet
+  // runs here, so the API server cannot reach the pod and the note names where it asked.
+  auto dep = client.get("/apis/apps/v1/namespaces/" + ns_ + "/deployments/weir");
+  ASSERT_TRUE(dep.ok());
+  const json proxy_pod = {{"apiVersion", "v1"},
+                          {"kind", "Pod"},
+                          {"metadata", {{"name", "weir-abc"}, {"labels", (*dep)["spec"]["selector"]["matchLabels"]}}},
+                          {"spec", {{"containers", {{{"name", "c"}, {"image", "x"}}}}}}};
+  ASSERT_TRUE(client.send("POST", "/api/v1/namespaces/" + ns_ + "/pods", proxy_pod, "application/json").ok());
+  ASSERT_TRUE(client.send("PATCH", "/api/v1/namespaces/" + ns_ + "/pods/weir-abc/status", ready,
+                          "application/merge-patch+json").ok());
+  status = cluster_status(client, ns_, "mysql", "weir");
+  ASSERT_TRUE(status.ok()) << status.error().to_string();
+  EXPECT_THAT(status->lag_note, HasSubstr("/api/v1/namespaces/" + ns_ + "/pods/weir-abc:"));
   auto missing = cluster_status(client, ns_, "nosuch", "weir");
   ASSERT_FALSE(missing.ok());
   EXPECT_THAT(missing.error().to_string(), HasSubstr("StatefulSet " + ns_ + "/nosuch: NotFound (404)"));
