@@ -37,8 +37,8 @@ std::string deploy_usage();
 int deploy_main(std::span<char*> args);  // args[0] is "deploy"
 
 // Applies the objects to the cluster (server-side apply, create-only objects created only when
-// missing) and returns the process exit status. Provided by the Kubernetes API client; until it
-// exists, src/apply_placeholder.cpp defines it and reports that applying is not built yet.
+// missing) and returns the process exit status. Defined by the Kubernetes API client
+// (k8s/deployer, library weir_deployer).
 int apply_objects(const std::vector<Object>& objects, const DeploySettings& settings, const ApplyOptions& options);
 
 }  // namespace weir::k8s
