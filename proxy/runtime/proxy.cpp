@@ -6,6 +6,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "admin/topology_view.hpp"
@@ -70,6 +71,27 @@ std::vector<std::chrono::nanoseconds> duration_buckets(const config::MetricsConf
 // How the monitor measures lag, for the `method` label of weir_replication_lag_seconds.
 std::string_view lag_method(const config::Config& config) {
   return config.monitor.heartbeat.enabled ? "heartbeat" : "seconds_behind_master";
+}
+
+// Reads the primary's greeting so that clients see its version; retries while it is down.
+// A static function with a named endpoint: GCC 12 destroys a temporary in a co_await expression
+// twice, and lambda coroutines with captures are a lifetime trap.
+asio::awaitable<void> learn_primary_greeting(session::SharedState& shared) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (!shared.draining.load()) {
+    const auto config = shared.config.load();
+    const backend::Endpoint endpoint = backend::primary_endpoint(*config);
+    std::string error;
+    auto greeting = co_await backend::read_greeting(endpoint, 3000ms, error);
+    if (greeting) {
+      shared.identity.store(identity_from(*greeting));
+      log::info("primary answered", {{"version", greeting->server_version}});
+      co_return;
+    }
+    log::warn("primary not reachable yet", {{"error", error}});
+    timer.expires_after(2s);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
 }
 
 }  // namespace
@@ -217,8 +239,7 @@ bool Proxy::start_admin(const config::Config& config) {
     admin_.reset();
     return false;
   }
-  log::info("admin listening", {{"address", config.admin.address + ":" + std::to_string(admin_->port())},
-                                {"token", config.admin.token ? "required" : "none"}});
+  // AdminServer::start logged `msg="admin listening" address=...:PORT` with the bound port.
   return true;
 }
 
@@ -252,23 +273,11 @@ void Proxy::start_accepting() {
     auto* context = contexts_[i].get();
     asio::co_spawn(workers_[i].context(),
                    net::accept_loop(acceptor,
-                                    [this, context](asio::ip::tcp::socket socket) {
-                                      if (context->metrics == nullptr) {
-                                        session::Session::start(
-                                            std::make_shared<session::Session>(std::move(socket), *context));
-                                        return;
-                                      }
-                                      // Counted open from here until the Session object is gone.
-                                      // The gauge lives in metrics_, which outlives every worker and
-                                      // its sessions (even those freed with a worker's io_context).
-                                      auto* raw = new session::Session(std::move(socket), *context);
-                                      context->metrics->client_connected();
-                                      metrics::Gauge* open = &metrics_->client_connections();
-                                      session::Session::start(
-                                          std::shared_ptr<session::Session>(raw, [open](session::Session* s) {
-                                            delete s;
-                                            open->dec();
-                                          }));
+                                    [context](asio::ip::tcp::socket socket) {
+                                      auto session = std::make_shared<session::Session>(std::move(socket), *context);
+                                      // Open from here until ~Session counts client_disconnected().
+                                      if (context->metrics != nullptr) context->metrics->client_connected();
+                                      session::Session::start(std::move(session));
                                     }),
                    asio::detached);
   }
@@ -345,22 +354,7 @@ int Proxy::run() {
   signals.async_wait(on_signal);
 
   // Learn the primary's greeting so that clients see its version; retry while it is down.
-  asio::co_spawn(control_, [this]() -> asio::awaitable<void> {
-    asio::steady_timer timer(control_);
-    while (!shared_.draining.load()) {
-      const auto config = shared_.config.load();
-      std::string error;
-      auto greeting = co_await backend::read_greeting(backend::primary_endpoint(*config), 3000ms, error);
-      if (greeting) {
-        shared_.identity.store(identity_from(*greeting));
-        log::info("primary answered", {{"version", greeting->server_version}});
-        co_return;
-      }
-      log::warn("primary not reachable yet", {{"error", error}});
-      timer.expires_after(2s);
-      co_await timer.async_wait(asio::use_awaitable);
-    }
-  }, asio::detached);
+  asio::co_spawn(control_, learn_primary_greeting(shared_), asio::detached);
 
   monitor_->start();
   users_->start();

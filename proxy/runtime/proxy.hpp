@@ -53,11 +53,12 @@ class Proxy {
   std::unique_ptr<metrics::Metrics> metrics_;
   bool metrics_enabled_ = true;  // metrics.enabled at start (a restart changes it)
   session::SharedState shared_;
+  // One per worker; before workers_: a session freed with its worker's io_context still counts.
+  std::vector<std::unique_ptr<session::SessionMetrics>> session_metrics_;
   net::WorkerPool workers_;
   std::vector<boost::asio::ip::tcp::acceptor> acceptors_;
   std::vector<std::unique_ptr<session::WorkerContext>> contexts_;
   std::vector<std::unique_ptr<backend::Pool>> pools_;
-  std::vector<std::unique_ptr<session::SessionMetrics>> session_metrics_;  // one per worker
   std::unique_ptr<WorkerTls> tls_;
   std::unique_ptr<health::Monitor> monitor_;
   boost::asio::io_context control_;

@@ -26,8 +26,7 @@ class SessionMetrics {
   // A client connection was accepted: weir_client_connections_accepted_total +1, weir_client_connections +1.
   // The runtime calls it in its accept callback: sessions do not.
   void client_connected();
-  // That client connection is closed: weir_client_connections -1. The runtime counts this when
-  // the Session object is destroyed: sessions do not call it.
+  // That client connection is closed: weir_client_connections -1. Called by ~Session.
   void client_disconnected();
   // A client was refused before or during login: weir_client_connections_rejected_total{reason}
   // ("max_connections", "access_denied", "shutdown", "tls_required", ...).
