@@ -1,6 +1,6 @@
-// Known failure until the sessions count their statements through session::SessionMetrics:
-// queries sent through weir to a real primary and replica show up in weir_queries_total by
-// route, in weir_query_duration_seconds and in weir_routing_decisions_total by reason.
+// Statements sent through weir to a real primary and replica show up in weir_queries_total by
+// route, backend and command, in weir_query_duration_seconds and in weir_routing_decisions_total
+// by reason, as the sessions count them through session::SessionMetrics.
 #include <gtest/gtest.h>
 
 #include "observability_support.hpp"
