@@ -127,12 +127,7 @@ asio::awaitable<bool> Session::login() {
   if (primary == nullptr) {
     log::warn("backend login failed", {{"session", id_}, {"user", identity_.user}, {"reason", failure.reason}});
     if (worker_.metrics != nullptr) worker_.metrics->client_rejected("backend_login_failed");
-    boost::system::error_code ignored;
-    if (!failure.server_error.empty()) {
-      co_await client_.write_packet(failure.server_error, ok_sequence, ignored);
-    } else {
-      co_await send_error(ok_sequence, errors::kBackendUnreachable, "08S01", "weir: " + failure.reason);
-    }
+    co_await send_login_failure(failure, ok_sequence);
     co_return false;
   }
   co_await send_ok(ok_sequence);
@@ -425,22 +420,11 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
   // Fresh backend logins as the new user reset everything the server keeps for the session,
   // exactly as COM_CHANGE_USER does.
   co_await release_all_links();
-  history_.clear();
-  temp_tables_.clear();
-  view_ = {};
-  pinned_to_primary_ = false;
-  prepared_.clear();
-  refresh_routing_options();
+  forget_session_state();
   backend::LoginFailure failure;
   BackendLink* primary = co_await ensure_primary(failure);
   if (primary == nullptr) {
-    boost::system::error_code ignored;
-    if (!failure.server_error.empty()) {
-      co_await client_.write_packet(failure.server_error, static_cast<std::uint8_t>(seq + 1), ignored);
-    } else {
-      co_await send_error(static_cast<std::uint8_t>(seq + 1), errors::kBackendUnreachable, "08S01",
-                          "weir: " + failure.reason);
-    }
+    co_await send_login_failure(failure, static_cast<std::uint8_t>(seq + 1));
     co_return false;
   }
   co_await send_ok(static_cast<std::uint8_t>(seq + 1));
@@ -452,12 +436,7 @@ asio::awaitable<bool> Session::reset_connection(proto::Bytes packet, std::uint8_
   // the pool, which resets them, and the session's replayable state starts empty.
   const bool alive = co_await run_on_primary(packet, seq, false, false);
   if (!alive || relay_.tracked().error) co_return alive;
-  history_.clear();
-  temp_tables_.clear();
-  view_ = {};
-  pinned_to_primary_ = false;
-  prepared_.clear();
-  refresh_routing_options();
+  forget_session_state();
   if (primary_) primary_->applied = history_.last();
   auto replicas = std::move(replicas_);
   replicas_.clear();
@@ -465,6 +444,25 @@ asio::awaitable<bool> Session::reset_connection(proto::Bytes packet, std::uint8_
   if (published_ != primary_.get()) published_ = nullptr;
   for (auto& link : replicas) co_await release_link(std::move(link));
   co_return true;
+}
+
+void Session::forget_session_state() {
+  history_.clear();
+  temp_tables_.clear();
+  view_ = {};
+  pinned_to_primary_ = false;
+  prepared_.clear();
+  refresh_routing_options();
+}
+
+asio::awaitable<void> Session::send_login_failure(const backend::LoginFailure& failure, std::uint8_t seq) {
+  // The server's own ERR when it refused; weir's when the backend could not be reached.
+  if (!failure.server_error.empty()) {
+    boost::system::error_code ignored;
+    co_await client_.write_packet(failure.server_error, seq, ignored);
+    co_return;
+  }
+  co_await send_error(seq, errors::kBackendUnreachable, "08S01", "weir: " + failure.reason);
 }
 
 asio::awaitable<void> Session::send_error(std::uint8_t seq, std::uint16_t code, std::string_view state,

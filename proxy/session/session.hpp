@@ -82,6 +82,9 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> send_error(std::uint8_t sequence_id, std::uint16_t code, std::string_view state,
                                           std::string_view message);
   boost::asio::awaitable<void> send_ok(std::uint8_t sequence_id);
+  boost::asio::awaitable<void> send_login_failure(const backend::LoginFailure& failure, std::uint8_t sequence_id);
+  // COM_CHANGE_USER, COM_RESET_CONNECTION: the server forgot the session; so does weir.
+  void forget_session_state();
   void close();
 
   // --- routing (session_routing.cpp) ---

@@ -14,18 +14,6 @@
 namespace weir::testing::routing_tests {
 namespace {
 
-std::vector<std::string> row_of(MYSQL* m, const std::string& sql) {
-  std::vector<std::string> out;
-  if (mysql_query(m, sql.c_str()) != 0) return out;
-  MYSQL_RES* res = mysql_store_result(m);
-  if (res == nullptr) return out;
-  if (MYSQL_ROW row = mysql_fetch_row(res)) {
-    for (unsigned i = 0; i < mysql_num_fields(res); ++i) out.emplace_back(row[i] == nullptr ? "NULL" : row[i]);
-  }
-  mysql_free_result(res);
-  return out;
-}
-
 std::size_t count_of(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
   for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;

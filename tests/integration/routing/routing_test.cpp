@@ -9,22 +9,6 @@
 namespace weir::testing::routing_tests {
 namespace {
 
-// Every column of the first row of `sql` ("NULL" for NULL); empty on error or no row.
-std::vector<std::string> row_of(MYSQL* m, const std::string& sql) {
-  std::vector<std::string> out;
-  if (mysql_query(m, sql.c_str()) != 0) return out;
-  MYSQL_RES* res = mysql_store_result(m);
-  if (res == nullptr) return out;
-  if (MYSQL_ROW row = mysql_fetch_row(res)) {
-    for (unsigned i = 0; i < mysql_num_fields(res); ++i) out.emplace_back(row[i] == nullptr ? "NULL" : row[i]);
-  }
-  mysql_free_result(res);
-  while (mysql_next_result(m) == 0) {
-    if (MYSQL_RES* more = mysql_store_result(m)) mysql_free_result(more);
-  }
-  return out;
-}
-
 std::string run(MYSQL* m, const std::string& sql) {
   if (mysql_query(m, sql.c_str()) != 0) return std::to_string(mysql_errno(m)) + " " + mysql_error(m);
   do {
