@@ -82,6 +82,9 @@ asio::awaitable<bool> BackendConnection::login(const LoginRequest& request, cons
     if (!error) co_await stream_.stream().tls_connect(*tls.context, endpoint_.host, tls.verify_host_name, error);
     if (error) {
       failure.reason = "TLS handshake with " + endpoint_.name + " failed: " + error.message();
+      if (const auto why = stream_.stream().tls_verify_error(); !why.empty()) {
+        failure.reason += " (certificate refused: " + why + ")";
+      }
       co_return false;
     }
   }

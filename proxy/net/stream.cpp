@@ -53,9 +53,26 @@ asio::awaitable<void> Stream::tls_connect(ssl::context& context, const std::stri
   if (!server_name.empty()) {
     SSL_ctrl(tls_->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
              const_cast<char*>(server_name.c_str()));
-    if (verify_host_name) tls_->set_verify_callback(ssl::host_name_verification(server_name));
+    if (verify_host_name) {
+      // OpenSSL's own check, so that a mismatch is reported as such by SSL_get_verify_result.
+      X509_VERIFY_PARAM* param = SSL_get0_param(tls_->native_handle());
+      boost::system::error_code not_ip;
+      asio::ip::make_address(server_name, not_ip);
+      if (!not_ip) {
+        X509_VERIFY_PARAM_set1_ip_asc(param, server_name.c_str());
+      } else {
+        X509_VERIFY_PARAM_set1_host(param, server_name.c_str(), 0);
+      }
+    }
   }
   std::tie(error) = co_await tls_->async_handshake(ssl::stream_base::client, kAsTuple);
+}
+
+std::string Stream::tls_verify_error() const {
+  if (!tls_) return {};
+  const long result = SSL_get_verify_result(tls_->native_handle());
+  if (result == X509_V_OK) return {};
+  return X509_verify_cert_error_string(result);
 }
 
 void Stream::close() {

@@ -29,6 +29,9 @@ class Stream {
                                            bool verify_host_name, boost::system::error_code& error);
 
   bool is_tls() const { return tls_ != nullptr; }
+  // After a failed tls_connect: why the peer's certificate was refused ("hostname mismatch",
+  // "unable to get local issuer certificate", ...); empty when it was not a verification failure.
+  std::string tls_verify_error() const;
   boost::asio::ip::tcp::socket& socket() { return socket_; }
   // Closes at once (both directions); pending operations complete with operation_aborted.
   void close();

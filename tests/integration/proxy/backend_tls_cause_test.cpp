@@ -1,9 +1,5 @@
-// Known failure: when weir refuses a backend's certificate, its log and the client's error say
-// only "certificate verify failed (SSL routines)", not which check failed. OpenSSL knows
-// (SSL_get_verify_result: "hostname mismatch", "unable to get local issuer certificate", ...);
-// the TLS handshake error from proxy/net (TlsStream::tls_connect) reaches
-// backend/backend_connection.cpp ("TLS handshake with <backend> failed: " + error.message())
-// without it. Expected: the reason is named, so that an operator can tell a wrong CA from a wrong name.
+// When weir refuses a backend's certificate, its log and the client's error name the check that
+// failed (OpenSSL's verify result), so an operator can tell a wrong CA from a wrong name.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -23,7 +19,7 @@ WeirOptions verifying(const MariadbServer& server, const std::string& verify, co
   return options;
 }
 
-TEST(BackendTlsKnownFailure, AWrongNameIsNamedAsTheCause) {
+TEST(BackendTlsCause, AWrongNameIsNamedAsTheCause) {
   const TestCertificates certs;
   MariadbServer server(certs.server_options("misnamed"));
   prepare_server(server);
@@ -31,11 +27,15 @@ TEST(BackendTlsKnownFailure, AWrongNameIsNamedAsTheCause) {
   std::string error;
   ASSERT_EQ(open_mysql(weir.port(), {}, &error), nullptr);
   ASSERT_TRUE(weir.wait_for_log("backend login failed", 5s)) << weir.log();
-  EXPECT_NE(weir.log().find("hostname mismatch"), std::string::npos) << weir.log();
-  EXPECT_NE(error.find("hostname mismatch"), std::string::npos) << error;
+  // The backend is addressed by IP (127.0.0.1): OpenSSL calls it an IP address mismatch.
+  const auto named = [](const std::string& text) {
+    return text.find("IP address mismatch") != std::string::npos || text.find("hostname mismatch") != std::string::npos;
+  };
+  EXPECT_TRUE(named(weir.log())) << weir.log();
+  EXPECT_TRUE(named(error)) << error;
 }
 
-TEST(BackendTlsKnownFailure, AnUnknownCaIsNamedAsTheCause) {
+TEST(BackendTlsCause, AnUnknownCaIsNamedAsTheCause) {
   const TestCertificates certs;
   MariadbServer server(certs.server_options("server"));
   prepare_server(server);
