@@ -66,6 +66,7 @@ class PreparedStatementMap {
   void forget_link(LinkId link);
   void clear() { statements_.clear(); }
   std::size_t size() const { return statements_.size(); }
+  const std::unordered_map<std::uint32_t, Statement>& all() const { return statements_; }
 
   // An execution that includes types: they become the statement's latest.
   static void note_types(Statement& statement, protocol::Bytes types);

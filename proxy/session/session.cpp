@@ -7,6 +7,7 @@
 #include "auth/client_auth.hpp"
 #include "backend/simple_query.hpp"
 #include "log/log.hpp"
+#include "log/rate_limit.hpp"
 #include "session/error_codes.hpp"
 #include "session/kill_statement.hpp"
 #include "weir/protocol/auth_exchange.hpp"
@@ -106,7 +107,13 @@ asio::awaitable<bool> Session::login() {
   deadline_.cancel();
   if (!accepted && !client_.stream().is_open()) reason = "no handshake within timeouts.handshake (" + reason + ")";
   if (!accepted) {
-    log::info("client login failed", {{"session", id_}, {"peer", peer_host_}, {"reason", reason}});
+    // Rate-limited: a client retrying bad logins in a loop must not flood the log.
+    static log::RateLimit client_errors(20);
+    std::uint64_t held_back = 0;
+    if (client_errors.allow(std::chrono::steady_clock::now(), held_back)) {
+      log::info("client login failed",
+                {{"session", id_}, {"peer", peer_host_}, {"reason", reason}, {"similar_lines_suppressed", held_back}});
+    }
     if (worker_.metrics != nullptr) worker_.metrics->client_rejected("login_failed");
     co_return false;
   }

@@ -130,6 +130,8 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<Relayed> relay_response(BackendLink& link, std::uint8_t command);
   boost::asio::awaitable<bool> relay_local_infile(BackendLink& link);
   void track_database(BackendLink& link, std::uint8_t command, protocol::Bytes packet);
+  // log.slow_query: a statement that took longer is logged with its digest (no values in it).
+  void log_if_slow(const BackendLink& link, protocol::Bytes packet, std::chrono::steady_clock::duration elapsed);
   // Resets a link and returns it to the worker's pool when it sits between statements.
   boost::asio::awaitable<void> release_link(std::unique_ptr<BackendLink> link);
   boost::asio::awaitable<void> release_all_links();

@@ -8,6 +8,7 @@
 #include "backend/endpoints.hpp"
 #include "backend/simple_query.hpp"
 #include "log/log.hpp"
+#include "weir/route/digest.hpp"
 #include "session/session.hpp"
 #include "weir/protocol/commands.hpp"
 
@@ -174,9 +175,9 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
   link.idle = outcome == Relayed::done && relay_.tracker().done();
   if (outcome == Relayed::done) {
     track_database(link, packet[0], packet);
-    if (worker_.metrics != nullptr) {
-      worker_.metrics->query(link.name, !link.primary, packet[0], std::chrono::steady_clock::now() - started);
-    }
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    if (worker_.metrics != nullptr) worker_.metrics->query(link.name, !link.primary, packet[0], elapsed);
+    log_if_slow(link, packet, elapsed);
   }
   co_return outcome;
 }
@@ -228,6 +229,30 @@ asio::awaitable<bool> Session::relay_local_infile(BackendLink& link) {
     if (error) co_return false;
     if (packet.empty()) co_return relay_.client_infile_done();
   }
+}
+
+void Session::log_if_slow(const BackendLink& link, proto::Bytes packet, std::chrono::steady_clock::duration elapsed) {
+  const auto threshold = worker_.shared.config.load()->log.slow_query;
+  if (threshold <= config::Duration::zero() || elapsed < threshold) return;
+  const auto command = static_cast<Command>(packet[0]);
+  std::string statement;
+  if (command == Command::query) {
+    statement = route::digest(proto::as_string(packet.subspan(1))).text;
+  } else if (const auto id = proto::read_statement_id(packet); id && command == Command::stmt_execute) {
+    // The id in the packet is the backend's; the statement is found by the client's below.
+    statement = "EXECUTE of a prepared statement";
+    for (auto& [client_id, prepared] : prepared_.all()) {
+      for (const auto& on : prepared.prepared) {
+        if (on.link == link_id(link) && on.backend_id == *id) statement = route::digest(prepared.sql).text;
+      }
+    }
+  } else {
+    statement = std::string(proto::command_name(command));
+  }
+  log::warn("slow query",
+            {{"session", id_}, {"user", identity_.user}, {"backend", link.name},
+             {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()},
+             {"digest", statement}});
 }
 
 void Session::track_database(BackendLink& link, std::uint8_t command, proto::Bytes packet) {

@@ -99,5 +99,22 @@ TEST(Timeouts, BackendIdleGivesTheConnectionBackAndTheSessionKeepsItsState) {
   EXPECT_EQ(scalar_of(m.get(), "SELECT COUNT(*) FROM t"), "1");
 }
 
+TEST(SlowQueryLog, AStatementOverTheThresholdIsLoggedWithItsDigestAndNoValues) {
+  MariadbServer server;
+  prepare_server(server);
+  WeirOptions options = weir_for(server);
+  options.extra_yaml = "log:\n  slow_query: 200ms\n";
+  WeirProcess weir(options);
+  Mysql m = open_mysql(weir.port(), {});
+  ASSERT_TRUE(m);
+  EXPECT_EQ(scalar_of(m.get(), "SELECT 'fast-value'"), "fast-value");
+  EXPECT_EQ(scalar_of(m.get(), "SELECT SLEEP(0.5), 'secret-value'"), "0");
+  ASSERT_TRUE(weir.wait_for_log("msg=\"slow query\"", 5s)) << weir.log();
+  const std::string log = weir.log();
+  EXPECT_NE(log.find("SELECT SLEEP(?), ?"), std::string::npos) << log;
+  EXPECT_EQ(log.find("secret-value"), std::string::npos) << log;
+  EXPECT_EQ(log.find("fast-value"), std::string::npos) << log;
+}
+
 }  // namespace
 }  // namespace weir::testing::proxy_tests
