@@ -18,6 +18,8 @@ packages=(
   python3 openssl
   # the container image test (ctest -L image): buildah builds the Dockerfile, podman runs it
   buildah podman runc debootstrap
+  # the single-node Kubernetes cluster of tests/k8s/cluster (containerd runs the pods)
+  containerd containernetworking-plugins iptables
 )
 
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
