@@ -627,9 +627,11 @@ cmd_down() {
   KUBE_BIN= CLUSTER_BIN=
   [ -f "$D/env" ] && eval "$(grep -E '^(KUBE_BIN|CLUSTER_BIN)=' "$D/env")"
   # Pods first, through the API, so that the kubelet stops them and unmounts their volumes.
+  local t=$SECONDS
   if alive kube-apiserver && alive kubelet && [ -n "${KUBE_BIN:-}" ]; then
     kc delete deployments,statefulsets,daemonsets,replicasets,jobs,cronjobs --all -A --wait=false >/dev/null 2>&1 || true
     kc delete pods --all -A --grace-period=3 --timeout=90s >/dev/null 2>&1 || log "some pods did not go within 90 s"
+    log "pods deleted in $((SECONDS - t)) s"
     # PVs of the hostpath provisioner live in /tmp/hostpath_pv; remember them for below.
     kc get pv -o 'jsonpath={range .items[*]}{.spec.hostPath.path}{"\n"}{end}' 2>/dev/null | grep '^/tmp/hostpath_pv/' >>"$D/hostpath-pvs" || true
   fi
@@ -697,7 +699,7 @@ cmd_down() {
   if ! grep -q " $D/" /proc/self/mountinfo; then
     rm -rf "$D/containerd" "$D/kubelet" "$D/etcd" "$D/volumes"
   fi
-  log "down: $D"
+  log "down: $D ($((SECONDS - t)) s)"
 }
 
 # ------------------------------------------------------------------------------------ leftovers
