@@ -3,32 +3,9 @@
 #include <charconv>
 #include <cmath>
 
-namespace weir::admin {
+#include "json/json_string.hpp"
 
-std::string json_string(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (u < 0x20 || u == 0x7f) {
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 0xf];
-        } else {
-          out += c;  // UTF-8 passes through as is
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
+namespace weir::admin {
 
 namespace {
 
@@ -52,20 +29,20 @@ std::string backends_json(const health::Topology& topology) {
   for (const auto& b : topology.backends) {
     out += first ? "\n  {" : ",\n  {";
     first = false;
-    out += "\"name\": " + json_string(b.name);
-    out += ", \"host\": " + json_string(b.host);
+    out += "\"name\": " + json::string_literal(b.name);
+    out += ", \"host\": " + json::string_literal(b.host);
     out += ", \"port\": " + std::to_string(b.port);
-    out += ", \"role\": " + json_string(config::to_string(b.role));
+    out += ", \"role\": " + json::string_literal(config::to_string(b.role));
     out += std::string(", \"reachable\": ") + boolean(b.reachable);
     out += std::string(", \"usable_for_reads\": ") + boolean(b.usable_for_reads);
-    out += ", \"reason\": " + json_string(b.reason);
+    out += ", \"reason\": " + json::string_literal(b.reason);
     out += ", \"lag_seconds\": ";
     if (b.lag) {
       append_number(out, static_cast<double>(b.lag->count()) / 1e6);
     } else {
       out += "null";
     }
-    out += ", \"gtid\": " + json_string(b.gtid.to_string());
+    out += ", \"gtid\": " + json::string_literal(b.gtid.to_string());
     out += ", \"outstanding\": " + std::to_string(b.load ? b.load->outstanding.load(std::memory_order_relaxed) : 0);
     out += ", \"transitions\": " + std::to_string(b.transitions);
     out += std::string(", \"read_only\": ") + boolean(b.read_only);

@@ -26,7 +26,4 @@ std::vector<metrics::BackendSample> backend_samples(const health::Topology& topo
 // primary is reachable (weir can serve writes). `topology` null: no snapshot yet.
 Readiness primary_readiness(const health::Topology* topology);
 
-// `text` as a JSON string literal, quotes included (control characters as \u00XX).
-std::string json_string(std::string_view text);
-
 }  // namespace weir::admin

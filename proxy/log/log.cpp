@@ -7,6 +7,8 @@
 #include <ctime>
 #include <type_traits>
 
+#include "json/json_string.hpp"
+
 namespace weir::log {
 namespace {
 
@@ -37,28 +39,6 @@ std::string timestamp() {
   return text;
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char esc[8];
-          std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(c));
-          out += esc;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
-
 void append_logfmt_value(std::string& out, std::string_view s) {
   bool plain = !s.empty();
   for (const char c : s) {
@@ -67,7 +47,7 @@ void append_logfmt_value(std::string& out, std::string_view s) {
   if (plain) {
     out += s;
   } else {
-    append_json_string(out, s);
+    json::append_string(out, s);
   }
 }
 
@@ -91,12 +71,12 @@ std::string format_line(Format format, Level level, std::string_view message, st
   line.reserve(128);
   if (format == Format::json) {
     line += "{\"ts\":\"" + timestamp() + "\",\"level\":\"" + level_name(level) + "\",\"msg\":";
-    append_json_string(line, message);
+    json::append_string(line, message);
     for (const auto& f : fields) {
       line += ',';
-      append_json_string(line, f.key);
+      json::append_string(line, f.key);
       line += ':';
-      append_json_string(line, f.value);
+      json::append_string(line, f.value);
     }
     line += "}\n";
     return line;

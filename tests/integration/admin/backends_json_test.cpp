@@ -131,13 +131,6 @@ TEST(BackendSamples, FollowTheTopology) {
   EXPECT_EQ(sbm[1].seconds_behind_master, 2.5);
 }
 
-TEST(JsonString, EscapesWhatJsonRequires) {
-  EXPECT_EQ(json_string("a\"b\\c"), R"("a\"b\\c")");
-  EXPECT_EQ(json_string(std::string("\x00\x1f\x7f", 3)), R"("\u0000\u001f\u007f")");
-  EXPECT_EQ(json_string("\t\r\n"), R"("\t\r\n")");
-  EXPECT_EQ(json_string("\xe2\x82\xac"), "\"\xe2\x82\xac\"");
-}
-
 }  // namespace
 }  // namespace weir::admin
 
