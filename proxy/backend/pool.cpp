@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "metrics/metrics.hpp"
 #include "weir/protocol/commands.hpp"
 #include "weir/protocol/response.hpp"
 
@@ -11,6 +12,22 @@ namespace weir::backend {
 
 namespace asio = boost::asio;
 namespace proto = weir::protocol;
+
+Pool::IdleMark::IdleMark(metrics::Gauge* gauge) noexcept : gauge_(gauge) {
+  if (gauge_ != nullptr) gauge_->inc();
+}
+
+Pool::IdleMark& Pool::IdleMark::operator=(IdleMark&& other) noexcept {
+  if (this != &other) {
+    if (gauge_ != nullptr) gauge_->dec();
+    gauge_ = std::exchange(other.gauge_, nullptr);
+  }
+  return *this;
+}
+
+Pool::IdleMark::~IdleMark() {
+  if (gauge_ != nullptr) gauge_->dec();
+}
 
 void Pool::evict_expired(std::deque<Entry>& entries, Clock::time_point now) {
   while (!entries.empty() && now - entries.front().since > idle_timeout_) {
@@ -32,7 +49,7 @@ std::unique_ptr<BackendConnection> Pool::take(const PoolKey& key) {
   return connection;
 }
 
-void Pool::put(const PoolKey& key, std::unique_ptr<BackendConnection> connection) {
+void Pool::put(const PoolKey& key, std::unique_ptr<BackendConnection> connection, metrics::Gauge* idle) {
   if (!connection || connection->broken() || max_idle_ == 0) return;
   auto& entries = idle_[key];
   const auto now = Clock::now();
@@ -42,7 +59,7 @@ void Pool::put(const PoolKey& key, std::unique_ptr<BackendConnection> connection
     entries.pop_front();
   }
   connection->stream().release_buffer();
-  entries.push_back(Entry{std::move(connection), now});
+  entries.push_back(Entry{std::move(connection), now, IdleMark(idle)});
 }
 
 std::size_t Pool::idle_count() const {

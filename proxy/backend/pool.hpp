@@ -2,6 +2,11 @@
 // Idle backend connections of one worker, for reuse by later sessions of the same user with the
 // same capabilities, character set and default database (what a reset cannot change). Touched
 // only by its worker's thread: no locks.
+//
+// Counting: each connection put in may carry the gauge of its backend's idle connections
+// (weir_backend_connections{state="idle"}, shared by all workers). The entry adds 1 to it when it
+// enters and subtracts 1 when it leaves, whichever way: taken, evicted for room, expired, or
+// closed with the pool.
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -9,8 +14,13 @@
 #include <memory>
 #include <string>
 #include <tuple>
+#include <utility>
 
 #include "backend/backend_connection.hpp"
+
+namespace weir::metrics {
+class Gauge;
+}
 
 namespace weir::backend {
 
@@ -35,8 +45,10 @@ class Pool {
   // The most recently returned connection for `key`, or null. Connections idle longer than the
   // timeout are closed on the way.
   std::unique_ptr<BackendConnection> take(const PoolKey& key);
-  // Keeps `connection` unless the pool for its key is full or it is broken.
-  void put(const PoolKey& key, std::unique_ptr<BackendConnection> connection);
+  // Keeps `connection` unless it is broken or pooling is off (max 0); when the pool for its key is
+  // full, the oldest entry is closed to make room. `idle`, when given, counts the connection while
+  // it is pooled (+1 now, -1 when it leaves); it must outlive the pool.
+  void put(const PoolKey& key, std::unique_ptr<BackendConnection> connection, metrics::Gauge* idle = nullptr);
   void set_limits(std::size_t max_idle_per_key, Clock::duration idle_timeout) {
     max_idle_ = max_idle_per_key;
     idle_timeout_ = idle_timeout;
@@ -44,9 +56,23 @@ class Pool {
   std::size_t idle_count() const;
 
  private:
+  // +1 on the gauge while held; the -1 follows the entry wherever it is destroyed.
+  class IdleMark {
+   public:
+    explicit IdleMark(metrics::Gauge* gauge) noexcept;
+    IdleMark(IdleMark&& other) noexcept : gauge_(std::exchange(other.gauge_, nullptr)) {}
+    IdleMark& operator=(IdleMark&& other) noexcept;
+    IdleMark(const IdleMark&) = delete;
+    IdleMark& operator=(const IdleMark&) = delete;
+    ~IdleMark();
+
+   private:
+    metrics::Gauge* gauge_;
+  };
   struct Entry {
     std::unique_ptr<BackendConnection> connection;
     Clock::time_point since;
+    IdleMark counted;
   };
   void evict_expired(std::deque<Entry>& entries, Clock::time_point now);
 

@@ -280,7 +280,8 @@ asio::awaitable<void> Session::release_link(std::unique_ptr<BackendLink> link) {
   if (!usable) co_return;
   auto key = link->key;
   key.database = link->database;
-  worker_.pool->put(key, std::move(connection));
+  metrics::Gauge* idle = worker_.metrics != nullptr ? &worker_.metrics->pooled_connections(link->name) : nullptr;
+  worker_.pool->put(key, std::move(connection), idle);
 }
 
 asio::awaitable<void> Session::release_all_links() {

@@ -3,7 +3,9 @@
 namespace weir::session {
 
 SessionMetrics::Backend::Backend(metrics::Metrics& metrics, std::string_view name)
-    : queries(metrics, std::string(name)), active(&metrics.backend_connections(name, "active")) {}
+    : queries(metrics, std::string(name)),
+      active(&metrics.backend_connections(name, "active")),
+      idle(&metrics.backend_connections(name, "idle")) {}
 
 SessionMetrics::SessionMetrics(metrics::Metrics& metrics)
     : metrics_(&metrics),
@@ -52,6 +54,10 @@ void SessionMetrics::error(std::string_view kind) { errors_.get({kind}).inc(); }
 void SessionMetrics::backend_connection_opened(std::string_view backend_name) { backend(backend_name).active->inc(); }
 
 void SessionMetrics::backend_connection_closed(std::string_view backend_name) { backend(backend_name).active->dec(); }
+
+metrics::Gauge& SessionMetrics::pooled_connections(std::string_view backend_name) {
+  return *backend(backend_name).idle;
+}
 
 SessionMetrics::Backend& SessionMetrics::backend(std::string_view name) {
   if (last_ != nullptr && last_->queries.backend() == name) return *last_;

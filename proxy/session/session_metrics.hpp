@@ -50,6 +50,9 @@ class SessionMetrics {
   // it (closed, or returned to the pool): weir_backend_connections{backend, state="active"} +1 / -1.
   void backend_connection_opened(std::string_view backend);
   void backend_connection_closed(std::string_view backend);
+  // The gauge weir_backend_connections{backend, state="idle"}, for the worker's pool to count the
+  // connections it holds (backend::Pool::put). It lives as long as the registry.
+  metrics::Gauge& pooled_connections(std::string_view backend);
 
   metrics::Metrics& registry() { return *metrics_; }
 
@@ -58,6 +61,7 @@ class SessionMetrics {
     Backend(metrics::Metrics& metrics, std::string_view name);
     metrics::BackendMetrics queries;
     metrics::Gauge* active;
+    metrics::Gauge* idle;
   };
   Backend& backend(std::string_view name);
 

@@ -78,5 +78,26 @@ TEST(SessionMetrics, WorkersAddUpInOneRegistry) {
   EXPECT_EQ(sample_sum(t, "weir_routing_decisions_total"), 2.0);
 }
 
+// The idle gauge a worker hands to its pool is the registry's one series per backend, whichever
+// worker asks; a backend used at all shows both states (idle at 0 until something is pooled).
+TEST(SessionMetrics, PooledConnectionsIsTheSharedIdleSeriesOfTheBackend) {
+  metrics::Metrics registry;
+  SessionMetrics first(registry);
+  SessionMetrics second(registry);
+  first.backend_connection_opened("db-0");
+  std::string t = registry.render();
+  EXPECT_EQ(sample_sum(t, "weir_backend_connections", {"backend=\"db-0\"", "state=\"idle\""}), 0.0) << t;
+  EXPECT_EQ(&first.pooled_connections("db-0"), &second.pooled_connections("db-0"));
+  EXPECT_NE(&first.pooled_connections("db-0"), &first.pooled_connections("db-1"));
+  first.pooled_connections("db-0").inc();
+  second.pooled_connections("db-0").inc();
+  second.pooled_connections("db-1").inc();
+  first.pooled_connections("db-0").dec();
+  t = registry.render();
+  EXPECT_EQ(sample_sum(t, "weir_backend_connections", {"backend=\"db-0\"", "state=\"idle\""}), 1.0) << t;
+  EXPECT_EQ(sample_sum(t, "weir_backend_connections", {"backend=\"db-1\"", "state=\"idle\""}), 1.0) << t;
+  EXPECT_EQ(sample_sum(t, "weir_backend_connections", {"backend=\"db-0\"", "state=\"active\""}), 1.0) << t;
+}
+
 }  // namespace
 }  // namespace weir::session

@@ -1,0 +1,145 @@
+// backend::Pool over real loopback TCP connections: what it keeps, what it closes, and the idle
+// gauge it is handed (weir_backend_connections{state="idle"}) following every way in and out.
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "backend/pool.hpp"
+#include "metrics/metrics.hpp"
+
+namespace weir::backend {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using namespace std::chrono_literals;
+
+// Connections to a loopback acceptor of the test; the test holds the server ends, so it sees
+// when the pool closes a connection.
+class PoolTest : public ::testing::Test {
+ protected:
+  PoolTest() : acceptor_(io_, tcp::endpoint(asio::ip::address_v4::loopback(), 0)) {}
+
+  std::unique_ptr<BackendConnection> connect() {
+    tcp::socket client(io_);
+    client.connect(acceptor_.local_endpoint());
+    peers_.push_back(std::make_unique<tcp::socket>(acceptor_.accept()));
+    return std::make_unique<BackendConnection>(std::move(client), Endpoint{"db-0", "127.0.0.1", 3306});
+  }
+
+  // Whether the weir end of the `index`th connection has been closed (the server end reads EOF).
+  // Waits at most 5 s, so that a connection left open fails the test instead of hanging it.
+  bool closed_by_pool(std::size_t index) {
+    pollfd p{peers_[index]->native_handle(), POLLIN, 0};
+    if (::poll(&p, 1, 5000) != 1) return false;
+    char byte = 0;
+    return ::recv(p.fd, &byte, 1, MSG_DONTWAIT) == 0;
+  }
+
+  static PoolKey key(std::string user) { return PoolKey{"127.0.0.1", 3306, std::move(user), 0, 33, "app"}; }
+
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::vector<std::unique_ptr<tcp::socket>> peers_;
+  metrics::Metrics registry_;
+  metrics::Gauge& idle_ = registry_.backend_connections("db-0", "idle");
+};
+
+TEST_F(PoolTest, CountsEachConnectionWhileItIsPooled) {
+  Pool pool(8, 60s);
+  pool.put(key("a"), connect(), &idle_);
+  pool.put(key("a"), connect(), &idle_);
+  pool.put(key("b"), connect(), &idle_);
+  EXPECT_EQ(idle_.value(), 3.0);
+  EXPECT_EQ(pool.idle_count(), 3U);
+
+  auto taken = pool.take(key("a"));
+  ASSERT_NE(taken, nullptr);
+  EXPECT_EQ(idle_.value(), 2.0);
+  EXPECT_EQ(pool.take(key("c")), nullptr);
+  EXPECT_EQ(idle_.value(), 2.0);
+
+  pool.put(key("a"), std::move(taken), &idle_);
+  EXPECT_EQ(idle_.value(), 3.0);
+  EXPECT_EQ(registry_.render().find("weir_backend_connections{backend=\"db-0\",state=\"idle\"} 3\n") != std::string::npos,
+            true)
+      << registry_.render();
+}
+
+TEST_F(PoolTest, ABrokenConnectionOrAPoolOfSizeZeroKeepsAndCountsNothing) {
+  Pool pool(8, 60s);
+  auto broken = connect();
+  broken->mark_broken();
+  pool.put(key("a"), std::move(broken), &idle_);
+  pool.put(key("a"), nullptr, &idle_);
+  EXPECT_EQ(idle_.value(), 0.0);
+  EXPECT_EQ(pool.idle_count(), 0U);
+  EXPECT_TRUE(closed_by_pool(0));
+
+  Pool off(0, 60s);
+  off.put(key("a"), connect(), &idle_);
+  EXPECT_EQ(idle_.value(), 0.0);
+  EXPECT_TRUE(closed_by_pool(1));
+}
+
+TEST_F(PoolTest, TheOldestIsClosedAndUncountedToMakeRoom) {
+  Pool pool(2, 60s);
+  pool.put(key("a"), connect(), &idle_);
+  pool.put(key("a"), connect(), &idle_);
+  pool.put(key("a"), connect(), &idle_);
+  EXPECT_EQ(idle_.value(), 2.0);
+  EXPECT_EQ(pool.idle_count(), 2U);
+  EXPECT_TRUE(closed_by_pool(0));  // the first one in
+}
+
+TEST_F(PoolTest, ExpiredConnectionsAreClosedAndUncountedOnTheWay) {
+  Pool pool(8, 1ms);
+  pool.put(key("a"), connect(), &idle_);
+  pool.put(key("a"), connect(), &idle_);
+  EXPECT_EQ(idle_.value(), 2.0);
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(pool.take(key("a")), nullptr);
+  EXPECT_EQ(idle_.value(), 0.0);
+  EXPECT_EQ(pool.idle_count(), 0U);
+  EXPECT_TRUE(closed_by_pool(0));
+  EXPECT_TRUE(closed_by_pool(1));
+
+  // Also when a put to the same key finds them expired.
+  pool.put(key("a"), connect(), &idle_);
+  std::this_thread::sleep_for(20ms);
+  pool.set_limits(8, 60s);
+  pool.put(key("a"), connect(), &idle_);
+  EXPECT_EQ(idle_.value(), 2.0) << "the expiry is checked against the limits of the moment";
+  pool.set_limits(8, 1ms);
+  std::this_thread::sleep_for(20ms);
+  pool.put(key("a"), connect(), &idle_);
+  EXPECT_EQ(idle_.value(), 1.0);
+  EXPECT_TRUE(closed_by_pool(2));
+  EXPECT_TRUE(closed_by_pool(3));
+}
+
+TEST_F(PoolTest, DestroyingThePoolUncountsWhatItHeld) {
+  metrics::Gauge& other = registry_.backend_connections("db-1", "idle");
+  {
+    Pool pool(8, 60s);
+    pool.put(key("a"), connect(), &idle_);
+    pool.put(key("b"), connect(), &other);
+    pool.put(key("b"), connect(), &other);
+    pool.put(key("c"), connect());  // not counted anywhere
+    EXPECT_EQ(idle_.value(), 1.0);
+    EXPECT_EQ(other.value(), 2.0);
+  }
+  EXPECT_EQ(idle_.value(), 0.0);
+  EXPECT_EQ(other.value(), 0.0);
+}
+
+}  // namespace
+}  // namespace weir::backend
