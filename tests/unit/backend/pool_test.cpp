@@ -69,9 +69,8 @@ TEST_F(PoolTest, CountsEachConnectionWhileItIsPooled) {
 
   pool.put(key("a"), std::move(taken), &idle_);
   EXPECT_EQ(idle_.value(), 3.0);
-  EXPECT_EQ(registry_.render().find("weir_backend_connections{backend=\"db-0\",state=\"idle\"} 3\n") != std::string::npos,
-            true)
-      << registry_.render();
+  const std::string text = registry_.render();
+  EXPECT_NE(text.find("weir_backend_connections{backend=\"db-0\",state=\"idle\"} 3\n"), std::string::npos) << text;
 }
 
 TEST_F(PoolTest, ABrokenConnectionOrAPoolOfSizeZeroKeepsAndCountsNothing) {

@@ -50,8 +50,9 @@ TEST(JsonString, PrintableAsciiPassesThrough) {
 }
 
 TEST(JsonString, BytesFrom0x80PassThroughSoUtf8StaysUtf8) {
-  EXPECT_EQ(string_literal("\xe2\x82\xac"), "\"\xe2\x82\xac\"");                       // EURO SIGN
-  EXPECT_EQ(string_literal("caf\xc3\xa9 \xf0\x9f\x90\x9f"), "\"caf\xc3\xa9 \xf0\x9f\x90\x9f\"");  // 2- and 4-byte sequences
+  EXPECT_EQ(string_literal("\xe2\x82\xac"), "\"\xe2\x82\xac\"");  // EURO SIGN
+  // 2- and 4-byte sequences
+  EXPECT_EQ(string_literal("caf\xc3\xa9 \xf0\x9f\x90\x9f"), "\"caf\xc3\xa9 \xf0\x9f\x90\x9f\"");
   for (int c = 0x80; c <= 0xff; ++c) {
     EXPECT_EQ(string_literal(bytes({c})), "\"" + bytes({c}) + "\"") << "byte " << c;
   }
