@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "weir/deployer/client.hpp"
+#include "weir/deployer/kube.hpp"
 #include "weir/deployer/deployer.hpp"
 #include "weir/k8s/deploy.hpp"
 

@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "weir/deployer/kubeconfig.hpp"
+#include "weir/deployer/kube.hpp"
 
 namespace weir::deployer::testing {
 namespace {

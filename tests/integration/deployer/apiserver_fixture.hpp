@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "weir/deployer/client.hpp"
+#include "weir/deployer/kube.hpp"
 #include "weir/deployer/deployer.hpp"
 
 namespace weir::deployer::testing {

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "apiserver_fixture.hpp"
-#include "weir/deployer/kubeconfig.hpp"
+#include "weir/deployer/kube.hpp"
 
 namespace weir::deployer::testing {
 namespace {

@@ -1,7 +1,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "weir/deployer/client.hpp"
+#include "weir/deployer/kube.hpp"
 #include "weir/deployer/commands.hpp"
 #include "weir/deployer/deployer.hpp"
 #include "weir/deployer/resources.hpp"

@@ -5,7 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "weir/deployer/kubeconfig.hpp"
+#include "weir/deployer/kube.hpp"
 
 namespace weir::deployer {
 namespace {

@@ -11,8 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "weir/deployer/client.hpp"
-#include "weir/deployer/result.hpp"
+#include "weir/deployer/kube.hpp"
 
 namespace weir::deployer {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "weir/deployer/result.hpp"
+#include "weir/deployer/kube.hpp"
 
 namespace weir::deployer {
 

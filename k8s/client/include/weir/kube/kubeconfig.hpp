@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "weir/deployer/result.hpp"
+#include "weir/kube/result.hpp"
 
-namespace weir::deployer {
+namespace weir::kube {
 
 struct ClusterConfig {
   std::string server;                     // "https://host:port"
@@ -36,4 +36,4 @@ Result<ClusterConfig> in_cluster_config(
 // in-cluster service account when KUBERNETES_SERVICE_HOST is set, else ~/.kube/config.
 Result<ClusterConfig> resolve_cluster_config(const std::filesystem::path& kubeconfig, std::string_view context);
 
-}  // namespace weir::deployer
+}  // namespace weir::kube

@@ -1,4 +1,4 @@
-#include "weir/deployer/kubeconfig.hpp"
+#include "weir/kube/kubeconfig.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -7,7 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-namespace weir::deployer {
+namespace weir::kube {
 namespace {
 
 namespace fs = std::filesystem;
@@ -195,4 +195,4 @@ Result<ClusterConfig> resolve_cluster_config(const fs::path& kubeconfig, std::st
   return load_kubeconfig(fs::path(home) / ".kube" / "config", context);
 }
 
-}  // namespace weir::deployer
+}  // namespace weir::kube

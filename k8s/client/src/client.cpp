@@ -1,5 +1,6 @@
-#include "weir/deployer/client.hpp"
+#include "weir/kube/client.hpp"
 
+#include <array>
 #include <fstream>
 #include <sstream>
 
@@ -13,7 +14,7 @@
 #include <boost/beast/version.hpp>
 #include <openssl/ssl.h>
 
-namespace weir::deployer {
+namespace weir::kube {
 namespace {
 
 namespace asio = boost::asio;
@@ -71,6 +72,8 @@ bool is_ip_address(const std::string& host) {
 
 }  // namespace
 
+using Stream = beast::ssl_stream<beast::tcp_stream>;
+
 struct Client::Impl {
   ClusterConfig config;
   std::chrono::milliseconds timeout{};
@@ -95,6 +98,51 @@ struct Client::Impl {
     ioc.restart();
     ioc.run();
     return ec;
+  }
+
+  // Resolves, connects and shakes hands; each step bounded by the timeout.
+  Result<std::unique_ptr<Stream>> open_stream(const std::string& where) {
+    beast::error_code ec;
+    tcp::resolver resolver(ioc);
+    const auto endpoints = resolver.resolve(url.host, url.port, ec);
+    if (ec) return transport_error(where + ": cannot resolve " + url.host + ": " + ec.message());
+
+    auto stream = std::make_unique<Stream>(ioc, tls);
+    const std::string& sni = config.tls_server_name.empty() ? url.host : config.tls_server_name;
+    if (!is_ip_address(sni)) {
+      // SSL_set_tlsext_host_name without its C cast
+      SSL_ctrl(stream->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+               const_cast<char*>(sni.c_str()));
+    }
+    auto& tcp_layer = beast::get_lowest_layer(*stream);
+
+    tcp_layer.expires_after(timeout);
+    ec = asio::error::would_block;
+    tcp_layer.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
+    if (run(ec)) return transport_error(where + ": connect: " + ec.message());
+
+    tcp_layer.expires_after(timeout);
+    ec = asio::error::would_block;
+    stream->async_handshake(ssl::stream_base::client, [&](beast::error_code e) { ec = e; });
+    if (run(ec)) return transport_error(where + ": TLS handshake: " + ec.message());
+    return stream;
+  }
+
+  http::request<http::string_body> make_request(std::string_view method, std::string_view target,
+                                                std::string_view body, std::string_view content_type) const {
+    const auto verb = http::string_to_verb(method);
+    http::request<http::string_body> req{verb, url.prefix + std::string(target), 11};
+    req.set(http::field::host, url.host);
+    req.set(http::field::user_agent, "weir");
+    req.set(http::field::accept, "application/json");
+    req.set(http::field::connection, "close");
+    if (const auto token = bearer(); !token.empty()) req.set(http::field::authorization, "Bearer " + token);
+    if (!content_type.empty()) req.set(http::field::content_type, content_type);
+    if (!body.empty() || verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch) {
+      req.body() = std::string(body);
+    }
+    req.prepare_payload();
+    return req;
   }
 };
 
@@ -142,43 +190,13 @@ Result<Response> Client::request(std::string_view method, std::string_view targe
                                  std::string_view content_type) {
   auto& im = *impl_;
   const std::string where = std::string(method) + " " + im.config.server + std::string(target);
-  beast::error_code ec;
-  tcp::resolver resolver(im.ioc);
-  const auto endpoints = resolver.resolve(im.url.host, im.url.port, ec);
-  if (ec) return transport_error(where + ": cannot resolve " + im.url.host + ": " + ec.message());
-
-  beast::ssl_stream<beast::tcp_stream> stream(im.ioc, im.tls);
-  const std::string& sni = im.config.tls_server_name.empty() ? im.url.host : im.config.tls_server_name;
-  if (!is_ip_address(sni)) {
-    // SSL_set_tlsext_host_name without its C cast
-    SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-             const_cast<char*>(sni.c_str()));
-  }
+  auto opened = im.open_stream(where);
+  if (!opened) return opened.error();
+  Stream& stream = **opened;
   auto& tcp_layer = beast::get_lowest_layer(stream);
+  const auto req = im.make_request(method, target, body, content_type);
 
-  tcp_layer.expires_after(im.timeout);
-  ec = asio::error::would_block;
-  tcp_layer.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
-  if (im.run(ec)) return transport_error(where + ": connect: " + ec.message());
-
-  tcp_layer.expires_after(im.timeout);
-  ec = asio::error::would_block;
-  stream.async_handshake(ssl::stream_base::client, [&](beast::error_code e) { ec = e; });
-  if (im.run(ec)) return transport_error(where + ": TLS handshake: " + ec.message());
-
-  const auto verb = http::string_to_verb(method);
-  http::request<http::string_body> req{verb, im.url.prefix + std::string(target), 11};
-  req.set(http::field::host, im.url.host);
-  req.set(http::field::user_agent, "weir");
-  req.set(http::field::accept, "application/json");
-  req.set(http::field::connection, "close");
-  if (const auto token = im.bearer(); !token.empty()) req.set(http::field::authorization, "Bearer " + token);
-  if (!content_type.empty()) req.set(http::field::content_type, content_type);
-  if (!body.empty() || verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch) {
-    req.body() = std::string(body);
-  }
-  req.prepare_payload();
-
+  beast::error_code ec;
   tcp_layer.expires_after(im.timeout);
   ec = asio::error::would_block;
   http::async_write(stream, req, [&](beast::error_code e, std::size_t) { ec = e; });
@@ -198,6 +216,89 @@ Result<Response> Client::request(std::string_view method, std::string_view targe
   // The server closes after answering; an unclean TLS shutdown is no error of ours.
   tcp_layer.socket().close(ec);
   return r;
+}
+
+Result<Done> Client::watch(std::string_view target, const std::function<void(const nlohmann::json&)>& on_event,
+                           const std::function<bool()>& stop, std::chrono::milliseconds idle_limit) {
+  auto& im = *impl_;
+  const std::string where = "GET " + im.config.server + std::string(target);
+  auto opened = im.open_stream(where);
+  if (!opened) return opened.error();
+  Stream& stream = **opened;
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  const auto req = im.make_request("GET", target, {}, {});
+
+  beast::error_code ec;
+  tcp_layer.expires_after(im.timeout);
+  ec = asio::error::would_block;
+  http::async_write(stream, req, [&](beast::error_code e, std::size_t) { ec = e; });
+  if (im.run(ec)) return transport_error(where + ": write: " + ec.message());
+
+  beast::flat_buffer buffer;
+  http::response_parser<http::buffer_body> parser;
+  parser.body_limit(boost::none);
+  tcp_layer.expires_after(im.timeout);
+  ec = asio::error::would_block;
+  http::async_read_header(stream, buffer, parser, [&](beast::error_code e, std::size_t) { ec = e; });
+  if (im.run(ec)) return transport_error(where + ": read: " + ec.message());
+  tcp_layer.expires_never();  // events may be minutes apart: idle_limit and stop() bound the wait
+
+  const int status = static_cast<int>(parser.get().result_int());
+  std::string pending;  // bytes of an event whose line has not ended yet
+  std::array<char, 16 * 1024> chunk{};
+  auto last_byte = std::chrono::steady_clock::now();
+  while (!parser.is_done()) {
+    parser.get().body().data = chunk.data();
+    parser.get().body().size = chunk.size();
+    ec = asio::error::would_block;
+    http::async_read_some(stream, buffer, parser, [&](beast::error_code e, std::size_t) { ec = e; });
+    // Run in slices so that stop() and the idle limit are looked at while the read waits.
+    bool stopped = false;
+    while (ec == asio::error::would_block) {
+      im.ioc.restart();
+      im.ioc.run_for(std::chrono::milliseconds(100));
+      if (ec != asio::error::would_block) break;
+      if (stop()) {
+        stopped = true;
+      } else if (std::chrono::steady_clock::now() - last_byte > idle_limit) {
+        ec = asio::error::timed_out;
+      } else {
+        continue;
+      }
+      beast::error_code ignored;
+      tcp_layer.socket().close(ignored);
+      im.ioc.restart();
+      im.ioc.run();  // the read's handler runs with operation_aborted
+      break;
+    }
+    if (stopped) return Done{};
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec == asio::error::timed_out) {
+      return transport_error(where + ": no byte for " + std::to_string(idle_limit.count()) + " ms");
+    }
+    if (ec) return transport_error(where + ": read: " + ec.message());
+    last_byte = std::chrono::steady_clock::now();
+    const std::size_t got = chunk.size() - parser.get().body().size;
+    pending.append(chunk.data(), got);
+    std::size_t start = 0;
+    for (auto nl = pending.find('\n'); nl != std::string::npos; nl = pending.find('\n', start)) {
+      const std::string_view line(pending.data() + start, nl - start);
+      start = nl + 1;
+      if (line.find_first_not_of(" \r\t") == std::string_view::npos) continue;
+      if (status >= 400) continue;  // a Status object: read whole below
+      auto event = nlohmann::json::parse(line, nullptr, false);
+      if (event.is_discarded()) {
+        return transport_error(where + ": an event is not JSON: " + std::string(line.substr(0, 200)));
+      }
+      on_event(event);
+      if (stop()) return Done{};
+    }
+    pending.erase(0, start);
+  }
+  beast::error_code ignored;
+  tcp_layer.socket().close(ignored);
+  if (status >= 400) return api_error(Response{status, pending}, {});
+  return Done{};
 }
 
 Error api_error(const Response& response, std::string_view object) {
@@ -263,4 +364,4 @@ Result<nlohmann::json> Client::send(std::string_view method, std::string_view ta
   return json;
 }
 
-}  // namespace weir::deployer
+}  // namespace weir::kube

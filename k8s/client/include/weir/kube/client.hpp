@@ -1,18 +1,20 @@
 #pragma once
 // A small Kubernetes API client: HTTPS (Boost.Beast + OpenSSL) with bearer tokens or client
-// certificates, JSON bodies. One connection per request: the deployer makes few requests, and a
-// fresh connection never fails on a connection the server closed while idle.
+// certificates, JSON bodies. One connection per request: callers make few requests, and a fresh
+// connection never fails on a connection the server closed while idle. `watch` keeps one open
+// and hands over each event as it arrives.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
-#include "weir/deployer/kubeconfig.hpp"
-#include "weir/deployer/result.hpp"
+#include "weir/kube/kubeconfig.hpp"
+#include "weir/kube/result.hpp"
 
-namespace weir::deployer {
+namespace weir::kube {
 
 struct Response {
   int status = 0;
@@ -38,6 +40,13 @@ class Client {
   Result<nlohmann::json> send(std::string_view method, std::string_view target, const nlohmann::json& body,
                               std::string_view content_type, std::string_view object = {});
 
+  // A watch (`target` carries watch=1): calls on_event with each event ({"type": ADDED | MODIFIED |
+  // DELETED | BOOKMARK | ERROR, "object": ...}) as it arrives. Returns Done when the server ends
+  // the stream or stop() says so (asked after each event and every 100 ms while waiting); an Error
+  // on a failed answer (the API's Status), a broken connection, or no byte for idle_limit.
+  Result<Done> watch(std::string_view target, const std::function<void(const nlohmann::json&)>& on_event,
+                     const std::function<bool()>& stop, std::chrono::milliseconds idle_limit);
+
  private:
   struct Impl;
   explicit Client(std::unique_ptr<Impl> impl);
@@ -48,4 +57,4 @@ class Client {
 // one, else the HTTP status text.
 Error api_error(const Response& response, std::string_view object);
 
-}  // namespace weir::deployer
+}  // namespace weir::kube

@@ -1,6 +1,6 @@
-#include "weir/deployer/result.hpp"
+#include "weir/kube/result.hpp"
 
-namespace weir::deployer {
+namespace weir::kube {
 
 std::string Error::to_string() const {
   std::string out;
@@ -22,4 +22,4 @@ std::string Error::to_string() const {
   return out;
 }
 
-}  // namespace weir::deployer
+}  // namespace weir::kube

@@ -6,7 +6,7 @@
 #include <variant>
 #include <vector>
 
-namespace weir::deployer {
+namespace weir::kube {
 
 struct Cause {
   std::string field;    // e.g. "spec.replicas"
@@ -47,4 +47,4 @@ class [[nodiscard]] Result {
 
 struct Done {};  // the value of an operation that returns nothing but may fail
 
-}  // namespace weir::deployer
+}  // namespace weir::kube
