@@ -1,5 +1,7 @@
 #include "health/discovery.hpp"
 
+#include "health/kubernetes_discovery.hpp"
+
 #include <arpa/nameser.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -176,6 +178,9 @@ void DnsDiscovery::refresh() {
 
 std::unique_ptr<Discovery> make_discovery(const config::BackendsConfig& backends) {
   if (backends.discovery == config::BackendsConfig::Discovery::dns) return std::make_unique<DnsDiscovery>(backends.dns);
+  if (backends.discovery == config::BackendsConfig::Discovery::kubernetes) {
+    return std::make_unique<KubernetesDiscovery>(backends.kubernetes);
+  }
   return std::make_unique<StaticDiscovery>(backends.static_backends);
 }
 

@@ -113,10 +113,11 @@ monitor:
   user: weir_monitor
   password_file: /etc/weir/secrets/monitor-password
 backends:
-  discovery: dns
-  dns:
-    primary: {{ .Values.name }}-0.{{ .Values.name }}:3306
-    replicas: {{ .Values.name }}
+  # The pods of the headless Service, from its EndpointSlices (this pod's namespace and
+  # service account): {{ .Values.name }}-0 is the primary, the other ready pods are replicas.
+  discovery: kubernetes
+  kubernetes:
+    service: {{ .Values.name }}
     port: 3306
 {{- end }}
 

@@ -271,15 +271,12 @@ Object service_account(const DeploySettings& s) {
   return make(s, "v1", "ServiceAccount", s.proxy_name, proxy_labels(s), json::object());
 }
 
+// What the proxy's discovery needs: list and watch the EndpointSlices of its namespace.
 Object role(const DeploySettings& s) {
-  const json verbs = json::array({"get", "list", "watch"});
   return make(s, "rbac.authorization.k8s.io/v1", "Role", s.proxy_name, proxy_labels(s),
               {{"rules", json::array({{{"apiGroups", json::array({"discovery.k8s.io"})},
                                        {"resources", json::array({"endpointslices"})},
-                                       {"verbs", verbs}},
-                                      {{"apiGroups", json::array({""})},
-                                       {"resources", json::array({"pods"})},
-                                       {"verbs", verbs}}})}});
+                                       {"verbs", json::array({"list", "watch"})}}})}});
 }
 
 Object role_binding(const DeploySettings& s) {

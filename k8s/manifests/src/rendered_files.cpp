@@ -17,10 +17,11 @@ std::string render_proxy_config(const std::string& name, int mysql_port, int adm
          "  user: weir_monitor\n"
          "  password_file: /etc/weir/secrets/monitor-password\n"
          "backends:\n"
-         "  discovery: dns\n"
-         "  dns:\n"
-         "    primary: " + name + "-0." + name + ":" + port + "\n"
-         "    replicas: " + name + "\n"
+         "  # The pods of the headless Service, from its EndpointSlices (this pod's namespace and\n"
+         "  # service account): " + name + "-0 is the primary, the other ready pods are replicas.\n"
+         "  discovery: kubernetes\n"
+         "  kubernetes:\n"
+         "    service: " + name + "\n"
          "    port: " + port + "\n";
 }
 

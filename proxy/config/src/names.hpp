@@ -7,7 +7,7 @@ namespace weir::config::detail {
 
 inline constexpr std::array<std::string_view, 2> kRoleNames{"primary", "replica"};
 inline constexpr std::array<std::string_view, 3> kVerifyNames{"none", "ca", "full"};
-inline constexpr std::array<std::string_view, 2> kDiscoveryNames{"static", "dns"};
+inline constexpr std::array<std::string_view, 3> kDiscoveryNames{"static", "dns", "kubernetes"};
 inline constexpr std::array<std::string_view, 3> kWhenNoReplicaNames{"primary", "error", "least_lagged"};
 inline constexpr std::array<std::string_view, 3> kConsistencyNames{"session", "eventual", "strong"};
 inline constexpr std::array<std::string_view, 2> kStoredFunctionsNames{"primary", "replica"};

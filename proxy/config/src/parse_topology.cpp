@@ -192,6 +192,36 @@ void parse_dns(MapReader& parent, const Field& field, DnsDiscovery& out) {
   read_duration(map, "refresh_interval", out.refresh_interval, std::chrono::milliseconds(100));
 }
 
+// A Kubernetes object name as Services and namespaces need it: a DNS label (RFC 1123).
+bool is_dns_label(const std::string& text) {
+  if (text.empty() || text.size() > 63 || text.front() == '-' || text.back() == '-') return false;
+  return std::all_of(text.begin(), text.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
+void read_dns_label(MapReader& map, std::string_view key, std::string& out) {
+  auto field = map.take(key);
+  if (!field) return;
+  auto v = as_string(map.diag(), *field);
+  if (!v) return;
+  if (!is_dns_label(*v)) {
+    map.diag().error(field->mark, field->path,
+                     "expected a Kubernetes name (lower-case letters, digits and '-', at most 63), found " + quote(*v));
+    return;
+  }
+  out = *v;
+}
+
+void parse_kubernetes(MapReader& parent, const Field& field, KubernetesDiscovery& out) {
+  MapReader map(parent.diag(), field);
+  read_dns_label(map, "service", out.service);
+  read_dns_label(map, "namespace", out.namespace_name);
+  read_string(map, "port_name", out.port_name);
+  read_uint(map, "port", out.port, 1, 65535);
+  read_uint(map, "primary_ordinal", out.primary_ordinal, 0, 1000000);
+  read_string(map, "kubeconfig", out.kubeconfig);
+  read_string(map, "context", out.context);
+}
+
 }  // namespace
 
 void parse_users(MapReader& root, std::vector<User>& out) {
@@ -253,13 +283,14 @@ void parse_load_users(MapReader& root, LoadUsersConfig& out, const MonitorConfig
 void parse_backends(MapReader& root, BackendsConfig& out) {
   auto field = root.take("backends");
   if (!field) {
-    root.diag().error(root.mark(), "backends", "missing section (the database servers: discovery and static or dns)");
+    root.diag().error(root.mark(), "backends", "missing section (the database servers: discovery and static, dns or kubernetes)");
     return;
   }
   MapReader map(root.diag(), *field);
   auto discovery = map.take("discovery");
   auto list = map.take("static");
   auto dns = map.take("dns");
+  auto kubernetes = map.take("kubernetes");
   if (discovery) {
     auto v = as_choice(map.diag(), *discovery, kDiscoveryNames);
     if (!v) return;  // which other keys belong here depends on it: nothing more to say
@@ -273,12 +304,18 @@ void parse_backends(MapReader& root, BackendsConfig& out) {
   if (dns && out.discovery != Discovery::dns) {
     map.diag().error(dns->mark, dns->path, "only used with discovery: dns (discovery is " + std::string(mode) + ")");
   }
+  if (kubernetes && out.discovery != Discovery::kubernetes) {
+    map.diag().error(kubernetes->mark, kubernetes->path,
+                     "only used with discovery: kubernetes (discovery is " + std::string(mode) + ")");
+  }
   if (out.discovery == Discovery::static_list) {
     if (list) parse_static_list(map, *list, out.static_backends);
     else report_missing(map, "static (the list of backends for discovery: static)");
   } else if (out.discovery == Discovery::dns) {
     if (dns) parse_dns(map, *dns, out.dns);
     else report_missing(map, "dns (the names to resolve for discovery: dns)");
+  } else if (kubernetes) {
+    parse_kubernetes(map, *kubernetes, out.kubernetes);  // every key has a default
   }
 }
 

@@ -135,6 +135,17 @@ class Renderer {
         out_ << YAML::EndMap;
       }
       out_ << YAML::EndSeq;
+    } else if (b.discovery == BackendsConfig::Discovery::kubernetes) {
+      begin("kubernetes");
+      kv("service", b.kubernetes.service);
+      // Empty = the default (the pod's namespace, its service account, the current context).
+      if (!b.kubernetes.namespace_name.empty()) kv("namespace", b.kubernetes.namespace_name);
+      kv("port_name", b.kubernetes.port_name);
+      kv("port", b.kubernetes.port);
+      kv("primary_ordinal", b.kubernetes.primary_ordinal);
+      if (!b.kubernetes.kubeconfig.empty()) kv("kubeconfig", b.kubernetes.kubeconfig);
+      if (!b.kubernetes.context.empty()) kv("context", b.kubernetes.context);
+      end();
     } else {
       begin("dns");
       const bool v6 = b.dns.primary_host.find(':') != std::string::npos;

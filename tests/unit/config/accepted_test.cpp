@@ -71,6 +71,30 @@ TEST(Accepted, DnsDiscovery) {
   EXPECT_EQ(c->backends.dns.refresh_interval, 500ms);
 }
 
+TEST(Accepted, KubernetesDiscovery) {
+  const std::string base = "monitor: {user: m, password: \"\"}\nusers: [{name: a, password: \"\"}]\n";
+  auto c = load(base + "backends: {discovery: kubernetes}\n");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->backends.discovery, BackendsConfig::Discovery::kubernetes);
+  EXPECT_EQ(c->backends.kubernetes, KubernetesDiscovery{});
+  EXPECT_EQ(c->backends.kubernetes.service, "mysql");
+  EXPECT_EQ(c->backends.kubernetes.port_name, "mysql");
+  EXPECT_EQ(c->backends.kubernetes.primary_ordinal, 0u);
+
+  c = load(base + "backends:\n  discovery: kubernetes\n  kubernetes:\n    service: db\n    namespace: prod\n"
+                  "    port_name: sql\n    port: 3307\n    primary_ordinal: 1\n    kubeconfig: /k/config\n"
+                  "    context: ctx\n");
+  ASSERT_NE(c, nullptr);
+  const auto& k = c->backends.kubernetes;
+  EXPECT_EQ(k.service, "db");
+  EXPECT_EQ(k.namespace_name, "prod");
+  EXPECT_EQ(k.port_name, "sql");
+  EXPECT_EQ(k.port, 3307);
+  EXPECT_EQ(k.primary_ordinal, 1u);
+  EXPECT_EQ(k.kubeconfig, "/k/config");
+  EXPECT_EQ(k.context, "ctx");
+}
+
 TEST(Accepted, LoadUsersWithItsOwnAccount) {
   const auto c = load(
       "monitor: {user: m, password: \"\"}\nbackends: {static: [{host: db, role: primary}]}\n"

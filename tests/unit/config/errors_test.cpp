@@ -117,12 +117,12 @@ struct DocumentCase {
 const DocumentCase kDocuments[] = {
     {"empty_file", "",
      {R"(weir.yaml:1:1: monitor: missing section (the account for health checks: user and password))",
-      R"(weir.yaml:1:1: backends: missing section (the database servers: discovery and static or dns))",
+      R"(weir.yaml:1:1: backends: missing section (the database servers: discovery and static, dns or kubernetes))",
       R"(weir.yaml:1:1: users: expected at least one user, or load_users_from_backend.enabled: true)"}},
     {"not_a_mapping", "- a\n- b\n",
      {R"(weir.yaml:1:1: expected a mapping, found a list)",
       R"(weir.yaml:1:1: monitor: missing section (the account for health checks: user and password))",
-      R"(weir.yaml:1:1: backends: missing section (the database servers: discovery and static or dns))",
+      R"(weir.yaml:1:1: backends: missing section (the database servers: discovery and static, dns or kubernetes))",
       R"(weir.yaml:1:1: users: expected at least one user, or load_users_from_backend.enabled: true)"}},
     {"monitor_without_user_and_password",
      "monitor: {check_interval: 1s}\nbackends: {static: [{host: db, role: primary}]}\nusers: [{name: a, password: \"\"}]\n",
@@ -167,8 +167,18 @@ const DocumentCase kDocuments[] = {
      {R"(weir.yaml:3:33: backends.dns: missing replicas)",
       R"(weir.yaml:3:43: backends.dns.primary: expected host:port such as mysql-0.mysql:3306, found "db:99999")"}},
     {"discovery_unknown",
-     "monitor: {user: m, password: \"\"}\nusers: [{name: a, password: \"\"}]\nbackends: {discovery: kubernetes}\n",
-     {R"(weir.yaml:3:23: backends.discovery: expected one of static, dns, found "kubernetes")"}},
+     "monitor: {user: m, password: \"\"}\nusers: [{name: a, password: \"\"}]\nbackends: {discovery: consul}\n",
+     {R"(weir.yaml:3:23: backends.discovery: expected one of static, dns, kubernetes, found "consul")"}},
+    {"kubernetes_bad_names_and_port",
+     "monitor: {user: m, password: \"\"}\nusers: [{name: a, password: \"\"}]\n"
+     "backends: {discovery: kubernetes, kubernetes: {service: My_Db, namespace: \"-x\", port: 0}}\n",
+     {R"(weir.yaml:3:57: backends.kubernetes.service: expected a Kubernetes name (lower-case letters, digits and '-', at most 63), found "My_Db")",
+      R"(weir.yaml:3:75: backends.kubernetes.namespace: expected a Kubernetes name (lower-case letters, digits and '-', at most 63), found "-x")",
+      R"(weir.yaml:3:87: backends.kubernetes.port: expected an integer 1..65535, found "0")"}},
+    {"kubernetes_block_with_dns_discovery",
+     "monitor: {user: m, password: \"\"}\nusers: [{name: a, password: \"\"}]\n"
+     "backends:\n  discovery: dns\n  dns: {primary: db, replicas: r}\n  kubernetes: {service: mysql}\n",
+     {R"(weir.yaml:6:15: backends.kubernetes: only used with discovery: kubernetes (discovery is dns))"}},
     {"user_errors",
      "monitor: {user: m, password: \"\"}\nbackends: {static: [{host: db, role: primary}]}\nusers:\n"
      "  - {name: a}\n  - {name: b, password: x, password_hash: \"*6D8E7CA2D13CBEBC74BE7EF3A2976000952DCE92\"}\n"

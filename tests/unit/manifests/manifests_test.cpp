@@ -198,13 +198,13 @@ TEST(BuildObjects, ProxyDeploymentDrainsAndIsReadyOnReadyz) {
   EXPECT_EQ(find(objects, "PodDisruptionBudget", "weir")->body.at("spec").at("maxUnavailable"), 1);
 }
 
-TEST(BuildObjects, RoleGrantsOnlyReadingEndpointSlicesAndPods) {
+TEST(BuildObjects, RoleGrantsOnlyListingAndWatchingEndpointSlices) {
   const auto objects = build_objects(DeploySettings{});
   const json& rules = find(objects, "Role", "weir")->body.at("rules");
-  ASSERT_EQ(rules.size(), 2U);
+  ASSERT_EQ(rules.size(), 1U);
+  EXPECT_EQ(rules[0].at("apiGroups"), json::array({"discovery.k8s.io"}));
   EXPECT_EQ(rules[0].at("resources"), json::array({"endpointslices"}));
-  EXPECT_EQ(rules[1].at("resources"), json::array({"pods"}));
-  for (const auto& rule : rules) EXPECT_EQ(rule.at("verbs"), json::array({"get", "list", "watch"}));
+  EXPECT_EQ(rules[0].at("verbs"), json::array({"list", "watch"}));
 }
 
 TEST(BuildObjects, ServiceMonitorOnlyWhenAsked) {
@@ -241,9 +241,11 @@ TEST(ProxyConfig, TheRenderedWeirYamlLoadsInTheProxysParser) {
   std::filesystem::remove_all(dir);
   ASSERT_TRUE(result.ok()) << result.error_text();
   const auto& cfg = *result.config;
-  EXPECT_EQ(cfg.backends.discovery, config::BackendsConfig::Discovery::dns);
-  EXPECT_EQ(cfg.backends.dns.primary_host, "db-0.db");
-  EXPECT_EQ(cfg.backends.dns.replicas, "db");
+  EXPECT_EQ(cfg.backends.discovery, config::BackendsConfig::Discovery::kubernetes);
+  EXPECT_EQ(cfg.backends.kubernetes.service, "db");
+  EXPECT_EQ(cfg.backends.kubernetes.namespace_name, "");  // the pod's own
+  EXPECT_EQ(cfg.backends.kubernetes.kubeconfig, "");      // the pod's service account
+  EXPECT_EQ(cfg.backends.kubernetes.primary_ordinal, 0u);
   EXPECT_EQ(cfg.listen.port, 3306);
   EXPECT_EQ(cfg.admin.port, 9033);
   EXPECT_TRUE(cfg.load_users_from_backend.enabled);

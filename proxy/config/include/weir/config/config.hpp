@@ -135,11 +135,26 @@ struct DnsDiscovery {
   friend bool operator==(const DnsDiscovery&, const DnsDiscovery&) = default;
 };
 
+// The pods behind a headless Service, from its EndpointSlices (list, then watch) through the
+// Kubernetes API: the pod with ordinal `primary_ordinal` (StatefulSet name-N) is the primary, every
+// other serving pod a replica.
+struct KubernetesDiscovery {
+  std::string service = "mysql";
+  std::string namespace_name;      // empty: the pod's own (service account), else the kubeconfig context's
+  std::string port_name = "mysql"; // the slice port used; the only port when the slices have one
+  std::uint16_t port = 3306;       // when the slices carry no port
+  std::uint32_t primary_ordinal = 0;
+  std::string kubeconfig;          // empty: in the pod (service account), else $KUBECONFIG, ~/.kube/config
+  std::string context;             // kubeconfig context; empty: current-context
+  friend bool operator==(const KubernetesDiscovery&, const KubernetesDiscovery&) = default;
+};
+
 struct BackendsConfig {
-  enum class Discovery : std::uint8_t { static_list, dns };  // open: kubernetes comes later
+  enum class Discovery : std::uint8_t { static_list, dns, kubernetes };
   Discovery discovery = Discovery::static_list;
   std::vector<StaticBackend> static_backends;  // discovery: static; exactly one primary
   DnsDiscovery dns;                            // discovery: dns
+  KubernetesDiscovery kubernetes;              // discovery: kubernetes
   friend bool operator==(const BackendsConfig&, const BackendsConfig&) = default;
 };
 
