@@ -144,6 +144,21 @@ struct Client::Impl {
     req.prepare_payload();
     return req;
   }
+
+  // A connection with the request written on it, ready for the answer to be read.
+  Result<std::unique_ptr<Stream>> send_request(const std::string& where, std::string_view method,
+                                               std::string_view target, std::string_view body,
+                                               std::string_view content_type) {
+    auto opened = open_stream(where);
+    if (!opened) return opened.error();
+    auto& tcp_layer = beast::get_lowest_layer(**opened);
+    const auto req = make_request(method, target, body, content_type);
+    beast::error_code ec = asio::error::would_block;
+    tcp_layer.expires_after(timeout);
+    http::async_write(**opened, req, [&](beast::error_code e, std::size_t) { ec = e; });
+    if (run(ec)) return transport_error(where + ": write: " + ec.message());
+    return opened;
+  }
 };
 
 Client::Client(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -190,18 +205,12 @@ Result<Response> Client::request(std::string_view method, std::string_view targe
                                  std::string_view content_type) {
   auto& im = *impl_;
   const std::string where = std::string(method) + " " + im.config.server + std::string(target);
-  auto opened = im.open_stream(where);
-  if (!opened) return opened.error();
-  Stream& stream = **opened;
+  auto sent = im.send_request(where, method, target, body, content_type);
+  if (!sent) return sent.error();
+  Stream& stream = **sent;
   auto& tcp_layer = beast::get_lowest_layer(stream);
-  const auto req = im.make_request(method, target, body, content_type);
 
   beast::error_code ec;
-  tcp_layer.expires_after(im.timeout);
-  ec = asio::error::would_block;
-  http::async_write(stream, req, [&](beast::error_code e, std::size_t) { ec = e; });
-  if (im.run(ec)) return transport_error(where + ": write: " + ec.message());
-
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
@@ -222,18 +231,12 @@ Result<Done> Client::watch(std::string_view target, const std::function<void(con
                            const std::function<bool()>& stop, std::chrono::milliseconds idle_limit) {
   auto& im = *impl_;
   const std::string where = "GET " + im.config.server + std::string(target);
-  auto opened = im.open_stream(where);
-  if (!opened) return opened.error();
-  Stream& stream = **opened;
+  auto sent = im.send_request(where, "GET", target, {}, {});
+  if (!sent) return sent.error();
+  Stream& stream = **sent;
   auto& tcp_layer = beast::get_lowest_layer(stream);
-  const auto req = im.make_request("GET", target, {}, {});
 
   beast::error_code ec;
-  tcp_layer.expires_after(im.timeout);
-  ec = asio::error::would_block;
-  http::async_write(stream, req, [&](beast::error_code e, std::size_t) { ec = e; });
-  if (im.run(ec)) return transport_error(where + ": write: " + ec.message());
-
   beast::flat_buffer buffer;
   http::response_parser<http::buffer_body> parser;
   parser.body_limit(boost::none);

@@ -92,30 +92,21 @@ TEST(RenderingRoundTrip, ParsesBackToTheSameConfig) {
   EXPECT_EQ(second.config->backends.dns.primary_port, 3307);
 }
 
-TEST(RenderingRoundTrip, KubernetesDiscoveryParsesBackToTheSame) {
-  const ConfigResult first = parse_config(
-      "users: [{name: a, password: \"\"}]\nmonitor: {user: m, password: \"\"}\n"
-      "backends: {discovery: kubernetes, kubernetes: {service: db, port: 3307, primary_ordinal: 2}}\n",
-      "weir.yaml");
+// The backends section of `yaml` rendered and parsed again is the same.
+void expect_backends_round_trip(const std::string& backends) {
+  const ConfigResult first =
+      parse_config("users: [{name: a, password: \"\"}]\nmonitor: {user: m, password: \"\"}\n" + backends, "weir.yaml");
   ASSERT_TRUE(first.ok()) << first.error_text();
   const std::string text = render_redacted(*first.config);
-  EXPECT_THAT(text, HasSubstr("discovery: kubernetes"));
   const ConfigResult second = parse_config(text, "weir.yaml");
   ASSERT_TRUE(second.ok()) << second.error_text() << text;
   EXPECT_EQ(second.config->backends, first.config->backends) << text;
 }
 
-TEST(RenderingRoundTrip, KubernetesDiscoveryWithEveryKey) {
-  const ConfigResult first = parse_config(
-      "users: [{name: a, password: \"\"}]\nmonitor: {user: m, password: \"\"}\n"
-      "backends: {discovery: kubernetes, kubernetes: {service: db, namespace: prod, port_name: sql, kubeconfig: /k, context: c}}\n",
-      "weir.yaml");
-  ASSERT_TRUE(first.ok()) << first.error_text();
-  const std::string text = render_redacted(*first.config);
-  EXPECT_THAT(text, HasSubstr("discovery: kubernetes"));
-  const ConfigResult second = parse_config(text, "weir.yaml");
-  ASSERT_TRUE(second.ok()) << second.error_text() << text;
-  EXPECT_EQ(second.config->backends, first.config->backends) << text;
+TEST(RenderingRoundTrip, KubernetesDiscoveryParsesBackToTheSame) {
+  expect_backends_round_trip("backends: {discovery: kubernetes, kubernetes: {service: db, port: 3307, primary_ordinal: 2}}\n");
+  expect_backends_round_trip(
+      "backends: {discovery: kubernetes, kubernetes: {service: db, namespace: prod, port_name: sql, kubeconfig: /k, context: c}}\n");
 }
 
 }  // namespace
