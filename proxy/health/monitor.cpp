@@ -110,6 +110,13 @@ std::shared_ptr<const Topology> Monitor::latest() const {
   return latest_;
 }
 
+std::shared_ptr<const config::Config> Monitor::current_config(std::uint64_t& generation) const {
+  std::lock_guard lock(mutex_);
+  if (stopping_) return nullptr;
+  generation = generation_;
+  return config_;
+}
+
 bool Monitor::sleep_until(Clock::time_point until, std::uint64_t& generation) {
   std::unique_lock lock(mutex_);
   wake_.wait_until(lock, until, [&] { return stopping_ || generation_ != generation; });
@@ -120,13 +127,8 @@ bool Monitor::sleep_until(Clock::time_point until, std::uint64_t& generation) {
 void Monitor::check_loop() {
   std::uint64_t generation = 0;
   while (true) {
-    std::shared_ptr<const config::Config> config;
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) break;
-      config = config_;
-      generation = generation_;
-    }
+    const auto config = current_config(generation);
+    if (!config) break;
     const auto started = Clock::now();
     round(config, generation);
     if (!sleep_until(started + config->monitor.check_interval, generation)) break;
@@ -152,13 +154,8 @@ void Monitor::discovery_loop() {
   std::string error;
   std::uint64_t generation = 0;
   while (true) {
-    std::shared_ptr<const config::Config> config;
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) break;
-      config = config_;
-      generation = generation_;
-    }
+    const auto config = current_config(generation);
+    if (!config) break;
     if (!made_for || *made_for != config->backends) {
       discovery = make_discovery(config->backends);
       made_for = config->backends;

@@ -86,6 +86,8 @@ class Monitor {
   std::optional<std::chrono::microseconds> replica_lag(const Probe& probe, bool heartbeat_trusted);
   // Sleeps until `until`, a stop, or a new configuration; false on stop.
   bool sleep_until(std::chrono::steady_clock::time_point until, std::uint64_t& generation);
+  // The configuration to use now and its generation; nullptr once stopping.
+  std::shared_ptr<const config::Config> current_config(std::uint64_t& generation) const;
 
   std::string instance_id_;
   Publish publish_;

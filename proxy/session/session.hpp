@@ -94,6 +94,13 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<ReplicaRead> read_on_replica(protocol::Bytes packet, std::uint8_t sequence_id,
                                                       bool any_replica,
                                                       PreparedStatementMap::Statement* statement = nullptr);
+  enum class GtidWait : std::uint8_t { applied, not_applied, connection_lost };
+  // MASTER_GTID_WAIT on the replica behind `link` for at most `timeout` (counted in the metrics).
+  boost::asio::awaitable<GtidWait> wait_for_gtid(BackendLink& link, const health::GtidPosition& position,
+                                                 config::Duration timeout);
+  // The replica failed this session: reported to the monitor, its link closed, not tried again.
+  void give_up_replica(BackendLink& link, const std::string& backend, std::vector<std::size_t>& excluded,
+                       std::size_t index);
   // --- prepared statements (session_prepared.cpp) ---
   boost::asio::awaitable<bool> prepared_command(protocol::Bytes packet, std::uint8_t sequence_id);
   boost::asio::awaitable<bool> execute_prepared(protocol::Bytes packet, std::uint8_t sequence_id,

@@ -238,21 +238,12 @@ asio::awaitable<Session::ReplicaRead> Session::read_on_replica(proto::Bytes pack
     }
     if (choice.outcome == ReplicaChoice::Outcome::replica_wait) {
       // Usable, but not yet known to have the session's last write: wait for it a little.
-      const std::string wait = "SELECT MASTER_GTID_WAIT('" + requirement.after->to_string() + "', " +
-                               seconds_text(config->routing.causal_wait) + ")";
-      const auto waited = co_await backend::run_simple_query(link->backend(), wait, identity_.capabilities);
-      if (worker_.metrics != nullptr) {
-        worker_.metrics->gtid_wait(waited.connection_lost || !waited.ok ? metrics::GtidWaitOutcome::error
-                                   : waited.first_value == "0"          ? metrics::GtidWaitOutcome::applied
-                                                                        : metrics::GtidWaitOutcome::timeout);
-      }
-      if (waited.connection_lost) {
-        worker_.shared.backend_failures.report(status.name);
-        drop_replica_link(*link);
-        excluded.push_back(choice.index);
+      const GtidWait waited = co_await wait_for_gtid(*link, *requirement.after, config->routing.causal_wait);
+      if (waited == GtidWait::connection_lost) {
+        give_up_replica(*link, status.name, excluded, choice.index);
         continue;
       }
-      if (!waited.ok || waited.first_value != "0") {
+      if (waited == GtidWait::not_applied) {
         not_on_replica_because_ = "gtid_wait_timeout";
         co_return ReplicaRead::not_served;
       }
@@ -263,9 +254,7 @@ asio::awaitable<Session::ReplicaRead> Session::read_on_replica(proto::Bytes pack
       bool lost = false;
       execution = co_await execution_for(*link, *statement, packet, lost);
       if (lost) {
-        worker_.shared.backend_failures.report(status.name);
-        drop_replica_link(*link);
-        excluded.push_back(choice.index);
+        give_up_replica(*link, status.name, excluded, choice.index);
         continue;
       }
       if (!execution) {
@@ -286,12 +275,33 @@ asio::awaitable<Session::ReplicaRead> Session::read_on_replica(proto::Bytes pack
     // Nothing reached the client: the read is retried elsewhere.
     log::warn("replica failed a read; retrying elsewhere", {{"session", id_}, {"backend", status.name}});
     if (worker_.metrics != nullptr) worker_.metrics->error("replica_read_retried");
-    worker_.shared.backend_failures.report(status.name);
-    drop_replica_link(*link);
-    excluded.push_back(choice.index);
+    give_up_replica(*link, status.name, excluded, choice.index);
   }
   not_on_replica_because_ = "replicas_failed";
   co_return ReplicaRead::not_served;
+}
+
+asio::awaitable<Session::GtidWait> Session::wait_for_gtid(BackendLink& link, const health::GtidPosition& position,
+                                                          config::Duration timeout) {
+  const std::string wait =
+      "SELECT MASTER_GTID_WAIT('" + position.to_string() + "', " + seconds_text(timeout) + ")";
+  const auto waited = co_await backend::run_simple_query(link.backend(), wait, identity_.capabilities);
+  const GtidWait outcome = waited.connection_lost              ? GtidWait::connection_lost
+                           : waited.ok && waited.first_value == "0" ? GtidWait::applied
+                                                                    : GtidWait::not_applied;
+  if (worker_.metrics != nullptr) {
+    worker_.metrics->gtid_wait(!waited.ok || waited.connection_lost ? metrics::GtidWaitOutcome::error
+                               : outcome == GtidWait::applied      ? metrics::GtidWaitOutcome::applied
+                                                                    : metrics::GtidWaitOutcome::timeout);
+  }
+  co_return outcome;
+}
+
+void Session::give_up_replica(BackendLink& link, const std::string& backend, std::vector<std::size_t>& excluded,
+                              std::size_t index) {
+  worker_.shared.backend_failures.report(backend);
+  drop_replica_link(link);
+  excluded.push_back(index);
 }
 
 asio::awaitable<bool> Session::connect_any_replica() {
