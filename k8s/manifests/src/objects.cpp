@@ -190,7 +190,8 @@ json database_pod_spec(const DeploySettings& s) {
                   return c;
                 }()},
                {"env", weir_env()},
-               {"volumeMounts", json::array({mount("conf", "/mnt/conf.d"), weir_mount})},
+               // The replication account's password goes into the replicas' configuration.
+               {"volumeMounts", json::array({mount("conf", "/mnt/conf.d"), weir_mount, secrets_mount})},
                {"securityContext", security}};
   json clone = {{"name", "clone"},
                 {"image", backup_image},

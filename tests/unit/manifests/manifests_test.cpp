@@ -134,6 +134,25 @@ TEST(BuildObjects, StatefulSetAsTheTutorialWithWeirPodSteps) {
   EXPECT_EQ(pod.at("volumes").at(3).at("secret").at("defaultMode"), 0440);
 }
 
+// `weir pod` reads the credentials from the Secret's files whatever its step: every container
+// that runs it (init containers included) has the Secret mounted where the environment says.
+TEST(BuildObjects, EveryContainerRunningWeirPodMountsTheSecret) {
+  const auto objects = build_objects(DeploySettings{});
+  const json& spec = find(objects, "StatefulSet", "mysql")->body.at("spec").at("template").at("spec");
+  int checked = 0;
+  for (const char* list : {"initContainers", "containers"}) {
+    for (const auto& c : spec.at(list)) {
+      const bool runs_pod = c.contains("command") && c.at("command").size() > 1 && c.at("command").at(1) == "pod";
+      if (!runs_pod) continue;
+      ++checked;
+      bool mounted = false;
+      for (const auto& m : c.at("volumeMounts")) mounted = mounted || (m.at("name") == "secrets" && m.at("mountPath") == "/etc/weir/secrets");
+      EXPECT_TRUE(mounted) << c.at("name") << " runs weir pod without the Secret mounted";
+    }
+  }
+  EXPECT_EQ(checked, 3);  // init, clone, sidecar (the database container's probes run in it too)
+}
+
 TEST(BuildObjects, MysqlFlavourUsesXtrabackupImageForBackupsAndMysqlVariables) {
   DeploySettings s;
   s.flavour = "mysql";
