@@ -329,7 +329,16 @@ Object proxy_deployment(const DeploySettings& s) {
                 {{"replicas", s.proxy_replicas},
                  {"selector", {{"matchLabels", proxy_selector(s)}}},
                  {"strategy", {{"type", "RollingUpdate"}, {"rollingUpdate", {{"maxUnavailable", 0}, {"maxSurge", 1}}}}},
-                 {"template", {{"metadata", {{"labels", pod_labels(proxy_labels(s))}}}, {"spec", pod_spec}}}}}});
+                 {"template",
+                  {{"metadata",
+                    {{"labels", pod_labels(proxy_labels(s))},
+                     // The usual scrape annotations, for a Prometheus with kubernetes_sd (role: pod)
+                     // and no ServiceMonitor support.
+                     {"annotations",
+                      {{"prometheus.io/scrape", "true"},
+                       {"prometheus.io/port", std::to_string(kAdminPort)},
+                       {"prometheus.io/path", "/metrics"}}}}},
+                   {"spec", pod_spec}}}}}});
 }
 
 Object proxy_service(const DeploySettings& s) {

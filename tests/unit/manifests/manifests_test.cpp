@@ -217,6 +217,15 @@ TEST(BuildObjects, ProxyDeploymentDrainsAndIsReadyOnReadyz) {
   EXPECT_EQ(find(objects, "PodDisruptionBudget", "weir")->body.at("spec").at("maxUnavailable"), 1);
 }
 
+TEST(BuildObjects, ProxyPodsCarryTheScrapeAnnotations) {
+  const auto objects = build_objects(DeploySettings{});
+  const json& annotations =
+      find(objects, "Deployment", "weir")->body.at("spec").at("template").at("metadata").at("annotations");
+  EXPECT_EQ(annotations.at("prometheus.io/scrape"), "true");
+  EXPECT_EQ(annotations.at("prometheus.io/port"), "9033");
+  EXPECT_EQ(annotations.at("prometheus.io/path"), "/metrics");
+}
+
 TEST(BuildObjects, RoleGrantsOnlyListingAndWatchingEndpointSlices) {
   const auto objects = build_objects(DeploySettings{});
   const json& rules = find(objects, "Role", "weir")->body.at("rules");
