@@ -569,14 +569,14 @@ node_ready() {
 
 # ----------------------------------------------------------------------------------------- down
 
-stop_pid() {  # pidfile: SIGTERM, up to 10 s, then SIGKILL
-  local f=$1 pid i
+stop_pid() {  # pidfile [seconds]: SIGTERM, up to 10 s (or the seconds given), then SIGKILL
+  local f=$1 wait=${2:-10} pid i
   [ -f "$f" ] || return 0
   pid=$(cat "$f")
   if kill -0 "$pid" 2>/dev/null; then
     kill "$pid" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
+    for ((i = 0; i < wait * 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null && log "$(basename "$f" .pid) did not stop on SIGTERM within $wait s: killed"
   fi
   rm -f "$f"
 }
@@ -636,9 +636,13 @@ cmd_down() {
     kc get pv -o 'jsonpath={range .items[*]}{.spec.hostPath.path}{"\n"}{end}' 2>/dev/null | grep '^/tmp/hostpath_pv/' >>"$D/hostpath-pvs" || true
   fi
   local name
-  for name in coredns kubelet kube-scheduler kube-controller-manager kube-apiserver etcd kube-proxy; do
+  for name in coredns kubelet kube-scheduler kube-controller-manager; do
     stop_pid "$D/$name.pid"
   done
+  # The API server drains its watches for up to a minute on SIGTERM; nothing here needs that.
+  stop_pid "$D/kube-apiserver.pid" 2
+  stop_pid "$D/etcd.pid"
+  stop_pid "$D/kube-proxy.pid"
   # Whatever containers remain (a pod the kubelet did not stop): kill their tasks, then containerd.
   if alive containerd; then
     local ns id

@@ -22,18 +22,21 @@ mysql_error() {
 
 if [ "${1:0:1}" = '-' ]; then set -- mariadbd "$@"; fi
 
-# A value of the server's effective configuration, e.g. datadir or socket.
+# A value of the server's effective configuration, e.g. datadir or socket: the line of the
+# variables table that starts with its name (wrapped help text is indented).
 server_option() {
-  "$@" --verbose --help 2>/dev/null | awk -v k="$OPTION" '$1 == k {sub(/^[^ \t]+[ \t]+/, ""); print; exit}'
+  "$@" --verbose --help 2>/dev/null | awk -v k="$OPTION" '$0 ~ "^" k "[ \t]" {print $2; exit}'
 }
 
 # `docker_process_sql [client options]`: statements on stdin, as root over the socket.
+# The password goes through a defaults file on a pipe (never on the command line).
 docker_process_sql() {
-  local passfile=()
   if [ -n "$MARIADB_ROOT_PASSWORD" ] && [ -n "$ROOT_PASSWORD_SET" ]; then
-    passfile=(--defaults-extra-file=<(printf '[client]\npassword="%s"\n' "${MARIADB_ROOT_PASSWORD//\"/\\\"}"))
+    mariadb --defaults-extra-file=<(printf '[client]\npassword="%s"\n' "${MARIADB_ROOT_PASSWORD//\"/\\\"}") \
+      --protocol=socket -uroot -hlocalhost --socket="$SOCKET" "$@"
+  else
+    mariadb --protocol=socket -uroot -hlocalhost --socket="$SOCKET" "$@"
   fi
-  mariadb "${passfile[@]}" --protocol=socket -uroot -hlocalhost --socket="$SOCKET" "$@"
 }
 
 sql_escape() { sed -e "s/\\\\/\\\\\\\\/g" -e "s/'/\\\\'/g" <<<"$1"; }
@@ -71,7 +74,7 @@ GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;"
   docker_process_sql --database=mysql <<-EOSQL
 	SET @@SESSION.SQL_LOG_BIN=0;
 	SET @@SESSION.SQL_MODE=REPLACE(@@SESSION.SQL_MODE, 'NO_BACKSLASH_ESCAPES', '');
-	DROP USER IF EXISTS ''@'localhost', ''@'${HOSTNAME}';
+	DROP USER IF EXISTS ''@'localhost', ''@'${HOSTNAME}', 'root'@'${HOSTNAME}', 'root'@'127.0.0.1', 'root'@'::1';
 	DROP DATABASE IF EXISTS test;
 	$root_sql
 	EOSQL
