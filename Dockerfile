@@ -7,17 +7,23 @@
 # interpreter and library path pointing into the bundle. So it runs where it is copied: the
 # StatefulSet's init container copies /opt/weir into an emptyDir mounted at /opt/weir in the
 # official database images, which have neither weir's libraries nor the same versions.
+#
+# The compiler cache lives in a cache mount (BuildKit and buildah keep it on the building machine
+# between builds), so a rebuild after a small change recompiles only what changed.
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      g++ cmake ninja-build pkg-config patchelf binutils \
+      g++ cmake ninja-build pkg-config patchelf binutils ccache \
       libboost1.81-dev libboost-json1.81-dev libssl-dev libyaml-cpp-dev prometheus-cpp-dev \
       libmariadb-dev liburing-dev nlohmann-json3-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN cmake --preset release -DWEIR_TESTS=OFF -DWEIR_BENCH=OFF >/dev/null \
- && cmake --build --preset release --target weir
+ENV CCACHE_DIR=/ccache
+RUN --mount=type=cache,target=/ccache,id=weir-image-ccache \
+    cmake --preset release -DWEIR_TESTS=OFF -DWEIR_BENCH=OFF >/dev/null \
+ && cmake --build --preset release --target weir \
+ && { ccache --show-stats | grep -E 'Hits|Misses' || true; }
 RUN set -e; \
     mkdir -p /opt/weir/bin /opt/weir/lib; \
     cp build/release/app/weir /opt/weir/bin/weir; \
