@@ -119,8 +119,9 @@ json pod_command(const DeploySettings& s, std::initializer_list<std::string> ste
   return cmd;
 }
 
-json exec_probe(const DeploySettings& s, const std::string& kind, int initial_delay, int period, int timeout) {
-  return {{"exec", {{"command", pod_command(s, {"probe", kind})}}},
+json exec_probe(const DeploySettings& s, std::initializer_list<std::string> probe, int initial_delay, int period,
+                int timeout) {
+  return {{"exec", {{"command", pod_command(s, probe)}}},
           {"initialDelaySeconds", initial_delay},
           {"periodSeconds", period},
           {"timeoutSeconds", timeout}};
@@ -217,8 +218,9 @@ json database_pod_spec(const DeploySettings& s) {
                                        "weir-accounts.sh"),
                                  weir_mount, secrets_mount})},
                    {"resources", requests(s.database_cpu, s.database_memory)},
-                   {"livenessProbe", exec_probe(s, "liveness", 30, 10, 5)},
-                   {"readinessProbe", exec_probe(s, "readiness", 5, 2, 1)},
+                   {"livenessProbe", exec_probe(s, {"probe", "liveness"}, 30, 10, 5)},
+                   // A replica whose replication threads stopped is not ready (the primary never is: ordinal 0).
+                   {"readinessProbe", exec_probe(s, {"probe", "readiness", "--require-replication"}, 5, 2, 1)},
                    {"securityContext", security}};
   json sidecar = {{"name", "sidecar"},
                   {"image", backup_image},

@@ -20,7 +20,11 @@ std::optional<std::string> replication_problem(SqlClient& conn) {
     auto it = row.find(name);
     return it == row.end() ? std::string("?") : it->second.value_or("NULL");
   };
-  if (field("Slave_IO_Running") != "Yes" || field("Slave_SQL_Running") != "Yes") {
+  // IO "Connecting": the replica keeps trying to reach its primary (down, or being replaced). It
+  // still serves what it has; the proxy judges its lag. Stopped or failed threads ("No") are not
+  // ready: the replica will not catch up by itself.
+  const std::string io = field("Slave_IO_Running");
+  if ((io != "Yes" && io != "Connecting") || field("Slave_SQL_Running") != "Yes") {
     std::string reason = "replication is not running (IO " + field("Slave_IO_Running") + ", SQL " +
                          field("Slave_SQL_Running") + ")";
     for (const char* err : {"Last_IO_Error", "Last_SQL_Error"}) {

@@ -115,7 +115,7 @@ TEST(BuildObjects, StatefulSetAsTheTutorialWithWeirPodSteps) {
   EXPECT_EQ(joined(db.at("livenessProbe").at("exec").at("command")),
             "/opt/weir/bin/weir pod probe liveness --flavour mariadb --service mysql");
   EXPECT_EQ(joined(db.at("readinessProbe").at("exec").at("command")),
-            "/opt/weir/bin/weir pod probe readiness --flavour mariadb --service mysql");
+            "/opt/weir/bin/weir pod probe readiness --require-replication --flavour mariadb --service mysql");
   EXPECT_EQ(db.at("resources").at("requests").at("cpu"), "500m");
   EXPECT_EQ(db.at("resources").at("requests").at("memory"), "1Gi");
   EXPECT_EQ(db.at("securityContext").at("runAsNonRoot"), true);
