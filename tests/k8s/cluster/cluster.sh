@@ -577,6 +577,7 @@ stop_pid() {  # pidfile [seconds]: SIGTERM, up to 10 s (or the seconds given), t
     kill "$pid" 2>/dev/null || true
     for ((i = 0; i < wait * 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null && log "$(basename "$f" .pid) did not stop on SIGTERM within $wait s: killed"
+    [ "$i" -lt 20 ] || log "$(basename "$f" .pid) took $((i / 10)) s to stop"
   fi
   rm -f "$f"
 }
@@ -636,13 +637,16 @@ cmd_down() {
     kc get pv -o 'jsonpath={range .items[*]}{.spec.hostPath.path}{"\n"}{end}' 2>/dev/null | grep '^/tmp/hostpath_pv/' >>"$D/hostpath-pvs" || true
   fi
   local name
-  for name in coredns kubelet kube-scheduler kube-controller-manager; do
+  # SIGTERM to all the components at once, then wait for each (the API server drains its
+  # watches for up to a minute on SIGTERM; nothing here needs that: 2 s).
+  for name in coredns kubelet kube-scheduler kube-controller-manager kube-proxy kube-apiserver; do
+    [ -f "$D/$name.pid" ] && kill "$(cat "$D/$name.pid")" 2>/dev/null || true
+  done
+  for name in coredns kubelet kube-scheduler kube-controller-manager kube-proxy; do
     stop_pid "$D/$name.pid"
   done
-  # The API server drains its watches for up to a minute on SIGTERM; nothing here needs that.
   stop_pid "$D/kube-apiserver.pid" 2
   stop_pid "$D/etcd.pid"
-  stop_pid "$D/kube-proxy.pid"
   # Whatever containers remain (a pod the kubelet did not stop): kill their tasks, then containerd.
   if alive containerd; then
     local ns id

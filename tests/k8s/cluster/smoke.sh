@@ -65,12 +65,31 @@ say "weir deploy exited $deploy_rc after $((SECONDS - t)) s"
 # Workarounds of known product bugs, opt-in so that the plain run still shows them:
 #   init-secrets  the `init` init container gets the Secret mounted (it is given the credential
 #                 files' paths in its environment, and `weir pod init` fails to read them)
+#   dns-discovery the proxy discovers the databases through DNS (with `discovery: kubernetes` it
+#                 loads the users from, and reads the greeting of, 127.0.0.1:3306: itself)
 for w in ${WEIR_SMOKE_WORKAROUNDS:-}; do
   case $w in
     init-secrets)
       kc patch statefulset "$name" --type=json -p '[{"op": "add", "path": "/spec/template/spec/initContainers/1/volumeMounts/-",
         "value": {"name": "secrets", "mountPath": "/etc/weir/secrets", "readOnly": true}}]' >&2
       kc delete pod "$name-0" --grace-period=0 --force --wait=false >/dev/null 2>&1 || true
+      say "workaround $w applied"
+      ;;
+    dns-discovery)
+      # The proxy's ConfigMap with `discovery: dns` instead of `kubernetes`, and a rollout that
+      # fits a 2-CPU node (the default requests leave no room for the surge pod).
+      kc get configmap "$proxy" -o 'jsonpath={.data.weir\.yaml}' | python3 -c '
+import sys
+text = sys.stdin.read()
+head = text[:text.index("backends:")]
+name = sys.argv[1]
+print(head + "backends:\n  discovery: dns\n  dns:\n    primary: %s-0.%s:3306\n    replicas: %s\n    port: 3306" % (name, name, name))
+' "$name" >"$dir/weir-dns.yaml"
+      kc create configmap "$proxy" --from-file=weir.yaml="$dir/weir-dns.yaml" --dry-run=client -o yaml |
+        kc apply --server-side --force-conflicts --field-manager=smoke -f - >&2
+      kc patch deployment "$proxy" --type=merge \
+        -p '{"spec": {"strategy": {"rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}}}' >&2
+      kc rollout restart deployment "$proxy" >&2
       say "workaround $w applied"
       ;;
     *) say "unknown workaround $w"; exit 2 ;;
@@ -95,6 +114,10 @@ while [ $SECONDS -lt $deadline ]; do
 done
 
 query_ok=0
+if [ $ok = 1 ] && ! kc rollout status deployment "$proxy" --timeout=180s >&2; then
+  say "the proxy's rollout did not finish"
+  ok=0
+fi
 if [ $ok = 1 ]; then
   say "all pods Ready $((SECONDS - t)) s after weir deploy"
   password=$(kc get secret "$name-credentials" -o 'jsonpath={.data.root-password}' | base64 -d)
