@@ -50,6 +50,9 @@ CNI_NET=weir-k8s
 CNI_STATE=/var/lib/cni/networks/$CNI_NET
 APISERVER_PORT=6443
 NODE_NAME=weir-node
+# The node-wide state (cni0, iptables chains, cgroups, CNI state, sysctls) belongs to one cluster at
+# a time: the one whose DIR this file names. `down` of another DIR leaves that state alone.
+OWNER_FILE=/run/weir-k8s-cluster.owner
 
 log() { echo "cluster.sh: $*" >&2; }
 
@@ -445,6 +448,10 @@ cmd_up() {
   mkdir -p "$1" && D=$(cd "$1" && pwd)
   CONTAINERD_SOCK=$D/containerd/containerd.sock
   [ ${#CONTAINERD_SOCK} -lt 100 ] || { log "DIR is too long for a unix socket path: $CONTAINERD_SOCK"; exit 1; }
+  if [ -f "$OWNER_FILE" ]; then
+    log "the cluster of $(cat "$OWNER_FILE") is up (or was not taken down: $0 down $(cat "$OWNER_FILE"))"
+    exit 1
+  fi
   if ip link show "$BRIDGE" >/dev/null 2>&1; then
     log "$BRIDGE exists: another cluster is up (or was not taken down); run: $0 down DIR"
     exit 1
@@ -490,6 +497,8 @@ cmd_up() {
     echo "NODE_NAME=$NODE_NAME"
   } >"$D/env"
 
+  (set -o noclobber; echo "$D" >"$OWNER_FILE") 2>/dev/null ||
+    { log "the cluster of $(cat "$OWNER_FILE" 2>/dev/null) is starting"; exit 1; }
   # The bridge first: node IP, API server and DNS live on it.
   ip link add "$BRIDGE" type bridge
   ip addr add "$NODE_IP/24" dev "$BRIDGE"
@@ -647,6 +656,8 @@ cmd_down() {
   done
   stop_pid "$D/kube-apiserver.pid" 2
   stop_pid "$D/etcd.pid"
+  local owner=""
+  [ -f "$OWNER_FILE" ] && owner=$(cat "$OWNER_FILE")
   # Whatever containers remain (a pod the kubelet did not stop): kill their tasks, then containerd.
   if alive containerd; then
     local ns id
@@ -663,6 +674,11 @@ cmd_down() {
   stop_pid "$D/containerd.pid"
   local p
   for p in $(shim_pids); do kill -9 "$p" 2>/dev/null || true; done
+  if [ -n "$owner" ] && [ "$owner" != "$D" ]; then
+    unmount_under "$D"
+    log "down: $D stopped; the node-wide state belongs to the cluster of $owner and is left alone"
+    return 0
+  fi
   # Processes still in the pods' cgroups (a shim killed before its container).
   local procs
   for procs in /sys/fs/cgroup/*/kubepods; do
@@ -703,6 +719,7 @@ cmd_down() {
     rm -f "$D/hostpath-pvs"
   fi
   rmdir /tmp/hostpath_pv 2>/dev/null || true
+  rm -f "$OWNER_FILE"
   # Large state goes; logs stay for a look afterwards.
   if ! grep -q " $D/" /proc/self/mountinfo; then
     rm -rf "$D/containerd" "$D/kubelet" "$D/etcd" "$D/volumes"
@@ -741,6 +758,7 @@ cmd_leftovers() {
     while read -r c; do [ -n "$c" ] && found+=("nft $c"); done < <(nft list tables 2>/dev/null | grep -E 'kube-proxy' || true)
   fi
   [ -e "$CNI_STATE" ] && found+=("CNI IPAM state $CNI_STATE")
+  [ -f "$OWNER_FILE" ] && found+=("$OWNER_FILE names the cluster of $(cat "$OWNER_FILE")")
   for f in /var/lib/cni/results/"$CNI_NET"-*; do [ -e "$f" ] && found+=("CNI result $f"); done
   for f in /var/log/containers/*; do
     [ -L "$f" ] && case $(readlink "$f") in "$D"/*) found+=("log link $f") ;; esac
