@@ -82,11 +82,15 @@ LoadedUsers accounts_from_rows(const std::vector<UserRow>& rows) {
 }
 
 UserSource user_source(const config::Config& config) {
-  const auto endpoint = backend::primary_endpoint(config);
+  const auto primary = backend::configured_primary(config);
+  return user_source(config, primary ? *primary : backend::Endpoint{"primary", "", 0});
+}
+
+UserSource user_source(const config::Config& config, const backend::Endpoint& primary) {
   UserSource source;
-  source.endpoint_name = endpoint.name;
-  source.host = endpoint.host;
-  source.port = endpoint.port;
+  source.endpoint_name = primary.name;
+  source.host = primary.host;
+  source.port = primary.port;
   source.user = config.load_users_from_backend.user;
   source.password = config.load_users_from_backend.password.value;
   source.tls = config.tls.backend;
@@ -148,6 +152,7 @@ LoadUsersResult load_users(const UserSource& source) {
   if (source.user.empty()) {
     return {std::nullopt, "no account to read mysql.user with: set load_users_from_backend.user or monitor.user"};
   }
+  if (source.host.empty()) return {std::nullopt, "the primary is not known yet: backend discovery has not found it"};
   // mysql_init allocates: the only thing that can fail before a connection exists.
   std::unique_ptr<MYSQL, MysqlCloser> m(mysql_init(nullptr));
   if (!m) return {std::nullopt, "libmariadb could not allocate a connection handle"};

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "auth/user_directory.hpp"
+#include "backend/endpoints.hpp"
 #include "weir/config/config.hpp"
 
 namespace weir::auth {
@@ -64,8 +65,11 @@ struct UserSource {
 };
 
 // The source the configuration names: the primary, load_users_from_backend's account (which
-// defaults to the monitor's), tls.backend, timeouts.connect.
+// defaults to the monitor's), tls.backend, timeouts.connect. With discovery: kubernetes the
+// configuration names no primary (host left empty: load_users says so); the proxy then passes the
+// one the monitor found.
 UserSource user_source(const config::Config& config);
+UserSource user_source(const config::Config& config, const backend::Endpoint& primary);
 
 struct LoadUsersResult {
   std::optional<LoadedUsers> users;

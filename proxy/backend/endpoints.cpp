@@ -2,17 +2,21 @@
 
 namespace weir::backend {
 
-Endpoint primary_endpoint(const config::Config& config) {
-  if (config.backends.discovery == config::BackendsConfig::Discovery::dns) {
-    return {"primary", config.backends.dns.primary_host, config.backends.dns.primary_port};
+std::optional<Endpoint> configured_primary(const config::Config& config) {
+  switch (config.backends.discovery) {
+    case config::BackendsConfig::Discovery::dns:
+      return Endpoint{"primary", config.backends.dns.primary_host, config.backends.dns.primary_port};
+    case config::BackendsConfig::Discovery::kubernetes:
+      return std::nullopt;
+    case config::BackendsConfig::Discovery::static_list:
+      break;
   }
   for (const auto& b : config.backends.static_backends) {
     if (b.role == config::Role::primary) {
-      return {b.name.empty() ? b.host + ":" + std::to_string(b.port) : b.name, b.host, b.port};
+      return Endpoint{b.name.empty() ? b.host + ":" + std::to_string(b.port) : b.name, b.host, b.port};
     }
   }
-  // Validation guarantees a primary; this keeps the function total.
-  return {"primary", "127.0.0.1", 3306};
+  return std::nullopt;  // validation guarantees a primary in a static list
 }
 
 }  // namespace weir::backend

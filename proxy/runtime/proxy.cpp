@@ -79,10 +79,13 @@ std::string_view lag_method(const config::Config& config) {
 asio::awaitable<void> learn_primary_greeting(session::SharedState& shared) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   while (!shared.draining.load()) {
-    const auto config = shared.config.load();
-    const backend::Endpoint endpoint = backend::primary_endpoint(*config);
-    std::string error;
-    auto greeting = co_await backend::read_greeting(endpoint, 3000ms, error);
+    const std::optional<backend::Endpoint> endpoint = session::current_primary(shared);
+    std::string error = "backend discovery has not found it yet";
+    std::optional<protocol::HandshakeV10> greeting;
+    if (endpoint) {
+      auto read = co_await backend::read_greeting(*endpoint, 3000ms, error);
+      greeting = std::move(read);
+    }
     if (greeting) {
       shared.identity.store(identity_from(*greeting));
       log::info("primary answered", {{"version", greeting->server_version}});
@@ -108,8 +111,13 @@ Proxy::Proxy(std::string config_path, std::shared_ptr<const config::Config> conf
   metrics_->config_reloads(false);
   shared_.users.store(auth::UserDirectory::from_config(*config));
   shared_.identity.store(default_identity());
+  // Accounts from the primary the monitor found (discovery), else the configured one.
   users_ = std::make_unique<auth::UserRefresher>(
-      config, [this](std::shared_ptr<const auth::UserDirectory> users) { shared_.users.store(std::move(users)); });
+      config, [this](std::shared_ptr<const auth::UserDirectory> users) { shared_.users.store(std::move(users)); },
+      [this](const config::Config& c) {
+        const auto primary = session::current_primary(shared_);
+        return auth::load_users(primary ? auth::user_source(c, *primary) : auth::user_source(c));
+      });
   monitor_ = std::make_unique<health::Monitor>(
       config,
       [this](std::shared_ptr<const health::Topology> topology) {

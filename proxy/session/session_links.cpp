@@ -83,12 +83,12 @@ asio::awaitable<std::unique_ptr<BackendLink>> Session::open_link(const backend::
 
 asio::awaitable<BackendLink*> Session::ensure_primary(backend::LoginFailure& failure) {
   if (primary_) co_return primary_.get();
-  const auto config = worker_.shared.config.load();
-  backend::Endpoint endpoint = backend::primary_endpoint(*config);
-  if (const auto topology = worker_.shared.topology.load()) {
-    if (const auto* status = topology->primary()) endpoint = {status->name, status->host, status->port};
+  const std::optional<backend::Endpoint> endpoint = current_primary(worker_.shared);
+  if (!endpoint) {
+    failure.reason = "the primary is not known yet: backend discovery has not found it";
+    co_return nullptr;
   }
-  auto link = co_await open_link(endpoint, true, failure);
+  auto link = co_await open_link(*endpoint, true, failure);
   if (!link) co_return nullptr;
   const bool current = co_await bring_up_to_date(*link);
   if (!current) {

@@ -176,10 +176,12 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
     if (!failure.server_error.empty()) {
       co_await client_.write_packet(failure.server_error, reply_seq, ignored);
     } else {
-      const auto config = worker_.shared.config.load();
-      co_await send_error(reply_seq, errors::kBackendUnavailable, "HY000",
-                          "weir: this statement needs the primary (" + backend::primary_endpoint(*config).name +
-                              "), which cannot be reached: " + failure.reason);
+      // Named before the co_await: GCC 12 mishandles temporaries of a conditional expression there.
+      const auto primary = current_primary(worker_.shared);
+      const std::string message = "weir: this statement needs the primary (" +
+                                  (primary ? primary->name : std::string("not found")) +
+                                  "), which cannot be reached: " + failure.reason;
+      co_await send_error(reply_seq, errors::kBackendUnavailable, "HY000", message);
     }
     co_return true;
   }

@@ -3,8 +3,10 @@
 // started a decision with), plus the registry of live sessions for KILL and draining.
 #include <atomic>
 #include <memory>
+#include <optional>
 
 #include "auth/user_directory.hpp"
+#include "backend/endpoints.hpp"
 #include "health/topology.hpp"
 #include "session/session_registry.hpp"
 #include "session/snapshot.hpp"
@@ -24,5 +26,15 @@ struct SharedState {
   std::atomic<bool> draining{false};
   SessionRegistry sessions;
 };
+
+// The primary to connect to now: the monitor's (discovered and checked), else the configured one;
+// nullopt while discovery (kubernetes) has not found it yet.
+inline std::optional<backend::Endpoint> current_primary(const SharedState& shared) {
+  if (const auto topology = shared.topology.load()) {
+    if (const auto* status = topology->primary()) return backend::Endpoint{status->name, status->host, status->port};
+  }
+  const auto config = shared.config.load();
+  return config ? backend::configured_primary(*config) : std::nullopt;
+}
 
 }  // namespace weir::session

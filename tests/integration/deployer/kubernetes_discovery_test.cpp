@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <regex>
 #include <thread>
@@ -184,7 +185,8 @@ TEST_F(KubernetesDiscovery, FollowsTheEndpointSlicesOfTheServiceWithoutRestartOr
   options.monitor_yaml = "  check_interval: 100ms\n";
   options.admin_yaml = "admin:\n  enabled: true\n  address: 127.0.0.1\n  port: 0\n";
   options.backends_yaml = backends_yaml(kubeconfig(), ns_);
-  options.extra_yaml = "routing:\n  max_replica_lag: 5s\n";
+  options.extra_yaml =
+      "routing:\n  max_replica_lag: 5s\nload_users_from_backend:\n  enabled: true\n  refresh_interval: 1s\n";
   WeirProcess weir(options);
   const std::string admin_port = admin_port_of(weir);
   ASSERT_FALSE(admin_port.empty());
@@ -197,6 +199,23 @@ TEST_F(KubernetesDiscovery, FollowsTheEndpointSlicesOfTheServiceWithoutRestartOr
   EXPECT_EQ(first[0].value("host", ""), "192.0.2.10");
   EXPECT_EQ(first[0].value("port", 0), primary.port());
   EXPECT_EQ(first[1].value("host", ""), "192.0.2.11");
+
+  // An account only the server has: weir loads it from the primary the discovery found (the
+  // configuration names no primary).
+  primary.create_user("server_only", "so-pw");
+  MariadbConnection::Params only_on_server;
+  only_on_server.port = weir.port();
+  only_on_server.user = "server_only";
+  only_on_server.password = "so-pw";
+  std::optional<std::string> loaded;
+  for (int i = 0; i < 50 && !loaded; ++i) {
+    try {
+      loaded = MariadbConnection(only_on_server).scalar("SELECT CURRENT_USER()");
+    } catch (const std::exception&) {
+      std::this_thread::sleep_for(200ms);
+    }
+  }
+  EXPECT_EQ(loaded, "server_only@%") << weir.log();
 
   MariadbConnection::Params params;
   params.port = weir.port();
