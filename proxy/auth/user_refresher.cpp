@@ -95,18 +95,22 @@ void UserRefresher::run() {
     const std::uint64_t serving = requested_;
     lock.unlock();
     if (publish_config) publish(*config);
-    if (due) load_once(config);
+    const bool loaded = due && load_once(config);
     lock.lock();
     if (due) {
-      next_load = Clock::now() +
-                  std::chrono::duration_cast<Clock::duration>(config->load_users_from_backend.refresh_interval);
+      // After a failure (the primary not found yet, or down) try again within a second, not a
+      // whole refresh interval later: clients cannot log in until the accounts are there.
+      const auto interval = loaded ? config->load_users_from_backend.refresh_interval
+                                   : std::min<config::Duration>(config->load_users_from_backend.refresh_interval,
+                                                                std::chrono::seconds(1));
+      next_load = Clock::now() + std::chrono::duration_cast<Clock::duration>(interval);
     }
     served_ = std::max(served_, serving);
     changed_.notify_all();
   }
 }
 
-void UserRefresher::load_once(const std::shared_ptr<const config::Config>& config) {
+bool UserRefresher::load_once(const std::shared_ptr<const config::Config>& config) {
   LoadUsersResult result = guarded_load(loader_, *config);
   if (!result.ok()) {
     if (result.error != logged_error_) {
@@ -118,7 +122,7 @@ void UserRefresher::load_once(const std::shared_ptr<const config::Config>& confi
     ++status_.loads;
     ++status_.failures;
     status_.last_error = result.error;
-    return;
+    return false;
   }
   LoadedUsers& users = *result.users;
   bool first = false;
@@ -144,6 +148,7 @@ void UserRefresher::load_once(const std::shared_ptr<const config::Config>& confi
   ++status_.loads;
   status_.last_error.clear();
   status_.loaded_accounts = loaded_.size();
+  return true;
 }
 
 void UserRefresher::publish(const config::Config& config) {

@@ -58,8 +58,8 @@ class UserRefresher {
 
  private:
   void run();
-  // One round: publish when the configuration changed, load when due. Called without the lock.
-  void load_once(const std::shared_ptr<const config::Config>& config);
+  // One load; false when it failed. Called without the lock.
+  bool load_once(const std::shared_ptr<const config::Config>& config);
   void publish(const config::Config& config);
 
   Publish publish_;

@@ -204,6 +204,24 @@ TEST(UserRefresher, LoadsAgainEveryInterval) {
   EXPECT_GE(script.calls(), 3);
 }
 
+// A failed load (the primary not discovered yet, or down) is tried again within a second, not a
+// refresh interval (an hour here) later.
+TEST(UserRefresher, AFailedLoadIsRetriedSoonerThanTheInterval) {
+  ScriptedLoader script;
+  script.push(failed("the primary is not known yet: backend discovery has not found it"));
+  script.push(ok({loaded("app", "app-pw")}));
+  Published published;
+  auto c = std::make_shared<config::Config>(*make_config(true));
+  c->load_users_from_backend.refresh_interval = std::chrono::hours(1);
+  UserRefresher r(c, published.sink(), script.loader());
+  r.start();
+  for (int i = 0; i < 1000 && r.status().loaded_accounts == 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(r.status().loaded_accounts, 1U);
+  EXPECT_EQ(script.calls(), 2);
+  ASSERT_NE(published.latest(), nullptr);
+  EXPECT_TRUE(accepts(*published.latest(), "app", "app-pw"));
+}
+
 TEST(UserRefresher, StopEndsTheThreadAndWaitsFail) {
   ScriptedLoader script;
   script.push(ok({}));
