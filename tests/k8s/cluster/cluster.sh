@@ -369,7 +369,12 @@ clusterDNS: [$NODE_IP]
 clusterDomain: cluster.local
 resolvConf: ""
 enforceNodeAllocatable: []
+# No eviction thresholds, and no image garbage collection: the kubelet counts the whole disk (here
+# often over 85 % used by others) and would delete the imported images, the pause image first
+# (containerd 1.6 does not report it as pinned), and nothing can pull them back.
 evictionHard: {}
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
 # No image garbage collection: the disk of a shared machine is often above 85 % full, and the
 # kubelet then deleted the imported pause image (no registry to pull it back from).
 imageGCHighThresholdPercent: 100
