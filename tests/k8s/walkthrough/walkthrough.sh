@@ -25,6 +25,7 @@ ns=walk-$mode
 name=mysql   # the StatefulSet, as the tutorial names it
 proxy=weir
 pod_timeout=${WEIR_WALK_POD_TIMEOUT:-600}
+values=$HERE/small-node.yaml   # requests that fit five database pods on one node of 2 cores
 
 t_start=$SECONDS
 figures=()
@@ -57,7 +58,8 @@ if [ -n "${WEIR_K8S_CLUSTER:-}" ]; then
 else
   t=$SECONDS
   own_cluster=1
-  kubeconfig=$("$REPO/tests/k8s/cluster/cluster.sh" up "$dir" | tail -n 1)
+  # Volumes: up to 5 claims for each of the two walk-throughs, kept (Retain) after teardown.
+  kubeconfig=$(WEIR_K8S_LOCAL_PVS=${WEIR_K8S_LOCAL_PVS:-16} "$REPO/tests/k8s/cluster/cluster.sh" up "$dir" | tail -n 1)
   figure "cluster up: $((SECONDS - t)) s"
 fi
 eval "$(grep '^KUBE_BIN=' "$dir/env")"
@@ -153,11 +155,11 @@ say "S1-S3: install ($mode) in namespace $ns"
 "$KUBE_BIN/kubectl" --kubeconfig "$kubeconfig" create namespace "$ns" >/dev/null
 t=$SECONDS
 if [ "$mode" = deploy ]; then
-  "$weir" deploy --kubeconfig "$kubeconfig" -n "$ns" --timeout "${pod_timeout}s" >&2 || fail "weir deploy"
+  "$weir" deploy -f "$values" --kubeconfig "$kubeconfig" -n "$ns" --timeout "${pod_timeout}s" >&2 || fail "weir deploy"
 else
   helm=$REPO/.tools/helm
   [ -x "$helm" ] || fail "helm is not installed (scripts/setup-k8s-tools.sh)"
-  "$helm" install weir "$REPO/charts/weir" --kubeconfig "$kubeconfig" -n "$ns" --wait \
+  "$helm" install weir "$REPO/charts/weir" -f "$values" --kubeconfig "$kubeconfig" -n "$ns" --wait \
     --timeout "${pod_timeout}s" >&2 || fail "helm install"
 fi
 for i in 0 1 2; do wait_until "$pod_timeout" "$name-$i Ready" ready "$name-$i"; done
@@ -279,7 +281,7 @@ kc exec walk-client -- sh -c 'rm -f /tmp/stop-writer; n=0;
 writer=$!
 t=$SECONDS
 if [ "$mode" = deploy ]; then
-  "$weir" scale 5 --kubeconfig "$kubeconfig" -n "$ns" >&2 || fail "weir scale 5"
+  "$weir" scale 5 -f "$values" --kubeconfig "$kubeconfig" -n "$ns" >&2 || fail "weir scale 5"
 else
   kc scale statefulset "$name" --replicas=5 >/dev/null
 fi
@@ -305,7 +307,7 @@ say "S10 ok: $name-3 and $name-4 cloned while $written rows were written, checks
 
 # ------------------------------------------------------------------------------------------ S11
 if [ "$mode" = deploy ]; then
-  "$weir" scale 3 --kubeconfig "$kubeconfig" -n "$ns" >&2 || fail "weir scale 3"
+  "$weir" scale 3 -f "$values" --kubeconfig "$kubeconfig" -n "$ns" >&2 || fail "weir scale 3"
 else
   kc scale statefulset "$name" --replicas=3 >/dev/null
 fi
@@ -316,7 +318,23 @@ for i in 3 4; do kc get pvc "data-$name-$i" >/dev/null || fail "PVC data-$name-$
 say "S11 ok: scaled to 3, PVCs of $name-3 and $name-4 kept"
 
 # --------------------------------------------------------------------------------- Prometheus
-if command -v prometheus >/dev/null; then
+# Debian's prometheus is built without Kubernetes service discovery: the server from its Go module
+# (github.com/prometheus/prometheus tags 3.x releases as v0.3xx), built once into the cache.
+prometheus_binary() {
+  local version=v0.316.0
+  local out=${WEIR_K8S_CACHE:-$HOME/.cache/weir-k8s}/prometheus-$version
+  mkdir -p "$out"
+  (
+    flock 9
+    if [ ! -x "$out/prometheus" ]; then
+      local t=$SECONDS
+      GOBIN=$out go install "github.com/prometheus/prometheus/cmd/prometheus@$version" >&2
+      say "built Prometheus $version from its Go module in $((SECONDS - t)) s"
+    fi
+  ) 9>"$out.lock"
+  echo "$out/prometheus"
+}
+if prometheus=$(prometheus_binary) && [ -x "$prometheus" ]; then
   work=$dir/walk-prometheus-$mode
   rm -rf "$work"; mkdir -p "$work/data"
   sed -n 's/^ *token: //p' "$kubeconfig" | head -n 1 >"$work/token"
@@ -338,7 +356,7 @@ scrape_configs:
       - {source_labels: [__meta_kubernetes_pod_name], target_label: pod}
 EOF
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
+  "$prometheus" --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
     --web.listen-address="127.0.0.1:$port" --log.level=warn >"$work/log" 2>&1 &
   prom_pid=$!
   series_per_pod() {
@@ -351,7 +369,7 @@ EOF
   say "Prometheus ok: weir_build_info from each of the $proxy_count proxy pods, found through the API server"
   kill "$prom_pid"; wait "$prom_pid" 2>/dev/null || true; prom_pid=""
 else
-  fail "prometheus is not installed (scripts/setup.sh)"
+  fail "could not build Prometheus from its Go module"
 fi
 
 # ------------------------------------------------------------------------------------- helm test
@@ -363,11 +381,11 @@ fi
 # ------------------------------------------------------------------------------------------ S12
 kc delete pod walk-client --wait=false >/dev/null
 if [ "$mode" = deploy ]; then
-  "$weir" teardown --delete-pvcs --kubeconfig "$kubeconfig" -n "$ns" >&2 || fail "weir teardown --delete-pvcs"
+  "$weir" teardown --delete-pvcs -f "$values" --kubeconfig "$kubeconfig" -n "$ns" >&2 || fail "weir teardown --delete-pvcs"
 else
   "$helm" uninstall weir --kubeconfig "$kubeconfig" -n "$ns" --wait >&2 || fail "helm uninstall"
   for i in 3 4; do kc get pvc "data-$name-$i" >/dev/null || fail "helm uninstall removed PVC data-$name-$i"; done
-  "$weir" teardown --delete-pvcs --kubeconfig "$kubeconfig" -n "$ns" >&2 || fail "weir teardown --delete-pvcs after helm uninstall"
+  "$weir" teardown --delete-pvcs -f "$values" --kubeconfig "$kubeconfig" -n "$ns" >&2 || fail "weir teardown --delete-pvcs after helm uninstall"
 fi
 leftover() {
   kc get all,configmaps,secrets,pvc,serviceaccounts,roles,rolebindings,poddisruptionbudgets -o name 2>/dev/null |
