@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up this machine, builds weir and runs every test: the release build with warnings as
-# errors (all tests), the ASan+UBSan build (unit and integration tests), and each fuzz target for
-# a bounded time. Ends with ctest's summary of the main run; exits non-zero on any failure.
+# errors (all tests, among them the container image and a real single-node Kubernetes cluster
+# with the tutorial's walk-through), the ASan+UBSan build (unit and integration tests), and each
+# fuzz target for a bounded time. Ends with ctest's summary of the main run; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,6 +50,11 @@ if build ci; then
   step "container image (buildah build from the Dockerfile, podman run)"
   ctest --preset ci -L image --output-on-failure 2>&1 | tail -n 30
   [ "${PIPESTATUS[0]}" -eq 0 ] || fail "image test"
+  # A real single-node Kubernetes cluster and the tutorial's walk-through on it, twice: alone too
+  # (one cluster at a time, and it keeps both cores busy).
+  step "Kubernetes for real: single-node cluster, walk-through with weir deploy and with helm"
+  ctest --preset ci -L k8s-real --output-on-failure 2>&1 | tail -n 60
+  [ "${PIPESTATUS[0]}" -eq 0 ] || fail "k8s-real tests"
   step "all tests"
   ctest --preset ci -LE 'known_failure|image|k8s-real' -j "$JOBS" 2>&1 | tail -n 40
   [ "${PIPESTATUS[0]}" -eq 0 ] || fail "tests"
