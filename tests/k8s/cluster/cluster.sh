@@ -375,10 +375,6 @@ enforceNodeAllocatable: []
 evictionHard: {}
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
-# No image garbage collection: the disk of a shared machine is often above 85 % full, and the
-# kubelet then deleted the imported pause image (no registry to pull it back from).
-imageGCHighThresholdPercent: 100
-imageGCLowThresholdPercent: 99
 podLogsDir: $D/pod-logs
 containerRuntimeEndpoint: unix://$CONTAINERD_SOCK
 authentication:
