@@ -8,7 +8,8 @@
 #                            links, iptables chains and CNI state
 #   cluster.sh leftovers DIR list what a cluster left on the machine (processes, mounts, links,
 #                            iptables chains, CNI state); exit 1 if anything is left
-#   cluster.sh status DIR    the node, the pods of all namespaces, then the leftovers check
+#   cluster.sh status DIR    the components' processes; the node and the pods of all namespaces
+#                            when the API server runs, else the leftovers check
 #
 # Needs root and Debian's containerd, runc, containernetworking-plugins and iptables
 # (scripts/setup.sh installs them), Go for the build, gcc and buildah for the pause image.
@@ -27,9 +28,21 @@
 # are on 127.0.0.1. Only one cluster can run at a time (the bridge, the iptables chains and the
 # CNI state are global).
 #
-# After `up DIR`, DIR holds: kubeconfig (admin, system:masters), env (KUBE_BIN, CLUSTER_BIN,
-# CONTAINERD_SOCK, ...), *.log of every component, *.pid, containerd's root/state, the kubelet's root
-# (DIR/kubelet) and the hostPath volumes (DIR/volumes).
+# Storage: the default StorageClass `local` binds claims to 10 pre-made local PersistentVolumes
+# in DIR/volumes (WEIR_K8S_LOCAL_PVS, WEIR_K8S_PV_SIZE=10Gi): the kubelet applies the pod's fsGroup to
+# them, as CSI volumes of real clusters get it, so non-root database pods can write. The class
+# `hostpath` (kube-controller-manager's hostpath provisioner, /tmp/hostpath_pv/<uuid>) is there
+# too, but those directories are root's 0750 and fsGroup does not apply to them.
+#
+# Kernel settings the kubelet and the bridge plugin change (vm.overcommit_memory, kernel.panic,
+# kernel.panic_on_oops, net.ipv4.ip_forward, ...) are saved by `up` and restored by `down`. The
+# node-wide state belongs to one cluster at a time (/run/weir-k8s-cluster.owner names its DIR).
+#
+# After `up DIR`, DIR holds: kubeconfig (admin token, system:masters), kubeconfig-cert (admin
+# client certificate), env (KUBE_BIN, CLUSTER_BIN, CONTAINERD_SOCK, ...), *.log of every component,
+# *.pid, containerd's root/state, the kubelet's root (DIR/kubelet) and the volumes (DIR/volumes).
+# Images go into containerd with `ctr -a $CONTAINERD_SOCK -n k8s.io images import` (see
+# tests/k8s/images/images.sh import DIR).
 set -euo pipefail
 
 KUBE_VERSION=v1.35.4     # k8s.io/kubernetes; staging modules are v0.35.4
