@@ -179,10 +179,11 @@ $user
 KC
 }
 
-wait_ready() {  # url token seconds
+wait_ready() {  # url token seconds dir: 0 ready, 1 not in time, 2 a process exited
   local i
   for ((i = 0; i < $3 * 10; i++)); do
     if curl -fsk -H "Authorization: Bearer $2" "$1/readyz" >/dev/null 2>&1; then return 0; fi
+    kill -0 "$(cat "$4/apiserver.pid")" 2>/dev/null && kill -0 "$(cat "$4/etcd.pid")" 2>/dev/null || return 2
     sleep 0.1
   done
   return 1
@@ -199,44 +200,56 @@ cmd_up() {
   nobody_token=$(openssl rand -hex 16)
   printf '%s,admin,admin,system:masters\n%s,nobody,nobody\n' "$admin_token" "$nobody_token" >"$d/tokens.csv"
   printf '%s\n' "$admin_token" >"$d/admin.token"
-  local etcd_port etcd_peer port
-  etcd_port=$(free_port); etcd_peer=$(free_port); port=$(free_port)
-  "$bin/etcd" --data-dir "$d/etcd" --name weir-test \
-    --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
-    --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
-    --initial-cluster "weir-test=http://127.0.0.1:$etcd_peer" \
-    --listen-metrics-urls "" --log-level error >"$d/etcd.log" 2>&1 &
-  echo $! >"$d/etcd.pid"
-  "$bin/kube-apiserver" --etcd-servers="http://127.0.0.1:$etcd_port" \
-    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$port" \
-    --tls-cert-file="$d/server.crt" --tls-private-key-file="$d/server.key" \
-    --client-ca-file="$d/client-ca.crt" --token-auth-file="$d/tokens.csv" \
-    --authorization-mode=RBAC \
-    --service-account-issuer=https://kubernetes.default.svc \
-    --service-account-key-file="$d/sa.pub" --service-account-signing-key-file="$d/sa.key" \
-    --service-cluster-ip-range=10.0.0.0/24 >"$d/apiserver.log" 2>&1 &
-  echo $! >"$d/apiserver.pid"
-  local server="https://127.0.0.1:$port"
-  {
-    echo "KUBE_SERVER=$server"
-    echo "ETCD_PORT=$etcd_port"
-    echo "KUBE_BIN=$bin"
-  } >"$d/env"
-  write_kubeconfig "$d/kubeconfig" "$server" "    token: $admin_token" \
-    "    certificate-authority-data: $(b64 "$d/ca.crt")"
-  write_kubeconfig "$d/kubeconfig-cert" "$server" \
-    "    client-certificate: $d/admin.crt
-    client-key: $d/admin.key" "    certificate-authority: $d/ca.crt"
-  write_kubeconfig "$d/kubeconfig-nobody" "$server" "    token: $nobody_token" \
-    "    certificate-authority-data: $(b64 "$d/ca.crt")"
-  write_kubeconfig "$d/kubeconfig-insecure" "$server" "    token: $admin_token" \
-    "    insecure-skip-tls-verify: true"
-  if ! wait_ready "$server" "$admin_token" 60; then
-    log "kube-apiserver not ready after 60 s; last lines of $d/apiserver.log:"
+  # A port found free can be taken by another test before the server binds it: then the server
+  # exits ("address already in use") and the start is tried again with other ports.
+  local attempt etcd_port etcd_peer port rc
+  for attempt in 1 2 3 4 5; do
+    rm -rf "$d/etcd"
+    etcd_port=$(free_port); etcd_peer=$(free_port); port=$(free_port)
+    "$bin/etcd" --data-dir "$d/etcd" --name weir-test \
+      --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+      --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
+      --initial-cluster "weir-test=http://127.0.0.1:$etcd_peer" \
+      --listen-metrics-urls "" --log-level error >"$d/etcd.log" 2>&1 &
+    echo $! >"$d/etcd.pid"
+    "$bin/kube-apiserver" --etcd-servers="http://127.0.0.1:$etcd_port" \
+      --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$port" \
+      --tls-cert-file="$d/server.crt" --tls-private-key-file="$d/server.key" \
+      --client-ca-file="$d/client-ca.crt" --token-auth-file="$d/tokens.csv" \
+      --authorization-mode=RBAC \
+      --service-account-issuer=https://kubernetes.default.svc \
+      --service-account-key-file="$d/sa.pub" --service-account-signing-key-file="$d/sa.key" \
+      --service-cluster-ip-range=10.0.0.0/24 >"$d/apiserver.log" 2>&1 &
+    echo $! >"$d/apiserver.pid"
+    local server="https://127.0.0.1:$port"
+    {
+      echo "KUBE_SERVER=$server"
+      echo "ETCD_PORT=$etcd_port"
+      echo "KUBE_BIN=$bin"
+    } >"$d/env"
+    write_kubeconfig "$d/kubeconfig" "$server" "    token: $admin_token" \
+      "    certificate-authority-data: $(b64 "$d/ca.crt")"
+    write_kubeconfig "$d/kubeconfig-cert" "$server" \
+      "    client-certificate: $d/admin.crt
+      client-key: $d/admin.key" "    certificate-authority: $d/ca.crt"
+    write_kubeconfig "$d/kubeconfig-nobody" "$server" "    token: $nobody_token" \
+      "    certificate-authority-data: $(b64 "$d/ca.crt")"
+    write_kubeconfig "$d/kubeconfig-insecure" "$server" "    token: $admin_token" \
+      "    insecure-skip-tls-verify: true"
+    rc=0
+    wait_ready "$server" "$admin_token" 60 "$d" || rc=$?
+    [ $rc -eq 0 ] && break
+    if [ $rc -eq 2 ] && grep -q "address already in use" "$d/apiserver.log" "$d/etcd.log" && [ $attempt -lt 5 ]; then
+      log "a port was taken meanwhile (attempt $attempt); starting again with other ports"
+      cmd_down "$d"
+      continue
+    fi
+    log "kube-apiserver not ready $([ $rc -eq 2 ] && echo "(a process exited)" || echo "after 60 s"); last lines of $d/apiserver.log and $d/etcd.log:"
     tail -n 20 "$d/apiserver.log" >&2
+    tail -n 5 "$d/etcd.log" >&2
     cmd_down "$d"
     exit 1
-  fi
+  done
   echo "$server"
 }
 
