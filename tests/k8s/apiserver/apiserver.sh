@@ -231,7 +231,7 @@ cmd_up() {
       "    certificate-authority-data: $(b64 "$d/ca.crt")"
     write_kubeconfig "$d/kubeconfig-cert" "$server" \
       "    client-certificate: $d/admin.crt
-      client-key: $d/admin.key" "    certificate-authority: $d/ca.crt"
+    client-key: $d/admin.key" "    certificate-authority: $d/ca.crt"
     write_kubeconfig "$d/kubeconfig-nobody" "$server" "    token: $nobody_token" \
       "    certificate-authority-data: $(b64 "$d/ca.crt")"
     write_kubeconfig "$d/kubeconfig-insecure" "$server" "    token: $admin_token" \
