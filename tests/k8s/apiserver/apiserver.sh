@@ -27,6 +27,8 @@ CACHE=${WEIR_K8S_CACHE:-$HOME/.cache/weir-k8s}
 BIN=$CACHE/bin-$KUBE_VERSION-etcd-$ETCD_VERSION
 
 log() { echo "apiserver.sh: $*" >&2; }
+# shellcheck source=../kube_module.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../kube_module.sh"
 
 build_kube() {
   local src=$CACHE/src/kube-$KUBE_VERSION
@@ -57,22 +59,8 @@ func main() { os.Exit(cli.Run(cmd.NewDefaultKubectlCommand())) }
 GO
   (
     cd "$src"
-    if [ ! -f go.sum ]; then
-      rm -f go.mod
-      go mod init weir.local/kube >/dev/null 2>&1
-      go mod edit -require=k8s.io/kubernetes@$KUBE_VERSION
-      local gomod
-      gomod=$(go mod download -json k8s.io/kubernetes@$KUBE_VERSION | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
-      [ -f "$gomod" ] || { log "no go.mod for k8s.io/kubernetes@$KUBE_VERSION"; exit 1; }
-      local m
-      for m in $(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p' "$gomod"); do
-        go mod edit "-replace=$m=$m@$STAGING_VERSION"
-      done
-      go mod tidy
-    fi
-    local ld="-X k8s.io/component-base/version.gitVersion=$KUBE_VERSION"
-    ld="$ld -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=35"
-    ld="$ld -X k8s.io/client-go/pkg/version.gitVersion=$KUBE_VERSION"
+    kube_module_init weir.local/kube
+    local ld; ld=$(kube_ldflags)
     go build -p 2 -ldflags "$ld" -o "$BIN.tmp/kube-apiserver" ./cmd/kube-apiserver
     go build -p 2 -ldflags "$ld" -o "$BIN.tmp/kubectl" ./cmd/kubectl
   )

@@ -68,6 +68,8 @@ NODE_NAME=weir-node
 OWNER_FILE=/run/weir-k8s-cluster.owner
 
 log() { echo "cluster.sh: $*" >&2; }
+# shellcheck source=../kube_module.sh
+source "$HERE/../kube_module.sh"
 
 # ---------------------------------------------------------------------------------------- build
 
@@ -96,21 +98,8 @@ build_components() {  # into $CBIN.tmp
   done
   (
     cd "$src"
-    if [ ! -f go.sum ]; then
-      rm -f go.mod
-      go mod init weir.local/kube-cluster >/dev/null 2>&1
-      go mod edit -require=k8s.io/kubernetes@$KUBE_VERSION
-      local gomod m
-      gomod=$(go mod download -json k8s.io/kubernetes@$KUBE_VERSION | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
-      [ -f "$gomod" ] || { log "no go.mod for k8s.io/kubernetes@$KUBE_VERSION"; exit 1; }
-      for m in $(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p' "$gomod"); do
-        go mod edit "-replace=$m=$m@$STAGING_VERSION"
-      done
-      go mod tidy
-    fi
-    local ld="-X k8s.io/component-base/version.gitVersion=$KUBE_VERSION"
-    ld="$ld -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=35"
-    ld="$ld -X k8s.io/client-go/pkg/version.gitVersion=$KUBE_VERSION"
+    kube_module_init weir.local/kube-cluster
+    local ld; ld=$(kube_ldflags)
     local t
     for app in kube-controller-manager kube-scheduler kube-proxy kubelet; do
       t=$SECONDS
