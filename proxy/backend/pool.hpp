@@ -31,7 +31,8 @@ struct PoolKey {
   protocol::CapabilityFlags capabilities = 0;
   std::uint8_t character_set = 0;
   std::string database;
-  auto tie() const { return std::tie(host, port, user, capabilities, character_set, database); }
+  bool read_only = false;  // a replica link: SET SESSION TRANSACTION READ ONLY (a reset may undo it)
+  auto tie() const { return std::tie(host, port, user, capabilities, character_set, database, read_only); }
   friend bool operator<(const PoolKey& a, const PoolKey& b) { return a.tie() < b.tie(); }
 };
 

@@ -26,6 +26,7 @@ enum class Id : std::uint8_t {
   backend_read_only,
   replication_lag,
   gtid_waits,
+  replica_write_refusals,
   errors,
   config_reloads,
   build_info,
@@ -75,6 +76,10 @@ inline constexpr std::array kDefinitions{
                "Replication lag of a replica, by measurement method.", {"backend", "method"}},
     Definition{Id::gtid_waits, "weir_gtid_wait_total", Type::counter,
                "Waits for a replica to apply a session's last write (MASTER_GTID_WAIT), by outcome.",
+               {"outcome"}},
+    Definition{Id::replica_write_refusals, "weir_replica_write_refusals_total", Type::counter,
+               "Statements a replica refused as writes (ERROR 1792 on weir's read-only replica links), by "
+               "outcome: retried_on_primary (nothing had reached the client) or reached_client.",
                {"outcome"}},
     Definition{Id::errors, "weir_errors_total", Type::counter, "Errors, by kind.", {"kind"}},
     Definition{Id::config_reloads, "weir_config_reloads_total", Type::counter,

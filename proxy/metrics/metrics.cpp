@@ -78,6 +78,10 @@ std::string_view to_string(GtidWaitOutcome outcome) {
   return "error";
 }
 
+std::string_view to_string(WriteRefusal outcome) {
+  return outcome == WriteRefusal::retried_on_primary ? "retried_on_primary" : "reached_client";
+}
+
 std::string_view command_label(std::uint8_t command) {
   switch (command) {
     case 0x01: return "quit";
@@ -274,6 +278,8 @@ Metrics::Metrics(std::vector<std::chrono::nanoseconds> duration_buckets) {
   for (const auto outcome : {GtidWaitOutcome::applied, GtidWaitOutcome::timeout, GtidWaitOutcome::error}) {
     gtid_waits(outcome);
   }
+  replica_write_refusals(WriteRefusal::retried_on_primary);
+  replica_write_refusals(WriteRefusal::reached_client);
   config_reloads(true);
   config_reloads(false);
 }
@@ -317,6 +323,9 @@ Counter& Metrics::routing_decisions(std::string_view target, std::string_view re
   return counter(Id::routing_decisions, {target, reason});
 }
 Counter& Metrics::gtid_waits(GtidWaitOutcome outcome) { return counter(Id::gtid_waits, {to_string(outcome)}); }
+Counter& Metrics::replica_write_refusals(WriteRefusal outcome) {
+  return counter(Id::replica_write_refusals, {to_string(outcome)});
+}
 Counter& Metrics::errors(std::string_view kind) { return counter(Id::errors, {kind}); }
 Counter& Metrics::client_received_bytes() { return *received_; }
 Counter& Metrics::client_sent_bytes() { return *sent_; }

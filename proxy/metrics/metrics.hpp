@@ -81,6 +81,10 @@ std::string_view to_string(Route route);
 enum class GtidWaitOutcome : std::uint8_t { applied, timeout, error };
 std::string_view to_string(GtidWaitOutcome outcome);
 
+// What became of a statement a replica refused as a write (a classifier miss the server caught).
+enum class WriteRefusal : std::uint8_t { retried_on_primary, reached_client };
+std::string_view to_string(WriteRefusal outcome);
+
 // The `command` label of a MySQL command byte: "query", "stmt_execute", ...; "other" for unknown.
 std::string_view command_label(std::uint8_t command);
 
@@ -114,6 +118,7 @@ class Metrics {
   Histogram& query_duration(std::string_view backend);
   Counter& routing_decisions(std::string_view target, std::string_view reason);
   Counter& gtid_waits(GtidWaitOutcome outcome);
+  Counter& replica_write_refusals(WriteRefusal outcome);
   Counter& errors(std::string_view kind);
   Counter& client_received_bytes();
   Counter& client_sent_bytes();

@@ -10,6 +10,8 @@ inline constexpr std::uint16_t kPacketsOutOfOrder = 1156;  // ER_NET_PACKETS_OUT
 inline constexpr std::uint16_t kUnknownThread = 1094;      // ER_NO_SUCH_THREAD
 inline constexpr std::uint16_t kBadHandshake = 1043;       // ER_HANDSHAKE_ERROR
 inline constexpr std::uint16_t kAccessDenied = 1045;       // ER_ACCESS_DENIED_ERROR
+// ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION: how a replica link refuses a write.
+inline constexpr std::uint16_t kReadOnlyTransaction = 1792;
 // A server-side code: libmariadb reports client-range codes (2xxx) in a login reply as
 // "malformed packet". 1927 is ER_CONNECTION_KILLED, what the server says when it drops a session.
 inline constexpr std::uint16_t kBackendUnreachable = 1927;

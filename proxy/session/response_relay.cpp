@@ -53,7 +53,10 @@ ResponseRelay::Step ResponseRelay::scan(proto::Bytes data) {
     const proto::Bytes head(data.data() + pos + proto::kFrameHeaderSize, head_size);
     const ResponseEvent event = tracker_.on_packet(header.payload_length, head);
     if (event == ResponseEvent::protocol_error) return {pos, Outcome::failed, 0};
-    if (event == ResponseEvent::err) tracked_.error = true;
+    if (event == ResponseEvent::err) {
+      tracked_.error = true;
+      if (head.size() >= 3) tracked_.error_code = static_cast<std::uint16_t>(head[1] | (head[2] << 8));
+    }
     if ((event == ResponseEvent::ok || event == ResponseEvent::result_set_end) && head_size == header.payload_length &&
         !head.empty() && (head[0] == proto::kOkHeader || head[0] == proto::kEofHeader)) {
       note_ok(head);

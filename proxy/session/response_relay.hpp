@@ -18,6 +18,7 @@ struct TrackedState {
   std::optional<std::string> last_gtid;  // MariaDB `last_gtid` / MySQL GTIDs of the last write
   std::optional<std::string> schema;     // the current database after USE / COM_INIT_DB
   bool error = false;                    // an ERR packet ended the response (or one of its results)
+  std::uint16_t error_code = 0;          // that ERR packet's code
 };
 
 class ResponseRelay {

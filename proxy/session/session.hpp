@@ -23,6 +23,7 @@
 #include "session/read_your_writes.hpp"
 #include "session/response_relay.hpp"
 #include "session/session_command_history.hpp"
+#include "metrics/metrics.hpp"
 #include "session/worker_context.hpp"
 #include "weir/route/classify.hpp"
 
@@ -43,6 +44,7 @@ class Session : public std::enable_shared_from_this<Session> {
     lost_before_reply,  // the backend failed before a byte reached the client: may be retried
     lost_mid_reply,     // the backend failed after part of the response went out
     client_gone,
+    refused_as_write,   // a read-only replica link answered ERROR 1792 and nothing reached the client
   };
   // How a read offered to the replicas ended.
   enum class ReplicaRead : std::uint8_t { served, not_served, session_over };
@@ -98,6 +100,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // MASTER_GTID_WAIT on the replica behind `link` for at most `timeout` (counted in the metrics).
   boost::asio::awaitable<GtidWait> wait_for_gtid(BackendLink& link, const health::GtidPosition& position,
                                                  config::Duration timeout);
+  // A replica refused a statement with ERROR 1792 (logged by digest and counted).
+  void note_write_refusal(const std::string& backend, std::string_view sql, metrics::WriteRefusal outcome);
   // The replica failed this session: reported to the monitor, its link closed, not tried again.
   void give_up_replica(BackendLink& link, const std::string& backend, std::vector<std::size_t>& excluded,
                        std::size_t index);
@@ -132,9 +136,13 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<BackendLink*> ensure_replica(const health::BackendStatus& status);
   // Replays the session commands the link has not run yet. False when one failed (link dropped).
   boost::asio::awaitable<bool> bring_up_to_date(BackendLink& link);
+  // SET SESSION TRANSACTION READ ONLY on a replica link; false (link closed) when it failed.
+  boost::asio::awaitable<bool> make_read_only(BackendLink& link);
   // Writes a command and relays its response to the client.
-  boost::asio::awaitable<Relayed> relay_command(BackendLink& link, protocol::Bytes packet, std::uint8_t sequence_id);
-  boost::asio::awaitable<Relayed> relay_response(BackendLink& link, std::uint8_t command);
+  // `hold_write_refusal`: a response that is only ERROR 1792 is not relayed (refused_as_write).
+  boost::asio::awaitable<Relayed> relay_command(BackendLink& link, protocol::Bytes packet, std::uint8_t sequence_id,
+                                                bool hold_write_refusal = false);
+  boost::asio::awaitable<Relayed> relay_response(BackendLink& link, std::uint8_t command, bool hold_write_refusal);
   boost::asio::awaitable<bool> relay_local_infile(BackendLink& link);
   void track_database(BackendLink& link, std::uint8_t command, protocol::Bytes packet);
   // log.slow_query: a statement that took longer is logged with its digest (no values in it).

@@ -9,8 +9,11 @@
 #include "backend/simple_query.hpp"
 #include "log/log.hpp"
 #include "weir/route/digest.hpp"
+#include "weir/route/replica_guard.hpp"
+#include "session/error_codes.hpp"
 #include "session/session.hpp"
 #include "weir/protocol/commands.hpp"
+#include "weir/protocol/response.hpp"
 
 namespace weir::session {
 
@@ -32,6 +35,12 @@ bool may_change_database(std::string_view sql) {
   }
   return false;
 }
+
+// The statement that makes a replica link refuse writes (ERROR 1792), on MariaDB and MySQL alike.
+constexpr std::string_view kReadOnlySession = "SET SESSION TRANSACTION READ ONLY";
+
+// Whether the first packet in `data` (header included) is an ERR packet.
+bool starts_with_err(proto::Bytes data) { return data.size() > 4 && data[4] == proto::kErrHeader; }
 
 bool command_may_change_database(proto::Bytes packet) {
   const auto command = static_cast<Command>(packet[0]);
@@ -56,8 +65,12 @@ backend::LoginRequest Session::login_request() const {
 asio::awaitable<std::unique_ptr<BackendLink>> Session::open_link(const backend::Endpoint& endpoint, bool primary,
                                                                  backend::LoginFailure& failure) {
   auto link = std::make_unique<BackendLink>();
-  link->key = {endpoint.host, endpoint.port, identity_.user, identity_.capabilities, identity_.character_set,
-               identity_.database};
+  backend::LoginRequest request = login_request();
+  // Every link but the primary's is read-only and runs one statement per COM_QUERY: the server
+  // refuses a write the classifier missed, and never runs a second statement hidden in the text.
+  if (!primary) request.capabilities &= ~proto::cap::kMultiStatements;
+  link->key = {endpoint.host,           endpoint.port,     identity_.user, request.capabilities,
+               identity_.character_set, identity_.database, !primary};
   link->primary = primary;
   link->name = endpoint.name;
   while (worker_.pool != nullptr) {
@@ -70,11 +83,19 @@ asio::awaitable<std::unique_ptr<BackendLink>> Session::open_link(const backend::
   }
   if (!link->connection) {
     const backend::TlsOptions tls{worker_.backend_tls, worker_.verify_backend_host};
-    link->connection = co_await backend::connect_backend(endpoint, login_request(), tls, failure);
+    link->connection = co_await backend::connect_backend(endpoint, request, tls, failure);
   }
   if (!link->connection) {
     if (worker_.metrics != nullptr) worker_.metrics->error("backend_connect");
     co_return nullptr;
+  }
+  if (!primary) {
+    const bool read_only = co_await make_read_only(*link);
+    if (!read_only) {
+      failure.reason = "the server refused " + std::string(kReadOnlySession) + " on a new replica connection";
+      if (worker_.metrics != nullptr) worker_.metrics->error("backend_connect");
+      co_return nullptr;
+    }
   }
   if (worker_.metrics != nullptr) worker_.metrics->backend_connection_opened(link->name);
   link->database = identity_.database;
@@ -128,9 +149,26 @@ asio::awaitable<BackendLink*> Session::ensure_replica(const health::BackendStatu
   co_return link;
 }
 
+asio::awaitable<bool> Session::make_read_only(BackendLink& link) {
+  const auto result = co_await backend::run_simple_query(link.backend(), kReadOnlySession, identity_.capabilities);
+  if (!result.ok) {
+    log::warn("a replica connection could not be made read-only",
+              {{"session", id_}, {"backend", link.name}, {"error", result.error}});
+    link.stream().close();
+  }
+  co_return result.ok;
+}
+
 asio::awaitable<bool> Session::bring_up_to_date(BackendLink& link) {
   const auto missing = history_.after(link.applied);
+  bool lifted = false;  // a replayed command may have made a read-only link writable
   for (const auto& command : missing) {
+    const auto kind = static_cast<Command>(command[0]);
+    if (!link.primary && kind == Command::set_option) {
+      // COM_SET_OPTION switches multi-statements; replica links stay without them.
+      ++link.applied;
+      continue;
+    }
     const auto result = co_await backend::run_simple_command(link.backend(), command, identity_.capabilities);
     if (!result.ok) {
       log::warn("replaying a session command failed", {{"session", id_}, {"backend", link.name}, {"error", result.error}});
@@ -138,9 +176,18 @@ asio::awaitable<bool> Session::bring_up_to_date(BackendLink& link) {
     }
     ++link.applied;
     if (command_may_change_database(command)) link.database_known = false;
-    if (static_cast<Command>(command[0]) == Command::set_option) link.options_changed = true;
+    if (kind == Command::set_option) link.options_changed = true;
+    if (!link.primary && kind == Command::query && route::may_lift_read_only(proto::as_string(proto::Bytes(command).subspan(1)))) {
+      lifted = true;
+    }
   }
   link.applied = history_.last();
+  if (lifted) {
+    // The client's SET SESSION TRANSACTION READ WRITE (or tx_read_only=0) holds for its primary
+    // link; replica links stay read-only.
+    const bool read_only = co_await make_read_only(link);
+    co_return read_only;
+  }
   co_return true;
 }
 
@@ -150,7 +197,8 @@ void Session::publish_backend(BackendLink& link) {
   worker_.shared.sessions.set_backend(id_, link.key.host, link.key.port, link.backend().thread_id());
 }
 
-asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, proto::Bytes packet, std::uint8_t seq) {
+asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, proto::Bytes packet, std::uint8_t seq,
+                                                         bool hold_write_refusal) {
   publish_backend(link);
   const auto started = std::chrono::steady_clock::now();
   boost::system::error_code error;
@@ -170,7 +218,7 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
                         asio::co_spawn(self->client_.stream().socket().get_executor(),
                                        kill_slow_query(self, host, port, thread), asio::detached);
                       });
-  const Relayed outcome = co_await relay_response(link, packet[0]);
+  const Relayed outcome = co_await relay_response(link, packet[0], hold_write_refusal);
   query_deadline_.cancel();
   link.idle = outcome == Relayed::done && relay_.tracker().done();
   if (outcome == Relayed::done) {
@@ -182,13 +230,20 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
   co_return outcome;
 }
 
-asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std::uint8_t command) {
+asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std::uint8_t command,
+                                                          bool hold_write_refusal) {
   auto& backend = link.stream();
   relay_.start(command, identity_.capabilities);
   std::size_t forwarded = 0;
   boost::system::error_code error;
   while (true) {
     const auto step = relay_.scan(backend.buffered());
+    if (hold_write_refusal && forwarded == 0 && step.outcome == ResponseRelay::Outcome::done &&
+        relay_.tracked().error_code == errors::kReadOnlyTransaction && starts_with_err(backend.buffered())) {
+      // The whole response is the read-only link's refusal: nothing reached the client.
+      backend.consume(step.forward);
+      co_return Relayed::refused_as_write;
+    }
     if (step.forward > 0) {
       co_await client_.write_raw(backend.buffered().first(step.forward), error);
       if (error) co_return Relayed::client_gone;

@@ -49,6 +49,10 @@ void SessionMetrics::gtid_wait(metrics::GtidWaitOutcome outcome) {
   if (index < 3) gtid_waits_[index]->inc();
 }
 
+void SessionMetrics::replica_write_refused(metrics::WriteRefusal outcome) {
+  metrics_->replica_write_refusals(outcome).inc();
+}
+
 void SessionMetrics::error(std::string_view kind) { errors_.get({kind}).inc(); }
 
 void SessionMetrics::backend_connection_opened(std::string_view backend_name) { backend(backend_name).active->inc(); }

@@ -44,6 +44,8 @@ class SessionMetrics {
   void routing_decision(std::string_view target, std::string_view reason);
   // How a MASTER_GTID_WAIT before a read on a replica ended: weir_gtid_wait_total{outcome}.
   void gtid_wait(metrics::GtidWaitOutcome outcome);
+  // A replica refused a statement as a write: weir_replica_write_refusals_total{outcome}.
+  void replica_write_refused(metrics::WriteRefusal outcome);
   // Something went wrong: weir_errors_total{kind} ("backend_connect", "backend_lost", "client_protocol", ...).
   void error(std::string_view kind);
   // A session now holds a connection to `backend` (new or taken from the pool) / no longer holds

@@ -2,13 +2,17 @@
 // temporary tables, session commands, read-your-writes) and the monitor's topology.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "backend/endpoints.hpp"
 #include "backend/simple_query.hpp"
 #include "log/log.hpp"
 #include "session/error_codes.hpp"
+#include "session/lexing_state.hpp"
 #include "session/session.hpp"
 #include "weir/protocol/commands.hpp"
+#include "weir/route/digest.hpp"
+#include "weir/route/replica_guard.hpp"
 
 namespace weir::session {
 
@@ -69,6 +73,18 @@ bool writes_nothing(route::Reason reason) {
   }
 }
 
+// Tests only: with WEIR_TEST_FORCE_REPLICA=1 in weir's environment, a statement whose text
+// contains this marker skips the classifier and goes to a replica, so that a test can show the
+// server refusing a write there. Read once; never set in production.
+constexpr std::string_view kForceReplicaMarker = "weir:test_force_replica";
+bool force_replica_hook_enabled() {
+  static const bool enabled = [] {
+    const char* value = std::getenv("WEIR_TEST_FORCE_REPLICA");
+    return value != nullptr && std::string_view(value) == "1";
+  }();
+  return enabled;
+}
+
 std::string seconds_text(config::Duration duration) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3f", std::chrono::duration<double>(duration).count());
@@ -85,6 +101,9 @@ void Session::refresh_routing_options() {
   const auto identity = worker_.shared.identity.load();
   view_.server_version = parse_server_version(identity->server_version);
   view_.client_charset_backslash_trail_bytes = backslash_trail_charset(identity_.character_set);
+  // Replica links run without CLIENT_MULTI_STATEMENTS (one statement per COM_QUERY, enforced by
+  // the server), so a multi-statement always goes to the primary.
+  classify_options_.multi_statement_reads_to_replica = false;
 }
 
 void Session::apply_effects(const route::Effects& effects) {
@@ -125,9 +144,13 @@ void Session::record_session_command(proto::Bytes packet, BackendLink& ran_on) {
 asio::awaitable<bool> Session::route_query(proto::Bytes packet, std::uint8_t seq) {
   const auto sql = proto::as_string(packet.subspan(1));
   view_.temp_tables = temp_tables_;
-  const route::Classification verdict = route::classify(sql, classify_options_, view_);
+  route::Classification verdict = route::classify(sql, classify_options_, view_);
   apply_effects(verdict.effects);
   std::string_view reason = route::to_string(verdict.reason);
+  if (force_replica_hook_enabled() && sql.find(kForceReplicaMarker) != std::string_view::npos) {
+    verdict.target = route::Target::Replica;
+    reason = "test_force_replica";
+  }
   if (verdict.target == route::Target::Replica && !pinned_to_primary_) {
     const ReplicaRead read = co_await read_on_replica(packet, seq, false);
     if (read == ReplicaRead::served) {
@@ -150,6 +173,11 @@ asio::awaitable<bool> Session::route_query(proto::Bytes packet, std::uint8_t seq
   }
   const bool session_command = verdict.target == route::Target::AllSessionConnections;
   const bool alive = co_await run_on_primary(packet, seq, !writes_nothing(verdict.reason), session_command);
+  if (alive && verdict.effects.lexing_changed && primary_) {
+    // SET NAMES, SET sql_mode, ...: ask the server how it lexes this session's text from now on.
+    const auto state = co_await backend::run_simple_query(primary_->backend(), kLexingStateQuery, identity_.capabilities);
+    apply_lexing_state(view_, state.ok ? state.first_value : std::nullopt);
+  }
   co_return alive;
 }
 
@@ -211,6 +239,15 @@ asio::awaitable<Session::ReplicaRead> Session::read_on_replica(proto::Bytes pack
   const auto topology = worker_.shared.topology.load();
   not_on_replica_because_ = "no_topology_yet";
   if (!topology) co_return ReplicaRead::not_served;
+  const std::string_view text = statement != nullptr          ? std::string_view(statement->sql)
+                                : !packet.empty() && static_cast<Command>(packet[0]) == Command::query
+                                    ? proto::as_string(packet.subspan(1))
+                                    : std::string_view();
+  if (route::may_lift_read_only(text)) {
+    // A replica link must stay read-only: whatever the classifier thought, this text could lift it.
+    not_on_replica_because_ = "replica_guard";
+    co_return ReplicaRead::not_served;
+  }
   const auto config = worker_.shared.config.load();
   const ReadRequirement requirement = any_replica ? ReadRequirement{} : read_your_writes_.requirement(*topology);
   std::vector<std::size_t> excluded;
@@ -267,9 +304,19 @@ asio::awaitable<Session::ReplicaRead> Session::read_on_replica(proto::Bytes pack
     const proto::Bytes to_send = execution ? proto::Bytes(*execution) : packet;
     const auto load = link->load;
     if (load) load->outstanding.fetch_add(1, std::memory_order_relaxed);
-    const Relayed outcome = co_await relay_command(*link, to_send, seq);
+    const Relayed outcome = co_await relay_command(*link, to_send, seq, true);
     if (load) load->outstanding.fetch_sub(1, std::memory_order_relaxed);
+    if (outcome == Relayed::refused_as_write) {
+      // The server caught a write the classifier missed; nothing was written and nothing reached
+      // the client, so the primary runs it.
+      note_write_refusal(status.name, text, metrics::WriteRefusal::retried_on_primary);
+      not_on_replica_because_ = "replica_refused_write";
+      co_return ReplicaRead::not_served;
+    }
     if (outcome == Relayed::done) {
+      if (relay_.tracked().error_code == errors::kReadOnlyTransaction) {
+        note_write_refusal(status.name, text, metrics::WriteRefusal::reached_client);
+      }
       last_link_ = link;
       co_return ReplicaRead::served;
     }
@@ -297,6 +344,16 @@ asio::awaitable<Session::GtidWait> Session::wait_for_gtid(BackendLink& link, con
                                                                     : metrics::GtidWaitOutcome::timeout);
   }
   co_return outcome;
+}
+
+void Session::note_write_refusal(const std::string& backend, std::string_view sql, metrics::WriteRefusal outcome) {
+  // The digest names the statement without its values.
+  log::warn("a replica refused a statement as a write: the classifier let a write through",
+            {{"session", id_},
+             {"backend", backend},
+             {"outcome", metrics::to_string(outcome)},
+             {"digest", sql.empty() ? std::string("(not a text statement)") : route::digest(sql).text}});
+  if (worker_.metrics != nullptr) worker_.metrics->replica_write_refused(outcome);
 }
 
 void Session::give_up_replica(BackendLink& link, const std::string& backend, std::vector<std::size_t>& excluded,

@@ -187,6 +187,9 @@ TEST_F(Routing, NoClientWriteReachesAReplica) {
   }
   EXPECT_EQ(ReplicatedTopology::own_gtids(topology().replica1), "");
   EXPECT_EQ(ReplicatedTopology::own_gtids(topology().replica2), "");
+  // The classifier let no write through: no replica link had to refuse one (ERROR 1792).
+  const std::string log = topology().weir->log();
+  EXPECT_EQ(log.find("a replica refused a statement"), std::string::npos) << log;
 }
 
 }  // namespace
