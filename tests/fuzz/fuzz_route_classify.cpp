@@ -19,6 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   session.server_version = (mode & 16) != 0 ? 101106 : 0;
   session.sql_mode_known = (mode & 32) != 0;
   session.client_charset_backslash_trail_bytes = (mode & 64) != 0;
+  session.mssql_brackets = (mode & 6) == 6;  // MSSQL implies ANSI_QUOTES
   const std::vector<weir::route::TableName> temp_tables{{"", "t"}};
   if ((mode & 128) != 0) session.temp_tables = temp_tables;
   weir::route::ClassifyOptions options;

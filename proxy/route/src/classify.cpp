@@ -120,6 +120,28 @@ std::string_view to_string(Reason reason) {
   return "?";
 }
 
+SqlModeLexing lexing_of_sql_mode(std::string_view sql_mode) {
+  SqlModeLexing out;
+  while (!sql_mode.empty()) {
+    const std::size_t comma = sql_mode.find(',');
+    const std::string_view mode = sql_mode.substr(0, comma);
+    const Token word{TokenKind::Word, mode, 0};
+    // Combination modes are listed expanded by the server, but a client's SET may name them.
+    if (word.is("ANSI_QUOTES") || word.is("ANSI") || word.is("ORACLE") || word.is("DB2") || word.is("MAXDB") ||
+        word.is("POSTGRESQL")) {
+      out.ansi_quotes = true;
+    } else if (word.is("MSSQL")) {
+      out.ansi_quotes = true;
+      out.mssql_brackets = true;
+    } else if (word.is("NO_BACKSLASH_ESCAPES")) {
+      out.no_backslash_escapes = true;
+    }
+    if (comma == std::string_view::npos) break;
+    sql_mode.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
 void apply_status_flags(SessionView& session, protocol::StatusFlags flags) {
   session.in_transaction = (flags & protocol::status::kInTrans) != 0;
   session.autocommit = (flags & protocol::status::kAutocommit) != 0;
@@ -198,7 +220,8 @@ Classification classify(std::string_view sql, const ClassifyOptions& options, co
   LexOptions lex_options;
   lex_options.no_backslash_escapes = session.no_backslash_escapes;
   lex_options.ansi_quotes = session.ansi_quotes;
-  lex_options.ansi_quotes_unknown = !session.sql_mode_known;
+  lex_options.mssql_brackets = session.mssql_brackets;
+  lex_options.sql_mode_unknown = !session.sql_mode_known;
   lex_options.backslash_trail_bytes = session.client_charset_backslash_trail_bytes;
   lex_options.mariadb = options.flavor == ServerFlavor::MariaDB;
   lex_options.server_version = session.server_version;

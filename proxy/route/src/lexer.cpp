@@ -48,6 +48,8 @@ std::string_view to_string(LexError error) {
     case LexError::UnterminatedIdentifier: return "unterminated quoted identifier";
     case LexError::UnterminatedComment: return "unterminated comment";
     case LexError::AmbiguousQuoting: return "ambiguous quoting";
+    case LexError::AmbiguousComment: return "ambiguous comment";
+    case LexError::AmbiguousByte: return "ambiguous byte";
   }
   return "?";
 }
@@ -61,7 +63,7 @@ bool identifier_equals(const Token& token, std::string_view name) {
     return true;
   }
   if (token.kind != TokenKind::QuotedIdent || token.text.size() < 2) return false;
-  const char quote = token.text.front();
+  const char quote = token.text.back();
   const std::string_view inner = token.text.substr(1, token.text.size() - 2);
   std::size_t n = 0;
   for (std::size_t i = 0; i < inner.size(); ++i, ++n) {
@@ -73,7 +75,7 @@ bool identifier_equals(const Token& token, std::string_view name) {
 
 std::string identifier_name(const Token& token) {
   if (token.kind != TokenKind::QuotedIdent || token.text.size() < 2) return std::string(token.text);
-  const char quote = token.text.front();
+  const char quote = token.text.back();
   const std::string_view inner = token.text.substr(1, token.text.size() - 2);
   std::string out;
   out.reserve(inner.size());
@@ -95,10 +97,34 @@ void Lexer::note_comment(std::size_t begin, std::size_t end) {
   if (contains_ci(sql_.substr(begin, end - begin), kPrimaryHint)) saw_primary_hint_ = true;
 }
 
-void Lexer::skip_line_comment() {
+bool Lexer::skip_line_comment() {
   const std::size_t begin = pos_;
-  while (pos_ < sql_.size() && sql_[pos_] != '\n') ++pos_;
+  while (pos_ < sql_.size() && sql_[pos_] != '\n') {
+    // The server ends a line comment at a NUL byte too, and then reads the NUL as a token.
+    if (sql_[pos_] == '\0') {
+      fail(LexError::AmbiguousComment, pos_);
+      return false;
+    }
+    ++pos_;
+  }
   note_comment(begin, pos_);
+  return true;
+}
+
+// Where a comment the server skips ends: after the first "*/", except that a skipped versioned
+// comment may hold one plain comment (`/*!99999 /* */ still skipped */`, the server's
+// consume_comment with one level of nesting). npos when unterminated.
+std::size_t Lexer::comment_end(std::size_t i, int nesting) const {
+  while (i < sql_.size()) {
+    const char c = sql_[i++];
+    if (nesting > 0 && c == '/' && at(i, '*')) {
+      i = comment_end(i + 1, nesting - 1);
+      if (i == std::string_view::npos) return i;
+    } else if (c == '*' && at(i, '/')) {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
 }
 
 bool Lexer::skip_block_comment() {
@@ -108,6 +134,7 @@ bool Lexer::skip_block_comment() {
   std::size_t marker = pos_ + 2;
   const bool mariadb_only = at(marker, 'M') && at(marker + 1, '!');
   if (mariadb_only) ++marker;
+  int nesting = 0;
   if (at(marker, '!')) {
     // A version is 5 or 6 digits (6 when a sixth follows); fewer digits are SQL, not a version.
     std::size_t p = marker + 1;
@@ -123,8 +150,8 @@ bool Lexer::skip_block_comment() {
     } else if (conditional && options_.server_version == 0) {
       saw_conditional_comment_ = true;
     } else if (conditional) {
-      // Measured on MariaDB 10.11: 5-digit versions from 50700 on (MySQL 5.7+) are not run.
-      const bool mysql_57_plus = options_.mariadb && digits == 5 && version >= 50700;
+      // MariaDB skips 5-digit versions from 50700 on (MySQL 5.7+), but not in /*M!50700 */.
+      const bool mysql_57_plus = options_.mariadb && !mariadb_only && digits == 5 && version >= 50700;
       executed = (!mariadb_only || options_.mariadb) && !mysql_57_plus &&
                  (digits == 0 || version <= options_.server_version);
     }
@@ -133,14 +160,16 @@ bool Lexer::skip_block_comment() {
       in_executable_comment_ = true;
       return true;
     }
+    // MySQL does not know /*M!: there it is a plain comment, without nesting.
+    nesting = (!mariadb_only || options_.mariadb) ? 1 : 0;
   }
-  const std::size_t close = sql_.find("*/", pos_ + 2);
-  if (close == std::string_view::npos) {
+  const std::size_t end = comment_end(pos_ + 2, nesting);
+  if (end == std::string_view::npos) {
     fail(LexError::UnterminatedComment, begin);
     return false;
   }
-  note_comment(begin, close);
-  pos_ = close + 2;
+  note_comment(begin, end);
+  pos_ = end;
   return true;
 }
 
@@ -150,10 +179,18 @@ void Lexer::skip_space_and_comments() {
     if (is_space(c)) {
       ++pos_;
     } else if (c == '#') {
-      skip_line_comment();
-    } else if (c == '-' && at(pos_ + 1, '-') &&
-               (pos_ + 2 >= sql_.size() || static_cast<unsigned char>(sql_[pos_ + 2]) <= 0x20)) {
-      skip_line_comment();
+      if (!skip_line_comment()) return;
+    } else if (c == '-' && at(pos_ + 1, '-')) {
+      // The server starts a comment at "--" followed by a space or control character of the client
+      // charset: 0x00-0x20 in all of them; 0x7f, 0xa0, 0xff and others in some (measured on
+      // MariaDB 10.11 for every client charset), so those are ambiguous.
+      const auto next = pos_ + 2 < sql_.size() ? static_cast<unsigned char>(sql_[pos_ + 2]) : 0;
+      if (next == 0x7f || next >= 0x80) {
+        fail(LexError::AmbiguousComment, pos_);
+        return;
+      }
+      if (next > 0x20) return;
+      if (!skip_line_comment()) return;
     } else if (c == '/' && at(pos_ + 1, '*')) {
       if (!skip_block_comment()) return;
     } else if (in_executable_comment_ && c == '*' && at(pos_ + 1, '/')) {
@@ -165,22 +202,39 @@ void Lexer::skip_space_and_comments() {
   }
 }
 
-Token Lexer::quoted(TokenKind kind, char quote, LexError on_unterminated) {
+// 0xA0 and 0xFF are spaces in latin1, cp1250, cp850 and other single-byte client charsets, and bytes
+// of a character in utf8mb4: the server may end a word there. In big5, gbk, sjis, cp932 and
+// gb18030 a byte >= 0x80 may start a character whose second byte is ASCII (0x40-0x7e): the server
+// keeps a following `\`, `` ` ``, `[`, `@`, ... inside the word.
+bool Lexer::ambiguous_in_word(std::size_t i) const {
+  const auto b = static_cast<unsigned char>(sql_[i]);
+  if (b == 0xa0 || b == 0xff) return true;
+  if (!options_.backslash_trail_bytes || b < 0x80 || i + 1 >= sql_.size()) return false;
+  const char next = sql_[i + 1];
+  return next >= 0x40 && next < 0x7f && !is_identifier_byte(next);
+}
+
+Token Lexer::quoted(TokenKind kind, char close, LexError on_unterminated) {
   const std::size_t begin = pos_;
-  const bool backslash = kind != TokenKind::QuotedIdent && !options_.no_backslash_escapes;
-  const bool ambiguous_backslash = backslash && quote == '"' && options_.ansi_quotes_unknown;
+  const bool backslash = kind == TokenKind::String && !options_.no_backslash_escapes;
+  const bool ambiguous_backslash = backslash && close == '"' && options_.sql_mode_unknown;
   std::size_t i = pos_ + 1;
   while (true) {
     if (i >= sql_.size()) return fail(on_unterminated, begin);
     const char c = sql_[i];
-    if (backslash && options_.backslash_trail_bytes && static_cast<unsigned char>(c) >= 0x80 && at(i + 1, '\\')) {
+    // In big5, gbk, sjis, cp932 and gb18030 a byte >= 0x80 may start a character whose second
+    // byte is the `\` or the closing quote weir would see next ('"' and '\'' are never second bytes).
+    if (options_.backslash_trail_bytes && static_cast<unsigned char>(c) >= 0x80 &&
+        ((backslash && at(i + 1, '\\')) || (close >= 0x40 && at(i + 1, close)))) {
       return fail(LexError::AmbiguousQuoting, i);
     }
+    // The server reads a quoted identifier up to a NUL byte (a string, not).
+    if (kind == TokenKind::QuotedIdent && c == '\0') return fail(LexError::AmbiguousQuoting, i);
     if (backslash && c == '\\') {
       if (ambiguous_backslash) return fail(LexError::AmbiguousQuoting, i);
       i += 2;
-    } else if (c == quote) {
-      if (!at(i + 1, quote)) break;
+    } else if (c == close) {
+      if (!at(i + 1, close)) break;
       i += 2;
     } else {
       ++i;
@@ -190,7 +244,27 @@ Token Lexer::quoted(TokenKind kind, char quote, LexError on_unterminated) {
   return Token{kind, sql_.substr(begin, pos_ - begin), begin};
 }
 
+Token Lexer::quoted_at(char open) {
+  switch (open) {
+    case '\'': return quoted(TokenKind::String, '\'', LexError::UnterminatedString);
+    case '"':
+      return options_.ansi_quotes ? quoted(TokenKind::QuotedIdent, '"', LexError::UnterminatedIdentifier)
+                                  : quoted(TokenKind::String, '"', LexError::UnterminatedString);
+    case '[': return quoted(TokenKind::QuotedIdent, ']', LexError::UnterminatedIdentifier);
+    default: return quoted(TokenKind::QuotedIdent, '`', LexError::UnterminatedIdentifier);
+  }
+}
+
 Token Lexer::word_or_number() {
+  const std::size_t begin = pos_;
+  const Token t = word_or_number_unchecked();
+  for (std::size_t i = begin; i < pos_; ++i) {
+    if (ambiguous_in_word(i)) return fail(LexError::AmbiguousByte, i);
+  }
+  return t;
+}
+
+Token Lexer::word_or_number_unchecked() {
   const std::size_t begin = pos_;
   while (pos_ < sql_.size() && is_digit(sql_[pos_])) ++pos_;
   if (pos_ == begin || (pos_ < sql_.size() && is_identifier_byte(sql_[pos_]) && sql_[pos_] != 'e' &&
@@ -224,13 +298,16 @@ Token Lexer::variable() {
   const bool system = at(pos_ + 1, '@');
   std::size_t i = pos_ + (system ? 2 : 1);
   if (!system && i < sql_.size() && (sql_[i] == '\'' || sql_[i] == '"' || sql_[i] == '`')) {
+    // @'name', @"name", @`name`: the server lexes the quoted part as it would on its own (a
+    // backtick or an ANSI_QUOTES double quote takes no backslash escapes).
     pos_ = i;
-    const Token name = quoted(TokenKind::UserVar, sql_[i], LexError::UnterminatedString);
+    const Token name = quoted_at(sql_[i]);
     if (error_ != LexError::None) return name;
     return Token{TokenKind::UserVar, sql_.substr(begin, pos_ - begin), begin};
   }
   while (i < sql_.size()) {
     if (is_identifier_byte(sql_[i]) || sql_[i] == '.') {
+      if (ambiguous_in_word(i)) return fail(LexError::AmbiguousByte, i);
       ++i;
     } else if (system && sql_[i] == '`') {
       pos_ = i;
@@ -262,16 +339,25 @@ Token Lexer::next() {
     return Token{kind, sql_.substr(begin, 1), begin};
   };
   switch (c) {
-    case '\'': return quoted(TokenKind::String, '\'', LexError::UnterminatedString);
+    case '\'':
     case '"':
-      return options_.ansi_quotes ? quoted(TokenKind::QuotedIdent, '"', LexError::UnterminatedIdentifier)
-                                  : quoted(TokenKind::String, '"', LexError::UnterminatedString);
-    case '`': return quoted(TokenKind::QuotedIdent, '`', LexError::UnterminatedIdentifier);
+    case '`': return quoted_at(c);
+    case '[':
+      // MariaDB's MSSQL mode quotes identifiers in brackets; while sql_mode is unknown, a bracket
+      // may open an identifier that hides everything up to the next ']'.
+      if (options_.mssql_brackets) return quoted_at(c);
+      if (options_.sql_mode_unknown) return fail(LexError::AmbiguousByte, begin);
+      return single(TokenKind::Operator);
+    case '\0': return fail(LexError::AmbiguousByte, begin);  // the server may take it for the end
     case '@': return variable();
     case '(': return single(TokenKind::LParen);
     case ')': return single(TokenKind::RParen);
     case ',': return single(TokenKind::Comma);
-    case ';': return single(TokenKind::Semicolon);
+    case ';':
+      // Measured on MariaDB 10.11: a ';' inside /*! */ is a syntax error, and a statement after it
+      // would start outside the comment (so a later "*/" is not its end).
+      if (in_executable_comment_) return fail(LexError::AmbiguousByte, begin);
+      return single(TokenKind::Semicolon);
     case '?': return single(TokenKind::Param);
     case '=': return single(TokenKind::Equals);
     case ':':

@@ -165,8 +165,14 @@ void FeatureScanner::scan_system_variable(const Token& t) {
     features_.session_function = true;  // @@`name`: rare; not worth unquoting to prove it harmless
     return;
   }
+  // "@@session .x" and "@@session/**/.x" name x too: a bare scope could be any variable.
+  const std::string_view bare = name.ends_with('.') ? name.substr(0, name.size() - 1) : name;
+  // Replica links run with SET SESSION TRANSACTION READ ONLY: on a replica, tx_read_only would
+  // say 1 to a driver (Connector/J reads it) that believes it talks to the primary.
   if (iequals(name, "LAST_INSERT_ID") || iequals(name, "IDENTITY") || iequals(name, "INSERT_ID") ||
-      iequals(name, "LAST_GTID") || iequals(name, "PSEUDO_THREAD_ID")) {
+      iequals(name, "LAST_GTID") || iequals(name, "PSEUDO_THREAD_ID") || iequals(name, "TX_READ_ONLY") ||
+      iequals(name, "TRANSACTION_READ_ONLY") || iequals(bare, "SESSION") || iequals(bare, "GLOBAL") ||
+      iequals(bare, "LOCAL") || name.empty()) {
     features_.session_function = true;
   } else if (iequals(name, "WARNING_COUNT") || iequals(name, "ERROR_COUNT")) {
     features_.previous_statement = true;

@@ -48,6 +48,8 @@ constexpr LexOptions kMySql80{false, false, false, 80035, false};
 constexpr LexOptions kConditionalAsComments{false, false, true, 0, true};
 constexpr LexOptions kAnsiUnknown{false, false, true, 0, false, true, false};
 constexpr LexOptions kMultibyte{false, false, true, 0, false, false, true};
+constexpr LexOptions kMssql{false, true, true, 0, false, false, false, true};
+constexpr LexOptions kMssqlMultibyte{false, true, true, 0, false, false, true, true};
 
 const LexCase kLexCases[] = {
     {"Empty", "", kDefault, ""},
@@ -105,6 +107,13 @@ const LexCase kLexCases[] = {
     {"DoubleQuoteWithoutBackslashIsFine", R"("a""b" x)", kAnsiUnknown, R"(string("a""b") word(x))"},
     {"BackslashAfterMultibyteLead", "'a\xbf\\' x", kMultibyte, "error(ambiguous quoting@2)"},
     {"MultibyteWithoutBackslashIsFine", "'\xc3\xa9' x", kMultibyte, "string('\xc3\xa9') word(x)"},
+    {"NoEscapesButBracket", "[\xa1]] x", kMssqlMultibyte, "error(ambiguous quoting@1)"},
+    {"MultibyteCharacterMayEatABacktick", "`\xa1` x", kMultibyte, "error(ambiguous quoting@1)"},
+    {"MultibyteCharacterInAWord", "a\xa1` x", kMultibyte, "error(ambiguous byte@1)"},
+    {"MultibyteWordIsFine", "\xa1\xa1" "a \xa1", kMultibyte, "word(\xa1\xa1" "a) word(\xa1)"},
+    {"MultibyteCharacterInAVariable", "@a\xa1` x", kMultibyte, "error(ambiguous byte@2)"},
+    {"AsciiIsFineInBig5Family", "SELECT 'a\\'' x", kMultibyte, "word(SELECT) string('a\\'') word(x)"},
+    {"HighByteInCommentIsFineInBig5Family", "a /* \xbf' */ # \xbf`\nb", kMultibyte, "word(a) word(b)"},
     {"UnterminatedString", "SELECT 'abc", kDefault, "word(SELECT) error(unterminated string@7)"},
     {"UnterminatedByBackslash", R"(SELECT 'abc\')", kDefault, "word(SELECT) error(unterminated string@7)"},
     {"UnterminatedDoubleQuoted", "SELECT \"abc", kDefault, "word(SELECT) error(unterminated string@7)"},
@@ -114,6 +123,34 @@ const LexCase kLexCases[] = {
     {"UnterminatedUserVarName", "@'abc", kDefault, "error(unterminated string@1)"},
     {"TrailingBackslash", "'\\", kDefault, "error(unterminated string@0)"},
     {"Utf8Identifier", "SELECT \xc3\xa9t\xc3\xa9", kDefault, "word(SELECT) word(\xc3\xa9t\xc3\xa9)"},
+    // Where the server reads comments, strings and identifiers otherwise (issue 15).
+    {"DashDashNewline", "a --\nb", kDefault, "word(a) word(b)"},
+    {"DashDashControlByte", "a --\x01 c\nb", kDefault, "word(a) word(b)"},
+    {"DashDashDelIsAmbiguous", "a --\x7f c\nb", kDefault, "word(a) error(ambiguous comment@2)"},
+    {"DashDashNbspIsAmbiguous", "a --\xa0 c\nb", kDefault, "word(a) error(ambiguous comment@2)"},
+    {"DashDashHighByteIsAmbiguous", "a --\xc3\xa9\nb", kDefault, "word(a) error(ambiguous comment@2)"},
+    {"NbspIsSpaceInLatin1", "FOR\xa0UPDATE", kDefault, "error(ambiguous byte@3)"},
+    {"YdiaeresisIsSpaceInCp850", "a INTO\xff@v", kDefault, "word(a) error(ambiguous byte@6)"},
+    {"NbspInAVariable", "@a\xa0" "b", kDefault, "error(ambiguous byte@2)"},
+    {"OtherHighBytesFormWords", "\xc3\xa9 \xd7", kDefault, "word(\xc3\xa9) word(\xd7)"},
+    {"NestedCommentInSkippedVersionedComment", "a /*!99999 /* */ 'x */ b", kMariaDb1011, "word(a) word(b)"},
+    {"NestedCommentInConditionalAsComment", "a /*!99999 /* */ 'x */ b", kConditionalAsComments, "word(a) word(b)"},
+    {"NestedSlashStarSlash", "a /*!99999 /*/ */ x */ b", kMariaDb1011, "word(a) word(b)"},
+    {"OnlyOneNestingLevel", "a /*!99999 /* /* */ x */ b", kMariaDb1011, "word(a) word(b)"},
+    {"UnterminatedNestedComment", "a /*!99999 /* */", kMariaDb1011, "word(a) error(unterminated comment@2)"},
+    {"PlainCommentDoesNotNest", "a /* /* */ 'x */ b", kDefault, "word(a) error(unterminated string@11)"},
+    {"MariaDbCommentOfMySql57VersionRuns", "a /*M!50700 b */ c", kMariaDb1011, "word(a) word(b) word(c)"},
+    {"MariaDbCommentOnMySqlDoesNotNest", "a /*M! /* */ b", kMySql80, "word(a) word(b)"},
+    {"SemicolonInExecutableComment", "/*! a; b */", kDefault, "word(a) error(ambiguous byte@5)"},
+    {"ControlByteIsAnOperator", "a\x01 b", kDefault, "word(a) operator(\x01) word(b)"},
+    {"BacktickUserVariableHasNoEscapes", "@`a\\` x `", kDefault, "user_var(@`a\\`) word(x) error(unterminated quoted identifier@8)"},
+    {"AnsiUserVariableHasNoEscapes", "@\"a\\\" x", kAnsi, "user_var(@\"a\\\") word(x)"},
+    {"QuotedUserVariableEscapes", "@'a\\'' x", kDefault, "user_var(@'a\\'') word(x)"},
+    {"AmbiguousUserVariable", "@\"a\\\" x", kAnsiUnknown, "error(ambiguous quoting@3)"},
+    {"MssqlBrackets", "[a;b] [c]]d] [e\\] x", kMssql, "quoted_ident([a;b]) quoted_ident([c]]d]) quoted_ident([e\\]) word(x)"},
+    {"UnterminatedBracket", "[a", kMssql, "error(unterminated quoted identifier@0)"},
+    {"BracketIsOperatorOutsideMssql", "[a;b]", kDefault, "operator([) word(a) semicolon(;) word(b) operator(])"},
+    {"BracketWithSqlModeUnknown", "a [b]", kAnsiUnknown, "word(a) error(ambiguous byte@2)"},
     {"HintBlock", "/* weir:primary */ SELECT 1", kDefault, "word(SELECT) number(1) +hint"},
     {"HintLine", "-- WEIR:PRIMARY\nSELECT 1", kDefault, "word(SELECT) number(1) +hint"},
     {"HintHash", "# weir:primary\nSELECT 1", kDefault, "word(SELECT) number(1) +hint"},
@@ -123,9 +160,15 @@ const LexCase kLexCases[] = {
 INSTANTIATE_TEST_SUITE_P(Lexer, LexerTable, ::testing::ValuesIn(kLexCases),
                          [](const ::testing::TestParamInfo<LexCase>& param) { return std::string(param.param.name); });
 
-TEST(Lexer, NulByteInsideTextIsAnOperator) {
-  const std::string sql("a\0b", 3);
-  EXPECT_EQ(lex_all(sql, {}), std::string("word(a) operator(") + std::string(1, '\0') + ") word(b)");
+TEST(Lexer, NulByte) {
+  using namespace std::string_literals;
+  // The server may take a NUL for the end of the statement, and ends line comments and quoted
+  // identifiers there; in strings and block comments it is an ordinary byte.
+  EXPECT_EQ(lex_all("a\0b"s, {}), "word(a) error(ambiguous byte@1)");
+  EXPECT_EQ(lex_all("a # \0\nb"s, {}), "word(a) error(ambiguous comment@4)");
+  EXPECT_EQ(lex_all("a --\0\nb"s, {}), "word(a) error(ambiguous comment@4)");
+  EXPECT_EQ(lex_all("`a\0` b"s, {}), "error(ambiguous quoting@2)");
+  EXPECT_EQ(lex_all("'a\0' /* \0 */ b"s, {}), "string('a\0'"s + ") word(b)");
 }
 
 TEST(Lexer, EndIsSticky) {

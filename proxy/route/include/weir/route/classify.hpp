@@ -140,10 +140,14 @@ struct SessionView {
   bool user_variables_diverged = false;
   bool no_backslash_escapes = false;
   bool ansi_quotes = false;
-  // ansi_quotes is reliable (the session tracks sql_mode). Otherwise a double-quoted token with a
-  // backslash cannot be lexed with certainty and the statement goes to the primary.
+  bool mssql_brackets = false;  // sql_mode has MSSQL (MariaDB): [name] is a quoted identifier
+  // ansi_quotes and mssql_brackets are reliable (the session tracks sql_mode, see
+  // lexing_of_sql_mode). Otherwise a double-quoted token with a backslash, or a '[' outside strings
+  // and comments, cannot be lexed with certainty and the statement goes to the primary.
   bool sql_mode_known = false;
-  // character_set_client is big5, cp932, gbk, sjis or gb18030 (a backslash byte may end a character).
+  // character_set_client is big5, cp932, gbk, sjis or gb18030 (the second byte of a character may
+  // be '\\', '`', ']', '@', ...): a byte >= 0x80 followed by one of those outside comments sends the
+  // statement to the primary.
   bool client_charset_backslash_trail_bytes = false;
   // The server's version (major*10000 + minor*100 + patch) from its greeting: decides which
   // versioned comments /*!NNNNN ... */ it runs. 0: unknown (then a statement whose routing depends
@@ -151,6 +155,15 @@ struct SessionView {
   std::uint32_t server_version = 0;
   std::span<const TableName> temp_tables;
 };
+
+// What of a sql_mode value (as the server reports it in @@sql_mode or the session tracker, combination
+// modes expanded: "PIPES_AS_CONCAT,ANSI_QUOTES,...,MSSQL") changes how the server lexes.
+struct SqlModeLexing {
+  bool ansi_quotes = false;           // ANSI_QUOTES (also part of ANSI, ORACLE, MSSQL, DB2, ...)
+  bool no_backslash_escapes = false;  // NO_BACKSLASH_ESCAPES
+  bool mssql_brackets = false;        // MSSQL (MariaDB)
+};
+SqlModeLexing lexing_of_sql_mode(std::string_view sql_mode);
 
 // Sets in_transaction, autocommit, read_only_transaction and no_backslash_escapes from the status
 // flags of an OK or EOF packet.

@@ -13,7 +13,7 @@ namespace weir::route {
 enum class TokenKind : std::uint8_t {
   End,          // end of input (or of the statement after an error)
   Word,         // keyword or unquoted identifier: [A-Za-z0-9_$] and bytes >= 0x80
-  QuotedIdent,  // `name` (and "name" under ANSI_QUOTES); text keeps the quotes
+  QuotedIdent,  // `name` ("name" under ANSI_QUOTES, [name] under MSSQL); text keeps the quotes
   String,       // 'text' or "text"; text keeps the quotes
   Number,       // 12, 1.5, .5, 1e3
   UserVar,      // @name, @'name', @`name`
@@ -54,6 +54,9 @@ enum class LexError : std::uint8_t {
   UnterminatedIdentifier,
   UnterminatedComment,
   AmbiguousQuoting,  // the server may end this string elsewhere (sql_mode or charset unknown)
+  AmbiguousComment,  // the server may start or end this comment elsewhere (`--` + 0x7f, a NUL byte)
+  AmbiguousByte,     // a byte the server may read otherwise: NUL, 0xA0/0xFF, a byte of a multibyte
+                     // character, `[` while sql_mode is unknown, `;` inside /*! */
 };
 
 std::string_view to_string(LexError error);
@@ -69,11 +72,15 @@ struct LexOptions {
   std::uint32_t server_version = 0;  // 0: unknown, every executable comment is lexed as SQL
   bool conditional_as_comments = false;  // lex every versioned or /*M! comment as a plain comment
   // sql_mode is not known: under ANSI_QUOTES "a\" is an identifier, otherwise the \ escapes the
-  // quote. A double-quoted token with a backslash is then ambiguous.
-  bool ansi_quotes_unknown = false;
-  // character_set_client is big5, cp932, gbk, sjis or gb18030, whose second byte of a character may
-  // be 0x5C: a byte >= 0x80 followed by a backslash inside a string is ambiguous.
+  // quote, so a double-quoted token with a backslash is ambiguous; under MSSQL `[` opens an
+  // identifier, so `[` outside strings and comments is ambiguous.
+  bool sql_mode_unknown = false;
+  // character_set_client is big5, cp932, gbk, sjis or gb18030, where the second byte of a character
+  // may be `\`, `` ` `` or another ASCII byte from 0x40: the server reads strings and identifiers
+  // character by character, so a byte >= 0x80 followed by a byte that ends weir's word, string or
+  // identifier there (or by a backslash in a string) is ambiguous.
   bool backslash_trail_bytes = false;
+  bool mssql_brackets = false;        // sql_mode MSSQL (MariaDB): [x] is an identifier, ]] inside is ]
 };
 
 // The marker of the routing hint comment: /* weir:primary */ or -- weir:primary
@@ -98,10 +105,14 @@ class Lexer {
  private:
   void skip_space_and_comments();
   bool skip_block_comment();  // at "/*"; false on error
-  void skip_line_comment();
+  bool skip_line_comment();  // false on error
+  std::size_t comment_end(std::size_t i, int nesting) const;
   void note_comment(std::size_t begin, std::size_t end);
-  Token quoted(TokenKind kind, char quote, LexError on_unterminated);
+  Token quoted(TokenKind kind, char close, LexError on_unterminated);
+  Token quoted_at(char open);  // a string or quoted identifier opened by ' " ` or [
+  bool ambiguous_in_word(std::size_t i) const;
   Token word_or_number();
+  Token word_or_number_unchecked();
   Token variable();
   Token fail(LexError error, std::size_t at);
   bool at(std::size_t i, char c) const { return i < sql_.size() && sql_[i] == c; }
