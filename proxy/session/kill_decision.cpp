@@ -67,7 +67,9 @@ KillOutcome decide_kill(const KillFacts& facts, KillQuestion asked, const Server
   if (answer.error_code == errors::kUnknownThread) {
     return refused(errors::kUnknownThread, "HY000", "Unknown thread id: " + id);
   }
-  if (answer.error_code == 0) return refused(errors::kBackendUnavailable, "HY000", "weir: KILL failed: " + answer.error);
+  if (answer.error_code == 0) {
+    return refused(errors::kBackendUnavailable, "HY000", "weir: KILL failed: " + answer.error);
+  }
   return refused(answer.error_code, answer.sql_state.empty() ? "HY000" : answer.sql_state, answer.error);
 }
 

@@ -289,7 +289,7 @@ asio::awaitable<bool> Session::dispatch(proto::Bytes packet, std::uint8_t seq) {
   std::optional<KillStatement> kill_request;
   if (command == Command::process_kill) {
     if (auto parsed = proto::parse_com_process_kill(packet)) kill_request = KillStatement{false, "", parsed->connection_id};
-  } else if (command == Command::query && packet.size() < 64) {
+  } else if (command == Command::query && packet.size() < 1024) {  // comments may precede a KILL
     kill_request = parse_kill_statement(proto::as_string(packet.subspan(1)));
   }
   if (kill_request) {

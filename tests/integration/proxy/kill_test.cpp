@@ -33,8 +33,8 @@ void prepare_kill_server(MariadbServer& server) {
 }
 
 WeirOptions kill_weir(MariadbServer& server, const std::string& extra_yaml = "") {
-  WeirOptions options =
-      WeirOptions::for_server(server, {{kAlice, kPassword}, {kBob, kPassword}, {kAdmin, kPassword}, {kRoler, kPassword}});
+  WeirOptions options = WeirOptions::for_server(
+      server, {{kAlice, kPassword}, {kBob, kPassword}, {kAdmin, kPassword}, {kRoler, kPassword}});
   options.extra_yaml = extra_yaml;
   return options;
 }
@@ -119,6 +119,7 @@ TEST(KillThroughWeir, AnotherUserIsRefusedAndTheTargetWithABackendGoesOn) {
   EXPECT_EQ(run(bob.get(), "KILL QUERY " + weir_id), not_owner(weir_id));
   EXPECT_EQ(run(bob.get(), "KILL HARD QUERY " + weir_id), not_owner(weir_id));
   EXPECT_EQ(run(bob.get(), "KILL " + thread), not_owner(thread));
+  EXPECT_EQ(run(bob.get(), "/* " + std::string(100, 'x') + " */ KILL " + weir_id), not_owner(weir_id));
   EXPECT_EQ(run(bob.get(), "KILL QUERY " + thread), not_owner(thread));
   EXPECT_EQ(kill_with_api(bob.get(), mysql_thread_id(alice.get())), not_owner(weir_id));
   EXPECT_EQ(kill_with_api(bob.get(), std::stoul(thread)), not_owner(thread));
