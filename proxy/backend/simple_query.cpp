@@ -40,13 +40,16 @@ boost::asio::awaitable<SimpleResult> run_simple_command(BackendConnection& conne
     if (event == proto::ResponseEvent::err) {
       if (const auto err = proto::parse_err(reply, caps)) {
         result.error_code = err->code;
+        result.sql_state = std::string(err->sql_state);
         result.error = std::string(err->message);
       }
     } else if (event == proto::ResponseEvent::prepare_ok) {
       result.statement_id = tracker.statement_id();
-    } else if (event == proto::ResponseEvent::row && !seen_row) {
+    } else if (event == proto::ResponseEvent::row) {
+      auto value = first_text_value(reply);
+      if (!seen_row) result.first_value = value;
       seen_row = true;
-      result.first_value = first_text_value(reply);
+      if (value) result.first_column.push_back(std::move(*value));
     } else if (event == proto::ResponseEvent::protocol_error || tracker.awaiting_client() || tracker.failed()) {
       break;
     }

@@ -9,7 +9,6 @@
 #include "log/log.hpp"
 #include "log/rate_limit.hpp"
 #include "session/error_codes.hpp"
-#include "session/kill_statement.hpp"
 #include "weir/protocol/auth_exchange.hpp"
 #include "weir/protocol/commands.hpp"
 #include "weir/protocol/response.hpp"
@@ -125,6 +124,7 @@ asio::awaitable<bool> Session::login() {
     // also proves that the server knows this account.
     const bool replica_connected = co_await connect_any_replica();
     if (replica_connected) {
+      worker_.shared.sessions.set_user(id_, identity_.user);
       log::warn("client logged in while the primary is unreachable: reads only until it returns",
                 {{"session", id_}, {"user", identity_.user}, {"reason", failure.reason}});
       co_await send_ok(ok_sequence);
@@ -137,6 +137,7 @@ asio::awaitable<bool> Session::login() {
     co_await send_login_failure(failure, ok_sequence);
     co_return false;
   }
+  worker_.shared.sessions.set_user(id_, identity_.user);
   co_await send_ok(ok_sequence);
   log::debug("client logged in", {{"session", id_}, {"user", identity_.user}, {"peer", peer_host_}});
   co_return true;
@@ -288,11 +289,11 @@ asio::awaitable<bool> Session::dispatch(proto::Bytes packet, std::uint8_t seq) {
   std::optional<KillStatement> kill_request;
   if (command == Command::process_kill) {
     if (auto parsed = proto::parse_com_process_kill(packet)) kill_request = KillStatement{false, "", parsed->connection_id};
-  } else if (command == Command::query && packet.size() < 64) {
+  } else if (command == Command::query && packet.size() < 1024) {  // comments may precede a KILL
     kill_request = parse_kill_statement(proto::as_string(packet.subspan(1)));
   }
   if (kill_request) {
-    const bool alive = co_await kill(kill_request->id, kill_request->query_only, kill_request->modifier, seq);
+    const bool alive = co_await kill(*kill_request, seq);
     co_return alive;
   }
   if (command == Command::query) {
@@ -311,48 +312,6 @@ asio::awaitable<bool> Session::dispatch(proto::Bytes packet, std::uint8_t seq) {
   const bool session_command = command == Command::init_db || command == Command::set_option;
   const bool alive = co_await run_on_primary(packet, seq, may_write, session_command);
   co_return alive;
-}
-
-asio::awaitable<bool> Session::kill(std::uint64_t target, bool query_only, const std::string& modifier,
-                                    std::uint8_t seq) {
-  std::optional<SessionHandle> handle;
-  if (target <= 0xffffffffULL) handle = worker_.shared.sessions.find(static_cast<std::uint32_t>(target));
-  if (!handle) {
-    if (auto by_thread = worker_.shared.sessions.find_by_backend_thread(static_cast<std::uint32_t>(target))) {
-      handle = by_thread->second;
-    }
-  }
-  const auto reply_seq = static_cast<std::uint8_t>(seq + 1);
-  if (!handle) {
-    co_await send_error(reply_seq, errors::kUnknownThread, "HY000", "Unknown thread id: " + std::to_string(target));
-    co_return true;
-  }
-  if (handle->backend_thread_id == 0) {
-    // The target holds no backend connection: nothing runs; KILL CONNECTION ends it.
-    if (!query_only) handle->close();
-    co_await send_ok(reply_seq);
-    co_return true;
-  }
-  // The server kills its own thread; the statement goes to that server through a connection of
-  // this session (or a pooled one when this session has none to it).
-  const KillStatement statement{query_only, modifier, target};
-  const std::string sql = render_kill_statement(statement, handle->backend_thread_id);
-  BackendLink* link = link_to(handle->backend_host, handle->backend_port);
-  const bool on_primary = link != nullptr && link == primary_.get();
-  backend::SimpleResult result;
-  if (link != nullptr) {
-    result = co_await backend::run_simple_query(link->backend(), sql, identity_.capabilities);
-  } else {
-    result = co_await run_on_server(handle->backend_host, handle->backend_port, sql);
-  }
-  const std::uint16_t code = result.error_code != 0 ? result.error_code : errors::kBackendUnavailable;
-  if (result.ok) {
-    co_await send_ok(reply_seq);
-  } else {
-    co_await send_error(reply_seq, code, "HY000", result.error);
-  }
-  if (!query_only) handle->close();
-  co_return !result.connection_lost || !on_primary;
 }
 
 asio::awaitable<backend::SimpleResult> Session::run_on_server(std::string host, std::uint16_t port, std::string sql) {
@@ -420,6 +379,7 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
     co_return false;  // the server closes the connection after a failed COM_CHANGE_USER, too
   }
   identity_.user = request->username;
+  worker_.shared.sessions.set_user(id_, identity_.user);  // whose session it is, for KILL
   identity_.database = request->database;
   identity_.stage1 = decision.stage1;
   if (request->character_set) identity_.character_set = static_cast<std::uint8_t>(*request->character_set);

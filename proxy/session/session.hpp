@@ -19,6 +19,8 @@
 #include "session/backend_link.hpp"
 #include "session/client_login.hpp"
 #include "session/deadline.hpp"
+#include "session/kill_decision.hpp"
+#include "session/kill_statement.hpp"
 #include "session/prepared_statement_map.hpp"
 #include "session/read_your_writes.hpp"
 #include "session/response_relay.hpp"
@@ -70,8 +72,15 @@ class Session : public std::enable_shared_from_this<Session> {
                                                      std::uint16_t port, std::uint32_t thread_id);
   // Each returns false when the session must end.
   boost::asio::awaitable<bool> dispatch(protocol::Bytes packet, std::uint8_t sequence_id);
-  boost::asio::awaitable<bool> kill(std::uint64_t target, bool query_only, const std::string& modifier,
-                                    std::uint8_t sequence_id);
+  // --- KILL (session_kill.cpp) ---
+  boost::asio::awaitable<bool> kill(KillStatement request, std::uint8_t sequence_id);
+  // `sql` as this session's user with its session state (roles included) on that server: on the
+  // session's link to it, or on one opened and brought up to date for it. `alive` turns false
+  // when the session's primary connection was lost.
+  boost::asio::awaitable<backend::SimpleResult> run_as_caller(std::string host, std::uint16_t port, std::string sql,
+                                                              bool& alive);
+  // Whether this session's user holds, right now, a privilege that lets it kill any thread.
+  boost::asio::awaitable<ServerAnswer> ask_kill_privilege(bool& alive);
   // `sql` on a pooled or new connection to that server (KILL of a thread this session cannot reach).
   boost::asio::awaitable<backend::SimpleResult> run_on_server(std::string host, std::uint16_t port, std::string sql);
   // Whether the session keeps nothing on the primary's connection that a new one would not

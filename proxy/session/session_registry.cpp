@@ -22,6 +22,14 @@ void SessionRegistry::remove(std::uint32_t id) {
   sessions_.erase(id);
 }
 
+void SessionRegistry::set_user(std::uint32_t id, const std::string& user) {
+  std::lock_guard lock(mutex_);
+  const auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  it->second.user = user;
+  it->second.logged_in = true;
+}
+
 void SessionRegistry::set_backend(std::uint32_t id, const std::string& host, std::uint16_t port,
                                   std::uint32_t thread_id) {
   std::lock_guard lock(mutex_);

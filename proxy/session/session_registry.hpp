@@ -17,7 +17,8 @@ struct SessionHandle {
   std::function<void()> close;
   // Runs on the session's own worker: closes it only if it is idle between statements.
   std::function<void()> close_if_idle;
-  std::string user;
+  std::string user;        // who logged in (COM_CHANGE_USER changes it); empty before
+  bool logged_in = false;  // a session still in its handshake belongs to no user yet
   // The backend connection the session holds right now (for KILL QUERY), if any.
   std::string backend_host;
   std::uint16_t backend_port = 0;
@@ -29,6 +30,7 @@ class SessionRegistry {
   std::uint32_t next_id();
   void add(std::uint32_t id, SessionHandle handle);
   void remove(std::uint32_t id);
+  void set_user(std::uint32_t id, const std::string& user);
   void set_backend(std::uint32_t id, const std::string& host, std::uint16_t port, std::uint32_t thread_id);
   std::optional<SessionHandle> find(std::uint32_t id) const;
   // A session whose backend connection has this server thread id (clients may KILL the id
