@@ -35,6 +35,24 @@ AuthDecision decide_first_response(const Account* account, std::string_view plug
   return {AuthStep::switch_to_native, std::nullopt};
 }
 
+const Account* account_for(const UserDirectory& users, std::string_view user, std::string_view client_address,
+                           std::string& why_not) {
+  const Account* account = users.find(user, client_address);
+  if (account == nullptr) {
+    why_not = "no account '" + std::string(user) + "' matches the client's address";
+    return nullptr;
+  }
+  if (!account->unusable.empty()) {
+    why_not = "the account '" + account->name + "'@'" + account->host + "' is not served by weir: " + account->unusable;
+    return nullptr;
+  }
+  return account;
+}
+
+std::string host_not_allowed_message(std::string_view client_address) {
+  return "Host '" + std::string(client_address) + "' is not allowed to connect to this MariaDB server";
+}
+
 std::string access_denied_message(std::string_view user, std::string_view host, bool using_password) {
   std::string text = "Access denied for user '";
   text += user;

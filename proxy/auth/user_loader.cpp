@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 
+#include "auth/host_match.hpp"
 #include "backend/endpoints.hpp"
 #include "weir/protocol/auth.hpp"
 #include "weir/protocol/auth_exchange.hpp"
@@ -16,20 +17,11 @@ namespace pa = weir::protocol::auth;
 
 namespace {
 
-bool is_loopback(std::string_view host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
-bool is_pattern(std::string_view host) {
-  return host.find_first_of("%_/") != std::string_view::npos;
-}
-
-// The reason a chosen row cannot be used, or "" when it can (with `account` filled).
-std::string usable(const UserRow& row, Account& account) {
+// Why weir cannot check a password against the row, or "" when it can (with the hash set).
+std::string check_password_form(const UserRow& row, Account& account) {
   if (!row.plugin.empty() && row.plugin != protocol::kMysqlNativePassword) {
     return "plugin " + row.plugin + " is not mysql_native_password";
   }
-  account = Account{row.user, std::nullopt, std::nullopt};
   if (row.authentication_string.empty()) return {};  // an account without password
   auto hash = pa::parse_native_hash(row.authentication_string);
   if (!hash) return "authentication_string is not a mysql_native_password hash (\"*\" + 40 hex digits)";
@@ -39,44 +31,24 @@ std::string usable(const UserRow& row, Account& account) {
 
 }  // namespace
 
-int host_rank(std::string_view host) {
-  if (host == "%" || host.empty()) return 0;
-  if (is_loopback(host)) return 3;
-  if (is_pattern(host)) return 1;
-  return 2;
-}
-
 LoadedUsers accounts_from_rows(const std::vector<UserRow>& rows) {
   LoadedUsers out;
-  // Candidates per name; roles, the anonymous user and expired passwords never are.
-  std::map<std::string, std::vector<const UserRow*>> by_name;
   for (const auto& row : rows) {
     if (row.is_role) continue;  // not an account one logs in with
-    if (row.user.empty()) {
-      out.skipped.push_back({row.user, row.host, "anonymous user: weir needs the name"});
-    } else if (row.password_expired) {
-      out.skipped.push_back({row.user, row.host, "password expired"});
-    } else {
-      by_name[row.user].push_back(&row);
-    }
-  }
-  for (auto& [name, candidates] : by_name) {
-    std::sort(candidates.begin(), candidates.end(), [](const UserRow* a, const UserRow* b) {
-      const int ra = host_rank(a->host);
-      const int rb = host_rank(b->host);
-      return ra != rb ? ra < rb : a->host < b->host;
-    });
-    const UserRow& chosen = *candidates.front();
-    for (std::size_t i = 1; i < candidates.size(); ++i) {
-      out.skipped.push_back({name, candidates[i]->host, "another host of this user is used: '" + chosen.host + "'"});
+    if (!host_is_matchable(row.host)) {
+      out.skipped.push_back({row.user, row.host, "host name: the server ignores it with skip-name-resolve and weir "
+                                                 "does not resolve names"});
+      continue;
     }
     Account account;
-    std::string reason = usable(chosen, account);
-    if (reason.empty()) {
-      out.accounts.push_back(std::move(account));
-    } else {
-      out.skipped.push_back({name, chosen.host, std::move(reason)});
-    }
+    account.name = row.user;
+    account.host = row.host;
+    account.locked = row.locked;
+    account.password_expired = row.password_expired;
+    account.unusable = check_password_form(row, account);
+    if (row.user.empty()) account.unusable = "anonymous user: weir logs in to the backends by name";
+    if (!account.unusable.empty()) out.skipped.push_back({row.user, row.host, account.unusable});
+    out.accounts.push_back(std::move(account));
   }
   return out;
 }
@@ -146,6 +118,25 @@ std::string text(const char* value, unsigned long length) {
   return value == nullptr ? std::string() : std::string(value, length);
 }
 
+// Marks the locked rows from mysql.global_priv (MariaDB 10.4+), which the mysql.user view does not
+// show. False when it cannot be read (no SELECT on it, or no such table): locks are then left to
+// the server.
+bool read_locks(MYSQL* m, std::vector<UserRow>& rows) {
+  constexpr std::string_view kQuery =
+      "SELECT User, Host FROM mysql.global_priv WHERE JSON_VALUE(Priv, '$.account_locked') IN ('1', 'true')";
+  if (mysql_real_query(m, kQuery.data(), kQuery.size()) != 0) return false;
+  std::unique_ptr<MYSQL_RES, ResultFree> result(mysql_store_result(m));
+  if (!result || mysql_num_fields(result.get()) != 2) return false;
+  std::map<std::pair<std::string, std::string>, bool> locked;
+  while (MYSQL_ROW row = mysql_fetch_row(result.get())) {
+    const unsigned long* lengths = mysql_fetch_lengths(result.get());
+    locked[{text(row[0], lengths[0]), text(row[1], lengths[1])}] = true;
+  }
+  if (mysql_errno(m) != 0) return false;
+  for (auto& row : rows) row.locked = locked.contains({row.user, row.host});
+  return true;
+}
+
 }  // namespace
 
 LoadUsersResult load_users(const UserSource& source) {
@@ -184,7 +175,10 @@ LoadUsersResult load_users(const UserSource& source) {
                            text(row[3], lengths[3]), is_yes(row[4]), is_yes(row[5])});
   }
   if (mysql_errno(m.get()) != 0) return {std::nullopt, mysql_failure(m.get(), source, "reading mysql.user failed")};
-  return {accounts_from_rows(rows), {}};
+  const bool locks_known = read_locks(m.get(), rows);
+  LoadedUsers users = accounts_from_rows(rows);
+  users.locks_known = locks_known;
+  return {std::move(users), {}};
 }
 
 }  // namespace weir::auth

@@ -4,15 +4,16 @@
 //
 // What is read: `SELECT User, Host, plugin, authentication_string, is_role, password_expired
 // FROM mysql.user`. On MariaDB 10.4+ mysql.user is a view over mysql.global_priv defined with
-// SQL SECURITY DEFINER, so the loading account needs only `GRANT SELECT ON mysql.user`.
+// SQL SECURITY DEFINER, so the loading account needs only `GRANT SELECT ON mysql.user`. The view
+// does not show locked accounts; with `GRANT SELECT ON mysql.global_priv` as well, weir reads
+// `account_locked` from there and refuses locked accounts itself (ERROR 4151, as the server),
+// otherwise the server refuses them when weir logs in as them.
 //
-// weir's directory is keyed by user name, the server's by user@host. For each name weir takes
-// the row of the host a remote client is most likely matched to (see host_rank): '%' first, then
-// other patterns and remote hosts, loopback hosts ('localhost', 127.x, ::1) only when the name has
-// no other host. If that row is not usable (another plugin, no valid hash) the name is skipped:
-// the backend would ask weir for that plugin anyway. Rows skipped as well: roles, the anonymous
-// user (empty name), accounts with an expired password (mariadb.sys among them). Locked accounts
-// are not visible in the view; the backend refuses them when weir logs in as them.
+// Every row is kept (user@host, see host_match.hpp for how a client is matched to one) except
+// roles and rows whose Host is a name to resolve (the server ignores those with
+// skip-name-resolve, and weir never resolves names). Rows weir cannot check a password against
+// (another plugin than mysql_native_password, no valid hash) and anonymous rows are kept too,
+// marked: they decide which row a client matches, and a client they match is refused.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -33,8 +34,10 @@ struct UserRow {
   std::string authentication_string;
   bool is_role = false;
   bool password_expired = false;
+  bool locked = false;
 };
 
+// A row no client logs in with through weir: ignored, or kept only to be matched and refused.
 struct SkippedAccount {
   std::string user;
   std::string host;
@@ -42,15 +45,12 @@ struct SkippedAccount {
 };
 
 struct LoadedUsers {
-  std::vector<Account> accounts;  // sorted by name, one per name
+  std::vector<Account> accounts;  // one per row kept, in the order read
   std::vector<SkippedAccount> skipped;
+  bool locks_known = false;  // account_locked could be read (SELECT on mysql.global_priv)
 };
 
-// Lower is preferred: 0 for '%', 1 for other wildcard or netmask patterns, 2 for a specific
-// remote host or address, 3 for loopback ('localhost', 127.x.x.x, ::1).
-int host_rank(std::string_view host);
-
-// The pure part: rows -> one account per user name, with the reasons for every row not used.
+// The pure part: rows -> accounts, with the reasons for every row no client logs in with.
 LoadedUsers accounts_from_rows(const std::vector<UserRow>& rows);
 
 // Where and as whom to read mysql.user.

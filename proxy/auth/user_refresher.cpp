@@ -11,9 +11,7 @@ namespace weir::auth {
 namespace {
 
 bool same_accounts(const std::vector<Account>& a, const std::vector<Account>& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Account& x, const Account& y) {
-    return x.name == y.name && x.stored_hash == y.stored_hash && x.cleartext == y.cleartext;
-  });
+  return a == b;
 }
 
 LoadUsersResult guarded_load(const UserRefresher::Loader& loader, const config::Config& config) {
@@ -139,8 +137,9 @@ bool UserRefresher::load_once(const std::shared_ptr<const config::Config>& confi
     for (const auto& s : users.skipped) {
       log::debug("backend account not loaded", {{"user", s.user}, {"host", s.host}, {"reason", s.reason}});
     }
-    log::info("users loaded from the backend",
-              {{"accounts", users.accounts.size()}, {"skipped", users.skipped.size()}});
+    log::info("users loaded from the backend", {{"accounts", users.accounts.size()},
+                                                {"skipped", users.skipped.size()},
+                                                {"locks_known", users.locks_known ? "yes" : "no"}});
     loaded_ = std::move(users.accounts);
     publish(*config);
   }

@@ -37,6 +37,7 @@ void Pool::evict_expired(std::deque<Entry>& entries, Clock::time_point now) {
 }
 
 std::unique_ptr<BackendConnection> Pool::take(const PoolKey& key) {
+  if (poolable_ && !poolable_(key.user)) return nullptr;
   const auto it = idle_.find(key);
   if (it == idle_.end()) return nullptr;
   evict_expired(it->second, Clock::now());
@@ -51,6 +52,10 @@ std::unique_ptr<BackendConnection> Pool::take(const PoolKey& key) {
 
 void Pool::put(const PoolKey& key, std::unique_ptr<BackendConnection> connection, metrics::Gauge* idle) {
   if (!connection || connection->broken() || max_idle_ == 0) return;
+  if (poolable_ && !poolable_(key.user)) {
+    connection->stream().close();
+    return;
+  }
   auto& entries = idle_[key];
   const auto now = Clock::now();
   evict_expired(entries, now);
@@ -60,6 +65,24 @@ void Pool::put(const PoolKey& key, std::unique_ptr<BackendConnection> connection
   }
   connection->stream().release_buffer();
   entries.push_back(Entry{std::move(connection), now, IdleMark(idle)});
+}
+
+void Pool::set_poolable(std::function<bool(std::string_view user)> poolable) {
+  poolable_ = std::move(poolable);
+  if (!poolable_) return;
+  std::erase_if(idle_, [this](auto& entry) {
+    if (poolable_(entry.first.user)) return false;
+    for (auto& e : entry.second) e.connection->stream().close();
+    return true;
+  });
+}
+
+void Pool::close_user(std::string_view user) {
+  std::erase_if(idle_, [user](auto& entry) {
+    if (entry.first.user != user) return false;
+    for (auto& e : entry.second) e.connection->stream().close();
+    return true;
+  });
 }
 
 std::size_t Pool::idle_count() const {

@@ -7,12 +7,19 @@
 // (weir_backend_connections{state="idle"}, shared by all workers). The entry adds 1 to it when it
 // enters and subtracts 1 when it leaves, whichever way: taken, evicted for room, expired, or
 // closed with the pool.
+//
+// Accounts: a pooled connection is logged in with one password; after a user refresh the pool
+// closes the connections of accounts that changed or vanished (close_user) and pools only users
+// whose rows all carry one credential (set_poolable), so no client gets a connection logged in
+// with a password other than the one weir checked.
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 
@@ -50,6 +57,13 @@ class Pool {
   // full, the oldest entry is closed to make room. `idle`, when given, counts the connection while
   // it is pooled (+1 now, -1 when it leaves); it must outlive the pool.
   void put(const PoolKey& key, std::unique_ptr<BackendConnection> connection, metrics::Gauge* idle = nullptr);
+  // Which users' connections may be pooled at all, from the accounts of the latest user refresh
+  // (UserDirectory::poolable): take() finds none and put() closes the connections of the others.
+  // The idle connections it rejects are closed now. Unset: every user's.
+  void set_poolable(std::function<bool(std::string_view user)> poolable);
+  // Closes the idle connections logged in as `user`: its account changed or was dropped, so they
+  // must not outlive the old password.
+  void close_user(std::string_view user);
   void set_limits(std::size_t max_idle_per_key, Clock::duration idle_timeout) {
     max_idle_ = max_idle_per_key;
     idle_timeout_ = idle_timeout;
@@ -80,6 +94,7 @@ class Pool {
   std::size_t max_idle_;
   Clock::duration idle_timeout_;
   std::map<PoolKey, std::deque<Entry>> idle_;
+  std::function<bool(std::string_view)> poolable_;
 };
 
 // Run when a session lets go of its connection, before it enters the pool: COM_RESET_CONNECTION

@@ -113,7 +113,7 @@ Proxy::Proxy(std::string config_path, std::shared_ptr<const config::Config> conf
   shared_.identity.store(default_identity());
   // Accounts from the primary the monitor found (discovery), else the configured one.
   users_ = std::make_unique<auth::UserRefresher>(
-      config, [this](std::shared_ptr<const auth::UserDirectory> users) { shared_.users.store(std::move(users)); },
+      config, [this](std::shared_ptr<const auth::UserDirectory> users) { publish_users(std::move(users)); },
       [this](const config::Config& c) {
         const auto primary = session::current_primary(shared_);
         return auth::load_users(primary ? auth::user_source(c, *primary) : auth::user_source(c));
@@ -128,6 +128,21 @@ Proxy::Proxy(std::string config_path, std::shared_ptr<const config::Config> conf
       },
       shared_.backend_failures);
   shared_.config.store(std::move(config));
+}
+
+void Proxy::publish_users(std::shared_ptr<const auth::UserDirectory> users) {
+  const auto before = shared_.users.load();
+  shared_.users.store(users);
+  // Each worker's pool lets go of connections logged in with a password that may no longer be
+  // the account's (on the worker's own thread: pools take no locks).
+  auto changed = std::make_shared<const std::vector<std::string>>(
+      before ? auth::changed_names(*before, *users) : std::vector<std::string>{});
+  for (std::size_t i = 0; i < pools_.size(); ++i) {
+    asio::post(workers_[i].context(), [pool = pools_[i].get(), users, changed] {
+      pool->set_poolable([users](std::string_view user) { return users->poolable(user); });
+      for (const auto& name : *changed) pool->close_user(name);
+    });
+  }
 }
 
 Proxy::~Proxy() {

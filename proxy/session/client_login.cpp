@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include "auth/client_auth.hpp"
+#include "auth/host_match.hpp"
 #include "weir/protocol/auth_exchange.hpp"
 #include "weir/protocol/response.hpp"
 #include "weir/protocol/status_flags.hpp"
@@ -45,6 +46,16 @@ asio::awaitable<void> send_err(net::PacketStream& stream, std::uint8_t seq, std:
 asio::awaitable<bool> client_login(net::PacketStream& stream, const LoginContext& context, ClientIdentity& client,
                                    std::uint8_t& next_sequence, std::string& reason) {
   const std::string& nonce = context.nonce;
+  const std::string address = auth::normalized_client_address(context.peer_host);
+  if (!context.users->admits(address)) {
+    // As the server: no account of any user matches the address, so it answers with an ERR
+    // instead of its greeting (before the client said which protocol it speaks: no SQLSTATE).
+    reason = "no account matches the client's address";
+    boost::system::error_code ignored;
+    co_await stream.write_packet(proto::make_err(auth::kHostNotAllowed, "HY000", auth::host_not_allowed_message(address), 0),
+                                 0, ignored);
+    co_return false;
+  }
   proto::HandshakeV10 greeting;
   greeting.server_version = context.server->server_version;
   greeting.connection_id = context.connection_id;
@@ -102,7 +113,8 @@ asio::awaitable<bool> client_login(net::PacketStream& stream, const LoginContext
   client.character_set = response->character_set;
   client.attributes = std::move(response->connect_attributes);
 
-  const auth::Account* account = context.users->find(client.user);
+  std::string why_not;
+  const auth::Account* account = auth::account_for(*context.users, client.user, address, why_not);
   auth::AuthDecision decision =
       auth::decide_first_response(account, response->auth_plugin_name, response->auth_response, nonce);
   bool used_password = !response->auth_response.empty();
@@ -119,9 +131,15 @@ asio::awaitable<bool> client_login(net::PacketStream& stream, const LoginContext
     decision = auth::decide_native_response(account, proto::as_string(packet), nonce);
   }
   if (decision.step != auth::AuthStep::accept) {
-    reason = account == nullptr ? "unknown user '" + client.user + "'" : "wrong password for '" + client.user + "'";
+    reason = account == nullptr ? why_not : "wrong password for '" + client.user + "'@'" + account->host + "'";
     co_await send_err(stream, static_cast<std::uint8_t>(seq + 1), 1045, "28000",
-                      auth::access_denied_message(client.user, context.peer_host, used_password));
+                      auth::access_denied_message(client.user, address, used_password));
+    co_return false;
+  }
+  if (account->locked) {
+    reason = "the account '" + client.user + "'@'" + account->host + "' is locked";
+    co_await send_err(stream, static_cast<std::uint8_t>(seq + 1), auth::kAccountLocked, auth::kAccountLockedState,
+                      auth::kAccountLockedMessage);
     co_return false;
   }
   client.stage1 = decision.stage1;

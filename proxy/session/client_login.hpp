@@ -34,7 +34,7 @@ struct LoginContext {
   const auth::UserDirectory* users = nullptr;
   boost::asio::ssl::context* tls = nullptr;  // null: TLS not offered
   bool tls_required = false;
-  std::string peer_host;  // for the access-denied message
+  std::string peer_host;  // the client's address: which accounts match it, and the access-denied message
   std::string nonce;      // from make_nonce(); COM_CHANGE_USER scrambles use it again
   std::size_t max_packet = 1 << 20;
 };

@@ -358,7 +358,8 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
     co_return false;
   }
   const auto users = worker_.shared.users.load();
-  const auth::Account* account = users->find(request->username);
+  std::string why_not;
+  const auth::Account* account = auth::account_for(*users, request->username, peer_host_, why_not);
   auth::AuthDecision decision =
       auth::decide_first_response(account, request->auth_plugin_name, request->auth_response, nonce_);
   bool used_password = !request->auth_response.empty();
@@ -377,6 +378,11 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
     co_await send_error(static_cast<std::uint8_t>(seq + 1), errors::kAccessDenied, "28000",
                         auth::access_denied_message(request->username, peer_host_, used_password));
     co_return false;  // the server closes the connection after a failed COM_CHANGE_USER, too
+  }
+  if (account->locked) {
+    co_await send_error(static_cast<std::uint8_t>(seq + 1), auth::kAccountLocked, auth::kAccountLockedState,
+                        auth::kAccountLockedMessage);
+    co_return false;
   }
   identity_.user = request->username;
   worker_.shared.sessions.set_user(id_, identity_.user);  // whose session it is, for KILL

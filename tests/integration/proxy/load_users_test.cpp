@@ -25,6 +25,7 @@ using namespace std::chrono_literals;
 
 constexpr const char* kLoader = "weir_loader";
 constexpr const char* kLoaderPassword = "loader-pw";
+constexpr const char* kLocal = "127.0.0.1";  // the address of a client on this machine
 
 // A server with the loading account (SELECT on mysql.user only) and a few accounts of each kind.
 void prepare_accounts(MariadbServer& server) {
@@ -64,11 +65,12 @@ std::string random_nonce() {
 auth::AuthStep login_step(const auth::UserDirectory& directory, const std::string& user, const std::string& password) {
   const std::string nonce = random_nonce();
   const std::string response = pa::native_scramble(password, nonce);
-  return auth::decide_first_response(directory.find(user), "mysql_native_password", response, nonce).step;
+  return auth::decide_first_response(directory.find(user, kLocal), "mysql_native_password", response, nonce).step;
 }
 
-bool has_hash_of(const auth::UserDirectory& d, const std::string& user, const std::string& password) {
-  const auth::Account* a = d.find(user);
+bool has_hash_of(const auth::UserDirectory& d, const std::string& user, const std::string& password,
+                 const char* address = kLocal) {
+  const auth::Account* a = d.find(user, address);
   return a != nullptr && a->stored_hash && *a->stored_hash == pa::native_stored_hash(password);
 }
 
@@ -90,7 +92,7 @@ class Latest {
   std::shared_ptr<const auth::UserDirectory> latest_;
 };
 
-TEST(LoadUsers, ReadsNativeAccountsAndSkipsTheOthers) {
+TEST(LoadUsers, ReadsEveryRowAndMarksTheOnesWeirCannotServe) {
   MariadbServer server;
   prepare_accounts(server);
   const auto config = config_for(server, kLoaderPassword);
@@ -100,15 +102,20 @@ TEST(LoadUsers, ReadsNativeAccountsAndSkipsTheOthers) {
   const auth::UserDirectory directory(result.users->accounts);
   EXPECT_TRUE(has_hash_of(directory, kApp, kAppPassword));
   EXPECT_TRUE(has_hash_of(directory, kLoader, kLoaderPassword));
-  EXPECT_TRUE(has_hash_of(directory, "two", "two-remote")) << "the '%' host wins";
-  ASSERT_NE(directory.find("nopw"), nullptr);
-  EXPECT_FALSE(directory.find("nopw")->stored_hash.has_value());
-  EXPECT_EQ(directory.find("sock"), nullptr);
-  EXPECT_EQ(directory.find("reader"), nullptr);
-  EXPECT_EQ(directory.find("locked_out"), nullptr) << "'invalid' is no hash";
-  // A name with loopback hosts only is loaded from them.
+  // Every row is loaded: a client gets the one the server would pick for its address.
+  EXPECT_TRUE(has_hash_of(directory, "two", "two-local")) << "the literal address wins";
+  EXPECT_TRUE(has_hash_of(directory, "two", "two-remote", "10.1.2.3"));
+  ASSERT_NE(directory.find("nopw", kLocal), nullptr);
+  EXPECT_FALSE(directory.find("nopw", kLocal)->stored_hash.has_value());
+  ASSERT_NE(directory.find("sock", kLocal), nullptr);
+  EXPECT_NE(directory.find("sock", kLocal)->unusable, "") << "kept, so that it is matched and refused";
+  EXPECT_EQ(directory.find("reader", kLocal), nullptr);
+  ASSERT_NE(directory.find("locked_out", kLocal), nullptr);
+  EXPECT_NE(directory.find("locked_out", kLocal)->unusable, "") << "'invalid' is no hash";
   EXPECT_TRUE(has_hash_of(directory, "onlylocal", "local-pw"));
-  EXPECT_EQ(directory.find("mariadb.sys"), nullptr);
+  EXPECT_EQ(directory.find("onlylocal", "10.1.2.3"), nullptr);
+  EXPECT_EQ(directory.find("mariadb.sys", kLocal), nullptr) << "localhost matches no TCP client";
+  EXPECT_FALSE(result.users->locks_known) << "SELECT on mysql.user only";
   bool sock_skipped = false;
   bool invalid_skipped = false;
   for (const auto& s : result.users->skipped) {
@@ -117,6 +124,21 @@ TEST(LoadUsers, ReadsNativeAccountsAndSkipsTheOthers) {
   }
   EXPECT_TRUE(sock_skipped);
   EXPECT_TRUE(invalid_skipped);
+}
+
+TEST(LoadUsers, ReadsLocksWhenTheLoadingAccountMaySeeGlobalPriv) {
+  MariadbServer server;
+  prepare_accounts(server);
+  server.execute("CREATE USER lk@'%' IDENTIFIED BY 'lk-pw' ACCOUNT LOCK");
+  server.execute(std::string("GRANT SELECT ON mysql.global_priv TO ") + kLoader + "@'%'");
+  const auth::LoadUsersResult result = auth::load_users(*config_for(server, kLoaderPassword));
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_TRUE(result.users->locks_known);
+  const auth::UserDirectory directory(result.users->accounts);
+  ASSERT_NE(directory.find("lk", kLocal), nullptr);
+  EXPECT_TRUE(directory.find("lk", kLocal)->locked);
+  ASSERT_NE(directory.find(kApp, kLocal), nullptr);
+  EXPECT_FALSE(directory.find(kApp, kLocal)->locked);
 }
 
 TEST(LoadUsers, AnAccountWithoutTheGrantGetsAnErrorSayingWhatIsMissing) {
@@ -174,7 +196,7 @@ TEST(UserRefresherAgainstAServer, FollowsCreatedChangedAndDroppedAccounts) {
 
   server.execute("DROP USER newcomer@'%'");
   ASSERT_TRUE(refresher.wait_until_served(refresher.refresh_now(), 20s));
-  EXPECT_EQ(latest.get()->find("newcomer"), nullptr);
+  EXPECT_EQ(latest.get()->find("newcomer", kLocal), nullptr);
   EXPECT_EQ(refresher.status().failures, 0U) << refresher.status().last_error;
 }
 
@@ -195,7 +217,7 @@ TEST(UserRefresherAgainstAServer, AWrongMonitorPasswordKeepsThePreviousDirectory
   EXPECT_EQ(status.failures, 1U);
   EXPECT_NE(status.last_error.find("1045"), std::string::npos) << status.last_error;
   EXPECT_TRUE(has_hash_of(*latest.get(), kApp, kAppPassword));
-  EXPECT_EQ(latest.get()->find("late"), nullptr);
+  EXPECT_EQ(latest.get()->find("late", kLocal), nullptr);
 
   // A reload with the new password (SIGHUP) loads again.
   ASSERT_TRUE(refresher.wait_until_served(refresher.reconfigure(config_for(server, "rotated-pw")), 20s));
@@ -220,7 +242,7 @@ TEST(UserRefresherAgainstAServer, APublishedAccountAuthenticatesWithTheServersPa
   EXPECT_EQ(login_step(*directory, "nobody", "set-on-the-server"), auth::AuthStep::deny);
   // The stage1 weir recovers is what it logs in to the backend with: SHA1 of the server's password.
   const std::string nonce = random_nonce();
-  const auto decision = auth::decide_first_response(directory->find("shopper"), "mysql_native_password",
+  const auto decision = auth::decide_first_response(directory->find("shopper", kLocal), "mysql_native_password",
                                                     pa::native_scramble("set-on-the-server", nonce), nonce);
   ASSERT_TRUE(decision.stage1.has_value());
   EXPECT_EQ(*decision.stage1, pa::native_stage1("set-on-the-server"));
@@ -268,7 +290,7 @@ TEST(LoadUsers, UsesTheBackendTlsSettings) {
     const auth::LoadUsersResult result = auth::load_users(*config);
     EXPECT_EQ(result.ok(), c.loads) << c.tls << (c.server == &misnamed ? "(misnamed server)\n" : "\n") << result.error;
     if (result.ok()) {
-      EXPECT_NE(auth::UserDirectory(result.users->accounts).find(kApp), nullptr);
+      EXPECT_NE(auth::UserDirectory(result.users->accounts).find(kApp, kLocal), nullptr);
     } else {
       EXPECT_NE(result.error.find("db-primary"), std::string::npos) << result.error;
     }

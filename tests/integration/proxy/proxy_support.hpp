@@ -46,10 +46,15 @@ struct ConnectOptions {
   unsigned long client_flags = CLIENT_MULTI_RESULTS;
   unsigned read_timeout_s = 60;
   unsigned long max_allowed_packet = 64UL << 20;
+  std::string bind_address;  // the client's own address (another loopback address); empty: the kernel's choice
 
   ConnectOptions& as(std::string u, std::string p) {
     user = std::move(u);
     password = std::move(p);
+    return *this;
+  }
+  ConnectOptions& from(std::string address) {
+    bind_address = std::move(address);
     return *this;
   }
   ConnectOptions& db(std::string d) {
@@ -84,6 +89,7 @@ inline Mysql open_mysql(std::uint16_t port, const ConnectOptions& o, std::string
     const unsigned on = 1;
     mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &on);
   }
+  if (!o.bind_address.empty()) mysql_optionsv(m, MYSQL_OPT_BIND, o.bind_address.c_str());
   if (mysql_real_connect(m, "127.0.0.1", o.user.c_str(), o.password.c_str(),
                          o.database.empty() ? nullptr : o.database.c_str(), port, nullptr, o.client_flags) == nullptr) {
     if (error != nullptr) *error = std::to_string(mysql_errno(m)) + " " + mysql_error(m);

@@ -1,5 +1,5 @@
-// mysql.user rows -> weir's accounts: which row of a name is used, which hashes parse, which
-// plugins and kinds of account are skipped, and why.
+// mysql.user rows -> weir's accounts: every row is kept except roles and host names, which hashes
+// parse, which plugins and kinds of account are marked unusable, and why.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -20,29 +20,16 @@ UserRow native(std::string user, std::string host, const std::string& password) 
           false, false};
 }
 
-struct HostRankCase {
-  const char* host;
-  int rank;
-};
-
-class HostRank : public ::testing::TestWithParam<HostRankCase> {};
-
-TEST_P(HostRank, RanksHowLikelyARemoteClientMatches) { EXPECT_EQ(host_rank(GetParam().host), GetParam().rank); }
-
-INSTANTIATE_TEST_SUITE_P(Table, HostRank,
-                         ::testing::Values(HostRankCase{"%", 0}, HostRankCase{"", 0}, HostRankCase{"10.%", 1},
-                                           HostRankCase{"%.example.com", 1}, HostRankCase{"10.0.0.0/255.0.0.0", 1},
-                                           HostRankCase{"db_client", 1}, HostRankCase{"10.1.2.3", 2},
-                                           HostRankCase{"app.example.com", 2}, HostRankCase{"localhost", 3},
-                                           HostRankCase{"127.0.0.1", 3}, HostRankCase{"127.%", 3},
-                                           HostRankCase{"::1", 3}));
-
-// One row set and what must come out of it: the names loaded (with the password whose hash they
-// carry, "" for none) and the (user, host) pairs skipped with a word of their reason.
+// One row set and what must come out of it: the rows kept (with the password whose hash they
+// carry, "" for none, or marked unusable) and the (user, host) pairs listed as skipped with a
+// word of their reason.
 struct Expected {
   std::string name;
+  std::string host;
   std::string password;  // "" and no_password: an account without password
   bool no_password = false;
+  bool unusable = false;
+  bool expired = false;
 };
 struct SkipExpected {
   std::string user;
@@ -58,63 +45,57 @@ struct RowsCase {
 
 std::vector<RowsCase> rows_cases() {
   const std::string ed_key = "Gv2JI8Env2fd5YGonZ082tX3UAW+yJYldOlj4R1bfK4";
+  const std::string x_hash = pa::format_native_hash(pa::native_stored_hash("x"));
   return {
-      {"one_native_account", {native("app", "%", "app-pw")}, {{"app", "app-pw"}}, {}},
+      {"one_native_account", {native("app", "%", "app-pw")}, {{"app", "%", "app-pw"}}, {}},
       {"lower_case_hash_is_accepted",
        {{"low", "%", kNative, "*b69027d44f6e5edc07f1aead1477967b16f28227", false, false}},
-       {{"low", "x"}},
+       {{"low", "%", "x"}},
        {}},
-      {"no_password", {native("open", "%", "")}, {{"open", "", true}}, {}},
+      {"no_password", {native("open", "%", "")}, {{"open", "%", "", true}}, {}},
       {"empty_plugin_means_native", {{"old", "%", "", pa::format_native_hash(pa::native_stored_hash("o")), false, false}},
-       {{"old", "o"}}, {}},
-      {"percent_wins_over_other_hosts",
+       {{"old", "%", "o"}}, {}},
+      {"every_host_of_a_name_is_kept",
        {native("multi", "localhost", "b"), native("multi", "10.%", "c"), native("multi", "%", "a"),
-        native("multi", "10.1.2.3", "d")},
-       {{"multi", "a"}},
-       {{"multi", "10.%", "another host"}, {"multi", "10.1.2.3", "another host"}, {"multi", "localhost", "another host"}}},
-      {"pattern_wins_over_a_specific_host",
-       {native("p", "10.1.2.3", "d"), native("p", "10.%", "c")},
-       {{"p", "c"}},
-       {{"p", "10.1.2.3", "another host"}}},
-      {"loopback_only_when_no_other_host",
-       {native("local", "localhost", "l"), native("both", "localhost", "l"), native("both", "app.example.com", "r")},
-       {{"both", "r"}, {"local", "l"}},
-       {{"both", "localhost", "another host"}}},
-      {"equal_ranks_take_the_first_host_in_byte_order",
-       {native("t", "b.example.com", "b"), native("t", "a.example.com", "a")},
-       {{"t", "a"}},
-       {{"t", "b.example.com", "another host"}}},
-      {"other_plugins_are_skipped",
+        native("multi", "10.1.2.3", "d"), native("multi", "::1", ""), native("multi", "10.0.0.0/255.0.0.0", "e")},
+       {{"multi", "localhost", "b"}, {"multi", "10.%", "c"}, {"multi", "%", "a"}, {"multi", "10.1.2.3", "d"},
+        {"multi", "::1", "", true}, {"multi", "10.0.0.0/255.0.0.0", "e"}},
+       {}},
+      {"host_names_are_ignored_as_with_skip_name_resolve",
+       {native("n", "app.example.com", "a"), native("n", "%.example.com", "b"), native("n", "LocalHost", "c")},
+       {{"n", "%.example.com", "b"}, {"n", "LocalHost", "c"}},
+       {{"n", "app.example.com", "host name"}}},
+      {"other_plugins_are_kept_unusable",
        {{"ed", "%", "ed25519", ed_key, false, false}, {"sock", "localhost", "unix_socket", "", false, false},
         {"sha", "%", "caching_sha2_password", "$A$005$x", false, false}},
-       {},
+       {{"ed", "%", "", false, true}, {"sock", "localhost", "", false, true}, {"sha", "%", "", false, true}},
        {{"ed", "%", "plugin ed25519"}, {"sock", "localhost", "plugin unix_socket"},
         {"sha", "%", "plugin caching_sha2_password"}}},
-      {"preferred_host_with_another_plugin_skips_the_name",
-       {{"mix", "%", "ed25519", ed_key, false, false}, native("mix", "localhost", "n")},
-       {},
-       {{"mix", "%", "plugin ed25519"}, {"mix", "localhost", "another host"}}},
-      {"invalid_hashes_are_skipped",
+      {"invalid_hashes_are_kept_unusable",
        {{"root", "localhost", kNative, "invalid", false, false},
         {"short", "%", kNative, "*B69027D44F6E5EDC07F1AEAD1477967B16F2822", false, false},
         {"nostar", "%", kNative, "B69027D44F6E5EDC07F1AEAD1477967B16F282277", false, false},
         {"nothex", "%", kNative, "*G69027D44F6E5EDC07F1AEAD1477967B16F28227", false, false},
         {"old", "%", kNative, "6f8c114b58f2ce9e", false, false}},
-       {},
+       {{"root", "localhost", "", false, true},
+        {"short", "%", "", false, true},
+        {"nostar", "%", "", false, true},
+        {"nothex", "%", "", false, true},
+        {"old", "%", "", false, true}},
        {{"root", "localhost", "not a mysql_native_password hash"},
         {"short", "%", "not a mysql_native_password hash"},
         {"nostar", "%", "not a mysql_native_password hash"},
         {"nothex", "%", "not a mysql_native_password hash"},
         {"old", "%", "not a mysql_native_password hash"}}},
-      {"roles_anonymous_and_expired",
+      {"roles_go_anonymous_rows_stay_unusable_expired_rows_stay",
        {{"r1", "", "", "", true, false}, {"PUBLIC", "", "", "", true, false}, native("", "localhost", ""),
-        {"mariadb.sys", "localhost", kNative, "", false, true}, native("app", "%", "app-pw")},
-       {{"app", "app-pw"}},
-       {{"", "localhost", "anonymous"}, {"mariadb.sys", "localhost", "expired"}}},
-      {"expired_row_leaves_the_other_hosts",
-       {{"e", "%", kNative, pa::format_native_hash(pa::native_stored_hash("x")), false, true}, native("e", "10.%", "y")},
-       {{"e", "y"}},
-       {{"e", "%", "expired"}}},
+        {"mariadb.sys", "localhost", kNative, "", false, true}, native("app", "%", "app-pw"),
+        {"e", "%", kNative, x_hash, false, true}},
+       {{"", "localhost", "", true, true},
+        {"mariadb.sys", "localhost", "", true, false, true},
+        {"app", "%", "app-pw"},
+        {"e", "%", "x", false, false, true}},
+       {{"", "localhost", "anonymous"}}},
   };
 }
 
@@ -126,13 +107,19 @@ TEST_P(AccountsFromRows, LoadsAndSkipsAsDocumented) {
   ASSERT_EQ(out.accounts.size(), c.accounts.size());
   for (std::size_t i = 0; i < c.accounts.size(); ++i) {
     const Account& a = out.accounts[i];
-    EXPECT_EQ(a.name, c.accounts[i].name);
+    const Expected& want = c.accounts[i];
+    EXPECT_EQ(a.name, want.name);
+    EXPECT_EQ(a.host, want.host);
+    EXPECT_FALSE(a.configured);
     EXPECT_FALSE(a.cleartext.has_value()) << "a loaded account never knows the password";
-    if (c.accounts[i].no_password) {
+    EXPECT_EQ(a.password_expired, want.expired) << a.name << "@" << a.host;
+    EXPECT_EQ(!a.unusable.empty(), want.unusable) << a.name << "@" << a.host << ": " << a.unusable;
+    if (want.unusable) continue;
+    if (want.no_password) {
       EXPECT_FALSE(a.stored_hash.has_value()) << a.name;
     } else {
       ASSERT_TRUE(a.stored_hash.has_value()) << a.name;
-      EXPECT_EQ(*a.stored_hash, pa::native_stored_hash(c.accounts[i].password)) << a.name;
+      EXPECT_EQ(*a.stored_hash, pa::native_stored_hash(want.password)) << a.name;
     }
   }
   ASSERT_EQ(out.skipped.size(), c.skipped.size());

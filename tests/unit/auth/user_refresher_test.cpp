@@ -33,7 +33,11 @@ std::shared_ptr<const config::Config> make_config(bool enabled, std::vector<std:
 }
 
 Account loaded(const std::string& name, const std::string& password) {
-  return {name, pa::native_stored_hash(password), std::nullopt};
+  Account account;
+  account.name = name;
+  account.host = "%";
+  account.stored_hash = pa::native_stored_hash(password);
+  return account;
 }
 
 // A loader that answers from a script (the last answer repeats) and counts its calls.
@@ -95,7 +99,7 @@ class Published {
 };
 
 bool accepts(const UserDirectory& d, const std::string& name, const std::string& password) {
-  const Account* a = d.find(name);
+  const Account* a = d.find(name, "10.0.0.1");
   return a != nullptr && a->stored_hash && *a->stored_hash == pa::native_stored_hash(password);
 }
 
@@ -154,7 +158,7 @@ TEST(UserRefresher, ChangedAccountsArePublishedAndDroppedOnesVanish) {
   ASSERT_TRUE(r.wait_until_served(r.refresh_now(), 5s));
   const auto d = published.latest();
   EXPECT_TRUE(accepts(*d, "a", "changed"));
-  EXPECT_EQ(d->find("b"), nullptr);
+  EXPECT_EQ(d->find("b", "10.0.0.1"), nullptr);
   // Loads that change nothing publish nothing.
   const int before = published.count();
   ASSERT_TRUE(r.wait_until_served(r.refresh_now(), 5s));
@@ -171,8 +175,8 @@ TEST(UserRefresher, ReconfigurePublishesTheNewConfigurationWithTheLoadedAccounts
   ASSERT_TRUE(r.wait_until_served(r.refresh_now(), 5s));
   ASSERT_TRUE(r.wait_until_served(r.reconfigure(make_config(true, {"newcfg"})), 5s));
   const auto d = published.latest();
-  EXPECT_NE(d->find("newcfg"), nullptr);
-  EXPECT_EQ(d->find("cfg"), nullptr);
+  EXPECT_NE(d->find("newcfg", "10.0.0.1"), nullptr);
+  EXPECT_EQ(d->find("cfg", "10.0.0.1"), nullptr);
   EXPECT_TRUE(accepts(*d, "app", "app-pw")) << "the failed load after the reload keeps the accounts";
 }
 
