@@ -16,18 +16,6 @@ bool equals_ci(std::string_view a, std::string_view b) {
   return true;
 }
 
-// sql_mode as the server shows it: comma-separated flag names, combination modes expanded.
-bool has_mode(std::string_view sql_mode, std::string_view flag) {
-  std::size_t start = 0;
-  while (start <= sql_mode.size()) {
-    std::size_t end = sql_mode.find(',', start);
-    if (end == std::string_view::npos) end = sql_mode.size();
-    if (equals_ci(sql_mode.substr(start, end - start), flag)) return true;
-    start = end + 1;
-  }
-  return false;
-}
-
 }  // namespace
 
 bool charset_has_ascii_trail_bytes(std::string_view charset) {
@@ -52,8 +40,11 @@ void apply_lexing_state(route::SessionView& view, const std::optional<std::strin
     return;
   }
   const std::string_view text(*answer);
+  const route::SqlModeLexing mode = route::lexing_of_sql_mode(text.substr(0, bar));
   view.sql_mode_known = true;
-  view.ansi_quotes = has_mode(text.substr(0, bar), "ANSI_QUOTES");
+  view.ansi_quotes = mode.ansi_quotes;
+  view.mssql_brackets = mode.mssql_brackets;
+  view.no_backslash_escapes = mode.no_backslash_escapes;
   view.client_charset_backslash_trail_bytes = charset_has_ascii_trail_bytes(text.substr(bar + 1));
 }
 

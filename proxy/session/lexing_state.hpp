@@ -19,7 +19,8 @@ inline constexpr std::string_view kLexingStateQuery =
 // (big5, cp932, gbk, sjis, gb18030), or is not one weir knows to be free of that (true: cautious).
 bool charset_has_ascii_trail_bytes(std::string_view charset);
 
-// Sets sql_mode_known, ansi_quotes and client_charset_backslash_trail_bytes from the answer to
+// Sets sql_mode_known, ansi_quotes, mssql_brackets, no_backslash_escapes and
+// client_charset_backslash_trail_bytes from the answer to
 // kLexingStateQuery ("<sql_mode>|<charset>"); nullopt (no answer) leaves the cautious reading:
 // sql_mode unknown, charset unsafe.
 void apply_lexing_state(route::SessionView& view, const std::optional<std::string>& answer);

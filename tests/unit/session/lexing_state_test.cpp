@@ -21,6 +21,12 @@ TEST(LexingState, ReadsTheServersAnswer) {
   EXPECT_TRUE(view.sql_mode_known);
   EXPECT_TRUE(view.ansi_quotes);
 
+  view = after("PIPES_AS_CONCAT,ANSI_QUOTES,IGNORE_SPACE,MSSQL|utf8mb4");  // SET sql_mode='MSSQL'
+  EXPECT_TRUE(view.ansi_quotes);
+  EXPECT_TRUE(view.mssql_brackets);
+  EXPECT_FALSE(view.no_backslash_escapes);
+  EXPECT_TRUE(after("NO_BACKSLASH_ESCAPES|utf8mb4").no_backslash_escapes);
+
   view = after("ANSI_QUOTES|gbk");
   EXPECT_TRUE(view.ansi_quotes);
   EXPECT_TRUE(view.client_charset_backslash_trail_bytes);
