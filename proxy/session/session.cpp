@@ -137,6 +137,9 @@ asio::awaitable<bool> Session::login() {
     co_await send_login_failure(failure, ok_sequence);
     co_return false;
   }
+  // How the server lexes backslashes until the first OK says it: the greeting's status flags
+  // (sql_mode NO_BACKSLASH_ESCAPES of the new session).
+  view_.no_backslash_escapes = (primary->backend().greeting().status_flags & proto::status::kNoBackslashEscapes) != 0;
   worker_.shared.sessions.set_user(id_, identity_.user);
   co_await send_ok(ok_sequence);
   log::debug("client logged in", {{"session", id_}, {"user", identity_.user}, {"peer", peer_host_}});
@@ -400,6 +403,7 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
     co_await send_login_failure(failure, static_cast<std::uint8_t>(seq + 1));
     co_return false;
   }
+  view_.no_backslash_escapes = (primary->backend().greeting().status_flags & proto::status::kNoBackslashEscapes) != 0;
   co_await send_ok(static_cast<std::uint8_t>(seq + 1));
   co_return true;
 }
@@ -410,6 +414,7 @@ asio::awaitable<bool> Session::reset_connection(proto::Bytes packet, std::uint8_
   const bool alive = co_await run_on_primary(packet, seq, false, false);
   if (!alive || relay_.tracked().error) co_return alive;
   forget_session_state();
+  route::apply_status_flags(view_, relay_.tracker().status_flags());  // the reset's OK
   if (primary_) primary_->applied = history_.last();
   auto replicas = std::move(replicas_);
   replicas_.clear();

@@ -206,5 +206,22 @@ TEST_F(ReadOnlyLinks, AfterSetNamesTheClassifierLexesWithTheServersCharacterSet)
   EXPECT_TRUE(replica);
 }
 
+TEST_F(ReadOnlyLinks, FromItsFirstStatementASessionLexesBackslashesAsTheServerDoes) {
+  // With NO_BACKSLASH_ESCAPES the string is 'a\' and FOR UPDATE is code (a locking read: the
+  // primary); read with backslash escapes, FOR UPDATE would be inside the string (a plain read).
+  const std::string locking = "SELECT @@server_id, 'a\\' FOR UPDATE -- '";
+  auto servers = {&topology().primary, &topology().replica1, &topology().replica2};
+  const std::string original = topology().primary.scalar("SELECT @@GLOBAL.sql_mode").value_or("");
+  for (MariadbServer* server : servers) server->execute("SET GLOBAL sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')");
+  {
+    Mysql m = connect(false);
+    ASSERT_TRUE(m);
+    for (int i = 0; i < 10; ++i) EXPECT_EQ(scalar_of(m.get(), locking), "100") << "statement " << i;
+    ASSERT_EQ(mysql_reset_connection(m.get()), 0);
+    for (int i = 0; i < 10; ++i) EXPECT_EQ(scalar_of(m.get(), locking), "100") << "after a reset, statement " << i;
+  }
+  for (MariadbServer* server : servers) server->execute("SET GLOBAL sql_mode = '" + original + "'");
+}
+
 }  // namespace
 }  // namespace weir::testing::routing_tests

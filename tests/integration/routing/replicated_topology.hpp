@@ -92,9 +92,10 @@ class ReplicatedTopology {
     throw std::runtime_error("reads through weir never reached both replicas; weir log:\n" + weir->log());
   }
 
-  // GTIDs in a replica's binary log that did not come from the primary (server id 100).
+  // GTIDs in a replica's binary log state (the last of every domain and server) that did not come
+  // from the primary (server id 100).
   static std::string own_gtids(MariadbServer& replica) {
-    const std::string position = replica.scalar("SELECT @@gtid_binlog_pos").value_or("");
+    const std::string position = replica.scalar("SELECT @@gtid_binlog_state").value_or("");
     std::string own;
     std::size_t start = 0;
     while (start < position.size()) {
