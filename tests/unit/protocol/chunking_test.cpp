@@ -70,7 +70,7 @@ Assembled assemble(const p::Buffer& stream, const std::vector<std::size_t>& cuts
 
 std::vector<std::string> recordings() {
   std::vector<std::string> out;
-  const fs::path dir = fs::path(__FILE__).parent_path() / "data";
+  const fs::path dir = WEIR_PROTOCOL_TEST_DATA;
   for (const auto& e : fs::directory_iterator(dir)) {
     if (e.path().extension() == ".txt") out.push_back(e.path().string());
   }

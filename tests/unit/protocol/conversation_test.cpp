@@ -16,7 +16,7 @@ using Kind = Reply::Kind;
 using Values = std::vector<std::optional<std::string>>;
 
 std::string data_file(const std::string& name) {
-  return (std::filesystem::path(__FILE__).parent_path() / "data" / name).string();
+  return (std::filesystem::path(WEIR_PROTOCOL_TEST_DATA) / name).string();
 }
 
 Conversation walk_file(const std::string& name) {

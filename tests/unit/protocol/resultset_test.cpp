@@ -984,7 +984,7 @@ ConversationStats follow_recording(const std::filesystem::path& path) {
   return stats;
 }
 
-const std::filesystem::path kDataDir = std::filesystem::path(__FILE__).parent_path() / "data";
+const std::filesystem::path kDataDir = WEIR_PROTOCOL_TEST_DATA;
 
 TEST(RecordedConversations, CApiClient) {
   // login, prepared INSERT x3, prepared SELECT (binary rows), text SELECT, multi-statement
