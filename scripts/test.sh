@@ -19,6 +19,10 @@ bash scripts/setup-k8s-tools.sh || { echo "setup-k8s-tools failed"; exit 1; }
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/weir-ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+# Paths relative to the checkout and no build directory in the hash: a fresh clone elsewhere
+# (as CI makes) reuses what an earlier build compiled.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 
 build() {  # preset
   cmake --preset "$1" >"build/configure-$1.log" 2>&1 || { cat "build/configure-$1.log"; return 1; }
