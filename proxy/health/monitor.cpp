@@ -196,7 +196,7 @@ void Monitor::round(const std::shared_ptr<const config::Config>& config, std::ui
 
   auto topology = std::make_shared<Topology>();
   topology->backends.reserve(backends.size());
-  const auto policy = ReplicaPolicy::from(config->routing);
+  const auto policy = plan::ReplicaPolicy::from(config->routing);
   for (const auto& b : backends) {
     const auto [it, added] = states_.try_emplace(b.name);
     auto& state = it->second;
@@ -272,7 +272,7 @@ bool Monitor::heartbeat_trusted(const config::Config& config, Clock::time_point 
   return trusted;
 }
 
-BackendStatus Monitor::check_backend(BackendState& state, const config::Config& config, const ReplicaPolicy& policy,
+BackendStatus Monitor::check_backend(BackendState& state, const config::Config& config, const plan::ReplicaPolicy& policy,
                                      bool heartbeat_trusted, bool& tracks_last_gtid) {
   BackendStatus s;
   s.name = state.info.name;
@@ -310,7 +310,7 @@ void Monitor::check_primary(BackendState& state, const config::Config& config, B
   state.reachable = p.reachable;
 }
 
-void Monitor::check_replica(BackendState& state, const config::Config& config, const ReplicaPolicy& policy,
+void Monitor::check_replica(BackendState& state, const config::Config& config, const plan::ReplicaPolicy& policy,
                             bool heartbeat_trusted, BackendStatus& s) {
   const bool first_check = !state.reachable.has_value();
   const auto target = target_of(state.info, config);
@@ -320,7 +320,7 @@ void Monitor::check_replica(BackendState& state, const config::Config& config, c
     heartbeat = HeartbeatTable{config.monitor.heartbeat.schema, config.monitor.heartbeat.table, instance_id_};
   }
   const Probe p = probe_replica(state.connection, target, timeout, heartbeat);
-  ReplicaObservation o;
+  plan::ReplicaObservation o;
   o.reachable = p.reachable;
   o.io_thread_running = p.io_thread_running;
   o.sql_thread_running = p.sql_thread_running;

@@ -22,7 +22,7 @@
 #include "health/heartbeat_lag.hpp"
 #include "health/monitor_connection.hpp"
 #include "health/probe.hpp"
-#include "health/replica_policy.hpp"
+#include "plan/replica_policy.hpp"
 #include "health/topology.hpp"
 #include "weir/config/config.hpp"
 
@@ -58,7 +58,7 @@ class Monitor {
   struct BackendState {
     DiscoveredBackend info;
     MonitorConnection connection;
-    ReplicaUsability usability;
+    plan::ReplicaUsability usability;
     std::shared_ptr<BackendLoad> load = std::make_shared<BackendLoad>();
     std::optional<bool> reachable;  // as last logged
   };
@@ -78,10 +78,10 @@ class Monitor {
   void drop_unlisted(const std::vector<DiscoveredBackend>& backends);
   void apply_failure_reports(std::chrono::steady_clock::time_point now);
   bool heartbeat_trusted(const config::Config& config, std::chrono::steady_clock::time_point now);
-  BackendStatus check_backend(BackendState& state, const config::Config& config, const ReplicaPolicy& policy,
+  BackendStatus check_backend(BackendState& state, const config::Config& config, const plan::ReplicaPolicy& policy,
                               bool heartbeat_trusted, bool& tracks_last_gtid);
   void check_primary(BackendState& state, const config::Config& config, BackendStatus& s, bool& tracks_last_gtid);
-  void check_replica(BackendState& state, const config::Config& config, const ReplicaPolicy& policy,
+  void check_replica(BackendState& state, const config::Config& config, const plan::ReplicaPolicy& policy,
                      bool heartbeat_trusted, BackendStatus& s);
   std::optional<std::chrono::microseconds> replica_lag(const Probe& probe, bool heartbeat_trusted);
   // Sleeps until `until`, a stop, or a new configuration; false on stop.

@@ -139,7 +139,7 @@ asio::awaitable<bool> Session::login() {
   }
   // How the server lexes backslashes until the first OK says it: the greeting's status flags
   // (sql_mode NO_BACKSLASH_ESCAPES of the new session).
-  view_.no_backslash_escapes = (primary->backend().greeting().status_flags & proto::status::kNoBackslashEscapes) != 0;
+  routing_.view.no_backslash_escapes = (primary->backend().greeting().status_flags & proto::status::kNoBackslashEscapes) != 0;
   worker_.shared.sessions.set_user(id_, identity_.user);
   co_await send_ok(ok_sequence);
   log::debug("client logged in", {{"session", id_}, {"user", identity_.user}, {"peer", peer_host_}});
@@ -332,8 +332,7 @@ asio::awaitable<backend::SimpleResult> Session::run_on_server(std::string host, 
 }
 
 bool Session::primary_holds_state() const {
-  return view_.in_transaction || !view_.autocommit || view_.tables_locked || view_.user_variables_diverged ||
-         pinned_to_primary_ || !temp_tables_.empty() || prepared_.size() > 0 || history_.full();
+  return routing_.primary_holds_state(prepared_.size() > 0, history_.full());
 }
 
 bool Session::can_lose_primary() const {
@@ -403,7 +402,7 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
     co_await send_login_failure(failure, static_cast<std::uint8_t>(seq + 1));
     co_return false;
   }
-  view_.no_backslash_escapes = (primary->backend().greeting().status_flags & proto::status::kNoBackslashEscapes) != 0;
+  routing_.view.no_backslash_escapes = (primary->backend().greeting().status_flags & proto::status::kNoBackslashEscapes) != 0;
   co_await send_ok(static_cast<std::uint8_t>(seq + 1));
   co_return true;
 }
@@ -414,7 +413,7 @@ asio::awaitable<bool> Session::reset_connection(proto::Bytes packet, std::uint8_
   const bool alive = co_await run_on_primary(packet, seq, false, false);
   if (!alive || relay_.tracked().error) co_return alive;
   forget_session_state();
-  route::apply_status_flags(view_, relay_.tracker().status_flags());  // the reset's OK
+  route::apply_status_flags(routing_.view, relay_.tracker().status_flags());  // the reset's OK
   if (primary_) primary_->applied = history_.last();
   auto replicas = std::move(replicas_);
   replicas_.clear();
@@ -426,9 +425,7 @@ asio::awaitable<bool> Session::reset_connection(proto::Bytes packet, std::uint8_
 
 void Session::forget_session_state() {
   history_.clear();
-  temp_tables_.clear();
-  view_ = {};
-  pinned_to_primary_ = false;
+  routing_.forget();
   prepared_.clear();
   refresh_routing_options();
 }

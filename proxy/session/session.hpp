@@ -22,7 +22,7 @@
 #include "session/kill_decision.hpp"
 #include "session/kill_statement.hpp"
 #include "session/prepared_statement_map.hpp"
-#include "session/read_your_writes.hpp"
+#include "plan/plan.hpp"
 #include "session/response_relay.hpp"
 #include "session/session_command_history.hpp"
 #include "metrics/metrics.hpp"
@@ -101,10 +101,19 @@ class Session : public std::enable_shared_from_this<Session> {
   // --- routing (session_routing.cpp) ---
   void refresh_routing_options();
   boost::asio::awaitable<bool> route_query(protocol::Bytes packet, std::uint8_t sequence_id);
+  // How a statement planned for the replicas went: `plan` is the last plan executed (served), or
+  // where the statement goes instead and why (not_served).
+  struct PlannedRead {
+    ReplicaRead read = ReplicaRead::not_served;
+    plan::Plan plan;
+  };
+  // Plans `facts` and runs it on a replica when the plan says so, planning again without a
+  // replica that failed. `any_replica`: a session command while the primary is unreachable.
   // `statement`: the packet is a COM_STMT_EXECUTE of it (prepared on the replica on demand).
-  boost::asio::awaitable<ReplicaRead> read_on_replica(protocol::Bytes packet, std::uint8_t sequence_id,
-                                                      bool any_replica,
-                                                      PreparedStatementMap::Statement* statement = nullptr);
+  // An empty packet only connects a replica.
+  boost::asio::awaitable<PlannedRead> run_planned_read(const plan::StatementFacts& facts, bool any_replica,
+                                                       protocol::Bytes packet, std::uint8_t sequence_id,
+                                                       PreparedStatementMap::Statement* statement = nullptr);
   enum class GtidWait : std::uint8_t { applied, not_applied, connection_lost };
   // MASTER_GTID_WAIT on the replica behind `link` for at most `timeout` (counted in the metrics).
   boost::asio::awaitable<GtidWait> wait_for_gtid(BackendLink& link, const health::GtidPosition& position,
@@ -131,7 +140,6 @@ class Session : public std::enable_shared_from_this<Session> {
                                               bool session_command);
   // A connection to any usable replica (login while the primary is down). False when none.
   boost::asio::awaitable<bool> connect_any_replica();
-  void apply_effects(const route::Effects& effects);
   void record_session_command(protocol::Bytes packet, BackendLink& ran_on);
 
   // --- backend connections (session_links.cpp) ---
@@ -184,15 +192,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Routing state.
   route::ClassifyOptions classify_options_;
-  route::SessionView view_;
-  std::vector<route::TableName> temp_tables_;
+  plan::SessionRoutingState routing_;
   SessionCommandHistory history_;
-  ReadYourWrites read_your_writes_;
-  bool pinned_to_primary_ = false;  // state that cannot be replayed: every statement to the primary
   PreparedStatementMap prepared_;
   std::uint32_t random_state_ = 0;
-  // Why the last read offered to the replicas went to the primary (metrics label).
-  std::string_view not_on_replica_because_;
 };
 
 }  // namespace weir::session

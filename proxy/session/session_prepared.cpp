@@ -19,8 +19,8 @@ asio::awaitable<bool> Session::prepared_command(proto::Bytes packet, std::uint8_
     const auto& tracker = relay_.tracker();
     if (alive && primary_ && !relay_.tracked().error && tracker.statement_id() != 0) {
       const auto sql = proto::as_string(packet.subspan(1));
-      view_.temp_tables = temp_tables_;
-      prepared_.add(tracker.statement_id(), std::string(sql), route::classify_prepare(sql, classify_options_, view_),
+      prepared_.add(tracker.statement_id(), std::string(sql),
+                    route::classify_prepare(sql, classify_options_, routing_.for_classifier()),
                     tracker.prepared_params(), link_id(*primary_));
     }
     co_return alive;
@@ -62,13 +62,13 @@ asio::awaitable<bool> Session::execute_prepared(proto::Bytes packet, std::uint8_
   // to the primary: both keep the execution there.
   const bool cursor = (layout->flags & (proto::cursor::kReadOnly | proto::cursor::kForUpdate |
                                         proto::cursor::kScrollable)) != 0;
-  const route::Classification verdict = route::route_execute(statement.routing, view_);
-  apply_effects(verdict.effects);
-  if (verdict.target == route::Target::Replica && !cursor && !statement.long_data && !pinned_to_primary_) {
-    const ReplicaRead read = co_await read_on_replica(packet, seq, false, &statement);
-    if (read == ReplicaRead::served) co_return true;
-    if (read == ReplicaRead::session_over) co_return false;
-  }
+  const route::Classification verdict = route::route_execute(statement.routing, routing_.view);
+  routing_.apply(verdict.effects);
+  plan::StatementFacts facts = plan::facts_of(verdict, statement.sql);
+  facts.replica_allowed = !cursor && !statement.long_data;
+  const PlannedRead planned = co_await run_planned_read(facts, false, packet, seq, &statement);
+  if (planned.read == ReplicaRead::served) co_return true;
+  if (planned.read == ReplicaRead::session_over) co_return false;
   statement.long_data = false;
   const bool may_write = verdict.reason != route::Reason::ReadOnlyStatement;
   auto* on_primary = primary_ ? PreparedStatementMap::on(statement, link_id(*primary_)) : nullptr;

@@ -1,5 +1,7 @@
-// Where each statement goes: the classifier's verdict (route/), the session's state (transaction,
-// temporary tables, session commands, read-your-writes) and the monitor's topology.
+// Executing routing plans: the classifier's verdict (route/) and the session's routing state go
+// to plan::plan() with the monitor's topology; the session runs the plan it gets (a replica, the
+// primary, every link for a session command), plans again without a replica that failed, and
+// learns from the replies (status flags, GTIDs of writes, session commands to replay).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -12,7 +14,6 @@
 #include "session/session.hpp"
 #include "weir/protocol/commands.hpp"
 #include "weir/route/digest.hpp"
-#include "weir/route/replica_guard.hpp"
 
 namespace weir::session {
 
@@ -97,45 +98,22 @@ void Session::refresh_routing_options() {
   const auto config = worker_.shared.config.load();
   classify_options_.stored_functions_to_replica =
       config->routing.stored_functions == config::RoutingConfig::StoredFunctions::replica;
-  read_your_writes_.set_mode(config->routing.consistency);
+  routing_.read_your_writes.set_mode(config->routing.consistency);
   const auto identity = worker_.shared.identity.load();
-  view_.server_version = parse_server_version(identity->server_version);
-  view_.client_charset_backslash_trail_bytes = backslash_trail_charset(identity_.character_set);
+  routing_.view.server_version = parse_server_version(identity->server_version);
+  routing_.view.client_charset_backslash_trail_bytes = backslash_trail_charset(identity_.character_set);
   // Replica links run without CLIENT_MULTI_STATEMENTS (one statement per COM_QUERY, enforced by
   // the server), so a multi-statement always goes to the primary.
   classify_options_.multi_statement_reads_to_replica = false;
 }
 
-void Session::apply_effects(const route::Effects& effects) {
-  for (const auto& change : effects.temp_tables) {
-    if (change.created) {
-      temp_tables_.push_back(change.table);
-    } else {
-      std::erase_if(temp_tables_, [&](const route::TableName& t) {
-        return t.name == change.table.name && (t.schema.empty() || change.table.schema.empty() ||
-                                               t.schema == change.table.schema);
-      });
-    }
-  }
-  if (effects.locks_tables) view_.tables_locked = true;
-  if (effects.unlocks_tables) view_.tables_locked = false;
-  if (effects.user_variables_diverged) view_.user_variables_diverged = true;
-  if (effects.pin_session_to_primary) pinned_to_primary_ = true;
-  if (effects.autocommit) view_.autocommit = *effects.autocommit;
-  if (effects.transaction == route::TransactionChange::Begin ||
-      effects.transaction == route::TransactionChange::Restart) {
-    view_.in_transaction = true;
-  }
-  if (effects.lexing_changed) view_.sql_mode_known = false;
-}
-
 void Session::record_session_command(proto::Bytes packet, BackendLink& ran_on) {
   if (!history_.add(packet)) {
-    if (!pinned_to_primary_) {
+    if (!routing_.pinned_to_primary) {
       log::info("session command history full: the session stays on the primary",
                 {{"session", id_}, {"commands", history_.last()}});
     }
-    pinned_to_primary_ = true;
+    routing_.pinned_to_primary = true;
     return;
   }
   ran_on.applied = history_.last();
@@ -143,27 +121,21 @@ void Session::record_session_command(proto::Bytes packet, BackendLink& ran_on) {
 
 asio::awaitable<bool> Session::route_query(proto::Bytes packet, std::uint8_t seq) {
   const auto sql = proto::as_string(packet.subspan(1));
-  view_.temp_tables = temp_tables_;
-  route::Classification verdict = route::classify(sql, classify_options_, view_);
-  apply_effects(verdict.effects);
-  std::string_view reason = route::to_string(verdict.reason);
+  const route::Classification verdict = route::classify(sql, classify_options_, routing_.for_classifier());
+  routing_.apply(verdict.effects);
+  plan::StatementFacts facts = plan::facts_of(verdict, sql);
   if (force_replica_hook_enabled() && sql.find(kForceReplicaMarker) != std::string_view::npos) {
-    verdict.target = route::Target::Replica;
-    reason = "test_force_replica";
+    facts.target = route::Target::Replica;
+    facts.reason = "test_force_replica";
   }
-  if (verdict.target == route::Target::Replica && !pinned_to_primary_) {
-    const ReplicaRead read = co_await read_on_replica(packet, seq, false);
-    if (read == ReplicaRead::served) {
-      if (worker_.metrics != nullptr) worker_.metrics->routing_decision("replica", reason);
-      co_return true;
-    }
-    if (read == ReplicaRead::session_over) co_return false;
-    reason = not_on_replica_because_;
-  } else if (verdict.target == route::Target::Replica) {
-    reason = "session_pinned_to_primary";
+  const PlannedRead planned = co_await run_planned_read(facts, false, packet, seq);
+  if (planned.read == ReplicaRead::session_over) co_return false;
+  if (planned.read == ReplicaRead::served) {
+    if (worker_.metrics != nullptr) worker_.metrics->routing_decision(plan::to_string(planned.plan.target), planned.plan.reason);
+    co_return true;
   }
-  if (worker_.metrics != nullptr) worker_.metrics->routing_decision("primary", reason);
-  if (verdict.effects.follows_previous_statement && last_link_ != nullptr && !last_link_->primary) {
+  if (worker_.metrics != nullptr) worker_.metrics->routing_decision("primary", planned.plan.reason);
+  if (planned.plan.target == plan::Target::previous_link && last_link_ != nullptr && !last_link_->primary) {
     // SHOW WARNINGS, FOUND_ROWS(), ...: about the previous statement, which ran on a replica.
     BackendLink& link = *last_link_;
     const Relayed outcome = co_await relay_command(link, packet, seq);
@@ -171,12 +143,12 @@ asio::awaitable<bool> Session::route_query(proto::Bytes packet, std::uint8_t seq
     if (outcome != Relayed::lost_before_reply) co_return false;
     drop_replica_link(link);
   }
-  const bool session_command = verdict.target == route::Target::AllSessionConnections;
+  const bool session_command = planned.plan.target == plan::Target::all_connections;
   const bool alive = co_await run_on_primary(packet, seq, !writes_nothing(verdict.reason), session_command);
   if (alive && verdict.effects.lexing_changed && primary_) {
     // SET NAMES, SET sql_mode, ...: ask the server how it lexes this session's text from now on.
     const auto state = co_await backend::run_simple_query(primary_->backend(), kLexingStateQuery, identity_.capabilities);
-    apply_lexing_state(view_, state.ok ? state.first_value : std::nullopt);
+    apply_lexing_state(routing_.view, state.ok ? state.first_value : std::nullopt);
   }
   co_return alive;
 }
@@ -193,9 +165,11 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
     }
     if (session_command) {
       // Without a primary the session's state lives on the replicas: run it on one and replay.
-      const ReplicaRead read = co_await read_on_replica(packet, seq, true);
-      if (read == ReplicaRead::session_over) co_return false;
-      if (read == ReplicaRead::served) {
+      const plan::StatementFacts facts{route::Target::Replica, "session_command_without_primary", false,
+                                       proto::as_string(packet.subspan(1)), true};
+      const PlannedRead planned = co_await run_planned_read(facts, true, packet, seq);
+      if (planned.read == ReplicaRead::session_over) co_return false;
+      if (planned.read == ReplicaRead::served) {
         if (!relay_.tracked().error && last_link_ != nullptr) record_session_command(packet, *last_link_);
         co_return true;
       }
@@ -222,84 +196,61 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
   }
   if (outcome != Relayed::done) co_return false;
   last_link_ = link;
-  route::apply_status_flags(view_, relay_.tracker().status_flags());
+  route::apply_status_flags(routing_.view, relay_.tracker().status_flags());
   const auto topology = worker_.shared.topology.load();
   const bool tracking = proto::has(identity_.capabilities, proto::cap::kSessionTrack) && topology &&
                         topology->primary_tracks_last_gtid;
   std::optional<std::string_view> gtid;
   if (relay_.tracked().last_gtid) gtid = *relay_.tracked().last_gtid;
-  read_your_writes_.on_primary_statement(may_write, gtid, tracking, std::chrono::steady_clock::now());
+  routing_.read_your_writes.on_primary_statement(may_write, gtid, tracking, std::chrono::steady_clock::now());
   if (session_command && !relay_.tracked().error) record_session_command(packet, *link);
   co_return true;
 }
 
-asio::awaitable<Session::ReplicaRead> Session::read_on_replica(proto::Bytes packet, std::uint8_t seq,
-                                                               bool any_replica,
-                                                               PreparedStatementMap::Statement* statement) {
+asio::awaitable<Session::PlannedRead> Session::run_planned_read(const plan::StatementFacts& facts, bool any_replica,
+                                                                proto::Bytes packet, std::uint8_t seq,
+                                                                PreparedStatementMap::Statement* statement) {
   const auto topology = worker_.shared.topology.load();
-  not_on_replica_because_ = "no_topology_yet";
-  if (!topology) co_return ReplicaRead::not_served;
-  const std::string_view text = statement != nullptr          ? std::string_view(statement->sql)
-                                : !packet.empty() && static_cast<Command>(packet[0]) == Command::query
-                                    ? proto::as_string(packet.subspan(1))
-                                    : std::string_view();
-  if (route::may_lift_read_only(text)) {
-    // A replica link must stay read-only: whatever the classifier thought, this text could lift it.
-    not_on_replica_because_ = "replica_guard";
-    co_return ReplicaRead::not_served;
-  }
   const auto config = worker_.shared.config.load();
-  const ReadRequirement requirement = any_replica ? ReadRequirement{} : read_your_writes_.requirement(*topology);
+  const plan::Policy policy = plan::policy_of(config->routing);
+  routing_.previous_on_replica = last_link_ != nullptr && !last_link_->primary;
   std::vector<std::size_t> excluded;
   for (int attempt = 0; attempt < 3; ++attempt) {
     random_state_ = random_state_ * 1103515245U + 12345U;
-    ChoiceOptions options;
-    options.when_no_replica = config->routing.when_no_replica;
-    options.may_wait = config->routing.causal_wait > config::Duration::zero();
-    options.excluded = excluded;
-    options.random = random_state_ >> 8;
-    const ReplicaChoice choice = choose_replica(*topology, requirement, options);
-    if (choice.outcome == ReplicaChoice::Outcome::primary) {
-      not_on_replica_because_ = choice.why;
-      co_return ReplicaRead::not_served;
-    }
-    if (choice.outcome == ReplicaChoice::Outcome::error) {
-      if (any_replica) co_return ReplicaRead::not_served;
+    const std::uint32_t random = random_state_ >> 8;
+    const plan::Plan planned = any_replica ? plan::plan_any_replica(topology.get(), policy, facts.text, excluded, random)
+                                           : plan::plan(facts, routing_, topology.get(), policy, excluded, random);
+    if (planned.target == plan::Target::refuse) {
       co_await send_error(static_cast<std::uint8_t>(seq + 1), errors::kBackendUnavailable, "HY000",
                           "weir: no replica is usable for reads and routing.when_no_replica is 'error'");
-      co_return ReplicaRead::served;
+      co_return PlannedRead{ReplicaRead::served, planned};
     }
-    const auto& status = topology->backends[choice.index];
+    if (planned.target != plan::Target::replica) co_return PlannedRead{ReplicaRead::not_served, planned};
+    const auto& status = topology->backends[planned.replica];
     BackendLink* link = co_await ensure_replica(status);
     if (link == nullptr) {
-      excluded.push_back(choice.index);
+      excluded.push_back(planned.replica);
       continue;
     }
-    if (choice.outcome == ReplicaChoice::Outcome::replica_wait) {
+    if (planned.gtid_wait) {
       // Usable, but not yet known to have the session's last write: wait for it a little.
-      const GtidWait waited = co_await wait_for_gtid(*link, *requirement.after, config->routing.causal_wait);
+      const GtidWait waited = co_await wait_for_gtid(*link, *planned.gtid_wait, config->routing.causal_wait);
       if (waited == GtidWait::connection_lost) {
-        give_up_replica(*link, status.name, excluded, choice.index);
+        give_up_replica(*link, status.name, excluded, planned.replica);
         continue;
       }
-      if (waited == GtidWait::not_applied) {
-        not_on_replica_because_ = "gtid_wait_timeout";
-        co_return ReplicaRead::not_served;
-      }
+      if (waited == GtidWait::not_applied) co_return PlannedRead{ReplicaRead::not_served, plan::Plan::primary("gtid_wait_timeout")};
     }
-    if (packet.empty()) co_return ReplicaRead::served;  // only a connection was wanted
+    if (packet.empty()) co_return PlannedRead{ReplicaRead::served, planned};  // only a connection was wanted
     std::optional<proto::Buffer> execution;
     if (statement != nullptr) {
       bool lost = false;
       execution = co_await execution_for(*link, *statement, packet, lost);
       if (lost) {
-        give_up_replica(*link, status.name, excluded, choice.index);
+        give_up_replica(*link, status.name, excluded, planned.replica);
         continue;
       }
-      if (!execution) {
-        not_on_replica_because_ = "replica_cannot_prepare";
-        co_return ReplicaRead::not_served;
-      }
+      if (!execution) co_return PlannedRead{ReplicaRead::not_served, plan::Plan::primary("replica_cannot_prepare")};
     }
     const proto::Bytes to_send = execution ? proto::Bytes(*execution) : packet;
     const auto load = link->load;
@@ -309,25 +260,23 @@ asio::awaitable<Session::ReplicaRead> Session::read_on_replica(proto::Bytes pack
     if (outcome == Relayed::refused_as_write) {
       // The server caught a write the classifier missed; nothing was written and nothing reached
       // the client, so the primary runs it.
-      note_write_refusal(status.name, text, metrics::WriteRefusal::retried_on_primary);
-      not_on_replica_because_ = "replica_refused_write";
-      co_return ReplicaRead::not_served;
+      note_write_refusal(status.name, facts.text, metrics::WriteRefusal::retried_on_primary);
+      co_return PlannedRead{ReplicaRead::not_served, plan::Plan::primary("replica_refused_write")};
     }
     if (outcome == Relayed::done) {
       if (relay_.tracked().error_code == errors::kReadOnlyTransaction) {
-        note_write_refusal(status.name, text, metrics::WriteRefusal::reached_client);
+        note_write_refusal(status.name, facts.text, metrics::WriteRefusal::reached_client);
       }
       last_link_ = link;
-      co_return ReplicaRead::served;
+      co_return PlannedRead{ReplicaRead::served, planned};
     }
-    if (outcome != Relayed::lost_before_reply) co_return ReplicaRead::session_over;
+    if (outcome != Relayed::lost_before_reply) co_return PlannedRead{ReplicaRead::session_over, planned};
     // Nothing reached the client: the read is retried elsewhere.
     log::warn("replica failed a read; retrying elsewhere", {{"session", id_}, {"backend", status.name}});
     if (worker_.metrics != nullptr) worker_.metrics->error("replica_read_retried");
-    give_up_replica(*link, status.name, excluded, choice.index);
+    give_up_replica(*link, status.name, excluded, planned.replica);
   }
-  not_on_replica_because_ = "replicas_failed";
-  co_return ReplicaRead::not_served;
+  co_return PlannedRead{ReplicaRead::not_served, plan::Plan::primary("replicas_failed")};
 }
 
 asio::awaitable<Session::GtidWait> Session::wait_for_gtid(BackendLink& link, const health::GtidPosition& position,
@@ -364,8 +313,8 @@ void Session::give_up_replica(BackendLink& link, const std::string& backend, std
 }
 
 asio::awaitable<bool> Session::connect_any_replica() {
-  const ReplicaRead read = co_await read_on_replica({}, 0, true);
-  co_return read == ReplicaRead::served;
+  const PlannedRead planned = co_await run_planned_read(plan::StatementFacts{}, true, {}, 0);
+  co_return planned.read == ReplicaRead::served;
 }
 
 }  // namespace weir::session

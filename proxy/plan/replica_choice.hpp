@@ -10,7 +10,7 @@
 #include "health/topology.hpp"
 #include "weir/config/config.hpp"
 
-namespace weir::session {
+namespace weir::plan {
 
 // What a read of this session needs from a replica (see ReadYourWrites).
 struct ReadRequirement {
@@ -46,4 +46,4 @@ inline constexpr std::string_view kNoUsableReplica = "no_usable_replica";
 inline constexpr std::string_view kNoCaughtUpReplica = "no_caught_up_replica";
 inline constexpr std::string_view kWritesSeen = "session_writes_pending";
 
-}  // namespace weir::session
+}  // namespace weir::plan

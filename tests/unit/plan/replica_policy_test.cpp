@@ -2,14 +2,14 @@
 // (ms since start) with what the check saw, and what the decision must be after it.
 // Policy in every sequence unless said otherwise: max_replica_lag 1000ms, readmit_lag 800ms,
 // min_dwell 2000ms.
-#include "health/replica_policy.hpp"
+#include "plan/replica_policy.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace weir::health {
+namespace weir::plan {
 namespace {
 
 using std::chrono::milliseconds;
@@ -268,4 +268,4 @@ TEST(FormatMillis, Table) {
 }
 
 }  // namespace
-}  // namespace weir::health
+}  // namespace weir::plan

@@ -1,6 +1,6 @@
-#include "session/read_your_writes.hpp"
+#include "plan/read_your_writes.hpp"
 
-namespace weir::session {
+namespace weir::plan {
 
 void ReadYourWrites::on_primary_statement(bool may_write, std::optional<std::string_view> last_gtid, bool tracking,
                                           Clock::time_point acknowledged_at) {
@@ -38,4 +38,4 @@ ReadRequirement ReadYourWrites::requirement(const health::Topology& topology) {
   return requirement;
 }
 
-}  // namespace weir::session
+}  // namespace weir::plan

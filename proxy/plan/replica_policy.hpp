@@ -17,7 +17,7 @@
 
 #include "weir/config/config.hpp"
 
-namespace weir::health {
+namespace weir::plan {
 
 struct ReplicaObservation {
   bool reachable = false;
@@ -67,4 +67,4 @@ class ReplicaUsability {
 // "1200ms", "1.5ms", "0ms": durations in reasons and logs.
 std::string format_millis(std::chrono::microseconds value);
 
-}  // namespace weir::health
+}  // namespace weir::plan

@@ -4,9 +4,9 @@
 #include <cctype>
 #include <set>
 
-#include "session/replica_choice.hpp"
+#include "plan/replica_choice.hpp"
 
-namespace weir::session {
+namespace weir::plan {
 namespace {
 
 using Outcome = ReplicaChoice::Outcome;
@@ -136,4 +136,4 @@ TEST(ChooseReplica, TiesAreSpreadOverEqualReplicas) {
 }
 
 }  // namespace
-}  // namespace weir::session
+}  // namespace weir::plan

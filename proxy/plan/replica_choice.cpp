@@ -1,10 +1,10 @@
-#include "session/replica_choice.hpp"
+#include "plan/replica_choice.hpp"
 
 #include <algorithm>
 #include <limits>
 #include <vector>
 
-namespace weir::session {
+namespace weir::plan {
 
 namespace {
 
@@ -88,4 +88,4 @@ ReplicaChoice choose_replica(const health::Topology& topology, const ReadRequire
   return choice;
 }
 
-}  // namespace weir::session
+}  // namespace weir::plan

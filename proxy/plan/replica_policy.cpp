@@ -1,8 +1,8 @@
-#include "health/replica_policy.hpp"
+#include "plan/replica_policy.hpp"
 
 #include <utility>
 
-namespace weir::health {
+namespace weir::plan {
 
 namespace {
 
@@ -92,4 +92,4 @@ bool ReplicaUsability::report_failure(std::chrono::steady_clock::time_point now)
   return true;
 }
 
-}  // namespace weir::health
+}  // namespace weir::plan

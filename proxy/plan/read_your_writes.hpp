@@ -11,10 +11,10 @@
 #include <string_view>
 
 #include "health/topology.hpp"
-#include "session/replica_choice.hpp"
+#include "plan/replica_choice.hpp"
 #include "weir/config/config.hpp"
 
-namespace weir::session {
+namespace weir::plan {
 
 class ReadYourWrites {
  public:
@@ -42,4 +42,4 @@ class ReadYourWrites {
   std::optional<Clock::time_point> pending_since_;  // session: a write without a known GTID
 };
 
-}  // namespace weir::session
+}  // namespace weir::plan

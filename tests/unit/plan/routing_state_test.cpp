@@ -1,0 +1,116 @@
+// SessionRoutingState::apply as a table: effects in -> routing state out.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+
+#include "plan/routing_state.hpp"
+
+namespace weir::plan {
+namespace {
+
+route::TempTableChange created(std::string name, std::string schema = "") {
+  return route::TempTableChange{true, route::TableName{std::move(schema), std::move(name)}};
+}
+route::TempTableChange dropped(std::string name, std::string schema = "") {
+  return route::TempTableChange{false, route::TableName{std::move(schema), std::move(name)}};
+}
+
+TEST(RoutingState, TemporaryTablesComeAndGoInOrder) {
+  SessionRoutingState s;
+  route::Effects e;
+  e.temp_tables = {created("t"), created("u", "app"), dropped("t")};
+  s.apply(e);
+  ASSERT_EQ(s.temp_tables.size(), 1u);
+  EXPECT_EQ(s.temp_tables[0].name, "u");
+  // A drop without a schema drops the table of any schema; with one, only that schema's.
+  route::Effects other;
+  other.temp_tables = {dropped("u", "other")};
+  s.apply(other);
+  EXPECT_EQ(s.temp_tables.size(), 1u);
+  route::Effects any;
+  any.temp_tables = {dropped("u")};
+  s.apply(any);
+  EXPECT_TRUE(s.temp_tables.empty());
+  EXPECT_FALSE(s.primary_holds_state(false, false));
+}
+
+struct FlagCase {
+  const char* name;
+  std::function<void(route::Effects&)> effects;
+  std::function<bool(const SessionRoutingState&)> expect;
+};
+void PrintTo(const FlagCase& c, std::ostream* os) { *os << c.name; }
+class RoutingStateFlags : public ::testing::TestWithParam<FlagCase> {};
+
+TEST_P(RoutingStateFlags, Apply) {
+  SessionRoutingState s;
+  s.view.sql_mode_known = true;
+  route::Effects e;
+  GetParam().effects(e);
+  s.apply(e);
+  EXPECT_TRUE(GetParam().expect(s));
+  EXPECT_TRUE(s.primary_holds_state(false, false) || GetParam().name == std::string("lexing changed"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Effects, RoutingStateFlags,
+    ::testing::Values(
+        FlagCase{"lock tables", [](route::Effects& e) { e.locks_tables = true; },
+                 [](const SessionRoutingState& s) { return s.view.tables_locked; }},
+        FlagCase{"user variables diverged", [](route::Effects& e) { e.user_variables_diverged = true; },
+                 [](const SessionRoutingState& s) { return s.view.user_variables_diverged; }},
+        FlagCase{"pin", [](route::Effects& e) { e.pin_session_to_primary = true; },
+                 [](const SessionRoutingState& s) { return s.pinned_to_primary; }},
+        FlagCase{"autocommit off", [](route::Effects& e) { e.autocommit = false; },
+                 [](const SessionRoutingState& s) { return !s.view.autocommit; }},
+        FlagCase{"begin", [](route::Effects& e) { e.transaction = route::TransactionChange::Begin; },
+                 [](const SessionRoutingState& s) { return s.view.in_transaction; }},
+        FlagCase{"restart", [](route::Effects& e) { e.transaction = route::TransactionChange::Restart; },
+                 [](const SessionRoutingState& s) { return s.view.in_transaction; }},
+        FlagCase{"lexing changed", [](route::Effects& e) { e.lexing_changed = true; },
+                 [](const SessionRoutingState& s) { return !s.view.sql_mode_known; }}));
+
+TEST(RoutingState, UnlockAndAutocommitOnUndoTheirOpposites) {
+  SessionRoutingState s;
+  route::Effects lock;
+  lock.locks_tables = true;
+  lock.autocommit = false;
+  s.apply(lock);
+  route::Effects unlock;
+  unlock.unlocks_tables = true;
+  unlock.autocommit = true;
+  s.apply(unlock);
+  EXPECT_FALSE(s.view.tables_locked);
+  EXPECT_TRUE(s.view.autocommit);
+  EXPECT_FALSE(s.primary_holds_state(false, false));
+  EXPECT_TRUE(s.primary_holds_state(true, false));   // prepared statements
+  EXPECT_TRUE(s.primary_holds_state(false, true));   // a history that overflowed
+}
+
+TEST(RoutingState, ForgetKeepsOnlyReadYourWrites) {
+  SessionRoutingState s;
+  route::Effects e;
+  e.temp_tables = {created("t")};
+  e.pin_session_to_primary = true;
+  s.apply(e);
+  s.previous_on_replica = true;
+  s.read_your_writes.on_primary_statement(true, "0-1-5", true, {});
+  s.forget();
+  EXPECT_TRUE(s.temp_tables.empty());
+  EXPECT_FALSE(s.pinned_to_primary);
+  EXPECT_FALSE(s.previous_on_replica);
+  EXPECT_FALSE(s.primary_holds_state(false, false));
+  EXPECT_EQ(s.read_your_writes.position().to_string(), "0-1-5");
+}
+
+TEST(RoutingState, TheClassifierSeesTheTemporaryTables) {
+  SessionRoutingState s;
+  route::Effects e;
+  e.temp_tables = {created("t")};
+  s.apply(e);
+  EXPECT_EQ(s.for_classifier().temp_tables.size(), 1u);
+}
+
+}  // namespace
+}  // namespace weir::plan
