@@ -29,9 +29,12 @@ Session::Session(asio::ip::tcp::socket socket, WorkerContext& worker)
   peer_host_ = ignored ? std::string("unknown") : remote.address().to_string();
   id_ = worker_.shared.sessions.next_id();
   random_state_ = id_ * 2654435761U;
+  const std::uint32_t open = worker_.shared.client_connections.fetch_add(1) + 1;
+  over_connection_limit_ = open > worker_.shared.config.load()->listen.max_connections;
 }
 
 Session::~Session() {
+  worker_.shared.client_connections.fetch_sub(1);
   worker_.shared.sessions.remove(id_);
   if (worker_.metrics != nullptr) worker_.metrics->client_disconnected();
 }
@@ -74,6 +77,14 @@ void Session::close() {
 asio::awaitable<void> Session::run_owned(std::shared_ptr<Session> self) { co_await self->run(); }
 
 asio::awaitable<void> Session::run() {
+  if (over_connection_limit_) {
+    // As the server: ER_CON_COUNT_ERROR instead of the greeting, then the connection closes.
+    if (worker_.metrics != nullptr) worker_.metrics->client_rejected("max_connections");
+    log::debug("client refused: listen.max_connections reached", {{"session", id_}, {"peer", peer_host_}});
+    co_await send_error(0, errors::kTooManyConnections, "08004", "Too many connections");
+    close();
+    co_return;
+  }
   if (worker_.shared.draining.load()) {
     if (worker_.metrics != nullptr) worker_.metrics->client_rejected("shutdown");
     co_await send_error(0, errors::kServerShutdown, "08S01", "weir is shutting down");
