@@ -157,8 +157,18 @@ asio::awaitable<bool> Session::login() {
   co_return true;
 }
 
+std::size_t Session::max_client_packet() const {
+  // The primary's max_allowed_packet as the monitor last read it, so weir refuses what the server
+  // would (and buffers no more than it); until it is known, the server's own ceiling of 1 GiB.
+  if (const auto topology = worker_.shared.topology.load()) {
+    if (const auto* primary = topology->primary(); primary != nullptr && primary->max_allowed_packet > 0) {
+      return static_cast<std::size_t>(primary->max_allowed_packet);
+    }
+  }
+  return std::size_t{1} << 30;
+}
+
 asio::awaitable<void> Session::command_loop() {
-  const auto max_packet = std::size_t{1} << 30;
   bool backend_idle_allowed = true;  // once per idle period
   while (!closing_) {
     if (worker_.shared.draining.load()) co_return;
@@ -209,9 +219,12 @@ asio::awaitable<void> Session::command_loop() {
       primary_.reset();
       continue;
     }
+    const std::size_t max_packet = max_client_packet();
     if (!error) co_await client_.read_packet(packet, seq, max_packet, error);
     if (error) {
       if (error == boost::system::errc::message_size) {
+        log::info("client packet over the primary's max_allowed_packet; closing",
+                  {{"session", id_}, {"peer", peer_host_}, {"max_allowed_packet", max_packet}});
         co_await send_error(1, errors::kPacketTooLarge, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes");
       } else if (error == boost::system::errc::protocol_error) {
         co_await send_error(1, errors::kPacketsOutOfOrder, "08S01", "Got packets out of order");

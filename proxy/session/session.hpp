@@ -57,6 +57,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<bool> login();
   boost::asio::awaitable<void> command_loop();
+  std::size_t max_client_packet() const;  // the largest command packet a client may send
   enum class Wake : std::uint8_t {
     client,        // the client sent something
     primary_lost,  // the primary closed (or spoke) first

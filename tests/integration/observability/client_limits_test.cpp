@@ -119,6 +119,33 @@ TEST(ClientLimits, MemoryBeforeLoginGrowsWithBytesReceivedNotWithAnnouncedLength
   EXPECT_EQ(scalar_of(m.get(), "SELECT LENGTH('" + big + "')"), "200000");
 }
 
+TEST(ClientLimits, AfterLoginTheLargestPacketIsThePrimarysMaxAllowedPacket) {
+  MariadbServer server;
+  prepare_primary(server);
+  server.execute("SET GLOBAL max_allowed_packet = 1048576");
+  WeirOptions options = weir_for(server);
+  options.monitor_yaml = "  check_interval: 100ms\n";
+  WeirProcess weir(options);
+  ASSERT_TRUE(weir.wait_for_log("msg=\"primary reachable\"", 10s)) << weir.log();
+  std::this_thread::sleep_for(300ms);  // the monitor publishes the round that read it
+
+  Mysql m = open_mysql(weir.port(), {});
+  ASSERT_TRUE(m) << weir.log();
+  EXPECT_EQ(scalar_of(m.get(), "SELECT LENGTH('" + std::string(500'000, 'x') + "')"), "500000");
+  const auto received = [&] {
+    return std::stoll(*server.scalar(
+        "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'BYTES_RECEIVED'"));
+  };
+  const long long before = received();
+  const std::string big = "SELECT LENGTH('" + std::string(2'000'000, 'x') + "')";
+  EXPECT_NE(mysql_query(m.get(), big.c_str()), 0);
+  EXPECT_EQ(mysql_errno(m.get()), 1153U) << mysql_error(m.get());
+  EXPECT_STREQ(mysql_error(m.get()), "Got a packet bigger than 'max_allowed_packet' bytes");
+  // weir refused it itself: the statement never reached the server.
+  EXPECT_LT(received() - before, 100'000) << weir.log();
+  EXPECT_TRUE(weir.wait_for_log("max_allowed_packet", 5s)) << weir.log();
+}
+
 TEST(ClientLimits, ClientsOverMaxConnectionsAreRefusedWithTheServersError) {
   MariadbServer server;
   prepare_server(server);
