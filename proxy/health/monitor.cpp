@@ -295,6 +295,7 @@ void Monitor::check_primary(BackendState& state, const config::Config& config, B
   s.reachable = p.reachable;
   s.read_only = p.read_only;
   s.gtid = p.gtid;
+  s.max_allowed_packet = p.max_allowed_packet;
   s.checked_at = p.checked_at;
   if (p.reachable) s.lag = std::chrono::microseconds::zero();
   s.reason = p.reachable ? "primary" : "unreachable";
@@ -345,6 +346,7 @@ void Monitor::check_replica(BackendState& state, const config::Config& config, c
   s.sql_thread_running = p.sql_thread_running;
   s.lag = o.lag;
   s.gtid = p.gtid;
+  s.max_allowed_packet = p.max_allowed_packet;
   s.checked_at = p.checked_at;
   s.usable_for_reads = state.usability.usable();
   s.reason = state.usability.reason();

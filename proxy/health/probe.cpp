@@ -45,6 +45,9 @@ bool read_variables(Probe& p, MonitorConnection& c, const MonitorConnection::Tar
     p.error = "malformed GTID position \"" + row[1].value_or("") + "\"";
   }
   p.tracks_last_gtid = tracks_last_gtid(row[2].value_or(""));
+  if (row.size() > 3) {
+    if (auto limit = parse_int(row[3]); limit && *limit > 0) p.max_allowed_packet = static_cast<std::uint64_t>(*limit);
+  }
   return true;
 }
 
@@ -125,7 +128,8 @@ std::string heartbeat_read_sql(const HeartbeatTable& t) {
 Probe probe_primary(MonitorConnection& c, const MonitorConnection::Target& target, std::chrono::milliseconds op_timeout) {
   Probe p;
   read_variables(p, c, target, op_timeout,
-                 "SELECT @@global.read_only, @@global.gtid_binlog_pos, @@global.session_track_system_variables");
+                 "SELECT @@global.read_only, @@global.gtid_binlog_pos, @@global.session_track_system_variables, "
+                 "@@global.max_allowed_packet");
   return p;
 }
 
@@ -133,7 +137,8 @@ Probe probe_replica(MonitorConnection& c, const MonitorConnection::Target& targe
                     const std::optional<HeartbeatTable>& heartbeat) {
   Probe p;
   if (!read_variables(p, c, target, op_timeout,
-                      "SELECT @@global.read_only, @@global.gtid_slave_pos, @@global.session_track_system_variables")) {
+                      "SELECT @@global.read_only, @@global.gtid_slave_pos, @@global.session_track_system_variables, "
+                      "@@global.max_allowed_packet")) {
     return p;
   }
   auto status = c.query("SHOW SLAVE STATUS", Clock::now() + op_timeout);

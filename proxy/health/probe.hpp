@@ -20,6 +20,7 @@ struct Probe {
   GtidPosition gtid;  // primary: gtid_binlog_pos; replica: gtid_slave_pos
   // Primary
   bool tracks_last_gtid = false;
+  std::uint64_t max_allowed_packet = 0;  // the largest packet the server accepts; 0: not read
   // Replica
   bool io_thread_running = false;
   bool sql_thread_running = false;

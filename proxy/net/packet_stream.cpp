@@ -4,6 +4,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -26,6 +27,13 @@ protocol::Buffer acquire_buffer() {
 }
 
 }  // namespace
+
+std::size_t grown_capacity(std::size_t capacity, std::size_t used, std::size_t wanted) {
+  if (used < capacity) return capacity;
+  const std::size_t doubled = std::max<std::size_t>(capacity * 2, PacketStream::kInitialBuffer);
+  if (wanted <= used) return doubled;
+  return std::min(doubled, wanted);
+}
 
 void PacketStream::release_buffer() {
   if (begin_ != end_ || buffer_.empty()) return;
@@ -54,14 +62,13 @@ void PacketStream::make_room(std::size_t min_capacity) {
     end_ -= begin_;
     begin_ = 0;
   }
-  if (buffer_.size() < min_capacity) buffer_.resize(min_capacity);
-  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
+  buffer_.resize(grown_capacity(buffer_.size(), end_, min_capacity));
 }
 
 asio::awaitable<std::size_t> PacketStream::fill(std::size_t min_capacity, boost::system::error_code& error) {
   if (buffer_.empty()) buffer_ = acquire_buffer();
   if (begin_ == end_) begin_ = end_ = 0;
-  if (end_ == buffer_.size() || buffer_.size() - begin_ < min_capacity) make_room(min_capacity);
+  if (end_ == buffer_.size()) make_room(min_capacity);
   const std::size_t n =
       co_await stream_.read_some(asio::buffer(buffer_.data() + end_, buffer_.size() - end_), error);
   end_ += n;
@@ -115,18 +122,24 @@ asio::awaitable<void> PacketStream::read_packet_exact(Bytes& out, std::uint8_t& 
       stream_.socket(), asio::buffer(buffer_.data(), protocol::kFrameHeaderSize), asio::as_tuple(asio::use_awaitable));
   if (error) co_return;
   const auto header = protocol::decode_frame_header(buffer_.data());
+  sequence_id = last_sequence_id_ = header.sequence_id;  // also for the refusal of a packet too large
   if (header.payload_length > max_size || header.payload_length >= protocol::kMaxFramePayload) {
     error = make_error_code(boost::system::errc::message_size);
     co_return;
   }
-  if (buffer_.size() < protocol::kFrameHeaderSize + header.payload_length) {
-    buffer_.resize(protocol::kFrameHeaderSize + header.payload_length);
+  // The body arrives in pieces into a buffer that grows with them (see grown_capacity), never
+  // past the packet: the bytes after it belong to the TLS engine.
+  const std::size_t frame = protocol::kFrameHeaderSize + header.payload_length;
+  end_ = protocol::kFrameHeaderSize;
+  while (end_ < frame) {
+    buffer_.resize(grown_capacity(buffer_.size(), end_, frame));
+    const std::size_t want = std::min(buffer_.size(), frame) - end_;
+    std::tie(error, n) = co_await stream_.socket().async_read_some(asio::buffer(buffer_.data() + end_, want),
+                                                                   asio::as_tuple(asio::use_awaitable));
+    if (error) co_return;
+    end_ += n;
   }
-  std::tie(error, n) = co_await asio::async_read(
-      stream_.socket(), asio::buffer(buffer_.data() + protocol::kFrameHeaderSize, header.payload_length),
-      asio::as_tuple(asio::use_awaitable));
-  if (error) co_return;
-  sequence_id = last_sequence_id_ = header.sequence_id;
+  begin_ = end_ = 0;
   out = Bytes(buffer_.data() + protocol::kFrameHeaderSize, header.payload_length);
 }
 

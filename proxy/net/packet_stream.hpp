@@ -17,6 +17,12 @@ namespace weir::net {
 //   errc::message_size    a packet over the configured limit
 //   asio::error::eof      the peer closed the connection
 
+// The read buffer's next capacity: unchanged while it has room; when full (`used` bytes), doubled
+// but never beyond `wanted` unless `wanted` is already reached (then doubled, for a reader that
+// needs one more byte). A peer's announced length is only ever `wanted`: memory then grows with
+// the bytes that actually arrived, at most twice them, never with a length a peer merely claimed.
+std::size_t grown_capacity(std::size_t capacity, std::size_t used, std::size_t wanted);
+
 class PacketStream {
  public:
   static constexpr std::size_t kInitialBuffer = 16 * 1024;
@@ -46,7 +52,7 @@ class PacketStream {
   protocol::Bytes buffered() const { return {buffer_.data() + begin_, end_ - begin_}; }
   void consume(std::size_t n) { begin_ += n; }
   // Reads at least one more byte into the buffer (moving unconsumed bytes to the front and
-  // growing up to `min_capacity` if needed). Returns the number of bytes read.
+  // growing geometrically towards `min_capacity` if full). Returns the number of bytes read.
   boost::asio::awaitable<std::size_t> fill(std::size_t min_capacity, boost::system::error_code& error);
 
   // Idle connections hold no buffer: when nothing is buffered the read buffer goes back to this

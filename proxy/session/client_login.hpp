@@ -28,6 +28,8 @@ struct ServerIdentity {
 // attributes, no metadata caching (weir would have to track metadata per statement).
 protocol::CapabilityFlags relayable_capabilities();
 
+inline constexpr std::size_t kMaxLoginPacket = 64 * 1024;
+
 struct LoginContext {
   std::uint32_t connection_id = 0;
   const ServerIdentity* server = nullptr;
@@ -36,7 +38,9 @@ struct LoginContext {
   bool tls_required = false;
   std::string peer_host;  // the client's address: which accounts match it, and the access-denied message
   std::string nonce;      // from make_nonce(); COM_CHANGE_USER scrambles use it again
-  std::size_t max_packet = 1 << 20;
+  // What a login needs (an SSLRequest, a HandshakeResponse with its attributes, an auth switch
+  // answer) fits here; a larger packet from a client nobody has authenticated yet is refused.
+  std::size_t max_packet = kMaxLoginPacket;
 };
 
 struct ClientIdentity {

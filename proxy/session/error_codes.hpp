@@ -5,6 +5,7 @@
 namespace weir::session::errors {
 
 inline constexpr std::uint16_t kServerShutdown = 1053;     // ER_SERVER_SHUTDOWN
+inline constexpr std::uint16_t kTooManyConnections = 1040;  // ER_CON_COUNT_ERROR
 inline constexpr std::uint16_t kPacketTooLarge = 1153;     // ER_NET_PACKET_TOO_LARGE
 inline constexpr std::uint16_t kPacketsOutOfOrder = 1156;  // ER_NET_PACKETS_OUT_OF_ORDER
 inline constexpr std::uint16_t kUnknownThread = 1094;      // ER_NO_SUCH_THREAD

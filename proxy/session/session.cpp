@@ -29,9 +29,12 @@ Session::Session(asio::ip::tcp::socket socket, WorkerContext& worker)
   peer_host_ = ignored ? std::string("unknown") : remote.address().to_string();
   id_ = worker_.shared.sessions.next_id();
   random_state_ = id_ * 2654435761U;
+  const std::uint32_t open = worker_.shared.client_connections.fetch_add(1) + 1;
+  over_connection_limit_ = open > worker_.shared.config.load()->listen.max_connections;
 }
 
 Session::~Session() {
+  worker_.shared.client_connections.fetch_sub(1);
   worker_.shared.sessions.remove(id_);
   if (worker_.metrics != nullptr) worker_.metrics->client_disconnected();
 }
@@ -74,6 +77,14 @@ void Session::close() {
 asio::awaitable<void> Session::run_owned(std::shared_ptr<Session> self) { co_await self->run(); }
 
 asio::awaitable<void> Session::run() {
+  if (over_connection_limit_) {
+    // As the server: ER_CON_COUNT_ERROR instead of the greeting, then the connection closes.
+    if (worker_.metrics != nullptr) worker_.metrics->client_rejected("max_connections");
+    log::debug("client refused: listen.max_connections reached", {{"session", id_}, {"peer", peer_host_}});
+    co_await send_error(0, errors::kTooManyConnections, "08004", "Too many connections");
+    close();
+    co_return;
+  }
   if (worker_.shared.draining.load()) {
     if (worker_.metrics != nullptr) worker_.metrics->client_rejected("shutdown");
     co_await send_error(0, errors::kServerShutdown, "08S01", "weir is shutting down");
@@ -146,8 +157,18 @@ asio::awaitable<bool> Session::login() {
   co_return true;
 }
 
+std::size_t Session::max_client_packet() const {
+  // The primary's max_allowed_packet as the monitor last read it, so weir refuses what the server
+  // would (and buffers no more than it); until it is known, the server's own ceiling of 1 GiB.
+  if (const auto topology = worker_.shared.topology.load()) {
+    if (const auto* primary = topology->primary(); primary != nullptr && primary->max_allowed_packet > 0) {
+      return static_cast<std::size_t>(primary->max_allowed_packet);
+    }
+  }
+  return std::size_t{1} << 30;
+}
+
 asio::awaitable<void> Session::command_loop() {
-  const auto max_packet = std::size_t{1} << 30;
   bool backend_idle_allowed = true;  // once per idle period
   while (!closing_) {
     if (worker_.shared.draining.load()) co_return;
@@ -198,9 +219,12 @@ asio::awaitable<void> Session::command_loop() {
       primary_.reset();
       continue;
     }
+    const std::size_t max_packet = max_client_packet();
     if (!error) co_await client_.read_packet(packet, seq, max_packet, error);
     if (error) {
       if (error == boost::system::errc::message_size) {
+        log::info("client packet over the primary's max_allowed_packet; closing",
+                  {{"session", id_}, {"peer", peer_host_}, {"max_allowed_packet", max_packet}});
         co_await send_error(1, errors::kPacketTooLarge, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes");
       } else if (error == boost::system::errc::protocol_error) {
         co_await send_error(1, errors::kPacketsOutOfOrder, "08S01", "Got packets out of order");

@@ -57,6 +57,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<bool> login();
   boost::asio::awaitable<void> command_loop();
+  std::size_t max_client_packet() const;  // the largest command packet a client may send
   enum class Wake : std::uint8_t {
     client,        // the client sent something
     primary_lost,  // the primary closed (or spoke) first
@@ -185,6 +186,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool idle_ = false;           // between commands, waiting for the client
   bool backend_spoke_ = false;  // the primary became readable while the session was idle
   bool closing_ = false;
+  bool over_connection_limit_ = false;  // opened beyond listen.max_connections: refused at once
   bool idle_timed_out_ = false;   // set by the idle deadline
   bool backend_idle_due_ = false;  // set by the backend-idle deadline
   Deadline deadline_;             // handshake, then the idle limits between statements

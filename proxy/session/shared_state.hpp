@@ -2,6 +2,7 @@
 // What every worker reads and the control thread replaces: immutable snapshots (a reload or a user refresh swaps the pointer; sessions keep the snapshot they
 // started a decision with), plus the registry of live sessions for KILL and draining.
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 
@@ -24,6 +25,9 @@ struct SharedState {
   Snapshot<health::Topology> topology;
   health::FailureReports backend_failures;
   std::atomic<bool> draining{false};
+  // Client connections open now over all workers (each Session from its construction to its
+  // destruction), against listen.max_connections.
+  std::atomic<std::uint32_t> client_connections{0};
   SessionRegistry sessions;
 };
 
