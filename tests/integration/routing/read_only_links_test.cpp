@@ -17,14 +17,6 @@ constexpr const char* kLinkState =
     "/* weir:test_force_replica */ SELECT (SELECT VARIABLE_VALUE FROM information_schema.SESSION_VARIABLES "
     "WHERE VARIABLE_NAME = CONCAT('TX_READ', '_ONLY')), @@server_id";
 
-std::string run(MYSQL* m, const std::string& sql) {
-  if (mysql_query(m, sql.c_str()) != 0) return std::to_string(mysql_errno(m)) + " " + mysql_error(m);
-  do {
-    if (MYSQL_RES* res = mysql_store_result(m)) mysql_free_result(res);
-  } while (mysql_next_result(m) == 0);
-  return "";
-}
-
 class ReadOnlyLinks : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

@@ -36,6 +36,15 @@ inline std::vector<std::string> row_of(MYSQL* m, const std::string& sql) {
   return out;
 }
 
+// Runs `sql` and drains every result: "" on success, "<errno> <message>" on error.
+inline std::string run(MYSQL* m, const std::string& sql) {
+  if (mysql_query(m, sql.c_str()) != 0) return std::to_string(mysql_errno(m)) + " " + mysql_error(m);
+  do {
+    if (MYSQL_RES* res = mysql_store_result(m)) mysql_free_result(res);
+  } while (mysql_next_result(m) == 0);
+  return "";
+}
+
 inline MariadbOptions replica_options(std::uint32_t server_id) {
   auto options = MariadbOptions::replica(server_id);
   // Replicas with their own binary log: a write that reached a replica directly would carry

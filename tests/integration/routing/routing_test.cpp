@@ -9,14 +9,6 @@
 namespace weir::testing::routing_tests {
 namespace {
 
-std::string run(MYSQL* m, const std::string& sql) {
-  if (mysql_query(m, sql.c_str()) != 0) return std::to_string(mysql_errno(m)) + " " + mysql_error(m);
-  do {
-    if (MYSQL_RES* res = mysql_store_result(m)) mysql_free_result(res);
-  } while (mysql_next_result(m) == 0);
-  return "";
-}
-
 class Routing : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { topology_ = new ReplicatedTopology(); }

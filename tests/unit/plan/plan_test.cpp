@@ -6,33 +6,18 @@
 #include <functional>
 
 #include "plan/plan.hpp"
+#include "test_topology.hpp"
 
 namespace weir::plan {
 namespace {
 
 using WhenNoReplica = config::RoutingConfig::WhenNoReplica;
 
-// A primary at 0-1-20 and replicas at the given positions (all usable unless `usable` says no).
-health::Topology topology(std::vector<std::string> gtids, std::vector<bool> usable = {}) {
-  health::Topology t;
-  health::BackendStatus primary;
-  primary.name = "primary";
-  primary.role = config::Role::primary;
-  primary.reachable = true;
-  primary.gtid = *health::GtidPosition::parse("0-1-20");
-  t.backends.push_back(primary);
-  for (std::size_t i = 0; i < gtids.size(); ++i) {
-    health::BackendStatus b;
-    b.name = "replica-" + std::to_string(i + 1);
-    b.role = config::Role::replica;
-    b.usable_for_reads = usable.empty() || usable[i];
-    b.reachable = true;
-    b.sql_thread_running = true;
-    b.lag = std::chrono::milliseconds(5);
-    b.gtid = *health::GtidPosition::parse(gtids[i]);
-    t.backends.push_back(std::move(b));
-  }
-  return t;
+// Two replicas at the primary's position, usable unless `usable` says otherwise.
+health::Topology two_replicas(std::vector<bool> usable = {}) {
+  std::vector<Replica> replicas(2, Replica{.gtid = "0-1-20"});
+  for (std::size_t i = 0; i < usable.size(); ++i) replicas[i].usable = usable[i];
+  return topology(replicas);
 }
 
 StatementFacts read(std::string_view text = "SELECT 1") {
@@ -64,7 +49,7 @@ TEST_P(PlanTable, Decides) {
   const Case& c = GetParam();
   SessionRoutingState state;
   if (c.state) c.state(state);
-  const health::Topology t = topology({"0-1-20", "0-1-20"}, c.usable);
+  const health::Topology t = two_replicas(c.usable);
   const Plan p = plan(c.statement, state, c.no_topology ? nullptr : &t, c.policy, c.excluded, 0);
   EXPECT_EQ(to_string(p.target), to_string(c.target));
   EXPECT_EQ(p.reason, c.reason);
@@ -122,12 +107,12 @@ INSTANTIATE_TEST_SUITE_P(
              false, {}, Policy{WhenNoReplica::primary, false}, {}, Target::primary, "no_caught_up_replica"}));
 
 TEST(Plan, AnyReplicaForASessionCommandWithoutPrimary) {
-  const health::Topology t = topology({"0-1-20"});
+  const health::Topology t = topology({Replica{.gtid = "0-1-20"}});
   EXPECT_EQ(plan_any_replica(&t, Policy{}, "SET NAMES utf8mb4").target, Target::replica);
   EXPECT_EQ(plan_any_replica(&t, Policy{}, "SET SESSION TRANSACTION READ WRITE").reason, kReplicaGuard);
   EXPECT_EQ(plan_any_replica(nullptr, Policy{}, "").reason, kNoTopology);
   // "error" is for reads the client sent; without a primary the caller reports the primary.
-  const health::Topology none = topology({"0-1-20"}, {false});
+  const health::Topology none = topology({Replica{.usable = false, .gtid = "0-1-20"}});
   EXPECT_EQ(plan_any_replica(&none, Policy{WhenNoReplica::error, true}, "SET @a = 1").target, Target::primary);
 }
 
