@@ -232,10 +232,9 @@ bool Proxy::open() {
                                                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                          config->pool.idle_timeout)));
     context->pool = pools_.back().get();
-    if (metrics_enabled_) {
-      session_metrics_.push_back(std::make_unique<session::SessionMetrics>(*metrics_));
-      context->metrics = session_metrics_.back().get();
-    }
+    // Always present: with metrics.enabled false they count into a registry nothing serves.
+    session_metrics_.push_back(std::make_unique<session::SessionMetrics>(*metrics_));
+    context->metrics = session_metrics_.back().get();
     contexts_.push_back(std::move(context));
   }
   // The port actually bound (listen.port 0 picks a free one; tests use that).
@@ -299,7 +298,7 @@ void Proxy::start_accepting() {
                                     [context](asio::ip::tcp::socket socket) {
                                       auto session = std::make_shared<session::Session>(std::move(socket), *context);
                                       // Open from here until ~Session counts client_disconnected().
-                                      if (context->metrics != nullptr) context->metrics->client_connected();
+                                      context->metrics->client_connected();
                                       session::Session::start(std::move(session));
                                     }),
                    asio::detached);

@@ -36,7 +36,7 @@ Session::Session(asio::ip::tcp::socket socket, WorkerContext& worker)
 Session::~Session() {
   worker_.shared.client_connections.fetch_sub(1);
   worker_.shared.sessions.remove(id_);
-  if (worker_.metrics != nullptr) worker_.metrics->client_disconnected();
+  worker_.metrics->client_disconnected();
 }
 
 void Session::start(std::shared_ptr<Session> session) {
@@ -79,14 +79,14 @@ asio::awaitable<void> Session::run_owned(std::shared_ptr<Session> self) { co_awa
 asio::awaitable<void> Session::run() {
   if (over_connection_limit_) {
     // As the server: ER_CON_COUNT_ERROR instead of the greeting, then the connection closes.
-    if (worker_.metrics != nullptr) worker_.metrics->client_rejected("max_connections");
+    worker_.metrics->client_rejected("max_connections");
     log::debug("client refused: listen.max_connections reached", {{"session", id_}, {"peer", peer_host_}});
     co_await send_error(0, errors::kTooManyConnections, "08004", "Too many connections");
     close();
     co_return;
   }
   if (worker_.shared.draining.load()) {
-    if (worker_.metrics != nullptr) worker_.metrics->client_rejected("shutdown");
+    worker_.metrics->client_rejected("shutdown");
     co_await send_error(0, errors::kServerShutdown, "08S01", "weir is shutting down");
     co_return;
   }
@@ -124,7 +124,7 @@ asio::awaitable<bool> Session::login() {
       log::info("client login failed",
                 {{"session", id_}, {"peer", peer_host_}, {"reason", reason}, {"similar_lines_suppressed", held_back}});
     }
-    if (worker_.metrics != nullptr) worker_.metrics->client_rejected("login_failed");
+    worker_.metrics->client_rejected("login_failed");
     co_return false;
   }
   refresh_routing_options();
@@ -144,7 +144,7 @@ asio::awaitable<bool> Session::login() {
   }
   if (primary == nullptr) {
     log::warn("backend login failed", {{"session", id_}, {"user", identity_.user}, {"reason", failure.reason}});
-    if (worker_.metrics != nullptr) worker_.metrics->client_rejected("backend_login_failed");
+    worker_.metrics->client_rejected("backend_login_failed");
     co_await send_login_failure(failure, ok_sequence);
     co_return false;
   }
@@ -212,7 +212,7 @@ asio::awaitable<void> Session::command_loop() {
         co_return;
       }
       log::info("primary closed an idle session's connection; the session goes on", {{"session", id_}, {"backend", name}});
-      if (worker_.metrics != nullptr) worker_.metrics->backend_connection_closed(name);
+      worker_.metrics->backend_connection_closed(name);
       if (published_ == primary_.get()) published_ = nullptr;
       if (last_link_ == primary_.get()) last_link_ = nullptr;
       primary_->stream().close();
@@ -236,7 +236,7 @@ asio::awaitable<void> Session::command_loop() {
                           "Got packets out of order");
       co_return;
     }
-    if (worker_.metrics != nullptr) worker_.metrics->bytes_from_client(packet.size() + 4);
+    worker_.metrics->bytes_from_client(packet.size() + 4);
     const bool keep_going = co_await dispatch(packet, seq);
     if (!keep_going) co_return;
   }

@@ -86,18 +86,18 @@ asio::awaitable<std::unique_ptr<BackendLink>> Session::open_link(const backend::
     link->connection = co_await backend::connect_backend(endpoint, request, tls, failure);
   }
   if (!link->connection) {
-    if (worker_.metrics != nullptr) worker_.metrics->error("backend_connect");
+    worker_.metrics->error("backend_connect");
     co_return nullptr;
   }
   if (!primary) {
     const bool read_only = co_await make_read_only(*link);
     if (!read_only) {
       failure.reason = "the server refused " + std::string(kReadOnlySession) + " on a new replica connection";
-      if (worker_.metrics != nullptr) worker_.metrics->error("backend_connect");
+      worker_.metrics->error("backend_connect");
       co_return nullptr;
     }
   }
-  if (worker_.metrics != nullptr) worker_.metrics->backend_connection_opened(link->name);
+  worker_.metrics->backend_connection_opened(link->name);
   link->database = identity_.database;
   co_return link;
 }
@@ -114,7 +114,7 @@ asio::awaitable<BackendLink*> Session::ensure_primary(backend::LoginFailure& fai
   const bool current = co_await bring_up_to_date(*link);
   if (!current) {
     failure.reason = "the primary refused a session command weir replayed on a new connection";
-    if (worker_.metrics != nullptr) worker_.metrics->backend_connection_closed(link->name);
+    worker_.metrics->backend_connection_closed(link->name);
     link->stream().close();
     co_return nullptr;
   }
@@ -224,7 +224,7 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
   if (outcome == Relayed::done) {
     track_database(link, packet[0], packet);
     const auto elapsed = std::chrono::steady_clock::now() - started;
-    if (worker_.metrics != nullptr) worker_.metrics->query(link.name, !link.primary, packet[0], elapsed);
+    worker_.metrics->query(link.name, !link.primary, packet[0], elapsed);
     log_if_slow(link, packet, elapsed);
   }
   co_return outcome;
@@ -247,7 +247,7 @@ asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std
     if (step.forward > 0) {
       co_await client_.write_raw(backend.buffered().first(step.forward), error);
       if (error) co_return Relayed::client_gone;
-      if (worker_.metrics != nullptr) worker_.metrics->bytes_to_client(step.forward);
+      worker_.metrics->bytes_to_client(step.forward);
       backend.consume(step.forward);
       forwarded += step.forward;
     }
@@ -323,7 +323,7 @@ void Session::track_database(BackendLink& link, std::uint8_t command, proto::Byt
 
 asio::awaitable<void> Session::release_link(std::unique_ptr<BackendLink> link) {
   if (!link || !link->connection) co_return;
-  if (worker_.metrics != nullptr) worker_.metrics->backend_connection_closed(link->name);
+  worker_.metrics->backend_connection_closed(link->name);
   if (!link->idle || closing_ || worker_.pool == nullptr || !link->database_known || link->options_changed ||
       link->backend().broken()) {
     link->stream().close();
@@ -335,7 +335,7 @@ asio::awaitable<void> Session::release_link(std::unique_ptr<BackendLink> link) {
   if (!usable) co_return;
   auto key = link->key;
   key.database = link->database;
-  metrics::Gauge* idle = worker_.metrics != nullptr ? &worker_.metrics->pooled_connections(link->name) : nullptr;
+  metrics::Gauge* idle = &worker_.metrics->pooled_connections(link->name);
   worker_.pool->put(key, std::move(connection), idle);
 }
 
@@ -351,7 +351,7 @@ asio::awaitable<void> Session::release_all_links() {
 
 void Session::drop_replica_link(BackendLink& link) {
   prepared_.forget_link(link_id(link));
-  if (worker_.metrics != nullptr) worker_.metrics->backend_connection_closed(link.name);
+  worker_.metrics->backend_connection_closed(link.name);
   if (published_ == &link) published_ = nullptr;
   if (last_link_ == &link) last_link_ = nullptr;
   link.stream().close();

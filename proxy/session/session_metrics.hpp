@@ -1,10 +1,10 @@
 #pragma once
 // The metrics of one worker's sessions: handles resolved once and cached, so that counting an
 // event is an atomic add (a short scan of a small vector for the labelled ones). One object per
-// worker, created by the runtime and reached through WorkerContext::metrics (null when
+// worker, created by the runtime and reached through WorkerContext::metrics (present even when
 // metrics.enabled is false); not thread-safe: only its worker's thread uses it.
 //
-//   if (auto* m = worker_.metrics) m->query(link.name, /*replica=*/true, command, elapsed);
+//   worker_.metrics->query(link.name, /*replica=*/true, command, elapsed);
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

@@ -131,10 +131,10 @@ asio::awaitable<bool> Session::route_query(proto::Bytes packet, std::uint8_t seq
   const PlannedRead planned = co_await run_planned_read(facts, false, packet, seq);
   if (planned.read == ReplicaRead::session_over) co_return false;
   if (planned.read == ReplicaRead::served) {
-    if (worker_.metrics != nullptr) worker_.metrics->routing_decision(plan::to_string(planned.plan.target), planned.plan.reason);
+    worker_.metrics->routing_decision(plan::to_string(planned.plan.target), planned.plan.reason);
     co_return true;
   }
-  if (worker_.metrics != nullptr) worker_.metrics->routing_decision("primary", planned.plan.reason);
+  worker_.metrics->routing_decision("primary", planned.plan.reason);
   if (planned.plan.target == plan::Target::previous_link && last_link_ != nullptr && !last_link_->primary) {
     // SHOW WARNINGS, FOUND_ROWS(), ...: about the previous statement, which ran on a replica.
     BackendLink& link = *last_link_;
@@ -189,7 +189,7 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
   }
   const Relayed outcome = co_await relay_command(*link, packet, seq);
   if (outcome == Relayed::lost_before_reply) {
-    if (worker_.metrics != nullptr) worker_.metrics->error("backend_lost");
+    worker_.metrics->error("backend_lost");
     co_await send_error(reply_seq, errors::kBackendLost, "08S01",
                         "weir: lost connection to the primary " + link->name + " during the statement");
     co_return false;
@@ -273,7 +273,7 @@ asio::awaitable<Session::PlannedRead> Session::run_planned_read(const plan::Stat
     if (outcome != Relayed::lost_before_reply) co_return PlannedRead{ReplicaRead::session_over, planned};
     // Nothing reached the client: the read is retried elsewhere.
     log::warn("replica failed a read; retrying elsewhere", {{"session", id_}, {"backend", status.name}});
-    if (worker_.metrics != nullptr) worker_.metrics->error("replica_read_retried");
+    worker_.metrics->error("replica_read_retried");
     give_up_replica(*link, status.name, excluded, planned.replica);
   }
   co_return PlannedRead{ReplicaRead::not_served, plan::Plan::primary("replicas_failed")};
@@ -287,11 +287,9 @@ asio::awaitable<Session::GtidWait> Session::wait_for_gtid(BackendLink& link, con
   const GtidWait outcome = waited.connection_lost              ? GtidWait::connection_lost
                            : waited.ok && waited.first_value == "0" ? GtidWait::applied
                                                                     : GtidWait::not_applied;
-  if (worker_.metrics != nullptr) {
-    worker_.metrics->gtid_wait(!waited.ok || waited.connection_lost ? metrics::GtidWaitOutcome::error
-                               : outcome == GtidWait::applied      ? metrics::GtidWaitOutcome::applied
-                                                                    : metrics::GtidWaitOutcome::timeout);
-  }
+  worker_.metrics->gtid_wait(!waited.ok || waited.connection_lost ? metrics::GtidWaitOutcome::error
+                             : outcome == GtidWait::applied      ? metrics::GtidWaitOutcome::applied
+                                                                  : metrics::GtidWaitOutcome::timeout);
   co_return outcome;
 }
 
@@ -302,7 +300,7 @@ void Session::note_write_refusal(const std::string& backend, std::string_view sq
              {"backend", backend},
              {"outcome", metrics::to_string(outcome)},
              {"digest", sql.empty() ? std::string("(not a text statement)") : route::digest(sql).text}});
-  if (worker_.metrics != nullptr) worker_.metrics->replica_write_refused(outcome);
+  worker_.metrics->replica_write_refused(outcome);
 }
 
 void Session::give_up_replica(BackendLink& link, const std::string& backend, std::vector<std::size_t>& excluded,

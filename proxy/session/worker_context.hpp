@@ -15,7 +15,7 @@ struct WorkerContext {
   boost::asio::ssl::context* backend_tls = nullptr;  // null: plain TCP to backends
   bool verify_backend_host = false;
   backend::Pool* pool = nullptr;  // this worker's idle backend connections
-  SessionMetrics* metrics = nullptr;  // this worker's metric handles; null when metrics are disabled
+  SessionMetrics* metrics = nullptr;  // this worker's metric handles; never null once the runtime made it
 };
 
 }  // namespace weir::session
