@@ -15,10 +15,10 @@
 #include <map>
 #include <sstream>
 
-#include "weir/k8s/deploy.hpp"
-#include "weir/k8s/yaml_json.hpp"
+#include "weir/manifests/deploy.hpp"
+#include "weir/manifests/yaml_json.hpp"
 
-namespace weir::k8s {
+namespace weir::manifests {
 namespace {
 
 using json = nlohmann::json;
@@ -310,4 +310,4 @@ TEST_F(ChartTest, HelmTestHookWritesAndReadsThroughTheProxyService) {
 }
 
 }  // namespace
-}  // namespace weir::k8s
+}  // namespace weir::manifests

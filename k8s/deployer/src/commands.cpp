@@ -9,7 +9,7 @@
 
 #include "weir/deployer/kube.hpp"
 #include "weir/deployer/deployer.hpp"
-#include "weir/k8s/deploy.hpp"
+#include "weir/manifests/deploy.hpp"
 
 namespace weir::deployer {
 namespace {
@@ -22,7 +22,7 @@ void print_line(const std::string& line) {
 // The words after the subcommand, with the flags of this command taken out (`own` say which: a
 // flag alone, or a positional argument) and the rest parsed as `weir deploy` would.
 struct Parsed {
-  weir::k8s::DeployCommand cmd;
+  weir::manifests::DeployCommand cmd;
   std::vector<std::string> positional;
   bool delete_pvcs = false;
 };
@@ -47,23 +47,23 @@ Parsed parse(std::span<char*> args, bool takes_positional) {
       if (has_value && i + 1 < words.size()) rest.push_back(words[++i]);
     }
   }
-  p.cmd = weir::k8s::parse_deploy_command(rest);
+  p.cmd = weir::manifests::parse_deploy_command(rest);
   return p;
 }
 
-Result<Client> connect(const weir::k8s::ApplyOptions& options) {
+Result<Client> connect(const weir::manifests::ApplyOptions& options) {
   auto config = resolve_cluster_config(options.kubeconfig, options.context);
   if (!config) return config.error();
   return Client::create(*config);
 }
 
-std::vector<KubeObject> objects_of(const weir::k8s::DeploySettings& settings) {
-  return to_kube_objects(weir::k8s::build_objects(settings));
+std::vector<KubeObject> objects_of(const weir::manifests::DeploySettings& settings) {
+  return to_kube_objects(weir::manifests::build_objects(settings));
 }
 
 // The namespace `weir deploy` would use with the same words (-n, else "default"), so that scale,
 // status and teardown find what deploy applied.
-std::string namespace_of(const weir::k8s::DeployCommand& cmd) { return cmd.settings.namespace_name; }
+std::string namespace_of(const weir::manifests::DeployCommand& cmd) { return cmd.settings.namespace_name; }
 
 }  // namespace
 
@@ -158,9 +158,9 @@ int teardown_main(std::span<char*> args) {
 
 }  // namespace weir::deployer
 
-namespace weir::k8s {
+namespace weir::manifests {
 
-// `weir deploy` without --dry-run (declared in weir/k8s/deploy.hpp).
+// `weir deploy` without --dry-run (declared in weir/manifests/deploy.hpp).
 int apply_objects(const std::vector<Object>& objects, const DeploySettings& settings, const ApplyOptions& options) {
   using namespace weir::deployer;
   auto client = connect(options);
@@ -179,4 +179,4 @@ int apply_objects(const std::vector<Object>& objects, const DeploySettings& sett
   return report.ok() ? 0 : 1;
 }
 
-}  // namespace weir::k8s
+}  // namespace weir::manifests

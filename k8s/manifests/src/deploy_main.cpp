@@ -2,9 +2,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "weir/k8s/deploy.hpp"
+#include "weir/manifests/deploy.hpp"
 
-namespace weir::k8s {
+namespace weir::manifests {
 namespace {
 
 bool read_file(const std::string& path, std::string& out) {
@@ -133,4 +133,4 @@ int deploy_main(std::span<char*> args) {
   return apply_objects(objects, cmd.settings, cmd.apply);
 }
 
-}  // namespace weir::k8s
+}  // namespace weir::manifests

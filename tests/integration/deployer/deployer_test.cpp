@@ -9,7 +9,7 @@
 #include "apiserver_fixture.hpp"
 #include "weir/deployer/deployer.hpp"
 #include "weir/deployer/resources.hpp"
-#include "weir/k8s/manifests.hpp"
+#include "weir/manifests/manifests.hpp"
 
 namespace weir::deployer::testing {
 namespace {
@@ -18,10 +18,10 @@ using ::testing::HasSubstr;
 using nlohmann::json;
 
 std::vector<KubeObject> objects_for(const std::string& ns, bool service_monitor = true) {
-  weir::k8s::DeploySettings settings;
+  weir::manifests::DeploySettings settings;
   settings.namespace_name = ns;
   settings.service_monitor = service_monitor;
-  return to_kube_objects(weir::k8s::build_objects(settings));
+  return to_kube_objects(weir::manifests::build_objects(settings));
 }
 
 struct Lines {

@@ -10,12 +10,12 @@
 #include <set>
 
 #include "weir/config/config.hpp"
-#include "weir/k8s/deploy.hpp"
-#include "weir/k8s/manifests.hpp"
-#include "weir/k8s/rendered_files.hpp"
-#include "weir/k8s/yaml_json.hpp"
+#include "weir/manifests/deploy.hpp"
+#include "weir/manifests/manifests.hpp"
+#include "weir/manifests/rendered_files.hpp"
+#include "weir/manifests/yaml_json.hpp"
 
-namespace weir::k8s {
+namespace weir::manifests {
 namespace {
 
 using json = nlohmann::json;
@@ -352,4 +352,4 @@ TEST(DeployCommand, ParsesFlagsValuesAndSetInHelmsOrder) {
 }
 
 }  // namespace
-}  // namespace weir::k8s
+}  // namespace weir::manifests

@@ -19,7 +19,7 @@ inline constexpr std::string_view kFieldManager = "weir";
 // Objects with this annotation set to "true" are created when missing and never overwritten.
 inline constexpr const char* kCreateOnlyAnnotation = "weir.io/create-only";
 
-// One object to apply. The fields mirror weir::k8s::Object of k8s/manifests; `body` is the whole
+// One object to apply. The fields mirror weir::manifests::Object of k8s/manifests; `body` is the whole
 // object (apiVersion, kind and metadata are filled from the fields when missing).
 struct KubeObject {
   std::string api_version;
@@ -29,7 +29,7 @@ struct KubeObject {
   nlohmann::json body;
 };
 
-// Copies any range of objects with these five members (such as weir::k8s::build_objects' result).
+// Copies any range of objects with these five members (such as weir::manifests::build_objects' result).
 template <class Range>
 std::vector<KubeObject> to_kube_objects(const Range& objects) {
   std::vector<KubeObject> out;

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "weir/k8s/manifests.hpp"
+#include "weir/manifests/manifests.hpp"
 
-namespace weir::k8s {
+namespace weir::manifests {
 
 // What `weir deploy` passes on to the applier besides the objects.
 struct ApplyOptions {
@@ -41,4 +41,4 @@ int deploy_main(std::span<char*> args);  // args[0] is "deploy"
 // (k8s/deployer, library weir_deployer).
 int apply_objects(const std::vector<Object>& objects, const DeploySettings& settings, const ApplyOptions& options);
 
-}  // namespace weir::k8s
+}  // namespace weir::manifests
