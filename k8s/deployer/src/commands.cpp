@@ -57,10 +57,6 @@ Result<Client> connect(const weir::manifests::ApplyOptions& options) {
   return Client::create(*config);
 }
 
-std::vector<KubeObject> objects_of(const weir::manifests::DeploySettings& settings) {
-  return to_kube_objects(weir::manifests::build_objects(settings));
-}
-
 // The namespace `weir deploy` would use with the same words (-n, else "default"), so that scale,
 // status and teardown find what deploy applied.
 std::string namespace_of(const weir::manifests::DeployCommand& cmd) { return cmd.settings.namespace_name; }
@@ -146,7 +142,7 @@ int teardown_main(std::span<char*> args) {
   }
   p.cmd.settings.namespace_name = namespace_of(p.cmd);
   p.cmd.settings.service_monitor = true;  // delete it too when an earlier deploy made one
-  const auto objects = objects_of(p.cmd.settings);
+  const auto objects = weir::manifests::build_objects(p.cmd.settings);
   const auto report = teardown_objects(objects, *client, print_line, p.delete_pvcs);
   if (!report.ok()) {
     std::fprintf(stderr, "weir teardown: not everything was deleted; first failure: %s\n",
@@ -171,10 +167,9 @@ int apply_objects(const std::vector<Object>& objects, const DeploySettings& sett
   weir::deployer::ApplyOptions apply;
   apply.wait = options.wait;
   apply.timeout = std::chrono::seconds(options.timeout_seconds);
-  const auto kube_objects = to_kube_objects(objects);
-  print_line("applying " + std::to_string(kube_objects.size()) + " objects to " + client->config().server +
+  print_line("applying " + std::to_string(objects.size()) + " objects to " + client->config().server +
              " (namespace " + settings.namespace_name + ", field manager weir)");
-  const auto report = weir::deployer::apply_objects(kube_objects, *client, print_line, apply);
+  const auto report = weir::deployer::apply_objects(objects, *client, print_line, apply);
   print_line(report.summary());
   return report.ok() ? 0 : 1;
 }

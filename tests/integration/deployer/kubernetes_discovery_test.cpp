@@ -264,7 +264,7 @@ TEST_F(KubernetesDiscovery, TheProxysServiceAccountFromTheDeployedObjectsMayList
   settings.service_monitor = false;
   ApplyOptions apply;
   apply.wait = false;
-  const auto report = apply_objects(to_kube_objects(weir::manifests::build_objects(settings)), client, [](const std::string&) {}, apply);
+  const auto report = apply_objects(weir::manifests::build_objects(settings), client, [](const std::string&) {}, apply);
   ASSERT_TRUE(report.ok()) << report.summary();
 
   const json request = {{"apiVersion", "authentication.k8s.io/v1"}, {"kind", "TokenRequest"},
