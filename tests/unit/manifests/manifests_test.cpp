@@ -10,7 +10,6 @@
 #include <set>
 
 #include "weir/config/config.hpp"
-#include "weir/manifests/deploy.hpp"
 #include "weir/manifests/manifests.hpp"
 #include "weir/manifests/rendered_files.hpp"
 #include "weir/manifests/yaml_json.hpp"
@@ -330,25 +329,6 @@ TEST(Settings, ErrorsNameTheKey) {
     ASSERT_EQ(set_value(t, assignment), "") << assignment;
     EXPECT_EQ(validate_settings(t).rfind(key, 0), 0U) << assignment << " -> " << validate_settings(t);
   }
-}
-
-TEST(DeployCommand, ParsesFlagsValuesAndSetInHelmsOrder) {
-  const auto path = std::filesystem::temp_directory_path() / ("weir-values-" + std::to_string(::getpid()) + ".yaml");
-  std::ofstream(path) << "replicas: 4\nproxyReplicas: 1\n";
-  const auto cmd = parse_deploy_command({"--dry-run", "-o", "json", "-n", "shop", "-f", path.string(), "--set",
-                                         "replicas=6", "--kubeconfig", "/k"});
-  std::filesystem::remove(path);
-  EXPECT_EQ(cmd.error, "");
-  EXPECT_TRUE(cmd.dry_run);
-  EXPECT_EQ(cmd.output, "json");
-  EXPECT_EQ(cmd.settings.namespace_name, "shop");
-  EXPECT_EQ(cmd.settings.replicas, 6);
-  EXPECT_EQ(cmd.settings.proxy_replicas, 1);
-  EXPECT_EQ(cmd.apply.kubeconfig, "/k");
-  EXPECT_NE(parse_deploy_command({"-o", "xml"}).error, "");
-  EXPECT_NE(parse_deploy_command({"--bogus"}).error.find("--bogus"), std::string::npos);
-  EXPECT_NE(parse_deploy_command({"-f", "/nonexistent/values.yaml"}).error.find("/nonexistent/values.yaml"),
-            std::string::npos);
 }
 
 }  // namespace
