@@ -4,7 +4,6 @@
 
 #include "runtime/proxy.hpp"
 #include "weir/deployer/commands.hpp"
-#include "weir/k8s/deploy.hpp"
 #include "weir/local/commands.hpp"
 #include "weir/pod/pod_main.hpp"
 
@@ -36,7 +35,7 @@ std::span<const Subcommand> subcommands() {
       Subcommand{"pod", "the steps that run inside a database pod (init, clone, sidecar, ...)",
                  weir::pod::pod_main},
       Subcommand{"deploy", "deploy to Kubernetes (--dry-run -o yaml|json prints the objects)",
-                 weir::k8s::deploy_main},
+                 weir::deployer::deploy_main},
       Subcommand{"teardown", "delete what weir deploy applied (--delete-pvcs: the database claims too)",
                  weir::deployer::teardown_main},
   };

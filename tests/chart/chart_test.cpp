@@ -15,10 +15,11 @@
 #include <map>
 #include <sstream>
 
-#include "weir/k8s/deploy.hpp"
-#include "weir/k8s/yaml_json.hpp"
+#include "weir/deployer/commands.hpp"
+#include "weir/manifests/manifests.hpp"
+#include "weir/manifests/yaml_json.hpp"
 
-namespace weir::k8s {
+namespace weir::manifests {
 namespace {
 
 using json = nlohmann::json;
@@ -64,7 +65,7 @@ Output weir_deploy(std::vector<std::string> words) {
   FILE* out = std::fopen(file.c_str(), "w");
   ::dup2(::fileno(out), STDOUT_FILENO);
   Output r;
-  r.status = deploy_main(std::span<char*>(argv.data(), argv.size()));
+  r.status = weir::deployer::deploy_main(std::span<char*>(argv.data(), argv.size()));
   std::fflush(stdout);
   ::dup2(saved, STDOUT_FILENO);
   ::close(saved);
@@ -310,4 +311,4 @@ TEST_F(ChartTest, HelmTestHookWritesAndReadsThroughTheProxyService) {
 }
 
 }  // namespace
-}  // namespace weir::k8s
+}  // namespace weir::manifests

@@ -1,5 +1,5 @@
 {{/*
-The objects here are the same as weir::k8s::build_objects (k8s/manifests/src/objects.cpp) renders;
+The objects here are the same as weir::manifests::build_objects (k8s/manifests/src/objects.cpp) renders;
 tests/chart compares both field by field, so change both together.
 */}}
 

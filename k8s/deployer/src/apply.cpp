@@ -12,7 +12,7 @@ using nlohmann::json;
 std::string dry_run_query(const ApplyOptions& options) { return options.dry_run ? "&dryRun=All" : ""; }
 
 // The body as the API must see it: apiVersion, kind, metadata.name/namespace from the fields.
-json apply_body(const KubeObject& o, const Resource& r) {
+json apply_body(const Object& o, const Resource& r) {
   json body = o.body.is_object() ? o.body : json::object();
   body["apiVersion"] = o.api_version;
   body["kind"] = o.kind;
@@ -35,7 +35,7 @@ bool resource_missing(Client& client, const Resource& r, const std::string& ns) 
 }
 
 // One object: apply, and say whether it changed (resourceVersion before and after).
-ObjectResult apply_one(const KubeObject& o, Client& client, const ApplyOptions& options, std::optional<Error>& error) {
+ObjectResult apply_one(const Object& o, Client& client, const ApplyOptions& options, std::optional<Error>& error) {
   ObjectResult result;
   result.object = object_label(o.kind, o.namespace_name, o.name);
   auto resource = resource_for(o.api_version, o.kind);
@@ -111,7 +111,7 @@ Error timeout_error(const std::string& object, const std::string& what, std::chr
 }
 
 // The StatefulSet's pods become ready in ordinal order (OrderedReady starts them one by one).
-std::optional<Error> wait_statefulset(const KubeObject& o, Client& client, const Progress& progress,
+std::optional<Error> wait_statefulset(const Object& o, Client& client, const Progress& progress,
                                       const ApplyOptions& options, Clock::time_point deadline) {
   const auto label = object_label(o.kind, o.namespace_name, o.name);
   const auto sts = *resource_for("apps/v1", "StatefulSet");
@@ -154,7 +154,7 @@ std::optional<Error> wait_statefulset(const KubeObject& o, Client& client, const
   }
 }
 
-std::optional<Error> wait_deployment(const KubeObject& o, Client& client, const Progress& progress,
+std::optional<Error> wait_deployment(const Object& o, Client& client, const Progress& progress,
                                      const ApplyOptions& options, Clock::time_point deadline) {
   const auto label = object_label(o.kind, o.namespace_name, o.name);
   const auto dep = *resource_for("apps/v1", "Deployment");
@@ -181,7 +181,7 @@ std::optional<Error> wait_deployment(const KubeObject& o, Client& client, const 
 
 }  // namespace
 
-bool is_create_only(const KubeObject& o) {
+bool is_create_only(const Object& o) {
   if (!o.body.is_object() || !o.body.contains("metadata")) return false;
   const auto& m = o.body["metadata"];
   if (!m.contains("annotations") || !m["annotations"].is_object()) return false;
@@ -222,7 +222,7 @@ std::string ApplyReport::summary() const {
   return out;
 }
 
-ApplyReport apply_objects(std::span<const KubeObject> objects, Client& client, const Progress& progress,
+ApplyReport apply_objects(std::span<const Object> objects, Client& client, const Progress& progress,
                           const ApplyOptions& options) {
   ApplyReport report;
   for (const auto& o : objects) {

@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "weir/deployer/kube.hpp"
+#include "weir/deployer/deploy_command.hpp"
 #include "weir/deployer/deployer.hpp"
-#include "weir/k8s/deploy.hpp"
+#include "weir/deployer/kube.hpp"
+#include "weir/manifests/manifests.hpp"
 
 namespace weir::deployer {
 namespace {
@@ -22,7 +23,7 @@ void print_line(const std::string& line) {
 // The words after the subcommand, with the flags of this command taken out (`own` say which: a
 // flag alone, or a positional argument) and the rest parsed as `weir deploy` would.
 struct Parsed {
-  weir::k8s::DeployCommand cmd;
+  DeployCommand cmd;
   std::vector<std::string> positional;
   bool delete_pvcs = false;
 };
@@ -47,25 +48,50 @@ Parsed parse(std::span<char*> args, bool takes_positional) {
       if (has_value && i + 1 < words.size()) rest.push_back(words[++i]);
     }
   }
-  p.cmd = weir::k8s::parse_deploy_command(rest);
+  p.cmd = parse_deploy_command(rest);
   return p;
 }
 
-Result<Client> connect(const weir::k8s::ApplyOptions& options) {
-  auto config = resolve_cluster_config(options.kubeconfig, options.context);
+Result<Client> connect(const DeployCommand& cmd) {
+  auto config = resolve_cluster_config(cmd.kubeconfig, cmd.context);
   if (!config) return config.error();
   return Client::create(*config);
 }
 
-std::vector<KubeObject> objects_of(const weir::k8s::DeploySettings& settings) {
-  return to_kube_objects(weir::k8s::build_objects(settings));
-}
-
 // The namespace `weir deploy` would use with the same words (-n, else "default"), so that scale,
 // status and teardown find what deploy applied.
-std::string namespace_of(const weir::k8s::DeployCommand& cmd) { return cmd.settings.namespace_name; }
+std::string namespace_of(const DeployCommand& cmd) { return cmd.settings.namespace_name; }
 
 }  // namespace
+
+int deploy_main(std::span<char*> args) {
+  const std::vector<std::string> words(args.begin() + (args.empty() ? 0 : 1), args.end());
+  const DeployCommand cmd = parse_deploy_command(words);
+  if (cmd.help) {
+    std::fputs(deploy_usage().c_str(), stdout);
+    return 0;
+  }
+  if (!cmd.error.empty()) {
+    std::fprintf(stderr, "weir deploy: %s\n", cmd.error.c_str());
+    return 2;
+  }
+  const std::vector<Object> objects = manifests::build_objects(cmd.settings);
+  if (cmd.dry_run) {
+    const std::string text = cmd.output == "json" ? manifests::to_json(objects) : manifests::to_yaml(objects);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+  }
+  auto client = connect(cmd);
+  if (!client) {
+    std::fprintf(stderr, "weir deploy: %s\n", client.error().to_string().c_str());
+    return 1;
+  }
+  print_line("applying " + std::to_string(objects.size()) + " objects to " + client->config().server +
+             " (namespace " + cmd.settings.namespace_name + ", field manager weir)");
+  const auto report = apply_objects(objects, *client, print_line, cmd.apply);
+  print_line(report.summary());
+  return report.ok() ? 0 : 1;
+}
 
 bool wants_kubernetes(std::span<char*> args) {
   for (std::size_t i = 1; i < args.size(); ++i) {
@@ -91,7 +117,7 @@ int scale_main(std::span<char*> args) {
                  p.cmd.error.empty() ? "say how many database pods (0 or more)" : p.cmd.error.c_str());
     return 2;
   }
-  auto client = connect(p.cmd.apply);
+  auto client = connect(p.cmd);
   if (!client) {
     std::fprintf(stderr, "weir scale: %s\n", client.error().to_string().c_str());
     return 1;
@@ -113,7 +139,7 @@ int status_main(std::span<char*> args) {
     std::fprintf(stderr, "weir status: %s\n", p.cmd.error.c_str());
     return 2;
   }
-  auto client = connect(p.cmd.apply);
+  auto client = connect(p.cmd);
   if (!client) {
     std::fprintf(stderr, "weir status: %s\n", client.error().to_string().c_str());
     return 1;
@@ -139,14 +165,14 @@ int teardown_main(std::span<char*> args) {
                  p.cmd.error.empty() ? "" : "weir teardown: ", p.cmd.error.empty() ? "" : (p.cmd.error + "\n").c_str());
     return p.cmd.help ? 0 : 2;
   }
-  auto client = connect(p.cmd.apply);
+  auto client = connect(p.cmd);
   if (!client) {
     std::fprintf(stderr, "weir teardown: %s\n", client.error().to_string().c_str());
     return 1;
   }
   p.cmd.settings.namespace_name = namespace_of(p.cmd);
   p.cmd.settings.service_monitor = true;  // delete it too when an earlier deploy made one
-  const auto objects = objects_of(p.cmd.settings);
+  const auto objects = manifests::build_objects(p.cmd.settings);
   const auto report = teardown_objects(objects, *client, print_line, p.delete_pvcs);
   if (!report.ok()) {
     std::fprintf(stderr, "weir teardown: not everything was deleted; first failure: %s\n",
@@ -157,26 +183,3 @@ int teardown_main(std::span<char*> args) {
 }
 
 }  // namespace weir::deployer
-
-namespace weir::k8s {
-
-// `weir deploy` without --dry-run (declared in weir/k8s/deploy.hpp).
-int apply_objects(const std::vector<Object>& objects, const DeploySettings& settings, const ApplyOptions& options) {
-  using namespace weir::deployer;
-  auto client = connect(options);
-  if (!client) {
-    std::fprintf(stderr, "weir deploy: %s\n", client.error().to_string().c_str());
-    return 1;
-  }
-  weir::deployer::ApplyOptions apply;
-  apply.wait = options.wait;
-  apply.timeout = std::chrono::seconds(options.timeout_seconds);
-  const auto kube_objects = to_kube_objects(objects);
-  print_line("applying " + std::to_string(kube_objects.size()) + " objects to " + client->config().server +
-             " (namespace " + settings.namespace_name + ", field manager weir)");
-  const auto report = weir::deployer::apply_objects(kube_objects, *client, print_line, apply);
-  print_line(report.summary());
-  return report.ok() ? 0 : 1;
-}
-
-}  // namespace weir::k8s

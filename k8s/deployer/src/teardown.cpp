@@ -4,7 +4,7 @@
 
 namespace weir::deployer {
 
-TeardownReport teardown_objects(std::span<const KubeObject> objects, Client& client, const Progress& progress,
+TeardownReport teardown_objects(std::span<const Object> objects, Client& client, const Progress& progress,
                                 bool delete_pvcs) {
   TeardownReport report;
   const nlohmann::json options = {{"kind", "DeleteOptions"}, {"apiVersion", "v1"}, {"propagationPolicy", "Foreground"}};

@@ -2,10 +2,10 @@
 // same objects; tests/chart compares both, so a change here needs the same change there.
 #include <random>
 
-#include "weir/k8s/manifests.hpp"
-#include "weir/k8s/rendered_files.hpp"
+#include "weir/manifests/manifests.hpp"
+#include "weir/manifests/rendered_files.hpp"
 
-namespace weir::k8s {
+namespace weir::manifests {
 namespace {
 
 using json = nlohmann::json;
@@ -390,4 +390,4 @@ std::vector<Object> build_objects(const DeploySettings& s) {
   return out;
 }
 
-}  // namespace weir::k8s
+}  // namespace weir::manifests

@@ -1,6 +1,6 @@
-#include "weir/k8s/rendered_files.hpp"
+#include "weir/manifests/rendered_files.hpp"
 
-namespace weir::k8s {
+namespace weir::manifests {
 
 std::string render_proxy_config(const std::string& name, int mysql_port, int admin_port) {
   const std::string port = std::to_string(mysql_port);
@@ -40,4 +40,4 @@ std::string render_accounts_script(const std::string& flavour) {
          "EOSQL\n";
 }
 
-}  // namespace weir::k8s
+}  // namespace weir::manifests

@@ -6,9 +6,9 @@
 #include <regex>
 #include <variant>
 
-#include "weir/k8s/manifests.hpp"
+#include "weir/manifests/manifests.hpp"
 
-namespace weir::k8s {
+namespace weir::manifests {
 namespace {
 
 using StringField = std::string DeploySettings::*;
@@ -182,4 +182,4 @@ std::string validate_settings(const DeploySettings& s) {
   return "";
 }
 
-}  // namespace weir::k8s
+}  // namespace weir::manifests

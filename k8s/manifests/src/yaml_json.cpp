@@ -1,4 +1,4 @@
-#include "weir/k8s/yaml_json.hpp"
+#include "weir/manifests/yaml_json.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -8,9 +8,9 @@
 #include <regex>
 #include <stdexcept>
 
-#include "weir/k8s/manifests.hpp"
+#include "weir/manifests/manifests.hpp"
 
-namespace weir::k8s {
+namespace weir::manifests {
 namespace {
 
 using json = nlohmann::json;
@@ -172,4 +172,4 @@ std::string to_json(const std::vector<Object>& objects) {
   return list.dump(2) + "\n";
 }
 
-}  // namespace weir::k8s
+}  // namespace weir::manifests

@@ -9,7 +9,7 @@
 #include "apiserver_fixture.hpp"
 #include "weir/deployer/deployer.hpp"
 #include "weir/deployer/resources.hpp"
-#include "weir/k8s/manifests.hpp"
+#include "weir/manifests/manifests.hpp"
 
 namespace weir::deployer::testing {
 namespace {
@@ -17,11 +17,11 @@ namespace {
 using ::testing::HasSubstr;
 using nlohmann::json;
 
-std::vector<KubeObject> objects_for(const std::string& ns, bool service_monitor = true) {
-  weir::k8s::DeploySettings settings;
+std::vector<Object> objects_for(const std::string& ns, bool service_monitor = true) {
+  weir::manifests::DeploySettings settings;
   settings.namespace_name = ns;
   settings.service_monitor = service_monitor;
-  return to_kube_objects(weir::k8s::build_objects(settings));
+  return weir::manifests::build_objects(settings);
 }
 
 struct Lines {
@@ -42,7 +42,7 @@ ApplyOptions no_wait() {
   return o;
 }
 
-Result<json> get_object(Client& client, const KubeObject& o) {
+Result<json> get_object(Client& client, const Object& o) {
   auto r = resource_for(o.api_version, o.kind);
   if (!r) return r.error();
   return client.get(object_path(*r, r->namespaced ? o.namespace_name : "", o.name));

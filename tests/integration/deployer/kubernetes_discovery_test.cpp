@@ -20,7 +20,7 @@
 #include "apiserver_fixture.hpp"
 #include "weir/deployer/deployer.hpp"
 #include "weir/deployer/resources.hpp"
-#include "weir/k8s/manifests.hpp"
+#include "weir/manifests/manifests.hpp"
 #include "weir/testing/mariadb_server.hpp"
 #include "weir/testing/weir_process.hpp"
 
@@ -259,12 +259,12 @@ TEST_F(KubernetesDiscovery, FollowsTheEndpointSlicesOfTheServiceWithoutRestartOr
 // that account (TokenRequest, as the kubelet mounts one) must be enough for discovery.
 TEST_F(KubernetesDiscovery, TheProxysServiceAccountFromTheDeployedObjectsMayListAndWatch) {
   auto client = admin();
-  weir::k8s::DeploySettings settings;
+  weir::manifests::DeploySettings settings;
   settings.namespace_name = ns_;
   settings.service_monitor = false;
   ApplyOptions apply;
   apply.wait = false;
-  const auto report = apply_objects(to_kube_objects(weir::k8s::build_objects(settings)), client, [](const std::string&) {}, apply);
+  const auto report = apply_objects(weir::manifests::build_objects(settings), client, [](const std::string&) {}, apply);
   ASSERT_TRUE(report.ok()) << report.summary();
 
   const json request = {{"apiVersion", "authentication.k8s.io/v1"}, {"kind", "TokenRequest"},

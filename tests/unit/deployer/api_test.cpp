@@ -98,17 +98,5 @@ TEST(Commands, KubernetesFlagsSelectTheCluster) {
   EXPECT_TRUE(wants({"status", "--k8s"}));
 }
 
-struct Other {
-  std::string api_version = "v1", kind = "ConfigMap", name = "a", namespace_name = "ns";
-  nlohmann::json body = {{"data", {{"k", "v"}}}};
-};
-
-TEST(KubeObjects, CopiedFromAnyObjectWithTheSameMembers) {
-  const auto objects = to_kube_objects(std::vector<Other>(2));
-  ASSERT_EQ(objects.size(), 2U);
-  EXPECT_EQ(objects[1].kind, "ConfigMap");
-  EXPECT_EQ(objects[1].body["data"]["k"], "v");
-}
-
 }  // namespace
 }  // namespace weir::deployer

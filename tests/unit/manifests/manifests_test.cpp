@@ -10,12 +10,11 @@
 #include <set>
 
 #include "weir/config/config.hpp"
-#include "weir/k8s/deploy.hpp"
-#include "weir/k8s/manifests.hpp"
-#include "weir/k8s/rendered_files.hpp"
-#include "weir/k8s/yaml_json.hpp"
+#include "weir/manifests/manifests.hpp"
+#include "weir/manifests/rendered_files.hpp"
+#include "weir/manifests/yaml_json.hpp"
 
-namespace weir::k8s {
+namespace weir::manifests {
 namespace {
 
 using json = nlohmann::json;
@@ -332,24 +331,5 @@ TEST(Settings, ErrorsNameTheKey) {
   }
 }
 
-TEST(DeployCommand, ParsesFlagsValuesAndSetInHelmsOrder) {
-  const auto path = std::filesystem::temp_directory_path() / ("weir-values-" + std::to_string(::getpid()) + ".yaml");
-  std::ofstream(path) << "replicas: 4\nproxyReplicas: 1\n";
-  const auto cmd = parse_deploy_command({"--dry-run", "-o", "json", "-n", "shop", "-f", path.string(), "--set",
-                                         "replicas=6", "--kubeconfig", "/k"});
-  std::filesystem::remove(path);
-  EXPECT_EQ(cmd.error, "");
-  EXPECT_TRUE(cmd.dry_run);
-  EXPECT_EQ(cmd.output, "json");
-  EXPECT_EQ(cmd.settings.namespace_name, "shop");
-  EXPECT_EQ(cmd.settings.replicas, 6);
-  EXPECT_EQ(cmd.settings.proxy_replicas, 1);
-  EXPECT_EQ(cmd.apply.kubeconfig, "/k");
-  EXPECT_NE(parse_deploy_command({"-o", "xml"}).error, "");
-  EXPECT_NE(parse_deploy_command({"--bogus"}).error.find("--bogus"), std::string::npos);
-  EXPECT_NE(parse_deploy_command({"-f", "/nonexistent/values.yaml"}).error.find("/nonexistent/values.yaml"),
-            std::string::npos);
-}
-
 }  // namespace
-}  // namespace weir::k8s
+}  // namespace weir::manifests

@@ -11,6 +11,9 @@ namespace weir::deployer {
 
 bool wants_kubernetes(std::span<char*> args);  // args[0] is the subcommand name
 
+// weir deploy [-f values] [--set k=v] [-n NS] [--kubeconfig F] [--context C] [--dry-run [-o yaml|json]]
+int deploy_main(std::span<char*> args);    // args[0] is "deploy"
+
 int scale_main(std::span<char*> args);     // weir scale N --kubeconfig F [-n NS] [-f values] [--set k=v]
 int status_main(std::span<char*> args);    // weir status --kubeconfig F [-n NS] [-f values] [--set k=v]
 int teardown_main(std::span<char*> args);  // weir teardown [--delete-pvcs] [--kubeconfig F] [-n NS] [-f values]

@@ -12,33 +12,20 @@
 #include <nlohmann/json.hpp>
 
 #include "weir/deployer/kube.hpp"
+#include "weir/manifests/manifests.hpp"
 
 namespace weir::deployer {
 
 inline constexpr std::string_view kFieldManager = "weir";
 // Objects with this annotation set to "true" are created when missing and never overwritten.
-inline constexpr const char* kCreateOnlyAnnotation = "weir.io/create-only";
+using manifests::kCreateOnlyAnnotation;
 
-// One object to apply. The fields mirror weir::k8s::Object of k8s/manifests; `body` is the whole
-// object (apiVersion, kind and metadata are filled from the fields when missing).
-struct KubeObject {
-  std::string api_version;
-  std::string kind;
-  std::string name;
-  std::string namespace_name;
-  nlohmann::json body;
-};
-
-// Copies any range of objects with these five members (such as weir::k8s::build_objects' result).
-template <class Range>
-std::vector<KubeObject> to_kube_objects(const Range& objects) {
-  std::vector<KubeObject> out;
-  for (const auto& o : objects) out.push_back(KubeObject{o.api_version, o.kind, o.name, o.namespace_name, o.body});
-  return out;
-}
+// The deployer applies the objects k8s/manifests builds; `body` is the whole object (apiVersion,
+// kind and metadata are filled from the other fields when missing).
+using manifests::Object;
 
 // Carries kCreateOnlyAnnotation: "true".
-bool is_create_only(const KubeObject& object);
+bool is_create_only(const Object& object);
 
 // One line per event: "applied StatefulSet default/mysql (created)", "mysql-1: ready (2/3)".
 using Progress = std::function<void(const std::string& line)>;
@@ -72,7 +59,7 @@ struct ApplyReport {
 // message; any other failure stops the run and the report says which objects were applied and
 // which were not. Then, with `wait`, the StatefulSets' pods must become ready in ordinal order,
 // then the Deployments.
-ApplyReport apply_objects(std::span<const KubeObject> objects, Client& client, const Progress& progress,
+ApplyReport apply_objects(std::span<const Object> objects, Client& client, const Progress& progress,
                           const ApplyOptions& options = {});
 
 // Sets the StatefulSet's spec.replicas through its scale subresource.
@@ -117,7 +104,7 @@ struct TeardownReport {
 // PersistentVolumeClaims of their StatefulSets' volumeClaimTemplates. Without it the claims are
 // kept (as on scale-down) and so are the create-only objects (the Secret whose passwords the kept
 // data needs): those are reported as skipped.
-TeardownReport teardown_objects(std::span<const KubeObject> objects, Client& client, const Progress& progress,
+TeardownReport teardown_objects(std::span<const Object> objects, Client& client, const Progress& progress,
                                 bool delete_pvcs);
 
 }  // namespace weir::deployer

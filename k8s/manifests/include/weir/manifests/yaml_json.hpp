@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace weir::k8s {
+namespace weir::manifests {
 
 // One YAML document (no leading "---"), map keys in the JSON's order.
 std::string json_to_yaml(const nlohmann::json& value);
@@ -16,4 +16,4 @@ std::string json_to_yaml(const nlohmann::json& value);
 // Throws std::runtime_error with the line on a syntax error.
 std::vector<nlohmann::json> yaml_documents_to_json(const std::string& text);
 
-}  // namespace weir::k8s
+}  // namespace weir::manifests

@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace weir::k8s {
+namespace weir::manifests {
 
 // Every knob of charts/weir/values.yaml has a field here with the same default; the comment names
 // the values key. The namespace is not a value: Helm takes it from the release, weir deploy from
@@ -85,4 +85,4 @@ std::vector<std::string> values_keys();
 std::string effective_database_image(const DeploySettings& settings);
 std::string effective_backup_image(const DeploySettings& settings);
 
-}  // namespace weir::k8s
+}  // namespace weir::manifests

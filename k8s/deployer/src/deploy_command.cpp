@@ -1,10 +1,11 @@
-#include <cstdio>
+// `weir deploy`'s command line: flags, then the values files, then the --set assignments.
+#include "weir/deployer/deploy_command.hpp"
+
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
-#include "weir/k8s/deploy.hpp"
-
-namespace weir::k8s {
+namespace weir::deployer {
 namespace {
 
 bool read_file(const std::string& path, std::string& out) {
@@ -50,7 +51,7 @@ DeployCommand parse_deploy_command(const std::vector<std::string>& words) {
         cmd.error = "--timeout must be a positive number of seconds (30, 30s or 5m)";
         return cmd;
       }
-      cmd.apply.timeout_seconds = std::stoi(value) * unit;
+      cmd.apply.timeout = std::chrono::seconds(std::stoi(value) * unit);
     } else if (word == "-f" || word == "--values") {
       if (!next(value)) return cmd;
       values_files.push_back(value);
@@ -66,9 +67,9 @@ DeployCommand parse_deploy_command(const std::vector<std::string>& words) {
         return cmd;
       }
     } else if (word == "--kubeconfig") {
-      if (!next(cmd.apply.kubeconfig)) return cmd;
+      if (!next(cmd.kubeconfig)) return cmd;
     } else if (word == "--context") {
-      if (!next(cmd.apply.context)) return cmd;
+      if (!next(cmd.context)) return cmd;
     } else {
       cmd.error = "unknown option '" + word + "'";
       return cmd;
@@ -80,24 +81,24 @@ DeployCommand parse_deploy_command(const std::vector<std::string>& words) {
       cmd.error = "cannot read values file " + path;
       return cmd;
     }
-    if (auto error = apply_values_yaml(cmd.settings, text, path); !error.empty()) {
+    if (auto error = manifests::apply_values_yaml(cmd.settings, text, path); !error.empty()) {
       cmd.error = error;
       return cmd;
     }
   }
   for (const auto& assignment : assignments) {
-    if (auto error = set_value(cmd.settings, assignment); !error.empty()) {
+    if (auto error = manifests::set_value(cmd.settings, assignment); !error.empty()) {
       cmd.error = error;
       return cmd;
     }
   }
-  cmd.error = validate_settings(cmd.settings);
+  cmd.error = manifests::validate_settings(cmd.settings);
   return cmd;
 }
 
 std::string deploy_usage() {
   std::string keys;
-  for (const auto& key : values_keys()) keys += " " + key;
+  for (const auto& key : manifests::values_keys()) keys += " " + key;
   return "usage: weir deploy [options]\n\n"
          "Builds the Kubernetes objects of a weir deployment (the same as the Helm chart charts/weir)\n"
          "and applies them, or prints them with --dry-run.\n\n"
@@ -113,24 +114,4 @@ std::string deploy_usage() {
          "keys:" + keys + "\n";
 }
 
-int deploy_main(std::span<char*> args) {
-  std::vector<std::string> words(args.begin() + (args.empty() ? 0 : 1), args.end());
-  const DeployCommand cmd = parse_deploy_command(words);
-  if (cmd.help) {
-    std::fputs(deploy_usage().c_str(), stdout);
-    return 0;
-  }
-  if (!cmd.error.empty()) {
-    std::fprintf(stderr, "weir deploy: %s\n", cmd.error.c_str());
-    return 2;
-  }
-  const std::vector<Object> objects = build_objects(cmd.settings);
-  if (cmd.dry_run) {
-    const std::string text = cmd.output == "json" ? to_json(objects) : to_yaml(objects);
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return 0;
-  }
-  return apply_objects(objects, cmd.settings, cmd.apply);
-}
-
-}  // namespace weir::k8s
+}  // namespace weir::deployer
