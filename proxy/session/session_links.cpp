@@ -220,7 +220,8 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
                       });
   const Relayed outcome = co_await relay_response(link, packet[0], hold_write_refusal);
   query_deadline_.cancel();
-  link.idle = outcome == Relayed::done && relay_.tracker().done();
+  // A refusal held back from the client is a complete response too: the link is ready for the next.
+  link.idle = (outcome == Relayed::done || outcome == Relayed::refused_as_write) && relay_.tracker().done();
   if (outcome == Relayed::done) {
     track_database(link, packet[0], packet);
     const auto elapsed = std::chrono::steady_clock::now() - started;
