@@ -15,6 +15,20 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
+tcp::endpoint claim_port(asio::io_context& context, const tcp::endpoint& endpoint, boost::system::error_code& error) {
+  tcp::acceptor probe(context);
+  probe.open(endpoint.protocol(), error);
+  // SO_REUSEADDR only lets connections in TIME_WAIT from an earlier run stay; a listener is still
+  // a conflict. No SO_REUSEPORT: that is what makes a listener with it a conflict too.
+  if (!error) probe.set_option(tcp::acceptor::reuse_address(true), error);
+  if (!error) probe.bind(endpoint, error);
+  tcp::endpoint claimed = endpoint;
+  if (!error) claimed = probe.local_endpoint(error);
+  boost::system::error_code ignored;
+  probe.close(ignored);
+  return claimed;
+}
+
 tcp::acceptor open_listener(asio::io_context& context, const tcp::endpoint& endpoint, int backlog,
                             boost::system::error_code& error) {
   tcp::acceptor acceptor(context);

@@ -218,7 +218,15 @@ bool Proxy::open() {
     log::error("invalid listen address", {{"address", config->listen.address}});
     return false;
   }
-  const asio::ip::tcp::endpoint endpoint(address, config->listen.port);
+  // The port is this process's alone, and every worker binds the same one (listen.port 0 included).
+  const asio::ip::tcp::endpoint endpoint =
+      net::claim_port(workers_[0].context(), asio::ip::tcp::endpoint(address, config->listen.port), ec);
+  if (ec) {
+    log::error("cannot listen", {{"address", config->listen.address + ":" + std::to_string(config->listen.port)},
+                                 {"error", ec.message()},
+                                 {"detail", "another process listens there (a second weir?)"}});
+    return false;
+  }
   for (std::size_t i = 0; i < workers_.size(); ++i) {
     acceptors_.push_back(net::open_listener(workers_[i].context(), endpoint, static_cast<int>(config->listen.backlog), ec));
     if (ec) {

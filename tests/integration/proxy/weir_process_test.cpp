@@ -53,5 +53,28 @@ TEST(WeirProcessFixture, ExitStatusAfterSigterm) {
   EXPECT_FALSE(weir.running());
 }
 
+TEST(ListenPort, ASecondWeirOnAPortInUseFailsNamingTheAddress) {
+  MariadbServer server;
+  prepare_server(server);
+  WeirProcess first(weir_for(server));
+  WeirOptions second_options = weir_for(server);
+  second_options.listen_port = first.port();
+  try {
+    WeirProcess second(second_options);
+    FAIL() << "a second weir started on port " << first.port() << ":\n" << second.log();
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("cannot listen on the configured port " + std::to_string(first.port())), std::string::npos)
+        << what;
+    EXPECT_NE(what.find("address=127.0.0.1:" + std::to_string(first.port())), std::string::npos) << what;
+    EXPECT_NE(what.find("in use"), std::string::npos) << what;
+  }
+  // The first keeps every client.
+  for (int i = 0; i < 20; ++i) {
+    MariadbConnection c = first.connect_as(kApp, kAppPassword);
+    EXPECT_EQ(c.scalar("SELECT 1"), "1");
+  }
+}
+
 }  // namespace
 }  // namespace weir::testing::proxy_tests
