@@ -90,13 +90,22 @@ void Monitor::stop() {
   if (discovery_thread_.joinable()) discovery_thread_.join();
 }
 
-void Monitor::reconfigure(std::shared_ptr<const config::Config> config) {
+std::uint64_t Monitor::reconfigure(std::shared_ptr<const config::Config> config) {
+  std::uint64_t ticket = 0;
   {
     std::lock_guard lock(mutex_);
     config_ = std::move(config);
     ++generation_;
+    ticket = ++config_serial_;
   }
   wake_.notify_all();
+  return ticket;
+}
+
+bool Monitor::wait_applied(std::uint64_t ticket, milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return wake_.wait_for(lock, timeout, [&] { return published_serial_ >= ticket || stopping_; }) &&
+         published_serial_ >= ticket;
 }
 
 bool Monitor::wait_first_round(milliseconds timeout) {
@@ -110,10 +119,11 @@ std::shared_ptr<const Topology> Monitor::latest() const {
   return latest_;
 }
 
-std::shared_ptr<const config::Config> Monitor::current_config(std::uint64_t& generation) const {
+std::shared_ptr<const config::Config> Monitor::current_config(std::uint64_t& generation, std::uint64_t* serial) const {
   std::lock_guard lock(mutex_);
   if (stopping_) return nullptr;
   generation = generation_;
+  if (serial) *serial = config_serial_;
   return config_;
 }
 
@@ -127,10 +137,11 @@ bool Monitor::sleep_until(Clock::time_point until, std::uint64_t& generation) {
 void Monitor::check_loop() {
   std::uint64_t generation = 0;
   while (true) {
-    const auto config = current_config(generation);
+    std::uint64_t serial = 0;
+    const auto config = current_config(generation, &serial);
     if (!config) break;
     const auto started = Clock::now();
-    round(config, generation);
+    round(config, serial, generation);
     if (!sleep_until(started + config->monitor.check_interval, generation)) break;
   }
   states_.clear();  // closes the connections on this thread
@@ -180,7 +191,8 @@ void Monitor::discovery_loop() {
   }
 }
 
-void Monitor::round(const std::shared_ptr<const config::Config>& config, std::uint64_t& generation) {
+void Monitor::round(const std::shared_ptr<const config::Config>& config, std::uint64_t serial,
+                    std::uint64_t& generation) {
   const auto found = current_backends(*config);
   if (!found) return;  // stopping
   const auto& backends = *found;
@@ -214,6 +226,7 @@ void Monitor::round(const std::shared_ptr<const config::Config>& config, std::ui
   {
     std::lock_guard lock(mutex_);
     latest_ = topology;
+    published_serial_ = std::max(published_serial_, serial);
   }
   wake_.notify_all();
   if (publish_) publish_(std::move(topology));

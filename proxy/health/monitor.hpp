@@ -42,8 +42,11 @@ class Monitor {
   void start();
   void stop();  // joins the threads, closes the connections; idempotent
   // A reloaded configuration (SIGHUP): backends, credentials, intervals and the routing policy
-  // take effect at the next round. Thread-safe.
-  void reconfigure(std::shared_ptr<const config::Config> config);
+  // take effect at the next round. Thread-safe. Returns a ticket for wait_applied.
+  std::uint64_t reconfigure(std::shared_ptr<const config::Config> config);
+  // True once a round checked with the configuration of `ticket` (or a later one) has been
+  // published; false when `timeout` passes first or the monitor stops.
+  bool wait_applied(std::uint64_t ticket, std::chrono::milliseconds timeout);
   // True once a snapshot has been published (at once if one was).
   bool wait_first_round(std::chrono::milliseconds timeout);
 
@@ -73,7 +76,7 @@ class Monitor {
   // previous one). nullopt when stopping.
   std::optional<std::vector<DiscoveredBackend>> current_backends(const config::Config& config);
   // `generation`: the check thread's view of generation_, advanced when the round itself bumps it.
-  void round(const std::shared_ptr<const config::Config>& config, std::uint64_t& generation);
+  void round(const std::shared_ptr<const config::Config>& config, std::uint64_t serial, std::uint64_t& generation);
   void share_primary(const std::vector<DiscoveredBackend>& backends, std::uint64_t& generation);
   void drop_unlisted(const std::vector<DiscoveredBackend>& backends);
   void apply_failure_reports(std::chrono::steady_clock::time_point now);
@@ -86,8 +89,8 @@ class Monitor {
   std::optional<std::chrono::microseconds> replica_lag(const Probe& probe, bool heartbeat_trusted);
   // Sleeps until `until`, a stop, or a new configuration; false on stop.
   bool sleep_until(std::chrono::steady_clock::time_point until, std::uint64_t& generation);
-  // The configuration to use now and its generation; nullptr once stopping.
-  std::shared_ptr<const config::Config> current_config(std::uint64_t& generation) const;
+  // The configuration to use now, its generation and its serial; nullptr once stopping.
+  std::shared_ptr<const config::Config> current_config(std::uint64_t& generation, std::uint64_t* serial = nullptr) const;
 
   std::string instance_id_;
   Publish publish_;
@@ -97,6 +100,8 @@ class Monitor {
   std::condition_variable wake_;
   std::shared_ptr<const config::Config> config_;
   std::uint64_t generation_ = 0;  // grows with every new configuration and every new primary
+  std::uint64_t config_serial_ = 0;     // grows with every reconfigure()
+  std::uint64_t published_serial_ = 0;  // the serial of the configuration of the latest snapshot
   bool stopping_ = false;
   bool started_ = false;
   std::shared_ptr<const Topology> latest_;

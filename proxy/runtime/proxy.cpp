@@ -329,14 +329,34 @@ Proxy::ReloadResult Proxy::reload() {
   }
   configure_logging(*result.config);
   shared_.config.store(result.config);
-  users_->reconfigure(result.config);
-  monitor_->reconfigure(result.config);
+  const auto users_ticket = users_->reconfigure(result.config);
+  const auto monitor_ticket = monitor_->reconfigure(result.config);
   if (admin_) admin_->set_token(result.config->admin.token);
+  // "Reloaded" means in effect: the accounts are loaded with the new settings and the backends
+  // checked once with them (bounded like the first load at start), so that the next client sees
+  // the new configuration.
+  const auto bound = std::chrono::duration_cast<std::chrono::milliseconds>(result.config->timeouts.connect * 3 +
+                                                                           std::chrono::seconds(1));
+  const auto deadline = std::chrono::steady_clock::now() + bound;
+  const auto left = [&] {
+    return std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                      deadline - std::chrono::steady_clock::now()));
+  };
+  std::string pending;
+  if (!users_->wait_until_served(users_ticket, left())) pending = "accounts";
+  if (!monitor_->wait_applied(monitor_ticket, left())) pending += pending.empty() ? "backend checks" : ", backend checks";
   std::string sections;
   for (const auto& s : changes.changed_sections) sections += (sections.empty() ? "" : ",") + s;
-  log::info("configuration reloaded", {{"file", config_path_}, {"changed", sections.empty() ? "none" : sections}});
+  if (pending.empty()) {
+    log::info("configuration reloaded", {{"file", config_path_}, {"changed", sections.empty() ? "none" : sections}});
+  } else {
+    log::warn("configuration reloaded", {{"file", config_path_},
+                                         {"changed", sections.empty() ? "none" : sections},
+                                         {"not_yet_in_effect", pending}});
+  }
   metrics_->config_reloads(true).inc();
   std::string message = "reloaded " + config_path_ + "; changed: " + (sections.empty() ? "none" : sections);
+  if (!pending.empty()) message += "\nnot yet in effect after " + std::to_string(bound.count()) + " ms: " + pending;
   for (const auto& setting : changes.restart_required) message += "\nneeds a restart to take effect: " + setting;
   return {true, message};
 }
