@@ -75,6 +75,16 @@ asio::awaitable<std::size_t> PacketStream::fill(std::size_t min_capacity, boost:
   co_return n;
 }
 
+asio::awaitable<void> PacketStream::discard_input(std::size_t max_bytes) {
+  std::size_t dropped = 0;
+  boost::system::error_code error;
+  while (!error && dropped < max_bytes) {
+    begin_ = end_ = 0;
+    dropped += co_await fill(kInitialBuffer, error);
+  }
+  begin_ = end_ = 0;
+}
+
 asio::awaitable<void> PacketStream::read_packet(Bytes& out, std::uint8_t& sequence_id, std::size_t max_size,
                                                 boost::system::error_code& error) {
   joined_.clear();

@@ -55,6 +55,11 @@ class PacketStream {
   // growing geometrically towards `min_capacity` if full). Returns the number of bytes read.
   boost::asio::awaitable<std::size_t> fill(std::size_t min_capacity, boost::system::error_code& error);
 
+  // After refusing a packet: reads and drops what the peer still sends until it closes, an error,
+  // or `max_bytes`, so that a peer still writing the refused packet finishes and then reads the
+  // refusal (closing with unread bytes would reset the connection and lose the refusal).
+  boost::asio::awaitable<void> discard_input(std::size_t max_bytes);
+
   // Idle connections hold no buffer: when nothing is buffered the read buffer goes back to this
   // thread's free list, and wait_readable() (plain TCP) waits for data without one. Thousands
   // of idle sessions then cost little more than their sockets.

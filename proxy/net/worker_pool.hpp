@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "net/deadline_list.hpp"
+
 namespace weir::net {
 
 class Worker {
@@ -19,6 +21,8 @@ class Worker {
   ~Worker();
 
   boost::asio::io_context& context() { return context_; }
+  // The one timer behind every deadline of this worker's sessions.
+  DeadlineList& deadlines() { return deadlines_; }
   std::size_t index() const { return index_; }
 
   void start();
@@ -30,6 +34,9 @@ class Worker {
   std::size_t index_;
   boost::asio::io_context context_{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
+  // After the context: destroyed first (its timer belongs to the context), it unlinks what is
+  // left, so sessions freed with the context later touch nothing.
+  DeadlineList deadlines_{context_.get_executor()};
   std::thread thread_;
 };
 

@@ -243,6 +243,7 @@ bool Proxy::open() {
     // Always present: with metrics.enabled false they count into a registry nothing serves.
     session_metrics_.push_back(std::make_unique<session::SessionMetrics>(*metrics_));
     context->metrics = session_metrics_.back().get();
+    context->deadlines = &workers_[i].deadlines();
     contexts_.push_back(std::move(context));
   }
   // The port actually bound (listen.port 0 picks a free one; tests use that).

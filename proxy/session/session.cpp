@@ -22,8 +22,9 @@ using proto::Command;
 Session::Session(asio::ip::tcp::socket socket, WorkerContext& worker)
     : worker_(worker),
       client_(std::move(socket)),
-      deadline_(client_.stream().socket().get_executor()),
-      query_deadline_(client_.stream().socket().get_executor()) {
+      deadline_(*worker.deadlines),
+      query_deadline_(*worker.deadlines),
+      client_io_(*worker.deadlines) {
   boost::system::error_code ignored;
   const auto remote = client_.stream().socket().remote_endpoint(ignored);
   peer_host_ = ignored ? std::string("unknown") : remote.address().to_string();
@@ -112,7 +113,7 @@ asio::awaitable<bool> Session::login() {
   std::uint8_t ok_sequence = 0;
   std::string reason;
   // A client that does not finish its handshake in time is dropped (the server's connect_timeout).
-  deadline_.arm(config->timeouts.handshake, [self = shared_from_this()] { self->client_.close(); });
+  deadline_.arm(config->timeouts.handshake, [this] { client_.close(); });
   bool accepted = co_await client_login(client_, context, identity_, ok_sequence, reason);
   deadline_.cancel();
   if (!accepted && !client_.stream().is_open()) reason = "no handshake within timeouts.handshake (" + reason + ")";
@@ -220,12 +221,15 @@ asio::awaitable<void> Session::command_loop() {
       continue;
     }
     const std::size_t max_packet = max_client_packet();
-    if (!error) co_await client_.read_packet(packet, seq, max_packet, error);
+    guard_client_read();
+    co_await client_.read_packet(packet, seq, max_packet, error);
+    unguard_client();
     if (error) {
       if (error == boost::system::errc::message_size) {
         log::info("client packet over the primary's max_allowed_packet; closing",
                   {{"session", id_}, {"peer", peer_host_}, {"max_allowed_packet", max_packet}});
         co_await send_error(1, errors::kPacketTooLarge, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes");
+        co_await drain_refused_client();
       } else if (error == boost::system::errc::protocol_error) {
         co_await send_error(1, errors::kPacketsOutOfOrder, "08S01", "Got packets out of order");
       }
@@ -253,18 +257,18 @@ asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle)
                              backend_idle > config::Duration::zero() &&
                              (client_idle <= config::Duration::zero() || backend_idle < client_idle);
   if (backend_first) {
-    deadline_.arm(backend_idle, [self = shared_from_this()] {
-      if (!self->idle_) return;
-      self->backend_idle_due_ = true;
+    deadline_.arm(backend_idle, [this] {
+      if (!idle_) return;
+      backend_idle_due_ = true;
       boost::system::error_code ignored;
-      self->client_.stream().socket().cancel(ignored);
+      client_.stream().socket().cancel(ignored);
     });
   } else {
-    deadline_.arm(client_idle, [self = shared_from_this()] {
-      if (!self->idle_) return;
-      self->idle_timed_out_ = true;
+    deadline_.arm(client_idle, [this] {
+      if (!idle_) return;
+      idle_timed_out_ = true;
       boost::system::error_code ignored;
-      self->client_.stream().socket().cancel(ignored);
+      client_.stream().socket().cancel(ignored);
     });
   }
   boost::system::error_code client_error;
@@ -393,9 +397,12 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
   if (decision.step == auth::AuthStep::switch_to_native) {
     proto::Buffer out;
     proto::serialize(proto::make_auth_switch_request(proto::kMysqlNativePassword, nonce_), out);
+    guard_client_write();
     co_await client_.write_packet(out, ++seq, error);
     proto::Bytes answer;
+    guard_client_read();
     if (!error) co_await client_.read_packet(answer, seq, 1 << 20, error);
+    unguard_client();
     if (error) co_return false;
     used_password = !answer.empty();
     decision = auth::decide_native_response(account, proto::as_string(answer), nonce_);
@@ -458,7 +465,9 @@ asio::awaitable<void> Session::send_login_failure(const backend::LoginFailure& f
   // The server's own ERR when it refused; weir's when the backend could not be reached.
   if (!failure.server_error.empty()) {
     boost::system::error_code ignored;
+    guard_client_write();
     co_await client_.write_packet(failure.server_error, seq, ignored);
+    unguard_client();
     co_return;
   }
   co_await send_error(seq, errors::kBackendUnreachable, "08S01", "weir: " + failure.reason);
@@ -467,8 +476,10 @@ asio::awaitable<void> Session::send_login_failure(const backend::LoginFailure& f
 asio::awaitable<void> Session::send_error(std::uint8_t seq, std::uint16_t code, std::string_view state,
                                           std::string_view message) {
   boost::system::error_code ignored;
+  guard_client_write();
   co_await client_.write_packet(proto::make_err(code, state, message, identity_.capabilities | proto::cap::kProtocol41),
                                 seq, ignored);
+  unguard_client();
 }
 
 asio::awaitable<void> Session::send_ok(std::uint8_t seq) {
@@ -477,7 +488,44 @@ asio::awaitable<void> Session::send_ok(std::uint8_t seq) {
   proto::Buffer out;
   proto::serialize(ok, identity_.capabilities, out);
   boost::system::error_code ignored;
+  guard_client_write();
   co_await client_.write_packet(out, seq, ignored);
+  unguard_client();
+}
+
+asio::awaitable<void> Session::drain_refused_client() {
+  // The client may still be writing the refused packet: let it finish (dropping the bytes, for a
+  // bounded time and amount) so that it then reads the error, instead of a reset.
+  boost::system::error_code ignored;
+  client_.stream().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  const auto read_limit = worker_.shared.config.load()->timeouts.client_read;
+  const config::Duration bound = std::chrono::seconds(5);
+  client_io_.arm(read_limit > config::Duration::zero() ? std::min(read_limit, bound) : bound,
+                 [this] { client_.close(); });
+  co_await client_.discard_input(std::size_t{64} << 20);
+  unguard_client();
+}
+
+void Session::guard_client_read() {
+  const auto& timeouts = worker_.shared.config.load()->timeouts;
+  auto limit = timeouts.client_read;
+  const bool idle_shorter = timeouts.client_idle > config::Duration::zero() &&
+                            (limit <= config::Duration::zero() || timeouts.client_idle < limit);
+  if (idle_shorter) limit = timeouts.client_idle;
+  client_io_.arm(limit, [this, idle_shorter] {
+    log::info("client sent part of a packet and stopped; closing",
+              {{"session", id_}, {"peer", peer_host_},
+               {"limit", idle_shorter ? "timeouts.client_idle" : "timeouts.client_read"}});
+    client_.close();
+  });
+}
+
+void Session::guard_client_write() {
+  client_io_.arm(worker_.shared.config.load()->timeouts.client_write, [this] {
+    log::info("client stopped reading; closing after timeouts.client_write without progress",
+              {{"session", id_}, {"peer", peer_host_}});
+    client_.close();
+  });
 }
 
 }  // namespace weir::session

@@ -15,10 +15,10 @@
 
 #include "backend/backend_connection.hpp"
 #include "backend/simple_query.hpp"
+#include "net/deadline_list.hpp"
 #include "net/packet_stream.hpp"
 #include "session/backend_link.hpp"
 #include "session/client_login.hpp"
-#include "session/deadline.hpp"
 #include "session/kill_decision.hpp"
 #include "session/kill_statement.hpp"
 #include "session/prepared_statement_map.hpp"
@@ -170,6 +170,14 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> release_all_links();
   void drop_replica_link(BackendLink& link);  // closes it (broken or unwanted)
   void publish_backend(BackendLink& link);    // for KILL QUERY from other sessions
+  // Client I/O under a deadline: a started packet must arrive whole within timeouts.client_read
+  // (or client_idle if shorter), a write must progress within timeouts.client_write; past it the
+  // client is closed and the operation fails. Plain functions around the stream's coroutines.
+  void guard_client_read();
+  void guard_client_write();
+  void unguard_client() { client_io_.cancel(); }
+  // After refusing an oversized packet: drops the rest the client sends (bounded) until it closes.
+  boost::asio::awaitable<void> drain_refused_client();
   backend::LoginRequest login_request() const;
 
   WorkerContext& worker_;
@@ -189,8 +197,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool over_connection_limit_ = false;  // opened beyond listen.max_connections: refused at once
   bool idle_timed_out_ = false;   // set by the idle deadline
   bool backend_idle_due_ = false;  // set by the backend-idle deadline
-  Deadline deadline_;             // handshake, then the idle limits between statements
-  Deadline query_deadline_;       // timeouts.query while a statement runs
+  net::Deadline deadline_;        // handshake, then the idle limits between statements
+  net::Deadline query_deadline_;  // timeouts.query while a statement runs
+  net::Deadline client_io_;       // timeouts.client_read / client_write around client I/O
 
   // Routing state.
   route::ClassifyOptions classify_options_;

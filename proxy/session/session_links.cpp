@@ -212,12 +212,12 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
     link.idle = true;
     co_return Relayed::done;
   }
-  query_deadline_.arm(worker_.shared.config.load()->timeouts.query,
-                      [self = shared_from_this(), host = link.key.host, port = link.key.port,
-                       thread = link.backend().thread_id()] {
-                        asio::co_spawn(self->client_.stream().socket().get_executor(),
-                                       kill_slow_query(self, host, port, thread), asio::detached);
-                      });
+  // Captures two pointers only: stored without allocating (the kill is rare, the arm is not).
+  query_deadline_.arm(worker_.shared.config.load()->timeouts.query, [this, target = &link] {
+    asio::co_spawn(client_.stream().socket().get_executor(),
+                   kill_slow_query(shared_from_this(), target->key.host, target->key.port, target->backend().thread_id()),
+                   asio::detached);
+  });
   const Relayed outcome = co_await relay_response(link, packet[0], hold_write_refusal);
   query_deadline_.cancel();
   // A refusal held back from the client is a complete response too: the link is ready for the next.
@@ -246,7 +246,9 @@ asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std
       co_return Relayed::refused_as_write;
     }
     if (step.forward > 0) {
+      guard_client_write();
       co_await client_.write_raw(backend.buffered().first(step.forward), error);
+      unguard_client();
       if (error) co_return Relayed::client_gone;
       worker_.metrics->bytes_to_client(step.forward);
       backend.consume(step.forward);
@@ -280,7 +282,9 @@ asio::awaitable<bool> Session::relay_local_infile(BackendLink& link) {
   while (true) {
     proto::Bytes packet;
     std::uint8_t seq = 0;
+    guard_client_read();
     co_await client_.read_packet(packet, seq, std::size_t{1} << 30, error);
+    unguard_client();
     if (!error) co_await link.stream().write_packet(packet, seq, error);
     if (error) co_return false;
     if (packet.empty()) co_return relay_.client_infile_done();

@@ -176,7 +176,9 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
     }
     boost::system::error_code ignored;
     if (!failure.server_error.empty()) {
+      guard_client_write();
       co_await client_.write_packet(failure.server_error, reply_seq, ignored);
+      unguard_client();
     } else {
       // Named before the co_await: GCC 12 mishandles temporaries of a conditional expression there.
       const auto primary = current_primary(worker_.shared);

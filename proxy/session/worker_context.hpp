@@ -4,6 +4,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "backend/pool.hpp"
+#include "net/deadline_list.hpp"
 #include "session/session_metrics.hpp"
 #include "session/shared_state.hpp"
 
@@ -16,6 +17,7 @@ struct WorkerContext {
   bool verify_backend_host = false;
   backend::Pool* pool = nullptr;  // this worker's idle backend connections
   SessionMetrics* metrics = nullptr;  // this worker's metric handles; never null once the runtime made it
+  net::DeadlineList* deadlines = nullptr;  // this worker's; never null once the runtime made it
 };
 
 }  // namespace weir::session

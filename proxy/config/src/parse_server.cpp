@@ -153,6 +153,8 @@ void parse_timeouts(MapReader& root, TimeoutsConfig& out) {
   read_duration(map, "handshake", out.handshake, kMin);
   read_duration(map, "client_idle", out.client_idle);
   read_duration(map, "backend_idle", out.backend_idle);
+  read_duration(map, "client_read", out.client_read);
+  read_duration(map, "client_write", out.client_write);
   read_duration(map, "shutdown_grace", out.shutdown_grace);
   read_duration(map, "query", out.query);
 }

@@ -176,6 +176,8 @@ class Renderer {
     duration("handshake", t.handshake);
     duration("client_idle", t.client_idle);
     duration("backend_idle", t.backend_idle);
+    duration("client_read", t.client_read);
+    duration("client_write", t.client_write);
     duration("shutdown_grace", t.shutdown_grace);
     duration("query", t.query);
     end();

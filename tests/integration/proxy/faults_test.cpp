@@ -283,6 +283,79 @@ TEST(ProxyFaults, GarbageFromClientsClosesOnlyTheirConnections) {
   EXPECT_EQ(scalar_of(after.get(), "SELECT 'still serving'"), "still serving");
 }
 
+// timeouts.client_read: a client that sends the start of a packet and then nothing is closed,
+// as the server closes it after net_read_timeout (the idle limit does not apply once a packet
+// has started).
+TEST(ClientDeadlines, AStalledPartialStatementIsClosedAfterClientRead) {
+  MariadbServer server;
+  prepare_server(server);
+  WeirOptions options = weir_for(server);
+  options.extra_yaml = "timeouts:\n  client_read: 1s\n";
+  WeirProcess weir(options);
+  Mysql w = open_mysql(weir.port(), {});
+  ASSERT_TRUE(w);
+  RawSocket sw(static_cast<int>(mysql_get_socket(w.get())));
+  // A header announcing 100 bytes, then 4 of them.
+  ASSERT_TRUE(sw.send_all(std::string("\x64\x00\x00\x00\x03SEL", 8)));
+  EXPECT_TRUE(sw.closed_by_peer_within(20s)) << weir.log();
+  EXPECT_TRUE(weir.wait_for_log("client sent part of a packet and stopped", 5s)) << weir.log();
+  EXPECT_NE(weir.log().find("limit=timeouts.client_read"), std::string::npos) << weir.log();
+  // A client that sends its statement slowly but steadily within the limit is served.
+  Mysql slow = open_mysql(weir.port(), {});
+  ASSERT_TRUE(slow);
+  RawSocket ss(static_cast<int>(mysql_get_socket(slow.get())));
+  ASSERT_TRUE(ss.send_all(frame("\x03SELECT 'whole'", 0).substr(0, 6)));
+  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(ss.send_all(frame("\x03SELECT 'whole'", 0).substr(6)));
+  const auto reply = ss.read_packet(10s);
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->substr(0, 1), std::string("\x01", 1)) << "a result set with one column";
+}
+
+// With a client_idle shorter than client_read, a stalled statement is closed by client_idle.
+TEST(ClientDeadlines, AShorterClientIdleAlsoEndsAStalledStatement) {
+  MariadbServer server;
+  prepare_server(server);
+  WeirOptions options = weir_for(server);
+  options.extra_yaml = "timeouts:\n  client_idle: 1s\n";
+  WeirProcess weir(options);
+  Mysql w = open_mysql(weir.port(), {});
+  ASSERT_TRUE(w);
+  RawSocket sw(static_cast<int>(mysql_get_socket(w.get())));
+  ASSERT_TRUE(sw.send_all(std::string("\x64\x00\x00\x00\x03SEL", 8)));
+  EXPECT_TRUE(sw.closed_by_peer_within(20s)) << weir.log();
+  EXPECT_TRUE(weir.wait_for_log("limit=timeouts.client_idle", 5s)) << weir.log();
+}
+
+// timeouts.client_write: a client that asks for a large result and stops reading is closed
+// once a write has made no progress for that long; its backend connection goes with it.
+TEST(ClientDeadlines, AClientThatStopsReadingIsClosedAfterClientWrite) {
+  MariadbServer server;
+  prepare_server(server);
+  make_ten(server);
+  WeirOptions options = weir_for(server);
+  options.extra_yaml = "timeouts:\n  client_write: 1s\n";
+  WeirProcess weir(options);
+  Mysql w = open_mysql(weir.port(), {});
+  ASSERT_TRUE(w);
+  const std::string thread = scalar_of(w.get(), "SELECT CONNECTION_ID()");
+  ASSERT_EQ(mysql_send_query(w.get(), kHugeResult, std::strlen(kHugeResult)), 0);
+  EXPECT_TRUE(weir.wait_for_log("client stopped reading", 20s)) << weir.log();
+  RawSocket sw(static_cast<int>(mysql_get_socket(w.get())));
+  EXPECT_TRUE(sw.closed_by_peer_within(20s)) << "weir kept writing to the stalled client";
+  // The statement does not go on running for nobody on the server.
+  bool gone = false;
+  for (int i = 0; i < 100 && !gone; ++i) {
+    gone = server.scalar("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + thread) == "0";
+    if (!gone) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(gone) << "the stalled client's statement still runs on the server";
+  EXPECT_TRUE(weir.running());
+  Mysql next = open_mysql(weir.port(), {});
+  ASSERT_TRUE(next);
+  EXPECT_EQ(scalar_of(next.get(), "SELECT 'next'"), "next");
+}
+
 TEST(ProxyFaults, AClientThatStopsReadingDoesNotGrowWeirsMemory) {
   MariadbServer server;
   prepare_server(server);

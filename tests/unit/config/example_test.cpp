@@ -88,6 +88,8 @@ TEST_F(ExampleConfig, HoldsTheDocumentedValues) {
   EXPECT_EQ(c.timeouts.connect, 3s);
   EXPECT_EQ(c.timeouts.handshake, 10s);
   EXPECT_EQ(c.timeouts.client_idle, 8h);
+  EXPECT_EQ(c.timeouts.client_read, 30s);
+  EXPECT_EQ(c.timeouts.client_write, 60s);
   EXPECT_EQ(c.timeouts.backend_idle, 1h);
   EXPECT_EQ(c.timeouts.shutdown_grace, 25s);
   EXPECT_EQ(c.timeouts.query, 0s);

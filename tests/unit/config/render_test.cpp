@@ -63,6 +63,8 @@ TEST_F(Rendering, ShowsWhereSecretsComeFromAndTheEffectiveValues) {
   EXPECT_THAT(text, HasSubstr("buffer_size: 16KiB"));
   EXPECT_THAT(text, HasSubstr("name: db1:3306"));
   EXPECT_THAT(text, HasSubstr("client_idle: 8h"));
+  EXPECT_THAT(text, HasSubstr("client_read: 30s"));
+  EXPECT_THAT(text, HasSubstr("client_write: 1m"));
 }
 
 // With the secrets replaced, the rendering is itself a configuration meaning the same thing.

@@ -181,6 +181,10 @@ struct TimeoutsConfig {
   Duration handshake = std::chrono::seconds(10);
   Duration client_idle = std::chrono::hours(8);   // 0 = none
   Duration backend_idle = std::chrono::hours(1);  // 0 = none
+  // A client packet that has started must be complete within client_read (the server's
+  // net_read_timeout); a write to a client must make progress within client_write (net_write_timeout).
+  Duration client_read = std::chrono::seconds(30);   // 0 = none
+  Duration client_write = std::chrono::seconds(60);  // 0 = none
   Duration shutdown_grace = std::chrono::seconds(25);
   Duration query = Duration::zero();              // 0 = none
   friend bool operator==(const TimeoutsConfig&, const TimeoutsConfig&) = default;
