@@ -52,7 +52,10 @@ struct AdminLimits {
   std::chrono::milliseconds read_timeout{10000};   // to receive a whole request
   std::chrono::milliseconds write_timeout{10000};  // to send a whole response
   std::chrono::milliseconds idle_timeout{30000};   // between requests of a kept-alive connection
-  std::size_t max_connections = 32;  // more are closed at once
+  // Open connections. One more pushes out the connection that has waited longest for its request;
+  // when none waits, it gets one of probe_connections slots that answer /healthz and /readyz only.
+  std::size_t max_connections = 32;
+  std::size_t probe_connections = 4;  // beyond max_connections; more are closed at once
 };
 
 // One HTTP answer, before it is written. Pure routing is separate from I/O so it can be tested
@@ -69,6 +72,9 @@ struct Response {
 // (nullopt: none needed). `authorization`: the request's Authorization header ("" when absent).
 Response respond(const AdminHandlers& handlers, const std::optional<std::string>& token, std::string_view method,
                  std::string_view target, std::string_view authorization);
+
+// /healthz or /readyz (a query string aside): the requests answered even when the server is busy.
+bool is_probe(std::string_view target);
 
 // Equality in time independent of where the strings differ (only the expected length shows).
 bool constant_time_equal(std::string_view given, std::string_view expected);

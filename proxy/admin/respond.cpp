@@ -55,6 +55,11 @@ Response with_newline(unsigned status, std::string body) {
 
 }  // namespace
 
+bool is_probe(std::string_view target) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  return path == "/healthz" || path == "/readyz";
+}
+
 bool constant_time_equal(std::string_view given, std::string_view expected) {
   // Every byte of `expected` is compared whatever `given` holds, so the time depends on the
   // expected length only, never on the position of the first difference.
@@ -69,7 +74,7 @@ bool constant_time_equal(std::string_view given, std::string_view expected) {
 Response respond(const AdminHandlers& handlers, const std::optional<std::string>& token, std::string_view method,
                  std::string_view target, std::string_view authorization) {
   std::string_view path = target.substr(0, target.find('?'));
-  const bool open = path == "/healthz" || path == "/readyz";
+  const bool open = is_probe(path);
   const bool known = open || path == "/metrics" || path == "/backends" || path == "/config" || path == "/reload";
   if (!known) return text(404, "not found: " + std::string(path) + "\n");
 
