@@ -1,8 +1,9 @@
 #pragma once
-// The admin HTTP/1.1 server: /metrics /healthz /readyz /backends /config and POST /reload, on its
-// own thread and io_context, so a slow scrape never delays a session. It knows nothing of
-// sessions: everything it serves comes from the callbacks in `AdminHandlers`, which run on the
-// admin thread (they must be thread-safe with respect to the rest of the proxy).
+// The admin HTTP/1.1 server: the status page /, /status.json, /metrics /healthz /readyz /backends
+// /config and POST /reload, on its own thread and io_context, so a slow scrape never delays a
+// session. It knows nothing of sessions: everything it serves comes from the callbacks in
+// `AdminHandlers`, which run on the admin thread (they must be thread-safe with respect to the
+// rest of the proxy).
 //
 //   admin::AdminServer server(config.admin, handlers);
 //   if (auto error = server.start()) { log::error("admin", {{"error", *error}}); ... }
@@ -44,6 +45,8 @@ struct AdminHandlers {
   std::function<std::string()> backends;  // JSON text (see backends_json)
   std::function<std::string()> config;    // YAML text: config::render_redacted
   std::function<ReloadOutcome()> reload;  // POST /reload
+  std::function<std::string()> status;    // JSON text for /status.json (see status_json); also
+                                          // enables the status page at /
 };
 
 struct AdminLimits {
