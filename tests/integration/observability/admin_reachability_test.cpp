@@ -25,20 +25,6 @@ namespace {
 
 using admin::testing::request;
 
-int connect_idle(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15).
 double cpu_seconds(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
@@ -106,7 +92,7 @@ TEST_F(AdminReachability, IdleSocketsInEveryAdminSlotDoNotKeepTheProbesOut) {
   // More than the 32 connection slots and the 4 reserved for probes, none sending a byte; weir
   // would wait 10 s for each one's request.
   for (int i = 0; i < 48; ++i) {
-    idle_.push_back(connect_idle(port_));
+    idle_.push_back(connect_to(port_));
     ASSERT_GE(idle_.back(), 0);
   }
   std::this_thread::sleep_for(300ms);
@@ -133,7 +119,7 @@ TEST_F(AdminReachability, OutOfDescriptorsTheAcceptLoopPausesAndRecovers) {
   // The first few are accepted and hold the last descriptors (waiting for a request for 10 s);
   // the rest stay in the listen queue, and every accept() fails with EMFILE.
   for (int i = 0; i < 20; ++i) {
-    idle_.push_back(connect_idle(port_));
+    idle_.push_back(connect_to(port_));
     ASSERT_GE(idle_.back(), 0);
   }
   ASSERT_TRUE(weir_->wait_for_log("msg=\"admin server cannot accept; retrying with pauses up to 1s\"", 5s))
