@@ -20,6 +20,10 @@ packages=(
   buildah podman runc debootstrap
   # the single-node Kubernetes cluster of tests/k8s/cluster (containerd runs the pods)
   containerd containernetworking-plugins iptables
+  # the status page test (ctest -L browser): headless Chromium driven through chromedriver
+  chromium chromium-driver
+  # the charts of bench/macro/compare.py --plot
+  python3-matplotlib
 )
 
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

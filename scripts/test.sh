@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up this machine, builds weir and runs every test: the release build with warnings as
-# errors (all tests, among them the container image and a real single-node Kubernetes cluster
-# with the tutorial's walk-through), the ASan+UBSan build (unit and integration tests), and each
-# fuzz target for a bounded time. Ends with ctest's summary of the main run; exits non-zero on any failure.
+# errors (all tests, among them the container image, a real single-node Kubernetes cluster
+# with the tutorial's walk-through and the status page in a headless browser), the ASan+UBSan
+# build (unit and integration tests), and each fuzz target for a bounded time. Ends with ctest's summary of the main run; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,8 +59,13 @@ if build ci; then
   step "Kubernetes for real: single-node cluster, walk-through with weir deploy and with helm"
   ctest --preset ci -L k8s-real --output-on-failure 2>&1 | tail -n 60
   [ "${PIPESTATUS[0]}" -eq 0 ] || fail "k8s-real tests"
+  # The status page in a real headless Chromium (chromedriver), in front of a real topology; it
+  # leaves build/ci/tests/browser/status-page.png.
+  step "status page in a headless browser"
+  ctest --preset ci -L browser --output-on-failure 2>&1 | tail -n 30
+  [ "${PIPESTATUS[0]}" -eq 0 ] || fail "browser test"
   step "all tests"
-  ctest --preset ci -LE 'known_failure|image|k8s-real' -j "$JOBS" 2>&1 | tail -n 40
+  ctest --preset ci -LE 'known_failure|image|k8s-real|browser' -j "$JOBS" 2>&1 | tail -n 40
   [ "${PIPESTATUS[0]}" -eq 0 ] || fail "tests"
 else
   fail "release build"

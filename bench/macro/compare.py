@@ -4,11 +4,17 @@ HAProxy in TCP mode. Prints QPS, p95/p99 latency, the ratios, and the proxies' C
 1,000 queries; then weir's RSS with many idle client connections.
 
   python3 bench/macro/compare.py [--time 15] [--idle 10000] [--workloads oltp_point_select,oltp_read_only]
-      [--threads 8,64] [--weir build/release/app/weir]
+      [--threads 8,64] [--weir build/release/app/weir] [--json FILE] [--plot DIR]
+  python3 bench/macro/compare.py --from FILE --plot DIR     # charts of a saved result, no run
+
+--json writes the table as JSON; --plot writes qps.png, p95.png and cpu.png (matplotlib) of this
+run, or of the result --from names.
 
 Benchmarks, not tests: the machine is shared and noisy, so compare ratios from one run only.
 """
 import argparse
+import datetime
+import json
 import os
 import re
 import shutil
@@ -169,7 +175,19 @@ def main():
     parser.add_argument("--idle", type=int, default=9000)
     parser.add_argument("--weir", default=os.path.join(ROOT, "build/release/app/weir"))
     parser.add_argument("--idle-tool", default=os.path.join(ROOT, "build/release/bench/macro/weir_bench_idle_connections"))
+    parser.add_argument("--json", help="write the results to this file")
+    parser.add_argument("--plot", help="write PNG charts of the results into this directory")
+    parser.add_argument("--from", dest="saved", help="plot this saved result (from --json) instead of running")
+    parser.add_argument("--note", default="", help="a line saved with the results and printed under the charts")
     args = parser.parse_args()
+
+    if args.saved:
+        if not args.plot:
+            parser.error("--from needs --plot DIR")
+        import plot
+        for path in plot.plot(plot.load(args.saved), args.plot):
+            print(path)
+        return
 
     work = tempfile.mkdtemp(prefix="weir-bench-")
     server = Server(work)
@@ -192,6 +210,17 @@ def main():
         print()
         print("Full table:")
         print_table(rows, header=True)
+        result = {"when": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                  "note": args.note or f"{args.time} s per run",
+                  "rows": [{"workload": w, "threads": t, "results": r} for w, t, r in rows]}
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(result, f, indent=1)
+            print(f"results: {args.json}")
+        if args.plot:
+            import plot
+            for path in plot.plot(result, args.plot):
+                print(f"chart: {path}")
         if args.idle > 0:
             measure_idle(args, weir.pid, weir_port)
     finally:

@@ -1,5 +1,12 @@
 // The admin server's I/O: Boost.Beast parses and writes HTTP/1.1 (with header and body limits);
 // every read and write has a deadline, so a client that stalls loses its connection.
+//
+// Probes stay reachable: a connection that has not sent a whole request yet (a new one, or a
+// kept-alive one between requests) is "waiting". When all max_connections are open and a new
+// connection arrives, the one that has waited longest is closed to make room: a client that
+// means to ask something asks at once (the kubelet writes its request right after connecting), so
+// idle or slow sockets only ever push each other out, never a probe. When every connection is
+// busy answering, up to probe_connections more are accepted that answer /healthz and /readyz only.
 #include "admin/admin_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -10,11 +17,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include <atomic>
+#include <boost/asio/steady_timer.hpp>
+
+#include <map>
 #include <mutex>
-#include <set>
 
 #include "log/log.hpp"
+#include "net/accept_backoff.hpp"
 
 namespace weir::admin {
 
@@ -28,12 +37,39 @@ struct AdminServer::State {
   AdminLimits limits;
   std::mutex token_mutex;
   std::optional<std::string> token;
-  std::atomic<std::size_t> connections{0};
   std::unique_ptr<tcp::acceptor> acceptor;
-  // The open connections, so stop() can close them. Touched on the admin thread only.
-  std::set<beast::tcp_stream*> streams;
-  bool stopping = false;  // admin thread only
+  std::unique_ptr<asio::steady_timer> accept_pause;  // stop() cancels it
 
+  // Everything below: the admin thread only.
+  struct Connection {
+    bool waiting = true;  // for a whole request
+    std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
+    bool probes_only = false;  // accepted beyond max_connections: /healthz and /readyz only
+  };
+  // The open connections, so that stop() can close them and a new one can push out the longest
+  // waiting.
+  std::map<beast::tcp_stream*, Connection> open;
+  std::uint64_t pushed_out = 0;  // connections closed to make room, for the log
+  bool stopping = false;
+
+  // The connection that has waited longest for its request, or null.
+  beast::tcp_stream* longest_waiting() {
+    beast::tcp_stream* found = nullptr;
+    std::chrono::steady_clock::time_point since{};
+    for (auto& [stream, c] : open) {
+      if (c.waiting && (found == nullptr || c.since < since)) {
+        found = stream;
+        since = c.since;
+      }
+    }
+    return found;
+  }
+  void set_waiting(beast::tcp_stream* stream, bool waiting) {
+    const auto it = open.find(stream);
+    if (it == open.end()) return;
+    it->second.waiting = waiting;
+    it->second.since = std::chrono::steady_clock::now();
+  }
   std::optional<std::string> current_token() {
     const std::lock_guard lock(token_mutex);
     return token;
@@ -73,25 +109,32 @@ Response parse_failure(const beast::error_code& error) {
   return r;
 }
 
+// Ends the registration made when the connection was accepted (already gone when it was pushed
+// out to make room).
 struct ConnectionSlot {
   std::shared_ptr<AdminServer::State> state;
   beast::tcp_stream* stream;
-  ConnectionSlot(std::shared_ptr<AdminServer::State> s, beast::tcp_stream* t) : state(std::move(s)), stream(t) {
-    state->streams.insert(stream);
-  }
+  ConnectionSlot(std::shared_ptr<AdminServer::State> s, beast::tcp_stream* t) : state(std::move(s)), stream(t) {}
   ConnectionSlot(const ConnectionSlot&) = delete;
   ConnectionSlot& operator=(const ConnectionSlot&) = delete;
-  ~ConnectionSlot() {
-    state->streams.erase(stream);
-    state->connections.fetch_sub(1);
-  }
+  ~ConnectionSlot() { state->open.erase(stream); }
 };
 
-asio::awaitable<void> serve(tcp::socket socket, std::shared_ptr<AdminServer::State> state) {
-  beast::tcp_stream stream(std::move(socket));
+Response probes_only_answer(std::size_t max_connections) {
+  Response r;
+  r.status = 503;
+  r.body = "admin server busy: all " + std::to_string(max_connections) +
+           " connections are answering requests; only /healthz and /readyz are served now\n";
+  return r;
+}
+
+asio::awaitable<void> serve(std::unique_ptr<beast::tcp_stream> owned, std::shared_ptr<AdminServer::State> state) {
+  beast::tcp_stream& stream = *owned;
   const ConnectionSlot slot(state, &stream);
   if (state->stopping) co_return;  // accepted just before stop(): its close() missed this one
   const AdminLimits& limits = state->limits;
+  const auto registered = state->open.find(&stream);
+  const bool probes_only = registered != state->open.end() && registered->second.probes_only;
   beast::flat_buffer buffer(limits.max_header_bytes + limits.max_body_bytes);
   bool first = true;
   for (;;) {
@@ -102,8 +145,10 @@ asio::awaitable<void> serve(tcp::socket socket, std::shared_ptr<AdminServer::Sta
     // within idle_timeout.
     stream.expires_after(first ? limits.read_timeout : limits.idle_timeout);
     first = false;
+    state->set_waiting(&stream, true);
     auto [read_error, read_bytes] = co_await http::async_read(stream, buffer, parser, kUse);
     (void)read_bytes;
+    state->set_waiting(&stream, false);
     if (read_error == http::error::end_of_stream || read_error == beast::error::timeout ||
         read_error == asio::error::operation_aborted || read_error == asio::error::connection_reset) {
       break;
@@ -120,9 +165,15 @@ asio::awaitable<void> serve(tcp::socket socket, std::shared_ptr<AdminServer::Sta
       const auto authorization = request[http::field::authorization];
       const auto method = request.method_string();
       const auto target = request.target();
-      response = respond(state->handlers, state->current_token(), std::string_view(method.data(), method.size()),
-                         std::string_view(target.data(), target.size()),
-                         std::string_view(authorization.data(), authorization.size()));
+      if (probes_only && !is_probe(std::string_view(target.data(), target.size()))) {
+        response = probes_only_answer(limits.max_connections);
+        keep_alive = false;
+      } else {
+          response = respond(state->handlers, state->current_token(), std::string_view(method.data(), method.size()),
+                           std::string_view(target.data(), target.size()),
+                           std::string_view(authorization.data(), authorization.size()));
+      }
+      keep_alive = keep_alive && !probes_only;  // a reserved slot is for one probe
     }
     auto message = to_http(response, version, keep_alive);
     stream.expires_after(limits.write_timeout);
@@ -135,20 +186,60 @@ asio::awaitable<void> serve(tcp::socket socket, std::shared_ptr<AdminServer::Sta
   stream.socket().close(ignored);
 }
 
+// Where a new connection goes: a free slot, the slot of the longest waiting connection (closed
+// now), a slot for probes only, or nowhere. Returns false when it must be refused.
+bool make_room(AdminServer::State& state, bool& probes_only) {
+  probes_only = false;
+  const AdminLimits& limits = state.limits;
+  if (state.open.size() < limits.max_connections) return true;
+  if (auto* waiting = state.longest_waiting()) {
+    beast::error_code ignored;
+    waiting->socket().close(ignored);  // its read ends with operation_aborted
+    state.open.erase(waiting);
+    if (state.pushed_out++ % 100 == 0) {
+      log::warn("admin connection closed to make room",
+                {{"reason", "max_connections reached; it had sent no request"}, {"count", state.pushed_out}});
+    }
+    return true;
+  }
+  if (state.open.size() < limits.max_connections + limits.probe_connections) {
+    probes_only = true;
+    return true;
+  }
+  return false;
+}
+
 asio::awaitable<void> accept_loop(std::shared_ptr<AdminServer::State> state) {
+  net::AcceptBackoff backoff;
   for (;;) {
     auto [error, socket] = co_await state->acceptor->async_accept(kUse);
-    if (error == asio::error::operation_aborted || !state->acceptor->is_open()) break;
-    if (error) continue;  // ECONNABORTED and friends: the next connection may be fine
-    if (state->connections.fetch_add(1) >= state->limits.max_connections) {
-      state->connections.fetch_sub(1);
+    if (error == asio::error::operation_aborted || !state->acceptor->is_open() || state->stopping) break;
+    if (error) {
+      const auto step = backoff.failed(error.category() == boost::system::system_category() ? error.value() : 0);
+      if (step.starts_streak) {
+        log::warn("admin server cannot accept; retrying with pauses up to 1s", {{"error", error.message()}});
+      }
+      if (step.pause.count() == 0) continue;
+      state->accept_pause->expires_after(step.pause);
+      co_await state->accept_pause->async_wait(kUse);
+      continue;
+    }
+    if (const auto failures = backoff.succeeded()) {
+      log::info("admin server accepting again", {{"failed_accepts", *failures}});
+    }
+    bool probes_only = false;
+    if (!make_room(*state, probes_only)) {
       beast::error_code ignored;
       socket.close(ignored);
       log::warn("admin connection refused", {{"reason", "max_connections"}});
       continue;
     }
     const auto executor = socket.get_executor();
-    asio::co_spawn(executor, serve(std::move(socket), state), asio::detached);
+    auto stream = std::make_unique<beast::tcp_stream>(std::move(socket));
+    AdminServer::State::Connection connection;
+    connection.probes_only = probes_only;
+    state->open.emplace(stream.get(), connection);
+    asio::co_spawn(executor, serve(std::move(stream), state), asio::detached);
   }
 }
 
@@ -178,6 +269,7 @@ std::optional<std::string> AdminServer::start() {
   if (error) return "admin server cannot listen on " + where + ": " + error.message();
   port_ = acceptor->local_endpoint(error).port();
   state_->acceptor = std::move(acceptor);
+  state_->accept_pause = std::make_unique<asio::steady_timer>(context_);
   asio::co_spawn(context_, accept_loop(state_), asio::detached);
   thread_ = std::thread([this] { context_.run(); });
   log::info("admin listening", {{"address", config_.address + ":" + std::to_string(port_)}});
@@ -196,10 +288,12 @@ void AdminServer::stop() {
     beast::error_code ignored;
     state->stopping = true;
     state->acceptor->close(ignored);
-    for (auto* stream : state->streams) stream->socket().close(ignored);
+    state->accept_pause->cancel();
+    for (auto& [stream, connection] : state->open) stream->socket().close(ignored);
   });
   thread_.join();
-  state_->acceptor.reset();  // before the io_context it belongs to
+  state_->accept_pause.reset();  // before the io_context they belong to
+  state_->acceptor.reset();
 }
 
 }  // namespace weir::admin

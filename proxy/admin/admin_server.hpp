@@ -1,8 +1,9 @@
 #pragma once
-// The admin HTTP/1.1 server: /metrics /healthz /readyz /backends /config and POST /reload, on its
-// own thread and io_context, so a slow scrape never delays a session. It knows nothing of
-// sessions: everything it serves comes from the callbacks in `AdminHandlers`, which run on the
-// admin thread (they must be thread-safe with respect to the rest of the proxy).
+// The admin HTTP/1.1 server: the status page /, /status.json, /metrics /healthz /readyz /backends
+// /config and POST /reload, on its own thread and io_context, so a slow scrape never delays a
+// session. It knows nothing of sessions: everything it serves comes from the callbacks in
+// `AdminHandlers`, which run on the admin thread (they must be thread-safe with respect to the
+// rest of the proxy).
 //
 //   admin::AdminServer server(config.admin, handlers);
 //   if (auto error = server.start()) { log::error("admin", {{"error", *error}}); ... }
@@ -44,6 +45,8 @@ struct AdminHandlers {
   std::function<std::string()> backends;  // JSON text (see backends_json)
   std::function<std::string()> config;    // YAML text: config::render_redacted
   std::function<ReloadOutcome()> reload;  // POST /reload
+  std::function<std::string()> status;    // JSON text for /status.json (see status_json); also
+                                          // enables the status page at /
 };
 
 struct AdminLimits {
@@ -52,7 +55,10 @@ struct AdminLimits {
   std::chrono::milliseconds read_timeout{10000};   // to receive a whole request
   std::chrono::milliseconds write_timeout{10000};  // to send a whole response
   std::chrono::milliseconds idle_timeout{30000};   // between requests of a kept-alive connection
-  std::size_t max_connections = 32;  // more are closed at once
+  // Open connections. One more pushes out the connection that has waited longest for its request;
+  // when none waits, it gets one of probe_connections slots that answer /healthz and /readyz only.
+  std::size_t max_connections = 32;
+  std::size_t probe_connections = 4;  // beyond max_connections; more are closed at once
 };
 
 // One HTTP answer, before it is written. Pure routing is separate from I/O so it can be tested
@@ -69,6 +75,9 @@ struct Response {
 // (nullopt: none needed). `authorization`: the request's Authorization header ("" when absent).
 Response respond(const AdminHandlers& handlers, const std::optional<std::string>& token, std::string_view method,
                  std::string_view target, std::string_view authorization);
+
+// /healthz or /readyz (a query string aside): the requests answered even when the server is busy.
+bool is_probe(std::string_view target);
 
 // Equality in time independent of where the strings differ (only the expected length shows).
 bool constant_time_equal(std::string_view given, std::string_view expected);

@@ -2,6 +2,7 @@
 #include <exception>
 
 #include "admin/admin_server.hpp"
+#include "admin/status_page.hpp"
 
 namespace weir::admin {
 
@@ -55,6 +56,11 @@ Response with_newline(unsigned status, std::string body) {
 
 }  // namespace
 
+bool is_probe(std::string_view target) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  return path == "/healthz" || path == "/readyz";
+}
+
 bool constant_time_equal(std::string_view given, std::string_view expected) {
   // Every byte of `expected` is compared whatever `given` holds, so the time depends on the
   // expected length only, never on the position of the first difference.
@@ -69,8 +75,9 @@ bool constant_time_equal(std::string_view given, std::string_view expected) {
 Response respond(const AdminHandlers& handlers, const std::optional<std::string>& token, std::string_view method,
                  std::string_view target, std::string_view authorization) {
   std::string_view path = target.substr(0, target.find('?'));
-  const bool open = path == "/healthz" || path == "/readyz";
-  const bool known = open || path == "/metrics" || path == "/backends" || path == "/config" || path == "/reload";
+  const bool open = is_probe(path);
+  const bool known = open || path == "/metrics" || path == "/backends" || path == "/config" || path == "/reload" ||
+                     path == "/" || path == "/status.json";
   if (!known) return text(404, "not found: " + std::string(path) + "\n");
 
   const std::string_view allowed = path == "/reload" ? "POST" : "GET";
@@ -107,6 +114,19 @@ Response respond(const AdminHandlers& handlers, const std::optional<std::string>
     if (!handlers.backends) return text(404, "no backend view\n");
     return guarded([&] {
       Response r = with_newline(200, handlers.backends());
+      r.content_type = "application/json";
+      return r;
+    });
+  }
+  if (path == "/" || path == "/status.json") {
+    if (!handlers.status) return text(404, "no status view\n");
+    if (path == "/") {
+      Response r = text(200, std::string(status_page_html()));
+      r.content_type = "text/html; charset=utf-8";
+      return r;
+    }
+    return guarded([&] {
+      Response r = with_newline(200, handlers.status());
       r.content_type = "application/json";
       return r;
     });

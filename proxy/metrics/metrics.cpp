@@ -183,6 +183,19 @@ class Metrics::Family {
     return *it->second;
   }
 
+  void collect(std::vector<Metrics::SeriesValue>& out) const {
+    const std::lock_guard lock(mutex_);
+    for (const auto& [key, series] : series_) {
+      if (series->hidden.load(std::memory_order_relaxed)) continue;
+      Metrics::SeriesValue v;
+      v.labels = series->labels;
+      if (series->counter) v.value = static_cast<double>(series->counter->value());
+      if (series->gauge) v.value = series->gauge->value();
+      if (series->histogram) v.histogram = series->histogram->snapshot();
+      out.push_back(std::move(v));
+    }
+  }
+
   template <class Predicate>
   void hide_if(Predicate predicate) {
     const std::lock_guard lock(mutex_);
@@ -305,6 +318,12 @@ Gauge& Metrics::gauge(Id id, std::initializer_list<std::string_view> labels) {
 }
 Histogram& Metrics::histogram(Id id, std::initializer_list<std::string_view> labels) {
   return *family(id, Type::histogram, labels.size()).get(labels).histogram;
+}
+
+std::vector<Metrics::SeriesValue> Metrics::series(Id id) const {
+  std::vector<SeriesValue> out;
+  families_[static_cast<std::size_t>(id)]->collect(out);
+  return out;
 }
 
 Gauge& Metrics::client_connections() { return *client_connections_; }

@@ -137,6 +137,17 @@ class Metrics {
   // The exposition: Prometheus text format 0.0.4, families in table order, series sorted.
   std::string render() const;
 
+  // The visible series of one metric, for readers other than the exposition (the status page's
+  // history): label values in the order of the definition and the current value.
+  struct SeriesValue {
+    std::vector<std::string> labels;
+    double value = 0;                            // counter or gauge
+    std::optional<Histogram::Snapshot> histogram;  // histograms
+  };
+  std::vector<SeriesValue> series(Id id) const;
+  // The upper bounds of weir_query_duration_seconds' buckets, in nanoseconds.
+  const std::vector<std::int64_t>& duration_bounds() const { return *bounds_; }
+
   // Generic access by id; labels in the order of the definition. Wrong type or label count:
   // std::logic_error (a programming error, found by the first test that takes the path).
   Counter& counter(Id id, std::initializer_list<std::string_view> labels);

@@ -7,7 +7,9 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
-#include <cstdio>
+
+#include "log/log.hpp"
+#include "net/accept_backoff.hpp"
 
 namespace weir::net {
 
@@ -42,16 +44,24 @@ tcp::acceptor open_listener(asio::io_context& context, const tcp::endpoint& endp
 
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, SessionStarter start_session) {
   const auto executor = co_await asio::this_coro::executor;
+  AcceptBackoff backoff;
   while (acceptor.is_open()) {
     auto [error, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (!error) {
+      if (const auto failures = backoff.succeeded()) {
+        log::info("accepting clients again", {{"failed_accepts", *failures}});
+      }
       socket.set_option(tcp::no_delay(true), error);
       start_session(std::move(socket));
       continue;
     }
     if (error == asio::error::operation_aborted || !acceptor.is_open()) break;
-    std::fprintf(stderr, "weir: accept failed: %s; retrying\n", error.message().c_str());
-    asio::steady_timer pause(executor, std::chrono::milliseconds(50));
+    const auto step = backoff.failed(error.category() == boost::system::system_category() ? error.value() : 0);
+    if (step.starts_streak) {
+      log::warn("cannot accept clients; retrying with pauses up to 1s", {{"error", error.message()}});
+    }
+    if (step.pause.count() == 0) continue;
+    asio::steady_timer pause(executor, step.pause);
     co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
   }
 }

@@ -24,7 +24,8 @@ boost::asio::ip::tcp::acceptor open_listener(boost::asio::io_context& context,
 using SessionStarter = std::function<void(boost::asio::ip::tcp::socket)>;
 
 // Accepts until the acceptor is closed; each accepted socket goes to `start_session` on this
-// worker. Transient accept errors (EMFILE, ECONNABORTED) are logged and retried after a pause.
+// worker. A shortage of descriptors or memory (EMFILE, ...) pauses the loop as AcceptBackoff says,
+// logged once per streak; a client's own error (ECONNABORTED) is skipped at once.
 boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor, SessionStarter start_session);
 
 }  // namespace weir::net

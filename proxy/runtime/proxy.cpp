@@ -9,6 +9,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "admin/status_view.hpp"
 #include "admin/topology_view.hpp"
 #include "backend/endpoints.hpp"
 #include "backend/server_probe.hpp"
@@ -93,6 +94,18 @@ asio::awaitable<void> learn_primary_greeting(session::SharedState& shared) {
     }
     log::warn("primary not reachable yet", {{"error", error}});
     timer.expires_after(2s);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+// One reading of the counters per second into the status page's history, until the control
+// thread stops.
+asio::awaitable<void> sample_history(const metrics::Metrics& metrics, admin::StatusHistory& history) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (;;) {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    history.record(std::chrono::duration_cast<std::chrono::milliseconds>(now).count(), admin::read_totals(metrics));
+    timer.expires_after(1s);
     co_await timer.async_wait(asio::use_awaitable);
   }
 }
@@ -260,6 +273,7 @@ bool Proxy::start_admin(const config::Config& config) {
   handlers.readiness = [this] { return readiness(); };
   handlers.backends = [this] { return backends_view(); };
   handlers.config = [this] { return config::render_redacted(*shared_.config.load()); };
+  handlers.status = [this] { return status_view(); };
   handlers.reload = [this] {
     const ReloadResult result = reload();
     return admin::ReloadOutcome{result.ok, result.message};
@@ -296,6 +310,15 @@ std::string Proxy::backends_view() const {
     unchecked.backends.push_back(std::move(status));
   }
   return admin::backends_json(unchecked);
+}
+
+std::string Proxy::status_view() const {
+  admin::StatusFacts facts;
+  facts.version = kVersion;
+  facts.config_generation = config_generation_.load();
+  facts.uptime_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  facts.lag_method = lag_method(*shared_.config.load());
+  return admin::status_json(facts, *metrics_, backends_view(), history_.json());
 }
 
 void Proxy::start_accepting() {
@@ -356,6 +379,7 @@ Proxy::ReloadResult Proxy::reload() {
                                          {"not_yet_in_effect", pending}});
   }
   metrics_->config_reloads(true).inc();
+  config_generation_.fetch_add(1);
   std::string message = "reloaded " + config_path_ + "; changed: " + (sections.empty() ? "none" : sections);
   if (!pending.empty()) message += "\nnot yet in effect after " + std::to_string(bound.count()) + " ms: " + pending;
   for (const auto& setting : changes.restart_required) message += "\nneeds a restart to take effect: " + setting;
@@ -406,6 +430,7 @@ int Proxy::run() {
 
   // Learn the primary's greeting so that clients see its version; retry while it is down.
   asio::co_spawn(control_, learn_primary_greeting(shared_), asio::detached);
+  asio::co_spawn(control_, sample_history(*metrics_, history_), asio::detached);
 
   monitor_->start();
   users_->start();

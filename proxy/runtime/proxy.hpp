@@ -1,7 +1,10 @@
 #pragma once
 // The running proxy: workers with their listeners, the control thread's signal handling
 // (SIGTERM/SIGINT drain, SIGHUP reload), the shared state that sessions read, the metrics
-// registry and the admin HTTP server (/metrics /healthz /readyz /backends /config, POST /reload).
+// registry with the status page's history, and the admin HTTP server (/, /status.json, /metrics
+// /healthz /readyz /backends /config, POST /reload).
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -9,6 +12,7 @@
 #include <vector>
 
 #include "admin/admin_server.hpp"
+#include "admin/status_history.hpp"
 #include "auth/user_refresher.hpp"
 #include "health/monitor.hpp"
 #include "metrics/metrics.hpp"
@@ -45,6 +49,7 @@ class Proxy {
   bool start_admin(const config::Config& config);
   admin::Readiness readiness() const;
   std::string backends_view() const;
+  std::string status_view() const;
   void begin_drain();
   bool build_tls(const config::Config& config, std::string& error);
   // A new user directory from the refresher's thread: stored, then applied to every worker's pool.
@@ -55,6 +60,10 @@ class Proxy {
   std::unique_ptr<metrics::Metrics> metrics_;
   bool metrics_enabled_ = true;  // metrics.enabled at start (a restart changes it)
   session::SharedState shared_;
+  // The last 15 minutes for the status page, sampled from metrics_ once per second.
+  admin::StatusHistory history_;
+  std::atomic<std::uint64_t> config_generation_{1};  // +1 per reload that took effect
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   // One per worker; before workers_: a session freed with its worker's io_context still counts.
   std::vector<std::unique_ptr<session::SessionMetrics>> session_metrics_;
   net::WorkerPool workers_;

@@ -15,6 +15,7 @@
 #include <regex>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "http_client.hpp"
 #include "metrics/metrics.hpp"
@@ -263,27 +264,80 @@ TEST_F(AdminServerTest, AStalledClientLosesItsConnection) {
   EXPECT_EQ(request(server.port(), "GET", "/healthz").status, 200);
 }
 
-TEST_F(AdminServerTest, ConnectionsOverTheLimitAreClosed) {
-  AdminLimits limits;
-  limits.max_connections = 1;
-  limits.read_timeout = std::chrono::seconds(5);
-  AdminServer server(admin_config(), handlers(), limits);
-  ASSERT_EQ(server.start(), std::nullopt);
-  // The first connection holds the only slot (it sends nothing).
-  const int holder = ::socket(AF_INET, SOCK_STREAM, 0);
+int connect_loopback(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
-  address.sin_port = htons(server.port());
+  address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(holder, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the server accept it
-  auto r = request(server.port(), "GET", "/healthz");
-  EXPECT_EQ(r.status, 0) << r.raw;
-  ::close(holder);
-  // The slot comes back once the holder is gone.
-  for (int i = 0; i < 50 && r.status == 0; ++i) {
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Every slot held by a socket that sends nothing (what once kept the kubelet's probes out for the
+// whole read timeout): each new connection pushes out the one that has waited longest.
+TEST_F(AdminServerTest, IdleSocketsInEverySlotDoNotKeepProbesOut) {
+  AdminLimits limits;
+  limits.read_timeout = std::chrono::seconds(30);  // far longer than the test: nothing times out
+  AdminServer server(admin_config("tok"), handlers(), limits);
+  ASSERT_EQ(server.start(), std::nullopt);
+  std::vector<int> idle;
+  for (std::size_t i = 0; i < limits.max_connections + limits.probe_connections + 8; ++i) {
+    idle.push_back(connect_loopback(server.port()));
+    ASSERT_GE(idle.back(), 0);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // all accepted, all waiting
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(request(server.port(), "GET", "/healthz").status, 200);
+    EXPECT_EQ(request(server.port(), "GET", "/readyz").status, 200);
+    EXPECT_EQ(request(server.port(), "GET", "/metrics", "tok").status, 200);
+  }
+  // The oldest idle sockets were closed by the server; the newest are still open.
+  char byte = 0;
+  EXPECT_EQ(::recv(idle.front(), &byte, 1, 0), 0) << "the longest waiting socket was closed";
+  for (const int fd : idle) ::close(fd);
+}
+
+// A client that asks for a large answer and never reads it keeps its connection busy (for the
+// write timeout). With every slot busy like that, probes still get one of the reserved slots;
+// other endpoints are refused there with 503.
+TEST_F(AdminServerTest, WhenEverySlotIsBusyProbesStillAnswer) {
+  AdminLimits limits;
+  limits.max_connections = 2;
+  limits.probe_connections = 1;
+  limits.write_timeout = std::chrono::seconds(30);
+  AdminHandlers h = handlers();
+  h.backends = [] { return std::string(16 * 1024 * 1024, 'x'); };  // far more than socket buffers hold
+  AdminServer server(admin_config(), h, limits);
+  ASSERT_EQ(server.start(), std::nullopt);
+  std::vector<int> busy;
+  for (std::size_t i = 0; i < limits.max_connections; ++i) {
+    busy.push_back(connect_loopback(server.port()));
+    ASSERT_GE(busy.back(), 0);
+    const int small = 4096;
+    ::setsockopt(busy.back(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    const std::string ask = "GET /backends HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_EQ(::send(busy.back(), ask.data(), ask.size(), 0), static_cast<ssize_t>(ask.size()));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // both answers stuck in the socket buffers
+  for (int round = 0; round < 3; ++round) {
+    auto r = request(server.port(), "GET", "/healthz");
+    EXPECT_EQ(r.status, 200) << r.raw;
+    r = request(server.port(), "GET", "/readyz");
+    EXPECT_EQ(r.status, 200) << r.raw;
+    r = request(server.port(), "GET", "/metrics");
+    EXPECT_EQ(r.status, 503) << r.raw;
+    EXPECT_NE(r.body.find("only /healthz and /readyz"), std::string::npos) << r.raw;
+  }
+  for (const int fd : busy) ::close(fd);
+  // The busy connections end (their peers are gone); every endpoint answers again.
+  auto r = request(server.port(), "GET", "/metrics");
+  for (int i = 0; i < 50 && r.status != 200; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    r = request(server.port(), "GET", "/healthz");
+    r = request(server.port(), "GET", "/metrics");
   }
   EXPECT_EQ(r.status, 200) << r.raw;
 }
@@ -310,12 +364,8 @@ TEST_F(AdminServerTest, StopClosesTheListenerAndOpenConnections) {
   auto server = std::make_unique<AdminServer>(admin_config(), handlers());
   ASSERT_EQ(server->start(), std::nullopt);
   const auto port = server->port();
-  const int idle = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(idle, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+  const int idle = connect_loopback(port);
+  ASSERT_GE(idle, 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   server->stop();
   server->stop();  // idempotent
@@ -415,19 +465,6 @@ TEST(AdminWithConfig, ConfigIsRedactedAndReloadLoadsTheFile) {
 
 namespace weir::admin {
 namespace {
-
-int connect_loopback(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 TEST(AdminRobustness, ARequestArrivingByteByByteIsServed) {
   AdminServer server(admin_config(), AdminHandlers{});

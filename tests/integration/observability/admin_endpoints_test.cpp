@@ -63,7 +63,7 @@ TEST_F(AdminOnWeir, HealthAndReadinessNeedNoTokenEverythingElseDoes) {
   EXPECT_EQ(request(admin_port_, "GET", "/healthz").status, 200);
   const auto ready = get_until(admin_port_, "/readyz", [](const HttpResponse& r) { return r.status == 200; }, std::nullopt);
   EXPECT_EQ(ready.status, 200) << ready.raw;
-  for (const std::string target : {"/metrics", "/backends", "/config"}) {
+  for (const std::string target : {"/metrics", "/backends", "/config", "/", "/status.json"}) {
     const auto none = request(admin_port_, "GET", target);
     EXPECT_EQ(none.status, 401) << target << "\n" << none.raw;
     EXPECT_EQ(none.headers.count("www-authenticate"), 1U) << none.raw;
@@ -105,6 +105,41 @@ TEST_F(AdminOnWeir, BackendsListsThePrimaryAndTheReplicaAsJson) {
   EXPECT_GE(q["lag_seconds"].get<double>(), 0.0);
   EXPECT_LT(q["lag_seconds"].get<double>(), 5.0);
   EXPECT_TRUE(q["outstanding"].is_number_integer());
+}
+
+TEST_F(AdminOnWeir, StatusJsonHasTheTopologyAndOneSamplePerSecondOfTraffic) {
+  const auto page = request(admin_port_, "GET", "/", std::string(kToken));
+  ASSERT_EQ(page.status, 200) << page.raw;
+  EXPECT_EQ(page.headers.at("content-type"), "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("status.json"), std::string::npos);
+  {
+    Mysql m = open_mysql(weir_->port(), {});
+    ASSERT_TRUE(m);
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(scalar_of(m.get(), "SELECT 1"), "1");
+  }
+  // Within a few seconds a sample shows the replica's statements.
+  const auto r = get_until(admin_port_, "/status.json", [](const HttpResponse& h) {
+    if (h.status != 200) return false;
+    const auto j = nlohmann::json::parse(h.body);
+    const auto& backends = j.at("history").at("backends");
+    if (!backends.contains("replica-1")) return false;
+    for (const auto& v : backends.at("replica-1").at("qps")) {
+      if (v.is_number() && v.get<double>() > 0) return true;
+    }
+    return false;
+  });
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.headers.at("content-type"), "application/json");
+  const auto json = nlohmann::json::parse(r.body);
+  EXPECT_FALSE(json["version"].get<std::string>().empty());
+  EXPECT_GE(json["config_generation"].get<int>(), 1);
+  EXPECT_EQ(json["lag_method"], "heartbeat");
+  ASSERT_EQ(json["backends"].size(), 2U) << r.body;
+  EXPECT_EQ(json["history"]["t"].size(), json["history"]["clients"].size());
+  EXPECT_LE(json["history"]["t"].size(), 900U);
+  bool replica_route = false;
+  for (const auto& [key, values] : json["history"]["routing"].items()) replica_route |= key.rfind("replica ", 0) == 0;
+  EXPECT_TRUE(replica_route) << json["history"]["routing"].dump();
 }
 
 TEST_F(AdminOnWeir, ConfigIsTheRunningConfigurationWithoutSecrets) {

@@ -1,7 +1,11 @@
 #pragma once
 // weir with its admin server on, in front of a real primary (and optionally a replica that
 // replicates from it for real); the admin port read from weir's log; the exposition parsed.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <memory>
@@ -75,6 +79,23 @@ inline std::optional<double> sample_sum(const std::string& exposition, const std
     sum = sum.value_or(0.0) + std::stod(line.substr(space + 1));
   }
   return sum;
+}
+
+// A plain TCP connection to 127.0.0.1:port (receives time out after 10 s); -1 when it fails.
+inline int connect_to(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  timeval limit{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  return fd;
 }
 
 // GETs `target` until `accept(response)` or the deadline; returns the last response.

@@ -18,6 +18,7 @@ struct TopologyOptions {
   bool track_last_gtid = true;
   std::string extra_yaml;    // routing options etc.
   std::string check_interval = "100ms";
+  std::string admin_yaml;    // the whole admin section; empty: admin off
 };
 
 // Every column of the first row of `sql` ("NULL" for NULL); empty on error or no row.
@@ -82,6 +83,7 @@ class ReplicatedTopology {
     weir_options.backends.push_back({"replica-2", "127.0.0.1", replica2.port(), "replica"});
     weir_options.monitor_yaml = "  check_interval: " + options.check_interval + "\n";
     weir_options.extra_yaml = options.extra_yaml;
+    weir_options.admin_yaml = options.admin_yaml;
     weir = std::make_unique<WeirProcess>(weir_options);
     wait_replicas_serving();
   }
