@@ -3,9 +3,15 @@
 HAProxy in TCP mode. Prints QPS, p95/p99 latency, the ratios, and the proxies' CPU seconds per
 1,000 queries; then weir's RSS with many idle client connections.
 
-  python3 bench/macro/compare.py [--time 15] [--idle 10000] [--workloads oltp_point_select,oltp_read_only]
-      [--threads 8,64] [--weir build/release/app/weir] [--json FILE] [--plot DIR]
+  python3 bench/macro/compare.py [--time 15] [--rounds 2] [--idle 9000]
+      [--points oltp_point_select:8,oltp_point_select:64,oltp_read_only:8,oltp_read_only:64,oltp_read_write:8]
+      [--weir build/release/app/weir] [--workers auto] [--json FILE] [--plot DIR] [--syscalls-time 5]
   python3 bench/macro/compare.py --from FILE --plot DIR     # charts of a saved result, no run
+
+Each point runs every endpoint in turn, `--rounds` times (interleaved, so drift hits all alike),
+and reports the median round. Then, per endpoint, a short separate run under `strace -c -f`
+counts the system calls of the serving process per statement (mariadbd for direct), and the
+table gives the p99 latency each proxy adds over direct.
 
 --json writes the table as JSON; --plot writes qps.png, p95.png and cpu.png (matplotlib) of this
 run, or of the result --from names.
@@ -115,12 +121,12 @@ listen mysql
     return proc, port
 
 
-def start_weir(work, binary, backend_port):
+def start_weir(work, binary, backend_port, workers="auto"):
     port = free_port()
     cfg = os.path.join(work, "weir.yaml")
     with open(cfg, "w") as f:
         f.write(f"""listen: {{address: 127.0.0.1, port: {port}, max_connections: 30000}}
-workers: {{count: auto}}
+workers: {{count: {workers}}}
 admin: {{enabled: false}}
 users:
   - {{name: sbtest, password_env: WEIR_BENCH_PASSWORD}}
@@ -170,8 +176,13 @@ def parse_run(text):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--time", type=int, default=15)
-    parser.add_argument("--threads", default="8,64")
-    parser.add_argument("--workloads", default="oltp_point_select,oltp_read_only")
+    parser.add_argument("--points", default="oltp_point_select:8,oltp_point_select:64,oltp_read_only:8,"
+                                              "oltp_read_only:64,oltp_read_write:8",
+                        help="workload:threads pairs")
+    parser.add_argument("--rounds", type=int, default=2, help="runs per endpoint and point; the median is kept")
+    parser.add_argument("--workers", default="auto", help="weir's workers.count")
+    parser.add_argument("--syscalls-time", type=int, default=5,
+                        help="seconds of oltp_point_select (8 threads) under strace per endpoint; 0 = skip")
     parser.add_argument("--idle", type=int, default=9000)
     parser.add_argument("--weir", default=os.path.join(ROOT, "build/release/app/weir"))
     parser.add_argument("--idle-tool", default=os.path.join(ROOT, "build/release/bench/macro/weir_bench_idle_connections"))
@@ -192,27 +203,38 @@ def main():
     work = tempfile.mkdtemp(prefix="weir-bench-")
     server = Server(work)
     haproxy, haproxy_port = start_haproxy(work, server.port)
-    weir, weir_port = start_weir(work, args.weir, server.port)
+    weir, weir_port = start_weir(work, args.weir, server.port, args.workers)
     targets = [("direct", server.port, None), ("haproxy", haproxy_port, haproxy.pid), ("weir", weir_port, weir.pid)]
     try:
         sysbench("oltp_read_only", server.port, 4, 0, "prepare")
         rows = []
-        for workload in args.workloads.split(","):
-            for threads in [int(t) for t in args.threads.split(",")]:
-                results = {}
+        for point in args.points.split(","):
+            workload, threads = point.split(":")
+            threads = int(threads)
+            rounds = {name: [] for name, _, _ in targets}
+            for _ in range(args.rounds):
                 for name, port, pid in targets:
                     before = cpu_seconds(pid) if pid else 0.0
                     result = parse_run(sysbench(workload, port, threads, args.time))
                     result["cpu_per_1000"] = ((cpu_seconds(pid) - before) / result["queries"] * 1000) if pid else None
-                    results[name] = result
-                rows.append((workload, threads, results))
-                print_table([rows[-1]], header=len(rows) == 1)
+                    rounds[name].append(result)
+            results = {name: median_round(runs) for name, runs in rounds.items()}
+            rows.append((workload, threads, results))
+            print_table([rows[-1]], header=len(rows) == 1)
         print()
         print("Full table:")
         print_table(rows, header=True)
+        syscalls = {}
+        if args.syscalls_time > 0:
+            pids = {"direct": server.proc.pid, "haproxy": haproxy.pid, "weir": weir.pid}
+            for name, port, _ in targets:
+                syscalls[name] = syscalls_per_statement(pids[name], port, args.syscalls_time, work)
+            print()
+            print_syscalls(syscalls)
         result = {"when": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-                  "note": args.note or f"{args.time} s per run",
-                  "rows": [{"workload": w, "threads": t, "results": r} for w, t, r in rows]}
+                  "note": args.note or f"{args.time} s per run, median of {args.rounds} rounds, workers {args.workers}",
+                  "rows": [{"workload": w, "threads": t, "results": r} for w, t, r in rows],
+                  "syscalls": syscalls}
         if args.json:
             with open(args.json, "w") as f:
                 json.dump(result, f, indent=1)
@@ -231,18 +253,60 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
+def median_round(runs):
+    """The run with the median QPS (the lower middle one for an even count)."""
+    ordered = sorted(runs, key=lambda r: r["qps"])
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def syscalls_per_statement(pid, port, seconds, work):
+    """System calls of process `pid` (all its threads) per statement of an oltp_point_select run
+    with 8 threads, from `strace -c -f`. strace slows the process down; the count per statement is
+    what matters. Returns {"per_statement": float, "calls": {name: per statement}}."""
+    out = os.path.join(work, f"strace-{pid}.txt")
+    tracer = subprocess.Popen(["strace", "-c", "-f", "-o", out, "-p", str(pid)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1)  # attached to every thread
+    try:
+        result = parse_run(sysbench("oltp_point_select", port, 8, seconds))
+    finally:
+        tracer.send_signal(signal.SIGINT)
+        tracer.wait(timeout=60)
+    calls = {}
+    with open(out) as f:
+        for line in f:
+            fields = line.split()
+            # % time, seconds, usecs/call, calls, [errors], syscall
+            if len(fields) >= 5 and fields[0][0].isdigit() and fields[-1] != "total":
+                calls[fields[-1]] = int(fields[3])
+    statements = max(1, result["queries"])
+    per = {name: count / statements for name, count in sorted(calls.items(), key=lambda kv: -kv[1])}
+    return {"per_statement": sum(calls.values()) / statements, "calls": per}
+
+
+def print_syscalls(syscalls):
+    print("| target | system calls per statement (oltp_point_select, 8 threads, under strace -c -f) | the main ones |")
+    print("|---|---|---|")
+    for name, s in syscalls.items():
+        top = ", ".join(f"{call} {n:.2f}" for call, n in list(s["calls"].items())[:6] if n >= 0.01)
+        print(f"| {name} | {s['per_statement']:.2f} | {top} |")
+    sys.stdout.flush()
+
+
 def print_table(rows, header):
     if header:
-        print("| workload | threads | target | QPS | p95 ms | p99 ms | errors | QPS / direct | QPS / HAProxy | proxy CPU s per 1k queries |")
-        print("|---|---|---|---|---|---|---|---|---|---|")
+        print("| workload | threads | target | QPS | p95 ms | p99 ms | p99 added ms | errors | QPS / direct "
+              "| QPS / HAProxy | proxy CPU µs per query |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
     for workload, threads, results in rows:
         direct = results["direct"]["qps"]
         haproxy = results["haproxy"]["qps"]
         for name in ("direct", "haproxy", "weir"):
             r = results[name]
-            cpu = "" if r["cpu_per_1000"] is None else f"{r['cpu_per_1000']:.4f}"
-            print(f"| {workload} | {threads} | {name} | {r['qps']:,.0f} | {r['p95']:.2f} | {r['p99']:.2f} | {r['errors']} "
-                  f"| {r['qps'] / direct:.2f} | {r['qps'] / haproxy:.2f} | {cpu} |")
+            cpu = "" if r["cpu_per_1000"] is None else f"{r['cpu_per_1000'] * 1000:.1f}"
+            added = "" if name == "direct" else f"{r['p99'] - results['direct']['p99']:+.2f}"
+            print(f"| {workload} | {threads} | {name} | {r['qps']:,.0f} | {r['p95']:.2f} | {r['p99']:.2f} | {added} "
+                  f"| {r['errors']} | {r['qps'] / direct:.2f} | {r['qps'] / haproxy:.2f} | {cpu} |")
     sys.stdout.flush()
 
 

@@ -24,7 +24,8 @@ Session::Session(asio::ip::tcp::socket socket, WorkerContext& worker)
       client_(std::move(socket)),
       deadline_(*worker.deadlines),
       query_deadline_(*worker.deadlines),
-      client_io_(*worker.deadlines) {
+      client_io_(*worker.deadlines),
+      cool_(*worker.deadlines) {
   boost::system::error_code ignored;
   const auto remote = client_.stream().socket().remote_endpoint(ignored);
   peer_host_ = ignored ? std::string("unknown") : remote.address().to_string();
@@ -176,10 +177,6 @@ asio::awaitable<void> Session::command_loop() {
     proto::Bytes packet;
     std::uint8_t seq = 0;
     boost::system::error_code error;
-    // Between statements the session holds no read buffers (see PacketStream::release_buffer).
-    client_.release_buffer();
-    if (primary_) primary_->stream().release_buffer();
-    for (auto& link : replicas_) link->stream().release_buffer();
     idle_ = true;
     const Wake wake = co_await wait_for_client(backend_idle_allowed);
     idle_ = false;
@@ -272,6 +269,37 @@ asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle)
     });
   }
   boost::system::error_code client_error;
+  if (client_.buffered().empty() && !client_.stream().is_tls()) {
+    // (A TLS client's wait is its next read already: a TLS engine may hold decrypted bytes.)
+    // Hot: a client that sends its next statement soon (the usual case) finds a read already
+    // waiting with its buffer, so the statement lands in it with one recv and no readiness
+    // syscalls. After kHotIdle without one the session cools down: the read is cancelled, the
+    // buffers go back (thousands of idle sessions cost little more than their sockets) and the
+    // wait goes on without a buffer, watching the primary.
+    cooling_ = false;
+    cool_.arm(kHotIdle, [this] {
+      if (!idle_) return;
+      cooling_ = true;
+      boost::system::error_code ignored;
+      client_.stream().socket().cancel(ignored);
+    });
+    co_await client_.fill(net::PacketStream::kInitialBuffer, client_error);
+    cool_.cancel();
+    if (!client_error || client_error != asio::error::operation_aborted) {
+      // Bytes (or an error the next read reports again: end of stream, a reset).
+      deadline_.cancel();
+      co_return Wake::client;
+    }
+    if (idle_timed_out_ || backend_idle_due_ || !cooling_) {
+      deadline_.cancel();
+      co_return idle_timed_out_ ? Wake::idle_timeout : backend_idle_due_ ? Wake::backend_idle : Wake::client;
+    }
+    client_error.clear();
+  }
+  // Cold: the session holds no read buffers while it waits (see PacketStream::release_buffer).
+  client_.release_buffer();
+  if (primary_) primary_->stream().release_buffer();
+  for (auto& link : replicas_) link->stream().release_buffer();
   if (!primary_ || primary_->stream().stream().is_tls()) {
     co_await client_.wait_readable(client_error);
     deadline_.cancel();

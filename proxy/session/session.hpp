@@ -200,6 +200,11 @@ class Session : public std::enable_shared_from_this<Session> {
   net::Deadline deadline_;        // handshake, then the idle limits between statements
   net::Deadline query_deadline_;  // timeouts.query while a statement runs
   net::Deadline client_io_;       // timeouts.client_read / client_write around client I/O
+  net::Deadline cool_;            // ends the hot wait for the next statement (kHotIdle)
+  bool cooling_ = false;          // set by cool_
+  // How long an idle session keeps its read waiting with a buffer before it gives the buffers
+  // back and waits without one (see wait_for_client).
+  static constexpr std::chrono::milliseconds kHotIdle{500};
 
   // Routing state.
   route::ClassifyOptions classify_options_;
