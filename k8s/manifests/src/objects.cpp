@@ -375,6 +375,14 @@ std::string effective_backup_image(const DeploySettings& s) {
   return s.flavour == "mysql" ? "percona/percona-xtrabackup:8.0" : effective_database_image(s);
 }
 
+std::vector<Object> with_generated_secrets_hidden(std::vector<Object> objects) {
+  for (auto& o : objects) {
+    if (o.kind != "Secret" || !o.body.contains("stringData")) continue;
+    for (auto& [key, value] : o.body["stringData"].items()) value = kGeneratedPlaceholder;
+  }
+  return objects;
+}
+
 std::vector<Object> build_objects(const DeploySettings& s) {
   std::vector<Object> out{service_account(s), role(s),           role_binding(s),  secret(s),
                           database_config(s), proxy_config(s),   headless_service(s), read_service(s),

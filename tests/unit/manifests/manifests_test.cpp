@@ -183,6 +183,20 @@ TEST(BuildObjects, SecretHoldsGeneratedPasswordsAndIsCreateOnly) {
   }
 }
 
+TEST(BuildObjects, GeneratedSecretsHiddenForPrinting) {
+  const auto objects = build_objects(DeploySettings{});
+  const auto shown = with_generated_secrets_hidden(objects);
+  ASSERT_EQ(shown.size(), objects.size());
+  const std::string text = to_yaml(shown);
+  for (const auto& o : objects) {
+    if (o.kind != "Secret") continue;
+    for (const auto& [key, value] : o.body.at("stringData").items()) {
+      EXPECT_EQ(text.find(value.get<std::string>()), std::string::npos) << o.name << " shows " << key;
+      EXPECT_EQ(find(shown, "Secret", o.name)->body.at("stringData").at(key), kGeneratedPlaceholder);
+    }
+  }
+}
+
 TEST(BuildObjects, NoSecretValueOutsideTheSecret) {
   const auto objects = build_objects(DeploySettings{});
   const json& data = find(objects, "Secret", "mysql-credentials")->body.at("stringData");

@@ -54,6 +54,12 @@ struct Object {
 // when it is missing and never overwrite it: it carries the annotation kCreateOnlyAnnotation.
 std::vector<Object> build_objects(const DeploySettings& settings);
 
+// The objects with every generated secret value (the stringData of create-only Secrets) replaced
+// by kGeneratedPlaceholder: what `weir deploy --dry-run` prints, so that no password reaches a
+// terminal, a CI log or a pasted output.
+std::vector<Object> with_generated_secrets_hidden(std::vector<Object> objects);
+inline constexpr const char* kGeneratedPlaceholder = "<generated>";
+
 std::string to_yaml(const std::vector<Object>& objects);  // multi-document YAML ("---" between)
 std::string to_json(const std::vector<Object>& objects);  // a v1 List, pretty-printed
 
