@@ -87,6 +87,18 @@ struct ConnectionSlot {
   }
 };
 
+// The Authorization header, or the same token from X-Weir-Admin-Token: the Kubernetes API server's
+// service and pod proxy (`weir status`, `kubectl get --raw .../proxy/backends`) removes the
+// Authorization header it authenticated its own caller with, and passes other headers on.
+template <class Request>
+std::string authorization_of(const Request& request) {
+  const auto header = request[http::field::authorization];
+  if (!header.empty()) return std::string(header.data(), header.size());
+  const auto alternative = request["X-Weir-Admin-Token"];
+  if (alternative.empty()) return "";
+  return "Bearer " + std::string(alternative.data(), alternative.size());
+}
+
 asio::awaitable<void> serve(tcp::socket socket, std::shared_ptr<AdminServer::State> state) {
   beast::tcp_stream stream(std::move(socket));
   const ConnectionSlot slot(state, &stream);
@@ -117,12 +129,11 @@ asio::awaitable<void> serve(tcp::socket socket, std::shared_ptr<AdminServer::Sta
       const auto& request = parser.get();
       keep_alive = request.keep_alive();
       version = request.version();
-      const auto authorization = request[http::field::authorization];
       const auto method = request.method_string();
       const auto target = request.target();
+      const std::string authorization = authorization_of(request);
       response = respond(state->handlers, state->current_token(), std::string_view(method.data(), method.size()),
-                         std::string_view(target.data(), target.size()),
-                         std::string_view(authorization.data(), authorization.size()));
+                         std::string_view(target.data(), target.size()), authorization);
     }
     auto message = to_http(response, version, keep_alive);
     stream.expires_after(limits.write_timeout);

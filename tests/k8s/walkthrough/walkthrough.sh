@@ -111,8 +111,10 @@ sql() {  # pod statement
 via_weir() {  # statement
   kc exec walk-client -- sh -c 'mariadb -h '"$proxy"' -uroot -p"$ROOT_PASSWORD" -N -B -e "$0"' "$1"
 }
-backends_of() {  # proxy pod -> weir's /backends JSON, through the API server's pod proxy
-  "$KUBE_BIN/kubectl" --kubeconfig "$kubeconfig" get --raw "/api/v1/namespaces/$ns/pods/$1:9033/proxy/backends"
+backends_of() {  # proxy pod -> weir's /backends JSON, asked inside the pod with the mounted admin token
+  kc exec "$1" -c weir -- bash -c 'exec 3<>/dev/tcp/127.0.0.1/9033
+    printf "GET /backends HTTP/1.0\r\nHost: weir\r\nAuthorization: Bearer %s\r\n\r\n" "$(cat /etc/weir/admin/token)" >&3
+    cat <&3' | sed '1,/^\r$/d'
 }
 proxy_pods() { kc get pods -l "app.kubernetes.io/name=$proxy" -o 'jsonpath={.items[*].metadata.name}'; }
 # "mysql-0:primary mysql-1:replica:usable ..." as every proxy pod sees it, one line per pod.
