@@ -341,10 +341,13 @@ if prometheus=$(prometheus_binary) && [ -x "$prometheus" ]; then
   rm -rf "$work"; mkdir -p "$work/data"
   sed -n 's/^ *token: //p' "$kubeconfig" | head -n 1 >"$work/token"
   server=$(sed -n 's/^ *server: //p' "$kubeconfig" | head -n 1)
+  # The proxies' admin token (generated Secret <proxy>-admin-token): /metrics needs it.
+  kc get secret "$proxy-admin-token" -o 'jsonpath={.data.token}' | base64 -d >"$work/admin-token"
   cat >"$work/prometheus.yml" <<EOF
 global: {scrape_interval: 2s}
 scrape_configs:
   - job_name: weir-pods
+    authorization: {credentials_file: $work/admin-token}
     kubernetes_sd_configs:
       - role: pod
         api_server: $server
