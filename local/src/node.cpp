@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "weir/local/node_config.hpp"
+#include "weir/local/port_plan.hpp"
 #include "weir/pod/log.hpp"
 #include "weir/pod/net.hpp"
 #include "weir/pod/private_file.hpp"
@@ -74,13 +75,10 @@ pod::PodOptions Node::pod_options() const {
   return o;
 }
 
+// Again for each node as it comes up: `weir scale` adds nodes whose ports weir up never checked.
 void Node::check_ports() const {
-  for (auto port : {ports_.server, ports_.backup}) {
-    if (!pod::port_is_free("127.0.0.1", port)) {
-      throw std::runtime_error("node-" + std::to_string(ordinal_) + ": port 127.0.0.1:" + std::to_string(port) +
-                               " is already in use (another server?); choose other ports with --base-port");
-    }
-  }
+  const std::string node = "node-" + std::to_string(ordinal_);
+  check_ports_free({{ports_.server, node + " server", "--base-port"}, {ports_.backup, node + " backup server", "--base-port"}});
 }
 
 void Node::initialize_primary_data() {
