@@ -1,12 +1,11 @@
 #include "weir/local/context.hpp"
 
-#include <sys/stat.h>
-
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
 
 #include "weir/local/state.hpp"
+#include "weir/pod/private_file.hpp"
 
 namespace weir::local {
 namespace {
@@ -29,8 +28,7 @@ std::string secret_value(const Layout& layout, const std::string& name, bool cre
   if (!create) throw std::runtime_error("missing " + path.string() + ": was this directory made by weir up?");
   std::filesystem::create_directories(path.parent_path());
   const std::string value = random_password();
-  write_file_atomically(path, value);
-  chmod(path.c_str(), 0600);
+  pod::write_private_file(path.string(), value);
   return value;
 }
 

@@ -9,8 +9,10 @@
 #include <thread>
 
 #include "weir/local/node_config.hpp"
+#include "weir/local/port_plan.hpp"
 #include "weir/pod/log.hpp"
 #include "weir/pod/net.hpp"
+#include "weir/pod/private_file.hpp"
 #include "weir/pod/process.hpp"
 #include "weir/pod/steps.hpp"
 
@@ -26,18 +28,26 @@ pod::Fd open_log(const fs::path& path) {
   return fd;
 }
 
-std::string tail_of(const fs::path& path, std::size_t lines) {
-  auto text = read_file(path).value_or("");
-  std::size_t pos = text.size();
-  for (std::size_t n = 0; n <= lines && pos > 0; ++n) pos = text.rfind('\n', pos - 1);
-  return pos == std::string::npos ? text : text.substr(pos + 1);
-}
-
 std::string elapsed(Clock::time_point start) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f s", std::chrono::duration<double>(Clock::now() - start).count());
   return buf;
 }
+
+// Removes a file when the scope ends, however it ends.
+class RemovedOnExit {
+ public:
+  explicit RemovedOnExit(fs::path path) : path_(std::move(path)) {}
+  ~RemovedOnExit() {
+    std::error_code ignored;
+    fs::remove(path_, ignored);
+  }
+  RemovedOnExit(const RemovedOnExit&) = delete;
+  RemovedOnExit& operator=(const RemovedOnExit&) = delete;
+
+ private:
+  fs::path path_;
+};
 
 }  // namespace
 
@@ -65,13 +75,10 @@ pod::PodOptions Node::pod_options() const {
   return o;
 }
 
+// Again for each node as it comes up: `weir scale` adds nodes whose ports weir up never checked.
 void Node::check_ports() const {
-  for (auto port : {ports_.server, ports_.backup}) {
-    if (!pod::port_is_free("127.0.0.1", port)) {
-      throw std::runtime_error("node-" + std::to_string(ordinal_) + ": port 127.0.0.1:" + std::to_string(port) +
-                               " is already in use (another server?); choose other ports with --base-port");
-    }
-  }
+  const std::string node = "node-" + std::to_string(ordinal_);
+  check_ports_free({{ports_.server, node + " server", "--base-port"}, {ports_.backup, node + " backup server", "--base-port"}});
 }
 
 void Node::initialize_primary_data() {
@@ -88,8 +95,9 @@ void Node::initialize_primary_data() {
     throw std::runtime_error("node-0: '" + pod::join_command(cmd) + "' failed (exit " + std::to_string(rc) +
                              "); see " + ctx_.layout.server_log(ordinal_).string());
   }
-  write_file_atomically(ctx_.layout.bootstrap_file(ordinal_),
-                        render_bootstrap_sql(ctx_.credentials, {ctx_.monitor_password, ctx_.app_password}, ctx_.hostname));
+  // Every password of the topology: private, and removed by bring_up whatever happens next.
+  pod::write_private_file(ctx_.layout.bootstrap_file(ordinal_).string(),
+                          render_bootstrap_sql(ctx_.credentials, {ctx_.monitor_password, ctx_.app_password}, ctx_.hostname));
   say(ordinal_, "initialised an empty data dir in " + elapsed(start));
 }
 
@@ -149,7 +157,7 @@ void Node::wait_ready(bool require_replication, std::chrono::seconds timeout) {
         throw std::runtime_error("node-" + std::to_string(ordinal_) + ": the server exited (status " +
                                  std::to_string(*status) + ") while starting; the end of " +
                                  ctx_.layout.server_log(ordinal_).string() + ":\n" +
-                                 tail_of(ctx_.layout.server_log(ordinal_), 8));
+                                 file_tail(ctx_.layout.server_log(ordinal_), 8));
       }
     }
     problem = pod::probe(o, pod::ProbeKind::kReadiness);
@@ -188,7 +196,7 @@ void Node::wait_backup_port(std::chrono::seconds timeout) {
       sidecar_pid_ = 0;
       throw std::runtime_error("node-" + std::to_string(ordinal_) + ": the sidecar exited; the end of " +
                                ctx_.layout.sidecar_log(ordinal_).string() + ":\n" +
-                               tail_of(ctx_.layout.sidecar_log(ordinal_), 6));
+                               file_tail(ctx_.layout.sidecar_log(ordinal_), 6));
     }
     // Listening means the sidecar finished its replication setup (it serves backups after it).
     if (!pod::port_is_free("127.0.0.1", ports_.backup)) return;
@@ -200,13 +208,14 @@ void Node::wait_backup_port(std::chrono::seconds timeout) {
 
 void Node::bring_up() {
   const auto start = Clock::now();
+  // The first start's SQL holds every password: gone once the server ran it, and on any failure.
+  const RemovedOnExit bootstrap_sql(ctx_.layout.bootstrap_file(ordinal_));
   try {
     check_ports();
     bool first_boot = false;
     prepare_data(first_boot);
     start_server(first_boot);
     wait_ready(false, std::chrono::seconds(ctx_.options.ready_timeout_s));
-    if (first_boot) fs::remove(ctx_.layout.bootstrap_file(ordinal_));
     say(ordinal_, "server " + std::to_string(server_pid_) + " answers on 127.0.0.1:" + std::to_string(ports_.server));
     start_sidecar();
     wait_backup_port(std::chrono::seconds(ctx_.options.ready_timeout_s));

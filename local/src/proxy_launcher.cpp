@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 
+#include "weir/local/port_plan.hpp"
 #include "weir/pod/net.hpp"
 #include "weir/pod/process.hpp"
 
@@ -35,7 +36,7 @@ bool build_has_proxy(const std::string& self) {
 std::string render_proxy_config(const Context& ctx, const std::vector<NodeState>& nodes) {
   std::string y = "# Written by weir up for the local nodes; rewritten on weir scale.\n";
   y += "listen:\n  address: 127.0.0.1\n  port: " + std::to_string(ctx.options.proxy_port) + "\n";
-  y += "admin:\n  address: 127.0.0.1\n  port: " + std::to_string(ctx.options.proxy_port + 3000) + "\n";
+  y += "admin:\n  address: 127.0.0.1\n  port: " + std::to_string(admin_port_for(ctx.options.proxy_port)) + "\n";
   y += "users:\n  - name: app\n    password_file: " + ctx.layout.secret("app").string() + "\n";
   y += "load_users_from_backend:\n  enabled: true\n";
   y += "monitor:\n  user: weir_monitor\n  password_file: " + ctx.layout.secret("monitor").string() + "\n";

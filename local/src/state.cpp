@@ -98,6 +98,13 @@ std::optional<std::string> read_file(const std::filesystem::path& path) {
   return text.str();
 }
 
+std::string file_tail(const std::filesystem::path& path, std::size_t lines) {
+  auto text = read_file(path).value_or("");
+  std::size_t pos = text.size();
+  for (std::size_t n = 0; n <= lines && pos > 0; ++n) pos = text.rfind('\n', pos - 1);
+  return pos == std::string::npos ? text : text.substr(pos + 1);
+}
+
 std::optional<State> load_state(const std::filesystem::path& path) {
   auto text = read_file(path);
   if (!text) return std::nullopt;

@@ -76,18 +76,25 @@ void Supervisor::scale_to(int replicas, bool delete_data) {
 void Supervisor::reap_and_restart() {
   int status = 0;
   for (pid_t pid; (pid = waitpid(-1, &status, WNOHANG)) > 0;) {
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     if (pid == proxy_pid_) {
-      say("proxy (pid " + std::to_string(pid) + ") exited; see " + ctx_.layout.proxy_log().string() +
-          "; restarting it in 2 s");
       proxy_pid_ = 0;
-      proxy_restart_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+      if (failed("proxy", ctx_.layout.proxy_log())) return;
+      say("proxy (pid " + std::to_string(pid) + ") exited with status " + std::to_string(code) + "; see " +
+          ctx_.layout.proxy_log().string() + "; restarting it in 1 s");
+      proxy_restart_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     }
     for (auto& n : nodes_) {
       if (!n->owns(pid)) continue;
       const bool server = n->state().server_pid == pid;
       n->on_exit(pid);
       say(n->ordinal(), std::string(server ? "server" : "sidecar") + " (pid " + std::to_string(pid) + ") exited with status " +
-                            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)));
+                            std::to_string(code));
+      const int ordinal = n->ordinal();
+      if (failed("node-" + std::to_string(ordinal) + (server ? " server" : " sidecar"),
+                 server ? ctx_.layout.server_log(ordinal) : ctx_.layout.sidecar_log(ordinal))) {
+        return;
+      }
     }
   }
   for (auto& n : nodes_) {
@@ -96,11 +103,37 @@ void Supervisor::reap_and_restart() {
       if (n->server_down()) n->restart_server();
       if (n->sidecar_down()) n->restart_sidecar_when_due();
     } catch (const std::exception& e) {
-      say(n->ordinal(), std::string("restart failed: ") + e.what() + "; trying again");
+      const int ordinal = n->ordinal();
+      const bool server = n->server_down();
+      if (failed("node-" + std::to_string(ordinal) + (server ? " server" : " sidecar"),
+                 server ? ctx_.layout.server_log(ordinal) : ctx_.layout.sidecar_log(ordinal))) {
+        return;
+      }
+      say(ordinal, std::string("restart failed: ") + e.what() + "; trying again");
       std::this_thread::sleep_for(std::chrono::seconds(1));
     }
     save_state();
   }
+}
+
+bool Supervisor::failed(const std::string& component, const std::filesystem::path& log) {
+  auto& loop = crash_loops_[component];
+  if (!loop.record_failure(std::chrono::steady_clock::now())) return false;
+  const auto window = std::chrono::duration_cast<std::chrono::seconds>(loop.window()).count();
+  gave_up_ = "the " + component + " failed " + std::to_string(loop.max_failures()) + " times within " +
+             std::to_string(window) + " s; giving up. The end of " + log.string() + ":\n" + file_tail(log, 10);
+  return true;
+}
+
+int Supervisor::give_up() {
+  std::fprintf(stderr, "weir up: %s\nweir up: stopping everything\n", gave_up_.c_str());
+  stop_all();
+  State stopped;
+  stopped.base_port = ctx_.options.base_port;
+  stopped.proxy_port = ctx_.options.proxy_port;
+  stopped.last_error = gave_up_;
+  write_file_atomically(ctx_.layout.state_file(), to_json(stopped));
+  return 1;
 }
 
 void Supervisor::restart_proxy_when_due() {
@@ -109,6 +142,7 @@ void Supervisor::restart_proxy_when_due() {
     proxy_pid_ = start_proxy(ctx_, node_states());
     say("proxy restarted (pid " + std::to_string(proxy_pid_) + ")");
   } catch (const std::exception& e) {
+    if (failed("proxy", ctx_.layout.proxy_log())) return;
     say(std::string("proxy restart failed: ") + e.what());
     proxy_restart_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   }
@@ -191,7 +225,8 @@ int Supervisor::run() {
   while (!pod::stop_requested()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     reap_and_restart();
-    restart_proxy_when_due();
+    if (gave_up_.empty()) restart_proxy_when_due();
+    if (!gave_up_.empty()) return give_up();
     if (g_scale_requested) handle_scale_request();
   }
   say("stopping (data kept in " + ctx_.layout.root().string() + ")");

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "weir/local/commands.hpp"
+#include "weir/local/port_plan.hpp"
 #include "weir/local/supervisor.hpp"
 #include "weir/pod/args.hpp"
 #include "weir/pod/log.hpp"
@@ -99,7 +100,10 @@ int up_main(std::span<char*> args) {
     return 0;
   }
   try {
-    Context ctx = make_context(parse_up_options(words));
+    const UpOptions options = parse_up_options(words);
+    const auto ports = plan_ports(options);
+    Context ctx = make_context(options);
+    check_ports_free(ports);  // after make_context: a run still going is named as such first
     pod::install_stop_signals();
     install_scale_signal();
     say("weir up: " + std::to_string(ctx.options.replicas) + " node(s) in " + ctx.layout.root().string() +

@@ -128,6 +128,18 @@ Response probes_only_answer(std::size_t max_connections) {
   return r;
 }
 
+// The Authorization header, or the same token from X-Weir-Admin-Token: the Kubernetes API server's
+// service and pod proxy (`weir status`, `kubectl get --raw .../proxy/backends`) removes the
+// Authorization header it authenticated its own caller with, and passes other headers on.
+template <class Request>
+std::string authorization_of(const Request& request) {
+  const auto header = request[http::field::authorization];
+  if (!header.empty()) return std::string(header.data(), header.size());
+  const auto alternative = request["X-Weir-Admin-Token"];
+  if (alternative.empty()) return "";
+  return "Bearer " + std::string(alternative.data(), alternative.size());
+}
+
 asio::awaitable<void> serve(std::unique_ptr<beast::tcp_stream> owned, std::shared_ptr<AdminServer::State> state) {
   beast::tcp_stream& stream = *owned;
   const ConnectionSlot slot(state, &stream);
@@ -162,16 +174,15 @@ asio::awaitable<void> serve(std::unique_ptr<beast::tcp_stream> owned, std::share
       const auto& request = parser.get();
       keep_alive = request.keep_alive();
       version = request.version();
-      const auto authorization = request[http::field::authorization];
       const auto method = request.method_string();
       const auto target = request.target();
+      const std::string authorization = authorization_of(request);
       if (probes_only && !is_probe(std::string_view(target.data(), target.size()))) {
         response = probes_only_answer(limits.max_connections);
         keep_alive = false;
       } else {
-          response = respond(state->handlers, state->current_token(), std::string_view(method.data(), method.size()),
-                           std::string_view(target.data(), target.size()),
-                           std::string_view(authorization.data(), authorization.size()));
+        response = respond(state->handlers, state->current_token(), std::string_view(method.data(), method.size()),
+                           std::string_view(target.data(), target.size()), authorization);
       }
       keep_alive = keep_alive && !probes_only;  // a reserved slot is for one probe
     }

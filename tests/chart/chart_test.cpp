@@ -244,7 +244,7 @@ TEST_F(ChartTest, LintPasses) {
 TEST_F(ChartTest, DefaultValuesRenderTheSameObjectsAsWeirDeploy) {
   std::size_t objects = 0;
   EXPECT_EQ(compare("", "default", &objects), "");
-  EXPECT_EQ(objects, 13U);
+  EXPECT_EQ(objects, 16U);
 }
 
 TEST_F(ChartTest, EveryBranchRendersTheSameObjectsAsWeirDeploy) {
@@ -265,11 +265,17 @@ TEST_F(ChartTest, EveryBranchRendersTheSameObjectsAsWeirDeploy) {
       "proxyPreStopSeconds: 10\n"
       "proxyTerminationGracePeriodSeconds: 60\n"
       "antiAffinity: false\n"
-      "serviceMonitor: true\n";
+      "serviceMonitor: true\n"
+      "adminTokenSecret: shop-admin\n"
+      "networkPolicyClientNamespaces: apps,web\n"
+      "networkPolicyMetricsNamespaces: '*'\n";
   std::size_t objects = 0;
   EXPECT_EQ(compare(values, "shop", &objects), "");
-  EXPECT_EQ(objects, 15U);
+  EXPECT_EQ(objects, 17U);
   EXPECT_EQ(compare("databaseImage: mariadb:10.11\n", "default"), "");
+  EXPECT_EQ(compare("networkPolicyMetricsNamespaces: monitoring\n", "default"), "");
+  EXPECT_EQ(compare("networkPolicy: false\n", "default", &objects), "");
+  EXPECT_EQ(objects, 14U);
 }
 
 TEST_F(ChartTest, TheComparisonSeesADrift) {
@@ -287,7 +293,9 @@ TEST_F(ChartTest, TheComparisonSeesADrift) {
 }
 
 TEST_F(ChartTest, BadValuesAreRefusedByBoth) {
-  for (const char* bad : {"replicas=0", "flavour=postgres", "storageSize=ten", "imagePullPolicy=Sometimes"}) {
+  for (const char* bad : {"replicas=0", "flavour=postgres", "storageSize=ten", "imagePullPolicy=Sometimes",
+                          "networkPolicyClientNamespaces=Apps", "networkPolicyMetricsNamespaces=a,,b",
+                          "adminTokenSecret=Bad_Name"}) {
     const Output chart = run(quote(helm_path()) + " template weir " + quote(WEIR_CHART_DIR) + " --set " + bad);
     EXPECT_NE(chart.status, 0) << bad << " accepted by the chart";
     EXPECT_NE(weir_deploy({"--dry-run", "--set", bad}).status, 0) << bad << " accepted by weir deploy";

@@ -69,7 +69,7 @@ ncat -l 127.0.0.1 "$(port 0)" --keep-open >/dev/null 2>&1 & BLOCKER=$!
 wait_for 10 "a listener on the primary's port" bash -c "(exec 3<>/dev/tcp/127.0.0.1/$(port 0))"
 out=$("$WEIR" up --dir "$DIR" --base-port "$BASE" --port "$PROXY_PORT" 2>&1) && fail "up on a taken port succeeded"
 kill "$BLOCKER"; wait "$BLOCKER" 2>/dev/null || true
-grep -q "port 127.0.0.1:$(port 0) is already in use" <<<"$out" || fail "unclear error for a taken port: $out"
+grep -q "port 127.0.0.1:$(port 0) (node-0 server) is already in use" <<<"$out" || fail "unclear error for a taken port: $out"
 [[ -z $(our_servers) ]] || fail "a failed weir up left servers running"
 
 log "weir up: 3 nodes"

@@ -5,6 +5,27 @@ tests/chart compares both field by field, so change both together.
 
 {{- define "weir.secretName" -}}{{ .Values.name }}-credentials{{- end }}
 
+{{- define "weir.adminTokenSecretName" -}}{{ .Values.adminTokenSecret | default (printf "%s-admin-token" .Values.proxyName) }}{{- end }}
+
+{{/* NetworkPolicy peers: this namespace's pods and those of the listed namespaces; "*" = every pod. Argument: the value. */}}
+{{- define "weir.namespacePeers" -}}
+{{- if eq . "*" }}
+- namespaceSelector: {}
+{{- else }}
+- podSelector: {}
+{{- if . }}
+- namespaceSelector:
+    matchExpressions:
+      - key: kubernetes.io/metadata.name
+        operator: In
+        values:
+          {{- range splitList "," . }}
+          - {{ . }}
+          {{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
 {{/* Labels of pod templates; objects add app.kubernetes.io/managed-by. */}}
 {{- define "weir.podLabels" -}}
 app: {{ .app }}
@@ -107,6 +128,8 @@ listen:
 admin:
   address: 0.0.0.0
   port: 9033
+  # /healthz and /readyz (the probes) stay open; every other endpoint needs this bearer token.
+  token_file: /etc/weir/admin/token
 load_users_from_backend:
   enabled: true
 monitor:

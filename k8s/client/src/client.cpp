@@ -129,7 +129,8 @@ struct Client::Impl {
   }
 
   http::request<http::string_body> make_request(std::string_view method, std::string_view target,
-                                                std::string_view body, std::string_view content_type) const {
+                                                std::string_view body, std::string_view content_type,
+                                                const Headers& extra = {}) const {
     const auto verb = http::string_to_verb(method);
     http::request<http::string_body> req{verb, url.prefix + std::string(target), 11};
     req.set(http::field::host, url.host);
@@ -138,6 +139,7 @@ struct Client::Impl {
     req.set(http::field::connection, "close");
     if (const auto token = bearer(); !token.empty()) req.set(http::field::authorization, "Bearer " + token);
     if (!content_type.empty()) req.set(http::field::content_type, content_type);
+    for (const auto& [name, value] : extra) req.set(name, value);
     if (!body.empty() || verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch) {
       req.body() = std::string(body);
     }
@@ -148,11 +150,11 @@ struct Client::Impl {
   // A connection with the request written on it, ready for the answer to be read.
   Result<std::unique_ptr<Stream>> send_request(const std::string& where, std::string_view method,
                                                std::string_view target, std::string_view body,
-                                               std::string_view content_type) {
+                                               std::string_view content_type, const Headers& extra = {}) {
     auto opened = open_stream(where);
     if (!opened) return opened.error();
     auto& tcp_layer = beast::get_lowest_layer(**opened);
-    const auto req = make_request(method, target, body, content_type);
+    const auto req = make_request(method, target, body, content_type, extra);
     beast::error_code ec = asio::error::would_block;
     tcp_layer.expires_after(timeout);
     http::async_write(**opened, req, [&](beast::error_code e, std::size_t) { ec = e; });
@@ -202,10 +204,10 @@ Result<Client> Client::create(ClusterConfig config, std::chrono::milliseconds ti
 }
 
 Result<Response> Client::request(std::string_view method, std::string_view target, std::string_view body,
-                                 std::string_view content_type) {
+                                 std::string_view content_type, const Headers& headers) {
   auto& im = *impl_;
   const std::string where = std::string(method) + " " + im.config.server + std::string(target);
-  auto sent = im.send_request(where, method, target, body, content_type);
+  auto sent = im.send_request(where, method, target, body, content_type, headers);
   if (!sent) return sent.error();
   Stream& stream = **sent;
   auto& tcp_layer = beast::get_lowest_layer(stream);

@@ -77,7 +77,10 @@ int deploy_main(std::span<char*> args) {
   }
   const std::vector<Object> objects = manifests::build_objects(cmd.settings);
   if (cmd.dry_run) {
-    const std::string text = cmd.output == "json" ? manifests::to_json(objects) : manifests::to_yaml(objects);
+    // The cluster is not asked: a Secret that exists there keeps its values, and the values
+    // generated here would be used only by a real deploy, so neither is shown.
+    const auto shown = manifests::with_generated_secrets_hidden(objects);
+    const std::string text = cmd.output == "json" ? manifests::to_json(shown) : manifests::to_yaml(shown);
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;
   }

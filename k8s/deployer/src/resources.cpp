@@ -31,6 +31,7 @@ constexpr std::array kKnown{
     Known{"rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles", false, false},
     Known{"rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "clusterrolebindings", false, false},
     Known{"discovery.k8s.io/v1", "EndpointSlice", "endpointslices", true, false},
+    Known{"networking.k8s.io/v1", "NetworkPolicy", "networkpolicies", true, false},
     Known{"monitoring.coreos.com/v1", "ServiceMonitor", "servicemonitors", true, true},
     Known{"monitoring.coreos.com/v1", "PodMonitor", "podmonitors", true, true},
 };

@@ -59,6 +59,19 @@ std::optional<std::string> proxy_pod_target(Client& client, std::string_view nam
   return std::nullopt;
 }
 
+// The proxy's admin token (Secret <proxy>-admin-token, as deployed by default) in the header the
+// admin endpoint also reads: the API server's proxy drops the Authorization header. Empty when the
+// Secret cannot be read (then /backends answers 401 if a token is set, and the lag is unknown).
+Headers admin_token_header(Client& client, std::string_view namespace_name, std::string_view proxy) {
+  const auto secret_res = *resource_for("v1", "Secret");
+  const std::string name = std::string(proxy) + "-admin-token";
+  auto secret = client.get(object_path(secret_res, namespace_name, name), object_label("Secret", namespace_name, name));
+  if (!secret || !secret->contains("data") || !(*secret)["data"].contains("token")) return {};
+  auto token = weir::kube::base64_decode((*secret)["data"]["token"].get<std::string>());
+  if (!token) return {};
+  return {{"X-Weir-Admin-Token", *token}};
+}
+
 }  // namespace
 
 Result<ClusterStatus> cluster_status(Client& client, std::string_view namespace_name, std::string_view statefulset,
@@ -110,12 +123,13 @@ Result<ClusterStatus> cluster_status(Client& client, std::string_view namespace_
     const auto svc = *resource_for("v1", "Service");
     const std::string service = admin_service.empty() ? std::string(proxy) + "-admin:admin" : std::string(admin_service);
     std::string target = object_path(svc, namespace_name, service) + "/proxy/backends";
-    auto backends = client.request("GET", target);
+    const Headers token = admin_token_header(client, namespace_name, proxy);
+    auto backends = client.request("GET", target, {}, {}, token);
     // Without the admin Service (it comes with the ServiceMonitor), ask a ready proxy pod directly.
     if (backends && backends->status == 404 && dep) {
       if (auto via_pod = proxy_pod_target(client, namespace_name, *dep)) {
         target = *via_pod;
-        backends = client.request("GET", target);
+        backends = client.request("GET", target, {}, {}, token);
       }
     }
     if (!backends) {

@@ -17,6 +17,7 @@ constexpr int kDatabaseUid = 999;  // the mysql user of the official mariadb and
 constexpr int kWeirUid = 10001;    // the weir user of weir's image (Dockerfile)
 constexpr const char* kWeirDir = "/opt/weir";  // the weir bundle in the image and in database pods
 constexpr const char* kSecretsDir = "/etc/weir/secrets";
+constexpr const char* kAdminTokenDir = "/etc/weir/admin";  // render_proxy_config's token_file is in it
 
 std::string weir_bin() { return std::string(kWeirDir) + "/bin/weir"; }
 
@@ -54,13 +55,13 @@ Object make(const DeploySettings& s, const std::string& api_version, const std::
   return Object{api_version, kind, name, s.namespace_name, std::move(body)};
 }
 
-// 24 characters from [A-Za-z0-9]: about 143 bits.
-std::string random_password() {
+// `length` characters from [A-Za-z0-9]: about 5.95 bits each (24: 143 bits).
+std::string random_password(int length = 24) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   std::random_device device;
   std::uniform_int_distribution<std::size_t> pick(0, sizeof kAlphabet - 2);
   std::string out;
-  for (int i = 0; i < 24; ++i) out += kAlphabet[pick(device)];
+  for (int i = 0; i < length; ++i) out += kAlphabet[pick(device)];
   return out;
 }
 
@@ -137,6 +138,56 @@ Object secret(const DeploySettings& s) {
                      {"monitor-password", random_password()}}}});
   o.body["metadata"]["annotations"] = {{kCreateOnlyAnnotation, "true"}};
   return o;
+}
+
+// The admin endpoint's bearer token; every endpoint but /healthz and /readyz (the probes) needs it.
+Object admin_token_secret(const DeploySettings& s) {
+  Object o = make(s, "v1", "Secret", admin_token_secret_name(s), proxy_labels(s),
+                  {{"type", "Opaque"}, {"stringData", {{"token", random_password(32)}}}});
+  o.body["metadata"]["annotations"] = {{kCreateOnlyAnnotation, "true"}};
+  return o;
+}
+
+json tcp_port(int port) { return {{"protocol", "TCP"}, {"port", port}}; }
+json pods_with(const json& selector) { return {{"podSelector", {{"matchLabels", selector}}}}; }
+
+// Every pod of this namespace, and of `namespaces` ("a,b"); "*": every pod of every namespace.
+json namespace_peers(const std::string& namespaces) {
+  if (namespaces == "*") return json::array({{{"namespaceSelector", json::object()}}});
+  json peers = json::array({{{"podSelector", json::object()}}});
+  const auto names = namespace_list_items(namespaces);
+  if (!names.empty()) {
+    peers.push_back({{"namespaceSelector",
+                      {{"matchExpressions",
+                        json::array({{{"key", "kubernetes.io/metadata.name"}, {"operator", "In"}, {"values", names}}})}}}});
+  }
+  return peers;
+}
+
+// The servers answer the proxy and each other (replication); the backup stream goes only to the
+// next database pod.
+Object database_network_policy(const DeploySettings& s) {
+  return make(s, "networking.k8s.io/v1", "NetworkPolicy", s.name, db_labels(s),
+              {{"spec",
+                {{"podSelector", {{"matchLabels", db_selector(s)}}},
+                 {"policyTypes", json::array({"Ingress"})},
+                 {"ingress",
+                  json::array({{{"from", json::array({pods_with(proxy_selector(s)), pods_with(db_selector(s))})},
+                                {"ports", json::array({tcp_port(kMysqlPort)})}},
+                               {{"from", json::array({pods_with(db_selector(s))})},
+                                {"ports", json::array({tcp_port(kBackupPort)})}}})}}}});
+}
+
+Object proxy_network_policy(const DeploySettings& s) {
+  return make(s, "networking.k8s.io/v1", "NetworkPolicy", s.proxy_name, proxy_labels(s),
+              {{"spec",
+                {{"podSelector", {{"matchLabels", proxy_selector(s)}}},
+                 {"policyTypes", json::array({"Ingress"})},
+                 {"ingress",
+                  json::array({{{"from", namespace_peers(s.network_policy_client_namespaces)},
+                                {"ports", json::array({tcp_port(kMysqlPort)})}},
+                               {{"from", namespace_peers(s.network_policy_metrics_namespaces)},
+                                {"ports", json::array({tcp_port(kAdminPort)})}}})}}}});
 }
 
 Object database_config(const DeploySettings& s) {
@@ -299,7 +350,7 @@ Object proxy_deployment(const DeploySettings& s) {
       {"ports", json::array({{{"name", "mysql"}, {"containerPort", kMysqlPort}},
                              {{"name", "admin"}, {"containerPort", kAdminPort}}})},
       {"volumeMounts", json::array({mount("config", "/etc/weir/weir.yaml", true, "weir.yaml"),
-                                    mount("secrets", kSecretsDir, true)})},
+                                    mount("secrets", kSecretsDir, true), mount("admin-token", kAdminTokenDir, true)})},
       {"resources", requests(s.proxy_cpu, s.proxy_memory)},
       {"readinessProbe",
        {{"httpGet", {{"path", "/readyz"}, {"port", "admin"}}}, {"periodSeconds", 2}, {"failureThreshold", 2}}},
@@ -324,7 +375,12 @@ Object proxy_deployment(const DeploySettings& s) {
                      {"secret",
                       {{"secretName", secret_name(s)},
                        {"defaultMode", 288},
-                       {"items", json::array({{{"key", "monitor-password"}, {"path", "monitor-password"}}})}}}}})}};
+                       {"items", json::array({{{"key", "monitor-password"}, {"path", "monitor-password"}}})}}}},
+                    {{"name", "admin-token"},
+                     {"secret",
+                      {{"secretName", admin_token_secret_name(s)},
+                       {"defaultMode", 288},
+                       {"items", json::array({{{"key", "token"}, {"path", "token"}}})}}}}})}};
   if (s.anti_affinity) pod_spec["affinity"] = anti_affinity(proxy_selector(s));
   return make(s, "apps/v1", "Deployment", s.proxy_name, proxy_labels(s),
               {{"spec",
@@ -360,10 +416,18 @@ Object service_monitor(const DeploySettings& s) {
   return make(s, "monitoring.coreos.com/v1", "ServiceMonitor", s.proxy_name, proxy_labels(s),
               {{"spec",
                 {{"selector", {{"matchLabels", proxy_selector(s)}}},
-                 {"endpoints", json::array({{{"port", "admin"}, {"path", "/metrics"}, {"interval", "30s"}}})}}}});
+                 {"endpoints",
+                  json::array({{{"port", "admin"},
+                                {"path", "/metrics"},
+                                {"interval", "30s"},
+                                {"bearerTokenSecret", {{"name", admin_token_secret_name(s)}, {"key", "token"}}}}})}}}});
 }
 
 }  // namespace
+
+std::string admin_token_secret_name(const DeploySettings& s) {
+  return s.admin_token_secret.empty() ? s.proxy_name + "-admin-token" : s.admin_token_secret;
+}
 
 std::string effective_database_image(const DeploySettings& s) {
   if (!s.database_image.empty()) return s.database_image;
@@ -375,10 +439,23 @@ std::string effective_backup_image(const DeploySettings& s) {
   return s.flavour == "mysql" ? "percona/percona-xtrabackup:8.0" : effective_database_image(s);
 }
 
+std::vector<Object> with_generated_secrets_hidden(std::vector<Object> objects) {
+  for (auto& o : objects) {
+    if (o.kind != "Secret" || !o.body.contains("stringData")) continue;
+    for (auto& [key, value] : o.body["stringData"].items()) value = kGeneratedPlaceholder;
+  }
+  return objects;
+}
+
 std::vector<Object> build_objects(const DeploySettings& s) {
-  std::vector<Object> out{service_account(s), role(s),           role_binding(s),  secret(s),
-                          database_config(s), proxy_config(s),   headless_service(s), read_service(s),
-                          statefulset(s)};
+  std::vector<Object> out{service_account(s), role(s), role_binding(s), secret(s)};
+  if (s.admin_token_secret.empty()) out.push_back(admin_token_secret(s));
+  for (auto o : {database_config(s), proxy_config(s), headless_service(s), read_service(s)}) out.push_back(std::move(o));
+  if (s.network_policy) {
+    out.push_back(database_network_policy(s));
+    out.push_back(proxy_network_policy(s));
+  }
+  out.push_back(statefulset(s));
   out.push_back(pdb(s, s.name, db_labels(s), db_selector(s)));
   out.push_back(proxy_deployment(s));
   out.push_back(proxy_service(s));

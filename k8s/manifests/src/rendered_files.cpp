@@ -11,6 +11,8 @@ std::string render_proxy_config(const std::string& name, int mysql_port, int adm
          "admin:\n"
          "  address: 0.0.0.0\n"
          "  port: " + std::to_string(admin_port) + "\n"
+         "  # /healthz and /readyz (the probes) stay open; every other endpoint needs this bearer token.\n"
+         "  token_file: /etc/weir/admin/token\n"
          "load_users_from_backend:\n"
          "  enabled: true\n"
          "monitor:\n"

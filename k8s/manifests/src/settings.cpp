@@ -44,6 +44,10 @@ const Key kKeys[] = {
     {"proxyTerminationGracePeriodSeconds", &DeploySettings::proxy_termination_grace_seconds},
     {"antiAffinity", &DeploySettings::anti_affinity},
     {"serviceMonitor", &DeploySettings::service_monitor},
+    {"adminTokenSecret", &DeploySettings::admin_token_secret},
+    {"networkPolicy", &DeploySettings::network_policy},
+    {"networkPolicyClientNamespaces", &DeploySettings::network_policy_client_namespaces},
+    {"networkPolicyMetricsNamespaces", &DeploySettings::network_policy_metrics_namespaces},
 };
 
 const Key* find_key(const std::string& name) {
@@ -96,7 +100,25 @@ bool quantity(const std::string& text) {
   return std::regex_match(text, kQuantity);
 }
 
+// "", "*", or "a,b,c" (DNS labels).
+bool namespace_list(const std::string& text) {
+  static const std::regex kList("\\*|([a-z0-9]([-a-z0-9]*[a-z0-9])?(,[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?");
+  return std::regex_match(text, kList);
+}
+
 }  // namespace
+
+std::vector<std::string> namespace_list_items(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto comma = text.find(',', start);
+    const auto end = comma == std::string::npos ? text.size() : comma;
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
 
 std::vector<std::string> values_keys() {
   std::vector<std::string> out;
@@ -170,6 +192,15 @@ std::string validate_settings(const DeploySettings& s) {
   }
   if (!s.storage_class.empty() && !std::regex_match(s.storage_class, std::regex("[a-z0-9]([-.a-z0-9]*[a-z0-9])?"))) {
     return "storageClass: must be a DNS subdomain name or empty, got '" + s.storage_class + "'";
+  }
+  if (!s.admin_token_secret.empty() && !std::regex_match(s.admin_token_secret, std::regex("[a-z0-9]([-.a-z0-9]*[a-z0-9])?"))) {
+    return "adminTokenSecret: must be a Secret name (DNS subdomain) or empty, got '" + s.admin_token_secret + "'";
+  }
+  for (const auto& [name, value] : {std::pair{"networkPolicyClientNamespaces", &s.network_policy_client_namespaces},
+                                    std::pair{"networkPolicyMetricsNamespaces", &s.network_policy_metrics_namespaces}}) {
+    if (!namespace_list(*value)) {
+      return std::string(name) + ": must be \"\", \"*\" or namespace names separated by commas, got '" + *value + "'";
+    }
   }
   if (s.proxy_pre_stop_seconds < 0 || s.proxy_pre_stop_seconds > 300) {
     return "proxyPreStopSeconds: must be 0..300, got " + std::to_string(s.proxy_pre_stop_seconds);

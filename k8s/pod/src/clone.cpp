@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "weir/pod/backup_auth.hpp"
 #include "weir/pod/log.hpp"
 #include "weir/pod/net.hpp"
 #include "weir/pod/process.hpp"
@@ -61,11 +63,36 @@ Fd connect_with_backoff(const PodOptions& o) {
                            "); is the previous pod running its sidecar?");
 }
 
+// Answers serve-backup's greeting with the proof that this pod holds the replication password.
+void authenticate(const PodOptions& o, int sock) {
+  const std::string where = o.peer_host + ":" + std::to_string(o.peer_port);
+  if (o.credentials.repl_password.empty()) {
+    throw std::runtime_error("clone: no replication password (--repl-password-file, WEIR_REPL_PASSWORD_FILE or "
+                             "WEIR_REPL_PASSWORD): the backup server at " + where + " sends nothing without it");
+  }
+  std::array<std::uint8_t, kBackupGreetingSize> greeting{};
+  const auto outcome = read_full(sock, greeting.data(), greeting.size(), kIdleTimeoutMs);
+  if (outcome != ReadOutcome::kComplete) {
+    throw std::runtime_error("clone: the backup server at " + where + " sent no authentication greeting (" +
+                             (outcome == ReadOutcome::kTimedOut ? "nothing for 120 s" : "connection closed") + ")");
+  }
+  const auto nonce = parse_backup_greeting(greeting);
+  if (!nonce) {
+    throw std::runtime_error("clone: " + where + " is not a weir backup server of this version (it did not start "
+                             "with the authentication greeting)");
+  }
+  const BackupProof proof = backup_proof(o.credentials.repl_password, *nonce);
+  if (!write_all(sock, proof.data(), proof.size())) {
+    throw std::runtime_error("clone: the backup server at " + where + " closed the connection during the authentication");
+  }
+}
+
 // Reads the socket until EOF, hands the payload to the unpacker, checks the trailer.
 std::uint64_t receive_stream(int sock, int unpacker_stdin, const ProgressFn& progress) {
   TrailerSplitter splitter;
   std::vector<std::uint8_t> buf(1 << 16);
   std::vector<std::uint8_t> payload;
+  std::uint64_t received = 0;
   for (;;) {
     if (stop_requested()) throw std::runtime_error("clone: stopped");
     pollfd p{sock, POLLIN, 0};
@@ -76,6 +103,7 @@ std::uint64_t receive_stream(int sock, int unpacker_stdin, const ProgressFn& pro
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw std::runtime_error("clone: reading the stream: " + std::string(std::strerror(errno)));
     if (n == 0) break;
+    received += static_cast<std::uint64_t>(n);
     payload.clear();
     splitter.feed(std::span(buf.data(), static_cast<std::size_t>(n)), payload);
     if (!write_all(unpacker_stdin, payload.data(), payload.size())) {
@@ -84,6 +112,11 @@ std::uint64_t receive_stream(int sock, int unpacker_stdin, const ProgressFn& pro
     if (progress) progress(splitter.payload_bytes());
   }
   const auto end = splitter.finish();
+  if (received == 0) {
+    throw std::runtime_error("clone: the backup server closed the connection without sending a backup: it refused "
+                             "the authentication (is the replication password the same on both pods? see the peer's "
+                             "sidecar log)");
+  }
   if (!end) {
     throw std::runtime_error("clone: the stream ended after " + human_bytes(splitter.payload_bytes()) +
                              " without its end marker: the peer stopped mid-backup");
@@ -97,6 +130,7 @@ std::uint64_t receive_stream(int sock, int unpacker_stdin, const ProgressFn& pro
 
 std::uint64_t receive_into(const PodOptions& o, const fs::path& incoming, const ProgressFn& progress) {
   Fd sock = connect_with_backoff(o);
+  authenticate(o, sock.get());
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("clone: pipe: " + std::string(std::strerror(errno)));
   Fd read_end(pipe_fds[0]);

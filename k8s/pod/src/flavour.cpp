@@ -21,12 +21,17 @@ std::string_view flavour_name(Flavour flavour) {
 
 CommandLine backup_command(Flavour flavour, const BackupSource& source) {
   CommandLine cmd{std::string(backup_tool(flavour))};
-  if (!source.defaults_file.empty()) cmd.push_back("--defaults-file=" + source.defaults_file);
+  // The tools take one option-file flag, first: the password file stands in for the defaults file
+  // (it includes it).
+  if (!source.password_file.empty()) {
+    cmd.push_back((source.defaults_file.empty() ? "--defaults-extra-file=" : "--defaults-file=") + source.password_file);
+  } else if (!source.defaults_file.empty()) {
+    cmd.push_back("--defaults-file=" + source.defaults_file);
+  }
   cmd.insert(cmd.end(), {"--backup", "--slave-info", "--stream=xbstream"});
   cmd.push_back("--host=" + source.host);
   cmd.push_back("--port=" + std::to_string(source.port));
   cmd.push_back("--user=" + source.user);
-  if (!source.password.empty()) cmd.push_back("--password=" + source.password);
   return cmd;
 }
 

@@ -3,10 +3,12 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -116,6 +118,28 @@ std::string human_bytes(std::uint64_t bytes) {
     std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
   }
   return buf;
+}
+
+ReadOutcome read_full(int fd, void* data, std::size_t size, int timeout_ms) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto* out = static_cast<char*>(data);
+  std::size_t got = 0;
+  while (got < size) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) return ReadOutcome::kTimedOut;
+    pollfd p{fd, POLLIN, 0};
+    const int ready = poll(&p, 1, static_cast<int>(left));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) return ReadOutcome::kFailed;
+    if (ready == 0) return ReadOutcome::kTimedOut;
+    const auto n = read(fd, out + got, size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ReadOutcome::kFailed;
+    if (n == 0) return ReadOutcome::kClosed;
+    got += static_cast<std::size_t>(n);
+  }
+  return ReadOutcome::kComplete;
 }
 
 }  // namespace weir::pod

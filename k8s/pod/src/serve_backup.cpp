@@ -1,5 +1,6 @@
 // `weir pod serve-backup`: the sidecar's `ncat --listen --max-conns=1 3307 -c "xtrabackup --backup
-// ..."`, with the byte count, the duration and the tool's status logged and sent as a trailer.
+// ..."`, with the byte count, the duration and the tool's status logged and sent as a trailer, and
+// sent only to a peer that proves it holds the replication password (backup_auth.hpp).
 #include <netinet/in.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -10,11 +11,14 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
+#include "weir/pod/backup_auth.hpp"
 #include "weir/pod/log.hpp"
 #include "weir/pod/net.hpp"
+#include "weir/pod/private_file.hpp"
 #include "weir/pod/process.hpp"
 #include "weir/pod/steps.hpp"
 #include "weir/pod/stream_trailer.hpp"
@@ -23,6 +27,9 @@ namespace weir::pod {
 namespace {
 
 constexpr const char* kWho = "weir pod serve-backup";
+// A peer has this long to answer the greeting; one client is served at a time, so a silent one
+// must not hold the port.
+constexpr int kProofTimeoutMs = 10'000;
 
 std::string peer_name(const sockaddr_in& addr) {
   char ip[INET_ADDRSTRLEN] = "?";
@@ -42,8 +49,41 @@ bool relay(int from, int to, std::uint64_t& bytes) {
   }
 }
 
+// Sends the greeting and checks the answer; on failure logs why, naming the peer.
+bool peer_authenticated(const PodOptions& o, int client, const std::string& who) {
+  const BackupNonce nonce = make_backup_nonce();
+  const auto greeting = encode_backup_greeting(nonce);
+  if (!write_all(client, greeting.data(), greeting.size())) {
+    log_line(kWho, "refused a backup to " + who + ": it went away before the authentication");
+    return false;
+  }
+  BackupProof proof{};
+  switch (read_full(client, proof.data(), proof.size(), kProofTimeoutMs)) {
+    case ReadOutcome::kComplete:
+      break;
+    case ReadOutcome::kTimedOut:
+      log_line(kWho, "refused a backup to " + who + ": no authentication within " +
+                         std::to_string(kProofTimeoutMs / 1000) + " s");
+      return false;
+    case ReadOutcome::kClosed:
+    case ReadOutcome::kFailed:
+      log_line(kWho, "refused a backup to " + who + ": the connection ended before its authentication");
+      return false;
+  }
+  if (!backup_proof_matches(o.credentials.repl_password, nonce, proof)) {
+    log_line(kWho, "refused a backup to " + who + ": wrong authentication (it does not hold this cluster's "
+                   "replication password)");
+    return false;
+  }
+  return true;
+}
+
 void serve_one(const PodOptions& o, int client, const std::string& who) {
-  BackupSource source{"127.0.0.1", o.port, o.credentials.root_user, o.credentials.root_password, o.defaults_file};
+  if (!peer_authenticated(o, client, who)) return;
+  std::optional<PasswordOptionFile> password_file;
+  if (!o.credentials.root_password.empty()) password_file.emplace(o.credentials.root_password, o.defaults_file);
+  BackupSource source{"127.0.0.1", o.port, o.credentials.root_user, password_file ? password_file->path() : "",
+                      o.defaults_file};
   const auto cmd = backup_command(o.flavour, source);
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("serve-backup: pipe: " + std::string(std::strerror(errno)));
@@ -74,6 +114,10 @@ void serve_one(const PodOptions& o, int client, const std::string& who) {
 }  // namespace
 
 void run_serve_backup(const PodOptions& o) {
+  if (o.credentials.repl_password.empty()) {
+    throw std::runtime_error("serve-backup: no replication password (--repl-password-file, WEIR_REPL_PASSWORD_FILE "
+                             "or WEIR_REPL_PASSWORD): a backup is sent only to a peer that proves it holds it");
+  }
   Fd listener = listen_tcp(o.backup_bind, o.backup_port);
   log_line(kWho, "listening on " + o.backup_bind + ":" + std::to_string(o.backup_port) + " (one client at a time)");
   while (!stop_requested()) {

@@ -190,6 +190,12 @@ TEST_F(AdminServerTest, TokenIsRequiredEverywhereButHealthAndReadiness) {
   r = exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: bearer s3cret-token\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(r.status, 200) << r.raw;
 
+  // The token in X-Weir-Admin-Token (what passes the Kubernetes API server's proxy), right or wrong.
+  r = exchange(server.port(), "GET /backends HTTP/1.1\r\nHost: x\r\nX-Weir-Admin-Token: s3cret-token\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(r.status, 200) << r.raw;
+  r = exchange(server.port(), "GET /backends HTTP/1.1\r\nHost: x\r\nX-Weir-Admin-Token: s3cret-tokeX\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(r.status, 401) << r.raw;
+
   // A reload changes the token.
   server.set_token(config::Secret{"new-token", config::Secret::Source::inline_value, ""});
   EXPECT_EQ(request(server.port(), "GET", "/metrics", "s3cret-token").status, 401);

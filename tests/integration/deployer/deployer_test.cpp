@@ -80,6 +80,35 @@ TEST_F(DeployerTest, AppliesEveryObjectWithFieldManagerWeirAndSkipsTheMissingSer
   EXPECT_THAT(report.summary(), HasSubstr("skipped 1"));
 }
 
+// The API server takes both NetworkPolicies as rendered (with namespaces added to the proxy's) and
+// the admin token Secret; a second apply keeps the generated token.
+TEST_F(DeployerTest, NetworkPoliciesAndTheAdminTokenAreAcceptedAsRendered) {
+  auto client = admin();
+  weir::manifests::DeploySettings settings;
+  settings.namespace_name = ns_;
+  settings.network_policy_client_namespaces = "apps,web";
+  settings.network_policy_metrics_namespaces = "*";
+  const auto objects = weir::manifests::build_objects(settings);
+  const auto report = apply_objects(objects, client, [](const std::string&) {}, no_wait());
+  ASSERT_TRUE(report.ok()) << report.summary();
+  int policies = 0;
+  for (const auto& o : objects) {
+    if (o.kind != "NetworkPolicy") continue;
+    ++policies;
+    auto got = get_object(client, o);
+    ASSERT_TRUE(got.ok()) << got.error().to_string();
+    EXPECT_EQ((*got)["spec"], o.body["spec"]) << o.name;
+  }
+  EXPECT_EQ(policies, 2);
+  auto token = client.get("/api/v1/namespaces/" + ns_ + "/secrets/weir-admin-token");
+  ASSERT_TRUE(token.ok()) << token.error().to_string();
+  const std::string first = (*token)["data"]["token"];
+  ASSERT_TRUE(apply_objects(weir::manifests::build_objects(settings), client, [](const std::string&) {}, no_wait()).ok());
+  auto again = client.get("/api/v1/namespaces/" + ns_ + "/secrets/weir-admin-token");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)["data"]["token"], first) << "the generated token was replaced";
+}
+
 TEST_F(DeployerTest, TheStatefulSetKeepsItsClaimsOnScaleDownAsApplied) {
   auto client = admin();
   const auto objects = objects_for(ns_, false);

@@ -111,8 +111,10 @@ sql() {  # pod statement
 via_weir() {  # statement
   kc exec walk-client -- sh -c 'mariadb -h '"$proxy"' -uroot -p"$ROOT_PASSWORD" -N -B -e "$0"' "$1"
 }
-backends_of() {  # proxy pod -> weir's /backends JSON, through the API server's pod proxy
-  "$KUBE_BIN/kubectl" --kubeconfig "$kubeconfig" get --raw "/api/v1/namespaces/$ns/pods/$1:9033/proxy/backends"
+backends_of() {  # proxy pod -> weir's /backends JSON, asked inside the pod with the mounted admin token
+  kc exec "$1" -c weir -- bash -c 'exec 3<>/dev/tcp/127.0.0.1/9033
+    printf "GET /backends HTTP/1.0\r\nHost: weir\r\nAuthorization: Bearer %s\r\n\r\n" "$(cat /etc/weir/admin/token)" >&3
+    cat <&3' | sed '1,/^\r$/d'
 }
 proxy_pods() { kc get pods -l "app.kubernetes.io/name=$proxy" -o 'jsonpath={.items[*].metadata.name}'; }
 # "mysql-0:primary mysql-1:replica:usable ..." as every proxy pod sees it, one line per pod.
@@ -339,10 +341,13 @@ if prometheus=$(prometheus_binary) && [ -x "$prometheus" ]; then
   rm -rf "$work"; mkdir -p "$work/data"
   sed -n 's/^ *token: //p' "$kubeconfig" | head -n 1 >"$work/token"
   server=$(sed -n 's/^ *server: //p' "$kubeconfig" | head -n 1)
+  # The proxies' admin token (generated Secret <proxy>-admin-token): /metrics needs it.
+  kc get secret "$proxy-admin-token" -o 'jsonpath={.data.token}' | base64 -d >"$work/admin-token"
   cat >"$work/prometheus.yml" <<EOF
 global: {scrape_interval: 2s}
 scrape_configs:
   - job_name: weir-pods
+    authorization: {credentials_file: $work/admin-token}
     kubernetes_sd_configs:
       - role: pod
         api_server: $server

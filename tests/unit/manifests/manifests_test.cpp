@@ -45,9 +45,9 @@ TEST(BuildObjects, EveryObjectOfTheTutorialAndTheProxyInApplyOrder) {
   for (const auto& o : objects) got.push_back(o.kind + "/" + o.name);
   const std::vector<std::string> want{
       "ServiceAccount/weir", "Role/weir",         "RoleBinding/weir",   "Secret/mysql-credentials",
-      "ConfigMap/mysql",     "ConfigMap/weir",    "Service/mysql",      "Service/mysql-read",
-      "StatefulSet/mysql",   "PodDisruptionBudget/mysql", "Deployment/weir", "Service/weir",
-      "PodDisruptionBudget/weir"};
+      "Secret/weir-admin-token", "ConfigMap/mysql", "ConfigMap/weir",  "Service/mysql",
+      "Service/mysql-read",  "NetworkPolicy/mysql", "NetworkPolicy/weir", "StatefulSet/mysql",
+      "PodDisruptionBudget/mysql", "Deployment/weir", "Service/weir", "PodDisruptionBudget/weir"};
   EXPECT_EQ(got, want);
   for (const auto& o : objects) {
     EXPECT_EQ(o.body.at("apiVersion"), o.api_version) << o.name;
@@ -183,6 +183,20 @@ TEST(BuildObjects, SecretHoldsGeneratedPasswordsAndIsCreateOnly) {
   }
 }
 
+TEST(BuildObjects, GeneratedSecretsHiddenForPrinting) {
+  const auto objects = build_objects(DeploySettings{});
+  const auto shown = with_generated_secrets_hidden(objects);
+  ASSERT_EQ(shown.size(), objects.size());
+  const std::string text = to_yaml(shown);
+  for (const auto& o : objects) {
+    if (o.kind != "Secret") continue;
+    for (const auto& [key, value] : o.body.at("stringData").items()) {
+      EXPECT_EQ(text.find(value.get<std::string>()), std::string::npos) << o.name << " shows " << key;
+      EXPECT_EQ(find(shown, "Secret", o.name)->body.at("stringData").at(key), kGeneratedPlaceholder);
+    }
+  }
+}
+
 TEST(BuildObjects, NoSecretValueOutsideTheSecret) {
   const auto objects = build_objects(DeploySettings{});
   const json& data = find(objects, "Secret", "mysql-credentials")->body.at("stringData");
@@ -196,6 +210,88 @@ TEST(BuildObjects, NoSecretValueOutsideTheSecret) {
       EXPECT_EQ(text.find("password:"), std::string::npos) << "no inline password in " << o.name;
     }
   }
+}
+
+// Ports of a NetworkPolicy ingress rule, and the pod selectors (matchLabels "app") it admits.
+std::vector<int> rule_ports(const json& rule) {
+  std::vector<int> out;
+  for (const auto& p : rule.at("ports")) {
+    EXPECT_EQ(p.at("protocol"), "TCP");
+    out.push_back(p.at("port").get<int>());
+  }
+  return out;
+}
+std::vector<std::string> rule_apps(const json& rule) {
+  std::vector<std::string> out;
+  for (const auto& peer : rule.at("from")) out.push_back(peer.at("podSelector").at("matchLabels").at("app"));
+  return out;
+}
+
+TEST(BuildObjects, DatabaseNetworkPolicyAdmitsTheProxyAndPeersAndTheBackupStreamOnlyToPeers) {
+  const auto objects = build_objects(DeploySettings{});
+  const Object* policy = find(objects, "NetworkPolicy", "mysql");
+  ASSERT_NE(policy, nullptr);
+  EXPECT_EQ(policy->api_version, "networking.k8s.io/v1");
+  const json& spec = policy->body.at("spec");
+  EXPECT_EQ(spec.at("podSelector").at("matchLabels").at("app"), "mysql");
+  EXPECT_EQ(spec.at("policyTypes"), json::array({"Ingress"}));
+  ASSERT_EQ(spec.at("ingress").size(), 2U);
+  EXPECT_EQ(rule_ports(spec.at("ingress")[0]), std::vector<int>{3306});
+  EXPECT_EQ(rule_apps(spec.at("ingress")[0]), (std::vector<std::string>{"weir", "mysql"}));
+  EXPECT_EQ(rule_ports(spec.at("ingress")[1]), std::vector<int>{3307});
+  EXPECT_EQ(rule_apps(spec.at("ingress")[1]), std::vector<std::string>{"mysql"});
+}
+
+TEST(BuildObjects, ProxyNetworkPolicyAdmitsThisNamespaceAndTheNamedOnes) {
+  DeploySettings s;
+  const auto objects = build_objects(s);
+  const json& spec = find(objects, "NetworkPolicy", "weir")->body.at("spec");
+  EXPECT_EQ(spec.at("podSelector").at("matchLabels").at("app"), "weir");
+  ASSERT_EQ(spec.at("ingress").size(), 2U);
+  EXPECT_EQ(rule_ports(spec.at("ingress")[0]), std::vector<int>{3306});
+  EXPECT_EQ(rule_ports(spec.at("ingress")[1]), std::vector<int>{9033});
+  const json this_namespace = json::array({{{"podSelector", json::object()}}});
+  EXPECT_EQ(spec.at("ingress")[0].at("from"), this_namespace);
+  EXPECT_EQ(spec.at("ingress")[1].at("from"), this_namespace);
+
+  s.network_policy_client_namespaces = "apps,web";
+  s.network_policy_metrics_namespaces = "*";
+  const auto wider_objects = build_objects(s);
+  const json& wider = find(wider_objects, "NetworkPolicy", "weir")->body.at("spec");
+  const json& clients = wider.at("ingress")[0].at("from");
+  ASSERT_EQ(clients.size(), 2U);
+  EXPECT_EQ(clients[1].at("namespaceSelector").at("matchExpressions")[0].at("values"), json::array({"apps", "web"}));
+  EXPECT_EQ(wider.at("ingress")[1].at("from"), json::array({{{"namespaceSelector", json::object()}}}));
+
+  s.network_policy = false;
+  for (const auto& o : build_objects(s)) EXPECT_NE(o.kind, "NetworkPolicy");
+}
+
+TEST(BuildObjects, AdminTokenFromAGeneratedCreateOnlySecretMountedAndConfigured) {
+  DeploySettings s;
+  const auto objects = build_objects(s);
+  const Object* secret = find(objects, "Secret", "weir-admin-token");
+  ASSERT_NE(secret, nullptr);
+  EXPECT_EQ(secret->body.at("metadata").at("annotations").at(kCreateOnlyAnnotation), "true");
+  const std::string token = secret->body.at("stringData").at("token");
+  EXPECT_EQ(token.size(), 32U);
+  EXPECT_NE(token, find(build_objects(s), "Secret", "weir-admin-token")->body.at("stringData").at("token"));
+  const json& pod = find(objects, "Deployment", "weir")->body.at("spec").at("template").at("spec");
+  EXPECT_EQ(pod.at("volumes")[2].at("secret").at("secretName"), "weir-admin-token");
+  EXPECT_EQ(container(pod, "containers", "weir").at("volumeMounts")[2].at("mountPath"), "/etc/weir/admin");
+  const std::string config = find(objects, "ConfigMap", "weir")->body.at("data").at("weir.yaml");
+  EXPECT_NE(config.find("  token_file: /etc/weir/admin/token\n"), std::string::npos) << config;
+  EXPECT_EQ(config.find(token), std::string::npos);
+
+  s.admin_token_secret = "my-token";
+  s.service_monitor = true;
+  const auto own = build_objects(s);
+  EXPECT_EQ(find(own, "Secret", "weir-admin-token"), nullptr) << "a Secret of the user's own is not generated";
+  EXPECT_EQ(find(own, "Deployment", "weir")->body.at("spec").at("template").at("spec").at("volumes")[2].at("secret").at(
+                "secretName"),
+            "my-token");
+  EXPECT_EQ(find(own, "ServiceMonitor", "weir")->body.at("spec").at("endpoints")[0].at("bearerTokenSecret"),
+            (json{{"name", "my-token"}, {"key", "token"}}));
 }
 
 TEST(BuildObjects, ProxyDeploymentDrainsAndIsReadyOnReadyz) {
@@ -264,6 +360,10 @@ TEST(ProxyConfig, TheRenderedWeirYamlLoadsInTheProxysParser) {
   std::string text = render_proxy_config("db", 3306, 9033);
   const std::string mounted = "/etc/weir/secrets/monitor-password";
   text.replace(text.find(mounted), mounted.size(), secret.string());
+  const auto token = dir / "token";
+  std::ofstream(token) << "admin-token\n";
+  const std::string mounted_token = "/etc/weir/admin/token";
+  text.replace(text.find(mounted_token), mounted_token.size(), token.string());
   const auto result = config::parse_config(text, "weir.yaml");
   std::filesystem::remove_all(dir);
   ASSERT_TRUE(result.ok()) << result.error_text();
@@ -275,6 +375,8 @@ TEST(ProxyConfig, TheRenderedWeirYamlLoadsInTheProxysParser) {
   EXPECT_EQ(cfg.backends.kubernetes.primary_ordinal, 0u);
   EXPECT_EQ(cfg.listen.port, 3306);
   EXPECT_EQ(cfg.admin.port, 9033);
+  ASSERT_TRUE(cfg.admin.token.has_value());
+  EXPECT_EQ(cfg.admin.token->value, "admin-token");
   EXPECT_TRUE(cfg.load_users_from_backend.enabled);
 }
 

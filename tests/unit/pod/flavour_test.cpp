@@ -22,10 +22,22 @@ TEST(BackupCommand, MysqlIsTheTutorialsXtrabackup) {
                "--user=root"}));
 }
 
-TEST(BackupCommand, MariadbWithPasswordAndOptionFile) {
-  EXPECT_EQ(backup_command(Flavour::kMariadb, {"127.0.0.1", 13316, "root", "s3cret", "/x/my.cnf"}),
+// The password reaches the tool through an option file, never on its command line (`ps` shows it).
+// The password file includes the defaults file and stands in for it (one option-file flag only).
+TEST(BackupCommand, MariadbWithPasswordFileAndOptionFile) {
+  const auto cmd = backup_command(Flavour::kMariadb, {"127.0.0.1", 13316, "root", "/tmp/weir-client-x", "/x/my.cnf"});
+  EXPECT_EQ(cmd, (V{"mariabackup", "--defaults-file=/tmp/weir-client-x", "--backup", "--slave-info",
+                    "--stream=xbstream", "--host=127.0.0.1", "--port=13316", "--user=root"}));
+  for (const auto& word : cmd) EXPECT_EQ(word.find("--password"), std::string::npos) << word;
+}
+
+TEST(BackupCommand, PasswordFileAloneIsAnExtraFile) {
+  EXPECT_EQ(backup_command(Flavour::kMariadb, {"127.0.0.1", 3306, "root", "/tmp/weir-client-x", ""}),
+            (V{"mariabackup", "--defaults-extra-file=/tmp/weir-client-x", "--backup", "--slave-info",
+               "--stream=xbstream", "--host=127.0.0.1", "--port=3306", "--user=root"}));
+  EXPECT_EQ(backup_command(Flavour::kMariadb, {"127.0.0.1", 3306, "root", "", "/x/my.cnf"}),
             (V{"mariabackup", "--defaults-file=/x/my.cnf", "--backup", "--slave-info", "--stream=xbstream",
-               "--host=127.0.0.1", "--port=13316", "--user=root", "--password=s3cret"}));
+               "--host=127.0.0.1", "--port=3306", "--user=root"}));
 }
 
 TEST(UnpackCommand, PerFlavour) {

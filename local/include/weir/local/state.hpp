@@ -50,6 +50,8 @@ std::optional<ScaleRequest> scale_request_from_json(const std::string& text, std
 
 // File access: written to a temporary name and renamed, so readers never see half a file.
 void write_file_atomically(const std::filesystem::path& path, const std::string& content);
+// The last `lines` lines of a text file (a log), "" when it cannot be read.
+std::string file_tail(const std::filesystem::path& path, std::size_t lines);
 std::optional<std::string> read_file(const std::filesystem::path& path);
 // nullopt when the file does not exist; throws when it exists but cannot be parsed.
 std::optional<State> load_state(const std::filesystem::path& path);

@@ -1,14 +1,20 @@
 #pragma once
 // `weir up`'s long-running part: brings nodes up in order (node n only once n-1 is ready, as the
 // StatefulSet controller does), then acts like a kubelet: restarts a server or sidecar that died,
-// on the same data, until Ctrl+C or `weir down`. `weir scale` reaches it with SIGHUP.
+// on the same data, until Ctrl+C or `weir down`. `weir scale` reaches it with SIGHUP. A component
+// that fails CrashLoop::kMaxFailures times within CrashLoop::kWindow is given up: the end of its
+// log is printed, everything is stopped and `weir up` exits 1.
 #include <sys/types.h>
 
 #include <chrono>
+#include <filesystem>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "weir/local/context.hpp"
+#include "weir/local/crash_loop.hpp"
 #include "weir/local/node.hpp"
 #include "weir/local/state.hpp"
 
@@ -29,6 +35,9 @@ class Supervisor {
   void restart_proxy_when_due();
   void handle_scale_request();
   void stop_all();
+  // Counts a failure of `component`; true (and gave_up_ set) when it is one too many.
+  bool failed(const std::string& component, const std::filesystem::path& log);
+  int give_up();
   void save_state();
   void print_summary() const;
   void print_endpoints() const;
@@ -40,6 +49,8 @@ class Supervisor {
   bool proxy_wanted_ = false;  // this build has a proxy: keep it running
   std::chrono::steady_clock::time_point proxy_restart_at_{};
   State state_;
+  std::map<std::string, CrashLoop> crash_loops_;  // per component: "proxy", "node-1 server", ...
+  std::string gave_up_;                           // why weir up stops on its own, with the log's end
 };
 
 // SIGHUP sets this flag (a scale request waits in scale-request.json).

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +17,9 @@
 #include "weir/kube/result.hpp"
 
 namespace weir::kube {
+
+// Extra request headers: name, value.
+using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct Response {
   int status = 0;
@@ -31,9 +36,10 @@ class Client {
 
   const ClusterConfig& config() const;
 
-  // A raw request; Error only when no HTTP answer came (connection, TLS, timeout).
+  // A raw request; Error only when no HTTP answer came (connection, TLS, timeout). `headers` are
+  // added to the request (e.g. for the service behind an API server proxy path).
   Result<Response> request(std::string_view method, std::string_view target, std::string_view body = {},
-                           std::string_view content_type = {});
+                           std::string_view content_type = {}, const Headers& headers = {});
 
   // JSON requests: a status >= 400 becomes an Error naming `object` with the API's Status reason.
   Result<nlohmann::json> get(std::string_view target, std::string_view object = {});

@@ -3,6 +3,7 @@
 // the in-cluster service account.
 #include <filesystem>
 #include <string>
+#include <optional>
 #include <string_view>
 
 #include "weir/kube/result.hpp"
@@ -24,6 +25,9 @@ struct ClusterConfig {
 
 // Parses kubeconfig text. Relative file paths inside resolve against `base_dir`. `context`
 // empty: current-context.
+// Standard base64 (padding, line breaks and spaces ignored); nullopt on another character.
+std::optional<std::string> base64_decode(std::string_view in);
+
 Result<ClusterConfig> parse_kubeconfig(std::string_view text, const std::filesystem::path& base_dir,
                                        std::string_view context = {});
 Result<ClusterConfig> load_kubeconfig(const std::filesystem::path& file, std::string_view context = {});

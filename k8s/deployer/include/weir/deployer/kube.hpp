@@ -13,6 +13,7 @@ using kube::Client;
 using kube::ClusterConfig;
 using kube::Done;
 using kube::Error;
+using kube::Headers;
 using kube::in_cluster_config;
 using kube::load_kubeconfig;
 using kube::parse_kubeconfig;

@@ -4,8 +4,9 @@
 //
 // The objects follow the tutorial "Run a Replicated Stateful Application" (ConfigMap `mysql`,
 // headless Service `mysql`, Service `mysql-read`, StatefulSet `mysql`) with its bash replaced by
-// `weir pod init|clone|sidecar|probe`, plus the proxy (Deployment and Service `weir`), a Secret,
-// PodDisruptionBudgets, RBAC and an optional ServiceMonitor.
+// `weir pod init|clone|sidecar|probe`, plus the proxy (Deployment and Service `weir`), the Secrets
+// (passwords, the admin token), PodDisruptionBudgets, RBAC, NetworkPolicies and an optional
+// ServiceMonitor.
 #include <map>
 #include <string>
 #include <vector>
@@ -42,6 +43,15 @@ struct DeploySettings {
   int proxy_termination_grace_seconds = 35;  // proxyTerminationGracePeriodSeconds (> preStop + drain 25s)
   bool anti_affinity = true;               // antiAffinity: prefer spreading pods over nodes
   bool service_monitor = false;            // serviceMonitor: Prometheus operator ServiceMonitor
+  // adminTokenSecret: the Secret (key `token`) with the bearer token of the proxy's admin endpoint;
+  // "" = <proxyName>-admin-token, generated and created only when missing.
+  std::string admin_token_secret;
+  bool network_policy = true;              // networkPolicy: NetworkPolicies for the database and proxy pods
+  // networkPolicyClientNamespaces: comma-separated namespaces whose pods may reach the proxy's
+  // port 3306, besides this namespace; "*" = every namespace.
+  std::string network_policy_client_namespaces;
+  // networkPolicyMetricsNamespaces: the same for the admin port 9033 (/metrics for Prometheus).
+  std::string network_policy_metrics_namespaces;
 };
 
 struct Object {
@@ -53,6 +63,12 @@ struct Object {
 // The Secret's passwords are generated here (random); whoever applies must create the Secret only
 // when it is missing and never overwrite it: it carries the annotation kCreateOnlyAnnotation.
 std::vector<Object> build_objects(const DeploySettings& settings);
+
+// The objects with every generated secret value (the stringData of create-only Secrets) replaced
+// by kGeneratedPlaceholder: what `weir deploy --dry-run` prints, so that no password reaches a
+// terminal, a CI log or a pasted output.
+std::vector<Object> with_generated_secrets_hidden(std::vector<Object> objects);
+inline constexpr const char* kGeneratedPlaceholder = "<generated>";
 
 std::string to_yaml(const std::vector<Object>& objects);  // multi-document YAML ("---" between)
 std::string to_json(const std::vector<Object>& objects);  // a v1 List, pretty-printed
@@ -80,6 +96,12 @@ std::string apply_values_yaml(DeploySettings& settings, const std::string& yaml_
 
 // The values keys, in values.yaml order (for help texts and tests).
 std::vector<std::string> values_keys();
+
+// The names of a networkPolicy*Namespaces value ("a,b" -> {"a", "b"}; "" -> {}).
+std::vector<std::string> namespace_list_items(const std::string& text);
+
+// The Secret holding the admin token: adminTokenSecret, or the generated <proxyName>-admin-token.
+std::string admin_token_secret_name(const DeploySettings& settings);
 
 // The images actually used, after the per-flavour defaults.
 std::string effective_database_image(const DeploySettings& settings);

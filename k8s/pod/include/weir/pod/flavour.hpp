@@ -23,8 +23,10 @@ struct BackupSource {
   std::string host = "127.0.0.1";
   std::uint16_t port = 3306;
   std::string user = "root";
-  std::string password;       // omitted from the command line when empty
-  std::string defaults_file;  // optional: read this option file only (must come first)
+  // An option file holding the password (PasswordOptionFile), so that the password never appears
+  // on the command line; it includes `defaults_file` when there is one. Empty: no password.
+  std::string password_file;
+  std::string defaults_file;  // optional: read this option file only
 };
 
 // `xtrabackup|mariabackup --backup --slave-info --stream=xbstream ...`: the stream goes to stdout.

@@ -1,0 +1,173 @@
+// `weir up` refuses a taken port before starting anything, gives up (and stops everything) when a
+// component keeps failing, and leaves no secret readable by others nor the bootstrap SQL behind.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "weir/testing/process.hpp"
+#include "weir/testing/weir_process.hpp"
+
+namespace weir::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// A listening socket on 127.0.0.1: `port` 0 lets the kernel pick one. Closed on destruction.
+class Listener {
+ public:
+  explicit Listener(std::uint16_t port = 0) {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd_, 1) != 0) {
+      throw std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(port));
+    }
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~Listener() { close(fd_); }
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+  std::uint16_t port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+bool port_free(std::uint16_t port) {
+  try {
+    Listener probe(port);
+    return true;
+  } catch (const std::runtime_error&) {
+    return false;
+  }
+}
+
+// A base port whose node ports (base, base+1) and a proxy port whose admin port (+3000) are free.
+std::uint16_t free_base_port() {
+  for (int tries = 0; tries < 200; ++tries) {
+    const auto base = static_cast<std::uint16_t>(20000 + (std::rand() % 2000) * 10);
+    if (port_free(base) && port_free(base + 1)) return base;
+  }
+  throw std::runtime_error("no free base port");
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class WeirUp : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::srand(static_cast<unsigned>(getpid()));
+    dir_ = fs::temp_directory_path() / ("weir-up-lockdown-" + std::to_string(getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (std::getenv("WEIR_KEEP_TEST_DIRS") == nullptr) fs::remove_all(dir_);
+  }
+  std::vector<std::string> up_command(std::uint16_t proxy_port, std::uint16_t base_port) const {
+    return {weir_binary(), "up", "--replicas", "1", "--dir", (dir_ / "topology").string(), "--port",
+            std::to_string(proxy_port), "--base-port", std::to_string(base_port)};
+  }
+  fs::path dir_;
+};
+
+TEST_F(WeirUp, ATakenProxyPortIsNamedBeforeAnythingStarts) {
+  const Listener taken;
+  const auto base = free_base_port();
+  const std::string out = (dir_ / "up.out").string();
+  const int rc = run_program(up_command(taken.port(), base), out, 60s);
+  const std::string output = slurp(out);
+  EXPECT_EQ(rc, 1) << output;
+  EXPECT_NE(output.find("port 127.0.0.1:" + std::to_string(taken.port()) + " (proxy) is already in use"),
+            std::string::npos)
+      << output;
+  EXPECT_FALSE(fs::exists(dir_ / "topology" / "node-0")) << "a node was started: " << output;
+}
+
+TEST_F(WeirUp, ATakenBackupPortIsNamedToo) {
+  const auto base = free_base_port();
+  const Listener taken(static_cast<std::uint16_t>(base + 1));
+  const Listener proxy;  // only to learn a free port; released before weir up runs
+  const auto proxy_port = proxy.port();
+  const std::string out = (dir_ / "up.out").string();
+  const int rc = run_program(up_command(static_cast<std::uint16_t>(proxy_port + 1), base), out, 60s);
+  const std::string output = slurp(out);
+  EXPECT_EQ(rc, 1) << output;
+  EXPECT_NE(output.find("port 127.0.0.1:" + std::to_string(base + 1) + " (node-0 backup server) is already in use"),
+            std::string::npos)
+      << output;
+}
+
+// The server cannot start: weir up fails, and the bootstrap SQL (every password) is not left behind.
+TEST_F(WeirUp, AFailedFirstStartLeavesNoBootstrapSqlAndPrivateSecrets) {
+  const auto base = free_base_port();
+  const Listener probe;
+  auto cmd = up_command(static_cast<std::uint16_t>(probe.port() + 1), base);
+  cmd.insert(cmd.end(), {"--server-binary", "/bin/false"});
+  const std::string out = (dir_ / "up.out").string();
+  const int rc = run_program(cmd, out, 120s);
+  const std::string output = slurp(out);
+  EXPECT_EQ(rc, 1) << output;
+  EXPECT_NE(output.find("the server exited"), std::string::npos) << output;
+  const fs::path topology = dir_ / "topology";
+  ASSERT_TRUE(fs::exists(topology / "node-0" / "data" / "mysql")) << "mariadb-install-db did not run: " << output;
+  EXPECT_FALSE(fs::exists(topology / "node-0" / "bootstrap.sql"));
+  EXPECT_FALSE(fs::exists(topology / "node-0" / "bootstrap.sql.tmp"));
+  for (const char* name : {"root", "repl", "monitor", "app"}) {
+    struct stat st {};
+    const auto path = topology / "secrets" / (std::string(name) + "-password");
+    ASSERT_EQ(stat(path.c_str(), &st), 0) << path;
+    EXPECT_EQ(st.st_mode & 07777, 0600U) << path;
+  }
+}
+
+// The proxy's port is taken after the check: the proxy exits at each start; weir up gives up after
+// five failures, shows the proxy's log, stops the node it started and exits 1.
+TEST_F(WeirUp, GivesUpOnAProxyThatKeepsFailingAndStopsEverything) {
+  const auto base = free_base_port();
+  std::uint16_t proxy_port = 0;
+  {
+    const Listener probe;
+    proxy_port = probe.port();
+  }
+  const std::string out = (dir_ / "up.out").string();
+  Process up = Process::spawn({up_command(proxy_port, base), "", out, "", ""});
+  // The check is done once weir up names its nodes; then the port is taken.
+  const auto until = std::chrono::steady_clock::now() + 30s;
+  while (slurp(out).find("node(s) in") == std::string::npos && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_NE(slurp(out).find("node(s) in"), std::string::npos) << slurp(out);
+  const Listener taken(proxy_port);
+  const auto rc = up.wait_for(180s);
+  const std::string output = slurp(out);
+  ASSERT_TRUE(rc.has_value()) << "weir up still runs: " << output;
+  EXPECT_EQ(*rc, 1) << output;
+  EXPECT_NE(output.find("the proxy failed 5 times within 60 s; giving up"), std::string::npos) << output;
+  EXPECT_NE(output.find("cannot listen"), std::string::npos) << "the proxy's log is not shown: " << output;
+  EXPECT_TRUE(port_free(base)) << "node-0's server still runs";
+  EXPECT_TRUE(port_free(static_cast<std::uint16_t>(base + 1))) << "node-0's sidecar still runs";
+}
+
+}  // namespace
+}  // namespace weir::testing
