@@ -36,17 +36,18 @@ dpkg-deb -c "$deb" | awk '{print $1, $6}'
 . "$repo/tests/image/debian_base.sh"
 ensure_debian_base
 
-# The clean root with what the package depends on (first alternative, without versions) and systemd.
+# The clean root with what the package depends on (first alternative, without versions), systemd
+# (for systemd-analyze) and man-db (systemd-analyze verify checks Documentation=man:weir(1)).
 deps=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed -e 's/|.*//' -e 's/(.*)//' -e 's/ //g' | grep -v '^$' | sort -u | tr '\n' ' ')
 mkdir "$work/context"
 cat >"$work/context/Containerfile" <<CONTAINERFILE
 FROM $debian_base
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    $deps systemd >/dev/null && rm -rf /var/lib/apt/lists/*
+    $deps systemd man-db >/dev/null && rm -rf /var/lib/apt/lists/*
 CONTAINERFILE
 start=$(date +%s)
 buildah bud --pull=never --layers -t "$tag" "$work/context" >"$work/deps.log" 2>&1 || { tail -30 "$work/deps.log"; fail "test root"; }
-echo "test root (base + $deps+ systemd) ready in $(( $(date +%s) - start )) s"
+echo "test root (base + $deps+ systemd man-db) ready in $(( $(date +%s) - start )) s"
 
 cp "$deb" "$work/weir.deb"
 cat >"$work/inside.sh" <<'INSIDE'
