@@ -29,7 +29,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 # shellcheck source=debian_base.sh
 . "$repo/tests/image/debian_base.sh"
-ensure_debian_base
+ensure_debian_base || fail "the Debian base image"
 
 start=$(date +%s)
 buildah bud --pull=never --layers -t "$tag" -f "$repo/Dockerfile" "$repo" >"$work/build.log" 2>&1 ||

@@ -34,7 +34,7 @@ dpkg-deb -c "$deb" | awk '{print $1, $6}'
 
 # shellcheck source=../image/debian_base.sh
 . "$repo/tests/image/debian_base.sh"
-ensure_debian_base
+ensure_debian_base || fail "the Debian base image"
 
 # The clean root with what the package depends on (first alternative, without versions), systemd
 # (for systemd-analyze) and man-db (systemd-analyze verify checks Documentation=man:weir(1)).
