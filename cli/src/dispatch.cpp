@@ -25,6 +25,7 @@ Found walk(const Command& root, const std::vector<std::string>& words) {
   while (!found.command->subcommands.empty() && found.used < words.size() && !words[found.used].starts_with('-')) {
     const std::string& word = words[found.used];
     const Command* sub = find_subcommand(*found.command, word);
+    if (sub == nullptr && word == "help") return found;  // `weir pod help clone`: see dispatch()
     if (sub == nullptr) {
       found.error = "unknown " + subcommand_word(*found.command) + " '" + word + "'";
       return found;

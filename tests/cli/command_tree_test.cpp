@@ -121,6 +121,17 @@ TEST_F(CommandTree, EveryCommandAnswersHelpNamingEveryOption) {
   }
 }
 
+TEST_F(CommandTree, AGroupReadsHelpAsItsSubcommandsHelp) {
+  const Outcome clone = weir("pod clone --help");
+  EXPECT_EQ(weir("pod help clone").out, clone.out);
+  const Outcome pod = weir("pod help");
+  EXPECT_EQ(pod.status, 0);
+  EXPECT_EQ(pod.out, weir("pod --help").out);
+  const Outcome bare = weir("pod");
+  EXPECT_EQ(bare.status, 2);
+  EXPECT_EQ(bare.err, pod.out);
+}
+
 TEST_F(CommandTree, AnUnknownOptionExitsTwoWithTheUsageOnStderr) {
   for (const auto& v : every_command()) {
     SCOPED_TRACE(v.path);
