@@ -50,8 +50,8 @@ std::string option_term(const Option& option) {
   return term;
 }
 
+// Hidden commands too: the man page is where a user finds `weir completion bash`.
 void append_command(std::string& out, const Command& command, const std::string& path) {
-  if (command.hidden) return;
   std::string synopsis = usage_line(command, path).substr(std::string("usage: ").size());
   out += ".SS \"" + escape(synopsis) + "\"\n";
   append_paragraphs(out, command.description.empty() ? command.summary : command.description);

@@ -155,6 +155,7 @@ TEST_F(CommandTree, TheManPageNamesEveryCommandAndRenders) {
                              (dir_ / "weir.1").string() + " | col -b");
   ASSERT_EQ(rendered.status, 0) << rendered.err;
   EXPECT_EQ(rendered.err, "") << "groff warnings";
+  EXPECT_THAT(rendered.out, HasSubstr("weir completion bash"));  // hidden from the lists, not from the man page
   for (const auto& v : every_command()) {
     if (v.command == &root_command()) continue;
     EXPECT_THAT(rendered.out, HasSubstr(cli::usage_line(*v.command, v.path).substr(7))) << v.path;

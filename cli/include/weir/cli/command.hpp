@@ -61,7 +61,7 @@ struct Command {
   std::string subcommands_title = "commands";  // "steps" for `weir pod`
   std::string notes;  // after the options: environment, signals, exit status
   std::function<int(const Invocation&)> run;  // empty: a group that needs a subcommand
-  bool hidden = false;  // left out of the lists and the man page; still completed
+  bool hidden = false;  // left out of --help's lists; still in the man page and completed
   std::string version;  // the root's: the program's version, for the man page
 };
 
