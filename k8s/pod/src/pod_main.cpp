@@ -6,7 +6,6 @@
 #include <exception>
 #include <functional>
 #include <string>
-#include <vector>
 
 #include "weir/cli/help.hpp"
 #include "weir/pod/log.hpp"
@@ -21,11 +20,9 @@ std::string this_hostname() {
   return buf;
 }
 
-int run_probe(const PodOptions& o, const std::string& kind) {
-  if (kind != "liveness" && kind != "readiness") {
-    std::fprintf(stderr, "weir pod probe: say 'liveness' or 'readiness'\n");
-    return 2;
-  }
+int run_probe(const cli::Invocation& inv, const PodOptions& o) {
+  const std::string& kind = inv.args.positional().front();
+  if (kind != "liveness" && kind != "readiness") return cli::usage_error(inv, "say 'liveness' or 'readiness'");
   const auto problem = probe(o, kind == "liveness" ? ProbeKind::kLiveness : ProbeKind::kReadiness);
   if (problem) {
     std::fprintf(stderr, "weir pod probe %s: not %s: %s\n", kind.c_str(), kind == "liveness" ? "alive" : "ready",
@@ -35,17 +32,14 @@ int run_probe(const PodOptions& o, const std::string& kind) {
   return 0;
 }
 
-using Step = std::function<int(const PodOptions&, const std::vector<std::string>& positional)>;
+using Step = std::function<int(const cli::Invocation&, const PodOptions&)>;
 
 int run_step(const cli::Invocation& inv, const Step& step) {
   install_stop_signals();
   try {
     const OptionsResult parsed = pod_options_from(inv.args, this_hostname());
-    if (!parsed.error.empty()) {
-      std::fprintf(stderr, "%s: %s\n", inv.path.c_str(), parsed.error.c_str());
-      return 2;
-    }
-    return step(parsed.options, parsed.positional);
+    if (!parsed.error.empty()) return cli::usage_error(inv, parsed.error);
+    return step(inv, parsed.options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: %s\n", inv.path.c_str(), e.what());
     return 1;
@@ -54,7 +48,7 @@ int run_step(const cli::Invocation& inv, const Step& step) {
 
 // A step that runs to its end (or throws): exit 0.
 Step to_end(void (*run)(const PodOptions&)) {
-  return [run](const PodOptions& o, const std::vector<std::string>&) {
+  return [run](const cli::Invocation&, const PodOptions& o) {
     run(o);
     return 0;
   };
@@ -89,7 +83,7 @@ cli::Command pod_command() {
       step("clone", "receive a backup from the previous pod unless data exists (ordinal > 0)",
            "Unless --data-dir holds data or the ordinal is 0, receives a backup stream from the previous\n"
            "pod (--peer-host:--peer-port), unpacks it aside, prepares it and only then moves it into place.",
-           [](const PodOptions& o, const std::vector<std::string>&) {
+           [](const cli::Invocation&, const PodOptions& o) {
              run_clone(o);
              return 0;
            }),
@@ -104,9 +98,7 @@ cli::Command pod_command() {
       step("probe", "liveness or readiness of the local server (exit 0 when it is)",
            "liveness: the server answers a ping. readiness: it answers a query, and with\n"
            "--require-replication its replication threads run. Exit 0 when it is, 1 when not.",
-           [](const PodOptions& o, const std::vector<std::string>& positional) {
-             return run_probe(o, positional.front());
-           }),
+           run_probe),
   };
   pod.subcommands.back().positionals = {{"liveness|readiness", "which probe"}};
   pod.notes =
