@@ -1,19 +1,11 @@
 #pragma once
-// The table of `weir` subcommands. Each subsystem provides an entry point with this signature;
-// main() only dispatches.
-#include <span>
-#include <string_view>
+// The tree of `weir` commands: each subsystem describes its own commands (weir::cli tables); the
+// app puts them together, joins `status` and `scale` of this machine and of a cluster, and adds
+// help, version and completion.
+#include "weir/cli/command.hpp"
 
 namespace weir::app {
 
-using SubcommandMain = int (*)(std::span<char*> args);  // args[0] is the subcommand name
-
-struct Subcommand {
-  std::string_view name;
-  std::string_view summary;
-  SubcommandMain run;
-};
-
-std::span<const Subcommand> subcommands();
+const cli::Command& root_command();
 
 }  // namespace weir::app

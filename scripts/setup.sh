@@ -18,6 +18,9 @@ packages=(
   python3 openssl
   # the container image test (ctest -L image): buildah builds the Dockerfile, podman runs it
   buildah podman runc debootstrap
+  # the Debian package (--target package: dpkg-shlibdeps finds its dependencies) and the command
+  # line test that renders the generated man page (groff, man, col)
+  dpkg-dev groff-base man-db bsdextrautils
   # the single-node Kubernetes cluster of tests/k8s/cluster (containerd runs the pods)
   containerd containernetworking-plugins iptables
   # the status page test (ctest -L browser): headless Chromium driven through chromedriver

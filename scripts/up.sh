@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Sets up this machine, builds weir (release) and runs `weir up`: a primary and replicas on
-# loopback with the proxy in front. Arguments are passed to `weir up`.
+# Sets up this machine, builds weir (release), installs it (as root in /usr/local, else in
+# ~/.local: the binary, the man page, the bash completion, share/weir) and runs `weir up`: a
+# primary and replicas on loopback with the proxy in front. Arguments are passed to `weir up`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/weir-ccache}
 cmake --preset release >/dev/null
-cmake --build --preset release --target weir
-weir=build/release/app/weir
-if "$weir" help | grep -q '^  up '; then
-  exec "$weir" up "$@"
-fi
+cmake --build --preset release --target weir weir_docs
+if [ "$(id -u)" -eq 0 ]; then prefix=/usr/local; else prefix=$HOME/.local; fi
+cmake --install build/release --prefix "$prefix" >/dev/null
 echo
-echo "weir is built at $weir. 'weir up' (the local topology) is not part of this build yet;"
-echo "this is what the binary offers now:"
+echo "weir $("$prefix/bin/weir" version | cut -d' ' -f2) is installed in $prefix/bin (man weir; weir help)."
+case ":$PATH:" in
+  *":$prefix/bin:"*) ;;
+  *) echo "$prefix/bin is not on your PATH; for weir status, weir scale and weir down in a new shell, run:"
+     echo "  export PATH=\"$prefix/bin:\$PATH\"" ;;
+esac
+echo "In another shell, from $PWD: weir status, weir scale 5, weir down."
 echo
-"$weir" help
+exec "$prefix/bin/weir" up "$@"

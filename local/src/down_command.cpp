@@ -8,7 +8,6 @@
 
 #include "weir/local/commands.hpp"
 #include "weir/local/running.hpp"
-#include "weir/pod/args.hpp"
 #include "weir/pod/process.hpp"
 
 namespace weir::local {
@@ -30,16 +29,9 @@ int stop_leftovers(const State& state) {
   return stopped;
 }
 
-}  // namespace
-
-int down_main(std::span<char*> args) {
-  auto parsed = pod::parse_args({args.begin() + 1, args.end()}, {"dir"}, {});
-  if (!parsed.error.empty()) {
-    std::fprintf(stderr, "weir down: %s\nusage: weir down [--dir DIR]\n", parsed.error.c_str());
-    return 2;
-  }
+int down_main(const cli::Invocation& inv) {
   try {
-    const Layout layout = layout_from_dir(parsed.args.get_or("dir", ".weir"));
+    const Layout layout = layout_from_dir(inv.args.get_or("dir", ".weir"));
     auto state = load_state(layout.state_file()).value_or(State{});
     if (supervisor_running(state)) {
       const pid_t pid = state.supervisor_pid;
@@ -69,6 +61,20 @@ int down_main(std::span<char*> args) {
     std::fprintf(stderr, "weir down: %s\n", e.what());
     return 1;
   }
+}
+
+}  // namespace
+
+cli::Command down_command() {
+  cli::Command c;
+  c.name = "down";
+  c.summary = "stop everything weir up started; the data is kept";
+  c.description =
+      "Stops the running weir up (which stops its nodes in order) or, when it is gone, the processes\n"
+      "it left behind, by pid. The data stays in --dir; weir up reuses it.";
+  c.option_groups = {{"options", {{"dir", '\0', "DIR", "the directory of weir up", ".weir"}}}};
+  c.run = down_main;
+  return c;
 }
 
 }  // namespace weir::local

@@ -8,20 +8,18 @@
 
 #include "weir/local/commands.hpp"
 #include "weir/local/running.hpp"
-#include "weir/pod/args.hpp"
+#include "weir/cli/help.hpp"
+#include "weir/cli/numbers.hpp"
 
 namespace weir::local {
+namespace {
 
-int scale_main(std::span<char*> args) {
-  auto parsed = pod::parse_args({args.begin() + 1, args.end()}, {"dir", "timeout"}, {"delete-data"});
-  const auto& a = parsed.args;
-  const auto replicas = a.positional.size() == 1 ? pod::parse_int(a.positional.front(), 1, 99) : std::nullopt;
-  const auto timeout_s = pod::parse_int(a.get_or("timeout", "900"), 1, 86400);
-  if (!parsed.error.empty() || !replicas || !timeout_s) {
-    std::fprintf(stderr, "weir scale: %s\nusage: weir scale N [--delete-data] [--dir DIR] [--timeout S]\n",
-                 parsed.error.empty() ? "say how many nodes (1-99)" : parsed.error.c_str());
-    return 2;
-  }
+int scale_main(const cli::Invocation& inv) {
+  const auto& a = inv.args;
+  const auto replicas = cli::parse_int(a.positional().front(), 1, 99);
+  if (!replicas) return cli::usage_error(inv, "say how many nodes (1-99), got '" + a.positional().front() + "'");
+  const auto timeout_s = cli::parse_int(a.get_or("timeout", "900"), 1, 86400);
+  if (!timeout_s) return cli::usage_error(inv, "--timeout must be a number of seconds (1-86400)");
   try {
     const Layout layout = layout_from_dir(a.get_or("dir", ".weir"));
     auto state = load_state(layout.state_file()).value_or(State{});
@@ -56,6 +54,26 @@ int scale_main(std::span<char*> args) {
     std::fprintf(stderr, "weir scale: %s\n", e.what());
     return 1;
   }
+}
+
+}  // namespace
+
+cli::Command scale_command() {
+  cli::Command c;
+  c.name = "scale";
+  c.summary = "add or remove nodes of weir up (or with --kubeconfig/--context/-n/--k8s: the StatefulSet)";
+  c.description =
+      "Asks the running weir up to add nodes (each cloned from its previous peer, then replicating)\n"
+      "or to stop the highest ones (their data is kept unless --delete-data), and waits for it.\n"
+      "With a cluster option, scales the database StatefulSet of weir deploy instead (0 or more pods;\n"
+      "the claims of removed pods are kept).";
+  c.positionals = {{"N", "how many nodes (or database pods), the primary included"}};
+  c.option_groups = {{"weir up (this machine)",
+                      {{"dir", '\0', "DIR", "the directory of weir up", ".weir"},
+                       {"delete-data", '\0', "", "delete the data of the nodes that stop"},
+                       {"timeout", '\0', "S", "how long to wait for weir up to finish, in seconds", "900"}}}};
+  c.run = scale_main;
+  return c;
 }
 
 }  // namespace weir::local

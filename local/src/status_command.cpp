@@ -8,7 +8,6 @@
 #include "weir/local/context.hpp"
 #include "weir/local/node_status.hpp"
 #include "weir/local/running.hpp"
-#include "weir/pod/args.hpp"
 
 namespace weir::local {
 namespace {
@@ -29,16 +28,9 @@ std::vector<NodeStatus> kept_nodes(const Layout& layout, const State& state) {
   return out;
 }
 
-}  // namespace
-
-int status_main(std::span<char*> args) {
-  auto parsed = pod::parse_args({args.begin() + 1, args.end()}, {"dir"}, {});
-  if (!parsed.error.empty()) {
-    std::fprintf(stderr, "weir status: %s\nusage: weir status [--dir DIR]\n", parsed.error.c_str());
-    return 2;
-  }
+int status_main(const cli::Invocation& inv) {
   try {
-    const Layout layout = layout_from_dir(parsed.args.get_or("dir", ".weir"));
+    const Layout layout = layout_from_dir(inv.args.get_or("dir", ".weir"));
     const State state = load_state(layout.state_file()).value_or(State{});
     const auto credentials = read_secrets(layout);
     const bool running = supervisor_running(state);
@@ -62,6 +54,22 @@ int status_main(std::span<char*> args) {
     std::fprintf(stderr, "weir status: %s\n", e.what());
     return 1;
   }
+}
+
+}  // namespace
+
+cli::Command status_command() {
+  cli::Command c;
+  c.name = "status";
+  c.summary = "show the nodes of weir up (or with --kubeconfig/--context/-n/--k8s: the cluster's pods)";
+  c.description =
+      "Prints NODE ROLE SERVER-ID PORT PID READY LAG for every node of weir up, asked live from each\n"
+      "server, and the nodes whose data is kept. Exit 0 when every node is ready, 1 otherwise.\n"
+      "With a cluster option, prints the database pods, their roles, readiness and replica lag\n"
+      "(exit 0 when all are ready, 3 otherwise).";
+  c.option_groups = {{"weir up (this machine)", {{"dir", '\0', "DIR", "the directory of weir up", ".weir"}}}};
+  c.run = status_main;
+  return c;
 }
 
 }  // namespace weir::local

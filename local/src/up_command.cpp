@@ -8,32 +8,20 @@
 #include "weir/local/commands.hpp"
 #include "weir/local/port_plan.hpp"
 #include "weir/local/supervisor.hpp"
-#include "weir/pod/args.hpp"
+#include "weir/cli/help.hpp"
+#include "weir/cli/numbers.hpp"
 #include "weir/pod/log.hpp"
 #include "weir/pod/process.hpp"
 
 namespace weir::local {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: weir up [--replicas N] [--dir DIR] [--port N] [--base-port N] [--server-binary PATH]\n"
-    "  Runs a primary and N-1 replicas as local mariadbd processes on loopback, each replica cloned\n"
-    "  from its previous peer, and the proxy in front; supervises them until Ctrl+C or weir down.\n"
-    "  --replicas N        nodes, the primary included (default 3)\n"
-    "  --dir DIR           data, logs and state (default ./.weir)\n"
-    "  --port N            the proxy's port (default 6033)\n"
-    "  --base-port N       node n listens on N+10n, its backup server on N+10n+1 (default 13306)\n"
-    "  --server-binary P   the MariaDB server (default mariadbd)\n";
-
-UpOptions parse_up_options(const std::vector<std::string>& words) {
-  auto parsed = pod::parse_args(words, {"replicas", "dir", "port", "base-port", "server-binary", "clone-timeout"}, {});
-  if (!parsed.error.empty()) throw std::invalid_argument(parsed.error);
-  const auto& a = parsed.args;
+UpOptions up_options_from(const cli::Arguments& a) {
   UpOptions o;
   auto number = [&](const char* name, int min, int max, int fallback) {
     auto text = a.get(name);
     if (!text) return fallback;
-    auto value = pod::parse_int(*text, min, max);
+    auto value = cli::parse_int(*text, min, max);
     if (!value) throw std::invalid_argument("--" + std::string(name) + " must be a number from " + std::to_string(min) + " to " + std::to_string(max) + ", got '" + *text + "'");
     return *value;
   };
@@ -91,16 +79,9 @@ Context make_context(const UpOptions& o) {
   return ctx;
 }
 
-}  // namespace
-
-int up_main(std::span<char*> args) {
-  std::vector<std::string> words(args.begin() + 1, args.end());
-  if (!words.empty() && (words.front() == "--help" || words.front() == "-h")) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+int up_main(const cli::Invocation& inv) {
   try {
-    const UpOptions options = parse_up_options(words);
+    const UpOptions options = up_options_from(inv.args);
     const auto ports = plan_ports(options);
     Context ctx = make_context(options);
     check_ports_free(ports);  // after make_context: a run still going is named as such first
@@ -111,12 +92,33 @@ int up_main(std::span<char*> args) {
     Supervisor supervisor(std::move(ctx));
     return supervisor.run();
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "weir up: %s\n\n%s", e.what(), kUsage);
-    return 2;
+    return cli::usage_error(inv, e.what());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "weir up: %s\n", e.what());
     return 1;
   }
+}
+
+}  // namespace
+
+cli::Command up_command() {
+  cli::Command c;
+  c.name = "up";
+  c.summary = "run a primary and replicas on this machine, cloned and replicating";
+  c.description =
+      "Runs a primary and N-1 replicas as local mariadbd processes on loopback, each replica cloned\n"
+      "from its previous peer, and the proxy in front; supervises them until Ctrl+C or weir down.\n"
+      "Data, logs, state and generated passwords live in --dir.";
+  c.option_groups = {{"options",
+                      {{"replicas", '\0', "N", "nodes, the primary included", "3"},
+                       {"dir", '\0', "DIR", "data, logs and state", ".weir"},
+                       {"port", '\0', "N", "the proxy's port", "6033"},
+                       {"base-port", '\0', "N", "node n listens on N+10n, its backup server on N+10n+1", "13306"},
+                       {"server-binary", '\0', "PATH", "the MariaDB server", "mariadbd"},
+                       {"clone-timeout", '\0', "S", "how long a new node waits for its peer's backup, in seconds",
+                        "120"}}}};
+  c.run = up_main;
+  return c;
 }
 
 }  // namespace weir::local

@@ -20,6 +20,7 @@
 #include "session/session_metrics.hpp"
 #include "session/shared_state.hpp"
 #include "session/worker_context.hpp"
+#include "weir/cli/command.hpp"
 
 namespace weir::runtime {
 
@@ -78,7 +79,8 @@ class Proxy {
   std::unique_ptr<auth::UserRefresher> users_;  // last: stops first
 };
 
-// `weir proxy --config FILE [--check]`
-int proxy_main(std::span<char*> args);  // args[0] is "proxy"
+// `weir proxy --config FILE [--check]`: its table, and what it runs.
+cli::Command proxy_command();
+int proxy_main(const cli::Invocation& inv);
 
 }  // namespace weir::runtime

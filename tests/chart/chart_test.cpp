@@ -15,6 +15,7 @@
 #include <map>
 #include <sstream>
 
+#include "weir/cli/dispatch.hpp"
 #include "weir/deployer/commands.hpp"
 #include "weir/manifests/manifests.hpp"
 #include "weir/manifests/yaml_json.hpp"
@@ -54,7 +55,7 @@ std::string quote(const std::string& word) {
   return out + "'";
 }
 
-// `weir deploy <args>` in this process, its standard output captured (deploy_main is the command).
+// `weir deploy <args>` in this process, its standard output captured (the command's own table and run).
 Output weir_deploy(std::vector<std::string> words) {
   words.insert(words.begin(), "deploy");
   std::vector<char*> argv;
@@ -65,7 +66,7 @@ Output weir_deploy(std::vector<std::string> words) {
   FILE* out = std::fopen(file.c_str(), "w");
   ::dup2(::fileno(out), STDOUT_FILENO);
   Output r;
-  r.status = weir::deployer::deploy_main(std::span<char*>(argv.data(), argv.size()));
+  r.status = weir::cli::dispatch(weir::deployer::deploy_command(), std::span<char*>(argv.data(), argv.size()));
   std::fflush(stdout);
   ::dup2(saved, STDOUT_FILENO);
   ::close(saved);

@@ -9,7 +9,6 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 tag=localhost/weir:image-test
-base=docker.io/library/debian:bookworm-slim
 
 for tool in buildah podman runc debootstrap; do
   command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool is not installed (scripts/setup.sh installs it)"; exit 77; }
@@ -28,20 +27,9 @@ export BUILDAH_ISOLATION=chroot
 run() { podman run --rm --pull=never --runtime runc --network none "$@"; }
 fail() { echo "FAIL: $*"; exit 1; }
 
-# The base image, made once from Debian's packages and kept in the local storage.
-if ! buildah inspect --type image "$base" >/dev/null 2>&1; then
-  mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  [ -n "$mirror" ] || mirror=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list)
-  start=$(date +%s)
-  debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 ||
-    { tail -20 "$work/debootstrap.log"; fail "debootstrap"; }
-  c=$(buildah from scratch)
-  buildah add "$c" "$work/rootfs" / >/dev/null
-  buildah commit --quiet "$c" "$base" >/dev/null
-  buildah rm "$c" >/dev/null
-  rm -rf "$work/rootfs"
-  echo "base image $base made in $(( $(date +%s) - start )) s"
-fi
+# shellcheck source=debian_base.sh
+. "$repo/tests/image/debian_base.sh"
+ensure_debian_base || fail "the Debian base image"
 
 start=$(date +%s)
 buildah bud --pull=never --layers -t "$tag" -f "$repo/Dockerfile" "$repo" >"$work/build.log" 2>&1 ||
@@ -70,10 +58,10 @@ echo "weir pod init: $(tr '\n' ' ' <"$work/conf/server-id.cnf")+ replica.cnf"
 mkdir -m 0777 "$work/bundle"
 run -v "$work/bundle:/mnt/weir" --entrypoint cp "$tag" -R /opt/weir/bin /opt/weir/lib /mnt/weir/
 [ -x "$work/bundle/bin/weir" ] || fail "install-weir copied no binary"
-elsewhere=$(run -v "$work/bundle:/opt/weir:ro" --entrypoint /opt/weir/bin/weir "$base" --version)
+elsewhere=$(run -v "$work/bundle:/opt/weir:ro" --entrypoint /opt/weir/bin/weir "$debian_base" --version)
 [ "$elsewhere" = "$version" ] || fail "the copied bundle in the bare base image said '$elsewhere'"
 mkdir -m 0777 "$work/conf0"
-run -v "$work/bundle:/opt/weir:ro" -v "$work/conf0:/mnt/conf.d" --entrypoint /opt/weir/bin/weir "$base" \
+run -v "$work/bundle:/opt/weir:ro" -v "$work/conf0:/mnt/conf.d" --entrypoint /opt/weir/bin/weir "$debian_base" \
   pod init --ordinal 0 --flavour mysql --conf-dir /mnt/conf.d
 grep -q '^gtid-mode=ON' "$work/conf0/primary.cnf" || fail "primary.cnf (mysql) from the copied bundle"
 echo "install-weir bundle runs in the bare base image: $elsewhere"

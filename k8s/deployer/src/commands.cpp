@@ -1,5 +1,5 @@
 // Command lines of the cluster operations. The values and connection flags are those of
-// `weir deploy` (parse_deploy_command), so `weir teardown -f values.yaml` deletes exactly what
+// `weir deploy` (deploy_command_from), so `weir teardown -f values.yaml` deletes exactly what
 // `weir deploy -f values.yaml` applied.
 #include "weir/deployer/commands.hpp"
 
@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "weir/cli/help.hpp"
+#include "weir/cli/numbers.hpp"
 #include "weir/deployer/deploy_command.hpp"
 #include "weir/deployer/deployer.hpp"
 #include "weir/deployer/kube.hpp"
@@ -20,38 +22,6 @@ void print_line(const std::string& line) {
   std::fflush(stderr);
 }
 
-// The words after the subcommand, with the flags of this command taken out (`own` say which: a
-// flag alone, or a positional argument) and the rest parsed as `weir deploy` would.
-struct Parsed {
-  DeployCommand cmd;
-  std::vector<std::string> positional;
-  bool delete_pvcs = false;
-};
-
-Parsed parse(std::span<char*> args, bool takes_positional) {
-  Parsed p;
-  std::vector<std::string> rest;
-  const std::vector<std::string> words(args.begin() + (args.empty() ? 0 : 1), args.end());
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    const auto& w = words[i];
-    if (w == "--k8s") continue;
-    if (w == "--delete-pvcs") {
-      p.delete_pvcs = true;
-    } else if (takes_positional && !w.empty() && w[0] != '-') {
-      p.positional.push_back(w);
-    } else {
-      rest.push_back(w);
-      // A flag's value is never taken for a positional argument.
-      const bool has_value = w == "-f" || w == "--values" || w == "--set" || w == "-n" || w == "--namespace" ||
-                             w == "--kubeconfig" || w == "--context" || w == "-o" || w == "--output" ||
-                             w == "--timeout";
-      if (has_value && i + 1 < words.size()) rest.push_back(words[++i]);
-    }
-  }
-  p.cmd = parse_deploy_command(rest);
-  return p;
-}
-
 Result<Client> connect(const DeployCommand& cmd) {
   auto config = resolve_cluster_config(cmd.kubeconfig, cmd.context);
   if (!config) return config.error();
@@ -62,19 +32,17 @@ Result<Client> connect(const DeployCommand& cmd) {
 // status and teardown find what deploy applied.
 std::string namespace_of(const DeployCommand& cmd) { return cmd.settings.namespace_name; }
 
-}  // namespace
+// `weir scale` and `weir status` also hold the options of `weir up`: they mean nothing for a cluster.
+std::string local_only_option(const cli::Arguments& args) {
+  for (const char* name : {"dir", "delete-data"}) {
+    if (args.has(name)) return std::string("--") + name + " is for weir up on this machine, not for a cluster";
+  }
+  return {};
+}
 
-int deploy_main(std::span<char*> args) {
-  const std::vector<std::string> words(args.begin() + (args.empty() ? 0 : 1), args.end());
-  const DeployCommand cmd = parse_deploy_command(words);
-  if (cmd.help) {
-    std::fputs(deploy_usage().c_str(), stdout);
-    return 0;
-  }
-  if (!cmd.error.empty()) {
-    std::fprintf(stderr, "weir deploy: %s\n", cmd.error.c_str());
-    return 2;
-  }
+int deploy_main(const cli::Invocation& inv) {
+  const DeployCommand cmd = deploy_command_from(inv.args);
+  if (!cmd.error.empty()) return cli::usage_error(inv, cmd.error);
   const std::vector<Object> objects = manifests::build_objects(cmd.settings);
   if (cmd.dry_run) {
     // The cluster is not asked: a Secret that exists there keeps its values, and the values
@@ -96,59 +64,105 @@ int deploy_main(std::span<char*> args) {
   return report.ok() ? 0 : 1;
 }
 
-bool wants_kubernetes(std::span<char*> args) {
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string w = args[i];
-    if (w == "--kubeconfig" || w == "--context" || w == "-n" || w == "--namespace" || w == "--k8s") return true;
+int teardown_main(const cli::Invocation& inv) {
+  DeployCommand cmd = deploy_command_from(inv.args);
+  if (!cmd.error.empty()) return cli::usage_error(inv, cmd.error);
+  auto client = connect(cmd);
+  if (!client) {
+    std::fprintf(stderr, "weir teardown: %s\n", client.error().to_string().c_str());
+    return 1;
+  }
+  cmd.settings.namespace_name = namespace_of(cmd);
+  cmd.settings.service_monitor = true;  // delete it too when an earlier deploy made one
+  const auto objects = manifests::build_objects(cmd.settings);
+  const auto report = teardown_objects(objects, *client, print_line, inv.args.has("delete-pvcs"));
+  if (!report.ok()) {
+    std::fprintf(stderr, "weir teardown: not everything was deleted; first failure: %s\n",
+                 report.error->to_string().c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+cli::Command deploy_command() {
+  std::string keys;
+  for (const auto& key : manifests::values_keys()) keys += (keys.empty() ? "" : " ") + key;
+  cli::Command c;
+  c.name = "deploy";
+  c.summary = "deploy to Kubernetes (--dry-run -o yaml|json prints the objects)";
+  c.description =
+      "Builds the Kubernetes objects of a weir deployment (the same as the Helm chart charts/weir)\n"
+      "and applies them with server-side apply, then waits for the pods; or prints them with --dry-run.";
+  std::vector<cli::Option> options = cluster_options(false);
+  options.push_back({"dry-run", '\0', "", "print the objects instead of applying them"});
+  options.push_back({"output", 'o', "yaml|json", "format of --dry-run (json is a v1 List)", "yaml"});
+  options.push_back({"wait", '\0', "true|false", "wait for the pods to become ready", "true", false, true});
+  options.push_back({"no-wait", '\0', "", "apply only; do not wait for the pods (as --wait=false)"});
+  options.push_back({"timeout", '\0', "N[s|m]", "how long to wait for the pods", "600s"});
+  c.option_groups = {{"options", std::move(options)}};
+  c.notes = "values keys (-f, --set): " + keys;
+  c.run = deploy_main;
+  return c;
+}
+
+cli::Command teardown_command() {
+  cli::Command c;
+  c.name = "teardown";
+  c.summary = "delete what weir deploy applied (--delete-pvcs: the database claims too)";
+  c.description =
+      "Deletes the objects weir deploy applied with the same values; the database claims are kept\n"
+      "unless --delete-pvcs.";
+  std::vector<cli::Option> options{{"delete-pvcs", '\0', "", "delete the database pods' claims (their data) too"}};
+  for (auto& option : cluster_options(true)) options.push_back(std::move(option));
+  c.option_groups = {{"options", std::move(options)}};
+  c.run = teardown_main;
+  return c;
+}
+
+cli::OptionGroup cluster_option_group() { return {"a cluster (any of these selects it)", cluster_options(true)}; }
+
+bool wants_kubernetes(const cli::Arguments& args) {
+  for (const auto& option : cluster_options(true)) {
+    if (args.has(option.name)) return true;
   }
   return false;
 }
 
-int scale_main(std::span<char*> args) {
-  auto p = parse(args, true);
-  int replicas = -1;
-  if (p.positional.size() == 1) {
-    try {
-      replicas = std::stoi(p.positional[0]);
-    } catch (...) {
-      replicas = -1;
-    }
-  }
-  if (!p.cmd.error.empty() || replicas < 0) {
-    std::fprintf(stderr, "weir scale: %s\nusage: weir scale N --kubeconfig FILE|--context NAME|-n NS|--k8s "
-                         "[-f values.yaml] [--set name=mysql]\n",
-                 p.cmd.error.empty() ? "say how many database pods (0 or more)" : p.cmd.error.c_str());
-    return 2;
-  }
-  auto client = connect(p.cmd);
+int scale_main(const cli::Invocation& inv) {
+  if (auto error = local_only_option(inv.args); !error.empty()) return cli::usage_error(inv, error);
+  const auto replicas = cli::parse_int(inv.args.positional().front(), 0, 1000000);
+  if (!replicas) return cli::usage_error(inv, "say how many database pods (0 or more)");
+  const DeployCommand cmd = deploy_command_from(inv.args);
+  if (!cmd.error.empty()) return cli::usage_error(inv, cmd.error);
+  auto client = connect(cmd);
   if (!client) {
     std::fprintf(stderr, "weir scale: %s\n", client.error().to_string().c_str());
     return 1;
   }
-  const auto ns = namespace_of(p.cmd);
-  auto done = scale_statefulset(*client, ns, p.cmd.settings.name, replicas);
+  const auto ns = namespace_of(cmd);
+  auto done = scale_statefulset(*client, ns, cmd.settings.name, *replicas);
   if (!done) {
     std::fprintf(stderr, "weir scale: %s\n", done.error().to_string().c_str());
     return 1;
   }
   std::printf("StatefulSet %s/%s scaled to %d (claims of removed pods are kept)\n", ns.c_str(),
-              p.cmd.settings.name.c_str(), replicas);
+              cmd.settings.name.c_str(), *replicas);
   return 0;
 }
 
-int status_main(std::span<char*> args) {
-  auto p = parse(args, false);
-  if (!p.cmd.error.empty()) {
-    std::fprintf(stderr, "weir status: %s\n", p.cmd.error.c_str());
-    return 2;
-  }
-  auto client = connect(p.cmd);
+int status_main(const cli::Invocation& inv) {
+  if (auto error = local_only_option(inv.args); !error.empty()) return cli::usage_error(inv, error);
+  const DeployCommand cmd = deploy_command_from(inv.args);
+  if (!cmd.error.empty()) return cli::usage_error(inv, cmd.error);
+  auto client = connect(cmd);
   if (!client) {
     std::fprintf(stderr, "weir status: %s\n", client.error().to_string().c_str());
     return 1;
   }
-  const auto ns = namespace_of(p.cmd);
-  auto st = cluster_status(*client, ns, p.cmd.settings.name, p.cmd.settings.proxy_name);
+  const auto ns = namespace_of(cmd);
+  auto st = cluster_status(*client, ns, cmd.settings.name, cmd.settings.proxy_name);
   if (!st) {
     std::fprintf(stderr, "weir status: %s\n", st.error().to_string().c_str());
     return 1;
@@ -156,33 +170,6 @@ int status_main(std::span<char*> args) {
   const auto text = format_status(*st);
   std::fwrite(text.data(), 1, text.size(), stdout);
   return st->ready == st->desired ? 0 : 3;
-}
-
-int teardown_main(std::span<char*> args) {
-  auto p = parse(args, false);
-  if (p.cmd.help || !p.cmd.error.empty()) {
-    std::fprintf(stderr, "%s%susage: weir teardown [--delete-pvcs] [--kubeconfig FILE] [--context NAME] [-n NS] "
-                         "[-f values.yaml] [--set key=value]\n"
-                         "Deletes the objects weir deploy applied with the same values; the database claims are "
-                         "kept unless --delete-pvcs.\n",
-                 p.cmd.error.empty() ? "" : "weir teardown: ", p.cmd.error.empty() ? "" : (p.cmd.error + "\n").c_str());
-    return p.cmd.help ? 0 : 2;
-  }
-  auto client = connect(p.cmd);
-  if (!client) {
-    std::fprintf(stderr, "weir teardown: %s\n", client.error().to_string().c_str());
-    return 1;
-  }
-  p.cmd.settings.namespace_name = namespace_of(p.cmd);
-  p.cmd.settings.service_monitor = true;  // delete it too when an earlier deploy made one
-  const auto objects = manifests::build_objects(p.cmd.settings);
-  const auto report = teardown_objects(objects, *client, print_line, p.delete_pvcs);
-  if (!report.ok()) {
-    std::fprintf(stderr, "weir teardown: not everything was deleted; first failure: %s\n",
-                 report.error->to_string().c_str());
-    return 1;
-  }
-  return 0;
 }
 
 }  // namespace weir::deployer

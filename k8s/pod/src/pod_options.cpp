@@ -1,22 +1,15 @@
 #include "weir/pod/pod_options.hpp"
 
-#include "weir/pod/args.hpp"
+#include "weir/cli/numbers.hpp"
 #include "weir/pod/ordinal.hpp"
 
 namespace weir::pod {
 namespace {
 
-const std::set<std::string_view> kValued{
-    "flavour",       "ordinal",          "hostname",      "service",        "conf-dir",
-    "data-dir",      "port",             "backup-bind",   "backup-port",    "peer-host",
-    "peer-port",     "primary-host",     "primary-port",  "defaults-file",  "clone-timeout",
-    "repl-user",     "root-password-file", "repl-password-file"};
-const std::set<std::string_view> kBooleans{"require-replication"};
-
-bool read_port(const ParsedArgs& a, std::string_view name, std::uint16_t& out, std::string& error) {
+bool read_port(const cli::Arguments& a, std::string_view name, std::uint16_t& out, std::string& error) {
   auto text = a.get(name);
   if (!text) return true;
-  auto value = parse_int(*text, 1, 65535);
+  auto value = cli::parse_int(*text, 1, 65535);
   if (!value) {
     error = "--" + std::string(name) + " must be a port number (1-65535), got '" + *text + "'";
     return false;
@@ -26,11 +19,11 @@ bool read_port(const ParsedArgs& a, std::string_view name, std::uint16_t& out, s
 }
 
 // Ordinal and peer names: from flags first, else from the pod's hostname.
-bool fill_identity(const ParsedArgs& a, const std::string& hostname, PodOptions& o, std::string& error) {
+bool fill_identity(const cli::Arguments& a, const std::string& hostname, PodOptions& o, std::string& error) {
   const std::string host = a.get_or("hostname", hostname);
   const auto pod = parse_pod_name(host);
   if (auto text = a.get("ordinal")) {
-    auto value = parse_int(*text, 0, 999999);
+    auto value = cli::parse_int(*text, 0, 999999);
     if (!value) {
       error = "--ordinal must be a non-negative number, got '" + *text + "'";
       return false;
@@ -51,16 +44,36 @@ bool fill_identity(const ParsedArgs& a, const std::string& hostname, PodOptions&
 
 }  // namespace
 
-OptionsResult parse_pod_options(const std::vector<std::string>& words, const std::string& hostname) {
+std::vector<cli::OptionGroup> pod_option_groups() {
+  return {
+      {"options",
+       {{"flavour", '\0', "mariadb|mysql", "the server and its backup tool (mariadb-backup or XtraBackup)", "mariadb"},
+        {"ordinal", '\0', "N", "this pod's ordinal", "the number at the end of the hostname"},
+        {"hostname", '\0', "NAME", "the pod's name, e.g. mysql-2", "this machine's hostname"},
+        {"service", '\0', "NAME", "the headless Service of the peers' names", "the StatefulSet's name"},
+        {"conf-dir", '\0', "DIR", "where init writes server-id.cnf and primary.cnf/replica.cnf", "/etc/mysql/conf.d"},
+        {"data-dir", '\0', "DIR", "the server's data directory", "/var/lib/mysql"},
+        {"port", '\0', "N", "the local server's port", "3306"},
+        {"backup-bind", '\0', "IP", "the address serve-backup listens on", "0.0.0.0"},
+        {"backup-port", '\0', "N", "the port serve-backup listens on", "3307"},
+        {"peer-host", '\0', "HOST", "the clone source", "<set>-<n-1>.<service>"},
+        {"peer-port", '\0', "N", "the clone source's backup port", "3307"},
+        {"primary-host", '\0', "HOST", "the replication source", "<set>-0.<service>"},
+        {"primary-port", '\0', "N", "the replication source's port", "3306"},
+        {"clone-timeout", '\0', "S", "how long clone waits for the peer to answer, in seconds", "300"},
+        {"defaults-file", '\0', "FILE", "an option file for the backup tool"},
+        {"require-replication", '\0', "", "probe readiness: the replication threads must run too"}}},
+      {"credentials (files are mounted Secrets)",
+       {{"root-password-file", '\0', "FILE", "the root password", "$WEIR_ROOT_PASSWORD[_FILE]"},
+        {"repl-user", '\0', "USER", "the replication account", "$WEIR_REPL_USER, else repl"},
+        {"repl-password-file", '\0', "FILE", "the replication account's password", "$WEIR_REPL_PASSWORD[_FILE]"}}},
+  };
+}
+
+OptionsResult pod_options_from(const cli::Arguments& a, const std::string& hostname) {
   OptionsResult out;
-  auto parsed = parse_args(words, kValued, kBooleans);
-  if (!parsed.error.empty()) {
-    out.error = parsed.error;
-    return out;
-  }
-  const ParsedArgs& a = parsed.args;
   PodOptions& o = out.options;
-  out.positional = a.positional;
+  out.positional = a.positional();
   const std::string flavour = a.get_or("flavour", "mariadb");
   if (auto f = parse_flavour(flavour)) {
     o.flavour = *f;
@@ -78,7 +91,7 @@ OptionsResult parse_pod_options(const std::vector<std::string>& words, const std
     if (!read_port(a, name, *port, out.error)) return out;
   }
   if (auto text = a.get("clone-timeout")) {
-    auto value = parse_int(*text, 1, 86400);
+    auto value = cli::parse_int(*text, 1, 86400);
     if (!value) {
       out.error = "--clone-timeout must be a number of seconds, got '" + *text + "'";
       return out;
@@ -90,32 +103,6 @@ OptionsResult parse_pod_options(const std::vector<std::string>& words, const std
                             a.get_or("repl-user", "")};
   o.credentials = load_credentials(sources);
   return out;
-}
-
-std::string pod_usage() {
-  return "usage: weir pod <step> [options]\n\n"
-         "steps (the StatefulSet's containers):\n"
-         "  init            write server-id.cnf and primary.cnf/replica.cnf into --conf-dir\n"
-         "  clone           receive a backup from the previous pod unless data exists (ordinal > 0)\n"
-         "  serve-backup    stream backups to the next pod, one at a time, on --backup-port, only to a peer\n"
-         "                  that proves it holds the replication password\n"
-         "  sidecar         start replication from the clone's coordinates once, then serve-backup\n"
-         "  probe liveness|readiness [--require-replication]\n\n"
-         "options:\n"
-         "  --flavour mariadb|mysql       (default mariadb)\n"
-         "  --ordinal N | --hostname H    (default: this machine's hostname, e.g. mysql-2)\n"
-         "  --service NAME                headless Service (default: the StatefulSet name)\n"
-         "  --conf-dir DIR                (default /etc/mysql/conf.d)\n"
-         "  --data-dir DIR                (default /var/lib/mysql)\n"
-         "  --port N                      local server port (default 3306)\n"
-         "  --backup-bind IP --backup-port N   serve-backup address (default 0.0.0.0:3307)\n"
-         "  --peer-host H --peer-port N   clone source (default <set>-<n-1>.<service>:3307)\n"
-         "  --primary-host H --primary-port N  replication source (default <set>-0.<service>:3306)\n"
-         "  --clone-timeout S             how long clone waits for the peer (default 300)\n"
-         "  --defaults-file FILE          option file for the backup tool\n"
-         "credentials (files are mounted Secrets):\n"
-         "  --root-password-file F, --repl-user U, --repl-password-file F\n"
-         "  env WEIR_ROOT_PASSWORD[_FILE], WEIR_REPL_USER, WEIR_REPL_PASSWORD[_FILE]\n";
 }
 
 }  // namespace weir::pod

@@ -34,21 +34,9 @@ log() { echo "images.sh: $*" >&2; }
 
 export BUILDAH_ISOLATION=chroot
 
-ensure_base() {
-  buildah inspect --type image "$BASE" >/dev/null 2>&1 && return 0
-  local mirror work t=$SECONDS c
-  mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  [ -n "$mirror" ] || mirror=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list)
-  work=$(mktemp -d /tmp/weir-k8s-base.XXXXXX)
-  debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 ||
-    { tail -20 "$work/debootstrap.log" >&2; rm -rf "$work"; log "debootstrap failed"; exit 1; }
-  c=$(buildah from scratch)
-  buildah add "$c" "$work/rootfs" / >/dev/null
-  buildah commit --quiet "$c" "$BASE" >/dev/null
-  buildah rm "$c" >/dev/null
-  rm -rf "$work"
-  log "base image $BASE made in $((SECONDS - t)) s"
-}
+# shellcheck source=../../image/debian_base.sh
+. "$REPO/tests/image/debian_base.sh"
+ensure_base() { ensure_debian_base || exit 1; }
 
 weir_inputs_hash() {  # the files of the build context (.dockerignore: top-level folders and *.swp)
   (

@@ -1,6 +1,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "weir/cli/parser.hpp"
+
 #include "weir/deployer/kube.hpp"
 #include "weir/deployer/commands.hpp"
 #include "weir/deployer/deployer.hpp"
@@ -85,17 +87,23 @@ TEST(ApplyReport, SummaryCountsEachOutcomeAndNamesTheFailure) {
 }
 
 TEST(Commands, KubernetesFlagsSelectTheCluster) {
-  auto wants = [](std::vector<std::string> words) {
-    std::vector<char*> args;
-    for (auto& w : words) args.push_back(w.data());
-    return wants_kubernetes(args);
+  cli::Command scale;
+  scale.name = "scale";
+  scale.positionals = {{"N", ""}};
+  scale.option_groups = {{"weir up", {{"dir", '\0', "DIR", ""}, {"delete-data", '\0', "", ""}}},
+                         cluster_option_group()};
+  auto wants = [&](const std::vector<std::string>& words) {
+    const auto parsed = cli::parse(scale, words);
+    EXPECT_EQ(parsed.error, "");
+    return wants_kubernetes(parsed.args);
   };
-  EXPECT_FALSE(wants({"scale", "3"}));
-  EXPECT_FALSE(wants({"scale", "3", "--dir", "x", "--delete-data"}));
-  EXPECT_TRUE(wants({"scale", "3", "--kubeconfig", "k"}));
-  EXPECT_TRUE(wants({"status", "--context", "c"}));
-  EXPECT_TRUE(wants({"status", "-n", "db"}));
-  EXPECT_TRUE(wants({"status", "--k8s"}));
+  EXPECT_FALSE(wants({"3"}));
+  EXPECT_FALSE(wants({"3", "--dir", "x", "--delete-data"}));
+  EXPECT_TRUE(wants({"3", "--kubeconfig", "k"}));
+  EXPECT_TRUE(wants({"3", "--context", "c"}));
+  EXPECT_TRUE(wants({"3", "-n", "db"}));
+  EXPECT_TRUE(wants({"3", "--k8s"}));
+  EXPECT_TRUE(wants({"3", "-f", "values.yaml"}));
 }
 
 }  // namespace

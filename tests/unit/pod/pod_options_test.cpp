@@ -2,33 +2,22 @@
 
 #include <gtest/gtest.h>
 
-#include "weir/pod/args.hpp"
+#include "weir/cli/parser.hpp"
+#include "weir/pod/pod_main.hpp"
 
 namespace weir::pod {
 namespace {
 
-TEST(ParseArgs, ValuesFlagsAndPositionals) {
-  auto r = parse_args({"readiness", "--port", "3316", "--flavour=mysql", "--require-replication"}, {"port", "flavour"},
-                      {"require-replication"});
-  ASSERT_EQ(r.error, "");
-  EXPECT_EQ(r.args.positional, std::vector<std::string>{"readiness"});
-  EXPECT_EQ(r.args.get("port"), "3316");
-  EXPECT_EQ(r.args.get("flavour"), "mysql");
-  EXPECT_TRUE(r.args.has("require-replication"));
-  EXPECT_EQ(r.args.get_or("missing", "d"), "d");
-}
-
-TEST(ParseArgs, Errors) {
-  EXPECT_EQ(parse_args({"--nope"}, {"port"}, {}).error, "unknown option '--nope'");
-  EXPECT_EQ(parse_args({"--port"}, {"port"}, {}).error, "option '--port' needs a value");
-}
-
-TEST(ParseInt, Bounds) {
-  EXPECT_EQ(parse_int("3306", 1, 65535), 3306);
-  EXPECT_EQ(parse_int("0", 1, 65535), std::nullopt);
-  EXPECT_EQ(parse_int("70000", 1, 65535), std::nullopt);
-  EXPECT_EQ(parse_int("12a", 0, 100), std::nullopt);
-  EXPECT_EQ(parse_int("", 0, 100), std::nullopt);
+// The words after `weir pod init`, parsed as the command line is.
+OptionsResult parse_pod_options(const std::vector<std::string>& words, const std::string& hostname) {
+  const auto pod = pod_command();
+  const auto parsed = cli::parse(*cli::find_subcommand(pod, "init"), words);
+  if (!parsed.error.empty()) {
+    OptionsResult failed;
+    failed.error = parsed.error;
+    return failed;
+  }
+  return pod_options_from(parsed.args, hostname);
 }
 
 TEST(PodOptions, TutorialDefaultsFromTheHostname) {

@@ -1,9 +1,9 @@
 #pragma once
-// `weir pod <step> ...`: the entry point the app's subcommand table calls.
-#include <span>
+// `weir pod <step> ...`: the command table the app's tree holds, one subcommand per step.
+#include "weir/cli/command.hpp"
 
 namespace weir::pod {
 
-int pod_main(std::span<char*> args);  // args[0] is "pod"
+cli::Command pod_command();
 
 }  // namespace weir::pod

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "weir/cli/command.hpp"
 #include "weir/pod/credentials.hpp"
 #include "weir/pod/flavour.hpp"
 
@@ -36,10 +37,12 @@ struct OptionsResult {
   std::string error;  // non-empty: what was wrong with the command line
 };
 
-// Parses the words after `weir pod <step>`. `hostname` supplies the ordinal and the peer names
-// when the flags do not ("mysql-2" -> ordinal 2, peer "mysql-1.mysql", primary "mysql-0.mysql").
-OptionsResult parse_pod_options(const std::vector<std::string>& words, const std::string& hostname);
+// The options every `weir pod <step>` takes (the table its --help and the parser read).
+std::vector<cli::OptionGroup> pod_option_groups();
 
-std::string pod_usage();
+// The options of a parsed `weir pod <step>` command line. `hostname` supplies the ordinal and the
+// peer names when the flags do not ("mysql-2" -> ordinal 2, peer "mysql-1.mysql", primary
+// "mysql-0.mysql").
+OptionsResult pod_options_from(const cli::Arguments& args, const std::string& hostname);
 
 }  // namespace weir::pod
