@@ -210,11 +210,7 @@ asio::awaitable<void> Session::command_loop() {
         co_return;
       }
       log::info("primary closed an idle session's connection; the session goes on", {{"session", id_}, {"backend", name}});
-      worker_.metrics->backend_connection_closed(name);
-      if (published_ == primary_.get()) published_ = nullptr;
-      if (last_link_ == primary_.get()) last_link_ = nullptr;
-      primary_->stream().close();
-      primary_.reset();
+      drop_primary_link();
       continue;
     }
     const std::size_t max_packet = max_client_packet();
@@ -385,6 +381,14 @@ asio::awaitable<backend::SimpleResult> Session::run_on_server(std::string host, 
   result = co_await backend::run_simple_query(link->backend(), sql, identity_.capabilities);
   co_await release_link(std::move(link));
   co_return result;
+}
+
+void Session::drop_primary_link() {
+  worker_.metrics->backend_connection_closed(primary_->name);
+  if (published_ == primary_.get()) published_ = nullptr;
+  if (last_link_ == primary_.get()) last_link_ = nullptr;
+  primary_->stream().close();
+  primary_.reset();
 }
 
 bool Session::primary_holds_state() const {

@@ -68,6 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // The primary's connection holds state a new connection would not have (transaction, locks,
   // temporary tables, prepared statements, unreplayable variables).
   bool primary_holds_state() const;
+  void drop_primary_link();  // closes and forgets primary_ (found closed by the server)
   // timeouts.query passed for the statement running on `link`: KILL QUERY it from a side connection.
   static boost::asio::awaitable<void> kill_slow_query(std::shared_ptr<Session> self, std::string host,
                                                      std::uint16_t port, std::uint32_t thread_id);

@@ -189,11 +189,35 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
     }
     co_return true;
   }
-  const Relayed outcome = co_await relay_command(*link, packet, seq);
+  const bool held_state = primary_holds_state();
+  Relayed outcome = co_await relay_command(*link, packet, seq);
+  if (outcome == Relayed::lost_before_reply && !held_state && !may_write) {
+    // The primary's connection turned out closed (killed, wait_timeout, a restart: a session that
+    // has just become busy again does not watch it) before a byte of the reply came back, and
+    // nothing of the client's lived on it: a new connection, the session commands replayed, and
+    // the read once more. The client never sees the close.
+    log::info("the primary's connection was closed; the read runs on a new one",
+              {{"session", id_}, {"backend", link->name}});
+    worker_.metrics->error("backend_lost_replaced");
+    drop_primary_link();
+    link = co_await ensure_primary(failure);
+    if (link == nullptr) {
+      // As if the server itself were gone: the client sees its connection lost.
+      log::info("the primary cannot be reached again; closing the session",
+                {{"session", id_}, {"reason", failure.reason}});
+      co_return false;
+    }
+    outcome = co_await relay_command(*link, packet, seq);
+  }
   if (outcome == Relayed::lost_before_reply) {
     worker_.metrics->error("backend_lost");
-    co_await send_error(reply_seq, errors::kBackendLost, "08S01",
-                        "weir: lost connection to the primary " + link->name + " during the statement");
+    const std::string message =
+        held_state ? "weir: the primary " + link->name +
+                         " closed this session's connection, and with it the session state it held (a transaction, "
+                         "locks, temporary tables, prepared statements or variables weir cannot replay)"
+                   : "weir: lost connection to the primary " + link->name +
+                         " before the statement's reply; it may or may not have run";
+    co_await send_error(reply_seq, errors::kBackendLost, "08S01", message);
     co_return false;
   }
   if (outcome != Relayed::done) co_return false;
