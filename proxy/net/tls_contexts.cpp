@@ -9,7 +9,15 @@ namespace ssl = boost::asio::ssl;
 std::unique_ptr<ssl::context> client_tls_context(const config::ClientTlsConfig& tls, std::string& error) {
   boost::system::error_code ec;
   auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
-  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3);
+  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+  // The floor itself, not only the options: a build whose defaults allow older versions still refuses them.
+  SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+  if (SSL_CTX_set_cipher_list(context->native_handle(), kClientTls12Ciphers) != 1) {
+    error = "tls.client: OpenSSL accepts none of the TLS 1.2 ciphers";
+    return nullptr;
+  }
+  SSL_CTX_set_options(context->native_handle(), SSL_OP_CIPHER_SERVER_PREFERENCE);
   context->use_certificate_chain_file(tls.cert_file, ec);
   if (ec) {
     error = "tls.client.cert_file " + tls.cert_file + ": " + ec.message();

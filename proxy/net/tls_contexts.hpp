@@ -10,7 +10,14 @@
 
 namespace weir::net {
 
-// The server context for clients: the certificate and
+// The cipher policy clients meet, for TLS 1.2 (TLS 1.3 keeps OpenSSL's defaults, all of them
+// AEAD): forward-secret key exchange with AEAD ciphers only (Mozilla's "intermediate" set).
+inline constexpr const char* kClientTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305";
+
+// The server context for clients: TLS 1.2 at least, the cipher policy above, the certificate and
 // key of tls.client, and with tls.client.ca_file a client certificate required. nullptr with
 // `error` naming the setting when a file cannot be used.
 std::unique_ptr<boost::asio::ssl::context> client_tls_context(const config::ClientTlsConfig& tls, std::string& error);
