@@ -1,6 +1,5 @@
 #include "weir/local/node_status.hpp"
 
-#include <algorithm>
 #include <chrono>
 
 #include "weir/pod/process.hpp"
@@ -11,8 +10,7 @@ namespace weir::local {
 namespace {
 
 std::string field(const sqlclient::Result& status, const char* name) {
-  const bool present = std::find(status.columns.begin(), status.columns.end(), name) != status.columns.end();
-  return present ? status.first(name).value_or("NULL") : std::string();
+  return status.has_column(name) ? status.first(name).value_or("NULL") : std::string();
 }
 
 void read_replication(sqlclient::Connection& conn, NodeStatus& s) {

@@ -2,6 +2,13 @@
 
 namespace weir::sqlclient {
 
+bool Result::has_column(std::string_view name) const {
+  for (const auto& column : columns) {
+    if (column == name) return true;
+  }
+  return false;
+}
+
 std::optional<std::string> Result::value(std::size_t row, std::string_view name) const {
   if (row >= rows.size()) return std::nullopt;
   for (std::size_t i = 0; i < columns.size() && i < rows[row].size(); ++i) {

@@ -1,6 +1,5 @@
 // `weir pod probe`: the tutorial's probes (`mysqladmin ping`, `mysql -h 127.0.0.1 -e 'SELECT 1'`),
 // plus readiness that can require both replication threads running.
-#include <algorithm>
 #include <thread>
 
 #include "weir/pod/log.hpp"
@@ -16,8 +15,7 @@ std::optional<std::string> replication_problem(sqlclient::Connection& conn) {
   if (!status) return "SHOW SLAVE STATUS failed: " + conn.error().describe();
   if (status->rows.empty()) return "replication is not configured";
   auto field = [&](const char* name) {
-    const bool present = std::find(status->columns.begin(), status->columns.end(), name) != status->columns.end();
-    return present ? status->first(name).value_or("NULL") : std::string("?");
+    return status->has_column(name) ? status->first(name).value_or("NULL") : std::string("?");
   };
   // IO "Connecting": the replica keeps trying to reach its primary (down, or being replaced). It
   // still serves what it has; the proxy judges its lag. Stopped or failed threads ("No") are not

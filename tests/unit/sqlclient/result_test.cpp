@@ -17,6 +17,8 @@ TEST(SqlclientResult, ValuesByColumnName) {
   EXPECT_EQ(r.value(1, "b"), "x");
   EXPECT_EQ(r.value(2, "a"), std::nullopt);
   EXPECT_EQ(r.first("c"), std::nullopt);
+  EXPECT_TRUE(r.has_column("b"));
+  EXPECT_FALSE(r.has_column("c"));
   EXPECT_EQ(r.scalar(), "1");
   EXPECT_EQ(Result{}.scalar(), std::nullopt);
 }

@@ -11,6 +11,7 @@ struct Result {
   std::vector<std::string> columns;
   std::vector<std::vector<std::optional<std::string>>> rows;  // NULL = nullopt
 
+  bool has_column(std::string_view name) const;
   // The value of column `name` in row `row`; nullopt when NULL, absent, or no such row.
   std::optional<std::string> value(std::size_t row, std::string_view name) const;
   // The value of column `name` in the first row.
