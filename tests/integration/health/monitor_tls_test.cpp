@@ -30,6 +30,8 @@ class MonitorTls : public ::testing::Test {
       s->create_user("weir_monitor", "monitor-pw", "SELECT, SLAVE MONITOR", "*.*");
       s->execute("ALTER USER 'weir_monitor'@'%' REQUIRE SSL");
     }
+    server_->create_user("weir_monitor_x509", "monitor-pw", "SELECT, SLAVE MONITOR", "*.*");
+    server_->execute("ALTER USER 'weir_monitor_x509'@'%' REQUIRE X509");
   }
   static void TearDownTestSuite() {
     delete misnamed_;
@@ -38,9 +40,10 @@ class MonitorTls : public ::testing::Test {
   }
 
   // One round of a monitor over `server` alone: whether it reached the server.
-  static bool reaches(const MariadbServer& server, bool enabled, Verify verify, const std::string& ca_file) {
+  static bool reaches(const MariadbServer& server, bool enabled, Verify verify, const std::string& ca_file,
+                      const std::string& user = "weir_monitor", const std::string& client_cert = "") {
     auto c = std::make_shared<config::Config>();
-    c->monitor.user = "weir_monitor";
+    c->monitor.user = user;
     c->monitor.password.value = "monitor-pw";
     c->monitor.check_interval = milliseconds(200);
     c->monitor.heartbeat.enabled = false;
@@ -48,6 +51,10 @@ class MonitorTls : public ::testing::Test {
     c->tls.backend.enabled = enabled;
     c->tls.backend.verify = verify;
     c->tls.backend.ca_file = ca_file;
+    if (!client_cert.empty()) {
+      c->tls.backend.cert_file = certs_->cert(client_cert);
+      c->tls.backend.key_file = certs_->key(client_cert);
+    }
     c->backends.static_backends = {{"primary", server.host(), server.port(), config::Role::primary, 1}};
     FailureReports reports;
     Monitor monitor(c, [](std::shared_ptr<const Topology>) {}, reports);
@@ -96,6 +103,11 @@ TEST_F(MonitorTls, FullAcceptsAMatchingName) {
 
 TEST_F(MonitorTls, FullRefusesAMismatchingName) {
   EXPECT_FALSE(reaches(*misnamed_, true, Verify::full, certs_->ca()));
+}
+
+TEST_F(MonitorTls, AClientCertificateIsPresentedWhenConfigured) {
+  EXPECT_FALSE(reaches(*server_, true, Verify::full, certs_->ca(), "weir_monitor_x509"));
+  EXPECT_TRUE(reaches(*server_, true, Verify::full, certs_->ca(), "weir_monitor_x509", "client"));
 }
 
 }  // namespace
