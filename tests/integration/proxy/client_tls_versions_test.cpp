@@ -1,6 +1,10 @@
 // The TLS versions clients meet at weir: TLS 1.2 and 1.3 are served, TLS 1.1 is refused, whatever
-// the client offers (openssl s_client, which speaks the MySQL STARTTLS exchange itself).
+// the client offers (openssl s_client, which speaks the MySQL STARTTLS exchange itself). weir and
+// the client run under an OpenSSL configuration that allows TLS 1.0 at security level 0, so that
+// a refusal is weir's own floor and not the machine's OpenSSL defaults.
 #include <gtest/gtest.h>
+
+#include <stdlib.h>
 
 #include <chrono>
 #include <fstream>
@@ -39,11 +43,18 @@ class ClientTlsVersions : public ::testing::Test {
  protected:
   void SetUp() override {
     prepare_server(server_);
+    // Inherited by weir and s_client (started below), not by the server (started above).
+    const std::string conf = server_.dir() + "/permissive-openssl.cnf";
+    std::ofstream(conf) << "openssl_conf = openssl_init\n[openssl_init]\nssl_conf = ssl_sect\n[ssl_sect]\n"
+                           "system_default = system_default_sect\n[system_default_sect]\nMinProtocol = TLSv1\n"
+                           "CipherString = DEFAULT@SECLEVEL=0\n";
+    ::setenv("OPENSSL_CONF", conf.c_str(), 1);
     WeirOptions options = weir_for(server_);
     options.extra_yaml = "tls:\n  client:\n    enabled: true\n    cert_file: " + certs_.cert("server") +
                          "\n    key_file: " + certs_.key("server") + "\n";
     weir_ = std::make_unique<WeirProcess>(options);
   }
+  void TearDown() override { ::unsetenv("OPENSSL_CONF"); }
 
   TestCertificates certs_;
   MariadbServer server_;
