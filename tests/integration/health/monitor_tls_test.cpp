@@ -2,6 +2,7 @@
 // against a real server with TLS and a monitor account that must use it: none = encrypted only,
 // ca = + the chain (the name not checked), full = + the host name.
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <chrono>
 #include <memory>
@@ -95,6 +96,14 @@ TEST_F(MonitorTls, CaRefusesAnotherCa) {
 
 TEST_F(MonitorTls, CaWithoutAFileUsesTheSystemCasWhichDoNotHoldTheTestCa) {
   EXPECT_FALSE(reaches(*server_, true, Verify::ca, ""));
+}
+
+TEST_F(MonitorTls, CaWithoutAFileTrustsWhatTheSystemStoreHolds) {
+  // SSL_CERT_FILE names the system's trust store to OpenSSL (and to weir) in place of its default.
+  ::setenv("SSL_CERT_FILE", certs_->ca().c_str(), 1);
+  const bool reached = reaches(*server_, true, Verify::ca, "");
+  ::unsetenv("SSL_CERT_FILE");
+  EXPECT_TRUE(reached);
 }
 
 TEST_F(MonitorTls, FullAcceptsAMatchingName) {
