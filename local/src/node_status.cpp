@@ -1,27 +1,28 @@
 #include "weir/local/node_status.hpp"
 
+#include <chrono>
+
 #include "weir/pod/process.hpp"
-#include "weir/pod/sql_client.hpp"
+#include "weir/pod/steps.hpp"
+#include "weir/sqlclient/connection.hpp"
 
 namespace weir::local {
 namespace {
 
-std::string field(const pod::Row& row, const char* name) {
-  auto it = row.find(name);
-  return it == row.end() ? std::string() : it->second.value_or("NULL");
+std::string field(const sqlclient::Result& status, const char* name) {
+  return status.has_column(name) ? status.first(name).value_or("NULL") : std::string();
 }
 
-void read_replication(pod::SqlClient& conn, NodeStatus& s) {
-  std::optional<pod::SqlError> error;
-  auto rows = conn.query("SHOW SLAVE STATUS", error);
-  if (error || rows.empty()) {
+void read_replication(sqlclient::Connection& conn, NodeStatus& s) {
+  const auto status = conn.query("SHOW SLAVE STATUS");
+  if (!status || status->rows.empty()) {
     s.role = "primary";
-    s.ready = !error;
-    if (error) s.detail = pod::describe(*error);
+    s.ready = status.has_value();
+    if (!status) s.detail = conn.error().describe();
     return;
   }
   s.role = "replica";
-  const auto& row = rows.front();
+  const sqlclient::Result& row = *status;
   const std::string io = field(row, "Slave_IO_Running");
   const std::string sql = field(row, "Slave_SQL_Running");
   s.ready = io == "Yes" && sql == "Yes";
@@ -42,14 +43,18 @@ NodeStatus query_node_status(const NodeState& node, const pod::Credentials& cred
     s.detail = "server not running";
     return s;
   }
-  pod::SqlError error;
-  auto conn = pod::SqlClient::connect({"127.0.0.1", node.port, credentials.root_user, credentials.root_password, 2}, error);
-  if (!conn) {
-    s.detail = pod::describe(error);
+  sqlclient::ConnectOptions options;
+  options.port = node.port;
+  options.user = credentials.root_user;
+  options.password = credentials.root_password;
+  options.timeouts = {std::chrono::seconds(2), std::chrono::seconds(2), std::chrono::seconds(2)};
+  sqlclient::Connection conn;
+  if (!conn.connect(options)) {
+    s.detail = conn.error().describe();
     return s;
   }
-  if (auto id = conn->scalar("SELECT @@server_id")) s.server_id = std::stoi(*id);
-  read_replication(*conn, s);
+  if (const auto id = conn.query("SELECT @@server_id"); id && id->scalar()) s.server_id = std::stoi(*id->scalar());
+  read_replication(conn, s);
   return s;
 }
 

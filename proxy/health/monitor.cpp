@@ -39,8 +39,16 @@ bool heartbeat_fresh(const std::optional<Clock::time_point>& last_ok, Clock::tim
 
 WallMicros wall_now() { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); }
 
-MonitorConnection::Target target_of(const DiscoveredBackend& b, const config::Config& c) {
-  return MonitorConnection::Target{b.host, b.port, c.monitor.user, c.monitor.password.value, c.tls.backend};
+// Every call of the monitor has a deadline of its own (the check's); the timeouts are a backstop.
+sqlclient::ConnectOptions target_of(const DiscoveredBackend& b, const config::Config& c) {
+  sqlclient::ConnectOptions target;
+  target.host = b.host;
+  target.port = b.port;
+  target.user = c.monitor.user;
+  target.password = c.monitor.password.value;
+  target.timeouts = {check_timeout(c), check_timeout(c), check_timeout(c)};
+  target.tls = c.tls.backend;
+  return target;
 }
 
 bool same_credentials(const config::Config& a, const config::Config& b) {
@@ -377,14 +385,14 @@ std::optional<std::chrono::microseconds> Monitor::replica_lag(const Probe& p, bo
   return std::nullopt;
 }
 
-bool Monitor::write_heartbeat(MonitorConnection& connection, std::optional<HeartbeatTable>& created,
+bool Monitor::write_heartbeat(sqlclient::Connection& connection, std::optional<HeartbeatTable>& created,
                               const DiscoveredBackend& primary, const config::Config& config) {
   constexpr unsigned kNoSuchTable = 1146;
   constexpr unsigned kNoSuchDatabase = 1049;
   const auto& hb = config.monitor.heartbeat;
   const HeartbeatTable table{hb.schema, hb.table, instance_id_};
   const auto deadline = Clock::now() + heartbeat_timeout(config);
-  if (!connection.ensure(target_of(primary, config), deadline)) return false;
+  if (!connection.connected() && !connection.connect(target_of(primary, config), deadline)) return false;
   if (!created || created->schema != table.schema || created->table != table.table) {
     if (!connection.execute(heartbeat_create_schema_sql(table), deadline) ||
         !connection.execute(heartbeat_create_table_sql(table), deadline)) {
@@ -394,7 +402,7 @@ bool Monitor::write_heartbeat(MonitorConnection& connection, std::optional<Heart
   }
   const auto ts = wall_now();
   if (!connection.execute(heartbeat_write_sql(table, ts), deadline)) {
-    if (connection.server_error() == kNoSuchTable || connection.server_error() == kNoSuchDatabase) {
+    if (connection.error().code == kNoSuchTable || connection.error().code == kNoSuchDatabase) {
       created.reset();  // dropped behind weir's back: create it again
     }
     return false;
@@ -406,7 +414,7 @@ bool Monitor::write_heartbeat(MonitorConnection& connection, std::optional<Heart
 }
 
 void Monitor::heartbeat_loop() {
-  MonitorConnection connection;
+  sqlclient::Connection connection;
   std::optional<DiscoveredBackend> connected_to;
   std::shared_ptr<const config::Config> connected_with;
   std::optional<HeartbeatTable> created;
@@ -441,7 +449,7 @@ void Monitor::heartbeat_loop() {
       if (ok) {
         log::info("heartbeat writes succeed again", {{"backend", primary->name}});
       } else {
-        log::warn("heartbeat write failed", {{"backend", primary->name}, {"error", connection.error()}});
+        log::warn("heartbeat write failed", {{"backend", primary->name}, {"error", connection.error().describe()}});
       }
       failing = !ok;
     }

@@ -20,7 +20,6 @@
 
 #include "health/discovery.hpp"
 #include "health/heartbeat_lag.hpp"
-#include "health/monitor_connection.hpp"
 #include "health/probe.hpp"
 #include "plan/replica_policy.hpp"
 #include "health/topology.hpp"
@@ -60,7 +59,7 @@ class Monitor {
  private:
   struct BackendState {
     DiscoveredBackend info;
-    MonitorConnection connection;
+    sqlclient::Connection connection;
     plan::ReplicaUsability usability;
     std::shared_ptr<BackendLoad> load = std::make_shared<BackendLoad>();
     std::optional<bool> reachable;  // as last logged
@@ -70,7 +69,7 @@ class Monitor {
   void heartbeat_loop();
   void discovery_loop();
   // One heartbeat write (creating the table first when needed); false when it failed.
-  bool write_heartbeat(MonitorConnection& connection, std::optional<HeartbeatTable>& created,
+  bool write_heartbeat(sqlclient::Connection& connection, std::optional<HeartbeatTable>& created,
                        const DiscoveredBackend& primary, const config::Config& config);
   // The discovery thread's latest list, once it matches `config` (or after a short wait, the
   // previous one). nullopt when stopping.

@@ -21,10 +21,10 @@ std::optional<std::int64_t> parse_int(const std::optional<std::string>& text) {
 }
 
 // Connects and reads the variables every server answers. False when unreachable.
-bool read_variables(Probe& p, MonitorConnection& c, const MonitorConnection::Target& target,
+bool read_variables(Probe& p, sqlclient::Connection& c, const sqlclient::ConnectOptions& target,
                     std::chrono::milliseconds op_timeout, const char* sql) {
-  if (!c.ensure(target, Clock::now() + op_timeout)) {
-    p.error = c.error();
+  if (!c.connected() && !c.connect(target, Clock::now() + op_timeout)) {
+    p.error = c.error().describe();
     return false;
   }
   // Topology::checked_at is when the position query was sent: every write acknowledged before
@@ -32,7 +32,7 @@ bool read_variables(Probe& p, MonitorConnection& c, const MonitorConnection::Tar
   const auto sent = Clock::now();
   auto vars = c.query(sql, sent + op_timeout);
   if (!vars || vars->rows.empty() || vars->rows.front().size() < 3) {
-    p.error = vars ? "no variables from " + target.host : c.error();
+    p.error = vars ? "no variables from " + target.host : c.error().describe();
     return false;
   }
   p.reachable = true;
@@ -62,7 +62,7 @@ bool equals_lowercase(std::string_view text, std::string_view lower) {
 
 }  // namespace
 
-SlaveStatus parse_slave_status(const QueryResult& result) {
+SlaveStatus parse_slave_status(const sqlclient::Result& result) {
   SlaveStatus s;
   if (result.rows.empty()) return s;
   s.io_running = result.first("Slave_IO_Running") == "Yes";
@@ -125,7 +125,7 @@ std::string heartbeat_read_sql(const HeartbeatTable& t) {
          " WHERE instance = " + quote_string(t.instance);
 }
 
-Probe probe_primary(MonitorConnection& c, const MonitorConnection::Target& target, std::chrono::milliseconds op_timeout) {
+Probe probe_primary(sqlclient::Connection& c, const sqlclient::ConnectOptions& target, std::chrono::milliseconds op_timeout) {
   Probe p;
   read_variables(p, c, target, op_timeout,
                  "SELECT @@global.read_only, @@global.gtid_binlog_pos, @@global.session_track_system_variables, "
@@ -133,7 +133,7 @@ Probe probe_primary(MonitorConnection& c, const MonitorConnection::Target& targe
   return p;
 }
 
-Probe probe_replica(MonitorConnection& c, const MonitorConnection::Target& target, std::chrono::milliseconds op_timeout,
+Probe probe_replica(sqlclient::Connection& c, const sqlclient::ConnectOptions& target, std::chrono::milliseconds op_timeout,
                     const std::optional<HeartbeatTable>& heartbeat) {
   Probe p;
   if (!read_variables(p, c, target, op_timeout,
@@ -146,7 +146,7 @@ Probe probe_replica(MonitorConnection& c, const MonitorConnection::Target& targe
     // Without the replication threads' state the replica cannot be trusted: count it unreachable
     // (a missing privilege shows here, with the server's message).
     p.reachable = c.connected();
-    p.error = c.error();
+    p.error = c.error().describe();
     return p;
   }
   const auto slave = parse_slave_status(*status);
@@ -157,8 +157,8 @@ Probe probe_replica(MonitorConnection& c, const MonitorConnection::Target& targe
     auto row = c.query(heartbeat_read_sql(*heartbeat), Clock::now() + op_timeout);
     if (row) {
       if (auto ts = parse_int(row->first("ts"))) p.heartbeat = WallMicros(std::chrono::microseconds(*ts));
-    } else if (c.server_error() != kNoSuchTable && c.server_error() != kNoSuchDatabase) {
-      p.error = c.error();  // the row stays unknown, and so does the lag
+    } else if (c.error().code != kNoSuchTable && c.error().code != kNoSuchDatabase) {
+      p.error = c.error().describe();  // the row stays unknown, and so does the lag
       if (!c.connected()) p.reachable = false;
     }
   }

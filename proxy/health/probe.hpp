@@ -9,9 +9,12 @@
 
 #include "health/gtid.hpp"
 #include "health/heartbeat_lag.hpp"
-#include "health/monitor_connection.hpp"
+#include "weir/sqlclient/connection.hpp"
 
 namespace weir::health {
+
+// What a probe statement returns (the monitor reads first rows by column name).
+using QueryResult = sqlclient::Result;
 
 struct Probe {
   bool reachable = false;
@@ -36,7 +39,7 @@ struct SlaveStatus {
 };
 // SHOW SLAVE STATUS -> the three fields; no row (not a replica) = both threads stopped.
 // Slave_IO_Running "Connecting" counts as not running: the replica receives nothing.
-SlaveStatus parse_slave_status(const QueryResult& result);
+SlaveStatus parse_slave_status(const sqlclient::Result& result);
 
 // Whether a session_track_system_variables value ("autocommit,last_gtid", "*") includes last_gtid.
 bool tracks_last_gtid(std::string_view variables);
@@ -57,10 +60,10 @@ std::string heartbeat_write_sql(const HeartbeatTable& t, WallMicros ts);
 std::string heartbeat_read_sql(const HeartbeatTable& t);
 
 // `op_timeout` bounds each step (connect, each statement).
-Probe probe_primary(MonitorConnection& connection, const MonitorConnection::Target& target,
+Probe probe_primary(sqlclient::Connection& connection, const sqlclient::ConnectOptions& target,
                     std::chrono::milliseconds op_timeout);
 // `heartbeat` nullopt = not enabled (the row is not read).
-Probe probe_replica(MonitorConnection& connection, const MonitorConnection::Target& target,
+Probe probe_replica(sqlclient::Connection& connection, const sqlclient::ConnectOptions& target,
                     std::chrono::milliseconds op_timeout, const std::optional<HeartbeatTable>& heartbeat);
 
 }  // namespace weir::health

@@ -15,6 +15,7 @@
 #include "backend/server_probe.hpp"
 #include "log/log.hpp"
 #include "net/listener.hpp"
+#include "net/tls_contexts.hpp"
 #include "session/session.hpp"
 #include "weir/version.hpp"
 
@@ -167,53 +168,13 @@ Proxy::~Proxy() {
 }
 
 bool Proxy::build_tls(const config::Config& config, std::string& error) {
-  boost::system::error_code ec;
   if (config.tls.client.enabled) {
-    auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
-    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3);
-    context->use_certificate_chain_file(config.tls.client.cert_file, ec);
-    if (ec) {
-      error = "tls.client.cert_file " + config.tls.client.cert_file + ": " + ec.message();
-      return false;
-    }
-    context->use_private_key_file(config.tls.client.key_file, ssl::context::pem, ec);
-    if (ec) {
-      error = "tls.client.key_file " + config.tls.client.key_file + ": " + ec.message();
-      return false;
-    }
-    if (!config.tls.client.ca_file.empty()) {
-      context->load_verify_file(config.tls.client.ca_file, ec);
-      if (ec) {
-        error = "tls.client.ca_file " + config.tls.client.ca_file + ": " + ec.message();
-        return false;
-      }
-      context->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
-    }
-    tls_->client = std::move(context);
+    tls_->client = net::client_tls_context(config.tls.client, error);
+    if (!tls_->client) return false;
   }
-  const auto& backend = config.tls.backend;
-  if (backend.enabled) {
-    auto context = std::make_unique<ssl::context>(ssl::context::tls_client);
-    if (backend.verify != config::BackendTlsConfig::Verify::none) {
-      if (backend.ca_file.empty()) context->set_default_verify_paths(ec);
-      else context->load_verify_file(backend.ca_file, ec);
-      if (ec) {
-        error = "tls.backend.ca_file " + backend.ca_file + ": " + ec.message();
-        return false;
-      }
-      context->set_verify_mode(ssl::verify_peer);
-    } else {
-      context->set_verify_mode(ssl::verify_none);
-    }
-    if (!backend.cert_file.empty()) {
-      context->use_certificate_chain_file(backend.cert_file, ec);
-      if (!ec) context->use_private_key_file(backend.key_file, ssl::context::pem, ec);
-      if (ec) {
-        error = "tls.backend client certificate: " + ec.message();
-        return false;
-      }
-    }
-    tls_->backend = std::move(context);
+  if (const auto backend = sqlclient::tls_policy(config.tls.backend); backend.encrypt) {
+    tls_->backend = net::backend_tls_context(backend, error);
+    if (!tls_->backend) return false;
   }
   return true;
 }
@@ -248,7 +209,7 @@ bool Proxy::open() {
       return false;
     }
     auto context = std::make_unique<session::WorkerContext>(session::WorkerContext{shared_, tls_->client.get(), tls_->backend.get(),
-                                                             config->tls.backend.verify == config::BackendTlsConfig::Verify::full});
+                                                             sqlclient::tls_policy(config->tls.backend).verify_host_name});
     pools_.push_back(std::make_unique<backend::Pool>(config->pool.max_idle_per_worker,
                                                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                          config->pool.idle_timeout)));

@@ -10,15 +10,12 @@ namespace {
 
 constexpr unsigned kAccessDenied = 1045;
 
-std::optional<std::string> replication_problem(SqlClient& conn) {
-  std::optional<SqlError> error;
-  auto rows = conn.query("SHOW SLAVE STATUS", error);
-  if (error) return "SHOW SLAVE STATUS failed: " + describe(*error);
-  if (rows.empty()) return "replication is not configured";
-  const Row& row = rows.front();
+std::optional<std::string> replication_problem(sqlclient::Connection& conn) {
+  const auto status = conn.query("SHOW SLAVE STATUS");
+  if (!status) return "SHOW SLAVE STATUS failed: " + conn.error().describe();
+  if (status->rows.empty()) return "replication is not configured";
   auto field = [&](const char* name) {
-    auto it = row.find(name);
-    return it == row.end() ? std::string("?") : it->second.value_or("NULL");
+    return status->has_column(name) ? status->first(name).value_or("NULL") : std::string("?");
   };
   // IO "Connecting": the replica keeps trying to reach its primary (down, or being replaced). It
   // still serves what it has; the proxy judges its lag. Stopped or failed threads ("No") are not
@@ -37,19 +34,24 @@ std::optional<std::string> replication_problem(SqlClient& conn) {
 
 }  // namespace
 
-ConnectParams local_root(const PodOptions& o) {
-  return {"127.0.0.1", o.port, o.credentials.root_user, o.credentials.root_password, 2};
+sqlclient::ConnectOptions local_root(const PodOptions& o) {
+  sqlclient::ConnectOptions options;
+  options.host = "127.0.0.1";
+  options.port = o.port;
+  options.user = o.credentials.root_user;
+  options.password = o.credentials.root_password;
+  options.timeouts = {std::chrono::seconds(2), std::chrono::seconds(2), std::chrono::seconds(2)};
+  return options;
 }
 
-std::optional<SqlClient> wait_for_server(const ConnectParams& params, std::chrono::seconds timeout,
-                                         std::string_view who) {
+std::optional<sqlclient::Connection> wait_for_server(const sqlclient::ConnectOptions& params,
+                                                     std::chrono::seconds timeout, std::string_view who) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  SqlError error;
   for (int attempt = 1; !stop_requested(); ++attempt) {
-    if (auto conn = SqlClient::connect(params, error)) return conn;
+    sqlclient::Connection conn;
+    if (conn.connect(params)) return conn;
     if (attempt == 1 || attempt % 30 == 0) {
-      log_line(who, "waiting for the server at " + params.host + ":" + std::to_string(params.port) + " (" +
-                        describe(error) + ")");
+      log_line(who, "waiting for the server (" + conn.error().describe() + ")");
     }
     if (std::chrono::steady_clock::now() >= deadline) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 20 ? 100 : 1000));
@@ -58,16 +60,16 @@ std::optional<SqlClient> wait_for_server(const ConnectParams& params, std::chron
 }
 
 std::optional<std::string> probe(const PodOptions& o, ProbeKind kind) {
-  SqlError error;
-  auto conn = SqlClient::connect(local_root(o), error);
+  sqlclient::Connection conn;
+  const bool connected = conn.connect(local_root(o));
   if (kind == ProbeKind::kLiveness) {
     // Like `mysqladmin ping`: a server that answers, even with "access denied", is alive.
-    if (conn || error.code == kAccessDenied) return std::nullopt;
-    return "server not answering on 127.0.0.1:" + std::to_string(o.port) + " (" + describe(error) + ")";
+    if (connected || conn.error().code == kAccessDenied) return std::nullopt;
+    return "server not answering on 127.0.0.1:" + std::to_string(o.port) + " (" + conn.error().describe() + ")";
   }
-  if (!conn) return "cannot connect to 127.0.0.1:" + std::to_string(o.port) + " (" + describe(error) + ")";
-  if (auto err = conn->execute("SELECT 1")) return "SELECT 1 failed: " + describe(*err);
-  if (o.require_replication && o.ordinal > 0) return replication_problem(*conn);
+  if (!connected) return "cannot connect to 127.0.0.1:" + std::to_string(o.port) + " (" + conn.error().describe() + ")";
+  if (!conn.execute("SELECT 1")) return "SELECT 1 failed: " + conn.error().describe();
+  if (o.require_replication && o.ordinal > 0) return replication_problem(conn);
   return std::nullopt;
 }
 

@@ -35,7 +35,9 @@ void ensure_replication_user(const PodOptions& o) {
   auto conn = wait_for_server(local_root(o), std::chrono::hours(24 * 365), kWho);
   if (!conn) throw std::runtime_error("sidecar: stopped while waiting for the local server");
   for (const auto& sql : replication_user_statements(o.credentials.repl_user, o.credentials.repl_password)) {
-    if (auto err = conn->execute(sql)) throw std::runtime_error("sidecar: creating the replication user: " + describe(*err));
+    if (!conn->execute(sql)) {
+      throw std::runtime_error("sidecar: creating the replication user: " + conn->error().describe());
+    }
   }
   log_line(kWho, "replication account '" + o.credentials.repl_user + "' is present on the primary");
 }
@@ -45,8 +47,11 @@ void start_replication(const PodOptions& o, const FoundCoordinates& found) {
   if (!conn) throw std::runtime_error("sidecar: stopped while waiting for the local server");
   ReplicationSource source{o.primary_host, o.primary_port, o.credentials.repl_user, o.credentials.repl_password};
   for (const auto& sql : change_master_statements(o.flavour, found.at, source)) {
-    if (auto err = conn->execute(sql)) {
-      throw std::runtime_error("sidecar: '" + sql.substr(0, sql.find("MASTER_PASSWORD")) + "...' failed: " + describe(*err));
+    if (!conn->execute(sql)) {
+      // The statement itself may hold a password: the message names only its start and the error.
+      sqlclient::Error error = conn->error();
+      error.operation = "'" + sql.substr(0, sql.find("MASTER_PASSWORD")) + "...'";
+      throw std::runtime_error("sidecar: " + error.describe());
     }
   }
   std::error_code ec;

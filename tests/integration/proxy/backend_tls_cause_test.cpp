@@ -6,7 +6,7 @@
 #include <string>
 
 #include "proxy_support.hpp"
-#include "tls_certificates.hpp"
+#include "weir/testing/tls_certificates.hpp"
 
 namespace weir::testing::proxy_tests {
 namespace {

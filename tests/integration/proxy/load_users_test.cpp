@@ -13,7 +13,7 @@
 #include "auth/client_auth.hpp"
 #include "auth/user_refresher.hpp"
 #include "proxy_support.hpp"
-#include "tls_certificates.hpp"
+#include "weir/testing/tls_certificates.hpp"
 #include "weir/config/config.hpp"
 #include "weir/protocol/auth.hpp"
 
@@ -279,6 +279,8 @@ TEST(LoadUsers, UsesTheBackendTlsSettings) {
       {&server, backend_tls_yaml("full", certs.ca(), false), false},  // plain: refused by the server
       {&server, backend_tls_yaml("full", certs.ca()), true},
       {&server, backend_tls_yaml("ca", certs.other_ca()), false},
+      {&server, backend_tls_yaml("ca", ""), false},  // the system's CAs: the test CA is not one of them
+      {&server, backend_tls_yaml("ca", certs.ca()), true},
       {&server, backend_tls_yaml("full", certs.other_ca()), false},
       {&misnamed, backend_tls_yaml("full", certs.ca()), false},
       {&misnamed, backend_tls_yaml("ca", certs.ca()), true},

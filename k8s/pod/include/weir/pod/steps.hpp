@@ -10,7 +10,7 @@
 
 #include "weir/pod/coordinates.hpp"
 #include "weir/pod/pod_options.hpp"
-#include "weir/pod/sql_client.hpp"
+#include "weir/sqlclient/connection.hpp"
 
 namespace weir::pod {
 
@@ -40,9 +40,9 @@ enum class ProbeKind { kLiveness, kReadiness };
 std::optional<std::string> probe(const PodOptions& o, ProbeKind kind);
 
 // Connection parameters for the local server as root.
-ConnectParams local_root(const PodOptions& o);
+sqlclient::ConnectOptions local_root(const PodOptions& o);
 // Retries until the server accepts root, `timeout` passes or a stop is requested.
-std::optional<SqlClient> wait_for_server(const ConnectParams& params, std::chrono::seconds timeout,
-                                         std::string_view who);
+std::optional<sqlclient::Connection> wait_for_server(const sqlclient::ConnectOptions& params,
+                                                     std::chrono::seconds timeout, std::string_view who);
 
 }  // namespace weir::pod

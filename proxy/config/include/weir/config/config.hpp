@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "weir/sqlclient/tls_policy.hpp"
+
 namespace weir::config {
 
 // Every duration of the configuration ("250ms", "1.5s", "1m"; see units.hpp).
@@ -61,16 +63,9 @@ struct ClientTlsConfig {
   friend bool operator==(const ClientTlsConfig&, const ClientTlsConfig&) = default;
 };
 
-// TLS between weir and the database servers.
-struct BackendTlsConfig {
-  enum class Verify : std::uint8_t { none, ca, full };  // full = ca + host name
-  bool enabled = false;
-  std::string ca_file;  // empty = the system's trust store
-  Verify verify = Verify::full;
-  std::string cert_file;  // optional client certificate, with key_file
-  std::string key_file;
-  friend bool operator==(const BackendTlsConfig&, const BackendTlsConfig&) = default;
-};
+// TLS between weir and the database servers. What each setting means, for every link weir opens
+// to a server, is decided in one place: weir/sqlclient/tls_policy.hpp.
+using BackendTlsConfig = sqlclient::TlsSettings;
 
 struct TlsConfig {
   ClientTlsConfig client;
