@@ -32,7 +32,7 @@ Session::Session(asio::ip::tcp::socket socket, WorkerContext& worker)
   id_ = worker_.shared.sessions.next_id();
   random_state_ = id_ * 2654435761U;
   const std::uint32_t open = worker_.shared.client_connections.fetch_add(1) + 1;
-  over_connection_limit_ = open > worker_.shared.config.load()->listen.max_connections;
+  over_connection_limit_ = open > worker_.config.current()->listen.max_connections;
 }
 
 Session::~Session() {
@@ -162,7 +162,7 @@ asio::awaitable<bool> Session::login() {
 std::size_t Session::max_client_packet() const {
   // The primary's max_allowed_packet as the monitor last read it, so weir refuses what the server
   // would (and buffers no more than it); until it is known, the server's own ceiling of 1 GiB.
-  if (const auto topology = worker_.shared.topology.load()) {
+  if (const auto& topology = worker_.topology.current()) {
     if (const auto* primary = topology->primary(); primary != nullptr && primary->max_allowed_packet > 0) {
       return static_cast<std::size_t>(primary->max_allowed_packet);
     }
@@ -240,12 +240,11 @@ asio::awaitable<void> Session::command_loop() {
 }
 
 asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle) {
-  const auto config = worker_.shared.config.load();
   idle_timed_out_ = false;
   backend_idle_due_ = false;
   // The nearer of the two idle limits wakes the wait by cancelling it.
-  const auto client_idle = config->timeouts.client_idle;
-  const auto backend_idle = config->timeouts.backend_idle;
+  const auto client_idle = worker_.config.current()->timeouts.client_idle;
+  const auto backend_idle = worker_.config.current()->timeouts.backend_idle;
   const bool backend_first = watch_backend_idle && (primary_ || !replicas_.empty()) &&
                              backend_idle > config::Duration::zero() &&
                              (client_idle <= config::Duration::zero() || backend_idle < client_idle);
@@ -530,7 +529,7 @@ asio::awaitable<void> Session::drain_refused_client() {
   // bounded time and amount) so that it then reads the error, instead of a reset.
   boost::system::error_code ignored;
   client_.stream().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-  const auto read_limit = worker_.shared.config.load()->timeouts.client_read;
+  const auto read_limit = worker_.config.current()->timeouts.client_read;
   const config::Duration bound = std::chrono::seconds(5);
   client_io_.arm(read_limit > config::Duration::zero() ? std::min(read_limit, bound) : bound,
                  [this] { client_.close(); });
@@ -539,7 +538,8 @@ asio::awaitable<void> Session::drain_refused_client() {
 }
 
 void Session::guard_client_read() {
-  const auto& timeouts = worker_.shared.config.load()->timeouts;
+  // No suspension in here: the view's value stays the one read.
+  const auto& timeouts = worker_.config.current()->timeouts;
   auto limit = timeouts.client_read;
   const bool idle_shorter = timeouts.client_idle > config::Duration::zero() &&
                             (limit <= config::Duration::zero() || timeouts.client_idle < limit);
@@ -553,7 +553,7 @@ void Session::guard_client_read() {
 }
 
 void Session::guard_client_write() {
-  client_io_.arm(worker_.shared.config.load()->timeouts.client_write, [this] {
+  client_io_.arm(worker_.config.current()->timeouts.client_write, [this] {
     log::info("client stopped reading; closing after timeouts.client_write without progress",
               {{"session", id_}, {"peer", peer_host_}});
     client_.close();

@@ -213,7 +213,7 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
     co_return Relayed::done;
   }
   // Captures two pointers only: stored without allocating (the kill is rare, the arm is not).
-  query_deadline_.arm(worker_.shared.config.load()->timeouts.query, [this, target = &link] {
+  query_deadline_.arm(worker_.config.current()->timeouts.query, [this, target = &link] {
     asio::co_spawn(client_.stream().socket().get_executor(),
                    kill_slow_query(shared_from_this(), target->key.host, target->key.port, target->backend().thread_id()),
                    asio::detached);
@@ -292,7 +292,7 @@ asio::awaitable<bool> Session::relay_local_infile(BackendLink& link) {
 }
 
 void Session::log_if_slow(const BackendLink& link, proto::Bytes packet, std::chrono::steady_clock::duration elapsed) {
-  const auto threshold = worker_.shared.config.load()->log.slow_query;
+  const auto threshold = worker_.config.current()->log.slow_query;
   if (threshold <= config::Duration::zero() || elapsed < threshold) return;
   const auto command = static_cast<Command>(packet[0]);
   std::string statement;

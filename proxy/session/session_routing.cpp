@@ -223,7 +223,7 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
   if (outcome != Relayed::done) co_return false;
   last_link_ = link;
   route::apply_status_flags(routing_.view, relay_.tracker().status_flags());
-  const auto topology = worker_.shared.topology.load();
+  const auto& topology = worker_.topology.current();
   const bool tracking = proto::has(identity_.capabilities, proto::cap::kSessionTrack) && topology &&
                         topology->primary_tracks_last_gtid;
   std::optional<std::string_view> gtid;
@@ -236,9 +236,9 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
 asio::awaitable<Session::PlannedRead> Session::run_planned_read(const plan::StatementFacts& facts, bool any_replica,
                                                                 proto::Bytes packet, std::uint8_t seq,
                                                                 PreparedStatementMap::Statement* statement) {
-  const auto topology = worker_.shared.topology.load();
-  const auto config = worker_.shared.config.load();
-  const plan::Policy policy = plan::policy_of(config->routing);
+  // Copies: held across the suspensions below (a copy takes no lock).
+  const auto topology = worker_.topology.current();
+  const plan::Policy policy = plan::policy_of(worker_.config.current()->routing);
   routing_.previous_on_replica = last_link_ != nullptr && !last_link_->primary;
   std::vector<std::size_t> excluded;
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -260,7 +260,7 @@ asio::awaitable<Session::PlannedRead> Session::run_planned_read(const plan::Stat
     }
     if (planned.gtid_wait) {
       // Usable, but not yet known to have the session's last write: wait for it a little.
-      const GtidWait waited = co_await wait_for_gtid(*link, *planned.gtid_wait, config->routing.causal_wait);
+      const GtidWait waited = co_await wait_for_gtid(*link, *planned.gtid_wait, worker_.config.current()->routing.causal_wait);
       if (waited == GtidWait::connection_lost) {
         give_up_replica(*link, status.name, excluded, planned.replica);
         continue;

@@ -18,6 +18,10 @@ struct WorkerContext {
   backend::Pool* pool = nullptr;  // this worker's idle backend connections
   SessionMetrics* metrics = nullptr;  // this worker's metric handles; never null once the runtime made it
   net::DeadlineList* deadlines = nullptr;  // this worker's; never null once the runtime made it
+  // The configuration and topology as this worker last saw them (see SnapshotView): what the
+  // per-statement path reads, without a lock.
+  SnapshotView<config::Config> config{shared.config};
+  SnapshotView<health::Topology> topology{shared.topology};
 };
 
 }  // namespace weir::session
