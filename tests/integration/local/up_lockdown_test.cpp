@@ -30,6 +30,10 @@ class Listener {
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = htons(port);
+    // As servers bind (and `weir up` checks): a port whose last connections linger in TIME_WAIT is
+    // free; one with a listener is not.
+    const int one = 1;
+    if (fd_ >= 0) setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd_, 1) != 0) {
       throw std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(port));
     }
