@@ -278,8 +278,32 @@ asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle)
       boost::system::error_code ignored;
       client_.stream().socket().cancel(ignored);
     });
+    // The primary is watched with a read as well (queued without a system call: its last reply
+    // drained the socket), so a primary that closes now (KILL, a restart) closes the client at
+    // once, as in the cold wait. Bytes it sends unasked mean the same.
+    const bool watch_primary = primary_ && !primary_->stream().stream().is_tls();
+    if (watch_primary) {
+      backend_spoke_ = false;
+      primary_->stream().stream().socket().async_read_some(
+          asio::buffer(primary_watch_byte_), [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+            if (ec == asio::error::operation_aborted) return;
+            self->backend_spoke_ = true;
+            if (!self->idle_) return;
+            boost::system::error_code ignored;
+            self->client_.stream().socket().cancel(ignored);
+          });
+    }
     co_await client_.fill(net::PacketStream::kInitialBuffer, client_error);
     cool_.cancel();
+    if (watch_primary) {
+      boost::system::error_code ignored;
+      primary_->stream().stream().socket().cancel(ignored);
+      // The watch completed before the cancel: the primary spoke or closed; its link is lost.
+      if (backend_spoke_) {
+        deadline_.cancel();
+        co_return Wake::primary_lost;
+      }
+    }
     if (!client_error || client_error != asio::error::operation_aborted) {
       // Bytes (or an error the next read reports again: end of stream, a reset).
       deadline_.cancel();

@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -203,6 +204,7 @@ class Session : public std::enable_shared_from_this<Session> {
   net::Deadline client_io_;       // timeouts.client_read / client_write around client I/O
   net::Deadline cool_;            // ends the hot wait for the next statement (kHotIdle)
   bool cooling_ = false;          // set by cool_
+  std::array<char, 1> primary_watch_byte_{};  // the hot wait's read on the primary lands here
   // How long an idle session keeps its read waiting with a buffer before it gives the buffers
   // back and waits without one (see wait_for_client).
   static constexpr std::chrono::milliseconds kHotIdle{500};
