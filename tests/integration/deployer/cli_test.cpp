@@ -21,9 +21,9 @@ TEST_F(WeirCommandTest, DeployTwiceScaleStatusTeardown) {
   std::string out;
   ASSERT_EQ(weir("deploy --wait=false", out), 0) << out;
   EXPECT_THAT(out, HasSubstr("created StatefulSet " + ns_ + "/mysql"));
-  EXPECT_THAT(out, HasSubstr("applied 13 (created 13, configured 0, unchanged 0)"));
+  EXPECT_THAT(out, HasSubstr("applied 16 (created 16, configured 0, unchanged 0)"));
   ASSERT_EQ(weir("deploy --no-wait", out), 0) << out;
-  EXPECT_THAT(out, HasSubstr("applied 13 (created 0, configured 0, unchanged 13)"));
+  EXPECT_THAT(out, HasSubstr("applied 16 (created 0, configured 0, unchanged 16)"));
 
   ASSERT_EQ(weir("scale 5", out), 0) << out;
   auto client = admin();
@@ -49,7 +49,7 @@ TEST_F(WeirCommandTest, DeployWithoutRightsNamesTheObjectAndWhatWasNotApplied) {
   EXPECT_EQ(weir("deploy --wait=false", out, "kubeconfig-nobody"), 1) << out;
   EXPECT_THAT(out, HasSubstr("failed ServiceAccount " + ns_ + "/weir: ServiceAccount " + ns_ + "/weir: Forbidden (403)"));
   EXPECT_THAT(out, HasSubstr("applied before the failure: none"));
-  EXPECT_THAT(out, HasSubstr("not applied 12"));
+  EXPECT_THAT(out, HasSubstr("not applied 15"));
 }
 
 TEST_F(WeirCommandTest, DeployWaitsForThePodsUntilItsTimeout) {
