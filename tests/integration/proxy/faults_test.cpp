@@ -283,6 +283,16 @@ TEST(ProxyFaults, GarbageFromClientsClosesOnlyTheirConnections) {
   EXPECT_EQ(scalar_of(after.get(), "SELECT 'still serving'"), "still serving");
 }
 
+// A logged-in client sends a header announcing 100 bytes, then 4 of them, and nothing more: weir
+// closes the connection.
+void expect_a_partial_packet_closed(WeirProcess& weir) {
+  Mysql w = open_mysql(weir.port(), {});
+  ASSERT_TRUE(w);
+  RawSocket sw(static_cast<int>(mysql_get_socket(w.get())));
+  ASSERT_TRUE(sw.send_all(std::string("\x64\x00\x00\x00\x03SEL", 8)));
+  EXPECT_TRUE(sw.closed_by_peer_within(20s)) << weir.log();
+}
+
 // timeouts.client_read: a client that sends the start of a packet and then nothing is closed,
 // as the server closes it after net_read_timeout (the idle limit does not apply once a packet
 // has started).
@@ -292,12 +302,7 @@ TEST(ClientDeadlines, AStalledPartialStatementIsClosedAfterClientRead) {
   WeirOptions options = weir_for(server);
   options.extra_yaml = "timeouts:\n  client_read: 1s\n";
   WeirProcess weir(options);
-  Mysql w = open_mysql(weir.port(), {});
-  ASSERT_TRUE(w);
-  RawSocket sw(static_cast<int>(mysql_get_socket(w.get())));
-  // A header announcing 100 bytes, then 4 of them.
-  ASSERT_TRUE(sw.send_all(std::string("\x64\x00\x00\x00\x03SEL", 8)));
-  EXPECT_TRUE(sw.closed_by_peer_within(20s)) << weir.log();
+  expect_a_partial_packet_closed(weir);
   EXPECT_TRUE(weir.wait_for_log("client sent part of a packet and stopped", 5s)) << weir.log();
   EXPECT_NE(weir.log().find("limit=timeouts.client_read"), std::string::npos) << weir.log();
   // A client that sends its statement slowly but steadily within the limit is served.
@@ -319,11 +324,7 @@ TEST(ClientDeadlines, AShorterClientIdleAlsoEndsAStalledStatement) {
   WeirOptions options = weir_for(server);
   options.extra_yaml = "timeouts:\n  client_idle: 1s\n";
   WeirProcess weir(options);
-  Mysql w = open_mysql(weir.port(), {});
-  ASSERT_TRUE(w);
-  RawSocket sw(static_cast<int>(mysql_get_socket(w.get())));
-  ASSERT_TRUE(sw.send_all(std::string("\x64\x00\x00\x00\x03SEL", 8)));
-  EXPECT_TRUE(sw.closed_by_peer_within(20s)) << weir.log();
+  expect_a_partial_packet_closed(weir);
   EXPECT_TRUE(weir.wait_for_log("limit=timeouts.client_idle", 5s)) << weir.log();
 }
 
