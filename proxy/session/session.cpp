@@ -239,6 +239,13 @@ asio::awaitable<void> Session::command_loop() {
   }
 }
 
+void Session::wake_idle_wait(bool& reason) {
+  if (!idle_) return;
+  reason = true;
+  boost::system::error_code ignored;
+  client_.stream().socket().cancel(ignored);
+}
+
 asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle) {
   idle_timed_out_ = false;
   backend_idle_due_ = false;
@@ -249,19 +256,9 @@ asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle)
                              backend_idle > config::Duration::zero() &&
                              (client_idle <= config::Duration::zero() || backend_idle < client_idle);
   if (backend_first) {
-    deadline_.arm(backend_idle, [this] {
-      if (!idle_) return;
-      backend_idle_due_ = true;
-      boost::system::error_code ignored;
-      client_.stream().socket().cancel(ignored);
-    });
+    deadline_.arm(backend_idle, [this] { wake_idle_wait(backend_idle_due_); });
   } else {
-    deadline_.arm(client_idle, [this] {
-      if (!idle_) return;
-      idle_timed_out_ = true;
-      boost::system::error_code ignored;
-      client_.stream().socket().cancel(ignored);
-    });
+    deadline_.arm(client_idle, [this] { wake_idle_wait(idle_timed_out_); });
   }
   boost::system::error_code client_error;
   if (client_.buffered().empty() && !client_.stream().is_tls()) {
@@ -272,12 +269,7 @@ asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle)
     // buffers go back (thousands of idle sessions cost little more than their sockets) and the
     // wait goes on without a buffer, watching the primary.
     cooling_ = false;
-    cool_.arm(kHotIdle, [this] {
-      if (!idle_) return;
-      cooling_ = true;
-      boost::system::error_code ignored;
-      client_.stream().socket().cancel(ignored);
-    });
+    cool_.arm(kHotIdle, [this] { wake_idle_wait(cooling_); });
     // The primary is watched with a read as well (queued without a system call: its last reply
     // drained the socket), so a primary that closes now (KILL, a restart) closes the client at
     // once, as in the cold wait. Bytes it sends unasked mean the same.

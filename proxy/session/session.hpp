@@ -66,6 +66,9 @@ class Session : public std::enable_shared_from_this<Session> {
     backend_idle,  // timeouts.backend_idle passed: give the backend connections back
   };
   boost::asio::awaitable<Wake> wait_for_client(bool watch_backend_idle);
+  // A deadline ending the wait for the client: sets `reason` and cancels the client's pending read
+  // or wait (only while the session is idle).
+  void wake_idle_wait(bool& reason);
   // The primary's connection holds state a new connection would not have (transaction, locks,
   // temporary tables, prepared statements, unreplayable variables).
   bool primary_holds_state() const;
