@@ -28,7 +28,22 @@ class Stream {
   boost::asio::awaitable<void> tls_connect(boost::asio::ssl::context& context, const std::string& server_name,
                                            bool verify_host_name, boost::system::error_code& error);
 
+  // A read with a completion handler instead of a coroutine (cheaper where a plain callback does,
+  // e.g. watching an idle connection): through the TLS engine when there is one, so a TLS record
+  // that is not application data (a session ticket) is consumed and the read goes on waiting.
+  template <class Handler>
+  void async_read_some(boost::asio::mutable_buffer buffer, Handler&& handler) {
+    if (tls_) {
+      tls_->async_read_some(buffer, std::forward<Handler>(handler));
+    } else {
+      socket_.async_read_some(buffer, std::forward<Handler>(handler));
+    }
+  }
+
   bool is_tls() const { return tls_ != nullptr; }
+  // The negotiated protocol ("TLSv1.3") and cipher suite; empty when plain.
+  std::string tls_version() const;
+  std::string tls_cipher() const;
   // After a failed tls_connect: why the peer's certificate was refused ("hostname mismatch",
   // "unable to get local issuer certificate", ...); empty when it was not a verification failure.
   std::string tls_verify_error() const;

@@ -130,6 +130,7 @@ asio::awaitable<bool> Session::login() {
     co_return false;
   }
   refresh_routing_options();
+  worker_.shared.sessions.set_client(id_, {peer_host_, client_.stream().tls_version(), client_.stream().tls_cipher()});
   backend::LoginFailure failure;
   BackendLink* primary = co_await ensure_primary(failure);
   if (primary == nullptr && failure.server_error.empty()) {
@@ -205,11 +206,24 @@ asio::awaitable<void> Session::command_loop() {
       // primary is connected again when a statement needs it); any other ends at once, as the
       // server itself would have ended it.
       const std::string name = primary_->name;
+      if (primary_reset_ && !primary_holds_state()) {
+        // A reset, not an orderly close: the server ended a link idle past its wait_timeout
+        // (a KILL, a shutdown or a crash close it in order). Nothing of the client's was on it,
+        // so the client never sees it: the next statement that needs the primary opens a new
+        // link and replays the session commands.
+        log::info("the primary ended an idle link (wait_timeout); a new one is opened when needed",
+                  {{"session", id_}, {"backend", name}});
+        worker_.metrics->error("backend_idle_closed_replaced");
+        drop_primary_link();
+        continue;
+      }
       if (!can_lose_primary()) {
+        worker_.metrics->error("backend_idle_closed");
         log::info("backend closed an idle session", {{"session", id_}, {"backend", name}});
         co_return;
       }
       log::info("primary closed an idle session's connection; the session goes on", {{"session", id_}, {"backend", name}});
+      worker_.metrics->error("backend_idle_closed_replaced");
       drop_primary_link();
       continue;
     }
@@ -270,31 +284,16 @@ asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle)
     // wait goes on without a buffer, watching the primary.
     cooling_ = false;
     cool_.arm(kHotIdle, [this] { wake_idle_wait(cooling_); });
-    // The primary is watched with a read as well (queued without a system call: its last reply
-    // drained the socket), so a primary that closes now (KILL, a restart) closes the client at
-    // once, as in the cold wait. Bytes it sends unasked mean the same.
-    const bool watch_primary = primary_ && !primary_->stream().stream().is_tls();
-    if (watch_primary) {
-      backend_spoke_ = false;
-      primary_->stream().stream().socket().async_read_some(
-          asio::buffer(primary_watch_byte_), [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-            if (ec == asio::error::operation_aborted) return;
-            self->backend_spoke_ = true;
-            if (!self->idle_) return;
-            boost::system::error_code ignored;
-            self->client_.stream().socket().cancel(ignored);
-          });
-    }
+    // The primary is watched meanwhile, so a primary that closes now closes the client at once,
+    // as in the cold wait.
+    const bool watching = primary_ != nullptr;
+    if (watching) watch_primary();
     co_await client_.fill(net::PacketStream::kInitialBuffer, client_error);
     cool_.cancel();
-    if (watch_primary) {
-      boost::system::error_code ignored;
-      primary_->stream().stream().socket().cancel(ignored);
-      // The watch completed before the cancel: the primary spoke or closed; its link is lost.
-      if (backend_spoke_) {
-        deadline_.cancel();
-        co_return Wake::primary_lost;
-      }
+    // The watch completed before it was ended: the primary spoke or closed; its link is lost.
+    if (watching && unwatch_primary()) {
+      deadline_.cancel();
+      co_return Wake::primary_lost;
     }
     if (!client_error || client_error != asio::error::operation_aborted) {
       // Bytes (or an error the next read reports again: end of stream, a reset).
@@ -311,29 +310,42 @@ asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle)
   client_.release_buffer();
   if (primary_) primary_->stream().release_buffer();
   for (auto& link : replicas_) link->stream().release_buffer();
-  if (!primary_ || primary_->stream().stream().is_tls()) {
+  if (!primary_) {
     co_await client_.wait_readable(client_error);
     deadline_.cancel();
     co_return idle_timed_out_ ? Wake::idle_timeout : backend_idle_due_ ? Wake::backend_idle : Wake::client;
   }
-  // A plain completion handler watches the primary (cheaper per statement than a coroutine
-  // pair): if it becomes readable first, it wakes the client wait by cancelling it. Replica
-  // connections are not watched: one that died is replaced when it is next used.
-  backend_spoke_ = false;
-  auto& backend_socket = primary_->stream().stream().socket();
-  backend_socket.async_wait(asio::ip::tcp::socket::wait_read,
-                            [self = shared_from_this()](const boost::system::error_code& ec) {
-                              if (ec == asio::error::operation_aborted || !self->idle_) return;
-                              self->backend_spoke_ = true;
-                              boost::system::error_code ignored;
-                              self->client_.stream().socket().cancel(ignored);
-                            });
+  // Replica connections are not watched: one that died is replaced when it is next used.
+  watch_primary();
   co_await client_.wait_readable(client_error);
   deadline_.cancel();
-  boost::system::error_code ignored;
-  backend_socket.cancel(ignored);
-  if (backend_spoke_) co_return Wake::primary_lost;
+  if (unwatch_primary()) co_return Wake::primary_lost;
   co_return idle_timed_out_ ? Wake::idle_timeout : backend_idle_due_ ? Wake::backend_idle : Wake::client;
+}
+
+void Session::watch_primary() {
+  // A plain completion handler (cheaper per statement than a coroutine pair). Plain TCP: the read
+  // is queued without a system call (the last reply drained the socket). TLS: through the engine,
+  // which consumes a record that is not data (a session ticket) and goes on waiting, where a raw
+  // readiness wait would take it for the server speaking.
+  backend_spoke_ = false;
+  primary_reset_ = false;
+  primary_->stream().stream().async_read_some(
+      asio::buffer(primary_watch_byte_),
+      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+        if (ec == asio::error::operation_aborted) return;
+        self->backend_spoke_ = true;
+        self->primary_reset_ = ec == asio::error::connection_reset;
+        if (!self->idle_) return;
+        boost::system::error_code ignored;
+        self->client_.stream().socket().cancel(ignored);
+      });
+}
+
+bool Session::unwatch_primary() {
+  boost::system::error_code ignored;
+  primary_->stream().stream().socket().cancel(ignored);
+  return backend_spoke_;
 }
 
 asio::awaitable<void> Session::kill_slow_query(std::shared_ptr<Session> self, std::string host, std::uint16_t port,

@@ -66,6 +66,11 @@ class Session : public std::enable_shared_from_this<Session> {
     backend_idle,  // timeouts.backend_idle passed: give the backend connections back
   };
   boost::asio::awaitable<Wake> wait_for_client(bool watch_backend_idle);
+  // While the session waits for its client, a one-byte read on the primary's link (plain or TLS)
+  // notices the server closing it (KILL, a restart, wait_timeout) or speaking unasked at once;
+  // unwatch_primary ends the watch and says whether that happened first.
+  void watch_primary();
+  bool unwatch_primary();
   // A deadline ending the wait for the client: sets `reason` and cancels the client's pending read
   // or wait (only while the session is idle).
   void wake_idle_wait(bool& reason);
@@ -198,6 +203,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint32_t id_ = 0;
   bool idle_ = false;           // between commands, waiting for the client
   bool backend_spoke_ = false;  // the primary became readable while the session was idle
+  bool primary_reset_ = false;  // ... and it was a reset: how the server ends a link idle past wait_timeout
   bool closing_ = false;
   bool over_connection_limit_ = false;  // opened beyond listen.max_connections: refused at once
   bool idle_timed_out_ = false;   // set by the idle deadline
@@ -207,7 +213,7 @@ class Session : public std::enable_shared_from_this<Session> {
   net::Deadline client_io_;       // timeouts.client_read / client_write around client I/O
   net::Deadline cool_;            // ends the hot wait for the next statement (kHotIdle)
   bool cooling_ = false;          // set by cool_
-  std::array<char, 1> primary_watch_byte_{};  // the hot wait's read on the primary lands here
+  std::array<char, 1> primary_watch_byte_{};  // the idle wait's read on the primary lands here
   // How long an idle session keeps its read waiting with a buffer before it gives the buffers
   // back and waits without one (see wait_for_client).
   static constexpr std::chrono::milliseconds kHotIdle{500};
