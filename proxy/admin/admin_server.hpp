@@ -43,6 +43,7 @@ struct AdminHandlers {
   std::function<std::string()> metrics;   // Prometheus text format
   std::function<Readiness()> readiness;   // /readyz; missing: ready
   std::function<std::string()> backends;  // JSON text (see backends_json)
+  std::function<std::string()> sessions;  // JSON text (see sessions_json)
   std::function<std::string()> config;    // YAML text: config::render_redacted
   std::function<ReloadOutcome()> reload;  // POST /reload
   std::function<std::string()> status;    // JSON text for /status.json (see status_json); also

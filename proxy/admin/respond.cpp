@@ -76,7 +76,7 @@ Response respond(const AdminHandlers& handlers, const std::optional<std::string>
                  std::string_view target, std::string_view authorization) {
   std::string_view path = target.substr(0, target.find('?'));
   const bool open = is_probe(path);
-  const bool known = open || path == "/metrics" || path == "/backends" || path == "/config" || path == "/reload" ||
+  const bool known = open || path == "/metrics" || path == "/backends" || path == "/sessions" || path == "/config" || path == "/reload" ||
                      path == "/" || path == "/status.json";
   if (!known) return text(404, "not found: " + std::string(path) + "\n");
 
@@ -114,6 +114,14 @@ Response respond(const AdminHandlers& handlers, const std::optional<std::string>
     if (!handlers.backends) return text(404, "no backend view\n");
     return guarded([&] {
       Response r = with_newline(200, handlers.backends());
+      r.content_type = "application/json";
+      return r;
+    });
+  }
+  if (path == "/sessions") {
+    if (!handlers.sessions) return text(404, "no session view\n");
+    return guarded([&] {
+      Response r = with_newline(200, handlers.sessions());
       r.content_type = "application/json";
       return r;
     });

@@ -42,6 +42,18 @@ asio::awaitable<void> Stream::write_all(const std::vector<asio::const_buffer>& b
   }
 }
 
+std::string Stream::tls_version() const {
+  if (!tls_) return {};
+  const char* version = SSL_get_version(tls_->native_handle());
+  return version == nullptr ? std::string() : std::string(version);
+}
+
+std::string Stream::tls_cipher() const {
+  if (!tls_) return {};
+  const char* cipher = SSL_get_cipher_name(tls_->native_handle());
+  return cipher == nullptr ? std::string() : std::string(cipher);
+}
+
 asio::awaitable<void> Stream::tls_accept(ssl::context& context, boost::system::error_code& error) {
   tls_ = std::make_unique<ssl::stream<asio::ip::tcp::socket&>>(socket_, context);
   std::tie(error) = co_await tls_->async_handshake(ssl::stream_base::server, kAsTuple);

@@ -9,6 +9,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "admin/session_view.hpp"
 #include "admin/status_view.hpp"
 #include "admin/topology_view.hpp"
 #include "backend/endpoints.hpp"
@@ -233,6 +234,7 @@ bool Proxy::start_admin(const config::Config& config) {
   if (metrics_enabled_) handlers.metrics = [this] { return metrics_->render(); };
   handlers.readiness = [this] { return readiness(); };
   handlers.backends = [this] { return backends_view(); };
+  handlers.sessions = [this] { return sessions_view(); };
   handlers.config = [this] { return config::render_redacted(*shared_.config.load()); };
   handlers.status = [this] { return status_view(); };
   handlers.reload = [this] {
@@ -253,6 +255,17 @@ admin::Readiness Proxy::readiness() const {
   if (shared_.draining.load()) return {false, "draining: weir is shutting down"};
   const auto topology = shared_.topology.load();
   return admin::primary_readiness(topology.get());
+}
+
+std::string Proxy::sessions_view() const {
+  std::vector<admin::SessionRow> rows;
+  rows.reserve(shared_.sessions.size());
+  shared_.sessions.for_each(
+      [&rows](std::uint32_t id, const session::SessionHandle& handle, const session::ClientSide& client) {
+        rows.push_back({id, handle.logged_in ? handle.user : std::string(), client.address, client.tls_version,
+                        client.tls_cipher, handle.backend_host, handle.backend_port, handle.backend_thread_id});
+      });
+  return admin::sessions_json(std::move(rows));
 }
 
 std::string Proxy::backends_view() const {

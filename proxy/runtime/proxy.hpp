@@ -50,6 +50,7 @@ class Proxy {
   bool start_admin(const config::Config& config);
   admin::Readiness readiness() const;
   std::string backends_view() const;
+  std::string sessions_view() const;
   std::string status_view() const;
   void begin_drain();
   bool build_tls(const config::Config& config, std::string& error);

@@ -20,6 +20,7 @@ void SessionRegistry::add(std::uint32_t id, SessionHandle handle) {
 void SessionRegistry::remove(std::uint32_t id) {
   std::lock_guard lock(mutex_);
   sessions_.erase(id);
+  clients_.erase(id);
 }
 
 void SessionRegistry::set_user(std::uint32_t id, const std::string& user) {
@@ -28,6 +29,12 @@ void SessionRegistry::set_user(std::uint32_t id, const std::string& user) {
   if (it == sessions_.end()) return;
   it->second.user = user;
   it->second.logged_in = true;
+}
+
+void SessionRegistry::set_client(std::uint32_t id, ClientSide client) {
+  std::lock_guard lock(mutex_);
+  if (!sessions_.contains(id)) return;
+  clients_[id] = std::move(client);
 }
 
 void SessionRegistry::set_backend(std::uint32_t id, const std::string& host, std::uint16_t port,
@@ -64,6 +71,16 @@ std::size_t SessionRegistry::size() const {
 void SessionRegistry::for_each(const std::function<void(std::uint32_t, const SessionHandle&)>& visit) const {
   std::lock_guard lock(mutex_);
   for (const auto& [id, handle] : sessions_) visit(id, handle);
+}
+
+void SessionRegistry::for_each(
+    const std::function<void(std::uint32_t, const SessionHandle&, const ClientSide&)>& visit) const {
+  std::lock_guard lock(mutex_);
+  static const ClientSide kUnknown;
+  for (const auto& [id, handle] : sessions_) {
+    const auto client = clients_.find(id);
+    visit(id, handle, client == clients_.end() ? kUnknown : client->second);
+  }
 }
 
 }  // namespace weir::session

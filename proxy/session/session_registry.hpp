@@ -25,12 +25,22 @@ struct SessionHandle {
   std::uint32_t backend_thread_id = 0;
 };
 
+// The client's side of a session as weir sees it (what the server's own per-connection status
+// cannot tell through a proxy): its address, and its TLS protocol and cipher (empty: plain). Kept
+// apart from SessionHandle, which KILL copies.
+struct ClientSide {
+  std::string address;
+  std::string tls_version;
+  std::string tls_cipher;
+};
+
 class SessionRegistry {
  public:
   std::uint32_t next_id();
   void add(std::uint32_t id, SessionHandle handle);
   void remove(std::uint32_t id);
   void set_user(std::uint32_t id, const std::string& user);
+  void set_client(std::uint32_t id, ClientSide client);
   void set_backend(std::uint32_t id, const std::string& host, std::uint16_t port, std::uint32_t thread_id);
   std::optional<SessionHandle> find(std::uint32_t id) const;
   // A session whose backend connection has this server thread id (clients may KILL the id
@@ -38,6 +48,8 @@ class SessionRegistry {
   std::optional<std::pair<std::uint32_t, SessionHandle>> find_by_backend_thread(std::uint32_t thread_id) const;
   std::size_t size() const;
   void for_each(const std::function<void(std::uint32_t, const SessionHandle&)>& visit) const;
+  // With the client's side (empty until set_client).
+  void for_each(const std::function<void(std::uint32_t, const SessionHandle&, const ClientSide&)>& visit) const;
 
  // weir's ids start far above the servers' thread ids (which count up from 1), so that a KILL of
   // either kind of id (weir's from the handshake, the server's from CONNECTION_ID()) is unambiguous.
@@ -47,6 +59,7 @@ class SessionRegistry {
   mutable std::mutex mutex_;
   std::uint32_t next_id_ = kFirstId - 1;
   std::unordered_map<std::uint32_t, SessionHandle> sessions_;
+  std::unordered_map<std::uint32_t, ClientSide> clients_;
 };
 
 }  // namespace weir::session

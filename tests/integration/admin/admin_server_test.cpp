@@ -48,6 +48,7 @@ struct AdminServerTest : ::testing::Test {
       return ready ? Readiness{true, ""} : Readiness{false, "no primary reachable"};
     };
     h.backends = [] { return std::string(R"([{"name": "db-0"}])"); };
+    h.sessions = [] { return std::string(R"([{"id": 1073741825}])"); };
     h.config = [] { return std::string("listen:\n  port: 6033\nmonitor:\n  password: <redacted>\n"); };
     h.reload = [this] {
       ++reloads;
@@ -84,6 +85,11 @@ TEST_F(AdminServerTest, PortZeroPicksAFreePortAndEveryEndpointAnswers) {
   EXPECT_EQ(r.status, 200) << r.raw;
   EXPECT_EQ(r.headers["content-type"], "application/json");
   EXPECT_EQ(r.body, "[{\"name\": \"db-0\"}]\n");
+
+  r = request(server.port(), "GET", "/sessions");
+  EXPECT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.headers["content-type"], "application/json");
+  EXPECT_EQ(r.body, "[{\"id\": 1073741825}]\n");
 
   r = request(server.port(), "GET", "/config");
   EXPECT_EQ(r.status, 200) << r.raw;
@@ -162,7 +168,7 @@ TEST_F(AdminServerTest, GarbageIs400AndOversizedRequestsAreRefused) {
 TEST_F(AdminServerTest, TokenIsRequiredEverywhereButHealthAndReadiness) {
   AdminServer server(admin_config("s3cret-token"), handlers());
   ASSERT_EQ(server.start(), std::nullopt);
-  for (const std::string path : {"/metrics", "/backends", "/config"}) {
+  for (const std::string path : {"/metrics", "/backends", "/sessions", "/config"}) {
     SCOPED_TRACE(path);
     auto r = request(server.port(), "GET", path);
     EXPECT_EQ(r.status, 401) << r.raw;

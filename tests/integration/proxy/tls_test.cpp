@@ -1,9 +1,13 @@
 // TLS between clients and weir: a client that asks for TLS gets it (and can verify weir's
 // certificate), a plain client still works unless TLS is required, and then it is refused with a
-// clear error.
+// clear error. The server's per-connection status through weir describes weir's link to the
+// server; GET /sessions on the admin endpoint shows the client's own link.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
+#include <regex>
+#include <sstream>
 
 #include "proxy_support.hpp"
 
@@ -89,6 +93,57 @@ TEST(TlsThroughWeir, APlainClientIsRefusedWhenTlsIsRequired) {
   EXPECT_EQ(error.rfind("3159 ", 0), 0U) << error;
   Mysql secure = open_tls(weir.port(), files.cert, &error);
   EXPECT_NE(secure, nullptr) << error;
+}
+
+TEST(TlsThroughWeir, TheAdminSessionsViewShowsTheClientsOwnTlsAndTheServersThread) {
+  MariadbServer server;
+  prepare_server(server);
+  const TlsFiles files = make_certificate(server.dir());
+  WeirOptions options = with_client_tls(server, files, false);
+  options.admin_yaml = "admin:\n  enabled: true\n  port: 0\n";
+  WeirProcess weir(options);
+  ASSERT_TRUE(weir.wait_for_log("msg=\"admin listening\"", std::chrono::seconds(10))) << weir.log();
+  std::smatch match;
+  const std::string log = weir.log();
+  ASSERT_TRUE(std::regex_search(log, match, std::regex(R"(msg="admin listening" address=127\.0\.0\.1:([0-9]+))")));
+  const std::string admin_port = match[1];
+
+  std::string error;
+  Mysql secure = open_tls(weir.port(), files.cert, &error);
+  ASSERT_NE(secure, nullptr) << error;
+  Mysql plain = open_mysql(weir.port(), {});
+  ASSERT_NE(plain, nullptr);
+  const std::string cipher = mysql_get_ssl_cipher(secure.get());
+  // Through weir the server's Ssl_cipher is that of weir's (plain) link to it, not the client's.
+  ASSERT_EQ(mysql_query(secure.get(), "SHOW SESSION STATUS LIKE 'Ssl_cipher'"), 0);
+  MYSQL_RES* res = mysql_store_result(secure.get());
+  ASSERT_NE(res, nullptr);
+  MYSQL_ROW row = mysql_fetch_row(res);
+  ASSERT_NE(row, nullptr);
+  EXPECT_STREQ(row[1], "");
+  mysql_free_result(res);
+  const std::string secure_thread = scalar_of(secure.get(), "SELECT CONNECTION_ID()");
+
+  const std::string out = server.dir() + "/sessions.json";
+  ASSERT_EQ(run_program({"curl", "-sS", "-o", out, "http://127.0.0.1:" + admin_port + "/sessions"},
+                        server.dir() + "/curl.out", std::chrono::seconds(20)),
+            0);
+  std::ifstream in(out);
+  std::stringstream body;
+  body << in.rdbuf();
+  const std::string json = body.str();
+  const std::string secure_entry = "{\"id\": " + std::to_string(mysql_thread_id(secure.get())) + ",";
+  const std::string plain_entry = "{\"id\": " + std::to_string(mysql_thread_id(plain.get())) + ",";
+  const auto secure_at = json.find(secure_entry);
+  const auto plain_at = json.find(plain_entry);
+  ASSERT_NE(secure_at, std::string::npos) << json;
+  ASSERT_NE(plain_at, std::string::npos) << json;
+  const std::string secure_line = json.substr(secure_at, json.find('\n', secure_at) - secure_at);
+  const std::string plain_line = json.substr(plain_at, json.find('\n', plain_at) - plain_at);
+  EXPECT_NE(secure_line.find("\"cipher\": \"" + cipher + "\""), std::string::npos) << secure_line;
+  EXPECT_NE(secure_line.find("\"user\": \"app\""), std::string::npos) << secure_line;
+  EXPECT_NE(secure_line.find("\"thread_id\": " + secure_thread + "}"), std::string::npos) << secure_line;
+  EXPECT_NE(plain_line.find("\"tls\": null"), std::string::npos) << plain_line;
 }
 
 }  // namespace
