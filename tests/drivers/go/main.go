@@ -442,12 +442,58 @@ func stepReconnect(ctx context.Context, t, server target) (any, error) {
 	return []any{"first query after the kill: " + firstErr, back, again != cid}, nil
 }
 
+// stepStaleAfterWaitTimeout: a pooled connection left idle past its wait_timeout, then a transaction.
+// Against the server the connection is closed and the driver's liveness check before reuse (a
+// non-blocking read on the socket) makes database/sql dial a new one; through weir the client's
+// connection stays open (weir replaces its own link to the server and replays the session). Either
+// way the application sees no error. Whether the connection changed is printed, not compared.
+func stepStaleAfterWaitTimeout(ctx context.Context, t, _ target) (any, error) {
+	db, err := open(t)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var before int64
+	if err := conn.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&before); err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, "SET SESSION wait_timeout = 2"); err != nil {
+		return nil, err
+	}
+	if err := conn.PingContext(ctx); err != nil {
+		return nil, err
+	}
+	conn.Close() // back to the pool
+	time.Sleep(3500 * time.Millisecond)
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("BEGIN after the idle close: %w", err)
+	}
+	var one, timeout int64
+	if err := tx.QueryRowContext(ctx, "SELECT 1, @@session.wait_timeout").Scan(&one, &timeout); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	fmt.Printf("     go stale_after_wait_timeout on %s:%s: the application's connection was replaced by the pool: %v\n",
+		t.host, t.port, timeout != 2)
+	return []any{"BEGIN ok", one}, nil
+}
+
 var steps = []struct {
 	name string
 	fn   stepFn
 }{
 	{"types", stepTypes}, {"big_blob", stepBigBlob}, {"call", stepCall}, {"transactions", stepTransactions},
 	{"session_state", stepSessionState}, {"kill_query", stepKillQuery}, {"reconnect", stepReconnect},
+	{"stale_after_wait_timeout", stepStaleAfterWaitTimeout},
 }
 
 type outcome struct {

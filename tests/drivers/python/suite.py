@@ -462,8 +462,37 @@ def step_reconnect(drv, t, server):
     return [["query on the killed connection failed", failed], rows]
 
 
+def step_stale_after_wait_timeout(drv, t):
+    """A connection left idle past its wait_timeout, then checked before use as a pool's pre-ping
+    does (SQLAlchemy's pool_pre_ping: a ping, a new connection if it fails), then a transaction.
+    Against the server the ping fails and the application reconnects; through weir the client's
+    connection stays open (weir replaces its own link to the server and replays the session). Either
+    way the transaction runs. Whether the connection was replaced is printed, not compared."""
+    conn = drv.connect(t)
+    cur = drv.cursor(conn)
+    cur.execute("SET SESSION wait_timeout = 2")
+    conn.ping()
+    time.sleep(3.5)
+    replaced = False
+    try:
+        conn.ping()
+    except Exception:  # noqa: BLE001 - the check a pool makes before handing the connection out
+        replaced = True
+        conn = drv.reconnect(conn) or drv.connect(t)
+    cur = drv.cursor(conn)
+    cur.execute("BEGIN")
+    cur.execute("SELECT 1")
+    rows = norm(cur.fetchall())
+    cur.execute("COMMIT")
+    conn.close()
+    print(f"     {drv.name} stale_after_wait_timeout on {t.host}:{t.port}: the ping failed and the "
+          f"application reconnected: {replaced}")
+    return ["transaction ok", rows]
+
+
 STEPS = ["types", "big_blob", "call", "transactions", "session_state", "change_user", "kill_query_handshake_id",
-         "kill_query", "kill_id_overlap", "reconnect"]
+         "kill_query", "kill_id_overlap", "reconnect",
+         "stale_after_wait_timeout"]
 
 
 def run(drv, t, server, steps):

@@ -418,6 +418,33 @@ public final class Suite {
     return out;
   }
 
+  // A connection left idle past its wait_timeout, checked before use as a pool does (isValid, a new
+  // connection if it is not), then a transaction. Against the server isValid is false and the
+  // application reconnects; through weir the client's connection stays valid (weir replaces its own
+  // link to the server and replays the session). Whether it was replaced is printed, not compared.
+  Object staleAfterWaitTimeout(Target t, Target server) throws Exception {
+    Connection c = connect(t);
+    try {
+      exec(c, "SET SESSION wait_timeout = 2");
+      query(c, "SELECT 1");
+      Thread.sleep(3500);
+      boolean valid = c.isValid(5);
+      if (!valid) {
+        c.close();
+        c = connect(t);
+      }
+      c.setAutoCommit(false);
+      Object rows = query(c, "SELECT 1");
+      c.commit();
+      c.setAutoCommit(true);
+      System.out.println("     " + driver + " stale_after_wait_timeout on " + t.host() + ":" + t.port()
+          + ": isValid was false and the application reconnected: " + !valid);
+      return List.of("transaction ok", rows);
+    } finally {
+      c.close();
+    }
+  }
+
   public static void main(String[] argv) throws Exception {
     List<String> args = new ArrayList<>(Arrays.asList(argv));
     String driver = args.remove(0);
@@ -448,6 +475,7 @@ public final class Suite {
     steps.put("kill_query", (t, srv) -> suite.killQuery(t, false));
     steps.put("cancel", suite::cancel);
     steps.put("reconnect", suite::reconnect);
+    steps.put("stale_after_wait_timeout", suite::staleAfterWaitTimeout);
     int passed = 0;
     int failed = 0;
     for (Map.Entry<String, Step> e : steps.entrySet()) {
