@@ -190,15 +190,12 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
     co_return true;
   }
   const bool held_state = primary_holds_state();
-  // The same rule as for a primary connection seen closing while the session was idle: only a
-  // session that can go on without it (nothing of its own there, a replica to read from) does.
-  const bool replaceable = can_lose_primary();
   Relayed outcome = co_await relay_command(*link, packet, seq);
-  if (outcome == Relayed::lost_before_reply && replaceable && !may_write) {
+  if (outcome == Relayed::lost_before_reply && !held_state && !may_write) {
     // The primary's connection turned out closed (killed, wait_timeout, a restart, in the instant
-    // before the statement, after the idle wait's watch ended) before a byte of the reply came back, and
-    // nothing of the client's lived on it: a new connection, the session commands replayed, and
-    // the read once more. The client never sees the close.
+    // before the statement, after the idle wait's watch ended) before a byte of the reply came
+    // back, and nothing of the client's lived on it: a new connection, the session commands
+    // replayed, and the read once more (a read may run twice). The client never sees the close.
     log::info("the primary's connection was closed; the read runs on a new one",
               {{"session", id_}, {"backend", link->name}});
     worker_.metrics->error("backend_lost_replaced");
@@ -211,14 +208,6 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
       co_return false;
     }
     outcome = co_await relay_command(*link, packet, seq);
-  }
-  if (outcome == Relayed::lost_before_reply && !held_state && !replaceable) {
-    // Like the server that closed it (KILL, wait_timeout, a restart): the client's connection ends
-    // without a reply, so its driver sees the connection lost.
-    log::info("the primary closed the session's connection; closing the session",
-              {{"session", id_}, {"backend", link->name}});
-    worker_.metrics->error("backend_lost");
-    co_return false;
   }
   if (outcome == Relayed::lost_before_reply) {
     worker_.metrics->error("backend_lost");
