@@ -27,9 +27,41 @@ void SessionRoutingState::apply(const route::Effects& effects) {
   if (effects.lexing_changed) view.sql_mode_known = false;
 }
 
-bool SessionRoutingState::primary_holds_state(bool prepared_statements, bool history_full) const {
-  return view.in_transaction || !view.autocommit || view.tables_locked || view.user_variables_diverged ||
-         pinned_to_primary || !temp_tables.empty() || prepared_statements || history_full;
+std::string_view to_string(Pin pin) {
+  switch (pin) {
+    case Pin::transaction: return "transaction";
+    case Pin::autocommit_off: return "autocommit_off";
+    case Pin::locked_tables: return "locked_tables";
+    case Pin::user_variables: return "user_variables";
+    case Pin::unreplayable_state: return "unreplayable_state";
+    case Pin::temporary_tables: return "temporary_tables";
+    case Pin::prepared_statements: return "prepared_statements";
+    case Pin::history_overflow: return "history_overflow";
+  }
+  return "unknown";
+}
+
+std::string to_string(Pins pins) {
+  std::string out;
+  for (const Pin pin : kAllPins) {
+    if (!pins.has(pin)) continue;
+    if (!out.empty()) out += ", ";
+    out += to_string(pin);
+  }
+  return out;
+}
+
+Pins SessionRoutingState::pins(bool prepared_statements, bool history_full) const {
+  Pins out;
+  if (view.in_transaction) out.add(Pin::transaction);
+  if (!view.autocommit) out.add(Pin::autocommit_off);
+  if (view.tables_locked) out.add(Pin::locked_tables);
+  if (view.user_variables_diverged) out.add(Pin::user_variables);
+  if (pinned_to_primary) out.add(Pin::unreplayable_state);
+  if (!temp_tables.empty()) out.add(Pin::temporary_tables);
+  if (prepared_statements) out.add(Pin::prepared_statements);
+  if (history_full) out.add(Pin::history_overflow);
+  return out;
 }
 
 void SessionRoutingState::forget() {

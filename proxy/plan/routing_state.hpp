@@ -5,12 +5,41 @@
 // statement ran on a replica, and read-your-writes. Pure: the session feeds it the classifier's
 // effects and the servers' status flags, and plan() reads it.
 #include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "plan/read_your_writes.hpp"
 #include "weir/route/classify.hpp"
 
 namespace weir::plan {
+
+// Why a session's primary link holds state a new link would not have (it cannot be given back,
+// shared or replaced while one holds): a set of these. Names are stable (metrics labels, logs).
+enum class Pin : std::uint16_t {
+  transaction = 1U << 0,          // the server's status flags say a transaction is open
+  autocommit_off = 1U << 1,       // every statement opens a transaction
+  locked_tables = 1U << 2,        // LOCK TABLES (or FLUSH TABLES WITH READ LOCK) until UNLOCK TABLES
+  user_variables = 1U << 3,       // a user variable computed on the primary (@v := ..., SELECT ... INTO @v)
+  unreplayable_state = 1U << 4,   // GET_LOCK, a SET weir cannot replay, a temporary table it cannot name, ...
+  temporary_tables = 1U << 5,     // CREATE TEMPORARY TABLE
+  prepared_statements = 1U << 6,  // statements prepared on the link
+  history_overflow = 1U << 7,     // more session commands than weir keeps to replay
+};
+struct Pins {
+  std::uint16_t bits = 0;
+  bool any() const { return bits != 0; }
+  bool has(Pin pin) const { return (bits & static_cast<std::uint16_t>(pin)) != 0; }
+  void add(Pin pin) { bits = static_cast<std::uint16_t>(bits | static_cast<std::uint16_t>(pin)); }
+};
+std::string_view to_string(Pin pin);
+// "transaction, temporary_tables"; "" when none.
+std::string to_string(Pins pins);
+// Every pin, in declaration order (to walk a Pins set).
+inline constexpr Pin kAllPins[] = {Pin::transaction,      Pin::autocommit_off,      Pin::locked_tables,
+                                   Pin::user_variables,   Pin::unreplayable_state,  Pin::temporary_tables,
+                                   Pin::prepared_statements, Pin::history_overflow};
 
 struct SessionRoutingState {
   route::SessionView view;                    // its temp_tables span is set by for_classifier()
@@ -29,7 +58,11 @@ struct SessionRoutingState {
   // Whether the primary's connection holds state a new connection would not have: a transaction,
   // autocommit off, locked tables, diverged user variables, temporary tables, unreplayable state,
   // prepared statements (`prepared_statements`) or a session-command history that overflowed.
-  bool primary_holds_state(bool prepared_statements, bool history_full) const;
+  bool primary_holds_state(bool prepared_statements, bool history_full) const {
+    return pins(prepared_statements, history_full).any();
+  }
+  // The same, with the reasons.
+  Pins pins(bool prepared_statements, bool history_full) const;
   // COM_RESET_CONNECTION, COM_CHANGE_USER: the server forgot the session; so does routing (the
   // read-your-writes history stays: the session's writes happened).
   void forget();

@@ -219,7 +219,8 @@ asio::awaitable<void> Session::command_loop() {
       }
       if (!can_lose_primary()) {
         worker_.metrics->error("backend_idle_closed");
-        log::info("backend closed an idle session", {{"session", id_}, {"backend", name}});
+        log::info("backend closed an idle session",
+                  {{"session", id_}, {"backend", name}, {"held", plan::to_string(routing_.pins(prepared_.size() > 0, history_.full()))}});
         co_return;
       }
       log::info("primary closed an idle session's connection; the session goes on", {{"session", id_}, {"backend", name}});

@@ -104,6 +104,60 @@ TEST(RoutingState, ForgetKeepsOnlyReadYourWrites) {
   EXPECT_EQ(s.read_your_writes.position().to_string(), "0-1-5");
 }
 
+// Each source of state names its own pin, and only its own.
+struct PinCase {
+  const char* name;
+  std::function<void(SessionRoutingState&)> make;
+  bool prepared;
+  bool history_full;
+  Pin expected;
+};
+void PrintTo(const PinCase& c, std::ostream* os) { *os << c.name; }
+class RoutingStatePins : public ::testing::TestWithParam<PinCase> {};
+
+TEST_P(RoutingStatePins, NameTheirReason) {
+  SessionRoutingState s;
+  GetParam().make(s);
+  const Pins pins = s.pins(GetParam().prepared, GetParam().history_full);
+  for (const Pin pin : kAllPins) {
+    EXPECT_EQ(pins.has(pin), pin == GetParam().expected) << to_string(pin);
+  }
+  EXPECT_EQ(to_string(GetParam().expected), std::string(GetParam().name));
+  EXPECT_TRUE(s.primary_holds_state(GetParam().prepared, GetParam().history_full));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Sources, RoutingStatePins,
+    ::testing::Values(
+        PinCase{"transaction", [](SessionRoutingState& s) { s.view.in_transaction = true; }, false, false,
+                Pin::transaction},
+        PinCase{"autocommit_off", [](SessionRoutingState& s) { s.view.autocommit = false; }, false, false,
+                Pin::autocommit_off},
+        PinCase{"locked_tables", [](SessionRoutingState& s) { s.view.tables_locked = true; }, false, false,
+                Pin::locked_tables},
+        PinCase{"user_variables", [](SessionRoutingState& s) { s.view.user_variables_diverged = true; }, false, false,
+                Pin::user_variables},
+        PinCase{"unreplayable_state", [](SessionRoutingState& s) { s.pinned_to_primary = true; }, false, false,
+                Pin::unreplayable_state},
+        PinCase{"temporary_tables", [](SessionRoutingState& s) { s.temp_tables.push_back({"", "t"}); }, false, false,
+                Pin::temporary_tables},
+        PinCase{"prepared_statements", [](SessionRoutingState&) {}, true, false, Pin::prepared_statements},
+        PinCase{"history_overflow", [](SessionRoutingState&) {}, false, true, Pin::history_overflow}));
+
+TEST(RoutingState, AFreshSessionHasNoPinAndPinsAccumulate) {
+  SessionRoutingState s;
+  EXPECT_FALSE(s.pins(false, false).any());
+  s.view.in_transaction = true;
+  s.temp_tables.push_back({"", "t"});
+  const Pins pins = s.pins(true, false);
+  EXPECT_TRUE(pins.has(Pin::transaction));
+  EXPECT_TRUE(pins.has(Pin::temporary_tables));
+  EXPECT_TRUE(pins.has(Pin::prepared_statements));
+  EXPECT_FALSE(pins.has(Pin::locked_tables));
+  EXPECT_EQ(to_string(pins), "transaction, temporary_tables, prepared_statements");
+  EXPECT_EQ(to_string(Pins{}), "");
+}
+
 TEST(RoutingState, TheClassifierSeesTheTemporaryTables) {
   SessionRoutingState s;
   route::Effects e;
