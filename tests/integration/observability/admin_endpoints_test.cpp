@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstring>
 #include <filesystem>
+#include <future>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -288,6 +290,55 @@ TEST_F(ReloadOnWeir, ABrokenFileIsRejectedWithItsLineAndTheOldConfigurationStays
   Mysql m = open_mysql(weir_->port(), {});
   ASSERT_TRUE(m);
   EXPECT_EQ(scalar_of(m.get(), "SELECT 4"), "4");
+}
+
+// A port where connections are taken by the kernel and never answered: a backend whose check
+// lasts until timeouts.connect (nothing accepts them, so no greeting ever comes).
+class SilentPort {
+ public:
+  SilentPort() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+    socklen_t length = sizeof address;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0 || ::listen(fd_, 64) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      throw std::runtime_error(std::string("cannot listen on a loopback port: ") + std::strerror(errno));
+    }
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentPort() { ::close(fd_); }
+  SilentPort(const SilentPort&) = delete;
+  SilentPort& operator=(const SilentPort&) = delete;
+  std::uint16_t port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(ReloadOnWeir, ProbesAreAnsweredWhileAReloadWaitsForItsBackendChecks) {
+  // The new file adds a replica that never answers: the reload waits for its check (bounded by
+  // timeouts.connect) before it reports the configuration in effect.
+  SilentPort silent;
+  WeirOptions changed = options_;
+  changed.backends.push_back({"silent", "127.0.0.1", silent.port(), "replica"});
+  changed.extra_yaml = "timeouts:\n  connect: 3s\n";
+  weir_->write_config(WeirProcess::render_config(changed));
+  auto reload = std::async(std::launch::async, [&] { return request(port_, "POST", "/reload", std::string(kToken)); });
+  // Give the reload request a moment to reach weir (ordering only; nothing below measures time).
+  std::this_thread::sleep_for(300ms);
+  ASSERT_EQ(reload.wait_for(0s), std::future_status::timeout) << "the reload did not wait for the silent backend";
+  const auto health = request(port_, "GET", "/healthz");
+  const auto ready = request(port_, "GET", "/readyz");
+  const bool reload_still_waiting = reload.wait_for(0s) == std::future_status::timeout;
+  EXPECT_EQ(health.status, 200) << health.raw;
+  EXPECT_NE(ready.status, 0) << ready.raw;  // answered (ready or not, as the monitor says)
+  EXPECT_TRUE(reload_still_waiting) << "the probes were answered only after the reload";
+  const auto r = reload.get();
+  EXPECT_EQ(r.status, 200) << r.raw;
+  EXPECT_NE(r.body.find("backends"), std::string::npos) << r.body;
 }
 
 TEST_F(ReloadOnWeir, ANewTokenTakesEffectAtTheReload) {
