@@ -320,11 +320,13 @@ class SilentPort {
 
 TEST_F(ReloadOnWeir, ProbesAreAnsweredWhileAReloadWaitsForItsBackendChecks) {
   // The new file adds a replica that never answers: the reload waits for its check (bounded by
-  // timeouts.connect) before it reports the configuration in effect.
+  // timeouts.connect and half of monitor.check_interval) before it reports the configuration in
+  // effect.
   SilentPort silent;
   WeirOptions changed = options_;
   changed.backends.push_back({"silent", "127.0.0.1", silent.port(), "replica"});
   changed.extra_yaml = "timeouts:\n  connect: 3s\n";
+  changed.monitor_yaml = "  check_interval: 6s\n";  // a check step may last half of it: the 3 s
   weir_->write_config(WeirProcess::render_config(changed));
   auto reload = std::async(std::launch::async, [&] { return request(port_, "POST", "/reload", std::string(kToken)); });
   // Give the reload request a moment to reach weir (ordering only; nothing below measures time).
