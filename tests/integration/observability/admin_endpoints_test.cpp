@@ -4,13 +4,13 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <cstring>
 #include <filesystem>
 #include <future>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "observability_support.hpp"
+#include "weir/testing/loopback_listener.hpp"
 
 namespace weir::testing::observability_tests {
 namespace {
@@ -292,37 +292,11 @@ TEST_F(ReloadOnWeir, ABrokenFileIsRejectedWithItsLineAndTheOldConfigurationStays
   EXPECT_EQ(scalar_of(m.get(), "SELECT 4"), "4");
 }
 
-// A port where connections are taken by the kernel and never answered: a backend whose check
-// lasts until timeouts.connect (nothing accepts them, so no greeting ever comes).
-class SilentPort {
- public:
-  SilentPort() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-    socklen_t length = sizeof address;
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0 || ::listen(fd_, 64) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      throw std::runtime_error(std::string("cannot listen on a loopback port: ") + std::strerror(errno));
-    }
-    port_ = ntohs(address.sin_port);
-  }
-  ~SilentPort() { ::close(fd_); }
-  SilentPort(const SilentPort&) = delete;
-  SilentPort& operator=(const SilentPort&) = delete;
-  std::uint16_t port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
-};
-
 TEST_F(ReloadOnWeir, ProbesAreAnsweredWhileAReloadWaitsForItsBackendChecks) {
   // The new file adds a replica that never answers: the reload waits for its check (bounded by
   // timeouts.connect and half of monitor.check_interval) before it reports the configuration in
   // effect.
-  SilentPort silent;
+  const LoopbackListener silent;  // the kernel takes its connections; nobody answers them
   WeirOptions changed = options_;
   changed.backends.push_back({"silent", "127.0.0.1", silent.port(), "replica"});
   changed.extra_yaml = "timeouts:\n  connect: 3s\n";

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-namespace weir::testing::observability_tests {
+namespace weir::testing::proxy_tests {
 
 // One whole packet (header + payload) from `fd`, empty on EOF or timeout.
 inline std::string read_packet(int fd) {
@@ -52,4 +52,4 @@ inline bool send_all(int fd, const std::string& bytes) {
   return true;
 }
 
-}  // namespace weir::testing::observability_tests
+}  // namespace weir::testing::proxy_tests
