@@ -7,6 +7,10 @@
 // means to ask something asks at once (the kubelet writes its request right after connecting), so
 // idle or slow sockets only ever push each other out, never a probe. When every connection is
 // busy answering, up to probe_connections more are accepted that answer /healthz and /readyz only.
+//
+// Probes are answered on the admin thread itself; every other request's handler runs on one of
+// handler_threads, so a slow one (POST /reload waits until the new configuration is in effect)
+// never holds up a probe.
 #include "admin/admin_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -18,6 +22,7 @@
 #include <boost/beast/http.hpp>
 
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <map>
 #include <mutex>
@@ -39,6 +44,9 @@ struct AdminServer::State {
   std::optional<std::string> token;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<asio::steady_timer> accept_pause;  // stop() cancels it
+  // Where the handlers of every request but the probes run (a reload waits for its effect there),
+  // so the admin thread goes on accepting and answering /healthz and /readyz meanwhile.
+  std::unique_ptr<asio::thread_pool> handler_threads;
 
   // Everything below: the admin thread only.
   struct Connection {
@@ -140,6 +148,13 @@ std::string authorization_of(const Request& request) {
   return "Bearer " + std::string(alternative.data(), alternative.size());
 }
 
+// respond() on a handler thread (see State::handler_threads); its answer comes back to the
+// coroutine that awaits it, on the admin thread.
+asio::awaitable<Response> respond_on_handler_thread(std::shared_ptr<AdminServer::State> state, std::string method,
+                                                    std::string target, std::string authorization) {
+  co_return respond(state->handlers, state->current_token(), method, target, authorization);
+}
+
 asio::awaitable<void> serve(std::unique_ptr<beast::tcp_stream> owned, std::shared_ptr<AdminServer::State> state) {
   beast::tcp_stream& stream = *owned;
   const ConnectionSlot slot(state, &stream);
@@ -180,9 +195,16 @@ asio::awaitable<void> serve(std::unique_ptr<beast::tcp_stream> owned, std::share
       if (probes_only && !is_probe(std::string_view(target.data(), target.size()))) {
         response = probes_only_answer(limits.max_connections);
         keep_alive = false;
-      } else {
+      } else if (is_probe(std::string_view(target.data(), target.size()))) {
+        // Probes are answered here at once, whatever the handler threads are busy with.
         response = respond(state->handlers, state->current_token(), std::string_view(method.data(), method.size()),
                            std::string_view(target.data(), target.size()), authorization);
+      } else {
+        auto answer = co_await asio::co_spawn(
+            state->handler_threads->get_executor(),
+            respond_on_handler_thread(state, std::string(method), std::string(target), authorization),
+            asio::use_awaitable);
+        response = std::move(answer);
       }
       keep_alive = keep_alive && !probes_only;  // a reserved slot is for one probe
     }
@@ -281,6 +303,7 @@ std::optional<std::string> AdminServer::start() {
   port_ = acceptor->local_endpoint(error).port();
   state_->acceptor = std::move(acceptor);
   state_->accept_pause = std::make_unique<asio::steady_timer>(context_);
+  state_->handler_threads = std::make_unique<asio::thread_pool>(limits_.handler_threads);
   asio::co_spawn(context_, accept_loop(state_), asio::detached);
   thread_ = std::thread([this] { context_.run(); });
   log::info("admin listening", {{"address", config_.address + ":" + std::to_string(port_)}});
@@ -302,7 +325,9 @@ void AdminServer::stop() {
     state->accept_pause->cancel();
     for (auto& [stream, connection] : state->open) stream->socket().close(ignored);
   });
-  thread_.join();
+  thread_.join();  // after the handlers under way answered: each holds the admin thread's work
+  state_->handler_threads->join();
+  state_->handler_threads.reset();
   state_->accept_pause.reset();  // before the io_context they belong to
   state_->acceptor.reset();
 }

@@ -2,8 +2,8 @@
 // The admin HTTP/1.1 server: the status page /, /status.json, /metrics /healthz /readyz /backends
 // /config and POST /reload, on its own thread and io_context, so a slow scrape never delays a
 // session. It knows nothing of sessions: everything it serves comes from the callbacks in
-// `AdminHandlers`, which run on the admin thread (they must be thread-safe with respect to the
-// rest of the proxy).
+// `AdminHandlers`: the probes' on the admin thread, the others on its handler threads (so they
+// must be thread-safe with respect to the rest of the proxy and to each other).
 //
 //   admin::AdminServer server(config.admin, handlers);
 //   if (auto error = server.start()) { log::error("admin", {{"error", *error}}); ... }
@@ -60,6 +60,9 @@ struct AdminLimits {
   // when none waits, it gets one of probe_connections slots that answer /healthz and /readyz only.
   std::size_t max_connections = 32;
   std::size_t probe_connections = 4;  // beyond max_connections; more are closed at once
+  // Threads that run the handlers of every request but the probes (which the admin thread answers
+  // itself); further requests wait for one of them.
+  std::size_t handler_threads = 2;
 };
 
 // One HTTP answer, before it is written. Pure routing is separate from I/O so it can be tested

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "backend/connection_slots.hpp"
 #include "net/packet_stream.hpp"
 #include "weir/protocol/auth.hpp"
 #include "weir/protocol/handshake.hpp"
@@ -49,6 +50,9 @@ struct LoginRequest {
 struct LoginFailure {
   std::string reason;  // for logs and for weir's own ERR packet when server_error is empty
   protocol::Buffer server_error;
+  // No connection slot came free within timeouts.pool_wait (pool.max_per_backend): the backend
+  // itself is fine.
+  bool no_slot = false;
 };
 
 class BackendConnection {
@@ -66,6 +70,9 @@ class BackendConnection {
   std::string_view nonce() const { return protocol::scramble_nonce(greeting_); }
   bool broken() const { return broken_; }
   void mark_broken() { broken_ = true; }
+  // The pool.max_per_backend slot this connection counts against, given back when it is destroyed.
+  void hold(Slot slot) { slot_ = std::move(slot); }
+  const Slot& slot() const { return slot_; }
 
   // Runs the connection phase on an open socket. Returns false with `failure` filled.
   boost::asio::awaitable<bool> login(const LoginRequest& request, const TlsOptions& tls, LoginFailure& failure);
@@ -74,6 +81,7 @@ class BackendConnection {
   boost::asio::awaitable<bool> finish_auth(const LoginRequest& request, std::uint8_t sequence_id,
                                            LoginFailure& failure);
 
+  Slot slot_;  // first: destroyed last, after the socket is closed
   net::PacketStream stream_;
   Endpoint endpoint_;
   protocol::HandshakeV10 greeting_;

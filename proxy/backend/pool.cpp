@@ -85,6 +85,24 @@ void Pool::close_user(std::string_view user) {
   });
 }
 
+bool Pool::close_one_idle(const std::string& host, std::uint16_t port) {
+  PoolKey first;
+  first.host = host;
+  first.port = port;
+  // Keys order by host and port first: the backend's keys are one range.
+  std::deque<Entry>* oldest = nullptr;
+  for (auto it = idle_.lower_bound(first); it != idle_.end() && it->first.host == host && it->first.port == port;
+       ++it) {
+    if (!it->second.empty() && (oldest == nullptr || it->second.front().since < oldest->front().since)) {
+      oldest = &it->second;
+    }
+  }
+  if (oldest == nullptr) return false;
+  oldest->front().connection->stream().close();
+  oldest->pop_front();
+  return true;
+}
+
 std::size_t Pool::idle_count() const {
   std::size_t n = 0;
   for (const auto& [key, entries] : idle_) n += entries.size();

@@ -64,6 +64,9 @@ class Pool {
   // Closes the idle connections logged in as `user`: its account changed or was dropped, so they
   // must not outlive the old password.
   void close_user(std::string_view user);
+  // Closes the idle connection to host:port (of any user, database, ...) that has waited longest,
+  // to free its pool.max_per_backend slot for a connection that needs one. False when there is none.
+  bool close_one_idle(const std::string& host, std::uint16_t port);
   void set_limits(std::size_t max_idle_per_key, Clock::duration idle_timeout) {
     max_idle_ = max_idle_per_key;
     idle_timeout_ = idle_timeout;

@@ -123,6 +123,19 @@ asio::awaitable<void> PacketStream::read_packet(Bytes& out, std::uint8_t& sequen
   out = Bytes(joined_.data(), joined_.size());
 }
 
+asio::awaitable<std::optional<std::uint8_t>> PacketStream::peek_first_byte(boost::system::error_code& error) {
+  while (end_ - begin_ < protocol::kFrameHeaderSize) {
+    co_await fill(protocol::kFrameHeaderSize, error);
+    if (error) co_return std::nullopt;
+  }
+  if (protocol::decode_frame_header(buffer_.data() + begin_).payload_length == 0) co_return std::nullopt;
+  while (end_ - begin_ < protocol::kFrameHeaderSize + 1) {
+    co_await fill(protocol::kFrameHeaderSize + 1, error);
+    if (error) co_return std::nullopt;
+  }
+  co_return buffer_[begin_ + protocol::kFrameHeaderSize];
+}
+
 asio::awaitable<void> PacketStream::read_packet_exact(Bytes& out, std::uint8_t& sequence_id, std::size_t max_size,
                                                       boost::system::error_code& error) {
   if (buffer_.empty()) buffer_ = acquire_buffer();

@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "net/stream.hpp"
@@ -38,6 +39,10 @@ class PacketStream {
   // last_sequence_id() is the id of its last frame, which the next packet continues from.
   boost::asio::awaitable<void> read_packet(protocol::Bytes& out, std::uint8_t& sequence_id, std::size_t max_size,
                                            boost::system::error_code& error);
+  // The first payload byte of the next packet (a command packet's command), once it has arrived;
+  // nullopt for an empty packet. Consumes nothing: read_packet reads the packet after it, so the
+  // limit it is read with may depend on the command.
+  boost::asio::awaitable<std::optional<std::uint8_t>> peek_first_byte(boost::system::error_code& error);
   // Reads one single-frame packet without reading a byte past it, for the client's first packet:
   // an SSLRequest is followed at once by the TLS ClientHello, which must stay in the socket for
   // the TLS engine. Needs an empty buffer (plain TCP, nothing read yet).

@@ -142,6 +142,7 @@ Proxy::Proxy(std::string config_path, std::shared_ptr<const config::Config> conf
         shared_.topology.store(std::move(topology));
       },
       shared_.backend_failures);
+  shared_.connection_limits.set_cap(config->pool.max_per_backend);
   shared_.config.store(std::move(config));
 }
 
@@ -220,6 +221,16 @@ bool Proxy::open() {
     context->metrics = session_metrics_.back().get();
     context->deadlines = &workers_[i].deadlines();
     contexts_.push_back(std::move(context));
+  }
+  // A connection waiting for a pool.max_per_backend slot may find the idle ones in other workers'
+  // pools: each closes one of them on its own thread (pools take no locks).
+  for (std::size_t i = 0; i < contexts_.size(); ++i) {
+    contexts_[i]->reclaim_idle_elsewhere = [this, i](const std::string& host, std::uint16_t port) {
+      for (std::size_t j = 0; j < pools_.size(); ++j) {
+        if (j == i) continue;
+        asio::post(workers_[j].context(), [pool = pools_[j].get(), host, port] { pool->close_one_idle(host, port); });
+      }
+    };
   }
   // The port actually bound (listen.port 0 picks a free one; tests use that).
   const auto bound = acceptors_.front().local_endpoint(ec);
@@ -327,6 +338,7 @@ Proxy::ReloadResult Proxy::reload() {
   }
   configure_logging(*result.config);
   shared_.config.store(result.config);
+  shared_.connection_limits.set_cap(result.config->pool.max_per_backend);
   const auto users_ticket = users_->reconfigure(result.config);
   const auto monitor_ticket = monitor_->reconfigure(result.config);
   if (admin_) admin_->set_token(result.config->admin.token);

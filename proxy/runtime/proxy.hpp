@@ -75,7 +75,7 @@ class Proxy {
   std::unique_ptr<WorkerTls> tls_;
   std::unique_ptr<health::Monitor> monitor_;
   boost::asio::io_context control_;
-  std::mutex reload_mutex_;  // SIGHUP (control thread) and POST /reload (admin thread)
+  std::mutex reload_mutex_;  // SIGHUP (control thread) and POST /reload (an admin handler thread)
   std::unique_ptr<admin::AdminServer> admin_;
   std::unique_ptr<auth::UserRefresher> users_;  // last: stops first
 };

@@ -4,7 +4,7 @@
 
 #include "auth/client_auth.hpp"
 #include "auth/host_match.hpp"
-#include "session/error_codes.hpp"
+#include "session/packet_refusal.hpp"
 #include "weir/protocol/auth_exchange.hpp"
 #include "weir/protocol/response.hpp"
 #include "weir/protocol/status_flags.hpp"
@@ -41,9 +41,6 @@ asio::awaitable<void> send_err(net::PacketStream& stream, std::uint8_t seq, std:
   boost::system::error_code ignored;
   co_await stream.write_packet(proto::make_err(code, state, message), seq, ignored);
 }
-
-// What the server answers to a packet over its limit, before it closes (ER_NET_PACKET_TOO_LARGE).
-constexpr std::string_view kPacketTooLargeMessage = "Got a packet bigger than 'max_allowed_packet' bytes";
 
 bool too_large(const boost::system::error_code& error) { return error == boost::system::errc::message_size; }
 
@@ -86,10 +83,7 @@ asio::awaitable<bool> client_login(net::PacketStream& stream, const LoginContext
   co_await stream.read_packet_exact(packet, seq, context.max_packet, error);
   if (error) {
     reason = "client sent no handshake response: " + error.message();
-    if (too_large(error)) {
-      co_await send_err(stream, static_cast<std::uint8_t>(stream.last_sequence_id() + 1), errors::kPacketTooLarge,
-                        "08S01", kPacketTooLargeMessage);
-    }
+    if (too_large(error)) co_await refuse_oversized_packet(stream, *context.refusal_deadline, context.refusal_drain_time, proto::cap::kProtocol41);
     co_return false;
   }
   if (proto::is_ssl_request(packet) && context.tls != nullptr) {
@@ -102,10 +96,7 @@ asio::awaitable<bool> client_login(net::PacketStream& stream, const LoginContext
     co_await stream.read_packet(packet, seq, context.max_packet, error);
     if (error) {
       reason = "client sent no handshake response after TLS: " + error.message();
-      if (too_large(error)) {
-      co_await send_err(stream, static_cast<std::uint8_t>(stream.last_sequence_id() + 1), errors::kPacketTooLarge,
-                        "08S01", kPacketTooLargeMessage);
-    }
+      if (too_large(error)) co_await refuse_oversized_packet(stream, *context.refusal_deadline, context.refusal_drain_time, proto::cap::kProtocol41);
       co_return false;
     }
   }
@@ -139,10 +130,7 @@ asio::awaitable<bool> client_login(net::PacketStream& stream, const LoginContext
     if (!error) co_await stream.read_packet(packet, seq, context.max_packet, error);
     if (error) {
       reason = "client left during the authentication switch: " + error.message();
-      if (too_large(error)) {
-      co_await send_err(stream, static_cast<std::uint8_t>(stream.last_sequence_id() + 1), errors::kPacketTooLarge,
-                        "08S01", kPacketTooLargeMessage);
-    }
+      if (too_large(error)) co_await refuse_oversized_packet(stream, *context.refusal_deadline, context.refusal_drain_time, proto::cap::kProtocol41);
       co_return false;
     }
     used_password = !packet.empty();

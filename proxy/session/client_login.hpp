@@ -11,7 +11,9 @@
 #include <string>
 
 #include "auth/user_directory.hpp"
+#include "net/deadline_list.hpp"
 #include "net/packet_stream.hpp"
+#include "session/packet_refusal.hpp"
 #include "weir/protocol/handshake.hpp"
 
 namespace weir::session {
@@ -41,6 +43,9 @@ struct LoginContext {
   // What a login needs (an SSLRequest, a HandshakeResponse with its attributes, an auth switch
   // answer) fits here; a larger packet from a client nobody has authenticated yet is refused.
   std::size_t max_packet = kMaxLoginPacket;
+  // Bounds the refusal of a packet over max_packet (see refuse_oversized_packet); never null.
+  net::Deadline* refusal_deadline = nullptr;
+  config::Duration refusal_drain_time = kRefusalDrainTime;
 };
 
 struct ClientIdentity {

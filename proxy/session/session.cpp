@@ -111,6 +111,8 @@ asio::awaitable<bool> Session::login() {
   context.tls_required = config->tls.client.required;
   context.peer_host = peer_host_;
   context.nonce = nonce_;
+  context.refusal_deadline = &client_io_;
+  context.refusal_drain_time = refusal_drain_time(config->timeouts.client_read);
   std::uint8_t ok_sequence = 0;
   std::string reason;
   // A client that does not finish its handshake in time is dropped (the server's connect_timeout).
@@ -228,16 +230,19 @@ asio::awaitable<void> Session::command_loop() {
       drop_primary_link();
       continue;
     }
-    const std::size_t max_packet = max_client_packet();
     guard_client_read();
-    co_await client_.read_packet(packet, seq, max_packet, error);
+    const std::optional<std::uint8_t> command = co_await client_.peek_first_byte(error);
+    // COM_CHANGE_USER is a login again: its packet gets the login's limit, whoever sends it.
+    const bool logging_in = command == static_cast<std::uint8_t>(Command::change_user);
+    const std::size_t max_packet = logging_in ? std::min(kMaxLoginPacket, max_client_packet()) : max_client_packet();
+    if (!error) co_await client_.read_packet(packet, seq, max_packet, error);
     unguard_client();
     if (error) {
       if (error == boost::system::errc::message_size) {
-        log::info("client packet over the primary's max_allowed_packet; closing",
+        log::info(logging_in ? "client COM_CHANGE_USER packet over the login limit; closing"
+                             : "client packet over the primary's max_allowed_packet; closing",
                   {{"session", id_}, {"peer", peer_host_}, {"max_allowed_packet", max_packet}});
-        co_await send_error(1, errors::kPacketTooLarge, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes");
-        co_await drain_refused_client();
+        co_await refuse_oversized_packet();
       } else if (error == boost::system::errc::protocol_error) {
         co_await send_error(1, errors::kPacketsOutOfOrder, "08S01", "Got packets out of order");
       }
@@ -461,8 +466,9 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
     co_await client_.write_packet(out, ++seq, error);
     proto::Bytes answer;
     guard_client_read();
-    if (!error) co_await client_.read_packet(answer, seq, 1 << 20, error);
+    if (!error) co_await client_.read_packet(answer, seq, kMaxLoginPacket, error);
     unguard_client();
+    if (error == boost::system::errc::message_size) co_await refuse_oversized_packet();
     if (error) co_return false;
     used_password = !answer.empty();
     decision = auth::decide_native_response(account, proto::as_string(answer), nonce_);
@@ -553,17 +559,10 @@ asio::awaitable<void> Session::send_ok(std::uint8_t seq) {
   unguard_client();
 }
 
-asio::awaitable<void> Session::drain_refused_client() {
-  // The client may still be writing the refused packet: let it finish (dropping the bytes, for a
-  // bounded time and amount) so that it then reads the error, instead of a reset.
-  boost::system::error_code ignored;
-  client_.stream().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-  const auto read_limit = worker_.config.current()->timeouts.client_read;
-  const config::Duration bound = std::chrono::seconds(5);
-  client_io_.arm(read_limit > config::Duration::zero() ? std::min(read_limit, bound) : bound,
-                 [this] { client_.close(); });
-  co_await client_.discard_input(std::size_t{64} << 20);
-  unguard_client();
+asio::awaitable<void> Session::refuse_oversized_packet() {
+  co_await session::refuse_oversized_packet(client_, client_io_,
+                                            refusal_drain_time(worker_.config.current()->timeouts.client_read),
+                                            identity_.capabilities);
 }
 
 void Session::guard_client_read() {

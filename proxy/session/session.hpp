@@ -157,6 +157,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // Takes a pooled connection or logs in; null with `failure` filled.
   boost::asio::awaitable<std::unique_ptr<BackendLink>> open_link(const backend::Endpoint& endpoint, bool primary,
                                                                  backend::LoginFailure& failure);
+  // A pool.max_per_backend slot for a new connection to `endpoint`: at once, after closing an idle
+  // pooled connection to it, or after waiting up to timeouts.pool_wait; empty with `failure`
+  // filled (ERROR 1040 naming the backend and the cap) when none came.
+  boost::asio::awaitable<backend::Slot> take_slot(const backend::Endpoint& endpoint, backend::LoginFailure& failure);
   // The primary's link, connected (and brought up to date) on demand. Null when it cannot be
   // reached; `failure` says why.
   boost::asio::awaitable<BackendLink*> ensure_primary(backend::LoginFailure& failure);
@@ -186,8 +190,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void guard_client_read();
   void guard_client_write();
   void unguard_client() { client_io_.cancel(); }
-  // After refusing an oversized packet: drops the rest the client sends (bounded) until it closes.
-  boost::asio::awaitable<void> drain_refused_client();
+  // A client packet over its limit: ERROR 1153 and a bounded drain (see packet_refusal.hpp); the
+  // session ends after it.
+  boost::asio::awaitable<void> refuse_oversized_packet();
   backend::LoginRequest login_request() const;
 
   WorkerContext& worker_;

@@ -6,6 +6,7 @@
 #include <boost/asio/detached.hpp>
 
 #include "backend/endpoints.hpp"
+#include "backend/slot_wait.hpp"
 #include "backend/simple_query.hpp"
 #include "log/log.hpp"
 #include "weir/route/digest.hpp"
@@ -82,8 +83,11 @@ asio::awaitable<std::unique_ptr<BackendLink>> Session::open_link(const backend::
     }
   }
   if (!link->connection) {
+    backend::Slot slot = co_await take_slot(endpoint, failure);
+    if (!slot) co_return nullptr;
     const backend::TlsOptions tls{worker_.backend_tls, worker_.verify_backend_host};
     link->connection = co_await backend::connect_backend(endpoint, request, tls, failure);
+    if (link->connection) link->connection->hold(std::move(slot));
   }
   if (!link->connection) {
     worker_.metrics->error("backend_connect");
@@ -100,6 +104,32 @@ asio::awaitable<std::unique_ptr<BackendLink>> Session::open_link(const backend::
   worker_.metrics->backend_connection_opened(link->name);
   link->database = identity_.database;
   co_return link;
+}
+
+asio::awaitable<backend::Slot> Session::take_slot(const backend::Endpoint& endpoint, backend::LoginFailure& failure) {
+  auto slots = worker_.shared.connection_limits.slots(endpoint.host, endpoint.port);
+  if (slots->try_take()) co_return backend::Slot(std::move(slots));
+  // At the cap. Room first: an idle pooled connection to that backend (of another user or
+  // database) is closed, here and in the other workers' pools.
+  if (worker_.pool != nullptr && worker_.pool->close_one_idle(endpoint.host, endpoint.port) && slots->try_take()) {
+    co_return backend::Slot(std::move(slots));
+  }
+  if (worker_.reclaim_idle_elsewhere) worker_.reclaim_idle_elsewhere(endpoint.host, endpoint.port);
+  const auto limit = worker_.config.current()->timeouts.pool_wait;
+  const auto cap = slots->cap();
+  const auto started = std::chrono::steady_clock::now();
+  backend::Slot slot = co_await backend::wait_for_slot(slots, limit);
+  worker_.metrics->pool_wait(endpoint.name, std::chrono::steady_clock::now() - started, static_cast<bool>(slot));
+  if (!slot) {
+    // ER_CON_COUNT_ERROR, as a server at its max_connections, but naming weir's own limit.
+    failure.no_slot = true;
+    failure.reason = "pool.max_per_backend (" + std::to_string(cap) + ") connections to " + endpoint.name +
+                     " are open and none was freed within timeouts.pool_wait (" +
+                     std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(limit).count()) + " ms)";
+    failure.server_error = proto::make_err(errors::kTooManyConnections, "08004", "Too many connections: weir: " + failure.reason,
+                                           identity_.capabilities | proto::cap::kProtocol41);
+  }
+  co_return slot;
 }
 
 asio::awaitable<BackendLink*> Session::ensure_primary(backend::LoginFailure& failure) {
@@ -134,7 +164,8 @@ asio::awaitable<BackendLink*> Session::ensure_replica(const health::BackendStatu
     auto opened = co_await open_link(endpoint, false, failure);
     if (!opened) {
       log::warn("replica connection failed", {{"session", id_}, {"backend", status.name}, {"reason", failure.reason}});
-      worker_.shared.backend_failures.report(status.name);
+      // A replica at weir's own connection cap is not failing: reads go elsewhere this time only.
+      if (!failure.no_slot) worker_.shared.backend_failures.report(status.name);
       co_return nullptr;
     }
     opened->load = status.load;
@@ -277,14 +308,24 @@ asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std
 }
 
 asio::awaitable<bool> Session::relay_local_infile(BackendLink& link) {
-  // The client sends the file as packets and ends with an empty one; relay them verbatim.
+  // The client sends the file as packets and ends with an empty one; relay them verbatim, one at
+  // a time (weir holds one packet of the file, never the file). Each is bounded like a statement
+  // by the primary's max_allowed_packet, which the server applies to them too.
   boost::system::error_code error;
+  const std::size_t max_packet = max_client_packet();
   while (true) {
     proto::Bytes packet;
     std::uint8_t seq = 0;
     guard_client_read();
-    co_await client_.read_packet(packet, seq, std::size_t{1} << 30, error);
+    co_await client_.read_packet(packet, seq, max_packet, error);
     unguard_client();
+    if (error == boost::system::errc::message_size) {
+      log::info("client LOAD DATA LOCAL packet over the primary's max_allowed_packet; closing",
+                {{"session", id_}, {"peer", peer_host_}, {"max_allowed_packet", max_packet}});
+      link.backend().mark_broken();  // mid-statement: never pooled
+      co_await refuse_oversized_packet();
+      co_return false;
+    }
     if (!error) co_await link.stream().write_packet(packet, seq, error);
     if (error) co_return false;
     if (packet.empty()) co_return relay_.client_infile_done();
@@ -329,8 +370,9 @@ void Session::track_database(BackendLink& link, std::uint8_t command, proto::Byt
 asio::awaitable<void> Session::release_link(std::unique_ptr<BackendLink> link) {
   if (!link || !link->connection) co_return;
   worker_.metrics->backend_connection_closed(link->name);
+  // A connection others wait a slot for is closed rather than pooled: its slot goes to them.
   if (!link->idle || closing_ || worker_.pool == nullptr || !link->database_known || link->options_changed ||
-      link->backend().broken()) {
+      link->backend().broken() || link->backend().slot().others_waiting()) {
     link->stream().close();
     co_return;
   }

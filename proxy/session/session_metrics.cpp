@@ -55,6 +55,14 @@ void SessionMetrics::replica_write_refused(metrics::WriteRefusal outcome) {
 
 void SessionMetrics::error(std::string_view kind) { errors_.get({kind}).inc(); }
 
+void SessionMetrics::pool_wait(std::string_view backend_name, std::chrono::steady_clock::duration waited,
+                               bool got_slot) {
+  // Rare (only at the cap): the registry's own lookups are good enough.
+  metrics_->counter(metrics::Id::pool_waits, {backend_name}).inc();
+  metrics_->histogram(metrics::Id::pool_wait_seconds, {backend_name}).observe(waited);
+  if (!got_slot) metrics_->counter(metrics::Id::pool_wait_timeouts, {backend_name}).inc();
+}
+
 void SessionMetrics::backend_connection_opened(std::string_view backend_name) { backend(backend_name).active->inc(); }
 
 void SessionMetrics::backend_connection_closed(std::string_view backend_name) { backend(backend_name).active->dec(); }

@@ -55,6 +55,9 @@ class SessionMetrics {
   // The gauge weir_backend_connections{backend, state="idle"}, for the worker's pool to count the
   // connections it holds (backend::Pool::put). It lives as long as the registry.
   metrics::Gauge& pooled_connections(std::string_view backend);
+  // A connection to `backend` waited `waited` for a pool.max_per_backend slot, and got one or not:
+  // weir_pool_waits_total, weir_pool_wait_seconds and, without one, weir_pool_wait_timeouts_total.
+  void pool_wait(std::string_view backend, std::chrono::steady_clock::duration waited, bool got_slot);
 
   metrics::Metrics& registry() { return *metrics_; }
 

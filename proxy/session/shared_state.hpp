@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "auth/user_directory.hpp"
+#include "backend/connection_slots.hpp"
 #include "backend/endpoints.hpp"
 #include "health/topology.hpp"
 #include "session/session_registry.hpp"
@@ -28,6 +29,8 @@ struct SharedState {
   // Client connections open now over all workers (each Session from its construction to its
   // destruction), against listen.max_connections.
   std::atomic<std::uint32_t> client_connections{0};
+  // The connections weir holds open to each backend, against pool.max_per_backend.
+  backend::ConnectionLimits connection_limits{config::PoolConfig{}.max_per_backend};
   SessionRegistry sessions;
 };
 

@@ -157,11 +157,13 @@ void parse_timeouts(MapReader& root, TimeoutsConfig& out) {
   read_duration(map, "client_write", out.client_write);
   read_duration(map, "shutdown_grace", out.shutdown_grace);
   read_duration(map, "query", out.query);
+  read_duration(map, "pool_wait", out.pool_wait);
 }
 
 void parse_pool(MapReader& root, PoolConfig& out) {
   MapReader map(root.diag(), section(root, "pool"));
   read_uint(map, "max_idle_per_worker", out.max_idle_per_worker, 0, 10'000);
+  read_uint(map, "max_per_backend", out.max_per_backend, 1, 100'000);
   read_duration(map, "idle_timeout", out.idle_timeout, std::chrono::seconds(1));
   read_bool(map, "reset_on_reuse", out.reset_on_reuse);
 }

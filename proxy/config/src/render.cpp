@@ -180,11 +180,13 @@ class Renderer {
     duration("client_write", t.client_write);
     duration("shutdown_grace", t.shutdown_grace);
     duration("query", t.query);
+    duration("pool_wait", t.pool_wait);
     end();
   }
   void pool(const PoolConfig& p) {
     begin("pool");
     kv("max_idle_per_worker", p.max_idle_per_worker);
+    kv("max_per_backend", p.max_per_backend);
     duration("idle_timeout", p.idle_timeout);
     kv("reset_on_reuse", p.reset_on_reuse);
     end();

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "weir/testing/loopback_listener.hpp"
 #include "weir/testing/process.hpp"
 #include "weir/testing/weir_process.hpp"
 
@@ -21,35 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-// A listening socket on 127.0.0.1: `port` 0 lets the kernel pick one. Closed on destruction.
-class Listener {
- public:
-  explicit Listener(std::uint16_t port = 0) {
-    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(port);
-    // As servers bind (and `weir up` checks): a port whose last connections linger in TIME_WAIT is
-    // free; one with a listener is not.
-    const int one = 1;
-    if (fd_ >= 0) setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd_, 1) != 0) {
-      throw std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(port));
-    }
-    socklen_t len = sizeof addr;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-  }
-  ~Listener() { close(fd_); }
-  Listener(const Listener&) = delete;
-  Listener& operator=(const Listener&) = delete;
-  std::uint16_t port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
-};
+using Listener = LoopbackListener;
 
 bool port_free(std::uint16_t port) {
   try {

@@ -5,10 +5,12 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <future>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "observability_support.hpp"
+#include "weir/testing/loopback_listener.hpp"
 
 namespace weir::testing::observability_tests {
 namespace {
@@ -288,6 +290,31 @@ TEST_F(ReloadOnWeir, ABrokenFileIsRejectedWithItsLineAndTheOldConfigurationStays
   Mysql m = open_mysql(weir_->port(), {});
   ASSERT_TRUE(m);
   EXPECT_EQ(scalar_of(m.get(), "SELECT 4"), "4");
+}
+
+TEST_F(ReloadOnWeir, ProbesAreAnsweredWhileAReloadWaitsForItsBackendChecks) {
+  // The new file adds a replica that never answers: the reload waits for its check (bounded by
+  // timeouts.connect and half of monitor.check_interval) before it reports the configuration in
+  // effect.
+  const LoopbackListener silent;  // the kernel takes its connections; nobody answers them
+  WeirOptions changed = options_;
+  changed.backends.push_back({"silent", "127.0.0.1", silent.port(), "replica"});
+  changed.extra_yaml = "timeouts:\n  connect: 3s\n";
+  changed.monitor_yaml = "  check_interval: 6s\n";  // a check step may last half of it: the 3 s
+  weir_->write_config(WeirProcess::render_config(changed));
+  auto reload = std::async(std::launch::async, [&] { return request(port_, "POST", "/reload", std::string(kToken)); });
+  // Give the reload request a moment to reach weir (ordering only; nothing below measures time).
+  std::this_thread::sleep_for(300ms);
+  ASSERT_EQ(reload.wait_for(0s), std::future_status::timeout) << "the reload did not wait for the silent backend";
+  const auto health = request(port_, "GET", "/healthz");
+  const auto ready = request(port_, "GET", "/readyz");
+  const bool reload_still_waiting = reload.wait_for(0s) == std::future_status::timeout;
+  EXPECT_EQ(health.status, 200) << health.raw;
+  EXPECT_NE(ready.status, 0) << ready.raw;  // answered (ready or not, as the monitor says)
+  EXPECT_TRUE(reload_still_waiting) << "the probes were answered only after the reload";
+  const auto r = reload.get();
+  EXPECT_EQ(r.status, 200) << r.raw;
+  EXPECT_NE(r.body.find("backends"), std::string::npos) << r.body;
 }
 
 TEST_F(ReloadOnWeir, ANewTokenTakesEffectAtTheReload) {

@@ -13,37 +13,12 @@
 #include <vector>
 
 #include "observability_support.hpp"
+#include "raw_packets.hpp"
 
 namespace weir::testing::observability_tests {
 namespace {
 
 using admin::testing::request;
-
-// One whole packet (header + payload) from `fd`, empty on EOF or timeout.
-std::string read_packet(int fd) {
-  std::string out;
-  char buffer[4096];
-  std::size_t wanted = 4;
-  while (out.size() < wanted) {
-    const auto n = ::recv(fd, buffer, std::min(sizeof buffer, wanted - out.size()), 0);
-    if (n <= 0) return {};
-    out.append(buffer, static_cast<std::size_t>(n));
-    if (out.size() >= 4 && wanted == 4) {
-      wanted = 4 + (static_cast<unsigned char>(out[0]) | static_cast<unsigned char>(out[1]) << 8 |
-                    static_cast<unsigned char>(out[2]) << 16);
-    }
-  }
-  return out;
-}
-
-// "<code> <message>" of an ERR packet (with or without its SQLSTATE), or "not an error".
-std::string error_of(const std::string& packet) {
-  if (packet.size() < 7 || static_cast<unsigned char>(packet[4]) != 0xff) return "not an error";
-  const unsigned code = static_cast<unsigned char>(packet[5]) | static_cast<unsigned char>(packet[6]) << 8;
-  std::string message = packet.substr(7);
-  if (!message.empty() && message[0] == '#') message = message.substr(6);
-  return std::to_string(code) + " " + message;
-}
 
 void raise_open_files(rlim_t wanted) {
   rlimit limit{};

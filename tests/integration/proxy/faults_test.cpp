@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "proxy_support.hpp"
+#include "raw_packets.hpp"
 
 namespace weir::testing::proxy_tests {
 namespace {
@@ -39,15 +40,7 @@ class RawSocket {
     if (owned_ && fd_ >= 0) ::close(fd_);
   }
   bool connected() const { return connected_; }
-  bool send_all(const std::string& bytes) {
-    std::size_t at = 0;
-    while (at < bytes.size()) {
-      const ssize_t n = ::send(fd_, bytes.data() + at, bytes.size() - at, MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      at += static_cast<std::size_t>(n);
-    }
-    return true;
-  }
+  bool send_all(const std::string& bytes) { return proxy_tests::send_all(fd_, bytes); }
   // Reads one packet (header + payload); nullopt on EOF, error or timeout.
   std::optional<std::string> read_packet(std::chrono::milliseconds timeout) {
     std::string header;

@@ -141,9 +141,9 @@ TEST(Accepted, EnumsAndTimeouts) {
   const auto c = load(kMinimal +
                       "routing: {when_no_replica: error, consistency: eventual, stored_functions: replica,"
                       " read_only_transactions_to_replica: false, causal_wait: 0}\n"
-                      "timeouts: {query: 30s, client_idle: 0, shutdown_grace: 1m}\n"
+                      "timeouts: {query: 30s, client_idle: 0, shutdown_grace: 1m, pool_wait: 250ms}\n"
                       "log: {format: json, level: warn, slow_query: 1.5s}\n"
-                      "pool: {max_idle_per_worker: 0, reset_on_reuse: false}\n");
+                      "pool: {max_idle_per_worker: 0, reset_on_reuse: false, max_per_backend: 20}\n");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->routing.when_no_replica, RoutingConfig::WhenNoReplica::error);
   EXPECT_EQ(c->routing.consistency, RoutingConfig::Consistency::eventual);
@@ -157,6 +157,8 @@ TEST(Accepted, EnumsAndTimeouts) {
   EXPECT_EQ(c->log.level, LogConfig::Level::warn);
   EXPECT_EQ(c->log.slow_query, 1500ms);
   EXPECT_EQ(c->pool.max_idle_per_worker, 0U);
+  EXPECT_EQ(c->pool.max_per_backend, 20U);
+  EXPECT_EQ(c->timeouts.pool_wait, 250ms);
   EXPECT_FALSE(c->pool.reset_on_reuse);
   EXPECT_EQ(to_string(c->log.level), "warn");
   EXPECT_EQ(to_string(c->routing.when_no_replica), "error");

@@ -93,8 +93,10 @@ TEST_F(ExampleConfig, HoldsTheDocumentedValues) {
   EXPECT_EQ(c.timeouts.backend_idle, 1h);
   EXPECT_EQ(c.timeouts.shutdown_grace, 25s);
   EXPECT_EQ(c.timeouts.query, 0s);
+  EXPECT_EQ(c.timeouts.pool_wait, 5s);
 
   EXPECT_EQ(c.pool.max_idle_per_worker, 8U);
+  EXPECT_EQ(c.pool.max_per_backend, 128U);
   EXPECT_EQ(c.pool.idle_timeout, 60s);
   EXPECT_TRUE(c.pool.reset_on_reuse);
 

@@ -182,11 +182,17 @@ struct TimeoutsConfig {
   Duration client_write = std::chrono::seconds(60);  // 0 = none
   Duration shutdown_grace = std::chrono::seconds(25);
   Duration query = Duration::zero();              // 0 = none
+  // A statement that needs a new backend connection while pool.max_per_backend are open waits
+  // this long for one to close, then gets an error.
+  Duration pool_wait = std::chrono::seconds(5);
   friend bool operator==(const TimeoutsConfig&, const TimeoutsConfig&) = default;
 };
 
 struct PoolConfig {
   std::uint32_t max_idle_per_worker = 8;  // idle connections kept per backend per worker
+  // Connections weir holds open to one backend, in use and idle, over all workers: below a stock
+  // server's max_connections (151), so weir never makes a server refuse others.
+  std::uint32_t max_per_backend = 128;
   Duration idle_timeout = std::chrono::seconds(60);
   bool reset_on_reuse = true;  // COM_RESET_CONNECTION before a pooled connection is reused
   friend bool operator==(const PoolConfig&, const PoolConfig&) = default;
