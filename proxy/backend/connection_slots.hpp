@@ -87,18 +87,31 @@ class Slot {
   std::shared_ptr<BackendSlots> slots_;
 };
 
+// pool.max_per_backend: auto. Below the server's own max_connections by a tenth (at least 5, so
+// the server keeps room for its administrators and other clients; a server's max_connections of
+// 151 gives 136, 1,000 gives 900); kUnknownServerCap while the monitor has not read it.
+inline constexpr std::uint32_t kUnknownServerCap = 128;
+std::uint32_t auto_connection_cap(std::uint64_t server_max_connections);
+
 // The slots of every backend, by "host:port", created on first use with the current cap.
 class ConnectionLimits {
  public:
   explicit ConnectionLimits(std::uint32_t cap) : cap_(cap) {}
   std::shared_ptr<BackendSlots> slots(const std::string& host, std::uint16_t port);
-  // pool.max_per_backend changed (reload): applies to every backend at once.
+  // pool.max_per_backend changed (reload): applies to every backend at once; 0 = auto.
   void set_cap(std::uint32_t cap);
+  // A server's max_connections as the monitor read it (0: unknown), for the auto cap.
+  void set_server_limit(const std::string& host, std::uint16_t port, std::uint64_t max_connections);
+  // The cap of one backend now.
+  std::uint32_t cap_of(const std::string& host, std::uint16_t port);
 
  private:
+  std::uint32_t cap_for_locked(const std::string& endpoint) const;
+
   std::mutex mutex_;
-  std::uint32_t cap_;
+  std::uint32_t cap_;  // 0: auto
   std::map<std::string, std::shared_ptr<BackendSlots>> slots_;
+  std::map<std::string, std::uint64_t> server_limits_;
 };
 
 }  // namespace weir::backend

@@ -317,6 +317,7 @@ void Monitor::check_primary(BackendState& state, const config::Config& config, B
   s.read_only = p.read_only;
   s.gtid = p.gtid;
   s.max_allowed_packet = p.max_allowed_packet;
+  s.max_connections = p.max_connections;
   s.checked_at = p.checked_at;
   if (p.reachable) s.lag = std::chrono::microseconds::zero();
   s.reason = p.reachable ? "primary" : "unreachable";
@@ -368,6 +369,7 @@ void Monitor::check_replica(BackendState& state, const config::Config& config, c
   s.lag = o.lag;
   s.gtid = p.gtid;
   s.max_allowed_packet = p.max_allowed_packet;
+  s.max_connections = p.max_connections;
   s.checked_at = p.checked_at;
   s.usable_for_reads = state.usability.usable();
   s.reason = state.usability.reason();

@@ -48,6 +48,9 @@ bool read_variables(Probe& p, sqlclient::Connection& c, const sqlclient::Connect
   if (row.size() > 3) {
     if (auto limit = parse_int(row[3]); limit && *limit > 0) p.max_allowed_packet = static_cast<std::uint64_t>(*limit);
   }
+  if (row.size() > 4) {
+    if (auto limit = parse_int(row[4]); limit && *limit > 0) p.max_connections = static_cast<std::uint64_t>(*limit);
+  }
   return true;
 }
 
@@ -129,7 +132,7 @@ Probe probe_primary(sqlclient::Connection& c, const sqlclient::ConnectOptions& t
   Probe p;
   read_variables(p, c, target, op_timeout,
                  "SELECT @@global.read_only, @@global.gtid_binlog_pos, @@global.session_track_system_variables, "
-                 "@@global.max_allowed_packet");
+                 "@@global.max_allowed_packet, @@global.max_connections");
   return p;
 }
 
@@ -138,7 +141,7 @@ Probe probe_replica(sqlclient::Connection& c, const sqlclient::ConnectOptions& t
   Probe p;
   if (!read_variables(p, c, target, op_timeout,
                       "SELECT @@global.read_only, @@global.gtid_slave_pos, @@global.session_track_system_variables, "
-                      "@@global.max_allowed_packet")) {
+                      "@@global.max_allowed_packet, @@global.max_connections")) {
     return p;
   }
   auto status = c.query("SHOW SLAVE STATUS", Clock::now() + op_timeout);

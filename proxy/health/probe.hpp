@@ -24,6 +24,7 @@ struct Probe {
   // Primary
   bool tracks_last_gtid = false;
   std::uint64_t max_allowed_packet = 0;  // the largest packet the server accepts; 0: not read
+  std::uint64_t max_connections = 0;     // @@global.max_connections; 0: not read
   // Replica
   bool io_thread_running = false;
   bool sql_thread_running = false;

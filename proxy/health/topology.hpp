@@ -43,6 +43,8 @@ struct BackendStatus {
   GtidPosition gtid;
   // @@global.max_allowed_packet as the last check read it; 0 = unknown.
   std::uint64_t max_allowed_packet = 0;
+  // @@global.max_connections as the last check read it; 0 = unknown.
+  std::uint64_t max_connections = 0;
   // When the query that read `gtid` and `lag` was SENT: a write acknowledged to a client before
   // this instant is included in `gtid` (sessions without last_gtid tracking rely on that).
   std::chrono::steady_clock::time_point checked_at{};

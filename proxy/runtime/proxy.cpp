@@ -139,6 +139,12 @@ Proxy::Proxy(std::string config_path, std::shared_ptr<const config::Config> conf
         if (topology && metrics_enabled_) {
           metrics_->update_backends(admin::backend_samples(*topology, lag_method(*shared_.config.load())));
         }
+        if (topology) {
+          // pool.max_per_backend: auto follows each server's own max_connections.
+          for (const auto& b : topology->backends) {
+            shared_.connection_limits.set_server_limit(b.host, b.port, b.max_connections);
+          }
+        }
         shared_.topology.store(std::move(topology));
       },
       shared_.backend_failures);

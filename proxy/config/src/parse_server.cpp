@@ -163,7 +163,17 @@ void parse_timeouts(MapReader& root, TimeoutsConfig& out) {
 void parse_pool(MapReader& root, PoolConfig& out) {
   MapReader map(root.diag(), section(root, "pool"));
   read_uint(map, "max_idle_per_worker", out.max_idle_per_worker, 0, 10'000);
-  read_uint(map, "max_per_backend", out.max_per_backend, 1, 100'000);
+  if (auto cap = map.take("max_per_backend")) {
+    const std::string text = cap->node.IsScalar() ? cap->node.Scalar() : std::string();
+    const bool digits = !text.empty() && text.size() <= 6 && text.find_first_not_of("0123456789") == std::string::npos;
+    if (text == "auto") {
+      out.max_per_backend = 0;
+    } else if (digits && std::stoul(text) >= 1 && std::stoul(text) <= 100'000) {
+      out.max_per_backend = static_cast<std::uint32_t>(std::stoul(text));
+    } else {
+      map.diag().error(cap->mark, cap->path, "expected auto or an integer 1..100000, found " + describe(cap->node));
+    }
+  }
   read_duration(map, "idle_timeout", out.idle_timeout, std::chrono::seconds(1));
   read_bool(map, "reset_on_reuse", out.reset_on_reuse);
 }

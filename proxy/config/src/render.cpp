@@ -186,7 +186,11 @@ class Renderer {
   void pool(const PoolConfig& p) {
     begin("pool");
     kv("max_idle_per_worker", p.max_idle_per_worker);
-    kv("max_per_backend", p.max_per_backend);
+    if (p.max_per_backend == 0) {
+      kv("max_per_backend", "auto");
+    } else {
+      kv("max_per_backend", p.max_per_backend);
+    }
     duration("idle_timeout", p.idle_timeout);
     kv("reset_on_reuse", p.reset_on_reuse);
     end();

@@ -83,5 +83,32 @@ TEST(BackendConnectionCap, AStatementOverTheCapWaitsThenFailsAndAFreedConnection
   EXPECT_GE(sample_sum(r.body, "weir_pool_wait_seconds_count", {"backend=\"primary\""}).value_or(0), 2.0) << r.body;
 }
 
+// The default cap (auto) follows the server's own max_connections as the monitor reads it: 12 on
+// this server leaves 7 for weir (a reserve of at least 5 for the server's other clients).
+TEST(BackendConnectionCap, TheDefaultCapIsBelowTheServersOwnMaxConnections) {
+  MariadbOptions server_options;
+  server_options.cnf_lines.push_back("max_connections=12");
+  MariadbServer primary(server_options);
+  prepare_primary(primary);
+  primary.execute("CREATE TABLE app.t (id INT PRIMARY KEY) ENGINE=InnoDB");
+  WeirOptions options = weir_for(primary);
+  options.extra_yaml = "timeouts:\n  pool_wait: 1s\n";
+  WeirProcess weir(options);
+  std::vector<Mysql> clients;
+  for (int i = 0; i < 7; ++i) {
+    std::string error;
+    clients.push_back(open_mysql(weir.port(), ConnectOptions{}.db("app"), &error));
+    ASSERT_TRUE(clients.back()) << i << ": " << error << "\n" << weir.log();
+    ASSERT_EQ(outcome_of(clients.back().get(), "START TRANSACTION"), "<no result>") << i;
+  }
+  std::string error;
+  Mysql eighth = open_mysql(weir.port(), ConnectOptions{}.db("app"), &error);
+  EXPECT_FALSE(eighth) << "an eighth connection to a server with max_connections=12";
+  EXPECT_EQ(error.substr(0, 4), "1040") << error;
+  EXPECT_NE(error.find("pool.max_per_backend (7)"), std::string::npos) << error;
+  // The server still has room for its own administrators.
+  EXPECT_EQ(primary.scalar("SELECT 1").value_or(""), "1");
+}
+
 }  // namespace
 }  // namespace weir::testing::observability_tests

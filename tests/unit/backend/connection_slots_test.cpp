@@ -187,3 +187,36 @@ TEST(WaitForSlot, AWaitDestroyedWithItsWorkerLeavesTheLine) {
 
 }  // namespace
 }  // namespace weir::backend
+
+namespace weir::backend {
+namespace {
+
+TEST(AutoConnectionCap, ATenthBelowTheServersMaxConnectionsAndAtLeastFive) {
+  EXPECT_EQ(auto_connection_cap(0), kUnknownServerCap);  // not read yet
+  EXPECT_EQ(auto_connection_cap(151), 136U);             // a stock server
+  EXPECT_EQ(auto_connection_cap(1000), 900U);
+  EXPECT_EQ(auto_connection_cap(12), 7U);  // the reserve is at least 5
+  EXPECT_EQ(auto_connection_cap(5), 1U);   // never 0: a cap is always on, and never above the server
+  EXPECT_EQ(auto_connection_cap(1), 1U);
+  EXPECT_EQ(auto_connection_cap(10'000'000), 100'000U);
+}
+
+TEST(ConnectionLimits, AutoFollowsEachServerAndAFixedCapOverridesIt) {
+  ConnectionLimits limits(0);
+  const auto a = limits.slots("10.0.0.1", 3306);
+  EXPECT_EQ(a->cap(), kUnknownServerCap);
+  limits.set_server_limit("10.0.0.1", 3306, 151);
+  EXPECT_EQ(a->cap(), 136U);
+  limits.set_server_limit("10.0.0.1", 3306, 0);  // a round that could not read it keeps the last
+  EXPECT_EQ(a->cap(), 136U);
+  limits.set_server_limit("10.0.0.2", 3306, 1000);  // before its first connection
+  EXPECT_EQ(limits.slots("10.0.0.2", 3306)->cap(), 900U);
+  limits.set_cap(20);
+  EXPECT_EQ(a->cap(), 20U);
+  EXPECT_EQ(limits.cap_of("10.0.0.2", 3306), 20U);
+  limits.set_cap(0);
+  EXPECT_EQ(a->cap(), 136U);
+}
+
+}  // namespace
+}  // namespace weir::backend

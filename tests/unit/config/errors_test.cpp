@@ -89,7 +89,7 @@ const ErrorCase kCases[] = {
     {"unknown_key_in_a_section_lists_the_known_ones", "pool: {size: 3}\n",
      {R"(weir.yaml:4:8: pool.size: unknown key "size" (expected one of: max_idle_per_worker, max_per_backend, idle_timeout, reset_on_reuse))"}},
     {"max_per_backend_is_never_off", "pool: {max_per_backend: 0}\n",
-     {R"(weir.yaml:4:25: pool.max_per_backend: expected an integer 1..100000, found "0")"}},
+     {R"(weir.yaml:4:25: pool.max_per_backend: expected auto or an integer 1..100000, found "0")"}},
     {"list_expected", "metrics: {histogram_buckets: 1ms}\n",
      {R"(weir.yaml:4:30: metrics.histogram_buckets: expected a list, found "1ms")"}},
     {"string_expected", "tls: {backend: {enabled: true, ca_file: [a]}}\n",

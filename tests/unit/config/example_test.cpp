@@ -96,7 +96,7 @@ TEST_F(ExampleConfig, HoldsTheDocumentedValues) {
   EXPECT_EQ(c.timeouts.pool_wait, 5s);
 
   EXPECT_EQ(c.pool.max_idle_per_worker, 8U);
-  EXPECT_EQ(c.pool.max_per_backend, 128U);
+  EXPECT_EQ(c.pool.max_per_backend, 0U);  // auto
   EXPECT_EQ(c.pool.idle_timeout, 60s);
   EXPECT_TRUE(c.pool.reset_on_reuse);
 

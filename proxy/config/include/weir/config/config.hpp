@@ -190,9 +190,10 @@ struct TimeoutsConfig {
 
 struct PoolConfig {
   std::uint32_t max_idle_per_worker = 8;  // idle connections kept per backend per worker
-  // Connections weir holds open to one backend, in use and idle, over all workers: below a stock
-  // server's max_connections (151), so weir never makes a server refuse others.
-  std::uint32_t max_per_backend = 128;
+  // Connections weir holds open to one backend, in use and idle, over all workers, so weir never
+  // takes a server's last connections from its other clients. 0 = auto: from each server's own
+  // max_connections as the monitor reads it (backend::auto_connection_cap).
+  std::uint32_t max_per_backend = 0;
   Duration idle_timeout = std::chrono::seconds(60);
   bool reset_on_reuse = true;  // COM_RESET_CONNECTION before a pooled connection is reused
   friend bool operator==(const PoolConfig&, const PoolConfig&) = default;
