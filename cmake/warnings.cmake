@@ -10,6 +10,15 @@ if(WEIR_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
+if(WEIR_TSAN)
+  if(WEIR_SANITIZE)
+    message(FATAL_ERROR "WEIR_TSAN and WEIR_SANITIZE cannot be combined: ThreadSanitizer and AddressSanitizer exclude each other")
+  endif()
+  # -O1: TSan slows code 5-15x; unoptimised on top of that the timing-bound integration tests
+  # (monitor intervals, deadlines) would measure the sanitizer rather than weir.
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer -O1)
+  add_link_options(-fsanitize=thread)
+endif()
 if(WEIR_FUZZ)
   # Instrument everything for coverage; the fuzz targets themselves link libFuzzer's main.
   add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
