@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Sets up this machine, builds weir and runs every test: the release build with warnings as
-  ctest --preset ci -LE 'known_failure|image|package|k8s-real|browser' -j "$JOBS" 2>&1 | tail -n 40
+# errors (all tests, among them the container image, the Debian package, a real single-node
+# Kubernetes cluster with the tutorial's walk-through and the status page in a headless browser),
+# the ASan+UBSan build and the ThreadSanitizer build (unit and integration tests each), and each
+# fuzz target for a bounded time. Ends with ctest's summary of the main run; exits non-zero on any
+# failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 FUZZ_SECONDS=${WEIR_FUZZ_SECONDS:-10}
+# What the ThreadSanitizer stage runs (ctest -L / -R); see README, "Tests and sanitizers".
+TSAN_TESTS_LABEL=${WEIR_TSAN_LABEL:-unit|integration}
+TSAN_TESTS_REGEX=${WEIR_TSAN_REGEX:-}
 JOBS=${WEIR_JOBS:-$(nproc)}
 status=0
 step() { printf '\n==> %s\n' "$*"; }
@@ -35,6 +42,26 @@ if build asan-ubsan; then
     ctest --preset asan-ubsan -L 'unit|integration' -j "$JOBS" 2>&1 | tail -n 30 || fail "sanitizer tests"
 else
   fail "asan-ubsan build"
+fi
+
+step "build: tsan"
+if build tsan; then
+  tsan_started=$SECONDS
+  step "tests under ThreadSanitizer (${TSAN_TESTS_LABEL})"
+  # Every instrumented process reports into its own file (weir started by an integration test
+  # included, whose stderr goes to a log the test deletes); any file there fails the stage.
+  tsan_reports="$PWD/build/tsan/reports"
+  rm -rf "$tsan_reports" && mkdir -p "$tsan_reports"
+  TSAN_OPTIONS="log_path=$tsan_reports/report" \
+    ctest --preset tsan -L "$TSAN_TESTS_LABEL" ${TSAN_TESTS_REGEX:+-R "$TSAN_TESTS_REGEX"} -j "$JOBS" 2>&1 | tail -n 30 \
+    || fail "ThreadSanitizer tests"
+  if compgen -G "$tsan_reports/report.*" >/dev/null; then
+    for report in "$tsan_reports"/report.*; do echo "--- $report"; head -n 60 "$report"; done
+    fail "ThreadSanitizer reports ($(ls "$tsan_reports" | wc -l) files in $tsan_reports)"
+  fi
+  echo "ThreadSanitizer tests took $((SECONDS - tsan_started)) s"
+else
+  fail "tsan build"
 fi
 
 step "build: fuzz (clang + libFuzzer)"

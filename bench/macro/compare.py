@@ -6,10 +6,14 @@ HAProxy in TCP mode. Prints QPS, p95/p99 latency, the ratios, and the proxies' C
   python3 bench/macro/compare.py [--time 15] [--rounds 2] [--idle 9000]
       [--points oltp_point_select:8,oltp_point_select:64,oltp_read_only:8,oltp_read_only:64,oltp_read_write:8]
       [--weir build/release/app/weir] [--workers auto] [--json FILE] [--plot DIR] [--syscalls-time 5]
+      [--also NAME=[BINARY][:WORKERS] ...]
   python3 bench/macro/compare.py --from FILE --plot DIR     # charts of a saved result, no run
 
 Each point runs every endpoint in turn, `--rounds` times (interleaved, so drift hits all alike),
-and reports the median round. Then, per endpoint, a short separate run under `strace -c -f`
+and reports the median round. `--also` adds more weir endpoints to the same rotation (another
+binary, another worker count): `--also weir-uring=build/release-uring/app/weir --also weir-w1=:1`
+compares them with the main weir and with HAProxy under the same load; their ratio to the main
+weir is printed too. Then, per endpoint, a short separate run under `strace -c -f`
 counts the system calls of the serving process per statement (mariadbd for direct), and the
 table gives the p99 latency each proxy adds over direct.
 
@@ -121,9 +125,9 @@ listen mysql
     return proc, port
 
 
-def start_weir(work, binary, backend_port, workers="auto"):
+def start_weir(work, binary, backend_port, workers="auto", name="weir"):
     port = free_port()
-    cfg = os.path.join(work, "weir.yaml")
+    cfg = os.path.join(work, f"{name}.yaml")
     with open(cfg, "w") as f:
         f.write(f"""listen: {{address: 127.0.0.1, port: {port}, max_connections: 30000}}
 workers: {{count: {workers}}}
@@ -137,7 +141,7 @@ backends:
 log: {{level: warn}}
 """)
     env = dict(os.environ, WEIR_BENCH_PASSWORD=PASSWORD)
-    log = open(os.path.join(work, "weir.log"), "w")
+    log = open(os.path.join(work, f"{name}.log"), "w")
     proc = subprocess.Popen([binary, "proxy", "--config", cfg], stdout=log, stderr=subprocess.STDOUT, env=env,
                             preexec_fn=raise_fd_limit)
     wait_port(port)
@@ -181,6 +185,9 @@ def main():
                         help="workload:threads pairs")
     parser.add_argument("--rounds", type=int, default=2, help="runs per endpoint and point; the median is kept")
     parser.add_argument("--workers", default="auto", help="weir's workers.count")
+    parser.add_argument("--also", action="append", default=[], metavar="NAME=[BINARY][:WORKERS]",
+                        help="another weir endpoint in the same rotation: its own binary (default --weir) "
+                             "and/or workers.count (default --workers); repeatable")
     parser.add_argument("--syscalls-time", type=int, default=5,
                         help="seconds of oltp_point_select (8 threads) under strace per endpoint; 0 = skip")
     parser.add_argument("--idle", type=int, default=9000)
@@ -200,11 +207,17 @@ def main():
             print(path)
         return
 
+    extra = [parse_also(parser, spec, args) for spec in args.also]
     work = tempfile.mkdtemp(prefix="weir-bench-")
     server = Server(work)
     haproxy, haproxy_port = start_haproxy(work, server.port)
     weir, weir_port = start_weir(work, args.weir, server.port, args.workers)
     targets = [("direct", server.port, None), ("haproxy", haproxy_port, haproxy.pid), ("weir", weir_port, weir.pid)]
+    others = []
+    for name, binary, workers in extra:
+        proc, port = start_weir(work, binary, server.port, workers, name)
+        others.append(proc)
+        targets.append((name, port, proc.pid))
     try:
         sysbench("oltp_read_only", server.port, 4, 0, "prepare")
         rows = []
@@ -226,13 +239,15 @@ def main():
         print_table(rows, header=True)
         syscalls = {}
         if args.syscalls_time > 0:
-            pids = {"direct": server.proc.pid, "haproxy": haproxy.pid, "weir": weir.pid}
+            pids = {name: pid for name, _, pid in targets}
+            pids["direct"] = server.proc.pid
             for name, port, _ in targets:
                 syscalls[name] = syscalls_per_statement(pids[name], port, args.syscalls_time, work)
             print()
             print_syscalls(syscalls)
         result = {"when": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-                  "note": args.note or f"{args.time} s per run, median of {args.rounds} rounds, workers {args.workers}",
+                  "note": args.note or (f"{args.time} s per run, median of {args.rounds} rounds, workers {args.workers}"
+                                        + "".join(f"; {n}: {b} workers {w}" for n, b, w in extra)),
                   "rows": [{"workload": w, "threads": t, "results": r} for w, t, r in rows],
                   "syscalls": syscalls}
         if args.json:
@@ -246,11 +261,26 @@ def main():
         if args.idle > 0:
             measure_idle(args, weir.pid, weir_port)
     finally:
-        for proc in (weir, haproxy):
+        for proc in (*others, weir, haproxy):
             proc.terminate()
             proc.wait(timeout=60)
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def parse_also(parser, spec, args):
+    """NAME=[BINARY][:WORKERS] -> (name, binary, workers); the defaults are --weir and --workers."""
+    name, sep, rest = spec.partition("=")
+    binary, _, workers = rest.partition(":")
+    if not sep or not re.fullmatch(r"[A-Za-z0-9_.-]+", name) or name in ("direct", "haproxy", "weir"):
+        parser.error(f"--also {spec!r}: expected NAME=[BINARY][:WORKERS] with a new name of letters, digits, '-', "
+                     "'_' or '.' (direct, haproxy and weir are taken)")
+    if workers and workers != "auto" and not workers.isdigit():
+        parser.error(f"--also {spec!r}: workers {workers!r} is neither a number nor 'auto'")
+    binary = binary or args.weir
+    if not os.access(binary, os.X_OK):
+        parser.error(f"--also {spec!r}: {binary} is not an executable file")
+    return name, binary, workers or args.workers
 
 
 def median_round(runs):
@@ -301,12 +331,13 @@ def print_table(rows, header):
     for workload, threads, results in rows:
         direct = results["direct"]["qps"]
         haproxy = results["haproxy"]["qps"]
-        for name in ("direct", "haproxy", "weir"):
-            r = results[name]
+        weir = results["weir"]["qps"]
+        for name, r in results.items():
             cpu = "" if r["cpu_per_1000"] is None else f"{r['cpu_per_1000'] * 1000:.1f}"
             added = "" if name == "direct" else f"{r['p99'] - results['direct']['p99']:+.2f}"
-            print(f"| {workload} | {threads} | {name} | {r['qps']:,.0f} | {r['p95']:.2f} | {r['p99']:.2f} | {added} "
-                  f"| {r['errors']} | {r['qps'] / direct:.2f} | {r['qps'] / haproxy:.2f} | {cpu} |")
+            versus_weir = f" (QPS / weir {r['qps'] / weir:.2f})" if name not in ("direct", "haproxy", "weir") else ""
+            print(f"| {workload} | {threads} | {name}{versus_weir} | {r['qps']:,.0f} | {r['p95']:.2f} | {r['p99']:.2f} "
+                  f"| {added} | {r['errors']} | {r['qps'] / direct:.2f} | {r['qps'] / haproxy:.2f} | {cpu} |")
     sys.stdout.flush()
 
 

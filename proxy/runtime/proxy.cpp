@@ -15,6 +15,7 @@
 #include "backend/endpoints.hpp"
 #include "backend/server_probe.hpp"
 #include "log/log.hpp"
+#include "net/io_backend.hpp"
 #include "net/listener.hpp"
 #include "net/tls_contexts.hpp"
 #include "session/session.hpp"
@@ -241,7 +242,8 @@ bool Proxy::open() {
   // The port actually bound (listen.port 0 picks a free one; tests use that).
   const auto bound = acceptors_.front().local_endpoint(ec);
   log::info("listening", {{"address", bound.address().to_string() + ":" + std::to_string(bound.port())},
-                          {"workers", workers_.size()}});
+                          {"workers", workers_.size()},
+                          {"io", net::kIoBackend}});
   return start_admin(*config);
 }
 

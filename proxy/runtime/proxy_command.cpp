@@ -1,8 +1,11 @@
 // `weir proxy`: load the configuration, listen, relay until SIGTERM.
 #include <cstdio>
+#include <exception>
+#include <optional>
 #include <string>
 
 #include "log/log.hpp"
+#include "net/io_backend.hpp"
 #include "runtime/proxy.hpp"
 #include "weir/cli/help.hpp"
 
@@ -38,9 +41,17 @@ int proxy_main(const cli::Invocation& inv) {
     std::printf("%s", config::render_redacted(*loaded.config).c_str());
     return 0;
   }
-  Proxy proxy(path, loaded.config);
-  if (!proxy.open()) return 1;
-  return proxy.run();
+  std::optional<Proxy> proxy;
+  try {
+    proxy.emplace(path, loaded.config);
+  } catch (const std::exception& e) {
+    // Asio throws when the kernel refuses the event loop: with io_uring that is a kernel built
+    // without it, kernel.io_uring_disabled, or a container's seccomp profile.
+    log::error("cannot start the workers' event loops", {{"io", net::kIoBackend}, {"error", e.what()}});
+    return 1;
+  }
+  if (!proxy->open()) return 1;
+  return proxy->run();
 }
 
 }  // namespace weir::runtime
