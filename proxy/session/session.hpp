@@ -188,7 +188,9 @@ class Session : public std::enable_shared_from_this<Session> {
   net::PacketStream client_;
   std::unique_ptr<BackendLink> primary_;
   std::vector<std::unique_ptr<BackendLink>> replicas_;
-  BackendLink* published_ = nullptr;  // the link SessionRegistry names for KILL QUERY
+  BackendLink* published_ = nullptr;  // the link published_backend_ names for KILL QUERY
+  // Shared with the session's SessionHandle: KILL on other workers reads it.
+  std::shared_ptr<PublishedBackend> published_backend_ = std::make_shared<PublishedBackend>();
   BackendLink* last_link_ = nullptr;  // the link that ran the previous statement
   ResponseRelay relay_;
   ClientIdentity identity_;
