@@ -61,7 +61,18 @@ ThreadSlot& slot_of_this_thread() {
 void write_text(const char* text) { (void)!::write(2, text, std::strlen(text)); }
 
 // A backtrace of this allocation on stderr, when tracing is on and this thread's name matches.
-void trace_allocation() {
+void write_number(std::size_t n) {
+  char text[24];
+  char* end = text + sizeof text;
+  char* at = end;
+  do {
+    *--at = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n != 0);
+  (void)!::write(2, at, static_cast<std::size_t>(end - at));
+}
+
+void trace_allocation(std::size_t size) {
   if (trace_prefix == nullptr || in_trace) return;
   CountsFile* file = __atomic_load_n(&counts, __ATOMIC_ACQUIRE);
   if (file == nullptr || file->trace.load(std::memory_order_relaxed) == 0) return;
@@ -73,14 +84,16 @@ void trace_allocation() {
   const int depth = ::backtrace(frames, 64);
   write_text("== allocation in thread ");
   write_text(name);
+  write_text(" bytes ");
+  write_number(size);
   write_text("\n");
   ::backtrace_symbols_fd(frames, depth, 2);
   in_trace = false;
 }
 
-void count_allocation() {
+void count_allocation(std::size_t size) {
   slot_of_this_thread().allocations.fetch_add(1, std::memory_order_relaxed);
-  trace_allocation();
+  trace_allocation(size);
 }
 
 void count_free() { slot_of_this_thread().frees.fetch_add(1, std::memory_order_relaxed); }
@@ -114,7 +127,7 @@ __attribute__((constructor)) void map_counts_file() {
 extern "C" {
 
 void* malloc(std::size_t size) {
-  count_allocation();
+  count_allocation(size);
   return __libc_malloc(size);
 }
 
@@ -125,7 +138,7 @@ void free(void* pointer) {
 }
 
 void* calloc(std::size_t count, std::size_t size) {
-  count_allocation();
+  count_allocation(count * size);
   return __libc_calloc(count, size);
 }
 
@@ -133,7 +146,7 @@ void* realloc(void* pointer, std::size_t size) {
   if (size == 0 && pointer != nullptr) {
     count_free();
   } else {
-    count_allocation();
+    count_allocation(size);
   }
   return __libc_realloc(pointer, size);
 }
@@ -148,18 +161,18 @@ void* reallocarray(void* pointer, std::size_t count, std::size_t size) {
 }
 
 void* memalign(std::size_t alignment, std::size_t size) {
-  count_allocation();
+  count_allocation(size);
   return __libc_memalign(alignment, size);
 }
 
 void* aligned_alloc(std::size_t alignment, std::size_t size) {
-  count_allocation();
+  count_allocation(size);
   return __libc_memalign(alignment, size);
 }
 
 int posix_memalign(void** out, std::size_t alignment, std::size_t size) {
   if (alignment % sizeof(void*) != 0 || (alignment & (alignment - 1)) != 0) return EINVAL;
-  count_allocation();
+  count_allocation(size);
   void* pointer = __libc_memalign(alignment, size);
   if (pointer == nullptr && size != 0) return ENOMEM;
   *out = pointer;
@@ -167,12 +180,12 @@ int posix_memalign(void** out, std::size_t alignment, std::size_t size) {
 }
 
 void* valloc(std::size_t size) {
-  count_allocation();
+  count_allocation(size);
   return __libc_valloc(size);
 }
 
 void* pvalloc(std::size_t size) {
-  count_allocation();
+  count_allocation(size);
   return __libc_pvalloc(size);
 }
 

@@ -30,6 +30,7 @@ using alloc::Snapshot;
 constexpr int kWarmup = 200;
 constexpr int kStatements = 1000;
 constexpr int kRows = 100;
+constexpr int kTracedStatements = 2;
 constexpr const char* kWorkerThreads = "weir-w";
 
 struct StmtCloser {
@@ -82,7 +83,14 @@ class SteadyStateAllocations : public ::testing::Test {
   double allocations_per_statement(const std::function<void()>& statement) {
     for (int i = 0; i < kWarmup; ++i) statement();
     const Snapshot before = counts_->snapshot();
-    for (int i = 0; i < kStatements; ++i) statement();
+    // With WEIR_ALLOC_TRACE_THREAD set for the test, the first counted statements print a
+    // backtrace of each of their allocations to weir's log.
+    const bool trace = std::getenv(alloc::kTraceThreadVariable) != nullptr;
+    counts_->set_trace(trace);
+    for (int i = 0; i < kTracedStatements; ++i) statement();
+    counts_->set_trace(false);
+    if (trace) std::printf("backtraces in %s\n", topology_->weir->log_path().c_str());
+    for (int i = kTracedStatements; i < kStatements; ++i) statement();
     const Snapshot after = counts_->snapshot();
     const std::uint64_t allocations = after.allocations_of(kWorkerThreads) - before.allocations_of(kWorkerThreads);
     const double per_statement = static_cast<double>(allocations) / kStatements;
