@@ -30,7 +30,6 @@ using alloc::Snapshot;
 constexpr int kWarmup = 200;
 constexpr int kStatements = 1000;
 constexpr int kRows = 100;
-constexpr int kTracedStatements = 2;
 constexpr const char* kWorkerThreads = "weir-w";
 
 struct StmtCloser {
@@ -83,14 +82,13 @@ class SteadyStateAllocations : public ::testing::Test {
   double allocations_per_statement(const std::function<void()>& statement) {
     for (int i = 0; i < kWarmup; ++i) statement();
     const Snapshot before = counts_->snapshot();
-    // With WEIR_ALLOC_TRACE_THREAD set for the test, the first counted statements print a
-    // backtrace of each of their allocations to weir's log.
+    // With WEIR_ALLOC_TRACE_THREAD set for the test, each allocation of the counted statements
+    // prints a backtrace to weir's log.
     const bool trace = std::getenv(alloc::kTraceThreadVariable) != nullptr;
     counts_->set_trace(trace);
-    for (int i = 0; i < kTracedStatements; ++i) statement();
+    for (int i = 0; i < kStatements; ++i) statement();
     counts_->set_trace(false);
     if (trace) std::printf("backtraces in %s\n", topology_->weir->log_path().c_str());
-    for (int i = kTracedStatements; i < kStatements; ++i) statement();
     const Snapshot after = counts_->snapshot();
     const std::uint64_t allocations = after.allocations_of(kWorkerThreads) - before.allocations_of(kWorkerThreads);
     const double per_statement = static_cast<double>(allocations) / kStatements;
@@ -172,6 +170,37 @@ TEST_F(SteadyStateAllocations, PreparedPointSelectOnAReplicaAllocatesNothing) {
     ASSERT_EQ(mysql_stmt_fetch(stmt.get()), 0);
     ASSERT_NE(server_id, 100) << "a prepared read must be served by a replica";
     mysql_stmt_free_result(stmt.get());
+  });
+  EXPECT_EQ(allocations, 0.0) << "heap allocations per statement in weir's worker threads";
+}
+
+TEST_F(SteadyStateAllocations, WriteOnThePrimaryAllocatesNothing) {
+  // The OK packet carries the write's GTID (session tracking): weir keeps it for read-your-writes.
+  Mysql m = connect();
+  const double allocations = allocations_per_statement([&] {
+    ASSERT_EQ(mysql_query(m.get(), "UPDATE t SET n = n + 1 WHERE id = 8"), 0) << mysql_error(m.get());
+    ASSERT_EQ(mysql_affected_rows(m.get()), 1U);
+  });
+  EXPECT_EQ(allocations, 0.0) << "heap allocations per statement in weir's worker threads";
+}
+
+TEST_F(SteadyStateAllocations, ReadOfASessionThatHasWrittenAllocatesNothing) {
+  // Read-your-writes: every read must go to a replica that has applied the session's write.
+  Mysql m = connect();
+  ASSERT_EQ(run(m.get(), "UPDATE t SET n = n + 1 WHERE id = 9"), "");
+  ASSERT_TRUE(topology_->replica1.wait_caught_up(topology_->primary));
+  ASSERT_TRUE(topology_->replica2.wait_caught_up(topology_->primary));
+  // Until the monitor has seen both replicas apply it, reads may still go to the primary.
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  int on_replicas = 0;
+  while (on_replicas < 20 && std::chrono::steady_clock::now() < deadline) {
+    on_replicas = row_of(m.get(), "SELECT n, @@server_id FROM t WHERE id = 9").at(1) == "100" ? 0 : on_replicas + 1;
+  }
+  ASSERT_EQ(on_replicas, 20) << "reads after the write never settled on the replicas";
+  const double allocations = allocations_per_statement([&] {
+    const auto row = row_of(m.get(), "SELECT n, @@server_id FROM t WHERE id = 9");
+    ASSERT_EQ(row.size(), 2U);
+    ASSERT_NE(row[1], "100") << "a replica that has the session's write must serve the read";
   });
   EXPECT_EQ(allocations, 0.0) << "heap allocations per statement in weir's worker threads";
 }
