@@ -1,12 +1,14 @@
-// An LD_PRELOAD library that counts heap allocations per thread of the process it is loaded into:
-// malloc and every other entry of the allocator (operator new reaches malloc through it) add one
-// to the calling thread's slot in a file mapped shared (WEIR_ALLOC_COUNTS_FILE), which the test
-// reads from outside at any moment without stopping or signalling the process.
+// An LD_PRELOAD library that counts heap allocations (and mutex locks) per thread of the process
+// it is loaded into: malloc and every other entry of the allocator (operator new reaches malloc
+// through it) add one to the calling thread's slot in a file mapped shared
+// (WEIR_ALLOC_COUNTS_FILE), which the test reads from outside at any moment without stopping or
+// signalling the process.
 //
 // The real allocator is glibc's own (__libc_malloc and friends), called directly, so nothing
 // here needs dlsym (which allocates) or allocates itself. Thread-local state uses the
 // initial-exec TLS model: reading it never calls into the allocator either.
 #include <execinfo.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -28,6 +30,7 @@ void __libc_free(void* pointer);
 void* __libc_memalign(std::size_t alignment, std::size_t size);
 void* __libc_valloc(std::size_t size);
 void* __libc_pvalloc(std::size_t size);
+int __pthread_mutex_lock(pthread_mutex_t* mutex);
 }
 
 namespace {
@@ -60,7 +63,6 @@ ThreadSlot& slot_of_this_thread() {
 
 void write_text(const char* text) { (void)!::write(2, text, std::strlen(text)); }
 
-// A backtrace of this allocation on stderr, when tracing is on and this thread's name matches.
 void write_number(std::size_t n) {
   char text[24];
   char* end = text + sizeof text;
@@ -72,7 +74,9 @@ void write_number(std::size_t n) {
   (void)!::write(2, at, static_cast<std::size_t>(end - at));
 }
 
-void trace_allocation(std::size_t size) {
+// A backtrace of this allocation (or, with `size` 0, mutex lock) on stderr, when tracing is on and
+// this thread's name matches.
+void trace(std::size_t size) {
   if (trace_prefix == nullptr || in_trace) return;
   CountsFile* file = __atomic_load_n(&counts, __ATOMIC_ACQUIRE);
   if (file == nullptr || file->trace.load(std::memory_order_relaxed) == 0) return;
@@ -82,10 +86,12 @@ void trace_allocation(std::size_t size) {
   in_trace = true;  // backtrace() itself may allocate
   void* frames[64];
   const int depth = ::backtrace(frames, 64);
-  write_text("== allocation in thread ");
+  write_text(size == 0 ? "== mutex lock in thread " : "== allocation in thread ");
   write_text(name);
-  write_text(" bytes ");
-  write_number(size);
+  if (size != 0) {
+    write_text(" bytes ");
+    write_number(size);
+  }
   write_text("\n");
   ::backtrace_symbols_fd(frames, depth, 2);
   in_trace = false;
@@ -93,7 +99,7 @@ void trace_allocation(std::size_t size) {
 
 void count_allocation(std::size_t size) {
   slot_of_this_thread().allocations.fetch_add(1, std::memory_order_relaxed);
-  trace_allocation(size);
+  if (size != 0) trace(size);
 }
 
 void count_free() { slot_of_this_thread().frees.fetch_add(1, std::memory_order_relaxed); }
@@ -187,6 +193,13 @@ void* valloc(std::size_t size) {
 void* pvalloc(std::size_t size) {
   count_allocation(size);
   return __libc_pvalloc(size);
+}
+
+// Not an allocation, but the other thing a steady path should not need: counted the same way.
+int pthread_mutex_lock(pthread_mutex_t* mutex) {
+  slot_of_this_thread().mutex_locks.fetch_add(1, std::memory_order_relaxed);
+  trace(0);
+  return __pthread_mutex_lock(mutex);
 }
 
 }  // extern "C"

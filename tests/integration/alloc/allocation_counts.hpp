@@ -24,6 +24,7 @@ struct alignas(64) ThreadSlot {  // a cache line each: threads do not slow each 
   std::atomic<std::int32_t> tid;
   std::atomic<std::uint64_t> allocations;  // malloc, calloc, realloc, memalign and friends
   std::atomic<std::uint64_t> frees;
+  std::atomic<std::uint64_t> mutex_locks;  // pthread_mutex_lock (std::mutex, Asio's own mutexes)
 };
 
 struct CountsFile {
@@ -36,10 +37,12 @@ struct CountsFile {
 
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 
-// Allocations per thread name (threads of the same name summed), read from a counts file.
+// Allocations and mutex locks per thread name (threads of the same name summed), read from a counts file.
 struct Snapshot {
   std::map<std::string, std::uint64_t> allocations_by_thread;
+  std::map<std::string, std::uint64_t> mutex_locks_by_thread;
   std::uint64_t allocations_of(const std::string& thread_name_prefix) const;
+  std::uint64_t mutex_locks_of(const std::string& thread_name_prefix) const;
 };
 
 // Maps the counts file of process `pid` (created by its allocation counter) read-write, so that

@@ -11,12 +11,24 @@
 
 namespace weir::testing::alloc {
 
-std::uint64_t Snapshot::allocations_of(const std::string& thread_name_prefix) const {
+namespace {
+
+std::uint64_t sum_of(const std::map<std::string, std::uint64_t>& by_thread, const std::string& prefix) {
   std::uint64_t sum = 0;
-  for (const auto& [name, count] : allocations_by_thread) {
-    if (name.rfind(thread_name_prefix, 0) == 0) sum += count;
+  for (const auto& [name, count] : by_thread) {
+    if (name.rfind(prefix, 0) == 0) sum += count;
   }
   return sum;
+}
+
+}  // namespace
+
+std::uint64_t Snapshot::allocations_of(const std::string& thread_name_prefix) const {
+  return sum_of(allocations_by_thread, thread_name_prefix);
+}
+
+std::uint64_t Snapshot::mutex_locks_of(const std::string& thread_name_prefix) const {
+  return sum_of(mutex_locks_by_thread, thread_name_prefix);
 }
 
 CountsReader::CountsReader(std::string path, pid_t pid) : pid_(pid) {
@@ -45,6 +57,7 @@ Snapshot CountsReader::snapshot() const {
     std::ifstream comm("/proc/" + std::to_string(pid_) + "/task/" + std::to_string(slot.tid.load()) + "/comm");
     if (comm) std::getline(comm, name);
     out.allocations_by_thread[name] += slot.allocations.load();
+    out.mutex_locks_by_thread[name] += slot.mutex_locks.load();
   }
   return out;
 }

@@ -91,10 +91,13 @@ class SteadyStateAllocations : public ::testing::Test {
     if (trace) std::printf("backtraces in %s\n", topology_->weir->log_path().c_str());
     const Snapshot after = counts_->snapshot();
     const std::uint64_t allocations = after.allocations_of(kWorkerThreads) - before.allocations_of(kWorkerThreads);
+    const std::uint64_t locks = after.mutex_locks_of(kWorkerThreads) - before.mutex_locks_of(kWorkerThreads);
     const double per_statement = static_cast<double>(allocations) / kStatements;
+    const double locks_per_statement = static_cast<double>(locks) / kStatements;
     RecordProperty("allocations_per_statement", std::to_string(per_statement));
-    std::printf("worker allocations over %d statements: %llu (%.3f per statement)\n", kStatements,
-      static_cast<unsigned long long>(allocations), per_statement);
+    RecordProperty("mutex_locks_per_statement", std::to_string(locks_per_statement));
+    std::printf("worker allocations over %d statements: %llu (%.3f per statement); mutex locks: %.3f per statement\n",
+                kStatements, static_cast<unsigned long long>(allocations), per_statement, locks_per_statement);
     if (allocations != 0) std::printf("allocations by thread:\n%s", describe(before, after).c_str());
     return per_statement;
   }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Groups the allocation backtraces that the allocation counter printed (WEIR_ALLOC_TRACE_THREAD)
-into distinct call paths, symbolized with addr2line, most frequent first.
+"""Groups the allocation (and mutex lock) backtraces that the allocation counter printed
+(WEIR_ALLOC_TRACE_THREAD) into distinct call paths, symbolized with addr2line, most frequent first.
 
     symbolize_allocations.py weir.log [--frames N]
 """
@@ -19,7 +19,10 @@ def read_traces(path):
         for line in log:
             if line.startswith("== allocation in thread"):
                 current = []
-                traces.append((line.split(" bytes ")[-1].strip(), current))
+                traces.append((line.split(" bytes ")[-1].strip() + " bytes", current))
+            elif line.startswith("== mutex lock in thread"):
+                current = []
+                traces.append(("mutex lock", current))
             elif current is not None:
                 match = FRAME.match(line)
                 if match:
@@ -68,7 +71,7 @@ def main():
     for size, trace in traces:
         frames = [f for f in trace if "allocation_counter" not in f[0]]
         shown = [f[1] or names.get(f[0], {}).get(f[2], f[2]) for f in frames[: args.frames]]
-        paths[f"({size} bytes)\n    " + "\n    ".join(shown)] += 1
+        paths[f"({size})\n    " + "\n    ".join(shown)] += 1
     for path, count in paths.most_common():
         print(f"{count:6d}  {path}\n")
 
