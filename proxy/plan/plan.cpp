@@ -65,7 +65,7 @@ Plan plan(const StatementFacts& statement, SessionRoutingState& state, const hea
   if (topology == nullptr) return Plan::primary(kNoTopology);
   // A replica link must stay read-only: whatever the classifier thought, this text could lift it.
   if (route::may_lift_read_only(statement.text)) return Plan::primary(kReplicaGuard);
-  const ReadRequirement requirement = state.read_your_writes.requirement(*topology);
+  const ReadRequirement& requirement = state.read_your_writes.requirement(*topology);
   ChoiceOptions options;
   options.when_no_replica = policy.when_no_replica;
   options.may_wait = policy.may_wait;

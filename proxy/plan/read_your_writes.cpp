@@ -18,23 +18,29 @@ void ReadYourWrites::on_primary_statement(bool may_write, std::optional<std::str
   if (!pending_since_ || *pending_since_ < acknowledged_at) pending_since_ = acknowledged_at;
 }
 
-ReadRequirement ReadYourWrites::requirement(const health::Topology& topology) {
-  ReadRequirement requirement;
-  if (mode_ == Consistency::eventual) return requirement;
-  if (mode_ == Consistency::strong) {
-    requirement.primary_only = wrote_;
+const ReadRequirement& ReadYourWrites::requirement(const health::Topology& topology) {
+  ReadRequirement& requirement = requirement_;
+  requirement.primary_only = false;
+  if (mode_ == Consistency::eventual || mode_ == Consistency::strong) {
+    requirement.primary_only = mode_ == Consistency::strong && wrote_;
+    requirement.after.reset();
     return requirement;
   }
   if (pending_since_) {
     const auto* primary = topology.primary();
     if (primary == nullptr || !primary->reachable || primary->checked_at <= *pending_since_) {
       requirement.primary_only = true;
+      requirement.after.reset();
       return requirement;
     }
     after_.merge(primary->gtid);
     pending_since_.reset();
   }
-  if (!after_.empty()) requirement.after = after_;
+  if (after_.empty()) {
+    requirement.after.reset();
+  } else {
+    requirement.after = after_;
+  }
   return requirement;
 }
 

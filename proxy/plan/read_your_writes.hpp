@@ -29,9 +29,9 @@ class ReadYourWrites {
   void on_primary_statement(bool may_write, std::optional<std::string_view> last_gtid, bool tracking,
                             Clock::time_point acknowledged_at);
 
-  // What the next read needs. Not const: a pending write becomes a position once the topology
-  // shows the primary read after it.
-  ReadRequirement requirement(const health::Topology& topology);
+  // What the next read needs, valid until the next call. Not const: a pending write becomes a
+  // position once the topology shows the primary read after it.
+  const ReadRequirement& requirement(const health::Topology& topology);
 
   const health::GtidPosition& position() const { return after_; }
 
@@ -40,6 +40,9 @@ class ReadYourWrites {
   bool wrote_ = false;                              // strong: any write so far
   health::GtidPosition after_;                      // session: GTIDs the session wrote
   std::optional<Clock::time_point> pending_since_;  // session: a write without a known GTID
+  // What requirement() returns, kept: copying the position into the previous copy reuses its
+  // nodes, so that the reads of a session that wrote allocate nothing.
+  ReadRequirement requirement_;
 };
 
 }  // namespace weir::plan

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <vector>
 
 namespace weir::plan {
 
@@ -12,24 +11,39 @@ bool excluded(std::span<const std::size_t> list, std::size_t index) {
   return std::find(list.begin(), list.end(), index) != list.end();
 }
 
-// Least outstanding requests per unit of weight; ties go to the one `random` picks.
-std::optional<std::size_t> least_loaded(const health::Topology& topology, const std::vector<std::size_t>& candidates,
+double load_score(const health::BackendStatus& backend) {
+  const auto outstanding = backend.load ? backend.load->outstanding.load(std::memory_order_relaxed) : 0;
+  return static_cast<double>(std::max<std::int64_t>(outstanding, 0) + 1) / backend.weight;
+}
+
+// Among the backends `candidate` accepts, the one with the least outstanding requests per unit of
+// weight; ties go to the one `random` picks (in index order). Two passes over the topology
+// instead of a list of candidates: a read allocates nothing to choose its replica.
+template <class Candidate>
+std::optional<std::size_t> least_loaded(const health::Topology& topology, const Candidate& candidate,
                                         std::uint32_t random) {
-  if (candidates.empty()) return std::nullopt;
   double best = std::numeric_limits<double>::infinity();
-  std::vector<std::size_t> tied;
-  for (const auto index : candidates) {
-    const auto& backend = topology.backends[index];
-    const auto outstanding = backend.load ? backend.load->outstanding.load(std::memory_order_relaxed) : 0;
-    const double score = static_cast<double>(std::max<std::int64_t>(outstanding, 0) + 1) / backend.weight;
+  std::size_t tied = 0;
+  std::optional<std::size_t> first_best;
+  for (std::size_t i = 0; i < topology.backends.size(); ++i) {
+    if (!candidate(i)) continue;
+    const double score = load_score(topology.backends[i]);
     if (score < best) {
       best = score;
-      tied.assign(1, index);
+      tied = 1;
+      first_best = i;
     } else if (score == best) {
-      tied.push_back(index);
+      ++tied;
     }
   }
-  return tied[random % tied.size()];
+  if (tied <= 1) return first_best;
+  std::size_t skip = random % tied;
+  for (std::size_t i = 0; i < topology.backends.size(); ++i) {
+    if (!candidate(i) || load_score(topology.backends[i]) != best) continue;
+    if (skip == 0) return i;
+    --skip;
+  }
+  return first_best;  // the loads moved (other workers) between the passes
 }
 
 }  // namespace
@@ -41,25 +55,24 @@ ReplicaChoice choose_replica(const health::Topology& topology, const ReadRequire
     choice.why = kWritesSeen;
     return choice;
   }
-  std::vector<std::size_t> usable;
-  std::vector<std::size_t> caught_up;
-  for (std::size_t i = 0; i < topology.backends.size(); ++i) {
+  const auto usable = [&](std::size_t i) {
     const auto& backend = topology.backends[i];
-    if (backend.role != config::Role::replica || !backend.usable_for_reads || backend.weight == 0) continue;
-    if (excluded(options.excluded, i)) continue;
-    usable.push_back(i);
-    if (!requirement.after || backend.gtid.covers(*requirement.after)) caught_up.push_back(i);
-  }
+    return backend.role == config::Role::replica && backend.usable_for_reads && backend.weight != 0 &&
+           !excluded(options.excluded, i);
+  };
+  const auto caught_up = [&](std::size_t i) {
+    return usable(i) && (!requirement.after || topology.backends[i].gtid.covers(*requirement.after));
+  };
   if (const auto pick = least_loaded(topology, caught_up, options.random)) {
     choice.outcome = ReplicaChoice::Outcome::replica;
     choice.index = *pick;
     return choice;
   }
-  if (!usable.empty()) {
+  if (const auto pick = least_loaded(topology, usable, options.random)) {
     // Usable replicas exist but none is known to have the session's last write yet.
     if (options.may_wait) {
       choice.outcome = ReplicaChoice::Outcome::replica_wait;
-      choice.index = *least_loaded(topology, usable, options.random);
+      choice.index = *pick;
       return choice;
     }
     choice.why = kNoCaughtUpReplica;

@@ -281,8 +281,9 @@ std::string Proxy::sessions_view() const {
   rows.reserve(shared_.sessions.size());
   shared_.sessions.for_each(
       [&rows](std::uint32_t id, const session::SessionHandle& handle, const session::ClientSide& client) {
+        const auto backend = handle.backend ? handle.backend->read() : session::PublishedBackend::Value{};
         rows.push_back({id, handle.logged_in ? handle.user : std::string(), client.address, client.tls_version,
-                        client.tls_cipher, handle.backend_host, handle.backend_port, handle.backend_thread_id});
+                        client.tls_cipher, backend.host, backend.port, backend.thread_id});
       });
   return admin::sessions_json(std::move(rows));
 }

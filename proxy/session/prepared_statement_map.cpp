@@ -43,11 +43,12 @@ proto::Bytes types_of(proto::Bytes packet, const ExecuteLayout& layout, std::uin
   return packet.subspan(layout.bound_flag_offset + 1, 2 * static_cast<std::size_t>(params));
 }
 
-proto::Buffer execute_for_backend(proto::Bytes packet, const ExecuteLayout& layout, std::uint32_t backend_id,
-                                  const proto::Buffer* types) {
-  proto::Buffer out;
-  out.reserve(packet.size() + (types != nullptr ? types->size() : 0));
-  if (types == nullptr || layout.bound_flag_offset == 0 || layout.types_included) {
+void execute_for_backend(proto::Bytes packet, const ExecuteLayout& layout, std::uint32_t backend_id,
+                         const proto::Buffer* types, proto::Buffer& out) {
+  const bool add_types = types != nullptr && layout.bound_flag_offset != 0 && !layout.types_included;
+  out.clear();
+  out.reserve(packet.size() + (add_types ? types->size() : 0));
+  if (!add_types) {
     out.assign(packet.begin(), packet.end());
   } else {
     out.assign(packet.begin(), packet.begin() + static_cast<std::ptrdiff_t>(layout.bound_flag_offset));
@@ -56,7 +57,6 @@ proto::Buffer execute_for_backend(proto::Bytes packet, const ExecuteLayout& layo
     out.insert(out.end(), packet.begin() + static_cast<std::ptrdiff_t>(layout.bound_flag_offset) + 1, packet.end());
   }
   proto::rewrite_statement_id(out, backend_id);
-  return out;
 }
 
 void PreparedStatementMap::add(std::uint32_t id, std::string sql, const route::PreparedRouting& routing,

@@ -32,10 +32,11 @@ struct ExecuteLayout {
 std::optional<ExecuteLayout> read_execute_layout(protocol::Bytes packet, std::uint16_t params);
 // The 2 * params type bytes of an execution that includes them.
 protocol::Bytes types_of(protocol::Bytes packet, const ExecuteLayout& layout, std::uint16_t params);
-// A copy of `packet` for a backend whose statement id is `backend_id`; when `types` is not null,
-// the execution is rewritten to carry them (new_params_bound = 1).
-protocol::Buffer execute_for_backend(protocol::Bytes packet, const ExecuteLayout& layout, std::uint32_t backend_id,
-                                     const protocol::Buffer* types);
+// A copy of `packet` for a backend whose statement id is `backend_id`, written into `out` (whose
+// capacity is reused); when `types` is not null, the execution is rewritten to carry them
+// (new_params_bound = 1).
+void execute_for_backend(protocol::Bytes packet, const ExecuteLayout& layout, std::uint32_t backend_id,
+                         const protocol::Buffer* types, protocol::Buffer& out);
 
 class PreparedStatementMap {
  public:

@@ -55,6 +55,7 @@ void Session::start(std::shared_ptr<Session> session) {
       if (auto s = weak.lock(); s && s->idle_) s->close();
     });
   };
+  handle.backend = session->published_backend_;
   session->worker_.shared.sessions.add(session->id_, std::move(handle));
   const auto id = session->id_;
   asio::co_spawn(executor, run_owned(session),
@@ -195,7 +196,7 @@ asio::awaitable<void> Session::command_loop() {
       replicas_.clear();
       last_link_ = nullptr;
       published_ = nullptr;
-      worker_.shared.sessions.set_backend(id_, "", 0, 0);
+      published_backend_->clear();
       for (auto& link : replicas) co_await release_link(std::move(link));
       if (!primary_holds_state()) co_await release_link(std::move(primary_));
       backend_idle_allowed = false;
@@ -430,7 +431,7 @@ bool Session::primary_holds_state() const {
 
 bool Session::can_lose_primary() const {
   if (primary_holds_state()) return false;
-  const auto topology = worker_.shared.topology.load();
+  const auto& topology = worker_.topology.current();  // per statement: the worker's view, no lock
   if (!topology) return false;
   for (const auto& backend : topology->backends) {
     if (backend.role == config::Role::replica && backend.usable_for_reads) return true;

@@ -138,11 +138,10 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<bool> prepared_command(protocol::Bytes packet, std::uint8_t sequence_id);
   boost::asio::awaitable<bool> execute_prepared(protocol::Bytes packet, std::uint8_t sequence_id,
                                                 PreparedStatementMap::Statement& statement);
-  // The packet to send to `link` for an execution of `statement`; nullopt when the link cannot
-  // prepare it (`lost` when the connection failed).
-  boost::asio::awaitable<std::optional<protocol::Buffer>> execution_for(BackendLink& link,
-                                                                       PreparedStatementMap::Statement& statement,
-                                                                       protocol::Bytes packet, bool& lost);
+  // The packet to send to `link` for an execution of `statement`, written into execution_;
+  // false when the link cannot prepare it (`lost` when the connection failed).
+  boost::asio::awaitable<bool> execution_for(BackendLink& link, PreparedStatementMap::Statement& statement,
+                                             protocol::Bytes packet, bool& lost);
   static PreparedStatementMap::LinkId link_id(const BackendLink& link) {
     return reinterpret_cast<std::uintptr_t>(&link);
   }
@@ -199,7 +198,9 @@ class Session : public std::enable_shared_from_this<Session> {
   net::PacketStream client_;
   std::unique_ptr<BackendLink> primary_;
   std::vector<std::unique_ptr<BackendLink>> replicas_;
-  BackendLink* published_ = nullptr;  // the link SessionRegistry names for KILL QUERY
+  BackendLink* published_ = nullptr;  // the link published_backend_ names for KILL QUERY
+  // Shared with the session's SessionHandle: KILL on other workers reads it.
+  std::shared_ptr<PublishedBackend> published_backend_ = std::make_shared<PublishedBackend>();
   BackendLink* last_link_ = nullptr;  // the link that ran the previous statement
   ResponseRelay relay_;
   ClientIdentity identity_;
@@ -228,6 +229,9 @@ class Session : public std::enable_shared_from_this<Session> {
   plan::SessionRoutingState routing_;
   SessionCommandHistory history_;
   PreparedStatementMap prepared_;
+  // The client's COM_STMT_EXECUTE rewritten for the connection that runs it (that connection's
+  // statement id, the parameter types it lacks); reused by every execution.
+  protocol::Buffer execution_;
   std::uint32_t random_state_ = 0;
 };
 

@@ -41,12 +41,13 @@ asio::awaitable<bool> Session::kill(KillStatement request, std::uint8_t seq) {
     co_await send_error(reply_seq, errors::kUnknownThread, "HY000", "Unknown thread id: " + std::to_string(request.id));
     co_return true;
   }
+  const PublishedBackend::Value target_backend = handle->backend ? handle->backend->read() : PublishedBackend::Value{};
   KillFacts facts;
   facts.target_is_caller = target_id == id_;
   facts.caller_user = identity_.user;
   facts.target_logged_in = handle->logged_in;
   facts.target_user = handle->user;
-  facts.target_has_backend = handle->backend_thread_id != 0;
+  facts.target_has_backend = target_backend.thread_id != 0;
   facts.query_only = request.query_only;
   facts.id = request.id;
   const KillQuestion question = kill_question(facts);
@@ -55,8 +56,8 @@ asio::awaitable<bool> Session::kill(KillStatement request, std::uint8_t seq) {
   if (question == KillQuestion::kill_on_server) {
     // The server applies its own rule to the caller's account, on a connection that carries the
     // caller's session state (an active role counts).
-    const std::string sql = render_kill_statement(request, handle->backend_thread_id);
-    const auto result = co_await run_as_caller(handle->backend_host, handle->backend_port, sql, alive);
+    const std::string sql = render_kill_statement(request, target_backend.thread_id);
+    const auto result = co_await run_as_caller(target_backend.host, target_backend.port, sql, alive);
     answer.answered = result.ok || result.error_code != 0;
     answer.allowed = result.ok;
     answer.error_code = result.error_code;

@@ -225,7 +225,7 @@ asio::awaitable<bool> Session::bring_up_to_date(BackendLink& link) {
 void Session::publish_backend(BackendLink& link) {
   if (published_ == &link) return;
   published_ = &link;
-  worker_.shared.sessions.set_backend(id_, link.key.host, link.key.port, link.backend().thread_id());
+  published_backend_->publish(link.key.host, link.key.port, link.backend().thread_id());
 }
 
 asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, proto::Bytes packet, std::uint8_t seq,
@@ -387,7 +387,7 @@ asio::awaitable<void> Session::release_link(std::unique_ptr<BackendLink> link) {
 }
 
 asio::awaitable<void> Session::release_all_links() {
-  if (published_ != nullptr) worker_.shared.sessions.set_backend(id_, "", 0, 0);
+  if (published_ != nullptr) published_backend_->clear();
   published_ = nullptr;
   last_link_ = nullptr;
   auto replicas = std::move(replicas_);

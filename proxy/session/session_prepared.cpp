@@ -76,18 +76,16 @@ asio::awaitable<bool> Session::execute_prepared(proto::Bytes packet, std::uint8_
     const bool alive = co_await run_on_primary(packet, seq, may_write, false);
     co_return alive;
   }
-  const proto::Buffer execution = execute_for_backend(
-      packet, *layout, on_primary->backend_id,
-      PreparedStatementMap::types_to_add(statement, *on_primary, layout->types_included));
-  const bool alive = co_await run_on_primary(execution, seq, may_write, false);
+  execute_for_backend(packet, *layout, on_primary->backend_id,
+                      PreparedStatementMap::types_to_add(statement, *on_primary, layout->types_included), execution_);
+  const bool alive = co_await run_on_primary(execution_, seq, may_write, false);
   co_return alive;
 }
 
-asio::awaitable<std::optional<proto::Buffer>> Session::execution_for(BackendLink& link,
-                                                                    PreparedStatementMap::Statement& statement,
-                                                                    proto::Bytes packet, bool& lost) {
+asio::awaitable<bool> Session::execution_for(BackendLink& link, PreparedStatementMap::Statement& statement,
+                                             proto::Bytes packet, bool& lost) {
   const auto layout = read_execute_layout(packet, statement.params);
-  if (!layout) co_return std::nullopt;
+  if (!layout) co_return false;
   auto* prepared = PreparedStatementMap::on(statement, link_id(link));
   if (prepared == nullptr) {
     proto::Buffer prepare;
@@ -97,18 +95,19 @@ asio::awaitable<std::optional<proto::Buffer>> Session::execution_for(BackendLink
     const auto result = co_await backend::run_simple_command(link.backend(), prepare, identity_.capabilities);
     if (result.connection_lost) {
       lost = true;
-      co_return std::nullopt;
+      co_return false;
     }
     if (!result.ok || !result.statement_id) {
       log::info("a replica could not prepare a statement; it runs on the primary",
                 {{"session", id_}, {"backend", link.name}, {"error", result.error}});
-      co_return std::nullopt;
+      co_return false;
     }
     statement.prepared.push_back({link_id(link), *result.statement_id, 0});
     prepared = &statement.prepared.back();
   }
-  co_return execute_for_backend(packet, *layout, prepared->backend_id,
-                                PreparedStatementMap::types_to_add(statement, *prepared, layout->types_included));
+  execute_for_backend(packet, *layout, prepared->backend_id,
+                      PreparedStatementMap::types_to_add(statement, *prepared, layout->types_included), execution_);
+  co_return true;
 }
 
 }  // namespace weir::session

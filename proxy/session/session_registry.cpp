@@ -37,16 +37,6 @@ void SessionRegistry::set_client(std::uint32_t id, ClientSide client) {
   clients_[id] = std::move(client);
 }
 
-void SessionRegistry::set_backend(std::uint32_t id, const std::string& host, std::uint16_t port,
-                                  std::uint32_t thread_id) {
-  std::lock_guard lock(mutex_);
-  const auto it = sessions_.find(id);
-  if (it == sessions_.end()) return;
-  it->second.backend_host = host;
-  it->second.backend_port = port;
-  it->second.backend_thread_id = thread_id;
-}
-
 std::optional<SessionHandle> SessionRegistry::find(std::uint32_t id) const {
   std::lock_guard lock(mutex_);
   const auto it = sessions_.find(id);
@@ -58,7 +48,7 @@ std::optional<std::pair<std::uint32_t, SessionHandle>> SessionRegistry::find_by_
     std::uint32_t thread_id) const {
   std::lock_guard lock(mutex_);
   for (const auto& [id, handle] : sessions_) {
-    if (handle.backend_thread_id == thread_id) return std::make_pair(id, handle);
+    if (handle.backend && handle.backend->thread_id() == thread_id) return std::make_pair(id, handle);
   }
   return std::nullopt;
 }

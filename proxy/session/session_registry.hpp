@@ -1,14 +1,17 @@
 #pragma once
 // Live client sessions by the connection id weir gave them, so that `KILL n` from any session
 // finds its target on whatever worker it lives, and so that draining can reach idle sessions.
-// Touched at session start and end, when a session's backend connection changes, and on KILL:
-// never per statement.
+// Locked at session start and end, at login and on KILL: never per statement (a session's current
+// backend connection, which may change with every statement, is its PublishedBackend).
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+
+#include "session/published_backend.hpp"
 
 namespace weir::session {
 
@@ -19,10 +22,8 @@ struct SessionHandle {
   std::function<void()> close_if_idle;
   std::string user;        // who logged in (COM_CHANGE_USER changes it); empty before
   bool logged_in = false;  // a session still in its handshake belongs to no user yet
-  // The backend connection the session holds right now (for KILL QUERY), if any.
-  std::string backend_host;
-  std::uint16_t backend_port = 0;
-  std::uint32_t backend_thread_id = 0;
+  // The backend connection the session holds right now (for KILL QUERY); written by the session.
+  std::shared_ptr<const PublishedBackend> backend;
 };
 
 // The client's side of a session as weir sees it (what the server's own per-connection status
@@ -41,7 +42,6 @@ class SessionRegistry {
   void remove(std::uint32_t id);
   void set_user(std::uint32_t id, const std::string& user);
   void set_client(std::uint32_t id, ClientSide client);
-  void set_backend(std::uint32_t id, const std::string& host, std::uint16_t port, std::uint32_t thread_id);
   std::optional<SessionHandle> find(std::uint32_t id) const;
   // A session whose backend connection has this server thread id (clients may KILL the id
   // CONNECTION_ID() returned, which is the server's).

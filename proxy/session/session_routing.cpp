@@ -269,17 +269,17 @@ asio::awaitable<Session::PlannedRead> Session::run_planned_read(const plan::Stat
       if (waited == GtidWait::not_applied) co_return PlannedRead{ReplicaRead::not_served, plan::Plan::primary("gtid_wait_timeout")};
     }
     if (packet.empty()) co_return PlannedRead{ReplicaRead::served, planned};  // only a connection was wanted
-    std::optional<proto::Buffer> execution;
+    bool rewritten = false;  // a prepared statement's execution, in execution_
     if (statement != nullptr) {
       bool lost = false;
-      execution = co_await execution_for(*link, *statement, packet, lost);
+      rewritten = co_await execution_for(*link, *statement, packet, lost);
       if (lost) {
         give_up_replica(*link, status.name, excluded, planned.replica);
         continue;
       }
-      if (!execution) co_return PlannedRead{ReplicaRead::not_served, plan::Plan::primary("replica_cannot_prepare")};
+      if (!rewritten) co_return PlannedRead{ReplicaRead::not_served, plan::Plan::primary("replica_cannot_prepare")};
     }
-    const proto::Bytes to_send = execution ? proto::Bytes(*execution) : packet;
+    const proto::Bytes to_send = rewritten ? proto::Bytes(execution_) : packet;
     const auto load = link->load;
     if (load) load->outstanding.fetch_add(1, std::memory_order_relaxed);
     const Relayed outcome = co_await relay_command(*link, to_send, seq, true);

@@ -19,6 +19,7 @@ struct TopologyOptions {
   std::string extra_yaml;    // routing options etc.
   std::string check_interval = "100ms";
   std::string admin_yaml;    // the whole admin section; empty: admin off
+  std::vector<std::string> weir_environment;  // "NAME=value" entries added to weir's environment
 };
 
 // Every column of the first row of `sql` ("NULL" for NULL); empty on error or no row.
@@ -84,6 +85,7 @@ class ReplicatedTopology {
     weir_options.monitor_yaml = "  check_interval: " + options.check_interval + "\n";
     weir_options.extra_yaml = options.extra_yaml;
     weir_options.admin_yaml = options.admin_yaml;
+    weir_options.environment = options.weir_environment;
     weir = std::make_unique<WeirProcess>(weir_options);
     wait_replicas_serving();
   }

@@ -37,7 +37,9 @@ TEST(ExecuteLayout, NoParametersNoTypes) {
   const auto layout = read_execute_layout(p, 0);
   ASSERT_TRUE(layout.has_value());
   EXPECT_EQ(layout->bound_flag_offset, 0U);
-  EXPECT_EQ(execute_for_backend(p, *layout, 3, nullptr), (Buffer{0x17, 3, 0, 0, 0, 0, 1, 0, 0, 0}));
+  Buffer out;
+  execute_for_backend(p, *layout, 3, nullptr, out);
+  EXPECT_EQ(out, (Buffer{0x17, 3, 0, 0, 0, 0, 1, 0, 0, 0}));
 }
 
 TEST(ExecuteLayout, RefusesWhatItCannotRewrite) {
@@ -54,17 +56,20 @@ TEST(ExecuteForBackend, RewritesTheIdAndAddsMissingTypes) {
   const auto unbound = execute(false);
   const auto layout = *read_execute_layout(unbound, 2);
   const Buffer types = {0x03, 0x00, 0xfd, 0x00};
-  auto out = execute_for_backend(unbound, layout, 0x01020304, &types);
+  Buffer out;
+  execute_for_backend(unbound, layout, 0x01020304, &types, out);
   auto expected = execute(true);
   expected[1] = 0x04;
   expected[2] = 0x03;
   expected[3] = 0x02;
   expected[4] = 0x01;
   EXPECT_EQ(out, expected);
-  // Already carrying types: only the id changes.
+  // Already carrying types: only the id changes; the buffer of the previous execution is reused.
   const auto bound = execute(true);
-  out = execute_for_backend(bound, *read_execute_layout(bound, 2), 0x01020304, &types);
+  const auto* storage = out.data();
+  execute_for_backend(bound, *read_execute_layout(bound, 2), 0x01020304, &types, out);
   EXPECT_EQ(out, expected);
+  EXPECT_EQ(out.data(), storage);
 }
 
 TEST(PreparedStatementMap, TypesFollowTheStatementAcrossConnections) {
