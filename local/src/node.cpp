@@ -10,11 +10,11 @@
 
 #include "weir/local/node_config.hpp"
 #include "weir/local/port_plan.hpp"
-#include "weir/pod/log.hpp"
 #include "weir/pod/net.hpp"
 #include "weir/pod/private_file.hpp"
 #include "weir/pod/process.hpp"
 #include "weir/pod/steps.hpp"
+#include "weir/pod/stop_signal.hpp"
 
 namespace weir::local {
 namespace {

@@ -12,8 +12,8 @@
 #include "weir/local/node_status.hpp"
 #include "weir/local/proxy_launcher.hpp"
 #include "weir/local/status_table.hpp"
-#include "weir/pod/log.hpp"
 #include "weir/pod/process.hpp"
+#include "weir/pod/stop_signal.hpp"
 
 namespace weir::local {
 namespace {

@@ -5,13 +5,13 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "weir/cli/help.hpp"
+#include "weir/cli/numbers.hpp"
 #include "weir/local/commands.hpp"
 #include "weir/local/port_plan.hpp"
 #include "weir/local/supervisor.hpp"
-#include "weir/cli/help.hpp"
-#include "weir/cli/numbers.hpp"
-#include "weir/pod/log.hpp"
 #include "weir/pod/process.hpp"
+#include "weir/pod/stop_signal.hpp"
 
 namespace weir::local {
 namespace {

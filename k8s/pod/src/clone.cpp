@@ -14,11 +14,12 @@
 #include <thread>
 #include <vector>
 
+#include "log/log.hpp"
 #include "weir/pod/backup_auth.hpp"
-#include "weir/pod/log.hpp"
 #include "weir/pod/net.hpp"
 #include "weir/pod/process.hpp"
 #include "weir/pod/steps.hpp"
+#include "weir/pod/stop_signal.hpp"
 #include "weir/pod/stream_trailer.hpp"
 
 namespace weir::pod {
@@ -52,7 +53,9 @@ Fd connect_with_backoff(const PodOptions& o) {
   std::string error;
   for (int attempt = 1;; ++attempt) {
     if (Fd fd = connect_tcp(o.peer_host, o.peer_port, error)) return fd;
-    if (attempt == 1 || attempt % 10 == 0) log_line(kWho, "waiting for the backup server at " + where + " (" + error + ")");
+    if (attempt == 1 || attempt % 10 == 0) {
+      log::info("waiting for the backup server at " + where + " (" + error + ")", {{"command", kWho}});
+    }
     const auto now = Clock::now();
     if (now >= deadline || stop_requested()) break;
     std::this_thread::sleep_for(std::min<Clock::duration>(delay, deadline - now));  // one last try at the deadline
@@ -173,11 +176,11 @@ bool has_data(const std::string& data_dir) { return fs::is_directory(fs::path(da
 
 bool run_clone(const PodOptions& o, const ProgressFn& progress) {
   if (has_data(o.data_dir)) {
-    log_line(kWho, "data already present in " + o.data_dir + ": skipping the clone");
+    log::info("data already present in " + o.data_dir + ": skipping the clone", {{"command", kWho}});
     return false;
   }
   if (o.ordinal == 0) {
-    log_line(kWho, "ordinal 0 is the primary: nothing to clone");
+    log::info("ordinal 0 is the primary: nothing to clone", {{"command", kWho}});
     return false;
   }
   const fs::path incoming = fs::path(o.data_dir) / kIncoming;
@@ -197,8 +200,9 @@ bool run_clone(const PodOptions& o, const ProgressFn& progress) {
       throw std::runtime_error("clone: '" + join_command(prepare) + "' failed with exit " + std::to_string(rc) + tool_log_hint(o));
     }
     move_into_place(incoming, o.data_dir);
-    log_line(kWho, "received " + human_bytes(bytes) + " from " + o.peer_host + ":" + std::to_string(o.peer_port) +
-                       " in " + seconds_text(received_s) + ", prepared in " + seconds_text(seconds_since(prepare_start)));
+    log::info("received " + human_bytes(bytes) + " from " + o.peer_host + ":" + std::to_string(o.peer_port) + " in " +
+                  seconds_text(received_s) + ", prepared in " + seconds_text(seconds_since(prepare_start)),
+              {{"command", kWho}});
   } catch (...) {
     std::error_code ec;
     fs::remove_all(incoming, ec);  // never leave half a clone behind
