@@ -16,10 +16,11 @@
 #include <vector>
 
 #include "log/log.hpp"
+#include "process/child.hpp"
 #include "weir/pod/backup_auth.hpp"
+#include "weir/pod/command_line.hpp"
 #include "weir/pod/net.hpp"
 #include "weir/pod/private_file.hpp"
-#include "weir/pod/process.hpp"
 #include "weir/pod/steps.hpp"
 #include "weir/pod/stop_signal.hpp"
 #include "weir/pod/stream_trailer.hpp"
@@ -94,17 +95,17 @@ void serve_one(const PodOptions& o, int client, const std::string& who) {
   Fd write_end(pipe_fds[1]);
   log::info("sending a backup to " + who + ": " + join_command(cmd), {{"command", kWho}});
   const auto start = std::chrono::steady_clock::now();
-  SpawnOptions spawn_options;
+  process::SpawnOptions spawn_options;
   spawn_options.stdout_fd = write_end.get();
-  const pid_t tool = spawn(cmd, spawn_options);
+  process::Child tool = process::Child::spawn(cmd, spawn_options);
   write_end.reset();
   std::uint64_t bytes = 0;
   if (!relay(read_end.get(), client, bytes)) {
-    stop_child(tool, std::chrono::seconds(5));
+    tool.terminate(std::chrono::seconds(5));
     log::info(who + " went away after " + human_bytes(bytes) + "; backup abandoned", {{"command", kWho}});
     return;
   }
-  const int rc = wait_exit(tool);
+  const int rc = tool.wait();
   const auto trailer = encode_trailer({bytes, static_cast<std::uint8_t>(rc > 255 ? 255 : rc)});
   write_all(client, trailer.data(), trailer.size());
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
