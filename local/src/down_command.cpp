@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <thread>
 
+#include "process/child.hpp"
 #include "weir/local/commands.hpp"
 #include "weir/local/running.hpp"
-#include "weir/pod/process.hpp"
 
 namespace weir::local {
 namespace {
@@ -17,8 +17,8 @@ namespace {
 int stop_leftovers(const State& state) {
   int stopped = 0;
   auto stop_if = [&](pid_t pid, const char* expect) {
-    if (!pod::pid_alive(pid) || pod::pid_cmdline(pid).find(expect) == std::string::npos) return;
-    pod::stop_foreign(pid, std::chrono::seconds(60));
+    if (!process::pid_alive(pid) || process::pid_cmdline(pid).find(expect) == std::string::npos) return;
+    process::stop_foreign(pid, std::chrono::seconds(60));
     ++stopped;
   };
   stop_if(state.proxy_pid, "weir");
@@ -37,10 +37,10 @@ int down_main(const cli::Invocation& inv) {
       const pid_t pid = state.supervisor_pid;
       kill(pid, SIGTERM);
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
-      while (pod::pid_alive(pid) && std::chrono::steady_clock::now() < deadline) {
+      while (process::pid_alive(pid) && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
-      if (pod::pid_alive(pid)) {
+      if (process::pid_alive(pid)) {
         std::fprintf(stderr, "weir down: weir up (pid %d) did not stop within 180 s\n", pid);
         return 1;
       }

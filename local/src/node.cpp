@@ -8,13 +8,14 @@
 #include <stdexcept>
 #include <thread>
 
+#include "process/child.hpp"
 #include "weir/local/node_config.hpp"
 #include "weir/local/port_plan.hpp"
-#include "weir/pod/log.hpp"
+#include "weir/pod/command_line.hpp"
 #include "weir/pod/net.hpp"
 #include "weir/pod/private_file.hpp"
-#include "weir/pod/process.hpp"
 #include "weir/pod/steps.hpp"
+#include "weir/pod/stop_signal.hpp"
 
 namespace weir::local {
 namespace {
@@ -87,10 +88,10 @@ void Node::initialize_primary_data() {
                                "--auth-root-authentication-method=normal", "--skip-test-db"};
   if (ctx_.as_root) cmd.push_back("--user=root");
   pod::Fd log = open_log(ctx_.layout.server_log(ordinal_));
-  pod::SpawnOptions to_log;
+  process::SpawnOptions to_log;
   to_log.stdout_fd = log.get();
   to_log.stderr_fd = log.get();
-  if (const int rc = pod::run(cmd, to_log); rc != 0) {
+  if (const int rc = process::run(cmd, to_log); rc != 0) {
     fs::remove_all(ctx_.layout.data_dir(ordinal_));
     throw std::runtime_error("node-0: '" + pod::join_command(cmd) + "' failed (exit " + std::to_string(rc) +
                              "); see " + ctx_.layout.server_log(ordinal_).string());
@@ -138,11 +139,11 @@ void Node::prepare_data(bool& first_boot) {
 void Node::start_server(bool first_boot) {
   const auto cmd = server_command(ctx_.server_binary, ctx_.layout, ordinal_, first_boot, ctx_.as_root);
   pod::Fd log = open_log(ctx_.layout.server_log(ordinal_));
-  pod::SpawnOptions options;
+  process::SpawnOptions options;
   options.stdout_fd = log.get();
   options.stderr_fd = log.get();
   options.own_process_group = true;  // Ctrl+C reaches weir, which stops servers in order
-  server_pid_ = pod::spawn(cmd, options);
+  server_ = process::Child::spawn(cmd, options);
 }
 
 void Node::wait_ready(bool require_replication, std::chrono::seconds timeout) {
@@ -151,14 +152,13 @@ void Node::wait_ready(bool require_replication, std::chrono::seconds timeout) {
   const auto deadline = Clock::now() + timeout;
   std::optional<std::string> problem;
   while (Clock::now() < deadline && !pod::stop_requested()) {
-    if (server_pid_ != 0) {
-      if (auto status = pod::try_wait(server_pid_)) {
-        server_pid_ = 0;
-        throw std::runtime_error("node-" + std::to_string(ordinal_) + ": the server exited (status " +
-                                 std::to_string(*status) + ") while starting; the end of " +
-                                 ctx_.layout.server_log(ordinal_).string() + ":\n" +
-                                 file_tail(ctx_.layout.server_log(ordinal_), 8));
-      }
+    if (!server_down() && !server_.running()) {
+      const int status = server_.exit_code().value_or(-1);
+      server_ = {};
+      throw std::runtime_error("node-" + std::to_string(ordinal_) + ": the server exited (status " +
+                               std::to_string(status) + ") while starting; the end of " +
+                               ctx_.layout.server_log(ordinal_).string() + ":\n" +
+                               file_tail(ctx_.layout.server_log(ordinal_), 8));
     }
     problem = pod::probe(o, pod::ProbeKind::kReadiness);
     if (!problem) return;
@@ -180,11 +180,11 @@ void Node::start_sidecar() {
                                "--root-password-file", ctx_.layout.secret("root").string(),
                                "--repl-password-file", ctx_.layout.secret("repl").string()};
   pod::Fd log = open_log(ctx_.layout.sidecar_log(ordinal_));
-  pod::SpawnOptions options;
+  process::SpawnOptions options;
   options.stdout_fd = log.get();
   options.stderr_fd = log.get();
   options.own_process_group = true;
-  sidecar_pid_ = pod::spawn(cmd, options);
+  sidecar_ = process::Child::spawn(cmd, options);
   sidecar_started_ = Clock::now();
 }
 
@@ -192,8 +192,8 @@ void Node::wait_backup_port(std::chrono::seconds timeout) {
   const auto deadline = Clock::now() + timeout;
   std::string error;
   while (Clock::now() < deadline && !pod::stop_requested()) {
-    if (pod::try_wait(sidecar_pid_)) {
-      sidecar_pid_ = 0;
+    if (!sidecar_.running()) {
+      sidecar_ = {};
       throw std::runtime_error("node-" + std::to_string(ordinal_) + ": the sidecar exited; the end of " +
                                ctx_.layout.sidecar_log(ordinal_).string() + ":\n" +
                                file_tail(ctx_.layout.sidecar_log(ordinal_), 6));
@@ -216,7 +216,7 @@ void Node::bring_up() {
     prepare_data(first_boot);
     start_server(first_boot);
     wait_ready(false, std::chrono::seconds(ctx_.options.ready_timeout_s));
-    say(ordinal_, "server " + std::to_string(server_pid_) + " answers on 127.0.0.1:" + std::to_string(ports_.server));
+    say(ordinal_, "server " + std::to_string(server_.pid()) + " answers on 127.0.0.1:" + std::to_string(ports_.server));
     start_sidecar();
     wait_backup_port(std::chrono::seconds(ctx_.options.ready_timeout_s));
     if (ordinal_ > 0) wait_ready(true, std::chrono::seconds(ctx_.options.ready_timeout_s));
@@ -233,29 +233,31 @@ void Node::restart_server() {
   ++restarts_;
   start_server(false);
   wait_ready(false, std::chrono::seconds(ctx_.options.ready_timeout_s));
-  say(ordinal_, "server restarted with its data (pid " + std::to_string(server_pid_) + ")");
+  say(ordinal_, "server restarted with its data (pid " + std::to_string(server_.pid()) + ")");
 }
 
 void Node::restart_sidecar_when_due() {
   if (Clock::now() - sidecar_started_ < std::chrono::seconds(5)) return;
   start_sidecar();
-  say(ordinal_, "sidecar restarted (pid " + std::to_string(sidecar_pid_) + ")");
+  say(ordinal_, "sidecar restarted (pid " + std::to_string(sidecar_.pid()) + ")");
 }
 
 void Node::stop() {
-  if (sidecar_pid_ != 0) pod::stop_child(sidecar_pid_, std::chrono::seconds(5));
-  sidecar_pid_ = 0;
-  if (server_pid_ != 0) pod::stop_child(server_pid_, std::chrono::seconds(60));
-  server_pid_ = 0;
+  sidecar_.terminate(std::chrono::seconds(5));
+  sidecar_ = {};
+  server_.terminate(std::chrono::seconds(60));
+  server_ = {};
 }
 
 void Node::on_exit(pid_t pid) {
-  if (pid == server_pid_) server_pid_ = 0;
-  if (pid == sidecar_pid_) sidecar_pid_ = 0;
+  // Reaped by the supervisor already: the handles only let go of the pid.
+  if (pid == server_.pid()) server_.release();
+  if (pid == sidecar_.pid()) sidecar_.release();
 }
 
 NodeState Node::state() const {
-  return {ordinal_, ports_.server, ports_.backup, server_pid_, sidecar_pid_, restarts_};
+  const auto pid_or_zero = [](const process::Child& child) { return child.pid() > 0 ? child.pid() : 0; };
+  return {ordinal_, ports_.server, ports_.backup, pid_or_zero(server_), pid_or_zero(sidecar_), restarts_};
 }
 
 }  // namespace weir::local

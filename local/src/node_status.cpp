@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "weir/pod/process.hpp"
+#include "process/child.hpp"
 #include "weir/pod/steps.hpp"
 #include "weir/sqlclient/connection.hpp"
 
@@ -38,7 +38,7 @@ NodeStatus query_node_status(const NodeState& node, const pod::Credentials& cred
   s.ordinal = node.ordinal;
   s.port = node.port;
   s.role = "-";
-  s.pid = pod::pid_alive(node.server_pid) ? node.server_pid : 0;
+  s.pid = process::pid_alive(node.server_pid) ? node.server_pid : 0;
   if (s.pid == 0) {
     s.detail = "server not running";
     return s;

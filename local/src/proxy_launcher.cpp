@@ -7,9 +7,9 @@
 #include <array>
 #include <cstdio>
 
+#include "process/child.hpp"
 #include "weir/local/port_plan.hpp"
 #include "weir/pod/net.hpp"
-#include "weir/pod/process.hpp"
 
 namespace weir::local {
 namespace {
@@ -20,14 +20,14 @@ bool build_has_proxy(const std::string& self) {
   if (pipe2(fds, O_CLOEXEC) != 0) return false;
   pod::Fd read_end(fds[0]);
   pod::Fd write_end(fds[1]);
-  pod::SpawnOptions options;
+  process::SpawnOptions options;
   options.stdout_fd = write_end.get();
-  const pid_t pid = pod::spawn({self, "help"}, options);
+  process::Child help = process::Child::spawn({self, "help"}, options);
   write_end.reset();
   std::string text;
   std::array<char, 4096> buf{};
   for (ssize_t n; (n = read(read_end.get(), buf.data(), buf.size())) > 0;) text.append(buf.data(), static_cast<std::size_t>(n));
-  pod::wait_exit(pid);
+  help.wait();
   return text.find("\n  proxy ") != std::string::npos;
 }
 
@@ -48,15 +48,15 @@ std::string render_proxy_config(const Context& ctx, const std::vector<NodeState>
   return y;
 }
 
-pid_t start_proxy(const Context& ctx, const std::vector<NodeState>& nodes) {
+process::Child start_proxy(const Context& ctx, const std::vector<NodeState>& nodes) {
   write_file_atomically(ctx.layout.proxy_config(), render_proxy_config(ctx, nodes));
-  if (!build_has_proxy(ctx.self)) return 0;
+  if (!build_has_proxy(ctx.self)) return {};
   pod::Fd log(open(ctx.layout.proxy_log().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
-  pod::SpawnOptions options;
+  process::SpawnOptions options;
   options.stdout_fd = log.get();
   options.stderr_fd = log.get();
   options.own_process_group = true;
-  return pod::spawn({ctx.self, "proxy", "--config", ctx.layout.proxy_config().string()}, options);
+  return process::Child::spawn({ctx.self, "proxy", "--config", ctx.layout.proxy_config().string()}, options);
 }
 
 void reconfigure_proxy(const Context& ctx, pid_t proxy_pid, const std::vector<NodeState>& nodes) {

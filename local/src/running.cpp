@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "weir/pod/process.hpp"
+#include "process/child.hpp"
 
 namespace weir::local {
 
@@ -16,8 +16,8 @@ Layout layout_from_dir(const std::string& dir) {
 }
 
 bool supervisor_running(const State& state) {
-  return pod::pid_alive(state.supervisor_pid) &&
-         pod::pid_cmdline(state.supervisor_pid).find("weir") != std::string::npos;
+  return process::pid_alive(state.supervisor_pid) &&
+         process::pid_cmdline(state.supervisor_pid).find("weir") != std::string::npos;
 }
 
 }  // namespace weir::local

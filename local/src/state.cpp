@@ -1,28 +1,44 @@
 #include "weir/local/state.hpp"
 
-#include <boost/json.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace weir::local {
-namespace json = boost::json;
+// Ordered: state.json keeps its keys in the order written here (scripts read it by position).
+using json = nlohmann::ordered_json;
 namespace {
 
-json::object node_to_json(const NodeState& n) {
+// One line, no spaces. A message that is not UTF-8 (an error text) gets U+FFFD for its bad bytes
+// rather than failing the write.
+std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
+
+json node_to_json(const NodeState& n) {
   return {{"ordinal", n.ordinal},          {"port", n.port},
           {"backup_port", n.backup_port},  {"server_pid", n.server_pid},
           {"sidecar_pid", n.sidecar_pid},  {"restarts", n.restarts}};
 }
 
 template <class T>
-T number(const json::object& o, const char* key) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr) throw std::runtime_error(std::string("missing key '") + key + "'");
-  return json::value_to<T>(*v);
+T number(const json& o, const char* key) {
+  const auto v = o.find(key);
+  if (v == o.end()) throw std::runtime_error(std::string("missing key '") + key + "'");
+  const bool fits = v->is_number_unsigned()  ? std::in_range<T>(v->template get<std::uint64_t>())
+                    : v->is_number_integer() ? std::in_range<T>(v->template get<std::int64_t>())
+                                             : false;
+  if (!fits) throw std::runtime_error(std::string("key '") + key + "' is not an integer that fits");
+  return v->template get<T>();
 }
 
-NodeState node_from_json(const json::object& o) {
+json object_of(const std::string& text) {
+  json o = json::parse(text);
+  if (!o.is_object()) throw std::runtime_error("not a JSON object");
+  return o;
+}
+
+NodeState node_from_json(const json& o) {
   NodeState n;
   n.ordinal = number<int>(o, "ordinal");
   n.port = number<std::uint16_t>(o, "port");
@@ -36,19 +52,19 @@ NodeState node_from_json(const json::object& o) {
 }  // namespace
 
 std::string to_json(const State& s) {
-  json::array nodes;
+  json nodes = json::array();
   for (const auto& n : s.nodes) nodes.push_back(node_to_json(n));
-  json::object o{{"supervisor_pid", s.supervisor_pid}, {"proxy_pid", s.proxy_pid},
+  const json o{{"supervisor_pid", s.supervisor_pid}, {"proxy_pid", s.proxy_pid},
                  {"base_port", s.base_port},           {"proxy_port", s.proxy_port},
                  {"replicas", s.replicas},             {"desired", s.desired},
                  {"handled_request", s.handled_request},
                  {"last_error", s.last_error},         {"nodes", std::move(nodes)}};
-  return json::serialize(o) + "\n";
+  return dump(o);
 }
 
 std::optional<State> state_from_json(const std::string& text, std::string& error) {
   try {
-    const json::object o = json::parse(text).as_object();
+    const json o = object_of(text);
     State s;
     s.supervisor_pid = number<pid_t>(o, "supervisor_pid");
     s.proxy_pid = number<pid_t>(o, "proxy_pid");
@@ -57,8 +73,8 @@ std::optional<State> state_from_json(const std::string& text, std::string& error
     s.replicas = number<int>(o, "replicas");
     s.desired = number<int>(o, "desired");
     s.handled_request = number<std::uint64_t>(o, "handled_request");
-    s.last_error = json::value_to<std::string>(o.at("last_error"));
-    for (const auto& n : o.at("nodes").as_array()) s.nodes.push_back(node_from_json(n.as_object()));
+    s.last_error = o.at("last_error").get<std::string>();
+    for (const auto& n : o.at("nodes")) s.nodes.push_back(node_from_json(n));
     return s;
   } catch (const std::exception& e) {
     error = e.what();
@@ -67,13 +83,13 @@ std::optional<State> state_from_json(const std::string& text, std::string& error
 }
 
 std::string to_json(const ScaleRequest& r) {
-  return json::serialize(json::object{{"id", r.id}, {"replicas", r.replicas}, {"delete_data", r.delete_data}}) + "\n";
+  return dump(json{{"id", r.id}, {"replicas", r.replicas}, {"delete_data", r.delete_data}});
 }
 
 std::optional<ScaleRequest> scale_request_from_json(const std::string& text, std::string& error) {
   try {
-    const json::object o = json::parse(text).as_object();
-    return ScaleRequest{number<std::uint64_t>(o, "id"), number<int>(o, "replicas"), o.at("delete_data").as_bool()};
+    const json o = object_of(text);
+    return ScaleRequest{number<std::uint64_t>(o, "id"), number<int>(o, "replicas"), o.at("delete_data").get<bool>()};
   } catch (const std::exception& e) {
     error = e.what();
     return std::nullopt;

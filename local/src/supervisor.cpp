@@ -9,11 +9,11 @@
 #include <filesystem>
 #include <thread>
 
+#include "process/child.hpp"
 #include "weir/local/node_status.hpp"
 #include "weir/local/proxy_launcher.hpp"
 #include "weir/local/status_table.hpp"
-#include "weir/pod/log.hpp"
-#include "weir/pod/process.hpp"
+#include "weir/pod/stop_signal.hpp"
 
 namespace weir::local {
 namespace {
@@ -40,7 +40,7 @@ std::vector<NodeState> Supervisor::node_states() const {
 
 void Supervisor::save_state() {
   state_.supervisor_pid = getpid();
-  state_.proxy_pid = proxy_pid_;
+  state_.proxy_pid = proxy_.pid() > 0 ? proxy_.pid() : 0;
   state_.base_port = ctx_.options.base_port;
   state_.proxy_port = ctx_.options.proxy_port;
   state_.replicas = static_cast<int>(nodes_.size());
@@ -70,15 +70,15 @@ void Supervisor::scale_to(int replicas, bool delete_data) {
     nodes_.push_back(std::move(node));
     save_state();
   }
-  if (proxy_pid_ > 0) reconfigure_proxy(ctx_, proxy_pid_, node_states());
+  if (proxy_.pid() > 0) reconfigure_proxy(ctx_, proxy_.pid(), node_states());
 }
 
 void Supervisor::reap_and_restart() {
   int status = 0;
   for (pid_t pid; (pid = waitpid(-1, &status, WNOHANG)) > 0;) {
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (pid == proxy_pid_) {
-      proxy_pid_ = 0;
+    if (pid == proxy_.pid()) {
+      proxy_.release();  // reaped just now
       if (failed("proxy", ctx_.layout.proxy_log())) return;
       say("proxy (pid " + std::to_string(pid) + ") exited with status " + std::to_string(code) + "; see " +
           ctx_.layout.proxy_log().string() + "; restarting it in 1 s");
@@ -137,10 +137,10 @@ int Supervisor::give_up() {
 }
 
 void Supervisor::restart_proxy_when_due() {
-  if (!proxy_wanted_ || proxy_pid_ != 0 || std::chrono::steady_clock::now() < proxy_restart_at_) return;
+  if (!proxy_wanted_ || proxy_.pid() > 0 || std::chrono::steady_clock::now() < proxy_restart_at_) return;
   try {
-    proxy_pid_ = start_proxy(ctx_, node_states());
-    say("proxy restarted (pid " + std::to_string(proxy_pid_) + ")");
+    proxy_ = start_proxy(ctx_, node_states());
+    say("proxy restarted (pid " + std::to_string(proxy_.pid()) + ")");
   } catch (const std::exception& e) {
     if (failed("proxy", ctx_.layout.proxy_log())) return;
     say(std::string("proxy restart failed: ") + e.what());
@@ -169,8 +169,8 @@ void Supervisor::handle_scale_request() {
 }
 
 void Supervisor::stop_all() {
-  if (proxy_pid_ > 0) pod::stop_child(proxy_pid_, std::chrono::seconds(30));
-  proxy_pid_ = 0;
+  proxy_.terminate(std::chrono::seconds(30));
+  proxy_ = {};
   while (!nodes_.empty()) {
     nodes_.back()->stop();
     nodes_.pop_back();
@@ -185,8 +185,8 @@ void Supervisor::print_endpoints() const {
   }
   say("writes: the primary, 127.0.0.1:" + std::to_string(ports_for(ctx_.options.base_port, 0).server) +
       (replicas.empty() ? "" : "; reads: the replicas, " + replicas));
-  if (proxy_pid_ > 0) {
-    say("proxy (pid " + std::to_string(proxy_pid_) + "), for both: mariadb -h 127.0.0.1 -P " +
+  if (proxy_.pid() > 0) {
+    say("proxy (pid " + std::to_string(proxy_.pid()) + "), for both: mariadb -h 127.0.0.1 -P " +
         std::to_string(ctx_.options.proxy_port) + " -u app -p\"$(cat " + ctx_.layout.secret("app").string() + ")\"");
   } else {
     say("this build has no proxy: connect to the servers above");
@@ -204,8 +204,8 @@ int Supervisor::run() {
   try {
     scale_to(ctx_.options.replicas, false);
     if (pod::stop_requested()) throw std::runtime_error("stopped by a signal");
-    proxy_pid_ = start_proxy(ctx_, node_states());
-    proxy_wanted_ = proxy_pid_ > 0;
+    proxy_ = start_proxy(ctx_, node_states());
+    proxy_wanted_ = proxy_.pid() > 0;
   } catch (const std::exception& e) {
     const bool interrupted = pod::stop_requested();
     if (interrupted) {

@@ -5,13 +5,13 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "process/child.hpp"
+#include "weir/cli/help.hpp"
+#include "weir/cli/numbers.hpp"
 #include "weir/local/commands.hpp"
 #include "weir/local/port_plan.hpp"
 #include "weir/local/supervisor.hpp"
-#include "weir/cli/help.hpp"
-#include "weir/cli/numbers.hpp"
-#include "weir/pod/log.hpp"
-#include "weir/pod/process.hpp"
+#include "weir/pod/stop_signal.hpp"
 
 namespace weir::local {
 namespace {
@@ -35,7 +35,7 @@ UpOptions up_options_from(const cli::Arguments& a) {
 }
 
 std::string require_program(const std::string& name, const std::string& hint) {
-  std::string path = pod::find_program(name);
+  std::string path = process::find_program(name);
   if (path.empty()) throw std::runtime_error("'" + name + "' not found in PATH or /usr/sbin: " + hint);
   return path;
 }
@@ -44,15 +44,15 @@ std::string require_program(const std::string& name, const std::string& hint) {
 void check_previous_run(const Layout& layout) {
   auto state = load_state(layout.state_file());
   if (!state) return;
-  if (pod::pid_alive(state->supervisor_pid) && pod::pid_cmdline(state->supervisor_pid).find("weir") != std::string::npos) {
+  if (process::pid_alive(state->supervisor_pid) && process::pid_cmdline(state->supervisor_pid).find("weir") != std::string::npos) {
     throw std::runtime_error("weir up is already running for " + layout.root().string() + " (pid " +
                              std::to_string(state->supervisor_pid) + "); see weir status, or stop it with weir down");
   }
   for (const auto& n : state->nodes) {
     for (pid_t pid : {n.server_pid, n.sidecar_pid}) {
-      if (pod::pid_alive(pid)) {
+      if (process::pid_alive(pid)) {
         throw std::runtime_error("node-" + std::to_string(n.ordinal) + " of an earlier run is still running (pid " +
-                                 std::to_string(pid) + ", " + pod::pid_cmdline(pid) + "); run weir down --dir " +
+                                 std::to_string(pid) + ", " + process::pid_cmdline(pid) + "); run weir down --dir " +
                                  layout.root().string() + " first");
       }
     }
@@ -67,7 +67,7 @@ Context make_context(const UpOptions& o) {
   ctx.install_db = require_program("mariadb-install-db", "install mariadb-server (bash scripts/setup.sh)");
   require_program("mariabackup", "install mariadb-backup (bash scripts/setup.sh)");
   require_program("mbstream", "install mariadb-backup (bash scripts/setup.sh)");
-  ctx.self = pod::self_executable();
+  ctx.self = process::self_executable();
   ctx.as_root = geteuid() == 0;
   char host[256] = {};
   gethostname(host, sizeof host - 1);

@@ -32,7 +32,7 @@ struct Readiness {
   std::string reason;  // why not (or a short note when ready), shown in the body
 };
 
-struct ReloadOutcome {
+struct [[nodiscard]] ReloadOutcome {
   bool ok = false;
   std::string message;  // the error text on failure; a summary on success
 };
@@ -95,7 +95,7 @@ class AdminServer {
 
   // Binds config.address:config.port and starts the admin thread. Returns the error text (naming
   // the address) when the address is invalid or cannot be bound. Does nothing when already started.
-  std::optional<std::string> start();
+  [[nodiscard]] std::optional<std::string> start();
   // The bound port, 0 before start().
   std::uint16_t port() const { return port_; }
   // A new token (a reload); takes effect for the next request.

@@ -71,7 +71,7 @@ struct UserSource {
 UserSource user_source(const config::Config& config);
 UserSource user_source(const config::Config& config, const backend::Endpoint& primary);
 
-struct LoadUsersResult {
+struct [[nodiscard]] LoadUsersResult {
   std::optional<LoadedUsers> users;
   std::string error;  // set when users is empty: what failed, with the backend and the user
   bool ok() const { return users.has_value(); }

@@ -12,7 +12,7 @@
 
 namespace weir::backend {
 
-struct SimpleResult {
+struct [[nodiscard]] SimpleResult {
   bool ok = false;               // the server answered without ERR
   bool connection_lost = false;  // the connection is unusable (closed, broken protocol)
   std::uint16_t error_code = 0;  // with an ERR

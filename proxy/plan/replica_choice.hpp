@@ -19,7 +19,7 @@ struct ReadRequirement {
 };
 
 struct ReplicaChoice {
-  enum class Outcome : std::uint8_t {
+  enum class [[nodiscard]] Outcome : std::uint8_t {
     replica,          // `index` has applied what the session needs
     replica_wait,     // `index` is usable but must first wait for `after` (MASTER_GTID_WAIT)
     primary,          // the policy sends the read to the primary; `why` says why

@@ -37,7 +37,7 @@ class Proxy {
 
  private:
   struct WorkerTls;
-  struct ReloadResult {
+  struct [[nodiscard]] ReloadResult {
     bool ok = false;
     std::string message;  // the errors (file:line: ...) on failure; what changed on success
   };

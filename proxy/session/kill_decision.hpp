@@ -41,7 +41,7 @@ struct ServerAnswer {
   std::string error;             // the server's message, or why it could not be asked
 };
 
-struct KillOutcome {
+struct [[nodiscard]] KillOutcome {
   bool ok = false;  // an OK to the client; otherwise the ERR below
   std::uint16_t error_code = 0;
   std::string sql_state;

@@ -19,6 +19,7 @@
 #include "weir/deployer/commands.hpp"
 #include "weir/manifests/manifests.hpp"
 #include "weir/manifests/yaml_json.hpp"
+#include "weir/testing/temp_dir.hpp"
 
 namespace weir::manifests {
 namespace {
@@ -60,7 +61,8 @@ Output weir_deploy(std::vector<std::string> words) {
   words.insert(words.begin(), "deploy");
   std::vector<char*> argv;
   for (auto& w : words) argv.push_back(w.data());
-  const fs::path file = fs::temp_directory_path() / ("weir-deploy-out-" + std::to_string(::getpid()));
+  const weir::testing::TempDir dir("weir-deploy-out-");
+  const fs::path file = dir / "stdout";
   std::fflush(stdout);
   const int saved = ::dup(STDOUT_FILENO);
   FILE* out = std::fopen(file.c_str(), "w");
@@ -168,16 +170,16 @@ class ChartTest : public ::testing::Test {
   static std::string compare(const std::string& values_yaml, const std::string& ns, std::size_t* objects = nullptr) {
     std::vector<std::string> deploy_args{"--dry-run", "-o", "yaml", "-n", ns};
     std::string helm = quote(helm_path()) + " template weir " + quote(WEIR_CHART_DIR) + " --namespace " + quote(ns);
+    const weir::testing::TempDir dir("weir-chart-values-");
     fs::path values;
     if (!values_yaml.empty()) {
-      values = fs::temp_directory_path() / ("weir-chart-values-" + std::to_string(::getpid()) + ".yaml");
+      values = dir / "values.yaml";
       std::ofstream(values) << values_yaml;
       deploy_args.insert(deploy_args.end(), {"-f", values.string()});
       helm += " -f " + quote(values.string());
     }
     const Output chart = run(helm);
     const Output deployer = weir_deploy(deploy_args);
-    if (!values.empty()) fs::remove(values);
     if (chart.status != 0) return "helm template failed:\n" + chart.out;
     if (deployer.status != 0) return "weir deploy --dry-run failed";
     std::string problems;

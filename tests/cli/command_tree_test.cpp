@@ -14,6 +14,7 @@
 
 #include "subcommands.hpp"
 #include "weir/cli/help.hpp"
+#include "weir/testing/temp_dir.hpp"
 
 namespace weir::app {
 namespace {
@@ -37,12 +38,6 @@ std::string completion_driver(const std::string& script, const std::string& line
 
 class CommandTree : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("weir-cli-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   // Runs a shell command line with stdout and stderr captured apart.
   Outcome shell(const std::string& command) const {
     const auto out = dir_ / "out";
@@ -61,7 +56,8 @@ class CommandTree : public ::testing::Test {
     return shell("bash " + (dir_ / "complete.sh").string());
   }
 
-  std::filesystem::path dir_;
+  weir::testing::TempDir temp_{"weir-cli-test-"};
+  std::filesystem::path dir_ = temp_.path();
 };
 
 struct Visited {

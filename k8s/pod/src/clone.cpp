@@ -14,11 +14,13 @@
 #include <thread>
 #include <vector>
 
+#include "log/log.hpp"
+#include "process/child.hpp"
 #include "weir/pod/backup_auth.hpp"
-#include "weir/pod/log.hpp"
+#include "weir/pod/command_line.hpp"
 #include "weir/pod/net.hpp"
-#include "weir/pod/process.hpp"
 #include "weir/pod/steps.hpp"
+#include "weir/pod/stop_signal.hpp"
 #include "weir/pod/stream_trailer.hpp"
 
 namespace weir::pod {
@@ -52,7 +54,9 @@ Fd connect_with_backoff(const PodOptions& o) {
   std::string error;
   for (int attempt = 1;; ++attempt) {
     if (Fd fd = connect_tcp(o.peer_host, o.peer_port, error)) return fd;
-    if (attempt == 1 || attempt % 10 == 0) log_line(kWho, "waiting for the backup server at " + where + " (" + error + ")");
+    if (attempt == 1 || attempt % 10 == 0) {
+      log::info("waiting for the backup server at " + where + " (" + error + ")", {{"command", kWho}});
+    }
     const auto now = Clock::now();
     if (now >= deadline || stop_requested()) break;
     std::this_thread::sleep_for(std::min<Clock::duration>(delay, deadline - now));  // one last try at the deadline
@@ -136,22 +140,22 @@ std::uint64_t receive_into(const PodOptions& o, const fs::path& incoming, const 
   Fd read_end(pipe_fds[0]);
   Fd write_end(pipe_fds[1]);
   const auto unpack = unpack_command(o.flavour, incoming.string());
-  SpawnOptions spawn_options;
+  process::SpawnOptions spawn_options;
   spawn_options.stdin_fd = read_end.get();
   spawn_options.stdout_fd = o.tool_log_fd >= 0 ? o.tool_log_fd : 2;
   spawn_options.stderr_fd = o.tool_log_fd;
-  const pid_t unpacker = spawn(unpack, spawn_options);
+  process::Child unpacker = process::Child::spawn(unpack, spawn_options);
   read_end.reset();
   std::uint64_t bytes = 0;
   try {
     bytes = receive_stream(sock.get(), write_end.get(), progress);
   } catch (...) {
     write_end.reset();
-    stop_child(unpacker, std::chrono::seconds(5));
+    unpacker.terminate(std::chrono::seconds(5));
     throw;
   }
   write_end.reset();
-  if (const int rc = wait_exit(unpacker); rc != 0) {
+  if (const int rc = unpacker.wait(); rc != 0) {
     throw std::runtime_error("clone: '" + join_command(unpack) + "' failed with exit " + std::to_string(rc));
   }
   return bytes;
@@ -173,11 +177,11 @@ bool has_data(const std::string& data_dir) { return fs::is_directory(fs::path(da
 
 bool run_clone(const PodOptions& o, const ProgressFn& progress) {
   if (has_data(o.data_dir)) {
-    log_line(kWho, "data already present in " + o.data_dir + ": skipping the clone");
+    log::info("data already present in " + o.data_dir + ": skipping the clone", {{"command", kWho}});
     return false;
   }
   if (o.ordinal == 0) {
-    log_line(kWho, "ordinal 0 is the primary: nothing to clone");
+    log::info("ordinal 0 is the primary: nothing to clone", {{"command", kWho}});
     return false;
   }
   const fs::path incoming = fs::path(o.data_dir) / kIncoming;
@@ -189,16 +193,17 @@ bool run_clone(const PodOptions& o, const ProgressFn& progress) {
     const double received_s = seconds_since(start);
     const auto prepare = prepare_command(o.flavour, incoming.string());
     const auto prepare_start = Clock::now();
-    SpawnOptions to_stderr;
+    process::SpawnOptions to_stderr;
     to_stderr.stdout_fd = o.tool_log_fd >= 0 ? o.tool_log_fd : 2;  // stdout stays the step's own
     to_stderr.stderr_fd = o.tool_log_fd;
-    const int rc = run(prepare, to_stderr);
+    const int rc = process::run(prepare, to_stderr);
     if (rc != 0) {
       throw std::runtime_error("clone: '" + join_command(prepare) + "' failed with exit " + std::to_string(rc) + tool_log_hint(o));
     }
     move_into_place(incoming, o.data_dir);
-    log_line(kWho, "received " + human_bytes(bytes) + " from " + o.peer_host + ":" + std::to_string(o.peer_port) +
-                       " in " + seconds_text(received_s) + ", prepared in " + seconds_text(seconds_since(prepare_start)));
+    log::info("received " + human_bytes(bytes) + " from " + o.peer_host + ":" + std::to_string(o.peer_port) + " in " +
+                  seconds_text(received_s) + ", prepared in " + seconds_text(seconds_since(prepare_start)),
+              {{"command", kWho}});
   } catch (...) {
     std::error_code ec;
     fs::remove_all(incoming, ec);  // never leave half a clone behind

@@ -3,7 +3,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "weir/pod/log.hpp"
+#include "log/log.hpp"
 #include "weir/pod/server_config.hpp"
 #include "weir/pod/steps.hpp"
 
@@ -29,9 +29,10 @@ void run_init(const PodOptions& o) {
   write_file(fs::path(o.conf_dir) / id.name, id.content);
   write_file(fs::path(o.conf_dir) / role_file.name, role_file.content);
   fs::remove(fs::path(o.conf_dir) / other_role_file(role), ec);
-  log_line("weir pod init", "ordinal " + std::to_string(o.ordinal) + ": wrote " + id.name + " (server-id " +
-                                std::to_string(100 + o.ordinal) + ") and " + role_file.name + " (" +
-                                std::string(flavour_name(o.flavour)) + ") to " + o.conf_dir);
+  log::info("ordinal " + std::to_string(o.ordinal) + ": wrote " + id.name + " (server-id " +
+                std::to_string(100 + o.ordinal) + ") and " + role_file.name + " (" +
+                std::string(flavour_name(o.flavour)) + ") to " + o.conf_dir,
+            {{"command", "weir pod init"}});
 }
 
 }  // namespace weir::pod

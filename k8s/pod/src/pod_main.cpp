@@ -8,8 +8,8 @@
 #include <string>
 
 #include "weir/cli/help.hpp"
-#include "weir/pod/log.hpp"
 #include "weir/pod/steps.hpp"
+#include "weir/pod/stop_signal.hpp"
 
 namespace weir::pod {
 namespace {

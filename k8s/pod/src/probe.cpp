@@ -2,8 +2,9 @@
 // plus readiness that can require both replication threads running.
 #include <thread>
 
-#include "weir/pod/log.hpp"
+#include "log/log.hpp"
 #include "weir/pod/steps.hpp"
+#include "weir/pod/stop_signal.hpp"
 
 namespace weir::pod {
 namespace {
@@ -51,7 +52,7 @@ std::optional<sqlclient::Connection> wait_for_server(const sqlclient::ConnectOpt
     sqlclient::Connection conn;
     if (conn.connect(params)) return conn;
     if (attempt == 1 || attempt % 30 == 0) {
-      log_line(who, "waiting for the server (" + conn.error().describe() + ")");
+      log::info("waiting for the server (" + conn.error().describe() + ")", {{"command", who}});
     }
     if (std::chrono::steady_clock::now() >= deadline) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 20 ? 100 : 1000));

@@ -15,12 +15,14 @@
 #include <stdexcept>
 #include <vector>
 
+#include "log/log.hpp"
+#include "process/child.hpp"
 #include "weir/pod/backup_auth.hpp"
-#include "weir/pod/log.hpp"
+#include "weir/pod/command_line.hpp"
 #include "weir/pod/net.hpp"
 #include "weir/pod/private_file.hpp"
-#include "weir/pod/process.hpp"
 #include "weir/pod/steps.hpp"
+#include "weir/pod/stop_signal.hpp"
 #include "weir/pod/stream_trailer.hpp"
 
 namespace weir::pod {
@@ -54,7 +56,7 @@ bool peer_authenticated(const PodOptions& o, int client, const std::string& who)
   const BackupNonce nonce = make_backup_nonce();
   const auto greeting = encode_backup_greeting(nonce);
   if (!write_all(client, greeting.data(), greeting.size())) {
-    log_line(kWho, "refused a backup to " + who + ": it went away before the authentication");
+    log::warn("refused a backup to " + who + ": it went away before the authentication", {{"command", kWho}});
     return false;
   }
   BackupProof proof{};
@@ -62,17 +64,19 @@ bool peer_authenticated(const PodOptions& o, int client, const std::string& who)
     case ReadOutcome::kComplete:
       break;
     case ReadOutcome::kTimedOut:
-      log_line(kWho, "refused a backup to " + who + ": no authentication within " +
-                         std::to_string(kProofTimeoutMs / 1000) + " s");
+      log::warn("refused a backup to " + who + ": no authentication within " + std::to_string(kProofTimeoutMs / 1000) +
+                    " s",
+                {{"command", kWho}});
       return false;
     case ReadOutcome::kClosed:
     case ReadOutcome::kFailed:
-      log_line(kWho, "refused a backup to " + who + ": the connection ended before its authentication");
+      log::warn("refused a backup to " + who + ": the connection ended before its authentication", {{"command", kWho}});
       return false;
   }
   if (!backup_proof_matches(o.credentials.repl_password, nonce, proof)) {
-    log_line(kWho, "refused a backup to " + who + ": wrong authentication (it does not hold this cluster's "
-                   "replication password)");
+    log::warn("refused a backup to " + who +
+                  ": wrong authentication (it does not hold this cluster's replication password)",
+              {{"command", kWho}});
     return false;
   }
   return true;
@@ -89,26 +93,26 @@ void serve_one(const PodOptions& o, int client, const std::string& who) {
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("serve-backup: pipe: " + std::string(std::strerror(errno)));
   Fd read_end(pipe_fds[0]);
   Fd write_end(pipe_fds[1]);
-  log_line(kWho, "sending a backup to " + who + ": " + join_command(cmd));
+  log::info("sending a backup to " + who + ": " + join_command(cmd), {{"command", kWho}});
   const auto start = std::chrono::steady_clock::now();
-  SpawnOptions spawn_options;
+  process::SpawnOptions spawn_options;
   spawn_options.stdout_fd = write_end.get();
-  const pid_t tool = spawn(cmd, spawn_options);
+  process::Child tool = process::Child::spawn(cmd, spawn_options);
   write_end.reset();
   std::uint64_t bytes = 0;
   if (!relay(read_end.get(), client, bytes)) {
-    stop_child(tool, std::chrono::seconds(5));
-    log_line(kWho, who + " went away after " + human_bytes(bytes) + "; backup abandoned");
+    tool.terminate(std::chrono::seconds(5));
+    log::info(who + " went away after " + human_bytes(bytes) + "; backup abandoned", {{"command", kWho}});
     return;
   }
-  const int rc = wait_exit(tool);
+  const int rc = tool.wait();
   const auto trailer = encode_trailer({bytes, static_cast<std::uint8_t>(rc > 255 ? 255 : rc)});
   write_all(client, trailer.data(), trailer.size());
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   char line[160];
   std::snprintf(line, sizeof line, "sent %s to %s in %.1f s (backup tool exit %d)", human_bytes(bytes).c_str(),
                 who.c_str(), secs, rc);
-  log_line(kWho, line);
+  log::info(line, {{"command", kWho}});
 }
 
 }  // namespace
@@ -119,7 +123,8 @@ void run_serve_backup(const PodOptions& o) {
                              "or WEIR_REPL_PASSWORD): a backup is sent only to a peer that proves it holds it");
   }
   Fd listener = listen_tcp(o.backup_bind, o.backup_port);
-  log_line(kWho, "listening on " + o.backup_bind + ":" + std::to_string(o.backup_port) + " (one client at a time)");
+  log::info("listening on " + o.backup_bind + ":" + std::to_string(o.backup_port) + " (one client at a time)",
+            {{"command", kWho}});
   while (!stop_requested()) {
     pollfd p{listener.get(), POLLIN, 0};
     if (poll(&p, 1, 500) <= 0) continue;
@@ -129,7 +134,7 @@ void run_serve_backup(const PodOptions& o) {
     if (!client) continue;
     serve_one(o, client.get(), peer_name(addr));
   }
-  log_line(kWho, "stopping");
+  log::info("stopping", {{"command", kWho}});
 }
 
 }  // namespace weir::pod

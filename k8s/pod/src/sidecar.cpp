@@ -6,8 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "log/log.hpp"
 #include "weir/pod/change_master.hpp"
-#include "weir/pod/log.hpp"
 #include "weir/pod/steps.hpp"
 
 namespace weir::pod {
@@ -39,7 +39,7 @@ void ensure_replication_user(const PodOptions& o) {
       throw std::runtime_error("sidecar: creating the replication user: " + conn->error().describe());
     }
   }
-  log_line(kWho, "replication account '" + o.credentials.repl_user + "' is present on the primary");
+  log::info("replication account '" + o.credentials.repl_user + "' is present on the primary", {{"command", kWho}});
 }
 
 void start_replication(const PodOptions& o, const FoundCoordinates& found) {
@@ -59,10 +59,11 @@ void start_replication(const PodOptions& o, const FoundCoordinates& found) {
     for (auto name : names) fs::remove(fs::path(o.data_dir) / name, ec);
   }
   std::ofstream(fs::path(o.data_dir) / kMarker) << "ordinal=" << o.ordinal << "\n";
-  log_line(kWho, "replicating from " + o.primary_host + ":" + std::to_string(o.primary_port) + " starting at " +
-                     (found.at.gtid ? "GTID '" + *found.at.gtid + "'"
-                                    : found.at.log_file + ":" + std::to_string(found.at.log_pos.value_or(0))) +
-                     " (from " + found.file + ")");
+  log::info("replicating from " + o.primary_host + ":" + std::to_string(o.primary_port) + " starting at " +
+                (found.at.gtid ? "GTID '" + *found.at.gtid + "'"
+                               : found.at.log_file + ":" + std::to_string(found.at.log_pos.value_or(0))) +
+                " (from " + found.file + ")",
+            {{"command", kWho}});
 }
 
 }  // namespace
@@ -91,11 +92,11 @@ void run_sidecar(const PodOptions& o) {
   if (o.ordinal == 0) {
     ensure_replication_user(o);
   } else if (already_configured(o)) {
-    log_line(kWho, "replication was configured before: leaving it as it is");
+    log::info("replication was configured before: leaving it as it is", {{"command", kWho}});
   } else if (auto found = find_coordinates(o.data_dir)) {
     start_replication(o, *found);
   } else {
-    log_line(kWho, "no clone coordinates in " + o.data_dir + ": replication left as it is");
+    log::info("no clone coordinates in " + o.data_dir + ": replication left as it is", {{"command", kWho}});
   }
   run_serve_backup(o);
 }

@@ -20,6 +20,7 @@
 #include "http_client.hpp"
 #include "metrics/metrics.hpp"
 #include "weir/testing/process.hpp"
+#include "weir/testing/temp_dir.hpp"
 
 namespace weir::admin {
 namespace {
@@ -392,15 +393,14 @@ TEST_F(AdminServerTest, CurlReadsTheMetrics) {
   metrics.set_build_info("curl-check");
   AdminServer server(admin_config("tok"), handlers());
   ASSERT_EQ(server.start(), std::nullopt);
-  const std::string out =
-      (std::filesystem::temp_directory_path() / ("weir-admin-curl-" + std::to_string(::getpid()))).string();
+  const weir::testing::TempDir dir("weir-admin-curl-");
+  const std::string out = (dir / "metrics").string();
   const int status = weir::testing::run_program(
       {"curl", "-sS", "--fail", "--max-time", "10", "-H", "Authorization: Bearer tok",
        "http://127.0.0.1:" + std::to_string(server.port()) + "/metrics"},
       out, std::chrono::seconds(20));
   std::ifstream in(out);
   const std::string body((std::istreambuf_iterator<char>(in)), {});
-  std::filesystem::remove(out);
   EXPECT_EQ(status, 0) << body;
   EXPECT_NE(body.find("weir_build_info{version=\"curl-check\"} 1"), std::string::npos) << body;
 }
@@ -414,8 +414,7 @@ namespace {
 // The wiring the proxy uses: /config renders the current Config redacted, /reload loads the file
 // again, swaps the Config on success and counts the outcome in weir_config_reloads_total.
 TEST(AdminWithConfig, ConfigIsRedactedAndReloadLoadsTheFile) {
-  const auto dir = std::filesystem::temp_directory_path() / ("weir-admin-config-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const weir::testing::TempDir dir("weir-admin-config-");
   const auto path = (dir / "weir.yaml").string();
   const std::string good =
       "listen: {address: 127.0.0.1, port: 6033}\n"
@@ -469,7 +468,6 @@ TEST(AdminWithConfig, ConfigIsRedactedAndReloadLoadsTheFile) {
   EXPECT_NE(r.body.find("weir_config_reloads_total{result=\"success\"} 1\n"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("weir_config_reloads_total{result=\"failure\"} 1\n"), std::string::npos) << r.body;
   server.stop();
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "admin/topology_view.hpp"
 #include "weir/testing/process.hpp"
+#include "weir/testing/temp_dir.hpp"
 
 namespace weir::admin {
 namespace {
@@ -48,8 +49,7 @@ health::Topology sample_topology() {
 
 // Parses `json` with python3, checks the keys of every object, and prints it back canonically.
 std::string python_roundtrip(const std::string& json, int& status) {
-  const auto dir = std::filesystem::temp_directory_path() / ("weir-backends-json-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const weir::testing::TempDir dir("weir-backends-json-");
   std::ofstream(dir / "in.json") << json;
   std::ofstream(dir / "check.py") << R"(import json, sys
 data = json.load(open(sys.argv[1]))
@@ -68,7 +68,6 @@ print(json.dumps(data, sort_keys=True, ensure_ascii=True))
                                       (dir / "out.txt").string());
   std::ifstream in(dir / "out.txt");
   std::string out((std::istreambuf_iterator<char>(in)), {});
-  std::filesystem::remove_all(dir);
   return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include "metrics/definitions.hpp"
 #include "weir/testing/process.hpp"
+#include "weir/testing/temp_dir.hpp"
 
 namespace weir::admin {
 namespace {
@@ -22,7 +23,8 @@ std::string read_file(const std::string& path) {
 }
 
 std::string temp_file(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("weir-obs-" + std::to_string(::getpid()) + "-" + name)).string();
+  static const weir::testing::TempDir dir("weir-obs-");
+  return (dir / name).string();
 }
 
 // The weir_ names in `text` that are not metrics of the table (histograms also as _bucket,

@@ -13,6 +13,7 @@
 #include "metrics/metrics.hpp"
 #include "weir/testing/mariadb_server.hpp"
 #include "weir/testing/process.hpp"
+#include "weir/testing/temp_dir.hpp"
 
 namespace weir::admin {
 namespace {
@@ -33,15 +34,12 @@ class PrometheusScrape : public ::testing::Test {
     if (std::system("command -v prometheus >/dev/null 2>&1") != 0) {
       GTEST_SKIP() << "prometheus not installed (scripts/setup.sh installs it)";
     }
-    dir_ = fs::temp_directory_path() / ("weir-prometheus-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
     fs::create_directories(dir_ / "data");
   }
 
   void TearDown() override {
     prometheus_.terminate(std::chrono::seconds(20));
     if (HasFailure()) std::cerr << "prometheus log:\n" << weir::testing::file_tail((dir_ / "prometheus.log").string(), 40);
-    if (!dir_.empty()) fs::remove_all(dir_);
   }
 
   void start_prometheus(std::uint16_t target_port, const std::string& token) {
@@ -59,7 +57,7 @@ class PrometheusScrape : public ::testing::Test {
          "",
          (dir_ / "prometheus.log").string(),
          "",
-         dir_.string()});
+         dir_.path()});
   }
 
   // GET /api/v1/query?query=... through curl; the JSON answer ("" when Prometheus did not answer).
@@ -86,7 +84,7 @@ class PrometheusScrape : public ::testing::Test {
     return answer;
   }
 
-  fs::path dir_;
+  weir::testing::TempDir dir_{"weir-prometheus-"};
   std::uint16_t port_ = 0;
   weir::testing::Process prometheus_;
 };

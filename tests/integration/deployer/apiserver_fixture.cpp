@@ -4,11 +4,12 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
+#include <optional>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "weir/deployer/kube.hpp"
+#include "weir/testing/temp_dir.hpp"
 
 namespace weir::deployer::testing {
 namespace {
@@ -19,12 +20,12 @@ std::string trim(std::string s) {
 }
 
 struct Holder {
+  std::optional<weir::testing::TempDir> dir;  // removed after the server is down
   ApiServer server;
   ~Holder() {
-    if (!server.dir.empty() && server.error.empty()) {
+    if (dir && server.error.empty()) {
       std::string out;
       run_command(std::string(WEIR_APISERVER_SH) + " down " + server.dir, out);
-      std::filesystem::remove_all(server.dir);
     }
   }
 };
@@ -54,12 +55,13 @@ const ApiServer& api_server() {
     return server;
   }
   server.bin = trim(out);
-  std::string tmpl = (std::filesystem::temp_directory_path() / "weir-k8s-api-XXXXXX").string();
-  if (mkdtemp(tmpl.data()) == nullptr) {
-    server.error = "mkdtemp failed";
+  try {
+    holder.dir.emplace("weir-k8s-api-");
+  } catch (const std::exception& e) {
+    server.error = e.what();
     return server;
   }
-  server.dir = tmpl;
+  server.dir = holder.dir->path();
   if (run_command(std::string(WEIR_APISERVER_SH) + " up " + server.dir, out, false) != 0) {
     server.error = "apiserver.sh up failed: " + out;
     return server;

@@ -14,6 +14,7 @@
 
 #include "weir/testing/loopback_listener.hpp"
 #include "weir/testing/process.hpp"
+#include "weir/testing/temp_dir.hpp"
 #include "weir/testing/weir_process.hpp"
 
 namespace weir::testing {
@@ -53,19 +54,13 @@ class WeirUp : public ::testing::Test {
  protected:
   void SetUp() override {
     std::srand(static_cast<unsigned>(getpid()));
-    dir_ = fs::temp_directory_path() / ("weir-up-lockdown-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (std::getenv("WEIR_KEEP_TEST_DIRS") == nullptr) fs::remove_all(dir_);
   }
   std::vector<std::string> up_command(std::uint16_t proxy_port, std::uint16_t base_port) const {
     return {weir_binary(), "up", "--replicas", "1", "--dir", (dir_ / "topology").string(), "--port",
             std::to_string(proxy_port), "--base-port", std::to_string(base_port)};
   }
-  fs::path dir_;
+  weir::testing::TempDir temp_{"weir-up-lockdown-"};
+  fs::path dir_ = temp_.path();
 };
 
 TEST_F(WeirUp, ATakenProxyPortIsNamedBeforeAnythingStarts) {

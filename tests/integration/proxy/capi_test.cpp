@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "proxy_support.hpp"
+#include "weir/testing/hex.hpp"
 
 namespace weir::testing::proxy_tests {
 namespace {
@@ -235,13 +236,7 @@ TEST_F(CapiThroughWeir, TwentyMegabyteBlobsByLongDataAndByQuery) {
 
   // Plain COM_QUERY: a 40 MiB statement (hex literal), several 16 MiB frames.
   std::string query = "INSERT INTO big VALUES (2, X'";
-  static const char* hex = "0123456789abcdef";
-  query.reserve(query.size() + blob.size() * 2 + 4);
-  for (const char c : blob) {
-    query += hex[static_cast<unsigned char>(c) >> 4];
-    query += hex[static_cast<unsigned char>(c) & 15];
-  }
-  query += "')";
+  query += weir::testing::to_hex(blob) + "')";
   ASSERT_EQ(mysql_real_query(w.get(), query.data(), query.size()), 0) << mysql_error(w.get());
   query.clear();
   query.shrink_to_fit();

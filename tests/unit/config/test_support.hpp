@@ -1,5 +1,5 @@
 #pragma once
-// Helpers shared by the config tests: temp files and environment variables that clean up.
+// Helpers shared by the config tests: temp dirs and environment variables that clean up.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -7,31 +7,11 @@
 #include <vector>
 
 #include "weir/config/config.hpp"
+#include "weir/testing/temp_dir.hpp"
 
 namespace weir::config::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "weir-config-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string write(const std::string& name, const std::string& content) const {
-    const std::string file = path_ + "/" + name;
-    std::ofstream(file, std::ios::binary) << content;
-    return file;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using weir::testing::TempDir;
 
 class ScopedEnv {
  public:

@@ -9,6 +9,7 @@
 #include "weir/cli/parser.hpp"
 #include "weir/deployer/commands.hpp"
 #include "weir/deployer/deploy_command.hpp"
+#include "weir/testing/temp_dir.hpp"
 
 namespace weir::deployer {
 namespace {
@@ -24,11 +25,11 @@ DeployCommand parse_deploy_command(const std::vector<std::string>& words) {
 }
 
 TEST(DeployCommand, ParsesFlagsValuesAndSetInHelmsOrder) {
-  const auto path = std::filesystem::temp_directory_path() / ("weir-values-" + std::to_string(::getpid()) + ".yaml");
+  const weir::testing::TempDir dir("weir-values-");
+  const auto path = dir / "values.yaml";
   std::ofstream(path) << "replicas: 4\nproxyReplicas: 1\n";
   const auto cmd = parse_deploy_command({"--dry-run", "-o", "json", "-n", "shop", "-f", path.string(), "--set",
                                          "replicas=6", "--kubeconfig", "/k"});
-  std::filesystem::remove(path);
   EXPECT_EQ(cmd.error, "");
   EXPECT_TRUE(cmd.dry_run);
   EXPECT_EQ(cmd.output, "json");

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "weir/deployer/kube.hpp"
+#include "weir/testing/temp_dir.hpp"
 
 namespace weir::deployer {
 namespace {
@@ -66,7 +67,8 @@ TEST(Kubeconfig, CurrentContextWithTokenCaDataAndNamespace) {
 }
 
 TEST(Kubeconfig, NamedContextWithFilesResolvedAgainstTheKubeconfigFolder) {
-  const auto dir = fs::temp_directory_path() / ("weir-kc-" + std::to_string(::getpid()));
+  const weir::testing::TempDir temp("weir-kc-");
+  const fs::path dir = temp.path();
   fs::create_directories(dir / "certs");
   std::ofstream(dir / "certs" / "client.crt") << "CERT";
   auto c = parse_kubeconfig(kConfig, dir, "b");
@@ -74,13 +76,13 @@ TEST(Kubeconfig, NamedContextWithFilesResolvedAgainstTheKubeconfigFolder) {
   EXPECT_EQ(c.error().reason, "Config");
   EXPECT_THAT(c.error().message, HasSubstr("cannot read client-key file /abs/client.key"));
   EXPECT_THAT(c.error().message, HasSubstr("user 'files'"));
-  fs::remove_all(dir);
 }
 
 TEST(Kubeconfig, InsecureAndServerName) {
   std::string text = kConfig;
   text.replace(text.find("/abs/client.key"), 15, "client.crt");
-  const auto dir = fs::temp_directory_path() / ("weir-kc2-" + std::to_string(::getpid()));
+  const weir::testing::TempDir temp("weir-kc2-");
+  const fs::path dir = temp.path();
   fs::create_directories(dir / "certs");
   std::ofstream(dir / "certs" / "client.crt") << "CERT";
   std::ofstream(dir / "client.crt") << "KEY";
@@ -92,7 +94,6 @@ TEST(Kubeconfig, InsecureAndServerName) {
   EXPECT_EQ(c->client_key_pem, "KEY");
   EXPECT_EQ(c->token_file, dir / "tok");
   EXPECT_EQ(c->namespace_name, "default");
-  fs::remove_all(dir);
 }
 
 TEST(Kubeconfig, ErrorsNameWhatIsMissing) {
@@ -136,8 +137,8 @@ TEST(InClusterConfig, NeedsTheServiceEnvironmentAndFiles) {
   ::setenv("KUBERNETES_SERVICE_PORT", "443", 1);
   EXPECT_THAT(in_cluster_config("/nonexistent").error().message,
               HasSubstr("cannot read the service account token /nonexistent/token"));
-  const auto dir = fs::temp_directory_path() / ("weir-sa-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const weir::testing::TempDir temp("weir-sa-");
+  const fs::path dir = temp.path();
   std::ofstream(dir / "token") << "t";
   std::ofstream(dir / "ca.crt") << "CA";
   std::ofstream(dir / "namespace") << "apps\n";
@@ -149,7 +150,6 @@ TEST(InClusterConfig, NeedsTheServiceEnvironmentAndFiles) {
   EXPECT_EQ(c->ca_pem, "CA");
   EXPECT_EQ(c->namespace_name, "apps");
   EXPECT_EQ(c->token_file, dir / "token");
-  fs::remove_all(dir);
 }
 
 }  // namespace

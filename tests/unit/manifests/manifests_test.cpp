@@ -13,6 +13,7 @@
 #include "weir/manifests/manifests.hpp"
 #include "weir/manifests/rendered_files.hpp"
 #include "weir/manifests/yaml_json.hpp"
+#include "weir/testing/temp_dir.hpp"
 
 namespace weir::manifests {
 namespace {
@@ -353,8 +354,7 @@ TEST(BuildObjects, AntiAffinityCanBeSwitchedOff) {
 }
 
 TEST(ProxyConfig, TheRenderedWeirYamlLoadsInTheProxysParser) {
-  const auto dir = std::filesystem::temp_directory_path() / ("weir-manifests-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const weir::testing::TempDir dir("weir-manifests-");
   const auto secret = dir / "monitor-password";
   std::ofstream(secret) << "s3cret\n";
   std::string text = render_proxy_config("db", 3306, 9033);
@@ -365,7 +365,6 @@ TEST(ProxyConfig, TheRenderedWeirYamlLoadsInTheProxysParser) {
   const std::string mounted_token = "/etc/weir/admin/token";
   text.replace(text.find(mounted_token), mounted_token.size(), token.string());
   const auto result = config::parse_config(text, "weir.yaml");
-  std::filesystem::remove_all(dir);
   ASSERT_TRUE(result.ok()) << result.error_text();
   const auto& cfg = *result.config;
   EXPECT_EQ(cfg.backends.discovery, config::BackendsConfig::Discovery::kubernetes);

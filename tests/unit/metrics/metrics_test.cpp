@@ -15,6 +15,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "weir/testing/temp_dir.hpp"
+
 namespace weir::metrics {
 namespace {
 
@@ -72,7 +74,8 @@ Exposition parse(const std::string& text) {
 }
 
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("weir-metrics-" + std::to_string(::getpid()) + "-" + name)).string();
+  static const weir::testing::TempDir dir("weir-metrics-");
+  return (dir / name).string();
 }
 
 bool promtool_installed() { return std::system("command -v promtool >/dev/null 2>&1") == 0; }

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <string>
 
+#include "weir/testing/hex.hpp"
+
 namespace weir::pod {
 namespace {
 
@@ -16,15 +18,7 @@ BackupNonce counting_nonce() {
   return nonce;
 }
 
-std::string hex(std::span<const std::uint8_t> bytes) {
-  std::string out;
-  char buf[3];
-  for (auto b : bytes) {
-    std::snprintf(buf, sizeof buf, "%02x", b);
-    out += buf;
-  }
-  return out;
-}
+using weir::testing::to_hex;
 
 TEST(BackupAuth, GreetingIsTheMagicThenTheNonceAndParsesBack) {
   const auto nonce = counting_nonce();
@@ -46,7 +40,7 @@ TEST(BackupAuth, AnythingElseIsNotAGreeting) {
 
 // Python: hmac.new(b"s3cret", bytes(range(32)) + b"weir pod serve-backup: backup stream v1", "sha256")
 TEST(BackupAuth, ProofIsHmacSha256OfTheNonceAndTheContext) {
-  EXPECT_EQ(hex(backup_proof("s3cret", counting_nonce())),
+  EXPECT_EQ(to_hex(backup_proof("s3cret", counting_nonce())),
             "f2988551edb4485c3746bad6a7f9b25fbc5cde5f136febb9686d45dc28f96bd3");
 }
 

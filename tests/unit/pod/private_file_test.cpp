@@ -1,6 +1,7 @@
 // Secret files: mode 0600 from their creation whatever the umask, replaced atomically, and the
 // temporary option file for the backup tool gone with its owner.
 #include "weir/pod/private_file.hpp"
+#include "weir/testing/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -40,12 +41,8 @@ class UmaskScope {
 
 class PrivateFile : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("weir-private-file-" + std::to_string(getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  weir::testing::TempDir temp_{"weir-private-file-"};
+  fs::path dir_ = temp_.path();
 };
 
 TEST_F(PrivateFile, CreatedOwnerOnlyWhateverTheUmask) {

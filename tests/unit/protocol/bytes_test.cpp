@@ -1,4 +1,5 @@
 #include "weir/protocol/bytes.hpp"
+#include "weir/testing/hex.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,21 +8,8 @@
 namespace weir::protocol {
 namespace {
 
-std::string hex(const Buffer& b) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  for (auto c : b) {
-    s += digits[c >> 4];
-    s += digits[c & 15];
-  }
-  return s;
-}
-
-Buffer unhex(std::string_view h) {
-  Buffer out;
-  for (std::size_t i = 0; i + 1 < h.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoul(std::string(h.substr(i, 2)), nullptr, 16)));
-  return out;
-}
+using weir::testing::to_hex;
+using weir::testing::unhex;
 
 struct LenencCase {
   std::uint64_t value;
@@ -34,7 +22,7 @@ TEST_P(LenencIntTest, RoundTrip) {
   const auto& c = GetParam();
   Buffer out;
   Writer(out).lenenc_int(c.value);
-  EXPECT_EQ(hex(out), c.wire);
+  EXPECT_EQ(to_hex(out), c.wire);
   EXPECT_EQ(out.size(), lenenc_int_size(c.value));
   const Buffer wire = unhex(c.wire);
   Reader r{Bytes(wire)};
@@ -132,7 +120,7 @@ TEST(Reader, ExpectEnd) {
 TEST(Writer, Strings) {
   Buffer out;
   Writer(out).lenenc_str("abc").nul_str("xy").raw(std::string_view("z")).int2(0x0102).zeros(2).lenenc_null();
-  EXPECT_EQ(hex(out), "036162637879007a02010000fb");
+  EXPECT_EQ(to_hex(out), "036162637879007a02010000fb");
 }
 
 }  // namespace

@@ -14,19 +14,13 @@
 #include <vector>
 
 #include "weir/protocol/response.hpp"
+#include "weir/testing/hex.hpp"
 
 namespace weir::protocol {
 namespace {
 
-std::string hex(const Buffer& b) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  for (auto c : b) {
-    s += digits[c >> 4];
-    s += digits[c & 15];
-  }
-  return s;
-}
+using weir::testing::to_hex;
+using weir::testing::unhex;
 
 // Error::operator== compares the field pointers; literals are not merged across translation
 // units in every build (e.g. with ASan), so compare the text.
@@ -37,14 +31,6 @@ std::string hex(const Buffer& b) {
   }
   return ::testing::AssertionFailure() << "got \"" << actual.message() << "\", expected \"" << expected.message()
                                        << "\"";
-}
-
-Buffer unhex(std::string_view h) {
-  Buffer out;
-  for (std::size_t i = 0; i + 1 < h.size(); i += 2) {
-    out.push_back(static_cast<std::uint8_t>(std::stoul(std::string(h.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
 }
 
 constexpr CapabilityFlags kClient = 0x018ba208ULL | (0x01ULL << 32);
@@ -275,7 +261,7 @@ TEST_P(CodecTable, Parses) {
 
 TEST_P(CodecTable, SerializesToTheSameBytes) {
   const CodecCase& c = GetParam();
-  EXPECT_EQ(hex(c.serialize_expected()), c.wire);
+  EXPECT_EQ(to_hex(c.serialize_expected()), c.wire);
 }
 
 TEST_P(CodecTable, TruncationsFailWithAField) {
@@ -340,7 +326,7 @@ TEST(QueryAttributes, BuilderWritesStringAttributes) {
   const QueryAttribute attrs[] = {{0xfe, false, "trace", false, "abc"}, {0xfe, false, "x", true, ""}};
   Buffer block;
   serialize_string_query_attributes(attrs, block);
-  EXPECT_EQ(hex(block), "0201fe00057472616365fe00017803616263");
+  EXPECT_EQ(to_hex(block), "0201fe00057472616365fe00017803616263");
 }
 
 struct BadQuery {
@@ -387,7 +373,7 @@ TEST(StatementIds, RewrittenInPlaceForEveryCommandThatCarriesOne) {
     const Buffer before = wire;
     ASSERT_TRUE(rewrite_statement_id(wire, 0xdeadbeef)) << h;
     EXPECT_EQ(read_statement_id(wire), 0xdeadbeefu);
-    EXPECT_EQ(hex(wire).substr(0, 10), hex(before).substr(0, 2) + "efbeadde");
+    EXPECT_EQ(to_hex(wire).substr(0, 10), to_hex(before).substr(0, 2) + "efbeadde");
     EXPECT_EQ(Buffer(wire.begin() + 5, wire.end()), Buffer(before.begin() + 5, before.end()));
   }
 }
@@ -407,7 +393,7 @@ TEST(StatementIds, LeftAloneWhereThereIsNone) {
 TEST(StatementIds, PrepareOkRewrite) {
   Buffer wire = unhex("000100000002000100000000");
   ASSERT_TRUE(rewrite_prepare_ok_statement_id(wire, 0x01020304));
-  EXPECT_EQ(hex(wire), "000403020102000100000000");
+  EXPECT_EQ(to_hex(wire), "000403020102000100000000");
   Buffer err = unhex("ff1904");
   EXPECT_FALSE(rewrite_prepare_ok_statement_id(err, 1));
   Buffer short_ok = unhex("00010000");

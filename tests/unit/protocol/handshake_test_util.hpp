@@ -1,5 +1,5 @@
 #pragma once
-// Hex helpers for the connection-phase byte tables.
+// Helpers for the connection-phase byte tables (hex from the shared test fixtures).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -7,36 +7,12 @@
 #include <gtest/gtest.h>
 
 #include "weir/protocol/bytes.hpp"
+#include "weir/testing/hex.hpp"
 
 namespace weir::protocol::testing_hex {
 
-inline std::string to_hex(Bytes b) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s;
-  for (const std::uint8_t c : b) {
-    s += kDigits[c >> 4];
-    s += kDigits[c & 15];
-  }
-  return s;
-}
-inline std::string to_hex(std::string_view s) { return to_hex(as_bytes(s)); }
-
-// Spaces are ignored so that tables can group fields.
-inline Buffer unhex(std::string_view h) {
-  Buffer out;
-  int high = -1;
-  for (const char c : h) {
-    if (c == ' ') continue;
-    const int v = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : c - 'A' + 10;
-    if (high < 0) {
-      high = v;
-    } else {
-      out.push_back(static_cast<std::uint8_t>(high * 16 + v));
-      high = -1;
-    }
-  }
-  return out;
-}
+using weir::testing::to_hex;
+using weir::testing::unhex;
 
 // Binary string from hex, for expected field values.
 inline std::string bin(std::string_view h) {

@@ -3,6 +3,7 @@
 // (mariadb CLI 10.11 = libmariadb 3.3.20, or a minimal client sending the capabilities noted)
 // and the statement noted per row.
 #include "weir/protocol/response.hpp"
+#include "weir/testing/hex.hpp"
 
 #include <gtest/gtest.h>
 
@@ -30,15 +31,8 @@ namespace weir::protocol {
 
 namespace {
 
-std::string hex(const Buffer& b) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  for (auto c : b) {
-    s += digits[c >> 4];
-    s += digits[c & 15];
-  }
-  return s;
-}
+using weir::testing::to_hex;
+using weir::testing::unhex;
 
 // Error::operator== compares the field pointers; literals are not merged across translation
 // units in every build (e.g. with ASan), so compare the text.
@@ -49,18 +43,6 @@ std::string hex(const Buffer& b) {
   }
   return ::testing::AssertionFailure() << "got \"" << actual.message() << "\", expected \"" << expected.message()
                                        << "\"";
-}
-
-Buffer unhex(std::string_view h) {
-  Buffer out;
-  std::string digits;
-  for (char c : h) {
-    if (c != ' ') digits += c;
-  }
-  for (std::size_t i = 0; i + 1 < digits.size(); i += 2) {
-    out.push_back(static_cast<std::uint8_t>(std::stoul(digits.substr(i, 2), nullptr, 16)));
-  }
-  return out;
 }
 
 // Capabilities of the captures: the mariadb CLI (0x00bfa284, extended 0x1d: progress, bulk,
@@ -221,7 +203,7 @@ TEST_P(OkTable, SerializesToTheSameBytes) {
   const OkCase& c = GetParam();
   Buffer out;
   serialize(c.expected, c.caps, out);
-  EXPECT_EQ(hex(out), strip(c.wire));
+  EXPECT_EQ(to_hex(out), strip(c.wire));
 }
 
 TEST_P(OkTable, EveryTruncationFailsWithAFieldName) {
@@ -269,15 +251,15 @@ TEST(SessionState, EntriesInOrderWithUnknownTypesCarried) {
 TEST(SessionState, BuildersReproduceTheServersBytes) {
   Buffer out;
   serialize(system_variable_entry("last_gtid", "0-100-5"), out);
-  EXPECT_EQ(hex(out), "0012096c6173745f6774696407302d3130302d35");
+  EXPECT_EQ(to_hex(out), "0012096c6173745f6774696407302d3130302d35");
   out.clear();
   serialize(schema_entry("db1"), out);
   serialize(state_change_entry(), out);
-  EXPECT_EQ(hex(out), "010403646231020131");
+  EXPECT_EQ(to_hex(out), "010403646231020131");
   out.clear();
   serialize(transaction_state_entry("T_______"), out);
   serialize(transaction_characteristics_entry("START TRANSACTION READ ONLY;"), out);
-  EXPECT_EQ(hex(out), "050908545f5f5f5f5f5f5f041d1c5354415254205452414e53414354494f4e2052454144204f4e4c593b");
+  EXPECT_EQ(to_hex(out), "050908545f5f5f5f5f5f5f041d1c5354415254205452414e53414354494f4e2052454144204f4e4c593b");
   out.clear();
   serialize(gtids_entry("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5"), out);
   SessionStateEntry unknown;
@@ -369,7 +351,7 @@ TEST_P(ErrTable, RoundTrip) {
   EXPECT_EQ(*parsed, c.expected);
   Buffer out;
   serialize(c.expected, c.caps, out);
-  EXPECT_EQ(hex(out), c.wire);
+  EXPECT_EQ(to_hex(out), c.wire);
   EXPECT_FALSE(is_progress_report(wire, c.caps));
 }
 
@@ -405,13 +387,13 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(Err, BuilderMatchesTheServersAccessDenied) {
   const Buffer built = make_err(1045, "28000", "Access denied for user 'u'@'localhost' (using password: YES)");
-  EXPECT_EQ(hex(built),
+  EXPECT_EQ(to_hex(built),
             "ff15042332383030304163636573732064656e69656420666f7220757365722027752740276c6f63616c686f73742720287573696e"
             "672070617373776f72643a2059455329");
   // A state of the wrong length is replaced by HY000 rather than corrupting the packet.
-  EXPECT_EQ(hex(make_err(1105, "X", "m")), "ff5104234859303030" "6d");
-  EXPECT_EQ(hex(make_err(1105, "", "m")), "ff5104234859303030" "6d");
-  EXPECT_EQ(hex(make_err(1105, "42000", "m", 0)), "ff5104" "6d");
+  EXPECT_EQ(to_hex(make_err(1105, "X", "m")), "ff5104234859303030" "6d");
+  EXPECT_EQ(to_hex(make_err(1105, "", "m")), "ff5104234859303030" "6d");
+  EXPECT_EQ(to_hex(make_err(1105, "42000", "m", 0)), "ff5104" "6d");
 }
 
 struct BadErr {
@@ -452,7 +434,7 @@ TEST(ProgressReport, CapturedRoundTrip) {
   EXPECT_EQ(*parsed, (ProgressReport{2, 2, 0, "End bulk insert"}));
   Buffer out;
   serialize(*parsed, out);
-  EXPECT_EQ(hex(out), kProgressWire);
+  EXPECT_EQ(to_hex(out), kProgressWire);
   // Without the capability 0xffff is only an error code.
   auto as_err = parse_err(wire, kCli & ~cap::kMariadbProgress);
   ASSERT_TRUE(as_err.ok());
@@ -499,7 +481,7 @@ TEST_P(EofTable, RoundTripAndTruncations) {
   EXPECT_EQ(*parsed, c.expected);
   Buffer out;
   serialize(c.expected, c.caps, out);
-  EXPECT_EQ(hex(out), c.wire);
+  EXPECT_EQ(to_hex(out), c.wire);
   EXPECT_EQ(classify_result_packet(wire[0], wire.size(), c.caps), ResultPacketKind::terminator);
   auto status = parse_terminator_status(wire, c.caps);
   ASSERT_TRUE(status.ok());
@@ -578,7 +560,7 @@ TEST(LocalInfile, CapturedRoundTrip) {
   EXPECT_EQ(parsed->filename, "/tmp/h-response/in.csv");
   Buffer out;
   serialize(*parsed, out);
-  EXPECT_EQ(hex(out), wire);
+  EXPECT_EQ(to_hex(out), wire);
   EXPECT_TRUE(same_error(parse_local_infile_request(unhex("")).error(),
                          Error{Errc::truncated, "local_infile_header", 0}));
   EXPECT_TRUE(same_error(parse_local_infile_request(unhex("00")).error(),

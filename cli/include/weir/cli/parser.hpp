@@ -9,7 +9,7 @@
 
 namespace weir::cli {
 
-struct ParseResult {
+struct [[nodiscard]] ParseResult {
   Arguments args;
   bool help = false;
   std::string error;  // non-empty: what was wrong, naming the word

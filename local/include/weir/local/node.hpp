@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "process/child.hpp"
 #include "weir/local/context.hpp"
 #include "weir/local/state.hpp"
 #include "weir/pod/pod_options.hpp"
@@ -26,10 +27,10 @@ class Node {
   void stop();
 
   // The supervisor reaps children; it tells the node which of its processes ended.
-  bool owns(pid_t pid) const { return pid == server_pid_ || pid == sidecar_pid_; }
+  bool owns(pid_t pid) const { return pid > 0 && (pid == server_.pid() || pid == sidecar_.pid()); }
   void on_exit(pid_t pid);
-  bool server_down() const { return server_pid_ == 0; }
-  bool sidecar_down() const { return sidecar_pid_ == 0; }
+  bool server_down() const { return server_.pid() <= 0; }
+  bool sidecar_down() const { return sidecar_.pid() <= 0; }
 
   int ordinal() const { return ordinal_; }
   NodeState state() const;
@@ -48,8 +49,8 @@ class Node {
   const Context& ctx_;
   int ordinal_;
   NodePorts ports_;
-  pid_t server_pid_ = 0;
-  pid_t sidecar_pid_ = 0;
+  process::Child server_;
+  process::Child sidecar_;
   int restarts_ = 0;
   std::chrono::steady_clock::time_point sidecar_started_{};
 };

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "process/child.hpp"
 #include "weir/local/context.hpp"
 #include "weir/local/crash_loop.hpp"
 #include "weir/local/node.hpp"
@@ -45,7 +46,7 @@ class Supervisor {
 
   Context ctx_;
   std::vector<std::unique_ptr<Node>> nodes_;
-  pid_t proxy_pid_ = 0;
+  process::Child proxy_;
   bool proxy_wanted_ = false;  // this build has a proxy: keep it running
   std::chrono::steady_clock::time_point proxy_restart_at_{};
   State state_;

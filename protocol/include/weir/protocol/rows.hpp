@@ -99,7 +99,7 @@ class TextRowReader {
 };
 
 // nullopt when the payload is exactly `column_count` well-formed fields.
-std::optional<Error> check_text_row(Bytes payload, std::size_t column_count);
+[[nodiscard]] std::optional<Error> check_text_row(Bytes payload, std::size_t column_count);
 
 Result<std::vector<Value>> parse_text_row(Bytes payload, std::size_t column_count);
 
@@ -116,7 +116,7 @@ inline constexpr std::size_t binary_null_bitmap_size(std::size_t column_count) {
 
 // nullopt when the payload is a well-formed binary row for these columns (only their types are
 // used). Does not allocate.
-std::optional<Error> check_binary_row(Bytes payload, std::span<const ColumnDefinition> columns);
+[[nodiscard]] std::optional<Error> check_binary_row(Bytes payload, std::span<const ColumnDefinition> columns);
 
 Result<std::vector<Value>> parse_binary_row(Bytes payload, std::span<const ColumnDefinition> columns);
 
@@ -125,7 +125,7 @@ Result<std::vector<Value>> parse_binary_row(Bytes payload, std::span<const Colum
 // FLOAT/DOUBLE, Date or DateTime for date/datetime/timestamp columns, Time for TIME, string_view
 // for the rest. The shortest length form is used for temporal values. Returns an error naming the
 // first value that does not fit (nothing sensible is left in `out` then).
-std::optional<Error> serialize_binary_row(std::span<const Value> values, std::span<const ColumnDefinition> columns,
+[[nodiscard]] std::optional<Error> serialize_binary_row(std::span<const Value> values, std::span<const ColumnDefinition> columns,
                                           Buffer& out);
 
 }  // namespace weir::protocol

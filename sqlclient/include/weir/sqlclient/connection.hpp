@@ -32,16 +32,16 @@ class Connection {
 
   // Connects (closing any earlier connection), then sets autocommit on so that every statement
   // stands alone. False on failure (see error()).
-  bool connect(const ConnectOptions& options);
-  bool connect(const ConnectOptions& options, Deadline deadline);
+  [[nodiscard]] bool connect(const ConnectOptions& options);
+  [[nodiscard]] bool connect(const ConnectOptions& options, Deadline deadline);
 
   // One statement; its first result set (no columns for statements without one), later result
   // sets read and dropped. nullopt on failure. A server error leaves the connection usable; a lost
   // connection or a missed deadline closes it.
-  std::optional<Result> query(std::string_view sql);
-  std::optional<Result> query(std::string_view sql, Deadline deadline);
-  bool execute(std::string_view sql) { return query(sql).has_value(); }
-  bool execute(std::string_view sql, Deadline deadline) { return query(sql, deadline).has_value(); }
+  [[nodiscard]] std::optional<Result> query(std::string_view sql);
+  [[nodiscard]] std::optional<Result> query(std::string_view sql, Deadline deadline);
+  [[nodiscard]] bool execute(std::string_view sql) { return query(sql).has_value(); }
+  [[nodiscard]] bool execute(std::string_view sql, Deadline deadline) { return query(sql, deadline).has_value(); }
 
   bool connected() const { return mysql_ != nullptr; }
   void close();

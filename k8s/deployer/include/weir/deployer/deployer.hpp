@@ -33,7 +33,7 @@ using Progress = std::function<void(const std::string& line)>;
 enum class Outcome { created, configured, unchanged, skipped, failed, not_attempted };
 std::string_view to_string(Outcome outcome);
 
-struct ObjectResult {
+struct [[nodiscard]] ObjectResult {
   std::string object;  // "StatefulSet default/mysql"
   Outcome outcome = Outcome::not_attempted;
   std::string detail;  // why skipped / failed

@@ -78,7 +78,7 @@ inline constexpr const char* kCreateOnlyAnnotation = "weir.io/create-only";
 
 // --- settings from values files and flags ------------------------------------------------------
 
-struct SettingsResult {
+struct [[nodiscard]] SettingsResult {
   DeploySettings settings;
   std::string error;  // non-empty: what was wrong, naming the key (and the file)
   bool ok() const { return error.empty(); }

@@ -31,7 +31,7 @@ struct PodOptions {
   Credentials credentials;
 };
 
-struct OptionsResult {
+struct [[nodiscard]] OptionsResult {
   PodOptions options;
   std::vector<std::string> positional;
   std::string error;  // non-empty: what was wrong with the command line

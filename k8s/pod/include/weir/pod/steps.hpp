@@ -37,7 +37,7 @@ std::optional<FoundCoordinates> find_coordinates(const std::string& data_dir);
 
 // probe: nullopt when healthy, else the reason.
 enum class ProbeKind { kLiveness, kReadiness };
-std::optional<std::string> probe(const PodOptions& o, ProbeKind kind);
+[[nodiscard]] std::optional<std::string> probe(const PodOptions& o, ProbeKind kind);
 
 // Connection parameters for the local server as root.
 sqlclient::ConnectOptions local_root(const PodOptions& o);

@@ -247,7 +247,7 @@ struct ConfigError {
 
 // Either a config or every error found (never both). Warnings (discouraged but valid settings,
 // such as a password written inline) come with a config.
-struct ConfigResult {
+struct [[nodiscard]] ConfigResult {
   std::shared_ptr<const Config> config;
   std::vector<ConfigError> errors;
   std::vector<ConfigError> warnings;

@@ -1,10 +1,8 @@
-#include "weir/pod/log.hpp"
+#include "weir/pod/stop_signal.hpp"
 
 #include <signal.h>
 
 #include <csignal>
-#include <cstdio>
-#include <ctime>
 
 namespace weir::pod {
 namespace {
@@ -15,17 +13,6 @@ void on_stop_signal(int /*sig*/) { g_stop = 1; }
 void on_ignored_signal(int /*sig*/) {}
 
 }  // namespace
-
-void log_line(std::string_view who, std::string_view message) {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  std::fprintf(stderr, "%s %.*s: %.*s\n", stamp, static_cast<int>(who.size()), who.data(),
-               static_cast<int>(message.size()), message.data());
-  std::fflush(stderr);
-}
 
 void install_stop_signals() {
   struct sigaction sa {};
