@@ -2,14 +2,17 @@
 # Sets up this machine, builds weir and runs every test: the release build with warnings as
 # errors (all tests, among them the container image, the Debian package, a real single-node
 # Kubernetes cluster with the tutorial's walk-through and the status page in a headless browser),
-# the ASan+UBSan build and the ThreadSanitizer build (unit and integration tests each), and each
+# the ASan+UBSan build (unit and integration tests; with WEIR_TSAN=1 also the ThreadSanitizer
+# build's), and each
 # fuzz target for a bounded time. Ends with ctest's summary of the main run; exits non-zero on any
 # failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 FUZZ_SECONDS=${WEIR_FUZZ_SECONDS:-10}
-# What the ThreadSanitizer stage runs (ctest -L / -R); see README, "Tests and sanitizers".
+# The ThreadSanitizer stage runs only with WEIR_TSAN=1 until its time fits the CI budget (a full
+# tsan build plus its tests; see README, "Tests and sanitizers"); what it runs (ctest -L / -R).
+RUN_TSAN=${WEIR_TSAN:-0}
 TSAN_TESTS_LABEL=${WEIR_TSAN_LABEL:-unit|integration}
 TSAN_TESTS_REGEX=${WEIR_TSAN_REGEX:-}
 JOBS=${WEIR_JOBS:-$(nproc)}
@@ -44,8 +47,9 @@ else
   fail "asan-ubsan build"
 fi
 
-step "build: tsan"
-if build tsan; then
+if [ "$RUN_TSAN" != 1 ]; then
+  step "ThreadSanitizer stage skipped (WEIR_TSAN=1 runs it)"
+elif build tsan; then
   tsan_started=$SECONDS
   step "tests under ThreadSanitizer (${TSAN_TESTS_LABEL})"
   # Every instrumented process reports into its own file (weir started by an integration test
