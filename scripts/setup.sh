@@ -6,7 +6,7 @@ packages=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config clang libclang-rt-14-dev libfuzzer-14-dev
   # libraries weir links against
-  libboost1.81-dev libssl-dev libyaml-cpp-dev prometheus-cpp-dev libmariadb-dev liburing-dev
+  libboost1.81-dev libboost-system1.81-dev libssl-dev libyaml-cpp-dev prometheus-cpp-dev libmariadb-dev liburing-dev
   nlohmann-json3-dev
   # test and benchmark frameworks
   libgtest-dev libgmock-dev libbenchmark-dev

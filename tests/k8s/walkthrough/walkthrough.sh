@@ -37,7 +37,7 @@ prom_pid=""
 finish() {
   local rc=$?
   [ -n "$prom_pid" ] && kill "$prom_pid" 2>/dev/null && wait "$prom_pid" 2>/dev/null || true
-  if [ $rc -ne 0 ]; then diagnose || true; fi
+  if [ $rc -ne 0 ] && declare -F diagnose >/dev/null; then diagnose || true; fi
   if [ "$own_cluster" = 1 ] && [ "${WEIR_WALK_KEEP:-0}" != 1 ]; then
     "$REPO/tests/k8s/cluster/cluster.sh" down "$dir" >&2 || true
   elif [ $rc -eq 0 ]; then
