@@ -223,7 +223,7 @@ asio::awaitable<void> Session::command_loop() {
       if (!can_lose_primary()) {
         worker_.metrics->error("backend_idle_closed");
         log::info("backend closed an idle session",
-                  {{"session", id_}, {"backend", name}, {"held", plan::to_string(routing_.pins(prepared_.size() > 0, history_.full()))}});
+                  {{"session", id_}, {"backend", name}, {"held", plan::to_string(pins())}});
         co_return;
       }
       log::info("primary closed an idle session's connection; the session goes on", {{"session", id_}, {"backend", name}});
@@ -425,9 +425,7 @@ void Session::drop_primary_link() {
   primary_.reset();
 }
 
-bool Session::primary_holds_state() const {
-  return routing_.primary_holds_state(prepared_.size() > 0, history_.full());
-}
+plan::Pins Session::pins() const { return routing_.pins(prepared_.size() > 0, history_.full()); }
 
 bool Session::can_lose_primary() const {
   if (primary_holds_state()) return false;

@@ -76,7 +76,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void wake_idle_wait(bool& reason);
   // The primary's connection holds state a new connection would not have (transaction, locks,
   // temporary tables, prepared statements, unreplayable variables).
-  bool primary_holds_state() const;
+  bool primary_holds_state() const { return pins().any(); }
+  plan::Pins pins() const;  // ... and what that state is
   void drop_primary_link();  // closes and forgets primary_ (found closed by the server)
   // timeouts.query passed for the statement running on `link`: KILL QUERY it from a side connection.
   static boost::asio::awaitable<void> kill_slow_query(std::shared_ptr<Session> self, std::string host,

@@ -189,8 +189,8 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
     }
     co_return true;
   }
-  const plan::Pins pins = routing_.pins(prepared_.size() > 0, history_.full());
-  const bool held_state = pins.any();
+  const plan::Pins held = pins();
+  const bool held_state = held.any();
   Relayed outcome = co_await relay_command(*link, packet, seq);
   if (outcome == Relayed::lost_before_reply && !held_state && !may_write) {
     // The primary's connection turned out closed (killed, wait_timeout, a restart, in the instant
@@ -215,7 +215,7 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
     const std::string message =
         held_state ? "weir: the primary " + link->name +
                          " closed this session's connection, and with it the session state it held: " +
-                         plan::to_string(pins)
+                         plan::to_string(held)
                    : "weir: lost connection to the primary " + link->name +
                          " before the statement's reply; it may or may not have run";
     co_await send_error(reply_seq, errors::kBackendLost, "08S01", message);

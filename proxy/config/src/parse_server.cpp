@@ -99,20 +99,31 @@ void parse_listen(MapReader& root, ListenConfig& out) {
   read_uint(map, "max_connections", out.max_connections, 1, 1'000'000);
 }
 
+namespace {
+
+// `auto` (stored as 0) or an integer min..max; anything else is an error naming both forms.
+void read_auto_or_uint(MapReader& map, std::string_view key, std::uint32_t& out, std::uint32_t min,
+                       std::uint32_t max) {
+  auto field = map.take(key);
+  if (!field) return;
+  const std::string text = field->node.IsScalar() ? field->node.Scalar() : std::string();
+  const bool digits = !text.empty() && text.size() <= 9 && text.find_first_not_of("0123456789") == std::string::npos;
+  if (text == "auto") {
+    out = 0;
+  } else if (digits && std::stoul(text) >= min && std::stoul(text) <= max) {
+    out = static_cast<std::uint32_t>(std::stoul(text));
+  } else {
+    map.diag().error(field->mark, field->path,
+                     "expected auto or an integer " + std::to_string(min) + ".." + std::to_string(max) + ", found " +
+                         describe(field->node));
+  }
+}
+
+}  // namespace
+
 void parse_workers(MapReader& root, WorkersConfig& out) {
   MapReader map(root.diag(), section(root, "workers"));
-  if (auto count = map.take("count")) {
-    const std::string text = count->node.IsScalar() ? count->node.Scalar() : std::string();
-    const bool digits = !text.empty() && text.size() <= 4 && text.find_first_not_of("0123456789") == std::string::npos;
-    if (text == "auto") {
-      out.count = 0;
-    } else if (digits && std::stoul(text) <= 1024) {
-      out.count = static_cast<std::uint32_t>(std::stoul(text));
-    } else {
-      map.diag().error(count->mark, count->path,
-                       "expected auto or an integer 0..1024, found " + describe(count->node));
-    }
-  }
+  read_auto_or_uint(map, "count", out.count, 0, 1024);
   if (auto size = map.take("buffer_size")) {
     if (auto v = as_size(map.diag(), *size)) {
       if (*v < 1024 || *v > 64 * 1024 * 1024) {
@@ -163,17 +174,7 @@ void parse_timeouts(MapReader& root, TimeoutsConfig& out) {
 void parse_pool(MapReader& root, PoolConfig& out) {
   MapReader map(root.diag(), section(root, "pool"));
   read_uint(map, "max_idle_per_worker", out.max_idle_per_worker, 0, 10'000);
-  if (auto cap = map.take("max_per_backend")) {
-    const std::string text = cap->node.IsScalar() ? cap->node.Scalar() : std::string();
-    const bool digits = !text.empty() && text.size() <= 6 && text.find_first_not_of("0123456789") == std::string::npos;
-    if (text == "auto") {
-      out.max_per_backend = 0;
-    } else if (digits && std::stoul(text) >= 1 && std::stoul(text) <= 100'000) {
-      out.max_per_backend = static_cast<std::uint32_t>(std::stoul(text));
-    } else {
-      map.diag().error(cap->mark, cap->path, "expected auto or an integer 1..100000, found " + describe(cap->node));
-    }
-  }
+  read_auto_or_uint(map, "max_per_backend", out.max_per_backend, 1, 100'000);
   read_duration(map, "idle_timeout", out.idle_timeout, std::chrono::seconds(1));
   read_bool(map, "reset_on_reuse", out.reset_on_reuse);
 }
