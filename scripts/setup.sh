@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
-# Installs every Debian package weir needs to build, test and run. Idempotent: safe to run again.
+# Installs the Debian packages weir needs. Idempotent: safe to run again.
+#   bash scripts/setup.sh            everything to build weir, run it and run every test
+#   bash scripts/setup.sh --for up   only what building weir and running `weir up` need (scripts/up.sh)
 set -euo pipefail
 
-packages=(
-  # toolchain
-  g++ cmake ninja-build ccache pkg-config clang libclang-rt-14-dev libfuzzer-14-dev
-  # libraries weir links against
+# Building weir and running `weir up`: the compiler, the libraries weir links against, and the
+# servers the local topology runs.
+run_packages=(
+  g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-system1.81-dev libssl-dev libyaml-cpp-dev prometheus-cpp-dev libmariadb-dev liburing-dev
   nlohmann-json3-dev
+  mariadb-server mariadb-client mariadb-backup procps
+  # `man weir`
+  man-db
+)
+packages=(
+  "${run_packages[@]}"
+  # the fuzz build (clang + libFuzzer)
+  clang libclang-rt-14-dev libfuzzer-14-dev
+  # the tree's format and static checks (scripts/format.sh, scripts/tidy.py)
+  clang-format-15 clang-tidy-15
   # test and benchmark frameworks
   libgtest-dev libgmock-dev libbenchmark-dev
   # servers and clients the tests start for real
-  mariadb-server mariadb-client mariadb-backup sysbench haproxy ncat procps iproute2
+  sysbench haproxy ncat iproute2
   # the Prometheus server and promtool that check and scrape weir's /metrics in the tests
   prometheus
   # the wire recorder of the protocol tests (tests/tools/wire_recorder.py); test certificates
@@ -20,7 +32,7 @@ packages=(
   buildah podman runc debootstrap
   # the Debian package (--target package: dpkg-shlibdeps finds its dependencies) and the command
   # line test that renders the generated man page (groff, man, col)
-  dpkg-dev groff-base man-db bsdextrautils
+  dpkg-dev groff-base bsdextrautils
   # the single-node Kubernetes cluster of tests/k8s/cluster (containerd runs the pods)
   containerd containernetworking-plugins iptables
   # the status page test (ctest -L browser): headless Chromium driven through chromedriver
@@ -28,6 +40,14 @@ packages=(
   # the charts of bench/macro/compare.py --plot
   python3-matplotlib
 )
+
+case "${1:-}" in
+  "") ;;
+  --for)
+    [ "${2:-}" = up ] || { echo "setup: --for takes 'up' (got '${2:-}')" >&2; exit 2; }
+    packages=("${run_packages[@]}") ;;
+  *) echo "usage: bash scripts/setup.sh [--for up]" >&2; exit 2 ;;
+esac
 
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 
