@@ -25,6 +25,9 @@ bash scripts/setup.sh || { echo "setup failed"; exit 1; }
 bash scripts/setup-drivers.sh || { echo "setup-drivers failed"; exit 1; }
 bash scripts/setup-k8s-tools.sh || { echo "setup-k8s-tools failed"; exit 1; }
 
+step "format: every C++ file as .clang-format says (bash scripts/format.sh fixes it)"
+bash scripts/format.sh --check || fail "format"
+
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/weir-ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 # Paths relative to the checkout and no build directory in the hash: a fresh clone elsewhere

@@ -2,10 +2,10 @@
 // "ready N" once all are open. For measuring a proxy's memory per idle connection.
 #include <mysql.h>
 
+#include <unistd.h>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <unistd.h>
 #include <vector>
 
 int main(int argc, char** argv) {

@@ -35,9 +35,9 @@ struct Stream {
 
 std::vector<ColumnDefinition> table_columns() {
   const std::pair<const char*, ColumnType> spec[] = {
-      {"id", ColumnType::long_},      {"user_id", ColumnType::long_},   {"name", ColumnType::var_string},
+      {"id", ColumnType::long_},         {"user_id", ColumnType::long_},      {"name", ColumnType::var_string},
       {"email", ColumnType::var_string}, {"balance", ColumnType::newdecimal}, {"created", ColumnType::datetime},
-      {"status", ColumnType::tiny},   {"note", ColumnType::var_string},
+      {"status", ColumnType::tiny},      {"note", ColumnType::var_string},
   };
   std::vector<ColumnDefinition> columns;
   for (const auto& [name, type] : spec) {

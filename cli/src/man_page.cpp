@@ -95,8 +95,9 @@ std::string man_page(const Command& root) {
   }
   out += ".SH COMMANDS\n";
   for (const auto& sub : root.subcommands) append_command(out, sub, root.name + " " + sub.name);
-  out += ".SH EXIT STATUS\n0 on success; 2 for a mistake on the command line (the error and the usage go to standard "
-         "error); any other status is the command's own, as its help says.\n";
+  out +=
+      ".SH EXIT STATUS\n0 on success; 2 for a mistake on the command line (the error and the usage go to standard "
+      "error); any other status is the command's own, as its help says.\n";
   if (!root.notes.empty()) {
     out += ".SH NOTES\n";
     append_paragraphs(out, root.notes);

@@ -48,7 +48,13 @@ pod::Credentials read_secrets(const Layout& layout) {
   return c;
 }
 
-void say(int ordinal, const std::string& text) { std::printf("[node-%d] %s\n", ordinal, text.c_str()); std::fflush(stdout); }
-void say(const std::string& text) { std::printf("%s\n", text.c_str()); std::fflush(stdout); }
+void say(int ordinal, const std::string& text) {
+  std::printf("[node-%d] %s\n", ordinal, text.c_str());
+  std::fflush(stdout);
+}
+void say(const std::string& text) {
+  std::printf("%s\n", text.c_str());
+  std::fflush(stdout);
+}
 
 }  // namespace weir::local

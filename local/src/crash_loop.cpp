@@ -15,8 +15,8 @@ bool CrashLoop::record_failure(Clock::time_point now) {
 }
 
 int CrashLoop::recent_failures(Clock::time_point now) const {
-  return static_cast<int>(std::count_if(failures_.begin(), failures_.end(),
-                                        [&](Clock::time_point t) { return t > now - window_; }));
+  return static_cast<int>(
+      std::count_if(failures_.begin(), failures_.end(), [&](Clock::time_point t) { return t > now - window_; }));
 }
 
 }  // namespace weir::local

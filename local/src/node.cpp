@@ -79,7 +79,8 @@ pod::PodOptions Node::pod_options() const {
 // Again for each node as it comes up: `weir scale` adds nodes whose ports weir up never checked.
 void Node::check_ports() const {
   const std::string node = "node-" + std::to_string(ordinal_);
-  check_ports_free({{ports_.server, node + " server", "--base-port"}, {ports_.backup, node + " backup server", "--base-port"}});
+  check_ports_free(
+      {{ports_.server, node + " server", "--base-port"}, {ports_.backup, node + " backup server", "--base-port"}});
 }
 
 void Node::initialize_primary_data() {
@@ -93,12 +94,13 @@ void Node::initialize_primary_data() {
   to_log.stderr_fd = log.get();
   if (const int rc = process::run(cmd, to_log); rc != 0) {
     fs::remove_all(ctx_.layout.data_dir(ordinal_));
-    throw std::runtime_error("node-0: '" + pod::join_command(cmd) + "' failed (exit " + std::to_string(rc) +
-                             "); see " + ctx_.layout.server_log(ordinal_).string());
+    throw std::runtime_error("node-0: '" + pod::join_command(cmd) + "' failed (exit " + std::to_string(rc) + "); see " +
+                             ctx_.layout.server_log(ordinal_).string());
   }
   // Every password of the topology: private, and removed by bring_up whatever happens next.
-  pod::write_private_file(ctx_.layout.bootstrap_file(ordinal_).string(),
-                          render_bootstrap_sql(ctx_.credentials, {ctx_.monitor_password, ctx_.app_password}, ctx_.hostname));
+  pod::write_private_file(
+      ctx_.layout.bootstrap_file(ordinal_).string(),
+      render_bootstrap_sql(ctx_.credentials, {ctx_.monitor_password, ctx_.app_password}, ctx_.hostname));
   say(ordinal_, "initialised an empty data dir in " + elapsed(start));
 }
 
@@ -106,8 +108,8 @@ void Node::clone_from_peer() {
   const auto start = Clock::now();
   const bool tty = isatty(1) != 0;
   auto last_print = Clock::now();
-  say(ordinal_, "cloning from node-" + std::to_string(ordinal_ - 1) + " (127.0.0.1:" +
-                    std::to_string(pod_options().peer_port) + ")");
+  say(ordinal_, "cloning from node-" + std::to_string(ordinal_ - 1) +
+                    " (127.0.0.1:" + std::to_string(pod_options().peer_port) + ")");
   auto o = pod_options();
   pod::Fd log = open_log(ctx_.layout.node_dir(ordinal_) / "clone.log");
   o.tool_log_fd = log.get();
@@ -165,20 +167,39 @@ void Node::wait_ready(bool require_replication, std::chrono::seconds timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   if (pod::stop_requested()) throw std::runtime_error("stopped");
-  throw std::runtime_error("node-" + std::to_string(ordinal_) + ": not ready after " +
-                           std::to_string(timeout.count()) + " s: " + problem.value_or("?"));
+  throw std::runtime_error("node-" + std::to_string(ordinal_) + ": not ready after " + std::to_string(timeout.count()) +
+                           " s: " + problem.value_or("?"));
 }
 
 void Node::start_sidecar() {
   const auto o = pod_options();
-  std::vector<std::string> cmd{ctx_.self, "pod", "sidecar", "--flavour", "mariadb",
-                               "--ordinal", std::to_string(ordinal_), "--conf-dir", o.conf_dir,
-                               "--data-dir", o.data_dir, "--port", std::to_string(o.port),
-                               "--backup-bind", o.backup_bind, "--backup-port", std::to_string(o.backup_port),
-                               "--primary-host", o.primary_host, "--primary-port", std::to_string(o.primary_port),
-                               "--defaults-file", o.defaults_file,
-                               "--root-password-file", ctx_.layout.secret("root").string(),
-                               "--repl-password-file", ctx_.layout.secret("repl").string()};
+  std::vector<std::string> cmd{ctx_.self,
+                               "pod",
+                               "sidecar",
+                               "--flavour",
+                               "mariadb",
+                               "--ordinal",
+                               std::to_string(ordinal_),
+                               "--conf-dir",
+                               o.conf_dir,
+                               "--data-dir",
+                               o.data_dir,
+                               "--port",
+                               std::to_string(o.port),
+                               "--backup-bind",
+                               o.backup_bind,
+                               "--backup-port",
+                               std::to_string(o.backup_port),
+                               "--primary-host",
+                               o.primary_host,
+                               "--primary-port",
+                               std::to_string(o.primary_port),
+                               "--defaults-file",
+                               o.defaults_file,
+                               "--root-password-file",
+                               ctx_.layout.secret("root").string(),
+                               "--repl-password-file",
+                               ctx_.layout.secret("repl").string()};
   pod::Fd log = open_log(ctx_.layout.sidecar_log(ordinal_));
   process::SpawnOptions options;
   options.stdout_fd = log.get();

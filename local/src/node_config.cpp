@@ -13,11 +13,12 @@ std::string render_option_file(const Layout& layout, int ordinal, const NodePort
   cnf += "pid-file=" + (layout.node_dir(ordinal) / "mysqld.pid").string() + "\n";
   cnf += "log-error=" + layout.server_log(ordinal).string() + "\n";
   // Small footprint: several servers share one machine.
-  cnf += "skip-name-resolve\n"
-         "innodb_buffer_pool_size=128M\n"
-         "innodb_log_file_size=64M\n"
-         "max_connections=200\n"
-         "performance_schema=OFF\n";
+  cnf +=
+      "skip-name-resolve\n"
+      "innodb_buffer_pool_size=128M\n"
+      "innodb_log_file_size=64M\n"
+      "max_connections=200\n"
+      "performance_schema=OFF\n";
   cnf += "!includedir " + layout.conf_dir(ordinal).string() + "\n";
   return cnf;
 }
@@ -33,16 +34,19 @@ std::string render_bootstrap_sql(const pod::Credentials& credentials, const Boot
   sql += "ALTER USER " + root_tcp + " IDENTIFIED BY " + root_pw + ";\n";
   sql += "GRANT ALL PRIVILEGES ON *.* TO " + root_tcp + " WITH GRANT OPTION;\n";
   sql += "DROP USER IF EXISTS 'root'@'::1';\n";
-  if (!hostname.empty() && hostname != "localhost") sql += "DROP USER IF EXISTS 'root'@" + pod::sql_quote(hostname) + ";\n";
-  sql += "CREATE USER IF NOT EXISTS 'weir_monitor'@'127.0.0.1' IDENTIFIED BY " + pod::sql_quote(accounts.monitor_password) + ";\n";
+  if (!hostname.empty() && hostname != "localhost")
+    sql += "DROP USER IF EXISTS 'root'@" + pod::sql_quote(hostname) + ";\n";
+  sql += "CREATE USER IF NOT EXISTS 'weir_monitor'@'127.0.0.1' IDENTIFIED BY " +
+         pod::sql_quote(accounts.monitor_password) + ";\n";
   sql += "GRANT PROCESS, REPLICATION CLIENT, SLAVE MONITOR ON *.* TO 'weir_monitor'@'127.0.0.1';\n";
   sql += "GRANT SELECT ON mysql.* TO 'weir_monitor'@'127.0.0.1';\n";
   sql += "CREATE DATABASE IF NOT EXISTS weir;\n";
   sql += "GRANT ALL PRIVILEGES ON weir.* TO 'weir_monitor'@'127.0.0.1';\n";
   sql += "CREATE USER IF NOT EXISTS 'app'@'127.0.0.1' IDENTIFIED BY " + pod::sql_quote(accounts.app_password) + ";\n";
-  sql += "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, CREATE TEMPORARY TABLES, LOCK TABLES, "
-         "EXECUTE, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, REFERENCES, SHOW DATABASES "
-         "ON *.* TO 'app'@'127.0.0.1';\n";
+  sql +=
+      "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, CREATE TEMPORARY TABLES, LOCK TABLES, "
+      "EXECUTE, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, REFERENCES, SHOW DATABASES "
+      "ON *.* TO 'app'@'127.0.0.1';\n";
   return sql;
 }
 

@@ -16,8 +16,9 @@ constexpr int kAdminOffset = 3000;
 std::uint16_t admin_port_for(std::uint16_t proxy_port) {
   const int port = proxy_port + kAdminOffset;
   if (port > 65535) {
-    throw std::invalid_argument("--port " + std::to_string(proxy_port) + " leaves no room for the admin port (--port + " +
-                                std::to_string(kAdminOffset) + " must be at most 65535)");
+    throw std::invalid_argument("--port " + std::to_string(proxy_port) +
+                                " leaves no room for the admin port (--port + " + std::to_string(kAdminOffset) +
+                                " must be at most 65535)");
   }
   return static_cast<std::uint16_t>(port);
 }
@@ -42,8 +43,8 @@ std::vector<PlannedPort> plan_ports(const UpOptions& options) {
   for (const auto& p : out) {
     auto [it, fresh] = seen.emplace(p.port, p.purpose);
     if (!fresh) {
-      throw std::invalid_argument("port " + std::to_string(p.port) + " would serve both the " + it->second + " and the " +
-                                  p.purpose + "; choose other ports with --port or --base-port");
+      throw std::invalid_argument("port " + std::to_string(p.port) + " would serve both the " + it->second +
+                                  " and the " + p.purpose + "; choose other ports with --port or --base-port");
     }
   }
   return out;

@@ -26,7 +26,8 @@ bool build_has_proxy(const std::string& self) {
   write_end.reset();
   std::string text;
   std::array<char, 4096> buf{};
-  for (ssize_t n; (n = read(read_end.get(), buf.data(), buf.size())) > 0;) text.append(buf.data(), static_cast<std::size_t>(n));
+  for (ssize_t n; (n = read(read_end.get(), buf.data(), buf.size())) > 0;)
+    text.append(buf.data(), static_cast<std::size_t>(n));
   help.wait();
   return text.find("\n  proxy ") != std::string::npos;
 }
@@ -42,8 +43,9 @@ std::string render_proxy_config(const Context& ctx, const std::vector<NodeState>
   y += "monitor:\n  user: weir_monitor\n  password_file: " + ctx.layout.secret("monitor").string() + "\n";
   y += "backends:\n  discovery: static\n  static:\n";
   for (const auto& n : nodes) {
-    y += "    - name: node-" + std::to_string(n.ordinal) + "\n      host: 127.0.0.1\n      port: " +
-         std::to_string(n.port) + "\n      role: " + (n.ordinal == 0 ? "primary" : "replica") + "\n";
+    y += "    - name: node-" + std::to_string(n.ordinal) +
+         "\n      host: 127.0.0.1\n      port: " + std::to_string(n.port) +
+         "\n      role: " + (n.ordinal == 0 ? "primary" : "replica") + "\n";
   }
   return y;
 }

@@ -6,10 +6,10 @@
 #include <cstdio>
 #include <thread>
 
-#include "weir/local/commands.hpp"
-#include "weir/local/running.hpp"
 #include "weir/cli/help.hpp"
 #include "weir/cli/numbers.hpp"
+#include "weir/local/commands.hpp"
+#include "weir/local/running.hpp"
 
 namespace weir::local {
 namespace {

@@ -16,9 +16,9 @@ namespace {
 std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
 
 json node_to_json(const NodeState& n) {
-  return {{"ordinal", n.ordinal},          {"port", n.port},
-          {"backup_port", n.backup_port},  {"server_pid", n.server_pid},
-          {"sidecar_pid", n.sidecar_pid},  {"restarts", n.restarts}};
+  return {{"ordinal", n.ordinal},         {"port", n.port},
+          {"backup_port", n.backup_port}, {"server_pid", n.server_pid},
+          {"sidecar_pid", n.sidecar_pid}, {"restarts", n.restarts}};
 }
 
 template <class T>
@@ -54,11 +54,9 @@ NodeState node_from_json(const json& o) {
 std::string to_json(const State& s) {
   json nodes = json::array();
   for (const auto& n : s.nodes) nodes.push_back(node_to_json(n));
-  const json o{{"supervisor_pid", s.supervisor_pid}, {"proxy_pid", s.proxy_pid},
-                 {"base_port", s.base_port},           {"proxy_port", s.proxy_port},
-                 {"replicas", s.replicas},             {"desired", s.desired},
-                 {"handled_request", s.handled_request},
-                 {"last_error", s.last_error},         {"nodes", std::move(nodes)}};
+  const json o{{"supervisor_pid", s.supervisor_pid},   {"proxy_pid", s.proxy_pid},   {"base_port", s.base_port},
+               {"proxy_port", s.proxy_port},           {"replicas", s.replicas},     {"desired", s.desired},
+               {"handled_request", s.handled_request}, {"last_error", s.last_error}, {"nodes", std::move(nodes)}};
   return dump(o);
 }
 

@@ -34,7 +34,8 @@ int status_main(const cli::Invocation& inv) {
     const State state = load_state(layout.state_file()).value_or(State{});
     const auto credentials = read_secrets(layout);
     const bool running = supervisor_running(state);
-    std::printf("weir up %s (%s)\n", running ? ("running, pid " + std::to_string(state.supervisor_pid)).c_str() : "not running",
+    std::printf("weir up %s (%s)\n",
+                running ? ("running, pid " + std::to_string(state.supervisor_pid)).c_str() : "not running",
                 layout.root().c_str());
     std::vector<NodeStatus> rows;
     if (running && state.desired != state.replicas) {
@@ -48,7 +49,8 @@ int status_main(const cli::Invocation& inv) {
     for (auto& kept : kept_nodes(layout, state)) rows.push_back(kept);
     std::fputs(format_status_table(rows).c_str(), stdout);
     if (!state.last_error.empty()) std::printf("last scale failed: %s\n", state.last_error.c_str());
-    if (running && state.proxy_pid > 0) std::printf("proxy: 127.0.0.1:%d (pid %d)\n", state.proxy_port, state.proxy_pid);
+    if (running && state.proxy_pid > 0)
+      std::printf("proxy: 127.0.0.1:%d (pid %d)\n", state.proxy_port, state.proxy_pid);
     return all_ready ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "weir status: %s\n", e.what());

@@ -88,8 +88,8 @@ void Supervisor::reap_and_restart() {
       if (!n->owns(pid)) continue;
       const bool server = n->state().server_pid == pid;
       n->on_exit(pid);
-      say(n->ordinal(), std::string(server ? "server" : "sidecar") + " (pid " + std::to_string(pid) + ") exited with status " +
-                            std::to_string(code));
+      say(n->ordinal(), std::string(server ? "server" : "sidecar") + " (pid " + std::to_string(pid) +
+                            ") exited with status " + std::to_string(code));
       const int ordinal = n->ordinal();
       if (failed("node-" + std::to_string(ordinal) + (server ? " server" : " sidecar"),
                  server ? ctx_.layout.server_log(ordinal) : ctx_.layout.sidecar_log(ordinal))) {
@@ -155,7 +155,8 @@ void Supervisor::handle_scale_request() {
   auto text = read_file(ctx_.layout.scale_request_file());
   auto request = text ? scale_request_from_json(*text, error) : std::nullopt;
   if (!request) return;
-  say("scaling to " + std::to_string(request->replicas) + " node(s)" + (request->delete_data ? ", deleting the data of removed nodes" : ""));
+  say("scaling to " + std::to_string(request->replicas) + " node(s)" +
+      (request->delete_data ? ", deleting the data of removed nodes" : ""));
   state_.last_error.clear();
   try {
     scale_to(request->replicas, request->delete_data);
@@ -220,8 +221,8 @@ int Supervisor::run() {
   save_state();
   print_summary();
   print_endpoints();
-  say("root password: " + ctx_.layout.secret("root").string() + "; Ctrl+C or `weir down` stops everything, data stays in " +
-      ctx_.layout.root().string());
+  say("root password: " + ctx_.layout.secret("root").string() +
+      "; Ctrl+C or `weir down` stops everything, data stays in " + ctx_.layout.root().string());
   while (!pod::stop_requested()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     reap_and_restart();

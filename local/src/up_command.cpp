@@ -22,7 +22,9 @@ UpOptions up_options_from(const cli::Arguments& a) {
     auto text = a.get(name);
     if (!text) return fallback;
     auto value = cli::parse_int(*text, min, max);
-    if (!value) throw std::invalid_argument("--" + std::string(name) + " must be a number from " + std::to_string(min) + " to " + std::to_string(max) + ", got '" + *text + "'");
+    if (!value)
+      throw std::invalid_argument("--" + std::string(name) + " must be a number from " + std::to_string(min) + " to " +
+                                  std::to_string(max) + ", got '" + *text + "'");
     return *value;
   };
   o.replicas = number("replicas", 1, 99, o.replicas);
@@ -44,7 +46,8 @@ std::string require_program(const std::string& name, const std::string& hint) {
 void check_previous_run(const Layout& layout) {
   auto state = load_state(layout.state_file());
   if (!state) return;
-  if (process::pid_alive(state->supervisor_pid) && process::pid_cmdline(state->supervisor_pid).find("weir") != std::string::npos) {
+  if (process::pid_alive(state->supervisor_pid) &&
+      process::pid_cmdline(state->supervisor_pid).find("weir") != std::string::npos) {
     throw std::runtime_error("weir up is already running for " + layout.root().string() + " (pid " +
                              std::to_string(state->supervisor_pid) + "); see weir status, or stop it with weir down");
   }
@@ -57,13 +60,15 @@ void check_previous_run(const Layout& layout) {
       }
     }
   }
-  if (state->supervisor_pid != 0) say("weir up: the state of an earlier run was stale (its processes are gone); starting again");
+  if (state->supervisor_pid != 0)
+    say("weir up: the state of an earlier run was stale (its processes are gone); starting again");
 }
 
 Context make_context(const UpOptions& o) {
   Context ctx;
   ctx.options = o;
-  ctx.server_binary = require_program(o.server_binary, "install mariadb-server (bash scripts/setup.sh) or pass --server-binary");
+  ctx.server_binary =
+      require_program(o.server_binary, "install mariadb-server (bash scripts/setup.sh) or pass --server-binary");
   ctx.install_db = require_program("mariadb-install-db", "install mariadb-server (bash scripts/setup.sh)");
   require_program("mariabackup", "install mariadb-backup (bash scripts/setup.sh)");
   require_program("mbstream", "install mariadb-backup (bash scripts/setup.sh)");
@@ -109,14 +114,14 @@ cli::Command up_command() {
       "Runs a primary and N-1 replicas as local mariadbd processes on loopback, each replica cloned\n"
       "from its previous peer, and the proxy in front; supervises them until Ctrl+C or weir down.\n"
       "Data, logs, state and generated passwords live in --dir.";
-  c.option_groups = {{"options",
-                      {{"replicas", '\0', "N", "nodes, the primary included", "3"},
-                       {"dir", '\0', "DIR", "data, logs and state", ".weir"},
-                       {"port", '\0', "N", "the proxy's port", "6033"},
-                       {"base-port", '\0', "N", "node n listens on N+10n, its backup server on N+10n+1", "13306"},
-                       {"server-binary", '\0', "PATH", "the MariaDB server", "mariadbd"},
-                       {"clone-timeout", '\0', "S", "how long a new node waits for its peer's backup, in seconds",
-                        "120"}}}};
+  c.option_groups = {
+      {"options",
+       {{"replicas", '\0', "N", "nodes, the primary included", "3"},
+        {"dir", '\0', "DIR", "data, logs and state", ".weir"},
+        {"port", '\0', "N", "the proxy's port", "6033"},
+        {"base-port", '\0', "N", "node n listens on N+10n, its backup server on N+10n+1", "13306"},
+        {"server-binary", '\0', "PATH", "the MariaDB server", "mariadbd"},
+        {"clone-timeout", '\0', "S", "how long a new node waits for its peer's backup, in seconds", "120"}}}};
   c.run = up_main;
   return c;
 }

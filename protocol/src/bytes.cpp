@@ -56,9 +56,18 @@ bool Reader::lenenc_nullable(std::uint64_t& value, const char* field) {
   }
   switch (first) {
     case kLenencNull: ++pos_; return false;
-    case kLenenc2: ++pos_; value = read_le(2, field); return true;
-    case kLenenc3: ++pos_; value = read_le(3, field); return true;
-    case kLenenc8: ++pos_; value = read_le(8, field); return true;
+    case kLenenc2:
+      ++pos_;
+      value = read_le(2, field);
+      return true;
+    case kLenenc3:
+      ++pos_;
+      value = read_le(3, field);
+      return true;
+    case kLenenc8:
+      ++pos_;
+      value = read_le(8, field);
+      return true;
     default: fail(Errc::bad_value, field); return true;  // 0xff is not a length prefix
   }
 }
@@ -113,12 +122,30 @@ void Writer::le(std::uint64_t v, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) out_.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
 }
 
-Writer& Writer::int1(std::uint8_t v) { out_.push_back(v); return *this; }
-Writer& Writer::int2(std::uint16_t v) { le(v, 2); return *this; }
-Writer& Writer::int3(std::uint32_t v) { le(v, 3); return *this; }
-Writer& Writer::int4(std::uint32_t v) { le(v, 4); return *this; }
-Writer& Writer::int6(std::uint64_t v) { le(v, 6); return *this; }
-Writer& Writer::int8(std::uint64_t v) { le(v, 8); return *this; }
+Writer& Writer::int1(std::uint8_t v) {
+  out_.push_back(v);
+  return *this;
+}
+Writer& Writer::int2(std::uint16_t v) {
+  le(v, 2);
+  return *this;
+}
+Writer& Writer::int3(std::uint32_t v) {
+  le(v, 3);
+  return *this;
+}
+Writer& Writer::int4(std::uint32_t v) {
+  le(v, 4);
+  return *this;
+}
+Writer& Writer::int6(std::uint64_t v) {
+  le(v, 6);
+  return *this;
+}
+Writer& Writer::int8(std::uint64_t v) {
+  le(v, 8);
+  return *this;
+}
 
 Writer& Writer::lenenc_int(std::uint64_t v) {
   if (v < 0xfb) {
@@ -136,7 +163,10 @@ Writer& Writer::lenenc_int(std::uint64_t v) {
   return *this;
 }
 
-Writer& Writer::lenenc_null() { out_.push_back(kLenencNull); return *this; }
+Writer& Writer::lenenc_null() {
+  out_.push_back(kLenencNull);
+  return *this;
+}
 
 Writer& Writer::lenenc_str(std::string_view s) {
   lenenc_int(s.size());

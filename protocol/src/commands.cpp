@@ -195,11 +195,15 @@ namespace {
 // Field types of the binary protocol whose values have a fixed size.
 int fixed_value_size(std::uint8_t type) {
   switch (type) {
-    case 0x06: return 0;           // NULL
-    case 0x01: return 1;           // TINY
-    case 0x02: case 0x0d: return 2;  // SHORT, YEAR
-    case 0x03: case 0x04: case 0x09: return 4;  // LONG, FLOAT, INT24
-    case 0x05: case 0x08: return 8;  // DOUBLE, LONGLONG
+    case 0x06: return 0;  // NULL
+    case 0x01: return 1;  // TINY
+    case 0x02:
+    case 0x0d: return 2;  // SHORT, YEAR
+    case 0x03:
+    case 0x04:
+    case 0x09: return 4;  // LONG, FLOAT, INT24
+    case 0x05:
+    case 0x08: return 8;  // DOUBLE, LONGLONG
     default: return -1;
   }
 }

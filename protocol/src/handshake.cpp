@@ -7,7 +7,7 @@ namespace weir::protocol {
 namespace {
 
 constexpr std::size_t kNoncePart1Size = 8;
-constexpr std::size_t kMinNoncePart2Size = 13;  // servers pad part 2 (incl. its NUL) to 13 bytes
+constexpr std::size_t kMinNoncePart2Size = 13;    // servers pad part 2 (incl. its NUL) to 13 bytes
 constexpr std::size_t kGreetingReservedSize = 6;  // the 10 reserved bytes minus MariaDB's 4
 constexpr std::size_t kResponseFillerSize = 19;   // the 23 filler bytes minus MariaDB's 4
 constexpr std::uint8_t kErrHeader = 0xff;
@@ -48,7 +48,11 @@ ClientPrefix read_client_prefix(Reader& r) {
 }
 
 void write_client_prefix(Writer& w, CapabilityFlags caps, std::uint32_t max_packet, std::uint8_t charset) {
-  w.int4(static_cast<std::uint32_t>(caps)).int4(max_packet).int1(charset).zeros(kResponseFillerSize).int4(extended_word(caps));
+  w.int4(static_cast<std::uint32_t>(caps))
+      .int4(max_packet)
+      .int1(charset)
+      .zeros(kResponseFillerSize)
+      .int4(extended_word(caps));
 }
 
 }  // namespace

@@ -182,7 +182,8 @@ ResponseEvent ResponseTracker::on_first(std::uint32_t payload_length, Bytes head
     case kOkHeader: return on_ok(payload_length, head, ResponseEvent::ok, true);
     case kErrHeader: return end_with_err();
     case kLocalInfileHeader:
-      if (command_ != Command::query) return fail(Errc::unexpected_message, "LOCAL INFILE request to a prepared statement");
+      if (command_ != Command::query)
+        return fail(Errc::unexpected_message, "LOCAL INFILE request to a prepared statement");
       state_ = State::infile_client;
       return ResponseEvent::local_infile_request;
     case kEofHeader: return fail(Errc::unexpected_message, "0xfe packet where a response starts");
@@ -270,7 +271,8 @@ ResponseEvent ResponseTracker::on_rows_other(std::uint32_t payload_length, Bytes
 
 ResponseEvent ResponseTracker::on_columns_eof(std::uint32_t payload_length, Bytes head) {
   if (head[0] == kErrHeader) return end_with_err();
-  if (!is_terminator(head[0], payload_length)) return fail(Errc::unexpected_message, "EOF after the column definitions");
+  if (!is_terminator(head[0], payload_length))
+    return fail(Errc::unexpected_message, "EOF after the column definitions");
   if (!read_eof(head)) return ResponseEvent::protocol_error;
   // COM_STMT_EXECUTE that opened a cursor: the metadata is all; rows come with COM_STMT_FETCH.
   if (binary_ && cursor_exists()) {
@@ -296,7 +298,8 @@ ResponseEvent ResponseTracker::on_prepare_eof(std::uint32_t payload_length, Byte
 
 ResponseEvent ResponseTracker::on_field_list(std::uint32_t payload_length, Bytes head) {
   if (head[0] == kErrHeader) return end_with_err();
-  if (is_terminator(head[0], payload_length)) return on_terminator(payload_length, head, ResponseEvent::columns_end, false);
+  if (is_terminator(head[0], payload_length))
+    return on_terminator(payload_length, head, ResponseEvent::columns_end, false);
   if (!looks_like_column_definition(head)) return fail(Errc::unexpected_message, "column definition (catalog \"def\")");
   return ResponseEvent::column_definition;
 }

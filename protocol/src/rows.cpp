@@ -34,7 +34,8 @@ std::string date_text(std::uint16_t year, std::uint8_t month, std::uint8_t day) 
 
 std::string clock_text(unsigned long hours, std::uint8_t minute, std::uint8_t second) {
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%02lu:%02u:%02u", hours, static_cast<unsigned>(minute), static_cast<unsigned>(second));
+  std::snprintf(buf, sizeof buf, "%02lu:%02u:%02u", hours, static_cast<unsigned>(minute),
+                static_cast<unsigned>(second));
   return buf;
 }
 
@@ -47,7 +48,8 @@ struct TextVisitor {
   std::optional<std::string> operator()(std::string_view v) const { return std::string(v); }
   std::optional<std::string> operator()(const Date& d) const { return date_text(d.year, d.month, d.day); }
   std::optional<std::string> operator()(const DateTime& d) const {
-    return date_text(d.year, d.month, d.day) + " " + clock_text(d.hour, d.minute, d.second) + fraction_text(d.microsecond);
+    return date_text(d.year, d.month, d.day) + " " + clock_text(d.hour, d.minute, d.second) +
+           fraction_text(d.microsecond);
   }
   std::optional<std::string> operator()(const Time& t) const {
     const unsigned long hours = static_cast<unsigned long>(t.days) * 24 + t.hour;
@@ -75,9 +77,7 @@ bool TextRowReader::next_slow(TextField& field) {
     case kLenenc2: prefix = 3; break;
     case kLenenc3: prefix = 4; break;
     case kLenenc8: prefix = 9; break;
-    case 0xff:
-      error_ = Error{Errc::bad_value, "text_row.field", offset()};
-      return false;
+    case 0xff: error_ = Error{Errc::bad_value, "text_row.field", offset()}; return false;
     default: break;  // a one-byte length whose string runs past the end
   }
   if (available < prefix) {
@@ -261,7 +261,7 @@ std::optional<Error> check_binary_row(Bytes payload, std::span<const ColumnDefin
       case BinaryEncoding::time: {
         if (available < 1) return Error{Errc::truncated, "binary_row.temporal_length", offset()};
         const bool valid = binary_encoding(columns[i].type) == BinaryEncoding::time ? valid_time_length(*p)
-                                                                                   : valid_date_time_length(*p);
+                                                                                    : valid_date_time_length(*p);
         if (!valid) return Error{Errc::bad_value, "binary_row.temporal_length", offset()};
         size = 1 + std::size_t{*p};
         break;

@@ -51,8 +51,8 @@ struct AdminHandlers {
 };
 
 struct AdminLimits {
-  std::size_t max_header_bytes = 8 * 1024;  // request line + headers; more: 431
-  std::size_t max_body_bytes = 16 * 1024;   // more: 413
+  std::size_t max_header_bytes = 8 * 1024;         // request line + headers; more: 431
+  std::size_t max_body_bytes = 16 * 1024;          // more: 413
   std::chrono::milliseconds read_timeout{10000};   // to receive a whole request
   std::chrono::milliseconds write_timeout{10000};  // to send a whole response
   std::chrono::milliseconds idle_timeout{30000};   // between requests of a kept-alive connection
@@ -71,8 +71,8 @@ struct Response {
   unsigned status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
-  std::string allow;              // for 405
-  bool authenticate = false;      // 401: add WWW-Authenticate: Bearer
+  std::string allow;          // for 405
+  bool authenticate = false;  // 401: add WWW-Authenticate: Bearer
 };
 
 // Routes one request. `token`: the bearer token every endpoint but /healthz and /readyz needs

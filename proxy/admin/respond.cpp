@@ -76,8 +76,8 @@ Response respond(const AdminHandlers& handlers, const std::optional<std::string>
                  std::string_view target, std::string_view authorization) {
   std::string_view path = target.substr(0, target.find('?'));
   const bool open = is_probe(path);
-  const bool known = open || path == "/metrics" || path == "/backends" || path == "/sessions" || path == "/config" || path == "/reload" ||
-                     path == "/" || path == "/status.json";
+  const bool known = open || path == "/metrics" || path == "/backends" || path == "/sessions" || path == "/config" ||
+                     path == "/reload" || path == "/" || path == "/status.json";
   if (!known) return text(404, "not found: " + std::string(path) + "\n");
 
   const std::string_view allowed = path == "/reload" ? "POST" : "GET";

@@ -52,8 +52,7 @@ StatusSample sample_between(const MetricTotals& before, const MetricTotals& afte
 // The q-quantile (0..1) of the observations counted in `cumulative` (one cumulative count per
 // bound, then +Inf), in milliseconds, interpolated linearly inside its bucket as Prometheus'
 // histogram_quantile does; -1 without observations; the last bound when it lies in +Inf.
-double quantile_ms(const std::vector<std::uint64_t>& cumulative, const std::vector<std::int64_t>& bounds_ns,
-                   double q);
+double quantile_ms(const std::vector<std::uint64_t>& cumulative, const std::vector<std::int64_t>& bounds_ns, double q);
 
 class StatusHistory {
  public:

@@ -44,8 +44,8 @@ void UserDirectory::sort_loaded() {
     return a.account.host > b.account.host;
   });
   admits_all_ = !configured_.empty() || std::any_of(loaded_.begin(), loaded_.end(), [](const Row& row) {
-                  return row.account.host.empty() || row.account.host == "%";
-                });
+    return row.account.host.empty() || row.account.host == "%";
+  });
 }
 
 std::shared_ptr<const UserDirectory> UserDirectory::from_config(const config::Config& config) {

@@ -35,8 +35,9 @@ LoadedUsers accounts_from_rows(const std::vector<UserRow>& rows) {
   for (const auto& row : rows) {
     if (row.is_role) continue;  // not an account one logs in with
     if (!host_is_matchable(row.host)) {
-      out.skipped.push_back({row.user, row.host, "host name: the server ignores it with skip-name-resolve and weir "
-                                                 "does not resolve names"});
+      out.skipped.push_back({row.user, row.host,
+                             "host name: the server ignores it with skip-name-resolve and weir "
+                             "does not resolve names"});
       continue;
     }
     Account account;
@@ -121,7 +122,8 @@ LoadUsersResult load_users(const UserSource& source) {
   const auto result =
       connection.query("SELECT User, Host, plugin, authentication_string, is_role, password_expired FROM mysql.user");
   if (!result) {
-    return {std::nullopt, failure(connection.error(), source, "cannot read mysql.user (the account needs SELECT on it)")};
+    return {std::nullopt,
+            failure(connection.error(), source, "cannot read mysql.user (the account needs SELECT on it)")};
   }
   if (result->columns.size() != 6) return {std::nullopt, "unexpected shape of mysql.user on " + describe(source)};
   std::vector<UserRow> rows;

@@ -60,7 +60,7 @@ struct UserSource {
   unsigned port = 3306;
   std::string user;
   std::string password;
-  config::BackendTlsConfig tls;  // as for sessions (weir/sqlclient/tls_policy.hpp)
+  config::BackendTlsConfig tls;             // as for sessions (weir/sqlclient/tls_policy.hpp)
   std::chrono::milliseconds timeout{3000};  // connect, read and write, each
 };
 

@@ -10,9 +10,7 @@ namespace weir::auth {
 
 namespace {
 
-bool same_accounts(const std::vector<Account>& a, const std::vector<Account>& b) {
-  return a == b;
-}
+bool same_accounts(const std::vector<Account>& a, const std::vector<Account>& b) { return a == b; }
 
 LoadUsersResult guarded_load(const UserRefresher::Loader& loader, const config::Config& config) {
   try {

@@ -30,9 +30,9 @@ class UserRefresher {
   using Loader = std::function<LoadUsersResult(const config::Config&)>;
 
   struct Status {
-    std::uint64_t loads = 0;     // attempts finished
-    std::uint64_t failures = 0;  // of which failed
-    std::string last_error;      // of the latest attempt; empty after a success
+    std::uint64_t loads = 0;          // attempts finished
+    std::uint64_t failures = 0;       // of which failed
+    std::string last_error;           // of the latest attempt; empty after a success
     std::size_t loaded_accounts = 0;  // in the last good load
     std::uint64_t publications = 0;
   };

@@ -28,8 +28,7 @@ namespace {
 
 // Capabilities weir asks of a backend: the client's, as far as the server has them. TLS and the
 // database flag are decided per connection.
-proto::CapabilityFlags login_capabilities(const LoginRequest& request, const proto::HandshakeV10& greeting,
-                                          bool tls) {
+proto::CapabilityFlags login_capabilities(const LoginRequest& request, const proto::HandshakeV10& greeting, bool tls) {
   proto::CapabilityFlags caps = request.capabilities & greeting.capabilities;
   caps |= proto::cap::kProtocol41 | proto::cap::kSecureConnection | proto::cap::kPluginAuth;
   caps &= ~(proto::cap::kSsl | proto::cap::kConnectWithDb | proto::cap::kCompress);
@@ -150,8 +149,8 @@ asio::awaitable<bool> BackendConnection::finish_auth(const LoginRequest& request
 }
 
 asio::awaitable<std::unique_ptr<BackendConnection>> connect_backend(const Endpoint& endpoint,
-                                                                   const LoginRequest& request,
-                                                                   const TlsOptions& tls, LoginFailure& failure) {
+                                                                    const LoginRequest& request, const TlsOptions& tls,
+                                                                    LoginFailure& failure) {
   const auto executor = co_await asio::this_coro::executor;
   tcp::resolver resolver(executor);
   auto [resolve_error, results] =
@@ -164,14 +163,14 @@ asio::awaitable<std::unique_ptr<BackendConnection>> connect_backend(const Endpoi
   asio::steady_timer timer(executor, request.timeout);
   auto outcome = co_await (asio::async_connect(socket, results, kAsTuple) || timer.async_wait(kAsTuple));
   if (outcome.index() == 1) {
-    failure.reason = "connecting to " + endpoint.name + " (" + endpoint.host + ":" + std::to_string(endpoint.port) +
-                     ") timed out";
+    failure.reason =
+        "connecting to " + endpoint.name + " (" + endpoint.host + ":" + std::to_string(endpoint.port) + ") timed out";
     co_return nullptr;
   }
   const auto connect_error = std::get<0>(std::get<0>(outcome));
   if (connect_error) {
-    failure.reason = "cannot connect to " + endpoint.name + " (" + endpoint.host + ":" +
-                     std::to_string(endpoint.port) + "): " + connect_error.message();
+    failure.reason = "cannot connect to " + endpoint.name + " (" + endpoint.host + ":" + std::to_string(endpoint.port) +
+                     "): " + connect_error.message();
     co_return nullptr;
   }
   boost::system::error_code ignored;

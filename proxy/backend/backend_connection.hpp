@@ -95,8 +95,8 @@ std::string native_auth_response(const Credentials& credentials, std::string_vie
 
 // Connects (with the request's timeout) and logs in. Returns null with `failure` filled.
 boost::asio::awaitable<std::unique_ptr<BackendConnection>> connect_backend(const Endpoint& endpoint,
-                                                                          const LoginRequest& request,
-                                                                          const TlsOptions& tls,
-                                                                          LoginFailure& failure);
+                                                                           const LoginRequest& request,
+                                                                           const TlsOptions& tls,
+                                                                           LoginFailure& failure);
 
 }  // namespace weir::backend

@@ -6,10 +6,8 @@ std::optional<Endpoint> configured_primary(const config::Config& config) {
   switch (config.backends.discovery) {
     case config::BackendsConfig::Discovery::dns:
       return Endpoint{"primary", config.backends.dns.primary_host, config.backends.dns.primary_port};
-    case config::BackendsConfig::Discovery::kubernetes:
-      return std::nullopt;
-    case config::BackendsConfig::Discovery::static_list:
-      break;
+    case config::BackendsConfig::Discovery::kubernetes: return std::nullopt;
+    case config::BackendsConfig::Discovery::static_list: break;
   }
   for (const auto& b : config.backends.static_backends) {
     if (b.role == config::Role::primary) {

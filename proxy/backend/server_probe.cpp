@@ -16,10 +16,11 @@ constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 namespace {
 
 asio::awaitable<std::optional<protocol::HandshakeV10>> read_greeting_unbounded(const Endpoint& endpoint,
-                                                                              std::string& error) {
+                                                                               std::string& error) {
   const auto executor = co_await asio::this_coro::executor;
   asio::ip::tcp::resolver resolver(executor);
-  auto [resolve_error, results] = co_await resolver.async_resolve(endpoint.host, std::to_string(endpoint.port), kAsTuple);
+  auto [resolve_error, results] =
+      co_await resolver.async_resolve(endpoint.host, std::to_string(endpoint.port), kAsTuple);
   if (resolve_error) {
     error = "cannot resolve " + endpoint.host + ": " + resolve_error.message();
     co_return std::nullopt;

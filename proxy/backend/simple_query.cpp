@@ -1,8 +1,8 @@
 #include "backend/simple_query.hpp"
 
 #include "weir/protocol/commands.hpp"
-#include "weir/protocol/resultset.hpp"
 #include "weir/protocol/response.hpp"
+#include "weir/protocol/resultset.hpp"
 
 namespace weir::backend {
 

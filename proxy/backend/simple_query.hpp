@@ -13,13 +13,13 @@
 namespace weir::backend {
 
 struct [[nodiscard]] SimpleResult {
-  bool ok = false;               // the server answered without ERR
-  bool connection_lost = false;  // the connection is unusable (closed, broken protocol)
-  std::uint16_t error_code = 0;  // with an ERR
-  std::string sql_state;         // with an ERR, when the server sent one
-  std::string error;             // the server's message, or what went wrong
-  std::optional<std::string> first_value;  // first column of the first row (text protocol); NULL: nullopt
-  std::vector<std::string> first_column;   // first column of every row but NULLs (SHOW GRANTS)
+  bool ok = false;                            // the server answered without ERR
+  bool connection_lost = false;               // the connection is unusable (closed, broken protocol)
+  std::uint16_t error_code = 0;               // with an ERR
+  std::string sql_state;                      // with an ERR, when the server sent one
+  std::string error;                          // the server's message, or what went wrong
+  std::optional<std::string> first_value;     // first column of the first row (text protocol); NULL: nullopt
+  std::vector<std::string> first_column;      // first column of every row but NULLs (SHOW GRANTS)
   std::optional<std::uint32_t> statement_id;  // COM_STMT_PREPARE: the id the server gave the statement
 };
 

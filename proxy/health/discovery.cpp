@@ -86,7 +86,8 @@ std::optional<std::vector<SrvTarget>> parse_srv_answer(const unsigned char* mess
     if (rdlen < 7) return std::nullopt;  // priority, weight, port, at least the root name
     const auto port = static_cast<std::uint16_t>((rdata[4] << 8) | rdata[5]);
     std::array<char, NS_MAXDNAME> target{};
-    if (dn_expand(ns_msg_base(handle), ns_msg_end(handle), rdata + 6, target.data(), static_cast<int>(target.size())) < 0) {
+    if (dn_expand(ns_msg_base(handle), ns_msg_end(handle), rdata + 6, target.data(), static_cast<int>(target.size())) <
+        0) {
       return std::nullopt;
     }
     std::string host(target.data());
@@ -149,12 +150,12 @@ void DnsDiscovery::refresh() {
     for (const auto& target : srv.targets) {
       // Skip the primary whether the record names it or one of its addresses.
       const auto addresses = resolver_.addresses(target.target);
-      const bool primary_target =
-          (target.port == settings_.primary_port && target.target == settings_.primary_host) ||
-          std::any_of(addresses.addresses.begin(), addresses.addresses.end(),
-                      [&](const std::string& a) { return is_primary(a, target.port); });
+      const bool primary_target = (target.port == settings_.primary_port && target.target == settings_.primary_host) ||
+                                  std::any_of(addresses.addresses.begin(), addresses.addresses.end(),
+                                              [&](const std::string& a) { return is_primary(a, target.port); });
       if (primary_target) continue;
-      DiscoveredBackend d{endpoint_name(target.target, target.port), target.target, target.port, config::Role::replica, 1};
+      DiscoveredBackend d{endpoint_name(target.target, target.port), target.target, target.port, config::Role::replica,
+                          1};
       if (std::find(replicas.begin(), replicas.end(), d) == replicas.end()) replicas.push_back(std::move(d));
     }
   } else if (!settings_.replicas.empty()) {

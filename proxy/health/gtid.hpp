@@ -25,7 +25,7 @@ class GtidPosition {
   // an empty text is the empty position. nullopt when malformed or a domain repeats.
   static std::optional<GtidPosition> parse(std::string_view text);
 
-  void add(const Gtid& gtid);  // keeps the highest sequence number of the domain
+  void add(const Gtid& gtid);             // keeps the highest sequence number of the domain
   void merge(const GtidPosition& other);  // add() of every domain of `other`
   bool empty() const { return domains_.empty(); }
 

@@ -20,9 +20,7 @@ void HeartbeatLag::record(WallMicros written) {
 
 std::optional<std::chrono::microseconds> HeartbeatLag::lag(WallMicros applied, WallMicros now) const {
   if (written_.empty()) return std::nullopt;
-  const auto behind_since = [&](WallMicros since) {
-    return std::max(std::chrono::microseconds::zero(), now - since);
-  };
+  const auto behind_since = [&](WallMicros since) { return std::max(std::chrono::microseconds::zero(), now - since); };
   if (applied >= written_.back()) return std::chrono::microseconds::zero();
   if (applied < written_.front()) return behind_since(applied);
   const auto first_missing = std::upper_bound(written_.begin(), written_.end(), applied);

@@ -138,8 +138,9 @@ bool KubernetesDiscovery::list_and_watch(kube::Client& client, const std::string
   };
   while (!stop()) {
     bool relist = false;
-    const std::string watch = path + "&watch=1&allowWatchBookmarks=true&timeoutSeconds=" +
-                              std::to_string(kWatchSeconds) + "&resourceVersion=" + resource_version_;
+    const std::string watch = path +
+                              "&watch=1&allowWatchBookmarks=true&timeoutSeconds=" + std::to_string(kWatchSeconds) +
+                              "&resourceVersion=" + resource_version_;
     auto done = client.watch(
         watch, [&](const json& event) { apply_event(event, relist); }, [&] { return relist || stop(); }, kIdleLimit);
     if (!done) {

@@ -37,7 +37,9 @@ bool heartbeat_fresh(const std::optional<Clock::time_point>& last_ok, Clock::tim
   return last_ok && now - *last_ok <= window;
 }
 
-WallMicros wall_now() { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); }
+WallMicros wall_now() {
+  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
 
 // Every call of the monitor has a deadline of its own (the check's); the timeouts are a backstop.
 sqlclient::ConnectOptions target_of(const DiscoveredBackend& b, const config::Config& c) {
@@ -74,7 +76,10 @@ std::string Monitor::default_instance_id(const config::Config& config) {
 }
 
 Monitor::Monitor(std::shared_ptr<const config::Config> config, Publish publish, FailureReports& reports)
-    : instance_id_(default_instance_id(*config)), publish_(std::move(publish)), reports_(reports), config_(std::move(config)) {}
+    : instance_id_(default_instance_id(*config)),
+      publish_(std::move(publish)),
+      reports_(reports),
+      config_(std::move(config)) {}
 
 Monitor::~Monitor() { stop(); }
 
@@ -221,8 +226,8 @@ void Monitor::round(const std::shared_ptr<const config::Config>& config, std::ui
     const auto [it, added] = states_.try_emplace(b.name);
     auto& state = it->second;
     if (added) {
-      log::info("backend listed", {{"backend", b.name}, {"address", address_of(b)},
-                                   {"role", std::string(config::to_string(b.role))}});
+      log::info("backend listed",
+                {{"backend", b.name}, {"address", address_of(b)}, {"role", std::string(config::to_string(b.role))}});
     }
     if (state.info != b) state.connection.close();
     state.info = b;
@@ -258,7 +263,8 @@ void Monitor::share_primary(const std::vector<DiscoveredBackend>& backends, std:
 void Monitor::drop_unlisted(const std::vector<DiscoveredBackend>& backends) {
   // Their connections go with them; sessions holding an older snapshot keep their BackendLoad.
   for (auto it = states_.begin(); it != states_.end();) {
-    const bool listed = std::any_of(backends.begin(), backends.end(), [&](const DiscoveredBackend& b) { return b.name == it->first; });
+    const bool listed =
+        std::any_of(backends.begin(), backends.end(), [&](const DiscoveredBackend& b) { return b.name == it->first; });
     if (!listed) log::info("backend no longer listed", {{"backend", it->first}});
     it = listed ? std::next(it) : states_.erase(it);
   }
@@ -293,8 +299,9 @@ bool Monitor::heartbeat_trusted(const config::Config& config, Clock::time_point 
   return trusted;
 }
 
-BackendStatus Monitor::check_backend(BackendState& state, const config::Config& config, const plan::ReplicaPolicy& policy,
-                                     bool heartbeat_trusted, bool& tracks_last_gtid) {
+BackendStatus Monitor::check_backend(BackendState& state, const config::Config& config,
+                                     const plan::ReplicaPolicy& policy, bool heartbeat_trusted,
+                                     bool& tracks_last_gtid) {
   BackendStatus s;
   s.name = state.info.name;
   s.host = state.info.host;
@@ -310,7 +317,8 @@ BackendStatus Monitor::check_backend(BackendState& state, const config::Config& 
   return s;
 }
 
-void Monitor::check_primary(BackendState& state, const config::Config& config, BackendStatus& s, bool& tracks_last_gtid) {
+void Monitor::check_primary(BackendState& state, const config::Config& config, BackendStatus& s,
+                            bool& tracks_last_gtid) {
   const bool first_check = !state.reachable.has_value();
   const Probe p = probe_primary(state.connection, target_of(state.info, config), check_timeout(config));
   s.reachable = p.reachable;

@@ -21,8 +21,8 @@
 #include "health/discovery.hpp"
 #include "health/heartbeat_lag.hpp"
 #include "health/probe.hpp"
-#include "plan/replica_policy.hpp"
 #include "health/topology.hpp"
+#include "plan/replica_policy.hpp"
 #include "weir/config/config.hpp"
 
 namespace weir::health {
@@ -89,7 +89,8 @@ class Monitor {
   // Sleeps until `until`, a stop, or a new configuration; false on stop.
   bool sleep_until(std::chrono::steady_clock::time_point until, std::uint64_t& generation);
   // The configuration to use now, its generation and its serial; nullptr once stopping.
-  std::shared_ptr<const config::Config> current_config(std::uint64_t& generation, std::uint64_t* serial = nullptr) const;
+  std::shared_ptr<const config::Config> current_config(std::uint64_t& generation,
+                                                       std::uint64_t* serial = nullptr) const;
 
   std::string instance_id_;
   Publish publish_;
@@ -98,13 +99,13 @@ class Monitor {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::shared_ptr<const config::Config> config_;
-  std::uint64_t generation_ = 0;  // grows with every new configuration and every new primary
+  std::uint64_t generation_ = 0;        // grows with every new configuration and every new primary
   std::uint64_t config_serial_ = 0;     // grows with every reconfigure()
   std::uint64_t published_serial_ = 0;  // the serial of the configuration of the latest snapshot
   bool stopping_ = false;
   bool started_ = false;
   std::shared_ptr<const Topology> latest_;
-  std::optional<DiscoveredBackend> primary_;  // for the heartbeat thread
+  std::optional<DiscoveredBackend> primary_;                  // for the heartbeat thread
   std::optional<std::vector<DiscoveredBackend>> discovered_;  // from the discovery thread
   std::optional<config::BackendsConfig> discovered_for_;      // the settings it was found with
 

@@ -128,7 +128,8 @@ std::string heartbeat_read_sql(const HeartbeatTable& t) {
          " WHERE instance = " + quote_string(t.instance);
 }
 
-Probe probe_primary(sqlclient::Connection& c, const sqlclient::ConnectOptions& target, std::chrono::milliseconds op_timeout) {
+Probe probe_primary(sqlclient::Connection& c, const sqlclient::ConnectOptions& target,
+                    std::chrono::milliseconds op_timeout) {
   Probe p;
   read_variables(p, c, target, op_timeout,
                  "SELECT @@global.read_only, @@global.gtid_binlog_pos, @@global.session_track_system_variables, "
@@ -136,8 +137,8 @@ Probe probe_primary(sqlclient::Connection& c, const sqlclient::ConnectOptions& t
   return p;
 }
 
-Probe probe_replica(sqlclient::Connection& c, const sqlclient::ConnectOptions& target, std::chrono::milliseconds op_timeout,
-                    const std::optional<HeartbeatTable>& heartbeat) {
+Probe probe_replica(sqlclient::Connection& c, const sqlclient::ConnectOptions& target,
+                    std::chrono::milliseconds op_timeout, const std::optional<HeartbeatTable>& heartbeat) {
   Probe p;
   if (!read_variables(p, c, target, op_timeout,
                       "SELECT @@global.read_only, @@global.gtid_slave_pos, @@global.session_track_system_variables, "

@@ -29,8 +29,8 @@ struct Probe {
   bool io_thread_running = false;
   bool sql_thread_running = false;
   std::optional<std::chrono::seconds> seconds_behind_master;  // NULL = unknown
-  std::optional<WallMicros> heartbeat;  // weir's heartbeat row as applied here; nullopt = none
-  std::chrono::steady_clock::time_point checked_at{};  // when the GTID position query was sent
+  std::optional<WallMicros> heartbeat;                        // weir's heartbeat row as applied here; nullopt = none
+  std::chrono::steady_clock::time_point checked_at{};         // when the GTID position query was sent
 };
 
 struct SlaveStatus {

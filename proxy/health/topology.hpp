@@ -3,10 +3,10 @@
 // publishes a new Topology after every round of checks; workers read the latest one per routing
 // decision and never see it change under them.
 #include <atomic>
-#include <mutex>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>

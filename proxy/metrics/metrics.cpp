@@ -142,9 +142,21 @@ Histogram::Snapshot Histogram::snapshot() const {
 std::vector<std::chrono::nanoseconds> default_duration_buckets() {
   using std::chrono::microseconds;
   using std::chrono::milliseconds;
-  return {microseconds(100), microseconds(250), microseconds(500), milliseconds(1),   milliseconds(2) + microseconds(500),
-          milliseconds(5),   milliseconds(10),  milliseconds(25),  milliseconds(50),  milliseconds(100),
-          milliseconds(250), milliseconds(500), milliseconds(1000), milliseconds(2500), milliseconds(5000),
+  return {microseconds(100),
+          microseconds(250),
+          microseconds(500),
+          milliseconds(1),
+          milliseconds(2) + microseconds(500),
+          milliseconds(5),
+          milliseconds(10),
+          milliseconds(25),
+          milliseconds(50),
+          milliseconds(100),
+          milliseconds(250),
+          milliseconds(500),
+          milliseconds(1000),
+          milliseconds(2500),
+          milliseconds(5000),
           milliseconds(10000)};
 }
 
@@ -303,9 +315,9 @@ Metrics::Family& Metrics::family(Id id, Type type, std::size_t label_count) {
   Family& f = *families_[static_cast<std::size_t>(id)];
   const Definition& def = f.definition();
   if (def.type != type || def.label_count() != label_count) {
-    throw std::logic_error("metric " + std::string(def.name) + " is a " + std::string(to_string(def.type)) +
-                           " with " + std::to_string(def.label_count()) + " labels; asked for a " +
-                           std::string(to_string(type)) + " with " + std::to_string(label_count));
+    throw std::logic_error("metric " + std::string(def.name) + " is a " + std::string(to_string(def.type)) + " with " +
+                           std::to_string(def.label_count()) + " labels; asked for a " + std::string(to_string(type)) +
+                           " with " + std::to_string(label_count));
   }
   return f;
 }

@@ -94,8 +94,8 @@ struct BackendSample {
   std::string role;  // "primary" | "replica"
   bool up = false;
   bool read_only = false;
-  std::optional<double> heartbeat_lag_seconds;            // nullopt: unknown, no sample
-  std::optional<double> seconds_behind_master;            // nullopt: unknown, no sample
+  std::optional<double> heartbeat_lag_seconds;  // nullopt: unknown, no sample
+  std::optional<double> seconds_behind_master;  // nullopt: unknown, no sample
 };
 
 // The default buckets of weir_query_duration_seconds: 100us .. 10s.
@@ -112,7 +112,7 @@ class Metrics {
   // Handles: each call looks the series up (creating it at zero); keep the reference.
   Gauge& client_connections();
   Counter& client_connections_accepted();
-  Counter& client_connections_rejected(std::string_view reason);  // "max_connections", "shutdown", ...
+  Counter& client_connections_rejected(std::string_view reason);                 // "max_connections", "shutdown", ...
   Gauge& backend_connections(std::string_view backend, std::string_view state);  // "active" | "idle"
   Counter& queries(std::string_view backend, Route route, std::string_view command);
   Histogram& query_duration(std::string_view backend);
@@ -141,7 +141,7 @@ class Metrics {
   // history): label values in the order of the definition and the current value.
   struct SeriesValue {
     std::vector<std::string> labels;
-    double value = 0;                            // counter or gauge
+    double value = 0;                              // counter or gauge
     std::optional<Histogram::Snapshot> histogram;  // histograms
   };
   std::vector<SeriesValue> series(Id id) const;

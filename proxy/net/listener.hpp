@@ -13,7 +13,8 @@ namespace weir::net {
 // when any other socket listens there, even one with SO_REUSEPORT (a second weir would otherwise
 // share the port and the kernel would split clients between two unrelated proxies). Returns the
 // endpoint with the port the kernel picked for port 0, for every worker to bind.
-boost::asio::ip::tcp::endpoint claim_port(boost::asio::io_context& context, const boost::asio::ip::tcp::endpoint& endpoint,
+boost::asio::ip::tcp::endpoint claim_port(boost::asio::io_context& context,
+                                          const boost::asio::ip::tcp::endpoint& endpoint,
                                           boost::system::error_code& error);
 
 // Opens, binds (SO_REUSEADDR + SO_REUSEPORT) and listens. Errors name the address.

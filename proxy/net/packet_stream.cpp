@@ -52,8 +52,8 @@ asio::awaitable<void> PacketStream::wait_readable(boost::system::error_code& err
   // repeated for a wait started later. Bytes already in the kernel mean there is nothing to wait
   // for; checked on this thread right before the wait is queued, so no event can slip between.
   if (stream_.socket().available(error) > 0 || error) co_return;
-  std::tie(error) = co_await stream_.socket().async_wait(asio::ip::tcp::socket::wait_read,
-                                                         asio::as_tuple(asio::use_awaitable));
+  std::tie(error) =
+      co_await stream_.socket().async_wait(asio::ip::tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable));
 }
 
 void PacketStream::make_room(std::size_t min_capacity) {
@@ -69,8 +69,7 @@ asio::awaitable<std::size_t> PacketStream::fill(std::size_t min_capacity, boost:
   if (buffer_.empty()) buffer_ = acquire_buffer();
   if (begin_ == end_) begin_ = end_ = 0;
   if (end_ == buffer_.size()) make_room(min_capacity);
-  const std::size_t n =
-      co_await stream_.read_some(asio::buffer(buffer_.data() + end_, buffer_.size() - end_), error);
+  const std::size_t n = co_await stream_.read_some(asio::buffer(buffer_.data() + end_, buffer_.size() - end_), error);
   end_ += n;
   co_return n;
 }

@@ -46,8 +46,8 @@ class PacketStream {
   // Reads one single-frame packet without reading a byte past it, for the client's first packet:
   // an SSLRequest is followed at once by the TLS ClientHello, which must stay in the socket for
   // the TLS engine. Needs an empty buffer (plain TCP, nothing read yet).
-  boost::asio::awaitable<void> read_packet_exact(protocol::Bytes& out, std::uint8_t& sequence_id,
-                                                 std::size_t max_size, boost::system::error_code& error);
+  boost::asio::awaitable<void> read_packet_exact(protocol::Bytes& out, std::uint8_t& sequence_id, std::size_t max_size,
+                                                 boost::system::error_code& error);
   // Frames and writes one logical packet.
   boost::asio::awaitable<void> write_packet(protocol::Bytes payload, std::uint8_t sequence_id,
                                             boost::system::error_code& error);

@@ -1,11 +1,11 @@
 #include "stream.hpp"
 
+#include <openssl/ssl.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <openssl/ssl.h>
 
 namespace weir::net {
 
@@ -59,8 +59,8 @@ asio::awaitable<void> Stream::tls_accept(ssl::context& context, boost::system::e
   std::tie(error) = co_await tls_->async_handshake(ssl::stream_base::server, kAsTuple);
 }
 
-asio::awaitable<void> Stream::tls_connect(ssl::context& context, const std::string& server_name,
-                                          bool verify_host_name, boost::system::error_code& error) {
+asio::awaitable<void> Stream::tls_connect(ssl::context& context, const std::string& server_name, bool verify_host_name,
+                                          boost::system::error_code& error) {
   tls_ = std::make_unique<ssl::stream<asio::ip::tcp::socket&>>(socket_, context);
   if (!server_name.empty()) {
     SSL_ctrl(tls_->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,

@@ -87,8 +87,8 @@ ReplicaChoice choose_replica(const health::Topology& topology, const ReadRequire
     std::optional<std::size_t> best;
     for (std::size_t i = 0; i < topology.backends.size(); ++i) {
       const auto& backend = topology.backends[i];
-      if (backend.role != config::Role::replica || !backend.reachable || !backend.sql_thread_running ||
-          !backend.lag || backend.weight == 0 || excluded(options.excluded, i)) {
+      if (backend.role != config::Role::replica || !backend.reachable || !backend.sql_thread_running || !backend.lag ||
+          backend.weight == 0 || excluded(options.excluded, i)) {
         continue;
       }
       if (!best || *backend.lag < *topology.backends[*best].lag) best = i;

@@ -20,10 +20,10 @@ struct ReadRequirement {
 
 struct ReplicaChoice {
   enum class [[nodiscard]] Outcome : std::uint8_t {
-    replica,          // `index` has applied what the session needs
-    replica_wait,     // `index` is usable but must first wait for `after` (MASTER_GTID_WAIT)
-    primary,          // the policy sends the read to the primary; `why` says why
-    error,            // when_no_replica: error, and no replica is usable
+    replica,       // `index` has applied what the session needs
+    replica_wait,  // `index` is usable but must first wait for `after` (MASTER_GTID_WAIT)
+    primary,       // the policy sends the read to the primary; `why` says why
+    error,         // when_no_replica: error, and no replica is usable
   };
   Outcome outcome = Outcome::primary;
   std::size_t index = 0;  // into Topology::backends

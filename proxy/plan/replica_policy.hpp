@@ -59,7 +59,7 @@ class ReplicaUsability {
   bool usable_ = false;
   bool admitted_once_ = false;
   std::string reason_ = "not checked yet";
-  std::string last_fault_;  // why it went (or stayed) out, kept while it waits for min_dwell
+  std::string last_fault_;                         // why it went (or stayed) out, kept while it waits for min_dwell
   std::chrono::steady_clock::time_point since_{};  // of the last transition
   std::uint64_t transitions_ = 0;
 };

@@ -37,8 +37,8 @@ std::string_view to_string(Pin pin);
 // "transaction, temporary_tables"; "" when none.
 std::string to_string(Pins pins);
 // Every pin, in declaration order (to walk a Pins set).
-inline constexpr Pin kAllPins[] = {Pin::transaction,      Pin::autocommit_off,      Pin::locked_tables,
-                                   Pin::user_variables,   Pin::unreplayable_state,  Pin::temporary_tables,
+inline constexpr Pin kAllPins[] = {Pin::transaction,         Pin::autocommit_off,     Pin::locked_tables,
+                                   Pin::user_variables,      Pin::unreplayable_state, Pin::temporary_tables,
                                    Pin::prepared_statements, Pin::history_overflow};
 
 struct SessionRoutingState {

@@ -158,8 +158,8 @@ void Proxy::publish_users(std::shared_ptr<const auth::UserDirectory> users) {
   shared_.users.store(users);
   // Each worker's pool lets go of connections logged in with a password that may no longer be
   // the account's (on the worker's own thread: pools take no locks).
-  auto changed = std::make_shared<const std::vector<std::string>>(
-      before ? auth::changed_names(*before, *users) : std::vector<std::string>{});
+  auto changed = std::make_shared<const std::vector<std::string>>(before ? auth::changed_names(*before, *users)
+                                                                         : std::vector<std::string>{});
   for (std::size_t i = 0; i < pools_.size(); ++i) {
     asio::post(workers_[i].context(), [pool = pools_[i].get(), users, changed] {
       pool->set_poolable([users](std::string_view user) { return users->poolable(user); });
@@ -211,17 +211,18 @@ bool Proxy::open() {
     return false;
   }
   for (std::size_t i = 0; i < workers_.size(); ++i) {
-    acceptors_.push_back(net::open_listener(workers_[i].context(), endpoint, static_cast<int>(config->listen.backlog), ec));
+    acceptors_.push_back(
+        net::open_listener(workers_[i].context(), endpoint, static_cast<int>(config->listen.backlog), ec));
     if (ec) {
       log::error("cannot listen", {{"address", config->listen.address + ":" + std::to_string(config->listen.port)},
                                    {"error", ec.message()}});
       return false;
     }
-    auto context = std::make_unique<session::WorkerContext>(session::WorkerContext{shared_, tls_->client.get(), tls_->backend.get(),
-                                                             sqlclient::tls_policy(config->tls.backend).verify_host_name});
-    pools_.push_back(std::make_unique<backend::Pool>(config->pool.max_idle_per_worker,
-                                                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                                         config->pool.idle_timeout)));
+    auto context = std::make_unique<session::WorkerContext>(session::WorkerContext{
+        shared_, tls_->client.get(), tls_->backend.get(), sqlclient::tls_policy(config->tls.backend).verify_host_name});
+    pools_.push_back(std::make_unique<backend::Pool>(
+        config->pool.max_idle_per_worker,
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(config->pool.idle_timeout)));
     context->pool = pools_.back().get();
     // Always present: with metrics.enabled false they count into a registry nothing serves.
     session_metrics_.push_back(std::make_unique<session::SessionMetrics>(*metrics_));
@@ -358,20 +359,21 @@ Proxy::ReloadResult Proxy::reload() {
                                                                            std::chrono::seconds(1));
   const auto deadline = std::chrono::steady_clock::now() + bound;
   const auto left = [&] {
-    return std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                      deadline - std::chrono::steady_clock::now()));
+    return std::max(std::chrono::milliseconds(0),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
   };
   std::string pending;
   if (!users_->wait_until_served(users_ticket, left())) pending = "accounts";
-  if (!monitor_->wait_applied(monitor_ticket, left())) pending += pending.empty() ? "backend checks" : ", backend checks";
+  if (!monitor_->wait_applied(monitor_ticket, left()))
+    pending += pending.empty() ? "backend checks" : ", backend checks";
   std::string sections;
   for (const auto& s : changes.changed_sections) sections += (sections.empty() ? "" : ",") + s;
   if (pending.empty()) {
     log::info("configuration reloaded", {{"file", config_path_}, {"changed", sections.empty() ? "none" : sections}});
   } else {
-    log::warn("configuration reloaded", {{"file", config_path_},
-                                         {"changed", sections.empty() ? "none" : sections},
-                                         {"not_yet_in_effect", pending}});
+    log::warn(
+        "configuration reloaded",
+        {{"file", config_path_}, {"changed", sections.empty() ? "none" : sections}, {"not_yet_in_effect", pending}});
   }
   metrics_->config_reloads(true).inc();
   config_generation_.fetch_add(1);
@@ -383,8 +385,7 @@ Proxy::ReloadResult Proxy::reload() {
 
 void Proxy::begin_drain() {
   if (shared_.draining.exchange(true)) return;
-  log::info("draining: no new connections; waiting for running statements",
-            {{"sessions", shared_.sessions.size()}});
+  log::info("draining: no new connections; waiting for running statements", {{"sessions", shared_.sessions.size()}});
   for (std::size_t i = 0; i < acceptors_.size(); ++i) {
     asio::post(workers_[i].context(), [&acceptor = acceptors_[i]] {
       boost::system::error_code ignored;
@@ -392,27 +393,32 @@ void Proxy::begin_drain() {
     });
   }
   const auto grace = shared_.config.load()->timeouts.shutdown_grace;
-  asio::co_spawn(control_, [this, grace]() -> asio::awaitable<void> {
-    const auto deadline = std::chrono::steady_clock::now() + grace;
-    asio::steady_timer timer(control_);
-    while (shared_.sessions.size() > 0 && std::chrono::steady_clock::now() < deadline) {
-      shared_.sessions.for_each([](std::uint32_t, const session::SessionHandle& h) { h.close_if_idle(); });
-      timer.expires_after(100ms);
-      co_await timer.async_wait(asio::use_awaitable);
-    }
-    if (shared_.sessions.size() > 0) {
-      log::warn("shutdown grace period over; closing the remaining sessions", {{"sessions", shared_.sessions.size()}});
-      shared_.sessions.for_each([](std::uint32_t, const session::SessionHandle& h) { h.close(); });
-      timer.expires_after(200ms);
-      co_await timer.async_wait(asio::use_awaitable);
-    }
-    control_.stop();
-  }, asio::detached);
+  asio::co_spawn(
+      control_,
+      [this, grace]() -> asio::awaitable<void> {
+        const auto deadline = std::chrono::steady_clock::now() + grace;
+        asio::steady_timer timer(control_);
+        while (shared_.sessions.size() > 0 && std::chrono::steady_clock::now() < deadline) {
+          shared_.sessions.for_each([](std::uint32_t, const session::SessionHandle& h) { h.close_if_idle(); });
+          timer.expires_after(100ms);
+          co_await timer.async_wait(asio::use_awaitable);
+        }
+        if (shared_.sessions.size() > 0) {
+          log::warn("shutdown grace period over; closing the remaining sessions",
+                    {{"sessions", shared_.sessions.size()}});
+          shared_.sessions.for_each([](std::uint32_t, const session::SessionHandle& h) { h.close(); });
+          timer.expires_after(200ms);
+          co_await timer.async_wait(asio::use_awaitable);
+        }
+        control_.stop();
+      },
+      asio::detached);
 }
 
 int Proxy::run() {
   asio::signal_set signals(control_, SIGINT, SIGTERM, SIGHUP);
-  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec, int sig) {
+  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
+                                                                             int sig) {
     if (ec) return;
     if (sig == SIGHUP) {
       // reload() logs a rejected file and counts the outcome; a signal has no one to answer.
@@ -432,8 +438,8 @@ int Proxy::run() {
   users_->start();
   // The first clients' reads can go to replicas only once the monitor has looked at them.
   const auto config_now = shared_.config.load();
-  monitor_->wait_first_round(std::chrono::duration_cast<std::chrono::milliseconds>(
-      config_now->monitor.check_interval + 2 * config_now->timeouts.connect));
+  monitor_->wait_first_round(std::chrono::duration_cast<std::chrono::milliseconds>(config_now->monitor.check_interval +
+                                                                                   2 * config_now->timeouts.connect));
   // Loaded accounts can log in from the first client on (the listeners queue connections meanwhile).
   const auto first_load = std::chrono::duration_cast<std::chrono::milliseconds>(
       shared_.config.load()->timeouts.connect * 3 + std::chrono::seconds(1));

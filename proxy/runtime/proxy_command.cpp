@@ -18,10 +18,10 @@ cli::Command proxy_command() {
   c.description =
       "Runs the data plane: applications connect to it as to one MySQL/MariaDB server; writes go to\n"
       "the primary, reads to the replicas that are healthy and caught up.";
-  c.option_groups = {{"options",
-                      {{"config", '\0', "FILE", "the YAML configuration (every key: examples/weir.yaml)"},
-                       {"check", '\0', "",
-                        "validate the configuration, print the effective one (secrets redacted) and exit"}}}};
+  c.option_groups = {
+      {"options",
+       {{"config", '\0', "FILE", "the YAML configuration (every key: examples/weir.yaml)"},
+        {"check", '\0', "", "validate the configuration, print the effective one (secrets redacted) and exit"}}}};
   c.notes = "Signals: SIGTERM/SIGINT drain and stop, SIGHUP reloads the configuration.";
   c.run = proxy_main;
   return c;

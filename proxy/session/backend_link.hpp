@@ -16,11 +16,11 @@ struct BackendLink {
   std::unique_ptr<backend::BackendConnection> connection;
   backend::PoolKey key;  // as taken from the pool: the database is the session's initial one
   bool primary = false;
-  std::string name;  // the backend's name in the topology
+  std::string name;                           // the backend's name in the topology
   std::shared_ptr<health::BackendLoad> load;  // replicas: outstanding requests over all workers
-  bool idle = true;  // the backend finished its last response
-  std::uint64_t applied = 0;  // the last session command it ran (SessionCommandHistory numbering)
-  std::string database;  // its current database, which a reset keeps
+  bool idle = true;                           // the backend finished its last response
+  std::uint64_t applied = 0;                  // the last session command it ran (SessionCommandHistory numbering)
+  std::string database;                       // its current database, which a reset keeps
   bool database_known = true;
   bool options_changed = false;  // COM_SET_OPTION: a reset keeps it, so the link is not pooled
 

@@ -19,8 +19,7 @@ protocol::CapabilityFlags relayable_capabilities() {
   return kLongPassword | kFoundRows | kLongFlag | kConnectWithDb | kNoSchema | kOdbc | kLocalFiles | kIgnoreSpace |
          kProtocol41 | kInteractive | kSsl | kIgnoreSigpipe | kTransactions | kSecureConnection | kMultiStatements |
          kMultiResults | kPsMultiResults | kPluginAuth | kConnectAttrs | kPluginAuthLenencClientData |
-         kCanHandleExpiredPasswords | kSessionTrack | kDeprecateEof | kRememberOptions |
-         kMariadbExtendedTypeInfo;
+         kCanHandleExpiredPasswords | kSessionTrack | kDeprecateEof | kRememberOptions | kMariadbExtendedTypeInfo;
 }
 
 std::string make_nonce() {
@@ -36,8 +35,8 @@ std::string make_nonce() {
 
 namespace {
 
-asio::awaitable<void> send_err(net::PacketStream& stream, std::uint8_t seq, std::uint16_t code,
-                               std::string_view state, std::string_view message) {
+asio::awaitable<void> send_err(net::PacketStream& stream, std::uint8_t seq, std::uint16_t code, std::string_view state,
+                               std::string_view message) {
   boost::system::error_code ignored;
   co_await stream.write_packet(proto::make_err(code, state, message), seq, ignored);
 }
@@ -55,8 +54,8 @@ asio::awaitable<bool> client_login(net::PacketStream& stream, const LoginContext
     // instead of its greeting (before the client said which protocol it speaks: no SQLSTATE).
     reason = "no account matches the client's address";
     boost::system::error_code ignored;
-    co_await stream.write_packet(proto::make_err(auth::kHostNotAllowed, "HY000", auth::host_not_allowed_message(address), 0),
-                                 0, ignored);
+    co_await stream.write_packet(
+        proto::make_err(auth::kHostNotAllowed, "HY000", auth::host_not_allowed_message(address), 0), 0, ignored);
     co_return false;
   }
   proto::HandshakeV10 greeting;
@@ -64,8 +63,10 @@ asio::awaitable<bool> client_login(net::PacketStream& stream, const LoginContext
   greeting.connection_id = context.connection_id;
   greeting.auth_plugin_data = nonce;
   greeting.capabilities = context.server->capabilities & relayable_capabilities();
-  if (context.tls == nullptr) greeting.capabilities &= ~proto::cap::kSsl;
-  else greeting.capabilities |= proto::cap::kSsl;
+  if (context.tls == nullptr)
+    greeting.capabilities &= ~proto::cap::kSsl;
+  else
+    greeting.capabilities |= proto::cap::kSsl;
   greeting.character_set = context.server->character_set;
   greeting.status_flags = proto::status::kAutocommit;
   greeting.auth_plugin_name = std::string(proto::kMysqlNativePassword);
@@ -83,7 +84,9 @@ asio::awaitable<bool> client_login(net::PacketStream& stream, const LoginContext
   co_await stream.read_packet_exact(packet, seq, context.max_packet, error);
   if (error) {
     reason = "client sent no handshake response: " + error.message();
-    if (too_large(error)) co_await refuse_oversized_packet(stream, *context.refusal_deadline, context.refusal_drain_time, proto::cap::kProtocol41);
+    if (too_large(error))
+      co_await refuse_oversized_packet(stream, *context.refusal_deadline, context.refusal_drain_time,
+                                       proto::cap::kProtocol41);
     co_return false;
   }
   if (proto::is_ssl_request(packet) && context.tls != nullptr) {
@@ -96,7 +99,9 @@ asio::awaitable<bool> client_login(net::PacketStream& stream, const LoginContext
     co_await stream.read_packet(packet, seq, context.max_packet, error);
     if (error) {
       reason = "client sent no handshake response after TLS: " + error.message();
-      if (too_large(error)) co_await refuse_oversized_packet(stream, *context.refusal_deadline, context.refusal_drain_time, proto::cap::kProtocol41);
+      if (too_large(error))
+        co_await refuse_oversized_packet(stream, *context.refusal_deadline, context.refusal_drain_time,
+                                         proto::cap::kProtocol41);
       co_return false;
     }
   }
@@ -130,7 +135,9 @@ asio::awaitable<bool> client_login(net::PacketStream& stream, const LoginContext
     if (!error) co_await stream.read_packet(packet, seq, context.max_packet, error);
     if (error) {
       reason = "client left during the authentication switch: " + error.message();
-      if (too_large(error)) co_await refuse_oversized_packet(stream, *context.refusal_deadline, context.refusal_drain_time, proto::cap::kProtocol41);
+      if (too_large(error))
+        co_await refuse_oversized_packet(stream, *context.refusal_deadline, context.refusal_drain_time,
+                                         proto::cap::kProtocol41);
       co_return false;
     }
     used_password = !packet.empty();

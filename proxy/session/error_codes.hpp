@@ -4,16 +4,16 @@
 
 namespace weir::session::errors {
 
-inline constexpr std::uint16_t kServerShutdown = 1053;     // ER_SERVER_SHUTDOWN
+inline constexpr std::uint16_t kServerShutdown = 1053;      // ER_SERVER_SHUTDOWN
 inline constexpr std::uint16_t kTooManyConnections = 1040;  // ER_CON_COUNT_ERROR
-inline constexpr std::uint16_t kPacketTooLarge = 1153;     // ER_NET_PACKET_TOO_LARGE
-inline constexpr std::uint16_t kPacketsOutOfOrder = 1156;  // ER_NET_PACKETS_OUT_OF_ORDER
-inline constexpr std::uint16_t kUnknownThread = 1094;      // ER_NO_SUCH_THREAD
-inline constexpr std::uint16_t kKillDenied = 1095;         // ER_KILL_DENIED_ERROR
-inline constexpr std::uint16_t kQueryInterrupted = 1317;   // ER_QUERY_INTERRUPTED
-inline constexpr std::uint16_t kConnectionKilled = 1927;   // ER_CONNECTION_KILLED
-inline constexpr std::uint16_t kBadHandshake = 1043;       // ER_HANDSHAKE_ERROR
-inline constexpr std::uint16_t kAccessDenied = 1045;       // ER_ACCESS_DENIED_ERROR
+inline constexpr std::uint16_t kPacketTooLarge = 1153;      // ER_NET_PACKET_TOO_LARGE
+inline constexpr std::uint16_t kPacketsOutOfOrder = 1156;   // ER_NET_PACKETS_OUT_OF_ORDER
+inline constexpr std::uint16_t kUnknownThread = 1094;       // ER_NO_SUCH_THREAD
+inline constexpr std::uint16_t kKillDenied = 1095;          // ER_KILL_DENIED_ERROR
+inline constexpr std::uint16_t kQueryInterrupted = 1317;    // ER_QUERY_INTERRUPTED
+inline constexpr std::uint16_t kConnectionKilled = 1927;    // ER_CONNECTION_KILLED
+inline constexpr std::uint16_t kBadHandshake = 1043;        // ER_HANDSHAKE_ERROR
+inline constexpr std::uint16_t kAccessDenied = 1045;        // ER_ACCESS_DENIED_ERROR
 // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION: how a replica link refuses a write.
 inline constexpr std::uint16_t kReadOnlyTransaction = 1792;
 // A server-side code: libmariadb reports client-range codes (2xxx) in a login reply as

@@ -34,8 +34,8 @@ KillQuestion kill_question(const KillFacts& facts);
 
 // The server's answer to the question (unused for KillQuestion::none).
 struct ServerAnswer {
-  bool answered = false;  // false: the server could not be asked (unreachable, connection lost)
-  bool allowed = false;   // kill_on_server: the KILL succeeded; caller_privilege: the privilege is held
+  bool answered = false;         // false: the server could not be asked (unreachable, connection lost)
+  bool allowed = false;          // kill_on_server: the KILL succeeded; caller_privilege: the privilege is held
   std::uint16_t error_code = 0;  // kill_on_server: the server's ERR
   std::string sql_state;         // with error_code
   std::string error;             // the server's message, or why it could not be asked

@@ -22,10 +22,10 @@ bool charset_has_ascii_trail_bytes(std::string_view charset) {
   // Single-byte character sets, UTF-8 and the EUC family (every byte of a multibyte character is
   // >= 0x80): a byte below 0x80 is always that ASCII character.
   static constexpr std::array<std::string_view, 33> kSafe{
-      "armscii8", "ascii",   "binary",  "cp1250",   "cp1251",  "cp1256",  "cp1257", "cp850",  "cp852",
-      "cp866",    "dec8",    "geostd8", "greek",    "hebrew",  "hp8",     "keybcs2", "koi8r", "koi8u",
-      "latin1",   "latin2",  "latin5",  "latin7",   "macce",   "macroman", "swe7",   "tis620", "utf8",
-      "utf8mb3",  "utf8mb4", "ujis",    "eucjpms",  "euckr",   "gb2312"};
+      "armscii8", "ascii",   "binary",  "cp1250",  "cp1251", "cp1256",   "cp1257",  "cp850",  "cp852",
+      "cp866",    "dec8",    "geostd8", "greek",   "hebrew", "hp8",      "keybcs2", "koi8r",  "koi8u",
+      "latin1",   "latin2",  "latin5",  "latin7",  "macce",  "macroman", "swe7",    "tis620", "utf8",
+      "utf8mb3",  "utf8mb4", "ujis",    "eucjpms", "euckr",  "gb2312"};
   for (const std::string_view safe : kSafe) {
     if (equals_ci(charset, safe)) return false;
   }

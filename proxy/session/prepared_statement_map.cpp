@@ -92,7 +92,8 @@ void PreparedStatementMap::note_types(Statement& statement, proto::Bytes types) 
   ++statement.types_version;
 }
 
-const proto::Buffer* PreparedStatementMap::types_to_add(Statement& statement, Prepared& on_link, bool packet_has_types) {
+const proto::Buffer* PreparedStatementMap::types_to_add(Statement& statement, Prepared& on_link,
+                                                        bool packet_has_types) {
   const bool current = on_link.types_version == statement.types_version;
   on_link.types_version = statement.types_version;
   if (packet_has_types || current || statement.types_version == 0) return nullptr;

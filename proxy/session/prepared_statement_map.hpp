@@ -51,10 +51,10 @@ class PreparedStatementMap {
     std::string sql;
     route::PreparedRouting routing;
     std::uint16_t params = 0;
-    protocol::Buffer types;          // the latest parameter types the client sent
+    protocol::Buffer types;           // the latest parameter types the client sent
     std::uint64_t types_version = 0;  // 0: none sent yet
-    bool long_data = false;          // COM_STMT_SEND_LONG_DATA since the last execution
-    std::vector<Prepared> prepared;  // where it is prepared, the primary included
+    bool long_data = false;           // COM_STMT_SEND_LONG_DATA since the last execution
+    std::vector<Prepared> prepared;   // where it is prepared, the primary included
   };
 
   // A statement the primary (`primary_link`) prepared as `id`.

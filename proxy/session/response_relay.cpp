@@ -43,9 +43,8 @@ ResponseRelay::Step ResponseRelay::scan(proto::Bytes data) {
     const std::size_t available = data.size() - pos;
     if (available < proto::kFrameHeaderSize) return {pos, Outcome::need_more, proto::kFrameHeaderSize};
     const auto header = proto::decode_frame_header(data.data() + pos);
-    const std::size_t head_needed = header.payload_length <= ResponseTracker::kFullHeadLimit
-                                        ? header.payload_length
-                                        : ResponseTracker::kMinHead;
+    const std::size_t head_needed =
+        header.payload_length <= ResponseTracker::kFullHeadLimit ? header.payload_length : ResponseTracker::kMinHead;
     if (available - proto::kFrameHeaderSize < head_needed) {
       return {pos, Outcome::need_more, proto::kFrameHeaderSize + head_needed};
     }

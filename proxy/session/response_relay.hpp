@@ -30,7 +30,7 @@ class ResponseRelay {
     failed,        // the backend sent what the protocol does not allow: drop the connection
   };
   struct Step {
-    std::size_t forward = 0;       // leading bytes of the scanned data to send to the client
+    std::size_t forward = 0;  // leading bytes of the scanned data to send to the client
     Outcome outcome = Outcome::need_more;
     std::size_t min_capacity = 0;  // with need_more: bytes, counted from `forward`, to buffer
   };

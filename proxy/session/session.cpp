@@ -58,16 +58,15 @@ void Session::start(std::shared_ptr<Session> session) {
   handle.backend = session->published_backend_;
   session->worker_.shared.sessions.add(session->id_, std::move(handle));
   const auto id = session->id_;
-  asio::co_spawn(executor, run_owned(session),
-                 [id](std::exception_ptr failure) {
-                   // The data path reports errors as values; an exception here is a bug, logged.
-                   if (!failure) return;
-                   try {
-                     std::rethrow_exception(failure);
-                   } catch (const std::exception& e) {
-                     log::error("session ended by an unexpected exception", {{"session", id}, {"what", e.what()}});
-                   }
-                 });
+  asio::co_spawn(executor, run_owned(session), [id](std::exception_ptr failure) {
+    // The data path reports errors as values; an exception here is a bug, logged.
+    if (!failure) return;
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      log::error("session ended by an unexpected exception", {{"session", id}, {"what", e.what()}});
+    }
+  });
 }
 
 void Session::close() {
@@ -156,7 +155,8 @@ asio::awaitable<bool> Session::login() {
   }
   // How the server lexes backslashes until the first OK says it: the greeting's status flags
   // (sql_mode NO_BACKSLASH_ESCAPES of the new session).
-  routing_.view.no_backslash_escapes = (primary->backend().greeting().status_flags & proto::status::kNoBackslashEscapes) != 0;
+  routing_.view.no_backslash_escapes =
+      (primary->backend().greeting().status_flags & proto::status::kNoBackslashEscapes) != 0;
   worker_.shared.sessions.set_user(id_, identity_.user);
   co_await send_ok(ok_sequence);
   log::debug("client logged in", {{"session", id_}, {"user", identity_.user}, {"peer", peer_host_}});
@@ -226,7 +226,8 @@ asio::awaitable<void> Session::command_loop() {
                   {{"session", id_}, {"backend", name}, {"held", plan::to_string(pins())}});
         co_return;
       }
-      log::info("primary closed an idle session's connection; the session goes on", {{"session", id_}, {"backend", name}});
+      log::info("primary closed an idle session's connection; the session goes on",
+                {{"session", id_}, {"backend", name}});
       worker_.metrics->error("backend_idle_closed_replaced");
       drop_primary_link();
       continue;
@@ -338,8 +339,7 @@ void Session::watch_primary() {
   backend_spoke_ = false;
   primary_reset_ = false;
   primary_->stream().stream().async_read_some(
-      asio::buffer(primary_watch_byte_),
-      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+      asio::buffer(primary_watch_byte_), [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
         if (ec == asio::error::operation_aborted) return;
         self->backend_spoke_ = true;
         self->primary_reset_ = ec == asio::error::connection_reset;
@@ -377,7 +377,8 @@ asio::awaitable<bool> Session::dispatch(proto::Bytes packet, std::uint8_t seq) {
   }
   std::optional<KillStatement> kill_request;
   if (command == Command::process_kill) {
-    if (auto parsed = proto::parse_com_process_kill(packet)) kill_request = KillStatement{false, "", parsed->connection_id};
+    if (auto parsed = proto::parse_com_process_kill(packet))
+      kill_request = KillStatement{false, "", parsed->connection_id};
   } else if (command == Command::query && packet.size() < 1024) {  // comments may precede a KILL
     kill_request = parse_kill_statement(proto::as_string(packet.subspan(1)));
   }
@@ -498,7 +499,8 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
     co_await send_login_failure(failure, static_cast<std::uint8_t>(seq + 1));
     co_return false;
   }
-  routing_.view.no_backslash_escapes = (primary->backend().greeting().status_flags & proto::status::kNoBackslashEscapes) != 0;
+  routing_.view.no_backslash_escapes =
+      (primary->backend().greeting().status_flags & proto::status::kNoBackslashEscapes) != 0;
   co_await send_ok(static_cast<std::uint8_t>(seq + 1));
   co_return true;
 }
@@ -559,9 +561,8 @@ asio::awaitable<void> Session::send_ok(std::uint8_t seq) {
 }
 
 asio::awaitable<void> Session::refuse_oversized_packet() {
-  co_await session::refuse_oversized_packet(client_, client_io_,
-                                            refusal_drain_time(worker_.config.current()->timeouts.client_read),
-                                            identity_.capabilities);
+  co_await session::refuse_oversized_packet(
+      client_, client_io_, refusal_drain_time(worker_.config.current()->timeouts.client_read), identity_.capabilities);
 }
 
 void Session::guard_client_read() {
@@ -573,7 +574,8 @@ void Session::guard_client_read() {
   if (idle_shorter) limit = timeouts.client_idle;
   client_io_.arm(limit, [this, idle_shorter] {
     log::info("client sent part of a packet and stopped; closing",
-              {{"session", id_}, {"peer", peer_host_},
+              {{"session", id_},
+               {"peer", peer_host_},
                {"limit", idle_shorter ? "timeouts.client_idle" : "timeouts.client_read"}});
     client_.close();
   });

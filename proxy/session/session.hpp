@@ -16,17 +16,17 @@
 
 #include "backend/backend_connection.hpp"
 #include "backend/simple_query.hpp"
+#include "metrics/metrics.hpp"
 #include "net/deadline_list.hpp"
 #include "net/packet_stream.hpp"
+#include "plan/plan.hpp"
 #include "session/backend_link.hpp"
 #include "session/client_login.hpp"
 #include "session/kill_decision.hpp"
 #include "session/kill_statement.hpp"
 #include "session/prepared_statement_map.hpp"
-#include "plan/plan.hpp"
 #include "session/response_relay.hpp"
 #include "session/session_command_history.hpp"
-#include "metrics/metrics.hpp"
 #include "session/worker_context.hpp"
 #include "weir/route/classify.hpp"
 
@@ -47,7 +47,7 @@ class Session : public std::enable_shared_from_this<Session> {
     lost_before_reply,  // the backend failed before a byte reached the client: may be retried
     lost_mid_reply,     // the backend failed after part of the response went out
     client_gone,
-    refused_as_write,   // a read-only replica link answered ERROR 1792 and nothing reached the client
+    refused_as_write,  // a read-only replica link answered ERROR 1792 and nothing reached the client
   };
   // How a read offered to the replicas ended.
   enum class ReplicaRead : std::uint8_t { served, not_served, session_over };
@@ -77,11 +77,11 @@ class Session : public std::enable_shared_from_this<Session> {
   // The primary's connection holds state a new connection would not have (transaction, locks,
   // temporary tables, prepared statements, unreplayable variables).
   bool primary_holds_state() const { return pins().any(); }
-  plan::Pins pins() const;  // ... and what that state is
+  plan::Pins pins() const;   // ... and what that state is
   void drop_primary_link();  // closes and forgets primary_ (found closed by the server)
   // timeouts.query passed for the statement running on `link`: KILL QUERY it from a side connection.
   static boost::asio::awaitable<void> kill_slow_query(std::shared_ptr<Session> self, std::string host,
-                                                     std::uint16_t port, std::uint32_t thread_id);
+                                                      std::uint16_t port, std::uint32_t thread_id);
   // Each returns false when the session must end.
   boost::asio::awaitable<bool> dispatch(protocol::Bytes packet, std::uint8_t sequence_id);
   // --- KILL (session_kill.cpp) ---
@@ -212,14 +212,14 @@ class Session : public std::enable_shared_from_this<Session> {
   bool backend_spoke_ = false;  // the primary became readable while the session was idle
   bool primary_reset_ = false;  // ... and it was a reset: how the server ends a link idle past wait_timeout
   bool closing_ = false;
-  bool over_connection_limit_ = false;  // opened beyond listen.max_connections: refused at once
-  bool idle_timed_out_ = false;   // set by the idle deadline
-  bool backend_idle_due_ = false;  // set by the backend-idle deadline
-  net::Deadline deadline_;        // handshake, then the idle limits between statements
-  net::Deadline query_deadline_;  // timeouts.query while a statement runs
-  net::Deadline client_io_;       // timeouts.client_read / client_write around client I/O
-  net::Deadline cool_;            // ends the hot wait for the next statement (kHotIdle)
-  bool cooling_ = false;          // set by cool_
+  bool over_connection_limit_ = false;        // opened beyond listen.max_connections: refused at once
+  bool idle_timed_out_ = false;               // set by the idle deadline
+  bool backend_idle_due_ = false;             // set by the backend-idle deadline
+  net::Deadline deadline_;                    // handshake, then the idle limits between statements
+  net::Deadline query_deadline_;              // timeouts.query while a statement runs
+  net::Deadline client_io_;                   // timeouts.client_read / client_write around client I/O
+  net::Deadline cool_;                        // ends the hot wait for the next statement (kHotIdle)
+  bool cooling_ = false;                      // set by cool_
   std::array<char, 1> primary_watch_byte_{};  // the idle wait's read on the primary lands here
   // How long an idle session keeps its read waiting with a buffer before it gives the buffers
   // back and waits without one (see wait_for_client).

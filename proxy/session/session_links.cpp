@@ -6,15 +6,15 @@
 #include <boost/asio/detached.hpp>
 
 #include "backend/endpoints.hpp"
-#include "backend/slot_wait.hpp"
 #include "backend/simple_query.hpp"
+#include "backend/slot_wait.hpp"
 #include "log/log.hpp"
-#include "weir/route/digest.hpp"
-#include "weir/route/replica_guard.hpp"
 #include "session/error_codes.hpp"
 #include "session/session.hpp"
 #include "weir/protocol/commands.hpp"
 #include "weir/protocol/response.hpp"
+#include "weir/route/digest.hpp"
+#include "weir/route/replica_guard.hpp"
 
 namespace weir::session {
 
@@ -70,7 +70,7 @@ asio::awaitable<std::unique_ptr<BackendLink>> Session::open_link(const backend::
   // Every link but the primary's is read-only and runs one statement per COM_QUERY: the server
   // refuses a write the classifier missed, and never runs a second statement hidden in the text.
   if (!primary) request.capabilities &= ~proto::cap::kMultiStatements;
-  link->key = {endpoint.host,           endpoint.port,     identity_.user, request.capabilities,
+  link->key = {endpoint.host,           endpoint.port,      identity_.user, request.capabilities,
                identity_.character_set, identity_.database, !primary};
   link->primary = primary;
   link->name = endpoint.name;
@@ -126,8 +126,9 @@ asio::awaitable<backend::Slot> Session::take_slot(const backend::Endpoint& endpo
     failure.reason = "pool.max_per_backend (" + std::to_string(cap) + ") connections to " + endpoint.name +
                      " are open and none was freed within timeouts.pool_wait (" +
                      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(limit).count()) + " ms)";
-    failure.server_error = proto::make_err(errors::kTooManyConnections, "08004", "Too many connections: weir: " + failure.reason,
-                                           identity_.capabilities | proto::cap::kProtocol41);
+    failure.server_error =
+        proto::make_err(errors::kTooManyConnections, "08004", "Too many connections: weir: " + failure.reason,
+                        identity_.capabilities | proto::cap::kProtocol41);
   }
   co_return slot;
 }
@@ -202,13 +203,15 @@ asio::awaitable<bool> Session::bring_up_to_date(BackendLink& link) {
     }
     const auto result = co_await backend::run_simple_command(link.backend(), command, identity_.capabilities);
     if (!result.ok) {
-      log::warn("replaying a session command failed", {{"session", id_}, {"backend", link.name}, {"error", result.error}});
+      log::warn("replaying a session command failed",
+                {{"session", id_}, {"backend", link.name}, {"error", result.error}});
       co_return false;
     }
     ++link.applied;
     if (command_may_change_database(command)) link.database_known = false;
     if (kind == Command::set_option) link.options_changed = true;
-    if (!link.primary && kind == Command::query && route::may_lift_read_only(proto::as_string(proto::Bytes(command).subspan(1)))) {
+    if (!link.primary && kind == Command::query &&
+        route::may_lift_read_only(proto::as_string(proto::Bytes(command).subspan(1)))) {
       lifted = true;
     }
   }
@@ -245,9 +248,10 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
   }
   // Captures two pointers only: stored without allocating (the kill is rare, the arm is not).
   query_deadline_.arm(worker_.config.current()->timeouts.query, [this, target = &link] {
-    asio::co_spawn(client_.stream().socket().get_executor(),
-                   kill_slow_query(shared_from_this(), target->key.host, target->key.port, target->backend().thread_id()),
-                   asio::detached);
+    asio::co_spawn(
+        client_.stream().socket().get_executor(),
+        kill_slow_query(shared_from_this(), target->key.host, target->key.port, target->backend().thread_id()),
+        asio::detached);
   });
   const Relayed outcome = co_await relay_response(link, packet[0], hold_write_refusal);
   query_deadline_.cancel();
@@ -350,10 +354,11 @@ void Session::log_if_slow(const BackendLink& link, proto::Bytes packet, std::chr
   } else {
     statement = std::string(proto::command_name(command));
   }
-  log::warn("slow query",
-            {{"session", id_}, {"user", identity_.user}, {"backend", link.name},
-             {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()},
-             {"digest", statement}});
+  log::warn("slow query", {{"session", id_},
+                           {"user", identity_.user},
+                           {"backend", link.name},
+                           {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()},
+                           {"digest", statement}});
 }
 
 void Session::track_database(BackendLink& link, std::uint8_t command, proto::Bytes packet) {

@@ -37,8 +37,7 @@ class SessionMetrics {
   // One command relayed to `backend` (its topology/config name) and its response finished:
   // weir_queries_total{backend, route=replica|primary, command=command_label(command)} +1 and
   // weir_query_duration_seconds{backend} observes `elapsed` (first byte sent to last byte relayed).
-  void query(std::string_view backend, bool replica, std::uint8_t command,
-             std::chrono::steady_clock::duration elapsed);
+  void query(std::string_view backend, bool replica, std::uint8_t command, std::chrono::steady_clock::duration elapsed);
   // Where a statement was sent and why: weir_routing_decisions_total{target, reason}
   // (target "primary"|"replica"; reason e.g. "read_only_statement", "in_transaction", "write").
   void routing_decision(std::string_view target, std::string_view reason);

@@ -60,8 +60,8 @@ asio::awaitable<bool> Session::execute_prepared(proto::Bytes packet, std::uint8_
   if (layout->types_included) PreparedStatementMap::note_types(statement, types_of(packet, *layout, statement.params));
   // A cursor is read with COM_STMT_FETCH on the connection that opened it; long data was sent
   // to the primary: both keep the execution there.
-  const bool cursor = (layout->flags & (proto::cursor::kReadOnly | proto::cursor::kForUpdate |
-                                        proto::cursor::kScrollable)) != 0;
+  const bool cursor =
+      (layout->flags & (proto::cursor::kReadOnly | proto::cursor::kForUpdate | proto::cursor::kScrollable)) != 0;
   const route::Classification verdict = route::route_execute(statement.routing, routing_.view);
   routing_.apply(verdict.effects);
   plan::StatementFacts facts = plan::facts_of(verdict, statement.sql);

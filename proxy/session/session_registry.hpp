@@ -51,7 +51,7 @@ class SessionRegistry {
   // With the client's side (empty until set_client).
   void for_each(const std::function<void(std::uint32_t, const SessionHandle&, const ClientSide&)>& visit) const;
 
- // weir's ids start far above the servers' thread ids (which count up from 1), so that a KILL of
+  // weir's ids start far above the servers' thread ids (which count up from 1), so that a KILL of
   // either kind of id (weir's from the handshake, the server's from CONNECTION_ID()) is unambiguous.
   static constexpr std::uint32_t kFirstId = 1U << 30;
 

@@ -48,14 +48,19 @@ std::uint32_t parse_server_version(std::string_view text) {
 // backslash byte.
 bool backslash_trail_charset(std::uint8_t collation) {
   switch (collation) {
-    case 1: case 84:    // big5
-    case 95: case 96:   // cp932
-    case 28: case 87:   // gbk
-    case 13: case 88:   // sjis
-    case 248: case 249: case 250:  // gb18030 (MySQL)
+    case 1:
+    case 84:  // big5
+    case 95:
+    case 96:  // cp932
+    case 28:
+    case 87:  // gbk
+    case 13:
+    case 88:  // sjis
+    case 248:
+    case 249:
+    case 250:  // gb18030 (MySQL)
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -67,10 +72,8 @@ bool writes_nothing(route::Reason reason) {
     case route::Reason::SessionCommand:
     case route::Reason::PreviousStatementState:
     case route::Reason::ServerState:
-    case route::Reason::Kill:
-      return true;
-    default:
-      return false;
+    case route::Reason::Kill: return true;
+    default: return false;
   }
 }
 
@@ -147,7 +150,8 @@ asio::awaitable<bool> Session::route_query(proto::Bytes packet, std::uint8_t seq
   const bool alive = co_await run_on_primary(packet, seq, !writes_nothing(verdict.reason), session_command);
   if (alive && verdict.effects.lexing_changed && primary_) {
     // SET NAMES, SET sql_mode, ...: ask the server how it lexes this session's text from now on.
-    const auto state = co_await backend::run_simple_query(primary_->backend(), kLexingStateQuery, identity_.capabilities);
+    const auto state =
+        co_await backend::run_simple_query(primary_->backend(), kLexingStateQuery, identity_.capabilities);
     apply_lexing_state(routing_.view, state.ok ? state.first_value : std::nullopt);
   }
   co_return alive;
@@ -213,11 +217,11 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
   if (outcome == Relayed::lost_before_reply) {
     worker_.metrics->error("backend_lost");
     const std::string message =
-        held_state ? "weir: the primary " + link->name +
-                         " closed this session's connection, and with it the session state it held: " +
-                         plan::to_string(held)
-                   : "weir: lost connection to the primary " + link->name +
-                         " before the statement's reply; it may or may not have run";
+        held_state
+            ? "weir: the primary " + link->name +
+                  " closed this session's connection, and with it the session state it held: " + plan::to_string(held)
+            : "weir: lost connection to the primary " + link->name +
+                  " before the statement's reply; it may or may not have run";
     co_await send_error(reply_seq, errors::kBackendLost, "08S01", message);
     co_return false;
   }
@@ -225,8 +229,8 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
   last_link_ = link;
   route::apply_status_flags(routing_.view, relay_.tracker().status_flags());
   const auto& topology = worker_.topology.current();
-  const bool tracking = proto::has(identity_.capabilities, proto::cap::kSessionTrack) && topology &&
-                        topology->primary_tracks_last_gtid;
+  const bool tracking =
+      proto::has(identity_.capabilities, proto::cap::kSessionTrack) && topology && topology->primary_tracks_last_gtid;
   std::optional<std::string_view> gtid;
   if (relay_.tracked().last_gtid) gtid = *relay_.tracked().last_gtid;
   routing_.read_your_writes.on_primary_statement(may_write, gtid, tracking, std::chrono::steady_clock::now());
@@ -245,8 +249,9 @@ asio::awaitable<Session::PlannedRead> Session::run_planned_read(const plan::Stat
   for (int attempt = 0; attempt < 3; ++attempt) {
     random_state_ = random_state_ * 1103515245U + 12345U;
     const std::uint32_t random = random_state_ >> 8;
-    const plan::Plan planned = any_replica ? plan::plan_any_replica(topology.get(), policy, facts.text, excluded, random)
-                                           : plan::plan(facts, routing_, topology.get(), policy, excluded, random);
+    const plan::Plan planned = any_replica
+                                   ? plan::plan_any_replica(topology.get(), policy, facts.text, excluded, random)
+                                   : plan::plan(facts, routing_, topology.get(), policy, excluded, random);
     if (planned.target == plan::Target::refuse) {
       co_await send_error(static_cast<std::uint8_t>(seq + 1), errors::kBackendUnavailable, "HY000",
                           "weir: no replica is usable for reads and routing.when_no_replica is 'error'");
@@ -261,12 +266,14 @@ asio::awaitable<Session::PlannedRead> Session::run_planned_read(const plan::Stat
     }
     if (planned.gtid_wait) {
       // Usable, but not yet known to have the session's last write: wait for it a little.
-      const GtidWait waited = co_await wait_for_gtid(*link, *planned.gtid_wait, worker_.config.current()->routing.causal_wait);
+      const GtidWait waited =
+          co_await wait_for_gtid(*link, *planned.gtid_wait, worker_.config.current()->routing.causal_wait);
       if (waited == GtidWait::connection_lost) {
         give_up_replica(*link, status.name, excluded, planned.replica);
         continue;
       }
-      if (waited == GtidWait::not_applied) co_return PlannedRead{ReplicaRead::not_served, plan::Plan::primary("gtid_wait_timeout")};
+      if (waited == GtidWait::not_applied)
+        co_return PlannedRead{ReplicaRead::not_served, plan::Plan::primary("gtid_wait_timeout")};
     }
     if (packet.empty()) co_return PlannedRead{ReplicaRead::served, planned};  // only a connection was wanted
     bool rewritten = false;  // a prepared statement's execution, in execution_
@@ -308,14 +315,13 @@ asio::awaitable<Session::PlannedRead> Session::run_planned_read(const plan::Stat
 
 asio::awaitable<Session::GtidWait> Session::wait_for_gtid(BackendLink& link, const health::GtidPosition& position,
                                                           config::Duration timeout) {
-  const std::string wait =
-      "SELECT MASTER_GTID_WAIT('" + position.to_string() + "', " + seconds_text(timeout) + ")";
+  const std::string wait = "SELECT MASTER_GTID_WAIT('" + position.to_string() + "', " + seconds_text(timeout) + ")";
   const auto waited = co_await backend::run_simple_query(link.backend(), wait, identity_.capabilities);
-  const GtidWait outcome = waited.connection_lost              ? GtidWait::connection_lost
+  const GtidWait outcome = waited.connection_lost                   ? GtidWait::connection_lost
                            : waited.ok && waited.first_value == "0" ? GtidWait::applied
                                                                     : GtidWait::not_applied;
   worker_.metrics->gtid_wait(!waited.ok || waited.connection_lost ? metrics::GtidWaitOutcome::error
-                             : outcome == GtidWait::applied      ? metrics::GtidWaitOutcome::applied
+                             : outcome == GtidWait::applied       ? metrics::GtidWaitOutcome::applied
                                                                   : metrics::GtidWaitOutcome::timeout);
   co_return outcome;
 }

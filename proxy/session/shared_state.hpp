@@ -1,6 +1,7 @@
 #pragma once
-// What every worker reads and the control thread replaces: immutable snapshots (a reload or a user refresh swaps the pointer; sessions keep the snapshot they
-// started a decision with), plus the registry of live sessions for KILL and draining.
+// What every worker reads and the control thread replaces: immutable snapshots (a reload or a user refresh swaps the
+// pointer; sessions keep the snapshot they started a decision with), plus the registry of live sessions for KILL and
+// draining.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -10,9 +11,9 @@
 #include "backend/connection_slots.hpp"
 #include "backend/endpoints.hpp"
 #include "health/topology.hpp"
+#include "session/client_login.hpp"
 #include "session/session_registry.hpp"
 #include "session/snapshot.hpp"
-#include "session/client_login.hpp"
 #include "weir/config/config.hpp"
 
 namespace weir::session {

@@ -19,8 +19,8 @@ struct WorkerContext {
   boost::asio::ssl::context* client_tls = nullptr;   // null: TLS not offered to clients
   boost::asio::ssl::context* backend_tls = nullptr;  // null: plain TCP to backends
   bool verify_backend_host = false;
-  backend::Pool* pool = nullptr;  // this worker's idle backend connections
-  SessionMetrics* metrics = nullptr;  // this worker's metric handles; never null once the runtime made it
+  backend::Pool* pool = nullptr;           // this worker's idle backend connections
+  SessionMetrics* metrics = nullptr;       // this worker's metric handles; never null once the runtime made it
   net::DeadlineList* deadlines = nullptr;  // this worker's; never null once the runtime made it
   // Asks the other workers to close one idle pooled connection to host:port each (they own their
   // pools), freeing pool.max_per_backend slots for a connection that waits for one. May be empty.

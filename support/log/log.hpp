@@ -31,9 +31,15 @@ struct Field {
 std::string format_line(Format format, Level level, std::string_view message, std::initializer_list<Field> fields);
 
 void write(Level level, std::string_view message, std::initializer_list<Field> fields = {});
-inline void info(std::string_view message, std::initializer_list<Field> fields = {}) { write(Level::info, message, fields); }
-inline void warn(std::string_view message, std::initializer_list<Field> fields = {}) { write(Level::warn, message, fields); }
-inline void error(std::string_view message, std::initializer_list<Field> fields = {}) { write(Level::error, message, fields); }
+inline void info(std::string_view message, std::initializer_list<Field> fields = {}) {
+  write(Level::info, message, fields);
+}
+inline void warn(std::string_view message, std::initializer_list<Field> fields = {}) {
+  write(Level::warn, message, fields);
+}
+inline void error(std::string_view message, std::initializer_list<Field> fields = {}) {
+  write(Level::error, message, fields);
+}
 inline void debug(std::string_view message, std::initializer_list<Field> fields = {}) {
   if (enabled(Level::debug)) write(Level::debug, message, fields);
 }

@@ -15,8 +15,8 @@ class RateLimit {
   // True when a line may be written now; `suppressed` gets how many were held back since the last
   // line that was written (0 usually). `now` is passed in so the rule is testable.
   bool allow(std::chrono::steady_clock::time_point now, std::uint64_t& suppressed) {
-    const auto second = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+    const auto second =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
     auto window = window_.load(std::memory_order_relaxed);
     if (second != window && window_.compare_exchange_strong(window, second, std::memory_order_relaxed)) {
       used_.store(0, std::memory_order_relaxed);

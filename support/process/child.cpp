@@ -36,8 +36,8 @@ int decode_status(int status) {
 }
 
 // Runs in the child between fork and exec: only async-signal-safe calls.
-[[noreturn]] void exec_child(const std::vector<char*>& argv, const std::vector<char*>& envp, const SpawnOptions& options,
-                             pid_t parent, int error_pipe) {
+[[noreturn]] void exec_child(const std::vector<char*>& argv, const std::vector<char*>& envp,
+                             const SpawnOptions& options, pid_t parent, int error_pipe) {
   if (options.die_with_parent) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
@@ -73,7 +73,8 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
 
   // Closed on exec: the parent reads either nothing (exec happened) or the child's errno.
   int error_pipe[2];
-  if (::pipe2(error_pipe, O_CLOEXEC) != 0) throw std::runtime_error("spawn: pipe: " + std::string(std::strerror(errno)));
+  if (::pipe2(error_pipe, O_CLOEXEC) != 0)
+    throw std::runtime_error("spawn: pipe: " + std::string(std::strerror(errno)));
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
@@ -93,10 +94,10 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
   Child child(pid);
   if (got == static_cast<ssize_t>(sizeof child_errno)) {
     child.wait();
-    const std::string what = options.working_dir.empty() || child_errno != ENOENT
-                                 ? std::string(std::strerror(child_errno))
-                                 : std::string(std::strerror(child_errno)) + " (or working directory " +
-                                       options.working_dir + ")";
+    const std::string what =
+        options.working_dir.empty() || child_errno != ENOENT
+            ? std::string(std::strerror(child_errno))
+            : std::string(std::strerror(child_errno)) + " (or working directory " + options.working_dir + ")";
     throw std::runtime_error("cannot run '" + argv[0] + "': " + what);
   }
   return child;

@@ -42,7 +42,9 @@ constexpr const char* kRows = R"(
 // {"<series>": number of points} of one chart.
 std::string points_of(const std::string& chart) {
   return "const out = {};\n"
-         "for (const p of document.querySelectorAll('#" + chart + " polyline'))\n"
+         "for (const p of document.querySelectorAll('#" +
+         chart +
+         " polyline'))\n"
          "  out[p.dataset.series] = (out[p.dataset.series] || 0) + p.getAttribute('points').trim().split(' ').length;\n"
          "return out;";
 }
@@ -96,13 +98,13 @@ TEST(StatusPageInABrowser, ShowsTheTopologyChartsAndAReplicaGoingUnusableWithout
 
   // Replication stops on replica-2: the page shows it unusable, with the reason, on its own.
   topology.replica2.execute("STOP SLAVE");
-  rows = wait_in_page(browser, kRows, [](const nlohmann::json& v) {
-    return v.value("replica-2", "").rfind("unusable|no", 0) == 0;
-  });
+  rows = wait_in_page(browser, kRows,
+                      [](const nlohmann::json& v) { return v.value("replica-2", "").rfind("unusable|no", 0) == 0; });
   EXPECT_EQ(rows.value("replica-2", "").rfind("unusable|no", 0), 0U) << rows.dump();
   EXPECT_EQ(rows.value("replica-1", ""), "usable|yes") << rows.dump();
   EXPECT_EQ(browser.script("return window.weirLoadedOnce === true;"), true) << "the page reloaded";
-  const auto lag = browser.script("return document.querySelector('tr[data-backend=\"replica-1\"] td.lag').textContent;");
+  const auto lag =
+      browser.script("return document.querySelector('tr[data-backend=\"replica-1\"] td.lag').textContent;");
   EXPECT_NE(lag.get<std::string>().find("(heartbeat)"), std::string::npos) << lag.dump();
 
   browser.save_screenshot(std::string(WEIR_BROWSER_ARTIFACTS) + "/status-page.png");

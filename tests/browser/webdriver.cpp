@@ -38,11 +38,16 @@ std::string base64_decode(const std::string& text) {
   int bits = 0;
   for (const char c : text) {
     int v = -1;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+') v = 62;
-    else if (c == '/') v = 63;
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '+')
+      v = 62;
+    else if (c == '/')
+      v = 63;
     if (v < 0) continue;  // padding and line breaks
     buffer = (buffer << 6) | static_cast<unsigned>(v);
     bits += 6;
@@ -120,8 +125,7 @@ nlohmann::json Browser::call(const std::string& method, const std::string& path,
 void Browser::navigate(const std::string& url) { call("POST", "/session/" + session_ + "/url", {{"url", url}}); }
 
 nlohmann::json Browser::script(const std::string& body) {
-  return call("POST", "/session/" + session_ + "/execute/sync",
-              {{"script", body}, {"args", nlohmann::json::array()}});
+  return call("POST", "/session/" + session_ + "/execute/sync", {{"script", body}, {"args", nlohmann::json::array()}});
 }
 
 void Browser::save_screenshot(const std::string& path) {

@@ -296,9 +296,9 @@ TEST_F(ChartTest, TheComparisonSeesADrift) {
 }
 
 TEST_F(ChartTest, BadValuesAreRefusedByBoth) {
-  for (const char* bad : {"replicas=0", "flavour=postgres", "storageSize=ten", "imagePullPolicy=Sometimes",
-                          "networkPolicyClientNamespaces=Apps", "networkPolicyMetricsNamespaces=a,,b",
-                          "adminTokenSecret=Bad_Name"}) {
+  for (const char* bad :
+       {"replicas=0", "flavour=postgres", "storageSize=ten", "imagePullPolicy=Sometimes",
+        "networkPolicyClientNamespaces=Apps", "networkPolicyMetricsNamespaces=a,,b", "adminTokenSecret=Bad_Name"}) {
     const Output chart = run(quote(helm_path()) + " template weir " + quote(WEIR_CHART_DIR) + " --set " + bad);
     EXPECT_NE(chart.status, 0) << bad << " accepted by the chart";
     EXPECT_NE(weir_deploy({"--dry-run", "--set", bad}).status, 0) << bad << " accepted by weir deploy";

@@ -83,8 +83,9 @@ std::vector<Visited> every_command() {
 TEST_F(CommandTree, HoldsEveryCommandOfWeir) {
   std::vector<std::string> paths;
   for (const auto& v : every_command()) paths.push_back(v.words);
-  for (const char* expected : {"proxy", "up", "status", "scale", "down", "pod", "pod init", "pod clone",
-                               "pod serve-backup", "pod sidecar", "pod probe", "deploy", "teardown", "help", "version"}) {
+  for (const char* expected :
+       {"proxy", "up", "status", "scale", "down", "pod", "pod init", "pod clone", "pod serve-backup", "pod sidecar",
+        "pod probe", "deploy", "teardown", "help", "version"}) {
     EXPECT_THAT(paths, ::testing::Contains(std::string(expected)));
   }
 }
@@ -148,7 +149,7 @@ TEST_F(CommandTree, TheManPageNamesEveryCommandAndRenders) {
   ASSERT_EQ(man.status, 0) << man.err;
   std::ofstream(dir_ / "weir.1") << man.out;
   const Outcome rendered = shell("groff -man -Tutf8 -ww -z " + (dir_ / "weir.1").string() + " && MANWIDTH=200 man -l " +
-                             (dir_ / "weir.1").string() + " | col -b");
+                                 (dir_ / "weir.1").string() + " | col -b");
   ASSERT_EQ(rendered.status, 0) << rendered.err;
   EXPECT_EQ(rendered.err, "") << "groff warnings";
   EXPECT_THAT(rendered.out, HasSubstr("weir completion bash"));  // hidden from the lists, not from the man page

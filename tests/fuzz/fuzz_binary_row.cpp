@@ -1,7 +1,7 @@
 // Binary rows for fuzzer-chosen column types: check and parse agree; decoded rows serialize, and
 // decoding and serializing that again gives the same bytes (values are not compared directly:
-// a FLOAT or DOUBLE NaN is never equal to itself). Input: column count, one type byte per column, one flags byte per column
-// (bit 0: UNSIGNED), then the row.
+// a FLOAT or DOUBLE NaN is never equal to itself). Input: column count, one type byte per column, one flags byte per
+// column (bit 0: UNSIGNED), then the row.
 #include <vector>
 
 #include "fuzz_input.hpp"

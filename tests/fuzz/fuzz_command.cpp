@@ -18,10 +18,9 @@ void round_trip(Bytes payload, Parse parse, Write write) {
   WEIR_FUZZ_CHECK(*again == *parsed);
 }
 
-#define WEIR_ROUND_TRIP(parser)                                                \
-  round_trip(                                                                  \
-      payload, [](Bytes p) { return parser(p); },                             \
-      [](const auto& v, Buffer& out) { serialize(v, out); })
+#define WEIR_ROUND_TRIP(parser) \
+  round_trip(                   \
+      payload, [](Bytes p) { return parser(p); }, [](const auto& v, Buffer& out) { serialize(v, out); })
 
 void check_statement_id(Bytes payload, Command command) {
   const auto id = read_statement_id(payload);

@@ -48,12 +48,12 @@ class FuzzInput {
 };
 
 // A property that must hold for every input.
-#define WEIR_FUZZ_CHECK(cond)                                                             \
-  do {                                                                                    \
-    if (!(cond)) {                                                                        \
+#define WEIR_FUZZ_CHECK(cond)                                                            \
+  do {                                                                                   \
+    if (!(cond)) {                                                                       \
       std::fprintf(stderr, "%s:%d: property violated: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                       \
-    }                                                                                     \
+      std::abort();                                                                      \
+    }                                                                                    \
   } while (0)
 
 }  // namespace weir::fuzz

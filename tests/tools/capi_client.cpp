@@ -126,7 +126,8 @@ void prepared_select() {
   int rows = 0;
   while (mysql_stmt_fetch(stmt) == 0) {
     ++rows;
-    if (id != rows + 1 || big != 10000000000LL * id || d != 1.5 * id || !n_null || dt.day != static_cast<unsigned>(id)) {
+    if (id != rows + 1 || big != 10000000000LL * id || d != 1.5 * id || !n_null ||
+        dt.day != static_cast<unsigned>(id)) {
       die("fetch", "unexpected values");
     }
   }
@@ -136,8 +137,9 @@ void prepared_select() {
 }
 
 void multi_statement() {
-  check(mysql_query(g_mysql, "SELECT 1 AS a; SELECT id, s FROM t ORDER BY id; UPDATE t SET d = d + 1 WHERE id = 1") == 0,
-        "multi-statement");
+  check(
+      mysql_query(g_mysql, "SELECT 1 AS a; SELECT id, s FROM t ORDER BY id; UPDATE t SET d = d + 1 WHERE id = 1") == 0,
+      "multi-statement");
   int results = 0;
   int rows = 0;
   while (true) {
@@ -166,7 +168,8 @@ int main(int argc, char** argv) {
   }
   g_mysql = mysql_init(nullptr);
   const unsigned port = static_cast<unsigned>(std::strtoul(argv[2], nullptr, 10));
-  check(mysql_real_connect(g_mysql, argv[1], argv[3], argv[4], argv[5], port, nullptr, CLIENT_MULTI_STATEMENTS) != nullptr,
+  check(mysql_real_connect(g_mysql, argv[1], argv[3], argv[4], argv[5], port, nullptr, CLIENT_MULTI_STATEMENTS) !=
+            nullptr,
         "connect");
   std::printf("connected: %s\n", mysql_get_server_info(g_mysql));
 

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <openssl/ssl.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,7 +13,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/version.hpp>
-#include <openssl/ssl.h>
 
 namespace weir::kube {
 namespace {
@@ -128,9 +128,8 @@ struct Client::Impl {
     return stream;
   }
 
-  http::request<http::string_body> make_request(std::string_view method, std::string_view target,
-                                                std::string_view body, std::string_view content_type,
-                                                const Headers& extra = {}) const {
+  http::request<http::string_body> make_request(std::string_view method, std::string_view target, std::string_view body,
+                                                std::string_view content_type, const Headers& extra = {}) const {
     const auto verb = http::string_to_verb(method);
     http::request<http::string_body> req{verb, url.prefix + std::string(target), 11};
     req.set(http::field::host, url.host);

@@ -27,7 +27,6 @@ std::optional<std::string> read_file(const fs::path& path) {
   return s.str();
 }
 
-
 std::string scalar(const YAML::Node& node, const char* key) {
   const auto v = node[key];
   return v && v.IsScalar() ? v.as<std::string>() : std::string();
@@ -141,8 +140,9 @@ Result<ClusterConfig> parse_kubeconfig(std::string_view text, const fs::path& ba
     }
     if (user["exec"] || user["auth-provider"]) {
       if (c.token.empty() && c.token_file.empty() && c.client_cert_pem.empty()) {
-        return config_error(where + " uses an exec or auth-provider plugin, which weir does not run; use a token or a "
-                                    "client certificate");
+        return config_error(where +
+                            " uses an exec or auth-provider plugin, which weir does not run; use a token or a "
+                            "client certificate");
       }
     }
   }

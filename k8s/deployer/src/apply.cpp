@@ -134,7 +134,8 @@ std::optional<Error> wait_statefulset(const Object& o, Client& client, const Pro
       waiting_on = pod_name;
       if (p && p->status == 200) {
         const auto j = json::parse(p->body, nullptr, false);
-        waiting_on += " (" + (j.contains("status") ? j["status"].value("phase", "Pending") : std::string("Pending")) + ")";
+        waiting_on +=
+            " (" + (j.contains("status") ? j["status"].value("phase", "Pending") : std::string("Pending")) + ")";
       } else {
         waiting_on += " (not created yet)";
       }
@@ -147,8 +148,10 @@ std::optional<Error> wait_statefulset(const Object& o, Client& client, const Pro
     }
     if (ready_in_order >= desired) return std::nullopt;
     if (Clock::now() >= deadline) {
-      return timeout_error(label, std::to_string(ready_in_order) + "/" + std::to_string(desired) +
-                                      " pods ready, still waiting for " + waiting_on, options.timeout);
+      return timeout_error(label,
+                           std::to_string(ready_in_order) + "/" + std::to_string(desired) +
+                               " pods ready, still waiting for " + waiting_on,
+                           options.timeout);
     }
     std::this_thread::sleep_for(options.poll);
   }
@@ -227,7 +230,8 @@ ApplyReport apply_objects(std::span<const Object> objects, Client& client, const
   ApplyReport report;
   for (const auto& o : objects) {
     if (report.error) {
-      report.objects.push_back(ObjectResult{object_label(o.kind, o.namespace_name, o.name), Outcome::not_attempted, {}});
+      report.objects.push_back(
+          ObjectResult{object_label(o.kind, o.namespace_name, o.name), Outcome::not_attempted, {}});
       continue;
     }
     auto r = apply_one(o, client, options, report.error);
@@ -281,8 +285,9 @@ Result<Done> scale_statefulset(Client& client, std::string_view namespace_name, 
   }
   const auto sts = *resource_for("apps/v1", "StatefulSet");
   const json patch = {{"spec", {{"replicas", replicas}}}};
-  auto r = client.send("PATCH", object_path(sts, namespace_name, name) + "/scale?fieldManager=" + std::string(kFieldManager),
-                       patch, "application/merge-patch+json", label);
+  auto r =
+      client.send("PATCH", object_path(sts, namespace_name, name) + "/scale?fieldManager=" + std::string(kFieldManager),
+                  patch, "application/merge-patch+json", label);
   if (!r) return r.error();
   return Done{};
 }

@@ -57,8 +57,8 @@ int deploy_main(const cli::Invocation& inv) {
     std::fprintf(stderr, "weir deploy: %s\n", client.error().to_string().c_str());
     return 1;
   }
-  print_line("applying " + std::to_string(objects.size()) + " objects to " + client->config().server +
-             " (namespace " + cmd.settings.namespace_name + ", field manager weir)");
+  print_line("applying " + std::to_string(objects.size()) + " objects to " + client->config().server + " (namespace " +
+             cmd.settings.namespace_name + ", field manager weir)");
   const auto report = apply_objects(objects, *client, print_line, cmd.apply);
   print_line(report.summary());
   return report.ok() ? 0 : 1;

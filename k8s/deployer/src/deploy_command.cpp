@@ -23,7 +23,8 @@ std::string read_wait(const cli::Arguments& args, DeployCommand& cmd) {
     if (name == "no-wait") {
       cmd.apply.wait = false;
     } else if (name == "wait") {
-      if (value != "" && value != "true" && value != "false") return "--wait must be true or false, got '" + value + "'";
+      if (value != "" && value != "true" && value != "false")
+        return "--wait must be true or false, got '" + value + "'";
       cmd.apply.wait = value != "false";
     }
   }
@@ -45,9 +46,11 @@ std::string read_timeout(const std::string& text, DeployCommand& cmd) {
 std::vector<cli::Option> cluster_options(bool with_k8s) {
   std::vector<cli::Option> options;
   if (with_k8s) {
-    options.push_back({"k8s", '\0', "", "the default kubeconfig ($KUBECONFIG, ~/.kube/config) or the pod's service account"});
+    options.push_back(
+        {"k8s", '\0', "", "the default kubeconfig ($KUBECONFIG, ~/.kube/config) or the pod's service account"});
   }
-  options.push_back({"kubeconfig", '\0', "FILE", "the cluster's kubeconfig", "$KUBECONFIG, ~/.kube/config, in-cluster"});
+  options.push_back(
+      {"kubeconfig", '\0', "FILE", "the cluster's kubeconfig", "$KUBECONFIG, ~/.kube/config, in-cluster"});
   options.push_back({"context", '\0', "NAME", "a context of the kubeconfig", "its current context"});
   options.push_back({"namespace", 'n', "NS", "the namespace", "default"});
   options.push_back({"values", 'f', "FILE", "values in the chart's values.yaml format", "", true});

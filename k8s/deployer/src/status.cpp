@@ -41,8 +41,8 @@ std::optional<std::string> proxy_pod_target(Client& client, std::string_view nam
   }
   if (port == 0) return std::nullopt;
   const auto pod_res = *resource_for("v1", "Pod");
-  auto pods = client.get(collection_path(pod_res, namespace_name) + "?labelSelector=" +
-                         query_escape(selector_of(deployment)));
+  auto pods =
+      client.get(collection_path(pod_res, namespace_name) + "?labelSelector=" + query_escape(selector_of(deployment)));
   if (!pods) return std::nullopt;
   for (const auto& p : (*pods)["items"]) {
     bool ready = false;
@@ -115,13 +115,15 @@ Result<ClusterStatus> cluster_status(Client& client, std::string_view namespace_
 
   if (!proxy.empty()) {
     const auto dep_res = *resource_for("apps/v1", "Deployment");
-    auto dep = client.get(object_path(dep_res, namespace_name, proxy), object_label("Deployment", namespace_name, proxy));
+    auto dep =
+        client.get(object_path(dep_res, namespace_name, proxy), object_label("Deployment", namespace_name, proxy));
     if (dep) {
       st.proxy_desired = int_at(*dep, "spec", "replicas");
       st.proxy_ready = int_at(*dep, "status", "readyReplicas");
     }
     const auto svc = *resource_for("v1", "Service");
-    const std::string service = admin_service.empty() ? std::string(proxy) + "-admin:admin" : std::string(admin_service);
+    const std::string service =
+        admin_service.empty() ? std::string(proxy) + "-admin:admin" : std::string(admin_service);
     std::string target = object_path(svc, namespace_name, service) + "/proxy/backends";
     const Headers token = admin_token_header(client, namespace_name, proxy);
     auto backends = client.request("GET", target, {}, {}, token);
@@ -135,8 +137,8 @@ Result<ClusterStatus> cluster_status(Client& client, std::string_view namespace_
     if (!backends) {
       st.lag_note = "lag unknown: " + backends.error().message;
     } else if (backends->status != 200) {
-      st.lag_note = "lag unknown: the proxy's /backends answered " + std::to_string(backends->status) + " through " +
-                    target;
+      st.lag_note =
+          "lag unknown: the proxy's /backends answered " + std::to_string(backends->status) + " through " + target;
     } else {
       const auto list = json::parse(backends->body, nullptr, false);
       for (const auto& b : list.is_array() ? list : json::array()) {
@@ -155,8 +157,8 @@ Result<ClusterStatus> cluster_status(Client& client, std::string_view namespace_
 }
 
 std::string format_status(const ClusterStatus& st) {
-  std::string out = "statefulset " + st.statefulset + ": " + std::to_string(st.ready) + "/" +
-                    std::to_string(st.desired) + " ready\n";
+  std::string out =
+      "statefulset " + st.statefulset + ": " + std::to_string(st.ready) + "/" + std::to_string(st.desired) + " ready\n";
   char line[160];
   std::snprintf(line, sizeof line, "%-20s %-8s %-10s %-6s %s\n", "POD", "ROLE", "PHASE", "READY", "LAG");
   out += line;

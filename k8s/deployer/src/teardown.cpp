@@ -57,7 +57,8 @@ TeardownReport teardown_objects(std::span<const Object> objects, Client& client,
   if (!delete_pvcs) return report;
   const auto pvc = *resource_for("v1", "PersistentVolumeClaim");
   for (const auto& o : objects) {
-    if (o.kind != "StatefulSet" || !o.body.contains("spec") || !o.body["spec"].contains("volumeClaimTemplates")) continue;
+    if (o.kind != "StatefulSet" || !o.body.contains("spec") || !o.body["spec"].contains("volumeClaimTemplates"))
+      continue;
     auto list = client.get(collection_path(pvc, o.namespace_name), "PersistentVolumeClaims in " + o.namespace_name);
     if (!list) {
       if (!report.error) report.error = list.error();

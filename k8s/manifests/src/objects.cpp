@@ -13,8 +13,8 @@ using json = nlohmann::json;
 constexpr int kMysqlPort = 3306;
 constexpr int kBackupPort = 3307;
 constexpr int kAdminPort = 9033;
-constexpr int kDatabaseUid = 999;  // the mysql user of the official mariadb and mysql images
-constexpr int kWeirUid = 10001;    // the weir user of weir's image (Dockerfile)
+constexpr int kDatabaseUid = 999;              // the mysql user of the official mariadb and mysql images
+constexpr int kWeirUid = 10001;                // the weir user of weir's image (Dockerfile)
 constexpr const char* kWeirDir = "/opt/weir";  // the weir bundle in the image and in database pods
 constexpr const char* kSecretsDir = "/etc/weir/secrets";
 constexpr const char* kAdminTokenDir = "/etc/weir/admin";  // render_proxy_config's token_file is in it
@@ -48,8 +48,8 @@ json metadata(const DeploySettings& s, const std::string& name, const json& obje
   return {{"name", name}, {"namespace", s.namespace_name}, {"labels", object_labels}};
 }
 
-Object make(const DeploySettings& s, const std::string& api_version, const std::string& kind,
-            const std::string& name, const json& object_labels, json rest) {
+Object make(const DeploySettings& s, const std::string& api_version, const std::string& kind, const std::string& name,
+            const json& object_labels, json rest) {
   json body = {{"apiVersion", api_version}, {"kind", kind}, {"metadata", metadata(s, name, object_labels)}};
   for (auto& [key, value] : rest.items()) body[key] = value;
   return Object{api_version, kind, name, s.namespace_name, std::move(body)};
@@ -68,10 +68,10 @@ std::string random_password(int length = 24) {
 json anti_affinity(const json& selector) {
   return {{"podAntiAffinity",
            {{"preferredDuringSchedulingIgnoredDuringExecution",
-             json::array({{{"weight", 100},
-                           {"podAffinityTerm",
-                            {{"labelSelector", {{"matchLabels", selector}}},
-                             {"topologyKey", "kubernetes.io/hostname"}}}}})}}}};
+             json::array(
+                 {{{"weight", 100},
+                   {"podAffinityTerm",
+                    {{"labelSelector", {{"matchLabels", selector}}}, {"topologyKey", "kubernetes.io/hostname"}}}}})}}}};
 }
 
 json restricted_container_security(int uid) {
@@ -104,8 +104,7 @@ json mount(const std::string& volume, const std::string& path, bool read_only = 
 // and libmariadb's client plugins from weir's bundle.
 json weir_env() {
   const std::string dir = kSecretsDir;
-  return json::array({env_value("WEIR_ROOT_PASSWORD_FILE", dir + "/root-password"),
-                      env_value("WEIR_REPL_USER", "repl"),
+  return json::array({env_value("WEIR_ROOT_PASSWORD_FILE", dir + "/root-password"), env_value("WEIR_REPL_USER", "repl"),
                       env_value("WEIR_REPL_PASSWORD_FILE", dir + "/replication-password"),
                       env_value("MARIADB_PLUGIN_DIR", std::string(kWeirDir) + "/lib/plugin")});
 }
@@ -157,9 +156,10 @@ json namespace_peers(const std::string& namespaces) {
   json peers = json::array({{{"podSelector", json::object()}}});
   const auto names = namespace_list_items(namespaces);
   if (!names.empty()) {
-    peers.push_back({{"namespaceSelector",
-                      {{"matchExpressions",
-                        json::array({{{"key", "kubernetes.io/metadata.name"}, {"operator", "In"}, {"values", names}}})}}}});
+    peers.push_back(
+        {{"namespaceSelector",
+          {{"matchExpressions",
+            json::array({{{"key", "kubernetes.io/metadata.name"}, {"operator", "In"}, {"values", names}}})}}}});
   }
   return peers;
 }
@@ -167,15 +167,15 @@ json namespace_peers(const std::string& namespaces) {
 // The servers answer the proxy and each other (replication); the backup stream goes only to the
 // next database pod.
 Object database_network_policy(const DeploySettings& s) {
-  return make(s, "networking.k8s.io/v1", "NetworkPolicy", s.name, db_labels(s),
-              {{"spec",
-                {{"podSelector", {{"matchLabels", db_selector(s)}}},
-                 {"policyTypes", json::array({"Ingress"})},
-                 {"ingress",
-                  json::array({{{"from", json::array({pods_with(proxy_selector(s)), pods_with(db_selector(s))})},
-                                {"ports", json::array({tcp_port(kMysqlPort)})}},
-                               {{"from", json::array({pods_with(db_selector(s))})},
-                                {"ports", json::array({tcp_port(kBackupPort)})}}})}}}});
+  return make(
+      s, "networking.k8s.io/v1", "NetworkPolicy", s.name, db_labels(s),
+      {{"spec",
+        {{"podSelector", {{"matchLabels", db_selector(s)}}},
+         {"policyTypes", json::array({"Ingress"})},
+         {"ingress", json::array({{{"from", json::array({pods_with(proxy_selector(s)), pods_with(db_selector(s))})},
+                                   {"ports", json::array({tcp_port(kMysqlPort)})}},
+                                  {{"from", json::array({pods_with(db_selector(s))})},
+                                   {"ports", json::array({tcp_port(kBackupPort)})}}})}}}});
 }
 
 Object proxy_network_policy(const DeploySettings& s) {
@@ -183,18 +183,15 @@ Object proxy_network_policy(const DeploySettings& s) {
               {{"spec",
                 {{"podSelector", {{"matchLabels", proxy_selector(s)}}},
                  {"policyTypes", json::array({"Ingress"})},
-                 {"ingress",
-                  json::array({{{"from", namespace_peers(s.network_policy_client_namespaces)},
-                                {"ports", json::array({tcp_port(kMysqlPort)})}},
-                               {{"from", namespace_peers(s.network_policy_metrics_namespaces)},
-                                {"ports", json::array({tcp_port(kAdminPort)})}}})}}}});
+                 {"ingress", json::array({{{"from", namespace_peers(s.network_policy_client_namespaces)},
+                                           {"ports", json::array({tcp_port(kMysqlPort)})}},
+                                          {{"from", namespace_peers(s.network_policy_metrics_namespaces)},
+                                           {"ports", json::array({tcp_port(kAdminPort)})}}})}}}});
 }
 
 Object database_config(const DeploySettings& s) {
   return make(s, "v1", "ConfigMap", s.name, db_labels(s),
-              {{"data",
-                {{"server.cnf", s.server_config},
-                 {"weir-accounts.sh", render_accounts_script(s.flavour)}}}});
+              {{"data", {{"server.cnf", s.server_config}, {"weir-accounts.sh", render_accounts_script(s.flavour)}}}});
 }
 
 Object proxy_config(const DeploySettings& s) {
@@ -205,8 +202,9 @@ Object proxy_config(const DeploySettings& s) {
 json mysql_port() { return {{"name", "mysql"}, {"port", kMysqlPort}, {"targetPort", "mysql"}}; }
 
 Object headless_service(const DeploySettings& s) {
-  return make(s, "v1", "Service", s.name, db_labels(s),
-              {{"spec", {{"clusterIP", "None"}, {"ports", json::array({mysql_port()})}, {"selector", db_selector(s)}}}});
+  return make(
+      s, "v1", "Service", s.name, db_labels(s),
+      {{"spec", {{"clusterIP", "None"}, {"ports", json::array({mysql_port()})}, {"selector", db_selector(s)}}}});
 }
 
 Object read_service(const DeploySettings& s) {
@@ -229,13 +227,15 @@ json database_pod_spec(const DeploySettings& s) {
                   {"image", s.weir_image},
                   {"imagePullPolicy", s.image_pull_policy},
                   // Not `cp -a DIR/.`: that also sets the times of the emptyDir itself, which is not ours.
-                  {"command", json::array({"cp", "-R", std::string(kWeirDir) + "/bin", std::string(kWeirDir) + "/lib", "/mnt/weir/"})},
+                  {"command", json::array({"cp", "-R", std::string(kWeirDir) + "/bin", std::string(kWeirDir) + "/lib",
+                                           "/mnt/weir/"})},
                   {"volumeMounts", json::array({mount("weir-bin", "/mnt/weir")})},
                   {"securityContext", security}};
   json init = {{"name", "init"},
                {"image", db_image},
                {"imagePullPolicy", s.image_pull_policy},
-               {"command", [&] {
+               {"command",
+                [&] {
                   json c = pod_command(s, {"init"});
                   c.push_back("--conf-dir");
                   c.push_back("/mnt/conf.d");
@@ -258,21 +258,21 @@ json database_pod_spec(const DeploySettings& s) {
   db_env.push_back(env_secret(s, env_prefix + "_ROOT_PASSWORD", "root-password"));
   db_env.push_back(env_secret(s, "WEIR_MONITOR_PASSWORD", "monitor-password"));
   for (const auto& e : weir_env()) db_env.push_back(e);
-  json database = {{"name", "mysql"},
-                   {"image", db_image},
-                   {"imagePullPolicy", s.image_pull_policy},
-                   {"env", db_env},
-                   {"ports", json::array({{{"name", "mysql"}, {"containerPort", kMysqlPort}}})},
-                   {"volumeMounts",
-                    json::array({data_mount, conf_mount, mount("config-map", "/etc/mysql/conf.d/server.cnf", true, "server.cnf"),
-                                 mount("config-map", "/docker-entrypoint-initdb.d/weir-accounts.sh", true,
-                                       "weir-accounts.sh"),
-                                 weir_mount, secrets_mount})},
-                   {"resources", requests(s.database_cpu, s.database_memory)},
-                   {"livenessProbe", exec_probe(s, {"probe", "liveness"}, 30, 10, 5)},
-                   // A replica whose replication threads stopped is not ready (the primary never is: ordinal 0).
-                   {"readinessProbe", exec_probe(s, {"probe", "readiness", "--require-replication"}, 5, 2, 1)},
-                   {"securityContext", security}};
+  json database = {
+      {"name", "mysql"},
+      {"image", db_image},
+      {"imagePullPolicy", s.image_pull_policy},
+      {"env", db_env},
+      {"ports", json::array({{{"name", "mysql"}, {"containerPort", kMysqlPort}}})},
+      {"volumeMounts",
+       json::array({data_mount, conf_mount, mount("config-map", "/etc/mysql/conf.d/server.cnf", true, "server.cnf"),
+                    mount("config-map", "/docker-entrypoint-initdb.d/weir-accounts.sh", true, "weir-accounts.sh"),
+                    weir_mount, secrets_mount})},
+      {"resources", requests(s.database_cpu, s.database_memory)},
+      {"livenessProbe", exec_probe(s, {"probe", "liveness"}, 30, 10, 5)},
+      // A replica whose replication threads stopped is not ready (the primary never is: ordinal 0).
+      {"readinessProbe", exec_probe(s, {"probe", "readiness", "--require-replication"}, 5, 2, 1)},
+      {"securityContext", security}};
   json sidecar = {{"name", "sidecar"},
                   {"image", backup_image},
                   {"imagePullPolicy", s.image_pull_policy},
@@ -285,16 +285,16 @@ json database_pod_spec(const DeploySettings& s) {
 
   // Volume modes: 0444 for the ConfigMap (the image's entrypoint sources weir-accounts.sh, which
   // defines nothing when executed instead), 0440 for the Secret (read through the pod's fsGroup).
-  json spec = {{"automountServiceAccountToken", false},
-               {"securityContext",
-                {{"fsGroup", kDatabaseUid}, {"seccompProfile", {{"type", "RuntimeDefault"}}}}},
-               {"initContainers", json::array({install, init, clone})},
-               {"containers", json::array({database, sidecar})},
-               {"volumes",
-                json::array({{{"name", "conf"}, {"emptyDir", json::object()}},
-                             {{"name", "weir-bin"}, {"emptyDir", json::object()}},
-                             {{"name", "config-map"}, {"configMap", {{"name", s.name}, {"defaultMode", 292}}}},
-                             {{"name", "secrets"}, {"secret", {{"secretName", secret_name(s)}, {"defaultMode", 288}}}}})}};
+  json spec = {
+      {"automountServiceAccountToken", false},
+      {"securityContext", {{"fsGroup", kDatabaseUid}, {"seccompProfile", {{"type", "RuntimeDefault"}}}}},
+      {"initContainers", json::array({install, init, clone})},
+      {"containers", json::array({database, sidecar})},
+      {"volumes",
+       json::array({{{"name", "conf"}, {"emptyDir", json::object()}},
+                    {{"name", "weir-bin"}, {"emptyDir", json::object()}},
+                    {{"name", "config-map"}, {"configMap", {{"name", s.name}, {"defaultMode", 292}}}},
+                    {{"name", "secrets"}, {"secret", {{"secretName", secret_name(s)}, {"defaultMode", 288}}}}})}};
   if (s.anti_affinity) spec["affinity"] = anti_affinity(db_selector(s));
   return spec;
 }
@@ -303,17 +303,18 @@ Object statefulset(const DeploySettings& s) {
   json claim_spec = {{"accessModes", json::array({"ReadWriteOnce"})},
                      {"resources", {{"requests", {{"storage", s.storage_size}}}}}};
   if (!s.storage_class.empty()) claim_spec["storageClassName"] = s.storage_class;
-  return make(s, "apps/v1", "StatefulSet", s.name, db_labels(s),
-              {{"spec",
-                {{"selector", {{"matchLabels", db_selector(s)}}},
-                 {"serviceName", s.name},
-                 {"replicas", s.replicas},
-                 {"podManagementPolicy", "OrderedReady"},
-                 {"updateStrategy", {{"type", "RollingUpdate"}}},
-                 {"persistentVolumeClaimRetentionPolicy", {{"whenScaled", "Retain"}, {"whenDeleted", "Retain"}}},
-                 {"template", {{"metadata", {{"labels", pod_labels(db_labels(s))}}}, {"spec", database_pod_spec(s)}}},
-                 {"volumeClaimTemplates",
-                  json::array({{{"metadata", {{"name", "data"}, {"labels", db_selector(s)}}}, {"spec", claim_spec}}})}}}});
+  return make(
+      s, "apps/v1", "StatefulSet", s.name, db_labels(s),
+      {{"spec",
+        {{"selector", {{"matchLabels", db_selector(s)}}},
+         {"serviceName", s.name},
+         {"replicas", s.replicas},
+         {"podManagementPolicy", "OrderedReady"},
+         {"updateStrategy", {{"type", "RollingUpdate"}}},
+         {"persistentVolumeClaimRetentionPolicy", {{"whenScaled", "Retain"}, {"whenDeleted", "Retain"}}},
+         {"template", {{"metadata", {{"labels", pod_labels(db_labels(s))}}}, {"spec", database_pod_spec(s)}}},
+         {"volumeClaimTemplates",
+          json::array({{{"metadata", {{"name", "data"}, {"labels", db_selector(s)}}}, {"spec", claim_spec}}})}}}});
 }
 
 Object pdb(const DeploySettings& s, const std::string& name, const json& object_labels, const json& selector) {
@@ -336,9 +337,8 @@ Object role(const DeploySettings& s) {
 Object role_binding(const DeploySettings& s) {
   return make(s, "rbac.authorization.k8s.io/v1", "RoleBinding", s.proxy_name, proxy_labels(s),
               {{"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Role"}, {"name", s.proxy_name}}},
-               {"subjects", json::array({{{"kind", "ServiceAccount"},
-                                          {"name", s.proxy_name},
-                                          {"namespace", s.namespace_name}}})}});
+               {"subjects",
+                json::array({{{"kind", "ServiceAccount"}, {"name", s.proxy_name}, {"namespace", s.namespace_name}}})}});
 }
 
 Object proxy_deployment(const DeploySettings& s) {
@@ -358,8 +358,7 @@ Object proxy_deployment(const DeploySettings& s) {
        {{"httpGet", {{"path", "/healthz"}, {"port", "admin"}}}, {"periodSeconds", 10}, {"failureThreshold", 3}}},
       {"lifecycle",
        {{"preStop", {{"exec", {{"command", json::array({"sleep", std::to_string(s.proxy_pre_stop_seconds)})}}}}}}},
-      {"securityContext",
-       [&] {
+      {"securityContext", [&] {
          json sc = restricted_container_security(kWeirUid);
          sc["readOnlyRootFilesystem"] = true;
          return sc;
@@ -450,7 +449,8 @@ std::vector<Object> with_generated_secrets_hidden(std::vector<Object> objects) {
 std::vector<Object> build_objects(const DeploySettings& s) {
   std::vector<Object> out{service_account(s), role(s), role_binding(s), secret(s)};
   if (s.admin_token_secret.empty()) out.push_back(admin_token_secret(s));
-  for (auto o : {database_config(s), proxy_config(s), headless_service(s), read_service(s)}) out.push_back(std::move(o));
+  for (auto o : {database_config(s), proxy_config(s), headless_service(s), read_service(s)})
+    out.push_back(std::move(o));
   if (s.network_policy) {
     out.push_back(database_network_policy(s));
     out.push_back(proxy_network_policy(s));

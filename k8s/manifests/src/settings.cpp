@@ -67,7 +67,7 @@ std::string unknown_key(const std::string& name) {
 std::string assign(DeploySettings& s, const Key& key, const std::string& text) {
   const std::string name = key.name;
   if (const auto* f = std::get_if<StringField>(&key.field)) {
-    s.**f = text;
+    s.** f = text;
     return "";
   }
   if (const auto* f = std::get_if<IntField>(&key.field)) {
@@ -76,14 +76,14 @@ std::string assign(DeploySettings& s, const Key& key, const std::string& text) {
     if (ec != std::errc{} || end != text.data() + text.size()) {
       return name + ": must be a whole number, got '" + text + "'";
     }
-    s.**f = value;
+    s.** f = value;
     return "";
   }
   const auto* f = std::get_if<BoolField>(&key.field);
   if (text == "true") {
-    s.**f = true;
+    s.** f = true;
   } else if (text == "false") {
-    s.**f = false;
+    s.** f = false;
   } else {
     return name + ": must be true or false, got '" + text + "'";
   }
@@ -160,7 +160,8 @@ std::string validate_settings(const DeploySettings& s) {
   // The StatefulSet's pods carry a controller-revision-hash label "<name>-<10 chars>" (63 max).
   if (!dns_label(s.name) || s.name.size() > 52) {
     return "name: must be a DNS label (lowercase letters, digits, '-', starting with a letter) of at most 52 "
-           "characters, got '" + s.name + "'";
+           "characters, got '" +
+           s.name + "'";
   }
   if (!dns_label(s.proxy_name) || s.proxy_name.size() > 57) {
     return "proxyName: must be a DNS label of at most 57 characters, got '" + s.proxy_name + "'";
@@ -180,11 +181,13 @@ std::string validate_settings(const DeploySettings& s) {
   if (s.image_pull_policy != "Always" && s.image_pull_policy != "IfNotPresent" && s.image_pull_policy != "Never") {
     return "imagePullPolicy: must be Always, IfNotPresent or Never, got '" + s.image_pull_policy + "'";
   }
-  const std::pair<const char*, const std::string*> quantities[] = {
-      {"storageSize", &s.storage_size},          {"databaseCpuRequest", &s.database_cpu},
-      {"databaseMemoryRequest", &s.database_memory}, {"sidecarCpuRequest", &s.sidecar_cpu},
-      {"sidecarMemoryRequest", &s.sidecar_memory}, {"proxyCpuRequest", &s.proxy_cpu},
-      {"proxyMemoryRequest", &s.proxy_memory}};
+  const std::pair<const char*, const std::string*> quantities[] = {{"storageSize", &s.storage_size},
+                                                                   {"databaseCpuRequest", &s.database_cpu},
+                                                                   {"databaseMemoryRequest", &s.database_memory},
+                                                                   {"sidecarCpuRequest", &s.sidecar_cpu},
+                                                                   {"sidecarMemoryRequest", &s.sidecar_memory},
+                                                                   {"proxyCpuRequest", &s.proxy_cpu},
+                                                                   {"proxyMemoryRequest", &s.proxy_memory}};
   for (const auto& [name, value] : quantities) {
     if (!quantity(*value)) {
       return std::string(name) + ": must be a Kubernetes quantity such as 500m, 1Gi or 10Gi, got '" + *value + "'";
@@ -193,11 +196,13 @@ std::string validate_settings(const DeploySettings& s) {
   if (!s.storage_class.empty() && !std::regex_match(s.storage_class, std::regex("[a-z0-9]([-.a-z0-9]*[a-z0-9])?"))) {
     return "storageClass: must be a DNS subdomain name or empty, got '" + s.storage_class + "'";
   }
-  if (!s.admin_token_secret.empty() && !std::regex_match(s.admin_token_secret, std::regex("[a-z0-9]([-.a-z0-9]*[a-z0-9])?"))) {
+  if (!s.admin_token_secret.empty() &&
+      !std::regex_match(s.admin_token_secret, std::regex("[a-z0-9]([-.a-z0-9]*[a-z0-9])?"))) {
     return "adminTokenSecret: must be a Secret name (DNS subdomain) or empty, got '" + s.admin_token_secret + "'";
   }
-  for (const auto& [name, value] : {std::pair{"networkPolicyClientNamespaces", &s.network_policy_client_namespaces},
-                                    std::pair{"networkPolicyMetricsNamespaces", &s.network_policy_metrics_namespaces}}) {
+  for (const auto& [name, value] :
+       {std::pair{"networkPolicyClientNamespaces", &s.network_policy_client_namespaces},
+        std::pair{"networkPolicyMetricsNamespaces", &s.network_policy_metrics_namespaces}}) {
     if (!namespace_list(*value)) {
       return std::string(name) + ": must be \"\", \"*\" or namespace names separated by commas, got '" + *value + "'";
     }

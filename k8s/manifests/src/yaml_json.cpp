@@ -65,8 +65,7 @@ void emit(YAML::Emitter& out, const json& value) {
       const bool multiline = text.find('\n') != std::string::npos;
       // A literal block keeps the text exactly when it ends in one newline and no line ends in
       // blanks; anything else is double-quoted with escapes.
-      const bool literal_ok = multiline && text.back() == '\n' &&
-                              (text.size() < 2 || text[text.size() - 2] != '\n') &&
+      const bool literal_ok = multiline && text.back() == '\n' && (text.size() < 2 || text[text.size() - 2] != '\n') &&
                               text.find(" \n") == std::string::npos && text.find("\t") == std::string::npos &&
                               text.front() != ' ';
       if (literal_ok) {
@@ -78,21 +77,11 @@ void emit(YAML::Emitter& out, const json& value) {
       }
       return;
     }
-    case json::value_t::boolean:
-      out << (value.get<bool>() ? "true" : "false");
-      return;
-    case json::value_t::number_integer:
-      out << value.get<std::int64_t>();
-      return;
-    case json::value_t::number_unsigned:
-      out << value.get<std::uint64_t>();
-      return;
-    case json::value_t::number_float:
-      out << value.get<double>();
-      return;
-    default:
-      out << YAML::Null;
-      return;
+    case json::value_t::boolean: out << (value.get<bool>() ? "true" : "false"); return;
+    case json::value_t::number_integer: out << value.get<std::int64_t>(); return;
+    case json::value_t::number_unsigned: out << value.get<std::uint64_t>(); return;
+    case json::value_t::number_float: out << value.get<double>(); return;
+    default: out << YAML::Null; return;
   }
 }
 
@@ -126,10 +115,8 @@ json node_to_json(const YAML::Node& node) {
       for (const auto& item : node) out.push_back(node_to_json(item));
       return out;
     }
-    case YAML::NodeType::Scalar:
-      return scalar_to_json(node);
-    default:
-      return nullptr;
+    case YAML::NodeType::Scalar: return scalar_to_json(node);
+    default: return nullptr;
   }
 }
 
@@ -167,7 +154,8 @@ std::string to_yaml(const std::vector<Object>& objects) {
 }
 
 std::string to_json(const std::vector<Object>& objects) {
-  json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"metadata", {{"resourceVersion", ""}}}, {"items", json::array()}};
+  json list = {
+      {"apiVersion", "v1"}, {"kind", "List"}, {"metadata", {{"resourceVersion", ""}}}, {"items", json::array()}};
   for (const auto& object : objects) list["items"].push_back(object.body);
   return list.dump(2) + "\n";
 }

@@ -38,7 +38,8 @@ std::optional<BackupNonce> parse_backup_greeting(std::span<const std::uint8_t> b
 BackupProof backup_proof(std::string_view secret, const BackupNonce& nonce) {
   std::vector<std::uint8_t> message(nonce.size() + kBackupAuthContext.size());
   std::copy(nonce.begin(), nonce.end(), message.begin());
-  std::copy(kBackupAuthContext.begin(), kBackupAuthContext.end(), message.begin() + static_cast<std::ptrdiff_t>(nonce.size()));
+  std::copy(kBackupAuthContext.begin(), kBackupAuthContext.end(),
+            message.begin() + static_cast<std::ptrdiff_t>(nonce.size()));
   BackupProof proof{};
   unsigned int length = 0;
   if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), message.data(), message.size(), proof.data(),

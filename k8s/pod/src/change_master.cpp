@@ -10,8 +10,7 @@ std::string source_clause(const ReplicationSource& source) {
 }
 
 std::string position_clause(const Coordinates& at) {
-  return "MASTER_LOG_FILE=" + sql_quote(at.log_file) +
-         ", MASTER_LOG_POS=" + std::to_string(at.log_pos.value_or(4));
+  return "MASTER_LOG_FILE=" + sql_quote(at.log_file) + ", MASTER_LOG_POS=" + std::to_string(at.log_pos.value_or(4));
 }
 
 }  // namespace

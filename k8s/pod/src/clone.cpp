@@ -32,9 +32,7 @@ constexpr const char* kWho = "weir pod clone";
 constexpr int kIdleTimeoutMs = 120'000;
 constexpr const char* kIncoming = ".weir-clone";
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 std::string seconds_text(double s) {
   char buf[32];
@@ -71,8 +69,10 @@ Fd connect_with_backoff(const PodOptions& o) {
 void authenticate(const PodOptions& o, int sock) {
   const std::string where = o.peer_host + ":" + std::to_string(o.peer_port);
   if (o.credentials.repl_password.empty()) {
-    throw std::runtime_error("clone: no replication password (--repl-password-file, WEIR_REPL_PASSWORD_FILE or "
-                             "WEIR_REPL_PASSWORD): the backup server at " + where + " sends nothing without it");
+    throw std::runtime_error(
+        "clone: no replication password (--repl-password-file, WEIR_REPL_PASSWORD_FILE or "
+        "WEIR_REPL_PASSWORD): the backup server at " +
+        where + " sends nothing without it");
   }
   std::array<std::uint8_t, kBackupGreetingSize> greeting{};
   const auto outcome = read_full(sock, greeting.data(), greeting.size(), kIdleTimeoutMs);
@@ -82,12 +82,14 @@ void authenticate(const PodOptions& o, int sock) {
   }
   const auto nonce = parse_backup_greeting(greeting);
   if (!nonce) {
-    throw std::runtime_error("clone: " + where + " is not a weir backup server of this version (it did not start "
+    throw std::runtime_error("clone: " + where +
+                             " is not a weir backup server of this version (it did not start "
                              "with the authentication greeting)");
   }
   const BackupProof proof = backup_proof(o.credentials.repl_password, *nonce);
   if (!write_all(sock, proof.data(), proof.size())) {
-    throw std::runtime_error("clone: the backup server at " + where + " closed the connection during the authentication");
+    throw std::runtime_error("clone: the backup server at " + where +
+                             " closed the connection during the authentication");
   }
 }
 
@@ -117,9 +119,10 @@ std::uint64_t receive_stream(int sock, int unpacker_stdin, const ProgressFn& pro
   }
   const auto end = splitter.finish();
   if (received == 0) {
-    throw std::runtime_error("clone: the backup server closed the connection without sending a backup: it refused "
-                             "the authentication (is the replication password the same on both pods? see the peer's "
-                             "sidecar log)");
+    throw std::runtime_error(
+        "clone: the backup server closed the connection without sending a backup: it refused "
+        "the authentication (is the replication password the same on both pods? see the peer's "
+        "sidecar log)");
   }
   if (!end) {
     throw std::runtime_error("clone: the stream ended after " + human_bytes(splitter.payload_bytes()) +
@@ -198,7 +201,8 @@ bool run_clone(const PodOptions& o, const ProgressFn& progress) {
     to_stderr.stderr_fd = o.tool_log_fd;
     const int rc = process::run(prepare, to_stderr);
     if (rc != 0) {
-      throw std::runtime_error("clone: '" + join_command(prepare) + "' failed with exit " + std::to_string(rc) + tool_log_hint(o));
+      throw std::runtime_error("clone: '" + join_command(prepare) + "' failed with exit " + std::to_string(rc) +
+                               tool_log_hint(o));
     }
     move_into_place(incoming, o.data_dir);
     log::info("received " + human_bytes(bytes) + " from " + o.peer_host + ":" + std::to_string(o.peer_port) + " in " +

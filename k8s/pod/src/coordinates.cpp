@@ -35,8 +35,7 @@ std::vector<std::string_view> split_on_tabs(std::string_view line) {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
   }
   return true;
 }
@@ -111,14 +110,12 @@ std::optional<Coordinates> parse_slave_info(std::string_view text) {
 }
 
 std::span<const std::string_view> slave_info_files() {
-  static constexpr std::array<std::string_view, 2> kNames{"xtrabackup_slave_info",
-                                                          "mariadb_backup_slave_info"};
+  static constexpr std::array<std::string_view, 2> kNames{"xtrabackup_slave_info", "mariadb_backup_slave_info"};
   return kNames;
 }
 
 std::span<const std::string_view> binlog_info_files() {
-  static constexpr std::array<std::string_view, 2> kNames{"xtrabackup_binlog_info",
-                                                          "mariadb_backup_binlog_info"};
+  static constexpr std::array<std::string_view, 2> kNames{"xtrabackup_binlog_info", "mariadb_backup_binlog_info"};
   return kNames;
 }
 

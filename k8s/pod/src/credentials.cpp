@@ -21,8 +21,7 @@ std::string from_file(const std::string& path, const FileReader& read_file) {
 
 // The first source that is set: a file named by the flag, then the named variables in order
 // (a variable ending in _FILE names a file).
-std::optional<std::string> first_of(const std::string& flag_file,
-                                    std::initializer_list<std::string_view> names,
+std::optional<std::string> first_of(const std::string& flag_file, std::initializer_list<std::string_view> names,
                                     const EnvLookup& env, const FileReader& read_file) {
   if (!flag_file.empty()) return from_file(flag_file, read_file);
   for (std::string_view name : names) {
@@ -36,19 +35,17 @@ std::optional<std::string> first_of(const std::string& flag_file,
 
 }  // namespace
 
-Credentials resolve_credentials(const CredentialSources& flags, const EnvLookup& env,
-                                const FileReader& read_file) {
+Credentials resolve_credentials(const CredentialSources& flags, const EnvLookup& env, const FileReader& read_file) {
   Credentials c;
-  c.root_password = first_of(flags.root_password_file,
-                             {"WEIR_ROOT_PASSWORD_FILE", "WEIR_ROOT_PASSWORD", "MARIADB_ROOT_PASSWORD",
-                              "MYSQL_ROOT_PASSWORD"},
-                             env, read_file)
-                        .value_or("");
-  c.repl_password = first_of(flags.repl_password_file,
-                             {"WEIR_REPL_PASSWORD_FILE", "WEIR_REPL_PASSWORD",
-                              "MARIADB_REPLICATION_PASSWORD"},
-                             env, read_file)
-                        .value_or("");
+  c.root_password =
+      first_of(flags.root_password_file,
+               {"WEIR_ROOT_PASSWORD_FILE", "WEIR_ROOT_PASSWORD", "MARIADB_ROOT_PASSWORD", "MYSQL_ROOT_PASSWORD"}, env,
+               read_file)
+          .value_or("");
+  c.repl_password =
+      first_of(flags.repl_password_file,
+               {"WEIR_REPL_PASSWORD_FILE", "WEIR_REPL_PASSWORD", "MARIADB_REPLICATION_PASSWORD"}, env, read_file)
+          .value_or("");
   if (!flags.repl_user.empty()) {
     c.repl_user = flags.repl_user;
   } else if (auto user = first_of("", {"WEIR_REPL_USER", "MARIADB_REPLICATION_USER"}, env, read_file)) {

@@ -3,9 +3,7 @@
 namespace weir::pod {
 namespace {
 
-std::string_view backup_tool(Flavour flavour) {
-  return flavour == Flavour::kMysql ? "xtrabackup" : "mariabackup";
-}
+std::string_view backup_tool(Flavour flavour) { return flavour == Flavour::kMysql ? "xtrabackup" : "mariabackup"; }
 
 }  // namespace
 
@@ -15,16 +13,15 @@ std::optional<Flavour> parse_flavour(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view flavour_name(Flavour flavour) {
-  return flavour == Flavour::kMysql ? "mysql" : "mariadb";
-}
+std::string_view flavour_name(Flavour flavour) { return flavour == Flavour::kMysql ? "mysql" : "mariadb"; }
 
 CommandLine backup_command(Flavour flavour, const BackupSource& source) {
   CommandLine cmd{std::string(backup_tool(flavour))};
   // The tools take one option-file flag, first: the password file stands in for the defaults file
   // (it includes it).
   if (!source.password_file.empty()) {
-    cmd.push_back((source.defaults_file.empty() ? "--defaults-extra-file=" : "--defaults-file=") + source.password_file);
+    cmd.push_back((source.defaults_file.empty() ? "--defaults-extra-file=" : "--defaults-file=") +
+                  source.password_file);
   } else if (!source.defaults_file.empty()) {
     cmd.push_back("--defaults-file=" + source.defaults_file);
   }

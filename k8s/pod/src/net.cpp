@@ -52,10 +52,8 @@ Fd listen_tcp(const std::string& host, std::uint16_t port, int backlog) {
   if (!fd) throw std::runtime_error("listen: socket: " + std::string(std::strerror(errno)));
   const int one = 1;
   setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 ||
-      listen(fd.get(), backlog) != 0) {
-    throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " +
-                             std::strerror(errno));
+  if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 || listen(fd.get(), backlog) != 0) {
+    throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + std::strerror(errno));
   }
   return fd;
 }

@@ -86,8 +86,10 @@ OptionsResult pod_options_from(const cli::Arguments& a, const std::string& hostn
   o.data_dir = a.get_or("data-dir", o.data_dir);
   o.backup_bind = a.get_or("backup-bind", o.backup_bind);
   o.defaults_file = a.get_or("defaults-file", "");
-  for (auto [name, port] : {std::pair{"port", &o.port}, {"backup-port", &o.backup_port},
-                            {"peer-port", &o.peer_port}, {"primary-port", &o.primary_port}}) {
+  for (auto [name, port] : {std::pair{"port", &o.port},
+                            {"backup-port", &o.backup_port},
+                            {"peer-port", &o.peer_port},
+                            {"primary-port", &o.primary_port}}) {
     if (!read_port(a, name, *port, out.error)) return out;
   }
   if (auto text = a.get("clone-timeout")) {

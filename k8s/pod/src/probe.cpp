@@ -23,8 +23,8 @@ std::optional<std::string> replication_problem(sqlclient::Connection& conn) {
   // ready: the replica will not catch up by itself.
   const std::string io = field("Slave_IO_Running");
   if ((io != "Yes" && io != "Connecting") || field("Slave_SQL_Running") != "Yes") {
-    std::string reason = "replication is not running (IO " + field("Slave_IO_Running") + ", SQL " +
-                         field("Slave_SQL_Running") + ")";
+    std::string reason =
+        "replication is not running (IO " + field("Slave_IO_Running") + ", SQL " + field("Slave_SQL_Running") + ")";
     for (const char* err : {"Last_IO_Error", "Last_SQL_Error"}) {
       if (const auto text = field(err); !text.empty() && text != "NULL") reason += ": " + text;
     }

@@ -1,8 +1,8 @@
 // `weir pod serve-backup`: the sidecar's `ncat --listen --max-conns=1 3307 -c "xtrabackup --backup
 // ..."`, with the byte count, the duration and the tool's status logged and sent as a trailer, and
 // sent only to a peer that proves it holds the replication password (backup_auth.hpp).
-#include <netinet/in.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -61,12 +61,11 @@ bool peer_authenticated(const PodOptions& o, int client, const std::string& who)
   }
   BackupProof proof{};
   switch (read_full(client, proof.data(), proof.size(), kProofTimeoutMs)) {
-    case ReadOutcome::kComplete:
-      break;
+    case ReadOutcome::kComplete: break;
     case ReadOutcome::kTimedOut:
-      log::warn("refused a backup to " + who + ": no authentication within " + std::to_string(kProofTimeoutMs / 1000) +
-                    " s",
-                {{"command", kWho}});
+      log::warn(
+          "refused a backup to " + who + ": no authentication within " + std::to_string(kProofTimeoutMs / 1000) + " s",
+          {{"command", kWho}});
       return false;
     case ReadOutcome::kClosed:
     case ReadOutcome::kFailed:
@@ -74,9 +73,9 @@ bool peer_authenticated(const PodOptions& o, int client, const std::string& who)
       return false;
   }
   if (!backup_proof_matches(o.credentials.repl_password, nonce, proof)) {
-    log::warn("refused a backup to " + who +
-                  ": wrong authentication (it does not hold this cluster's replication password)",
-              {{"command", kWho}});
+    log::warn(
+        "refused a backup to " + who + ": wrong authentication (it does not hold this cluster's replication password)",
+        {{"command", kWho}});
     return false;
   }
   return true;
@@ -90,7 +89,8 @@ void serve_one(const PodOptions& o, int client, const std::string& who) {
                       o.defaults_file};
   const auto cmd = backup_command(o.flavour, source);
   int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("serve-backup: pipe: " + std::string(std::strerror(errno)));
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0)
+    throw std::runtime_error("serve-backup: pipe: " + std::string(std::strerror(errno)));
   Fd read_end(pipe_fds[0]);
   Fd write_end(pipe_fds[1]);
   log::info("sending a backup to " + who + ": " + join_command(cmd), {{"command", kWho}});
@@ -119,8 +119,9 @@ void serve_one(const PodOptions& o, int client, const std::string& who) {
 
 void run_serve_backup(const PodOptions& o) {
   if (o.credentials.repl_password.empty()) {
-    throw std::runtime_error("serve-backup: no replication password (--repl-password-file, WEIR_REPL_PASSWORD_FILE "
-                             "or WEIR_REPL_PASSWORD): a backup is sent only to a peer that proves it holds it");
+    throw std::runtime_error(
+        "serve-backup: no replication password (--repl-password-file, WEIR_REPL_PASSWORD_FILE "
+        "or WEIR_REPL_PASSWORD): a backup is sent only to a peer that proves it holds it");
   }
   Fd listener = listen_tcp(o.backup_bind, o.backup_port);
   log::info("listening on " + o.backup_bind + ":" + std::to_string(o.backup_port) + " (one client at a time)",

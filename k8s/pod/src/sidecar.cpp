@@ -75,14 +75,18 @@ std::optional<FoundCoordinates> find_coordinates(const std::string& data_dir) {
     auto text = read_text(fs::path(data_dir) / name);
     if (!text || text->find_first_not_of(" \t\r\n") == std::string::npos) continue;
     auto at = parse_slave_info(*text);
-    if (!at) throw std::runtime_error("sidecar: cannot read replication coordinates from " + std::string(name) + ": '" + *text + "'");
+    if (!at)
+      throw std::runtime_error("sidecar: cannot read replication coordinates from " + std::string(name) + ": '" +
+                               *text + "'");
     return FoundCoordinates{*at, std::string(name)};
   }
   for (auto name : binlog_info_files()) {
     auto text = read_text(fs::path(data_dir) / name);
     if (!text) continue;
     auto at = parse_binlog_info(*text);
-    if (!at) throw std::runtime_error("sidecar: cannot read replication coordinates from " + std::string(name) + ": '" + *text + "'");
+    if (!at)
+      throw std::runtime_error("sidecar: cannot read replication coordinates from " + std::string(name) + ": '" +
+                               *text + "'");
     return FoundCoordinates{*at, std::string(name)};
   }
   return std::nullopt;

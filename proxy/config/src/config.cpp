@@ -41,8 +41,7 @@ void parse_root(MapReader& root, const YAML::Node& node, Config& config) {
   if (config.users.empty() && !config.load_users_from_backend.enabled) {
     const YAML::Node users = node.IsMap() ? node["users"] : YAML::Node();
     const YAML::Mark mark = users.IsDefined() && !users.IsNull() ? users.Mark() : root.mark();
-    root.diag().error(mark, "users",
-                      "expected at least one user, or load_users_from_backend.enabled: true");
+    root.diag().error(mark, "users", "expected at least one user, or load_users_from_backend.enabled: true");
   }
 }
 
@@ -123,9 +122,7 @@ std::uint32_t worker_count(const WorkersConfig& workers) {
 }
 
 std::string_view to_string(Role role) { return kRoleNames[static_cast<std::size_t>(role)]; }
-std::string_view to_string(BackendTlsConfig::Verify verify) {
-  return kVerifyNames[static_cast<std::size_t>(verify)];
-}
+std::string_view to_string(BackendTlsConfig::Verify verify) { return kVerifyNames[static_cast<std::size_t>(verify)]; }
 std::string_view to_string(BackendsConfig::Discovery discovery) {
   return kDiscoveryNames[static_cast<std::size_t>(discovery)];
 }
@@ -138,11 +135,7 @@ std::string_view to_string(RoutingConfig::Consistency consistency) {
 std::string_view to_string(RoutingConfig::StoredFunctions target) {
   return kStoredFunctionsNames[static_cast<std::size_t>(target)];
 }
-std::string_view to_string(LogConfig::Format format) {
-  return kLogFormatNames[static_cast<std::size_t>(format)];
-}
-std::string_view to_string(LogConfig::Level level) {
-  return kLogLevelNames[static_cast<std::size_t>(level)];
-}
+std::string_view to_string(LogConfig::Format format) { return kLogFormatNames[static_cast<std::size_t>(format)]; }
+std::string_view to_string(LogConfig::Level level) { return kLogLevelNames[static_cast<std::size_t>(level)]; }
 
 }  // namespace weir::config

@@ -26,8 +26,7 @@ void read_address(MapReader& map, std::string_view key, std::string& out) {
   if (!value) return;
   if (!is_ip_literal(*value)) {
     map.diag().error(field->mark, field->path,
-                     "expected an IPv4 or IPv6 address such as 127.0.0.1, 0.0.0.0 or ::, found " +
-                         quote(*value));
+                     "expected an IPv4 or IPv6 address such as 127.0.0.1, 0.0.0.0 or ::, found " + quote(*value));
     return;
   }
   out = std::move(*value);
@@ -54,8 +53,7 @@ bool read_file_path(MapReader& map, std::string_view key, std::string& out, bool
 
 void require(MapReader& map, bool present, std::string_view key, std::string_view when) {
   if (present) return;
-  map.diag().error(map.mark(), map.path(),
-                   "missing " + std::string(key) + " (required " + std::string(when) + ")");
+  map.diag().error(map.mark(), map.path(), "missing " + std::string(key) + " (required " + std::string(when) + ")");
 }
 
 void parse_client_tls(MapReader& parent, ClientTlsConfig& out) {
@@ -102,8 +100,7 @@ void parse_listen(MapReader& root, ListenConfig& out) {
 namespace {
 
 // `auto` (stored as 0) or an integer min..max; anything else is an error naming both forms.
-void read_auto_or_uint(MapReader& map, std::string_view key, std::uint32_t& out, std::uint32_t min,
-                       std::uint32_t max) {
+void read_auto_or_uint(MapReader& map, std::string_view key, std::uint32_t& out, std::uint32_t min, std::uint32_t max) {
   auto field = map.take(key);
   if (!field) return;
   const std::string text = field->node.IsScalar() ? field->node.Scalar() : std::string();

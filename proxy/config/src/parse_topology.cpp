@@ -91,7 +91,8 @@ std::optional<User> parse_user(Diagnostics& diag, const Field& item) {
   auto hash = map.take("password_hash");
   if (hash) {
     if (has_password) {
-      diag.error(hash->mark, hash->path, "give either password (or password_file, password_env) or password_hash, not both");
+      diag.error(hash->mark, hash->path,
+                 "give either password (or password_file, password_env) or password_hash, not both");
     } else if (auto v = as_password_hash(diag, *hash)) {
       user.password_hash = *v;
     }
@@ -133,14 +134,17 @@ void parse_static_list(MapReader& map, const Field& list, std::vector<StaticBack
     if (!backend) continue;
     for (std::size_t i = 0; i < out.size(); ++i) {
       const std::string other = list.path + "[" + std::to_string(i) + "]";
-      if (out[i].name == backend->name) diag.error(item.mark, item.path, "the name " + quote(backend->name) + " is also used by " + other);
+      if (out[i].name == backend->name)
+        diag.error(item.mark, item.path, "the name " + quote(backend->name) + " is also used by " + other);
       if (out[i].host == backend->host && out[i].port == backend->port) {
-        diag.error(item.mark, item.path, "the address " + backend->host + ":" + std::to_string(backend->port) + " is also used by " + other);
+        diag.error(item.mark, item.path,
+                   "the address " + backend->host + ":" + std::to_string(backend->port) + " is also used by " + other);
       }
     }
     if (backend->role == Role::primary) {
       if (primary_path) {
-        diag.error(item.mark, item.path, "expected exactly one backend with role: primary, found another at " + *primary_path);
+        diag.error(item.mark, item.path,
+                   "expected exactly one backend with role: primary, found another at " + *primary_path);
       } else {
         primary_path = item.path;
       }
@@ -182,7 +186,8 @@ void parse_dns(MapReader& parent, const Field& field, DnsDiscovery& out) {
   MapReader map(parent.diag(), field);
   if (auto primary = map.take("primary")) {
     if (auto v = as_string(map.diag(), *primary); v && !split_host_port(*v, out.primary_host, out.primary_port)) {
-      map.diag().error(primary->mark, primary->path, "expected host:port such as mysql-0.mysql:3306, found " + quote(*v));
+      map.diag().error(primary->mark, primary->path,
+                       "expected host:port such as mysql-0.mysql:3306, found " + quote(*v));
     }
   } else {
     report_missing(map, "primary");
@@ -195,7 +200,8 @@ void parse_dns(MapReader& parent, const Field& field, DnsDiscovery& out) {
 // A Kubernetes object name as Services and namespaces need it: a DNS label (RFC 1123).
 bool is_dns_label(const std::string& text) {
   if (text.empty() || text.size() > 63 || text.front() == '-' || text.back() == '-') return false;
-  return std::all_of(text.begin(), text.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 void read_dns_label(MapReader& map, std::string_view key, std::string& out) {
@@ -233,7 +239,9 @@ void parse_users(MapReader& root, std::vector<User>& out) {
     if (!user) continue;
     for (std::size_t i = 0; i < out.size(); ++i) {
       if (!user->name.empty() && out[i].name == user->name) {
-        diag.error(item.mark, item.path, "the user " + quote(user->name) + " is also defined at " + list->path + "[" + std::to_string(i) + "]");
+        diag.error(
+            item.mark, item.path,
+            "the user " + quote(user->name) + " is also defined at " + list->path + "[" + std::to_string(i) + "]");
       }
     }
     out.push_back(std::move(*user));
@@ -263,7 +271,8 @@ void parse_monitor(MapReader& root, MonitorConfig& out) {
         out.heartbeat.schema = v->substr(0, dot);
         out.heartbeat.table = v->substr(dot + 1);
       } else {
-        map.diag().error(table->mark, table->path, "expected schema.table (letters, digits, _ and $), found " + quote(*v));
+        map.diag().error(table->mark, table->path,
+                         "expected schema.table (letters, digits, _ and $), found " + quote(*v));
       }
     }
   }
@@ -283,7 +292,8 @@ void parse_load_users(MapReader& root, LoadUsersConfig& out, const MonitorConfig
 void parse_backends(MapReader& root, BackendsConfig& out) {
   auto field = root.take("backends");
   if (!field) {
-    root.diag().error(root.mark(), "backends", "missing section (the database servers: discovery and static, dns or kubernetes)");
+    root.diag().error(root.mark(), "backends",
+                      "missing section (the database servers: discovery and static, dns or kubernetes)");
     return;
   }
   MapReader map(root.diag(), *field);
@@ -299,7 +309,8 @@ void parse_backends(MapReader& root, BackendsConfig& out) {
   const std::string_view mode = kDiscoveryNames[static_cast<std::size_t>(out.discovery)];
   using Discovery = BackendsConfig::Discovery;
   if (list && out.discovery != Discovery::static_list) {
-    map.diag().error(list->mark, list->path, "only used with discovery: static (discovery is " + std::string(mode) + ")");
+    map.diag().error(list->mark, list->path,
+                     "only used with discovery: static (discovery is " + std::string(mode) + ")");
   }
   if (dns && out.discovery != Discovery::dns) {
     map.diag().error(dns->mark, dns->path, "only used with discovery: dns (discovery is " + std::string(mode) + ")");
@@ -309,11 +320,15 @@ void parse_backends(MapReader& root, BackendsConfig& out) {
                      "only used with discovery: kubernetes (discovery is " + std::string(mode) + ")");
   }
   if (out.discovery == Discovery::static_list) {
-    if (list) parse_static_list(map, *list, out.static_backends);
-    else report_missing(map, "static (the list of backends for discovery: static)");
+    if (list)
+      parse_static_list(map, *list, out.static_backends);
+    else
+      report_missing(map, "static (the list of backends for discovery: static)");
   } else if (out.discovery == Discovery::dns) {
-    if (dns) parse_dns(map, *dns, out.dns);
-    else report_missing(map, "dns (the names to resolve for discovery: dns)");
+    if (dns)
+      parse_dns(map, *dns, out.dns);
+    else
+      report_missing(map, "dns (the names to resolve for discovery: dns)");
   } else if (kubernetes) {
     parse_kubernetes(map, *kubernetes, out.kubernetes);  // every key has a default
   }

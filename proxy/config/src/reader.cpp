@@ -52,8 +52,8 @@ YAML::Mark value_mark(const YAML::Node& key, const YAML::Node& value) {
 }  // namespace
 
 ConfigError Diagnostics::make(const YAML::Mark& mark, std::string path, std::string message) const {
-  return ConfigError{origin_, one_based(mark.line), one_based(mark.line) ? one_based(mark.column) : 0,
-                     std::move(path), std::move(message)};
+  return ConfigError{origin_, one_based(mark.line), one_based(mark.line) ? one_based(mark.column) : 0, std::move(path),
+                     std::move(message)};
 }
 
 void Diagnostics::error(const YAML::Mark& mark, std::string path, std::string message) {
@@ -124,8 +124,7 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
   return best;
 }
 
-MapReader::MapReader(Diagnostics& diag, const Field& field)
-    : diag_(diag), path_(field.path), mark_(field.mark) {
+MapReader::MapReader(Diagnostics& diag, const Field& field) : diag_(diag), path_(field.path), mark_(field.mark) {
   const YAML::Node& node = field.node;
   if (!node.IsDefined() || node.IsNull()) return;
   if (!node.IsMap()) {
@@ -140,12 +139,12 @@ MapReader::MapReader(Diagnostics& diag, const Field& field)
       diag_.error(key.Mark(), path_, "expected a key name, found " + describe(key));
       continue;
     }
-    auto previous = std::find_if(entries_.begin(), entries_.end(),
-                                 [&](const Entry& e) { return e.key == key.Scalar(); });
+    auto previous =
+        std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.key == key.Scalar(); });
     if (previous != entries_.end()) {
-      diag_.error(key.Mark(), child_path(key.Scalar()),
-                  "duplicate key (first given at line " +
-                      std::to_string(one_based(previous->key_node.Mark().line)) + ")");
+      diag_.error(
+          key.Mark(), child_path(key.Scalar()),
+          "duplicate key (first given at line " + std::to_string(one_based(previous->key_node.Mark().line)) + ")");
       continue;
     }
     entries_.push_back(Entry{key.Scalar(), key, value, false});
@@ -215,8 +214,7 @@ std::optional<bool> as_bool(Diagnostics& diag, const Field& field) {
   return std::nullopt;
 }
 
-std::optional<std::uint64_t> as_uint(Diagnostics& diag, const Field& field, std::uint64_t min,
-                                     std::uint64_t max) {
+std::optional<std::uint64_t> as_uint(Diagnostics& diag, const Field& field, std::uint64_t min, std::uint64_t max) {
   if (field.node.IsScalar()) {
     const std::string& s = field.node.Scalar();
     std::uint64_t value = 0;
@@ -226,9 +224,9 @@ std::optional<std::uint64_t> as_uint(Diagnostics& diag, const Field& field, std:
       return value;
     }
   }
-  diag.error(field.mark, field.path,
-             "expected an integer " + std::to_string(min) + ".." + std::to_string(max) + ", found " +
-                 describe(field.node));
+  diag.error(
+      field.mark, field.path,
+      "expected an integer " + std::to_string(min) + ".." + std::to_string(max) + ", found " + describe(field.node));
   return std::nullopt;
 }
 
@@ -237,8 +235,7 @@ std::optional<Duration> as_duration(Diagnostics& diag, const Field& field) {
     if (auto d = parse_duration(field.node.Scalar())) return d;
   }
   diag.error(field.mark, field.path,
-             "expected a duration with a unit: " + std::string(kDurationUnitsHint) + ", found " +
-                 describe(field.node));
+             "expected a duration with a unit: " + std::string(kDurationUnitsHint) + ", found " + describe(field.node));
   return std::nullopt;
 }
 
@@ -247,13 +244,11 @@ std::optional<std::uint64_t> as_size(Diagnostics& diag, const Field& field) {
     if (auto s = parse_size(field.node.Scalar())) return s;
   }
   diag.error(field.mark, field.path,
-             "expected a size with a unit: " + std::string(kSizeUnitsHint) + ", found " +
-                 describe(field.node));
+             "expected a size with a unit: " + std::string(kSizeUnitsHint) + ", found " + describe(field.node));
   return std::nullopt;
 }
 
-std::optional<int> as_choice(Diagnostics& diag, const Field& field,
-                             std::span<const std::string_view> names) {
+std::optional<int> as_choice(Diagnostics& diag, const Field& field, std::span<const std::string_view> names) {
   std::vector<std::string> choices(names.begin(), names.end());
   if (field.node.IsScalar()) {
     for (std::size_t i = 0; i < choices.size(); ++i) {
@@ -289,8 +284,7 @@ void read_duration(MapReader& map, std::string_view key, Duration& out, Duration
   if (!v) return;
   if (*v < min) {
     map.diag().error(field->mark, field->path,
-                     "expected a duration of at least " + format_duration(min) + ", found " +
-                         describe(field->node));
+                     "expected a duration of at least " + format_duration(min) + ", found " + describe(field->node));
     return;
   }
   out = *v;

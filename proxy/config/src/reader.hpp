@@ -82,12 +82,10 @@ std::vector<Field> list_items(Diagnostics& diag, const Field& field);
 // Converters: report an error at the field and return nullopt when the value does not fit.
 std::optional<std::string> as_string(Diagnostics& diag, const Field& field, bool allow_empty = false);
 std::optional<bool> as_bool(Diagnostics& diag, const Field& field);
-std::optional<std::uint64_t> as_uint(Diagnostics& diag, const Field& field, std::uint64_t min,
-                                     std::uint64_t max);
+std::optional<std::uint64_t> as_uint(Diagnostics& diag, const Field& field, std::uint64_t min, std::uint64_t max);
 std::optional<Duration> as_duration(Diagnostics& diag, const Field& field);
 std::optional<std::uint64_t> as_size(Diagnostics& diag, const Field& field);
-std::optional<int> as_choice(Diagnostics& diag, const Field& field,
-                             std::span<const std::string_view> names);
+std::optional<int> as_choice(Diagnostics& diag, const Field& field, std::span<const std::string_view> names);
 
 // Optional keys: leave `out` at its default when the key is absent or its value is invalid.
 void read_string(MapReader& map, std::string_view key, std::string& out);
@@ -101,8 +99,7 @@ void read_uint(MapReader& map, std::string_view key, Int& out, std::uint64_t min
 }
 // `names` in the order of the enum's values.
 template <class Enum>
-void read_choice(MapReader& map, std::string_view key, Enum& out,
-                 std::span<const std::string_view> names) {
+void read_choice(MapReader& map, std::string_view key, Enum& out, std::span<const std::string_view> names) {
   if (auto field = map.take(key)) {
     if (auto v = as_choice(map.diag(), *field, names)) out = static_cast<Enum>(*v);
   }
@@ -111,7 +108,6 @@ void read_choice(MapReader& map, std::string_view key, Enum& out,
 // A secret written as `<base>`, `<base>_file` or `<base>_env` (exactly one).
 // Returns nullopt when none is given (an error if `required`) or when it cannot be resolved;
 // `given` (if not null) tells the two apart.
-std::optional<Secret> read_secret(MapReader& map, std::string_view base, bool required,
-                                  bool* given = nullptr);
+std::optional<Secret> read_secret(MapReader& map, std::string_view base, bool required, bool* given = nullptr);
 
 }  // namespace weir::config::detail

@@ -58,8 +58,10 @@ class Renderer {
   }
   void workers(const WorkersConfig& w) {
     begin("workers");
-    if (w.count == 0) kv("count", "auto");
-    else kv("count", w.count);
+    if (w.count == 0)
+      kv("count", "auto");
+    else
+      kv("count", w.count);
     kv("buffer_size", format_size(w.buffer_size));
     end();
   }
@@ -94,8 +96,10 @@ class Renderer {
     for (const User& u : list) {
       out_ << YAML::BeginMap;
       kv("name", u.name);
-      if (u.password) secret("password", *u.password);
-      else out_ << YAML::Key << "password_hash" << YAML::Value << YAML::DoubleQuoted << kRedacted;
+      if (u.password)
+        secret("password", *u.password);
+      else
+        out_ << YAML::Key << "password_hash" << YAML::Value << YAML::DoubleQuoted << kRedacted;
       out_ << YAML::EndMap;
     }
     out_ << YAML::EndSeq;

@@ -49,8 +49,7 @@ std::optional<std::string> read_secret_file(const std::string& path, std::string
 }  // namespace
 
 std::optional<Secret> read_secret(MapReader& map, std::string_view base, bool required, bool* given_out) {
-  const std::string names[3] = {std::string(base), std::string(base) + "_file",
-                                std::string(base) + "_env"};
+  const std::string names[3] = {std::string(base), std::string(base) + "_file", std::string(base) + "_env"};
   std::optional<Field> fields[3];
   int given = -1;
   bool conflict = false;
@@ -59,8 +58,8 @@ std::optional<Secret> read_secret(MapReader& map, std::string_view base, bool re
     if (!fields[i]) continue;
     if (given >= 0) {
       map.diag().error(fields[i]->mark, fields[i]->path,
-                       "only one of " + names[0] + ", " + names[1] + " and " + names[2] +
-                           " may be given (" + names[given] + " is given too)");
+                       "only one of " + names[0] + ", " + names[1] + " and " + names[2] + " may be given (" +
+                           names[given] + " is given too)");
       conflict = true;
     } else {
       given = i;
@@ -71,8 +70,7 @@ std::optional<Secret> read_secret(MapReader& map, std::string_view base, bool re
   if (given < 0) {
     if (required) {
       map.diag().error(map.mark(), map.path(),
-                       "missing " + names[0] + " (give one of " + names[0] + ", " + names[1] +
-                           " or " + names[2] + ")");
+                       "missing " + names[0] + " (give one of " + names[0] + ", " + names[1] + " or " + names[2] + ")");
     }
     return std::nullopt;
   }

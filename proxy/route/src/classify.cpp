@@ -188,8 +188,8 @@ Classification classify_lexed(std::string_view sql, const LexOptions& lex_option
     all_reads = all_reads && one.target == Target::Replica;
     // After a statement that changes how the server lexes (SET NAMES gbk, SET sql_mode=...), weir
     // may read the next statements wrong: the text is then no longer one replayable command.
-    all_session_commands = all_session_commands && !out.effects.lexing_changed &&
-                           one.target == Target::AllSessionConnections;
+    all_session_commands =
+        all_session_commands && !out.effects.lexing_changed && one.target == Target::AllSessionConnections;
     merge(out.effects, std::move(one.effects));
     while (t.kind != TokenKind::End && t.kind != TokenKind::Semicolon) t = lexer.next();
   }

@@ -32,13 +32,14 @@ Digest digest(std::string_view sql, std::size_t max_length) {
   Digest out;
   TokenKind previous = TokenKind::End;
   std::size_t previous_end = 0;  // source offset after the previous token
-  bool in_list = false;  // after "(?" or "(?, ?": further literals of the list are folded
+  bool in_list = false;          // after "(?" or "(?, ?": further literals of the list are folded
   while (true) {
     const Token token = lexer.next();
     if (token.kind == TokenKind::End) break;
     if (is_literal(token.kind) || token.kind == TokenKind::Param) {
       if (in_list) continue;
-      if (previous == TokenKind::Comma && out.text.size() >= 3 && out.text.compare(out.text.size() - 3, 3, "?, ") == 0) {
+      if (previous == TokenKind::Comma && out.text.size() >= 3 &&
+          out.text.compare(out.text.size() - 3, 3, "?, ") == 0) {
         // "?, ?" inside a list: the list becomes "?..."
         out.text.resize(out.text.size() - 2);
         out.text += "...";
@@ -75,8 +76,8 @@ Digest digest(std::string_view sql, std::size_t max_length) {
   std::string cleaned;
   cleaned.reserve(out.text.size());
   for (std::size_t i = 0; i < out.text.size(); ++i) {
-    if (out.text[i] == ' ' && (i + 1 == out.text.size() || out.text[i + 1] == ' ' || out.text[i + 1] == ')' ||
-                               out.text[i + 1] == ',')) {
+    if (out.text[i] == ' ' &&
+        (i + 1 == out.text.size() || out.text[i + 1] == ' ' || out.text[i + 1] == ')' || out.text[i + 1] == ',')) {
       continue;
     }
     cleaned += out.text[i];

@@ -152,8 +152,8 @@ bool Lexer::skip_block_comment() {
     } else if (conditional) {
       // MariaDB skips 5-digit versions from 50700 on (MySQL 5.7+), but not in /*M!50700 */.
       const bool mysql_57_plus = options_.mariadb && !mariadb_only && digits == 5 && version >= 50700;
-      executed = (!mariadb_only || options_.mariadb) && !mysql_57_plus &&
-                 (digits == 0 || version <= options_.server_version);
+      executed =
+          (!mariadb_only || options_.mariadb) && !mysql_57_plus && (digits == 0 || version <= options_.server_version);
     }
     if (executed) {
       pos_ = p;
@@ -267,8 +267,8 @@ Token Lexer::word_or_number() {
 Token Lexer::word_or_number_unchecked() {
   const std::size_t begin = pos_;
   while (pos_ < sql_.size() && is_digit(sql_[pos_])) ++pos_;
-  if (pos_ == begin || (pos_ < sql_.size() && is_identifier_byte(sql_[pos_]) && sql_[pos_] != 'e' &&
-                        sql_[pos_] != 'E')) {
+  if (pos_ == begin ||
+      (pos_ < sql_.size() && is_identifier_byte(sql_[pos_]) && sql_[pos_] != 'e' && sql_[pos_] != 'E')) {
     // A keyword or identifier; MariaDB allows identifiers that start with digits (1abc, 0x1F).
     while (pos_ < sql_.size() && is_identifier_byte(sql_[pos_])) ++pos_;
     return Token{TokenKind::Word, sql_.substr(begin, pos_ - begin), begin};

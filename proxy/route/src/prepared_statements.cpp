@@ -17,7 +17,8 @@ const PreparedStatements::Statement* PreparedStatements::find(std::uint32_t clie
   return it == statements_.end() ? nullptr : &it->second;
 }
 
-bool PreparedStatements::bind(std::uint32_t client_id, BackendConnectionId backend, std::uint32_t backend_statement_id) {
+bool PreparedStatements::bind(std::uint32_t client_id, BackendConnectionId backend,
+                              std::uint32_t backend_statement_id) {
   const auto it = statements_.find(client_id);
   if (it == statements_.end()) return false;
   auto& ids = it->second.backend_ids;
@@ -30,7 +31,8 @@ bool PreparedStatements::bind(std::uint32_t client_id, BackendConnectionId backe
   return true;
 }
 
-std::optional<std::uint32_t> PreparedStatements::backend_id(std::uint32_t client_id, BackendConnectionId backend) const {
+std::optional<std::uint32_t> PreparedStatements::backend_id(std::uint32_t client_id,
+                                                            BackendConnectionId backend) const {
   const Statement* statement = find(client_id);
   if (statement == nullptr) return std::nullopt;
   for (const auto& [connection, id] : statement->backend_ids) {

@@ -38,7 +38,7 @@ bool not_a_call(const Cursor& c) {
     return prev == TokenKind::Equals || (prev == TokenKind::Operator && (op == "<" || op == ">"));
   }
   if (t.is("AGAINST") || t.is("OVER")) return prev == TokenKind::RParen;  // MATCH (a) AGAINST (..), f() OVER (..)
-  if (t.is("COLUMNS")) return prev == TokenKind::String;  // JSON_TABLE(doc, '$[*]' COLUMNS (...))
+  if (t.is("COLUMNS")) return prev == TokenKind::String;                  // JSON_TABLE(doc, '$[*]' COLUMNS (...))
   // JSON_TABLE is a table function after FROM / JOIN; in an expression it names a stored function.
   if (t.is("JSON_TABLE")) return c.prev().is("FROM") || c.prev().is("JOIN");
   return false;

@@ -15,8 +15,8 @@ struct Features {
   bool locking_read = false;              // FOR UPDATE, FOR SHARE, LOCK IN SHARE MODE
   bool lock_function = false;
   bool sequence = false;
-  bool session_function = false;     // LAST_INSERT_ID(), CONNECTION_ID(), @@identity, ...
-  bool previous_statement = false;   // FOUND_ROWS(), ROW_COUNT(), @@warning_count
+  bool session_function = false;    // LAST_INSERT_ID(), CONNECTION_ID(), @@identity, ...
+  bool previous_statement = false;  // FOUND_ROWS(), ROW_COUNT(), @@warning_count
   bool primary_only_function = false;
   bool stored_function = false;
   bool volatile_value = false;   // NOW(), RAND(), CURRENT_TIMESTAMP, @@timestamp

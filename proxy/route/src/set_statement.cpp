@@ -8,9 +8,7 @@
 namespace weir::route {
 namespace {
 
-bool iequals(std::string_view a, std::string_view upper_b) {
-  return Token{TokenKind::Word, a, 0}.is(upper_b);
-}
+bool iequals(std::string_view a, std::string_view upper_b) { return Token{TokenKind::Word, a, 0}.is(upper_b); }
 
 Classification with_reason(Target target, Reason reason) {
   Classification out;
@@ -44,14 +42,14 @@ void skip_item(Cursor& c) {
 }
 
 bool replayable(const Features& f, const SessionView& session) {
-  return !(f.write || f.select_into || f.user_variable_assignment || f.locking_read || f.lock_function ||
-           f.sequence || f.session_function || f.previous_statement || f.primary_only_function ||
-           f.stored_function || f.volatile_value || f.server_variable || f.subquery || f.temporary_table ||
+  return !(f.write || f.select_into || f.user_variable_assignment || f.locking_read || f.lock_function || f.sequence ||
+           f.session_function || f.previous_statement || f.primary_only_function || f.stored_function ||
+           f.volatile_value || f.server_variable || f.subquery || f.temporary_table ||
            (f.user_variable_read && session.user_variables_diverged));
 }
 
 struct Assignments {
-  bool global = false;        // SET GLOBAL x / @@global.x / PERSIST
+  bool global = false;  // SET GLOBAL x / @@global.x / PERSIST
   bool user_variables = false;
   bool session_variables = false;
   bool lexing_changed = false;  // sql_mode, NAMES, CHARACTER SET, character_set_client

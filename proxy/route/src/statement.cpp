@@ -21,7 +21,8 @@ Classification read(Cursor c, const ClassifyOptions& options, const SessionView&
 bool is_temporary(const SessionView& session, const TableName& table) {
   for (const TableName& t : session.temp_tables) {
     if (identifier_equals(Token{TokenKind::Word, t.name, 0}, table.name) &&
-        (t.schema.empty() || table.schema.empty() || identifier_equals(Token{TokenKind::Word, t.schema, 0}, table.schema))) {
+        (t.schema.empty() || table.schema.empty() ||
+         identifier_equals(Token{TokenKind::Word, t.schema, 0}, table.schema))) {
       return true;
     }
   }
@@ -42,16 +43,15 @@ Classification show(Cursor c, const ClassifyOptions& options, const SessionView&
     }
   }
   static constexpr std::string_view kReadable[] = {
-      "TABLES",    "DATABASES", "SCHEMAS", "COLUMNS",  "FIELDS",    "INDEX",     "INDEXES",
-      "KEYS",      "CREATE",    "TABLE",   "VARIABLES", "CHARACTER", "CHARSET",   "COLLATION",
-      "ENGINES",   "STORAGE",   "PLUGINS", "PRIVILEGES", "GRANTS",   "TRIGGERS",  "EVENTS",
-      "PROCEDURE", "FUNCTION",  "OPEN",    "AUTHORS",  "CONTRIBUTORS"};
+      "TABLES", "DATABASES", "SCHEMAS",   "COLUMNS",   "FIELDS",    "INDEX",   "INDEXES", "KEYS",        "CREATE",
+      "TABLE",  "VARIABLES", "CHARACTER", "CHARSET",   "COLLATION", "ENGINES", "STORAGE", "PLUGINS",     "PRIVILEGES",
+      "GRANTS", "TRIGGERS",  "EVENTS",    "PROCEDURE", "FUNCTION",  "OPEN",    "AUTHORS", "CONTRIBUTORS"};
   for (std::string_view word : kReadable) {
     if (c.is(word)) return read(start, options, session);
   }
-  static constexpr std::string_view kServer[] = {"MASTER", "BINARY", "BINLOG", "SLAVE", "SLAVES", "REPLICA",
-                                                 "REPLICAS", "ALL", "ENGINE", "PROCESSLIST", "STATUS",
-                                                 "RELAYLOG", "PROFILE", "PROFILES"};
+  static constexpr std::string_view kServer[] = {"MASTER",  "BINARY",   "BINLOG",  "SLAVE",   "SLAVES",
+                                                 "REPLICA", "REPLICAS", "ALL",     "ENGINE",  "PROCESSLIST",
+                                                 "STATUS",  "RELAYLOG", "PROFILE", "PROFILES"};
   for (std::string_view word : kServer) {
     if (c.is(word)) return primary(Reason::ServerState);
   }
@@ -221,10 +221,9 @@ Classification sql_prepare(SqlPrepare kind) {
 
 bool is_write_keyword(const Cursor& c) {
   static constexpr std::string_view kWrites[] = {
-      "INSERT", "UPDATE",   "DELETE",    "REPLACE", "LOAD",      "TRUNCATE", "GRANT",  "REVOKE",
-      "OPTIMIZE", "REPAIR", "ANALYZE",   "CHECK",   "CHECKSUM",  "RESET",    "PURGE",  "CHANGE",
-      "INSTALL", "UNINSTALL", "BINLOG",  "CACHE",   "STOP",      "START",    "SHUTDOWN", "IMPORT",
-      "BACKUP",  "MERGE"};
+      "INSERT", "UPDATE",  "DELETE", "REPLACE",  "LOAD",     "TRUNCATE", "GRANT",  "REVOKE",  "OPTIMIZE",
+      "REPAIR", "ANALYZE", "CHECK",  "CHECKSUM", "RESET",    "PURGE",    "CHANGE", "INSTALL", "UNINSTALL",
+      "BINLOG", "CACHE",   "STOP",   "START",    "SHUTDOWN", "IMPORT",   "BACKUP", "MERGE"};
   for (std::string_view word : kWrites) {
     if (c.is(word)) return true;
   }

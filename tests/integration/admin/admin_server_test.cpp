@@ -45,9 +45,7 @@ struct AdminServerTest : ::testing::Test {
   AdminHandlers handlers() {
     AdminHandlers h;
     h.metrics = [this] { return metrics.render(); };
-    h.readiness = [this] {
-      return ready ? Readiness{true, ""} : Readiness{false, "no primary reachable"};
-    };
+    h.readiness = [this] { return ready ? Readiness{true, ""} : Readiness{false, "no primary reachable"}; };
     h.backends = [] { return std::string(R"([{"name": "db-0"}])"); };
     h.sessions = [] { return std::string(R"([{"id": 1073741825}])"); };
     h.config = [] { return std::string("listen:\n  port: 6033\nmonitor:\n  password: <redacted>\n"); };
@@ -157,7 +155,8 @@ TEST_F(AdminServerTest, GarbageIs400AndOversizedRequestsAreRefused) {
 
   r = exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4096, 'a') + "\r\n\r\n");
   EXPECT_EQ(r.status, 431) << r.raw;
-  r = exchange(server.port(), "POST /reload HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'b'));
+  r = exchange(server.port(),
+               "POST /reload HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'b'));
   EXPECT_EQ(r.status, 413) << r.raw;
   EXPECT_EQ(reloads, 0);
 
@@ -192,15 +191,20 @@ TEST_F(AdminServerTest, TokenIsRequiredEverywhereButHealthAndReadiness) {
   EXPECT_EQ(request(server.port(), "GET", "/readyz").status, 200);
 
   // Other schemes and a lower-case scheme.
-  r = exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Basic czNjcmV0LXRva2Vu\r\nConnection: close\r\n\r\n");
+  r = exchange(
+      server.port(),
+      "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Basic czNjcmV0LXRva2Vu\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(r.status, 401) << r.raw;
-  r = exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: bearer s3cret-token\r\nConnection: close\r\n\r\n");
+  r = exchange(server.port(),
+               "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: bearer s3cret-token\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(r.status, 200) << r.raw;
 
   // The token in X-Weir-Admin-Token (what passes the Kubernetes API server's proxy), right or wrong.
-  r = exchange(server.port(), "GET /backends HTTP/1.1\r\nHost: x\r\nX-Weir-Admin-Token: s3cret-token\r\nConnection: close\r\n\r\n");
+  r = exchange(server.port(),
+               "GET /backends HTTP/1.1\r\nHost: x\r\nX-Weir-Admin-Token: s3cret-token\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(r.status, 200) << r.raw;
-  r = exchange(server.port(), "GET /backends HTTP/1.1\r\nHost: x\r\nX-Weir-Admin-Token: s3cret-tokeX\r\nConnection: close\r\n\r\n");
+  r = exchange(server.port(),
+               "GET /backends HTTP/1.1\r\nHost: x\r\nX-Weir-Admin-Token: s3cret-tokeX\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(r.status, 401) << r.raw;
 
   // A reload changes the token.
@@ -395,10 +399,10 @@ TEST_F(AdminServerTest, CurlReadsTheMetrics) {
   ASSERT_EQ(server.start(), std::nullopt);
   const weir::testing::TempDir dir("weir-admin-curl-");
   const std::string out = (dir / "metrics").string();
-  const int status = weir::testing::run_program(
-      {"curl", "-sS", "--fail", "--max-time", "10", "-H", "Authorization: Bearer tok",
-       "http://127.0.0.1:" + std::to_string(server.port()) + "/metrics"},
-      out, std::chrono::seconds(20));
+  const int status =
+      weir::testing::run_program({"curl", "-sS", "--fail", "--max-time", "10", "-H", "Authorization: Bearer tok",
+                                  "http://127.0.0.1:" + std::to_string(server.port()) + "/metrics"},
+                                 out, std::chrono::seconds(20));
   std::ifstream in(out);
   const std::string body((std::istreambuf_iterator<char>(in)), {});
   EXPECT_EQ(status, 0) << body;

@@ -76,18 +76,19 @@ TEST(BackendsJson, ParsesWithEveryKeyAndEscapesStrings) {
   int status = -1;
   const std::string canonical = python_roundtrip(json, status);
   ASSERT_EQ(status, 0) << canonical << "\n" << json;
-  EXPECT_EQ(canonical,
-            R"([{"gtid": "0-100-12,1-101-7", "host": "10.0.0.1", "lag_seconds": null, "name": "db-0", )"
-            R"("outstanding": 3, "port": 3306, "reachable": true, "read_only": false, "reason": "", "role": "primary", )"
-            R"("transitions": 0, "usable_for_reads": false}, )"
-            R"({"gtid": "0-100-10", "host": "10.0.0.2", "lag_seconds": 2.5, )"
-            R"("name": "db-1 \"quoted\" \\ \u0001 ctl \u00e9", "outstanding": 0, "port": 3307, "reachable": true, )"
-            R"("read_only": true, "reason": "lag 2.5s over max_replica_lag 1s\nsecond line", "role": "replica", )"
-            R"("transitions": 4, "usable_for_reads": false}, )"
-            R"({"gtid": "", "host": "db-2.example", "lag_seconds": null, "name": "db-2", "outstanding": 0, )"
-            R"("port": 3306, "reachable": false, "read_only": false, "reason": "", "role": "replica", )"
-            R"("transitions": 0, "usable_for_reads": false}])"
-            "\n");
+  EXPECT_EQ(
+      canonical,
+      R"([{"gtid": "0-100-12,1-101-7", "host": "10.0.0.1", "lag_seconds": null, "name": "db-0", )"
+      R"("outstanding": 3, "port": 3306, "reachable": true, "read_only": false, "reason": "", "role": "primary", )"
+      R"("transitions": 0, "usable_for_reads": false}, )"
+      R"({"gtid": "0-100-10", "host": "10.0.0.2", "lag_seconds": 2.5, )"
+      R"("name": "db-1 \"quoted\" \\ \u0001 ctl \u00e9", "outstanding": 0, "port": 3307, "reachable": true, )"
+      R"("read_only": true, "reason": "lag 2.5s over max_replica_lag 1s\nsecond line", "role": "replica", )"
+      R"("transitions": 4, "usable_for_reads": false}, )"
+      R"({"gtid": "", "host": "db-2.example", "lag_seconds": null, "name": "db-2", "outstanding": 0, )"
+      R"("port": 3306, "reachable": false, "read_only": false, "reason": "", "role": "replica", )"
+      R"("transitions": 0, "usable_for_reads": false}])"
+      "\n");
 }
 
 TEST(BackendsJson, EmptyTopologyIsAnEmptyArray) {

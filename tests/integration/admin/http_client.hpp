@@ -10,7 +10,7 @@
 namespace weir::admin::testing {
 
 struct HttpResponse {
-  int status = 0;                             // 0: no status line received
+  int status = 0;                              // 0: no status line received
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string raw;

@@ -47,7 +47,8 @@ std::set<std::string> unknown_metric_names(const std::string& text) {
 
 TEST(PrometheusExample, PassesPromtoolCheckConfig) {
   const std::string out = temp_file("promtool-config.out");
-  const int status = weir::testing::run_program({"promtool", "check", "config", kSource + "/examples/prometheus.yml"}, out);
+  const int status =
+      weir::testing::run_program({"promtool", "check", "config", kSource + "/examples/prometheus.yml"}, out);
   const std::string output = read_file(out);
   std::filesystem::remove(out);
   EXPECT_EQ(status, 0) << output;
@@ -69,17 +70,17 @@ TEST(Dashboard, IsJsonAndUsesOnlyWeirsMetrics) {
   const std::string path = kSource + "/dashboards/weir.json";
   const std::string out = temp_file("dashboard.out");
   // Valid JSON, with panels whose queries all name a weir metric.
-  const int status = weir::testing::run_program(
-      {"python3", "-c",
-       "import json, sys\n"
-       "d = json.load(open(sys.argv[1]))\n"
-       "exprs = [t['expr'] for p in d['panels'] for t in p.get('targets', [])]\n"
-       "assert exprs, 'no queries'\n"
-       "bad = [e for e in exprs if 'weir_' not in e]\n"
-       "assert not bad, bad\n"
-       "print(len(exprs))\n",
-       path},
-      out);
+  const int status =
+      weir::testing::run_program({"python3", "-c",
+                                  "import json, sys\n"
+                                  "d = json.load(open(sys.argv[1]))\n"
+                                  "exprs = [t['expr'] for p in d['panels'] for t in p.get('targets', [])]\n"
+                                  "assert exprs, 'no queries'\n"
+                                  "bad = [e for e in exprs if 'weir_' not in e]\n"
+                                  "assert not bad, bad\n"
+                                  "print(len(exprs))\n",
+                                  path},
+                                 out);
   const std::string output = read_file(out);
   std::filesystem::remove(out);
   ASSERT_EQ(status, 0) << output;
@@ -87,9 +88,9 @@ TEST(Dashboard, IsJsonAndUsesOnlyWeirsMetrics) {
   const std::string text = read_file(path);
   EXPECT_EQ(unknown_metric_names(text), std::set<std::string>{});
   // The dashboard shows what operators ask about first.
-  for (const char* needed : {"weir_queries_total", "weir_query_duration_seconds_bucket", "weir_replication_lag_seconds",
-                             "weir_routing_decisions_total", "weir_errors_total", "weir_client_connections",
-                             "weir_backend_connections"}) {
+  for (const char* needed :
+       {"weir_queries_total", "weir_query_duration_seconds_bucket", "weir_replication_lag_seconds",
+        "weir_routing_decisions_total", "weir_errors_total", "weir_client_connections", "weir_backend_connections"}) {
     EXPECT_NE(text.find(needed), std::string::npos) << needed;
   }
 }

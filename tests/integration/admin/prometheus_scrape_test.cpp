@@ -39,7 +39,8 @@ class PrometheusScrape : public ::testing::Test {
 
   void TearDown() override {
     prometheus_.terminate(std::chrono::seconds(20));
-    if (HasFailure()) std::cerr << "prometheus log:\n" << weir::testing::file_tail((dir_ / "prometheus.log").string(), 40);
+    if (HasFailure())
+      std::cerr << "prometheus log:\n" << weir::testing::file_tail((dir_ / "prometheus.log").string(), 40);
   }
 
   void start_prometheus(std::uint16_t target_port, const std::string& token) {
@@ -50,14 +51,14 @@ class PrometheusScrape : public ::testing::Test {
         << "    authorization:\n      type: Bearer\n      credentials_file: " << (dir_ / "token").string() << "\n"
         << "    static_configs:\n      - targets: ['127.0.0.1:" << target_port << "']\n";
     port_ = weir::testing::free_loopback_port();
-    prometheus_ = weir::testing::Process::spawn(
-        {{"prometheus", "--config.file=" + (dir_ / "prometheus.yml").string(),
-          "--storage.tsdb.path=" + (dir_ / "data").string(), "--web.listen-address=127.0.0.1:" + std::to_string(port_),
-          "--log.level=warn"},
-         "",
-         (dir_ / "prometheus.log").string(),
-         "",
-         dir_.path()});
+    prometheus_ =
+        weir::testing::Process::spawn({{"prometheus", "--config.file=" + (dir_ / "prometheus.yml").string(),
+                                        "--storage.tsdb.path=" + (dir_ / "data").string(),
+                                        "--web.listen-address=127.0.0.1:" + std::to_string(port_), "--log.level=warn"},
+                                       "",
+                                       (dir_ / "prometheus.log").string(),
+                                       "",
+                                       dir_.path()});
   }
 
   // GET /api/v1/query?query=... through curl; the JSON answer ("" when Prometheus did not answer).
@@ -72,7 +73,8 @@ class PrometheusScrape : public ::testing::Test {
 
   // Queries until `accept(answer)` or the deadline; returns the last answer.
   template <class Accept>
-  std::string query_until(const std::string& promql, Accept accept, std::chrono::seconds deadline = std::chrono::seconds(60)) {
+  std::string query_until(const std::string& promql, Accept accept,
+                          std::chrono::seconds deadline = std::chrono::seconds(60)) {
     const auto until = std::chrono::steady_clock::now() + deadline;
     std::string answer;
     while (std::chrono::steady_clock::now() < until) {
@@ -102,8 +104,8 @@ TEST_F(PrometheusScrape, ScrapesTheExpositionAndComputesQuantiles) {
   metrics.set_build_info("scrape-check");
   metrics::BackendMetrics db(metrics, "db-0");
   for (int i = 0; i < 20; ++i) db.query(metrics::Route::primary, 0x03, milliseconds(3));
-  metrics.update_backends({{"db-0", "primary", true, false, std::nullopt, std::nullopt},
-                           {"db-1", "replica", true, true, 0.2, 0.0}});
+  metrics.update_backends(
+      {{"db-0", "primary", true, false, std::nullopt, std::nullopt}, {"db-1", "replica", true, true, 0.2, 0.0}});
   metrics.routing_decisions("replica", "read_only_statement").inc();
   metrics.errors("odd \"kind\" \\ with\nnewline").inc(7);
 
@@ -116,7 +118,8 @@ TEST_F(PrometheusScrape, ScrapesTheExpositionAndComputesQuantiles) {
   ASSERT_EQ(server.start(), std::nullopt);
   start_prometheus(server.port(), "scrape-token");
 
-  auto answer = query_until("weir_build_info", [](const std::string& a) { return a.find("scrape-check") != std::string::npos; });
+  auto answer =
+      query_until("weir_build_info", [](const std::string& a) { return a.find("scrape-check") != std::string::npos; });
   ASSERT_NE(answer.find(R"("version":"scrape-check")"), std::string::npos) << answer;
   EXPECT_EQ(first_value(answer), 1.0) << answer;
 

@@ -8,8 +8,8 @@
 // here needs dlsym (which allocates) or allocates itself. Thread-local state uses the
 // initial-exec TLS model: reading it never calls into the allocator either.
 #include <execinfo.h>
-#include <pthread.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>

@@ -72,7 +72,7 @@ class SteadyStateAllocations : public ::testing::Test {
     std::filesystem::remove(counts_path());
     TopologyOptions options;
     options.weir_environment = {std::string("LD_PRELOAD=") + WEIR_ALLOCATION_COUNTER_PATH,
-                      std::string(alloc::kCountsFileVariable) + "=" + counts_path()};
+                                std::string(alloc::kCountsFileVariable) + "=" + counts_path()};
     topology_ = new ReplicatedTopology(options);
     counts_ = new CountsReader(counts_path(), topology_->weir->pid());
     topology_->primary.execute(
@@ -135,8 +135,7 @@ TEST_F(SteadyStateAllocations, TextPointSelectOnAReplicaAllocatesNothing) {
     ASSERT_EQ(row.size(), 2U);
     ASSERT_NE(row[1], "100") << "a plain read must be served by a replica";
   });
-  EXPECT_LE(allocations, kCacheMisses) << "heap allocations in weir's worker threads, " << kStatements
-                                       << " statements";
+  EXPECT_LE(allocations, kCacheMisses) << "heap allocations in weir's worker threads, " << kStatements << " statements";
 }
 
 TEST_F(SteadyStateAllocations, TextPointSelectOnThePrimaryAllocatesNothing) {
@@ -147,8 +146,7 @@ TEST_F(SteadyStateAllocations, TextPointSelectOnThePrimaryAllocatesNothing) {
     ASSERT_EQ(row.size(), 2U);
     ASSERT_EQ(row[1], "100");
   });
-  EXPECT_LE(allocations, kCacheMisses) << "heap allocations in weir's worker threads, " << kStatements
-                                       << " statements";
+  EXPECT_LE(allocations, kCacheMisses) << "heap allocations in weir's worker threads, " << kStatements << " statements";
 }
 
 TEST_F(SteadyStateAllocations, ResultOfAHundredRowsOnAReplicaAllocatesNothing) {
@@ -161,8 +159,7 @@ TEST_F(SteadyStateAllocations, ResultOfAHundredRowsOnAReplicaAllocatesNothing) {
     EXPECT_EQ(mysql_num_rows(res), static_cast<my_ulonglong>(kRows));
     mysql_free_result(res);
   });
-  EXPECT_LE(allocations, kCacheMisses) << "heap allocations in weir's worker threads, " << kStatements
-                                       << " statements";
+  EXPECT_LE(allocations, kCacheMisses) << "heap allocations in weir's worker threads, " << kStatements << " statements";
 }
 
 TEST_F(SteadyStateAllocations, PreparedPointSelectOnAReplicaAllocatesNothing) {
@@ -190,8 +187,7 @@ TEST_F(SteadyStateAllocations, PreparedPointSelectOnAReplicaAllocatesNothing) {
     ASSERT_NE(server_id, 100) << "a prepared read must be served by a replica";
     mysql_stmt_free_result(stmt.get());
   });
-  EXPECT_LE(allocations, kCacheMisses) << "heap allocations in weir's worker threads, " << kStatements
-                                       << " statements";
+  EXPECT_LE(allocations, kCacheMisses) << "heap allocations in weir's worker threads, " << kStatements << " statements";
 }
 
 TEST_F(SteadyStateAllocations, WriteOnThePrimaryAllocatesNothing) {
@@ -201,8 +197,7 @@ TEST_F(SteadyStateAllocations, WriteOnThePrimaryAllocatesNothing) {
     ASSERT_EQ(mysql_query(m.get(), "UPDATE t SET n = n + 1 WHERE id = 8"), 0) << mysql_error(m.get());
     ASSERT_EQ(mysql_affected_rows(m.get()), 1U);
   });
-  EXPECT_LE(allocations, kCacheMisses) << "heap allocations in weir's worker threads, " << kStatements
-                                       << " statements";
+  EXPECT_LE(allocations, kCacheMisses) << "heap allocations in weir's worker threads, " << kStatements << " statements";
 }
 
 // Disabled: now and then (a few reads in 1000, in some runs) the monitor's view shows no replica
@@ -229,8 +224,7 @@ TEST_F(SteadyStateAllocations, DISABLED_ReadOfASessionThatHasWrittenAllocatesNot
     ASSERT_EQ(row.size(), 2U);
     ASSERT_NE(row[1], "100") << "a replica that has the session's write must serve the read";
   });
-  EXPECT_LE(allocations, kCacheMisses) << "heap allocations in weir's worker threads, " << kStatements
-                                       << " statements";
+  EXPECT_LE(allocations, kCacheMisses) << "heap allocations in weir's worker threads, " << kStatements << " statements";
 }
 
 }  // namespace

@@ -1,12 +1,12 @@
 #include "apiserver_fixture.hpp"
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <array>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "weir/deployer/kube.hpp"
 #include "weir/testing/temp_dir.hpp"

@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include "weir/deployer/kube.hpp"
 #include "weir/deployer/deployer.hpp"
+#include "weir/deployer/kube.hpp"
 
 namespace weir::deployer::testing {
 

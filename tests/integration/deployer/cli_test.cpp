@@ -47,7 +47,8 @@ TEST_F(WeirCommandTest, DeployTwiceScaleStatusTeardown) {
 TEST_F(WeirCommandTest, DeployWithoutRightsNamesTheObjectAndWhatWasNotApplied) {
   std::string out;
   EXPECT_EQ(weir("deploy --wait=false", out, "kubeconfig-nobody"), 1) << out;
-  EXPECT_THAT(out, HasSubstr("failed ServiceAccount " + ns_ + "/weir: ServiceAccount " + ns_ + "/weir: Forbidden (403)"));
+  EXPECT_THAT(out,
+              HasSubstr("failed ServiceAccount " + ns_ + "/weir: ServiceAccount " + ns_ + "/weir: Forbidden (403)"));
   EXPECT_THAT(out, HasSubstr("applied before the failure: none"));
   EXPECT_THAT(out, HasSubstr("not applied 15"));
 }

@@ -14,8 +14,8 @@
 namespace weir::deployer::testing {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 std::vector<Object> objects_for(const std::string& ns, bool service_monitor = true) {
   weir::manifests::DeploySettings settings;
@@ -89,7 +89,8 @@ TEST_F(DeployerTest, NetworkPoliciesAndTheAdminTokenAreAcceptedAsRendered) {
   settings.network_policy_client_namespaces = "apps,web";
   settings.network_policy_metrics_namespaces = "*";
   const auto objects = weir::manifests::build_objects(settings);
-  const auto report = apply_objects(objects, client, [](const std::string&) {}, no_wait());
+  const auto report = apply_objects(
+      objects, client, [](const std::string&) {}, no_wait());
   ASSERT_TRUE(report.ok()) << report.summary();
   int policies = 0;
   for (const auto& o : objects) {
@@ -103,7 +104,9 @@ TEST_F(DeployerTest, NetworkPoliciesAndTheAdminTokenAreAcceptedAsRendered) {
   auto token = client.get("/api/v1/namespaces/" + ns_ + "/secrets/weir-admin-token");
   ASSERT_TRUE(token.ok()) << token.error().to_string();
   const std::string first = (*token)["data"]["token"];
-  ASSERT_TRUE(apply_objects(weir::manifests::build_objects(settings), client, [](const std::string&) {}, no_wait()).ok());
+  ASSERT_TRUE(apply_objects(
+                  weir::manifests::build_objects(settings), client, [](const std::string&) {}, no_wait())
+                  .ok());
   auto again = client.get("/api/v1/namespaces/" + ns_ + "/secrets/weir-admin-token");
   ASSERT_TRUE(again.ok());
   EXPECT_EQ((*again)["data"]["token"], first) << "the generated token was replaced";
@@ -112,7 +115,8 @@ TEST_F(DeployerTest, NetworkPoliciesAndTheAdminTokenAreAcceptedAsRendered) {
 TEST_F(DeployerTest, TheStatefulSetKeepsItsClaimsOnScaleDownAsApplied) {
   auto client = admin();
   const auto objects = objects_for(ns_, false);
-  const auto report = apply_objects(objects, client, [](const std::string&) {}, no_wait());
+  const auto report = apply_objects(
+      objects, client, [](const std::string&) {}, no_wait());
   ASSERT_TRUE(report.ok()) << report.summary();
   auto sts = client.get("/apis/apps/v1/namespaces/" + ns_ + "/statefulsets/mysql");
   ASSERT_TRUE(sts.ok()) << sts.error().to_string();
@@ -124,7 +128,9 @@ TEST_F(DeployerTest, TheStatefulSetKeepsItsClaimsOnScaleDownAsApplied) {
 TEST_F(DeployerTest, ASecondApplyChangesNothing) {
   auto client = admin();
   const auto objects = objects_for(ns_);
-  ASSERT_TRUE(apply_objects(objects, client, [](const std::string&) {}, no_wait()).ok());
+  ASSERT_TRUE(apply_objects(
+                  objects, client, [](const std::string&) {}, no_wait())
+                  .ok());
   std::vector<std::string> versions;
   for (const auto& o : objects) {
     auto got = get_object(client, o);
@@ -149,11 +155,14 @@ TEST_F(DeployerTest, ASecondApplyChangesNothing) {
 TEST_F(DeployerTest, AChangedObjectIsConfigured) {
   auto client = admin();
   auto objects = objects_for(ns_, false);
-  ASSERT_TRUE(apply_objects(objects, client, [](const std::string&) {}, no_wait()).ok());
+  ASSERT_TRUE(apply_objects(
+                  objects, client, [](const std::string&) {}, no_wait())
+                  .ok());
   auto sts = std::find_if(objects.begin(), objects.end(), [](const auto& o) { return o.kind == "StatefulSet"; });
   ASSERT_NE(sts, objects.end());
   sts->body["spec"]["template"]["metadata"]["annotations"]["example.com/touched"] = "1";
-  const auto report = apply_objects(objects, client, [](const std::string&) {}, no_wait());
+  const auto report = apply_objects(
+      objects, client, [](const std::string&) {}, no_wait());
   ASSERT_TRUE(report.ok()) << report.summary();
   for (std::size_t i = 0; i < objects.size(); ++i) {
     EXPECT_EQ(report.objects[i].outcome, objects[i].kind == "StatefulSet" ? Outcome::configured : Outcome::unchanged)
@@ -163,7 +172,9 @@ TEST_F(DeployerTest, AChangedObjectIsConfigured) {
 
 TEST_F(DeployerTest, ScaleSetsTheStatefulSetsReplicas) {
   auto client = admin();
-  ASSERT_TRUE(apply_objects(objects_for(ns_, false), client, [](const std::string&) {}, no_wait()).ok());
+  ASSERT_TRUE(apply_objects(
+                  objects_for(ns_, false), client, [](const std::string&) {}, no_wait())
+                  .ok());
   auto scaled = scale_statefulset(client, ns_, "mysql", 5);
   ASSERT_TRUE(scaled.ok()) << scaled.error().to_string();
   auto sts = client.get("/apis/apps/v1/namespaces/" + ns_ + "/statefulsets/mysql");
@@ -178,14 +189,16 @@ TEST_F(DeployerTest, ScaleSetsTheStatefulSetsReplicas) {
 TEST_F(DeployerTest, TeardownRemovesEveryObjectAndKeepsClaimsUnlessAsked) {
   auto client = admin();
   const auto objects = objects_for(ns_);
-  ASSERT_TRUE(apply_objects(objects, client, [](const std::string&) {}, no_wait()).ok());
+  ASSERT_TRUE(apply_objects(
+                  objects, client, [](const std::string&) {}, no_wait())
+                  .ok());
   // No controller runs here: make the claims the StatefulSet controller would have made.
   for (const std::string name : {"data-mysql-0", "data-mysql-1", "other-claim"}) {
-    const json pvc = {{"apiVersion", "v1"},
-                      {"kind", "PersistentVolumeClaim"},
-                      {"metadata", {{"name", name}}},
-                      {"spec",
-                       {{"accessModes", {"ReadWriteOnce"}}, {"resources", {{"requests", {{"storage", "1Gi"}}}}}}}};
+    const json pvc = {
+        {"apiVersion", "v1"},
+        {"kind", "PersistentVolumeClaim"},
+        {"metadata", {{"name", name}}},
+        {"spec", {{"accessModes", {"ReadWriteOnce"}}, {"resources", {{"requests", {{"storage", "1Gi"}}}}}}}};
     auto made = client.send("POST", "/api/v1/namespaces/" + ns_ + "/persistentvolumeclaims", pvc, "application/json");
     ASSERT_TRUE(made.ok()) << made.error().to_string();
   }
@@ -294,7 +307,9 @@ TEST_F(DeployerTest, WaitFollowsThePodsInOrderThenTheProxy) {
   auto objects = objects_for(ns_, false);
   ApplyOptions options;
   options.wait = false;
-  ASSERT_TRUE(apply_objects(objects, client, [](const std::string&) {}, options).ok());
+  ASSERT_TRUE(apply_objects(
+                  objects, client, [](const std::string&) {}, options)
+                  .ok());
   auto make_ready_pod = [&](const std::string& name) {
     const json pod = {{"apiVersion", "v1"},
                       {"kind", "Pod"},
@@ -302,9 +317,7 @@ TEST_F(DeployerTest, WaitFollowsThePodsInOrderThenTheProxy) {
                       {"spec", {{"containers", {{{"name", "c"}, {"image", "x"}}}}}}};
     auto made = client.send("POST", "/api/v1/namespaces/" + ns_ + "/pods", pod, "application/json");
     ASSERT_TRUE(made.ok()) << made.error().to_string();
-    const json status = {{"status",
-                          {{"phase", "Running"},
-                           {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}};
+    const json status = {{"status", {{"phase", "Running"}, {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}};
     auto marked = client.send("PATCH", "/api/v1/namespaces/" + ns_ + "/pods/" + name + "/status", status,
                               "application/merge-patch+json");
     ASSERT_TRUE(marked.ok()) << marked.error().to_string();
@@ -335,7 +348,9 @@ TEST_F(DeployerTest, WaitFollowsThePodsInOrderThenTheProxy) {
 TEST_F(DeployerTest, StatusListsThePodsWithRolesAndReadiness) {
   auto client = admin();
   const auto objects = objects_for(ns_, false);
-  ASSERT_TRUE(apply_objects(objects, client, [](const std::string&) {}, no_wait()).ok());
+  ASSERT_TRUE(apply_objects(
+                  objects, client, [](const std::string&) {}, no_wait())
+                  .ok());
   auto sts = client.get("/apis/apps/v1/namespaces/" + ns_ + "/statefulsets/mysql");
   ASSERT_TRUE(sts.ok());
   const json labels = (*sts)["spec"]["selector"]["matchLabels"];
@@ -347,8 +362,9 @@ TEST_F(DeployerTest, StatusListsThePodsWithRolesAndReadiness) {
     ASSERT_TRUE(client.send("POST", "/api/v1/namespaces/" + ns_ + "/pods", pod, "application/json").ok());
   }
   const json ready = {{"status", {{"phase", "Running"}, {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}};
-  ASSERT_TRUE(client.send("PATCH", "/api/v1/namespaces/" + ns_ + "/pods/mysql-0/status", ready,
-                          "application/merge-patch+json").ok());
+  ASSERT_TRUE(
+      client.send("PATCH", "/api/v1/namespaces/" + ns_ + "/pods/mysql-0/status", ready, "application/merge-patch+json")
+          .ok());
   auto status = cluster_status(client, ns_, "mysql", "weir");
   ASSERT_TRUE(status.ok()) << status.error().to_string();
   ASSERT_EQ(status->pods.size(), 2U);
@@ -371,8 +387,9 @@ TEST_F(DeployerTest, StatusListsThePodsWithRolesAndReadiness) {
                           {"metadata", {{"name", "weir-abc"}, {"labels", (*dep)["spec"]["selector"]["matchLabels"]}}},
                           {"spec", {{"containers", {{{"name", "c"}, {"image", "x"}}}}}}};
   ASSERT_TRUE(client.send("POST", "/api/v1/namespaces/" + ns_ + "/pods", proxy_pod, "application/json").ok());
-  ASSERT_TRUE(client.send("PATCH", "/api/v1/namespaces/" + ns_ + "/pods/weir-abc/status", ready,
-                          "application/merge-patch+json").ok());
+  ASSERT_TRUE(
+      client.send("PATCH", "/api/v1/namespaces/" + ns_ + "/pods/weir-abc/status", ready, "application/merge-patch+json")
+          .ok());
   status = cluster_status(client, ns_, "mysql", "weir");
   ASSERT_TRUE(status.ok()) << status.error().to_string();
   EXPECT_THAT(status->lag_note, HasSubstr("/api/v1/namespaces/" + ns_ + "/pods/weir-abc:"));
@@ -386,7 +403,8 @@ TEST_F(DeployerTest, ServerSideDryRunChangesNothing) {
   ApplyOptions options = no_wait();
   options.dry_run = true;
   const auto objects = objects_for(ns_, false);
-  const auto report = apply_objects(objects, client, [](const std::string&) {}, options);
+  const auto report = apply_objects(
+      objects, client, [](const std::string&) {}, options);
   ASSERT_TRUE(report.ok()) << report.summary();
   for (const auto& o : objects) EXPECT_FALSE(get_object(client, o).ok()) << o.kind << " " << o.name;
 }

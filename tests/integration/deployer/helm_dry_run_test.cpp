@@ -22,13 +22,15 @@ TEST_F(HelmDryRunTest, HelmTemplateOutputIsAcceptedByTheApiServer) {
   if (!fs::exists(helm)) GTEST_SKIP() << "helm is not installed: run scripts/setup-k8s-tools.sh (pinned Go build)";
   const auto rendered = fs::path(api_server().dir) / ("chart-" + ns_ + ".yaml");
   std::string out;
-  ASSERT_EQ(run_command(helm.string() + " template weir " + chart.string() + " --namespace " + ns_ + " > " +
-                            rendered.string(), out),
-            0)
+  ASSERT_EQ(
+      run_command(
+          helm.string() + " template weir " + chart.string() + " --namespace " + ns_ + " > " + rendered.string(), out),
+      0)
       << out;
   const auto kubectl = api_server().bin + "/kubectl --kubeconfig " + kubeconfig();
-  const int status = run_command(kubectl + " apply --server-side --field-manager=weir --dry-run=server -n " + ns_ +
-                                     " -f " + rendered.string(), out);
+  const int status = run_command(
+      kubectl + " apply --server-side --field-manager=weir --dry-run=server -n " + ns_ + " -f " + rendered.string(),
+      out);
   // The optional ServiceMonitor is off by default, so every rendered kind is served here.
   EXPECT_EQ(status, 0) << out;
   EXPECT_THAT(out, ::testing::HasSubstr("statefulset.apps/mysql serverside-applied (server dry run)"));

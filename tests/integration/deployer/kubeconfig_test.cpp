@@ -57,12 +57,12 @@ TEST_F(KubeconfigTest, ClientCertificateAsDataAndTokenFile) {
   };
   const auto path = fs::path(dir) / "kubeconfig-inline";
   std::ofstream(path) << "apiVersion: v1\nkind: Config\ncurrent-context: other\n"
-                         "clusters:\n- name: c\n  cluster:\n    server: " << api_server().server
-                      << "\n    certificate-authority-data: " << b64("ca.crt")
+                         "clusters:\n- name: c\n  cluster:\n    server: "
+                      << api_server().server << "\n    certificate-authority-data: " << b64("ca.crt")
                       << "\ncontexts:\n- name: other\n  context: {cluster: c, user: u, namespace: " << ns_
                       << "}\n- name: by-file\n  context: {cluster: c, user: f}\n"
-                         "users:\n- name: u\n  user:\n    client-certificate-data: " << b64("admin.crt")
-                      << "\n    client-key-data: " << b64("admin.key")
+                         "users:\n- name: u\n  user:\n    client-certificate-data: "
+                      << b64("admin.crt") << "\n    client-key-data: " << b64("admin.key")
                       << "\n- name: f\n  user:\n    tokenFile: admin.token\n";
   auto inline_config = load_kubeconfig(path);
   ASSERT_TRUE(inline_config.ok()) << inline_config.error().to_string();

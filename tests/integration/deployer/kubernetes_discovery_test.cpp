@@ -13,8 +13,8 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <set>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "apiserver_fixture.hpp"
@@ -73,15 +73,16 @@ MariadbOptions listening_also_on(MariadbOptions options, const std::string& addr
 
 // One EndpointSlice per pod: each test server has its own port, and a slice has one port list.
 json slice_for(const std::string& pod, const std::string& address, std::uint16_t port, bool serving) {
-  return {{"apiVersion", "discovery.k8s.io/v1"},
-          {"kind", "EndpointSlice"},
-          {"metadata", {{"name", "mysql-" + pod}, {"labels", {{"kubernetes.io/service-name", "mysql"}}}}},
-          {"addressType", "IPv4"},
-          {"ports", json::array({{{"name", "mysql"}, {"port", port}, {"protocol", "TCP"}}})},
-          {"endpoints", json::array({{{"addresses", {address}},
-                                      {"conditions", {{"ready", serving}, {"serving", serving}, {"terminating", false}}},
-                                      {"hostname", pod},
-                                      {"targetRef", {{"kind", "Pod"}, {"name", pod}}}}})}};
+  return {
+      {"apiVersion", "discovery.k8s.io/v1"},
+      {"kind", "EndpointSlice"},
+      {"metadata", {{"name", "mysql-" + pod}, {"labels", {{"kubernetes.io/service-name", "mysql"}}}}},
+      {"addressType", "IPv4"},
+      {"ports", json::array({{{"name", "mysql"}, {"port", port}, {"protocol", "TCP"}}})},
+      {"endpoints", json::array({{{"addresses", {address}},
+                                  {"conditions", {{"ready", serving}, {"serving", serving}, {"terminating", false}}},
+                                  {"hostname", pod},
+                                  {"targetRef", {{"kind", "Pod"}, {"name", pod}}}}})}};
 }
 
 std::string admin_port_of(const WeirProcess& weir) {
@@ -264,11 +265,12 @@ TEST_F(KubernetesDiscovery, TheProxysServiceAccountFromTheDeployedObjectsMayList
   settings.service_monitor = false;
   ApplyOptions apply;
   apply.wait = false;
-  const auto report = apply_objects(weir::manifests::build_objects(settings), client, [](const std::string&) {}, apply);
+  const auto report = apply_objects(
+      weir::manifests::build_objects(settings), client, [](const std::string&) {}, apply);
   ASSERT_TRUE(report.ok()) << report.summary();
 
-  const json request = {{"apiVersion", "authentication.k8s.io/v1"}, {"kind", "TokenRequest"},
-                        {"spec", {{"expirationSeconds", 3600}}}};
+  const json request = {
+      {"apiVersion", "authentication.k8s.io/v1"}, {"kind", "TokenRequest"}, {"spec", {{"expirationSeconds", 3600}}}};
   auto token = client.send("POST", "/api/v1/namespaces/" + ns_ + "/serviceaccounts/" + settings.proxy_name + "/token",
                            request, "application/json");
   ASSERT_TRUE(token.ok()) << token.error().to_string();
@@ -288,7 +290,8 @@ TEST_F(KubernetesDiscovery, TheProxysServiceAccountFromTheDeployedObjectsMayList
   options.users = {{kApp, kAppPassword}};
   options.admin_yaml = "admin:\n  enabled: true\n  address: 127.0.0.1\n  port: 0\n";
   // No namespace: the context's, as in a pod the service account's.
-  options.backends_yaml = "backends:\n  discovery: kubernetes\n  kubernetes:\n    service: mysql\n    kubeconfig: " + path + "\n";
+  options.backends_yaml =
+      "backends:\n  discovery: kubernetes\n  kubernetes:\n    service: mysql\n    kubeconfig: " + path + "\n";
   WeirProcess weir(options);
   const std::string admin_port = admin_port_of(weir);
   // Nothing answers on those addresses: listed, the replica not usable.

@@ -40,7 +40,8 @@ class Snapshots {
   }
 
   // The first snapshot after `after_version` that satisfies `pred`; nullptr after kPatience.
-  std::shared_ptr<const Topology> wait(const std::function<bool(const Topology&)>& pred, std::uint64_t after_version = 0) {
+  std::shared_ptr<const Topology> wait(const std::function<bool(const Topology&)>& pred,
+                                       std::uint64_t after_version = 0) {
     std::unique_lock lock(mutex_);
     std::shared_ptr<const Topology> found;
     cv_.wait_for(lock, kPatience, [&] {
@@ -141,9 +142,8 @@ class MonitorTest : public ::testing::Test {
   }
 
   std::shared_ptr<const Topology> wait_both_usable() {
-    return snapshots_.wait([](const Topology& t) {
-      return backend(t, "r1").usable_for_reads && backend(t, "r2").usable_for_reads;
-    });
+    return snapshots_.wait(
+        [](const Topology& t) { return backend(t, "r1").usable_for_reads && backend(t, "r2").usable_for_reads; });
   }
 
   std::unique_ptr<MariadbServer> primary_, r1_, r2_;
@@ -183,7 +183,8 @@ TEST_F(MonitorTest, BothReplicasUsableWithSmallLagAndHeartbeatRows) {
   // Heartbeat rows: written on the primary, replicated to both replicas, with growing timestamps.
   const std::string read_row = "SELECT ts FROM weir.heartbeat WHERE instance = '" + monitor_->instance_id() + "'";
   std::optional<std::string> on_primary;
-  for (auto until = std::chrono::steady_clock::now() + kPatience; !on_primary && std::chrono::steady_clock::now() < until;) {
+  for (auto until = std::chrono::steady_clock::now() + kPatience;
+       !on_primary && std::chrono::steady_clock::now() < until;) {
     if (primary_->scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'weir'") == "1") {
       on_primary = primary_->scalar(read_row);
     }
@@ -307,7 +308,8 @@ TEST_F(MonitorTest, StoppedPrimaryIsUnreachableAndReplicasStillReported) {
   }
   // A replica whose SQL thread stops meanwhile is out all the same.
   r2_->execute("STOP SLAVE SQL_THREAD");
-  const auto out = snapshots_.wait([](const Topology& t) { return !backend(t, "r2").usable_for_reads; }, later->version);
+  const auto out =
+      snapshots_.wait([](const Topology& t) { return !backend(t, "r2").usable_for_reads; }, later->version);
   ASSERT_NE(out, nullptr) << describe(*monitor_->latest());
   EXPECT_EQ(backend(*out, "r2").reason, "sql thread stopped");
   EXPECT_TRUE(backend(*out, "r1").usable_for_reads);
@@ -322,8 +324,7 @@ TEST_F(MonitorTest, FailureReportTakesAReplicaOutInTheNextSnapshot) {
   reports_.report("r2");
   reports_.report("no-such-backend");  // ignored
   // The round in progress may have taken the reports before this one; the next takes it.
-  const auto out = snapshots_.wait(
-      [](const Topology& t) { return !backend(t, "r2").usable_for_reads; }, v0);
+  const auto out = snapshots_.wait([](const Topology& t) { return !backend(t, "r2").usable_for_reads; }, v0);
   ASSERT_NE(out, nullptr);
   EXPECT_LE(out->version, v0 + 2) << describe(*out);
   EXPECT_EQ(backend(*out, "r2").reason.rfind("failed a connection or query", 0), 0U) << backend(*out, "r2").reason;
@@ -366,7 +367,8 @@ TEST_F(MonitorTest, ReconfigureAppliesANewPolicyAndBackendList) {
   loose->routing.max_replica_lag = seconds(10);
   loose->routing.readmit_lag = seconds(8);
   monitor_->reconfigure(loose);
-  const auto back = snapshots_.wait([](const Topology& t) { return backend(t, "r2").usable_for_reads; }, lagging->version);
+  const auto back =
+      snapshots_.wait([](const Topology& t) { return backend(t, "r2").usable_for_reads; }, lagging->version);
   ASSERT_NE(back, nullptr) << describe(*monitor_->latest());
   EXPECT_GT(*backend(*back, "r2").lag, seconds(1));
   // r1 leaves the list; r2 keeps its BackendLoad.
@@ -412,7 +414,8 @@ TEST_F(MonitorTest, HungReplicaTimesOutWithoutHoldingUpTheOthers) {
   EXPECT_GT(std::stoll(*after), std::stoll(*before));
   // Resumed: reconnected and back after min_dwell.
   kill(r1_->pid(), SIGCONT);
-  const auto back = snapshots_.wait([](const Topology& t) { return backend(t, "r1").usable_for_reads; }, later->version);
+  const auto back =
+      snapshots_.wait([](const Topology& t) { return backend(t, "r1").usable_for_reads; }, later->version);
   ASSERT_NE(back, nullptr) << describe(*monitor_->latest());
   EXPECT_EQ(backend(*back, "r1").transitions, 2U);
 }
@@ -429,9 +432,8 @@ TEST_F(MonitorTest, DnsDiscoveredReplica) {
   start(config);
   const std::string r1_name = "127.0.0.1:" + std::to_string(r1_->port());
   const std::string r2_name = "127.0.0.1:" + std::to_string(r2_->port());
-  const auto t = snapshots_.wait([&](const Topology& x) {
-    return x.backends.size() == 2 && backend(x, r1_name).usable_for_reads;
-  });
+  const auto t = snapshots_.wait(
+      [&](const Topology& x) { return x.backends.size() == 2 && backend(x, r1_name).usable_for_reads; });
   ASSERT_NE(t, nullptr) << describe(*monitor_->latest());
   EXPECT_EQ(t->backends[0].name, "127.0.0.1:" + std::to_string(primary_->port()));
   EXPECT_TRUE(t->backends[0].reachable);
@@ -440,9 +442,11 @@ TEST_F(MonitorTest, DnsDiscoveredReplica) {
   auto other = std::make_shared<config::Config>(*config);
   other->backends.dns.replica_port = r2_->port();
   monitor_->reconfigure(other);
-  const auto moved = snapshots_.wait([&](const Topology& x) {
-    return x.backends.size() == 2 && x.backends[1].name == r2_name && x.backends[1].usable_for_reads;
-  }, t->version);
+  const auto moved = snapshots_.wait(
+      [&](const Topology& x) {
+        return x.backends.size() == 2 && x.backends[1].name == r2_name && x.backends[1].usable_for_reads;
+      },
+      t->version);
   ASSERT_NE(moved, nullptr) << describe(*monitor_->latest());
 }
 

@@ -58,7 +58,8 @@ class MonitorTls : public ::testing::Test {
     }
     c->backends.static_backends = {{"primary", server.host(), server.port(), config::Role::primary, 1}};
     FailureReports reports;
-    Monitor monitor(c, [](std::shared_ptr<const Topology>) {}, reports);
+    Monitor monitor(
+        c, [](std::shared_ptr<const Topology>) {}, reports);
     monitor.start();
     const bool checked = monitor.wait_first_round(seconds(30));
     const auto topology = monitor.latest();
@@ -90,9 +91,7 @@ TEST_F(MonitorTls, CaAcceptsTheRightCaWhateverTheName) {
   EXPECT_TRUE(reaches(*misnamed_, true, Verify::ca, certs_->ca()));
 }
 
-TEST_F(MonitorTls, CaRefusesAnotherCa) {
-  EXPECT_FALSE(reaches(*server_, true, Verify::ca, certs_->other_ca()));
-}
+TEST_F(MonitorTls, CaRefusesAnotherCa) { EXPECT_FALSE(reaches(*server_, true, Verify::ca, certs_->other_ca())); }
 
 TEST_F(MonitorTls, CaWithoutAFileUsesTheSystemCasWhichDoNotHoldTheTestCa) {
   EXPECT_FALSE(reaches(*server_, true, Verify::ca, ""));
@@ -106,13 +105,9 @@ TEST_F(MonitorTls, CaWithoutAFileTrustsWhatTheSystemStoreHolds) {
   EXPECT_TRUE(reached);
 }
 
-TEST_F(MonitorTls, FullAcceptsAMatchingName) {
-  EXPECT_TRUE(reaches(*server_, true, Verify::full, certs_->ca()));
-}
+TEST_F(MonitorTls, FullAcceptsAMatchingName) { EXPECT_TRUE(reaches(*server_, true, Verify::full, certs_->ca())); }
 
-TEST_F(MonitorTls, FullRefusesAMismatchingName) {
-  EXPECT_FALSE(reaches(*misnamed_, true, Verify::full, certs_->ca()));
-}
+TEST_F(MonitorTls, FullRefusesAMismatchingName) { EXPECT_FALSE(reaches(*misnamed_, true, Verify::full, certs_->ca())); }
 
 TEST_F(MonitorTls, AClientCertificateIsPresentedWhenConfigured) {
   EXPECT_FALSE(reaches(*server_, true, Verify::full, certs_->ca(), "weir_monitor_x509"));

@@ -42,12 +42,17 @@ std::uint32_t version_number(const std::string& text) {
   return major * 10000 + minor * 100 + patch;
 }
 
-constexpr const char* kSqlModes[] = {"", "ANSI_QUOTES", "NO_BACKSLASH_ESCAPES", "ANSI_QUOTES,NO_BACKSLASH_ESCAPES",
-                                     "MSSQL", "ORACLE", "PIPES_AS_CONCAT,IGNORE_SPACE,HIGH_NOT_PRECEDENCE"};
+constexpr const char* kSqlModes[] = {"",
+                                     "ANSI_QUOTES",
+                                     "NO_BACKSLASH_ESCAPES",
+                                     "ANSI_QUOTES,NO_BACKSLASH_ESCAPES",
+                                     "MSSQL",
+                                     "ORACLE",
+                                     "PIPES_AS_CONCAT,IGNORE_SPACE,HIGH_NOT_PRECEDENCE"};
 // utf8mb4; single-byte ones with spaces (0xa0, 0xff) and controls above 0x7e; the multibyte ones whose
 // second bytes can be ASCII (gb18030 too, but MariaDB 10.11 lacks it); one whose second bytes cannot.
-constexpr const char* kCharsets[] = {"utf8mb4", "latin1", "cp850", "latin2", "hp8",  "big5",
-                                     "gbk",     "sjis",   "cp932", "ujis"};
+constexpr const char* kCharsets[] = {"utf8mb4", "latin1", "cp850", "latin2", "hp8",
+                                     "big5",    "gbk",    "sjis",  "cp932",  "ujis"};
 bool ascii_trail_bytes(std::string_view charset) {
   return charset == "big5" || charset == "gbk" || charset == "sjis" || charset == "cp932" || charset == "gb18030";
 }
@@ -55,15 +60,102 @@ bool ascii_trail_bytes(std::string_view charset) {
 // Pieces of text; a generated text is "SELECT 1" followed by a few of them, with the canary write
 // after a ';' somewhere in between.
 const std::vector<std::string>& fragments() {
-  static const std::vector<std::string> pieces = {
-      "'", "\"", "`", "[", "]", "/*", "*/", "/*!", "/*!50100 ", "/*!99999 ", "/*!50700 ", "/*!100000 ", "/*!999999",
-      "/*M!", "/*M!100000 ", "/*M!999999 ", "/*M!50800 ", "/*+ ", "/* */", "-- ", "--", "#", "\n", "\r", "\\", "\\'",
-      "\\\"", "\\`", "\\\\", "''", "\"\"", "``", "]]", ";", " ", "\t", "\v", "\f", "\x01", "\x1f", "\x7f", "\0"s,
-      "\xa0", "\xff", "\xbf", "\xa1", "\x81", "\x5c", "\xc3\xa9", "\x81\x30\x81\x30", "\xbf\\", "\xa1`", "\x81]",
-      "@", "@@", "@`", "@'", "@\"", "@x", "1", "a", "x", "1e", ".", "0x", ",", "(", ")", "*", "/", "-", "=", ":=",
-      "N'", "X'", "_gbk'", "_latin1'", "AS", " FROM DUAL", " FOR UPDATE", "SELECT", "@@tx_read_only",
-      "--\x01", "--\x7f", "--\xa0", "--\xff", "--\t", "#\x7f", "/*!99999 /* */", "/*!99999 /*", "*/*", "-- '\n",
-      "'\\'", "\"\\\"", "`\\`", "[\\]"};
+  static const std::vector<std::string> pieces = {"'",
+                                                  "\"",
+                                                  "`",
+                                                  "[",
+                                                  "]",
+                                                  "/*",
+                                                  "*/",
+                                                  "/*!",
+                                                  "/*!50100 ",
+                                                  "/*!99999 ",
+                                                  "/*!50700 ",
+                                                  "/*!100000 ",
+                                                  "/*!999999",
+                                                  "/*M!",
+                                                  "/*M!100000 ",
+                                                  "/*M!999999 ",
+                                                  "/*M!50800 ",
+                                                  "/*+ ",
+                                                  "/* */",
+                                                  "-- ",
+                                                  "--",
+                                                  "#",
+                                                  "\n",
+                                                  "\r",
+                                                  "\\",
+                                                  "\\'",
+                                                  "\\\"",
+                                                  "\\`",
+                                                  "\\\\",
+                                                  "''",
+                                                  "\"\"",
+                                                  "``",
+                                                  "]]",
+                                                  ";",
+                                                  " ",
+                                                  "\t",
+                                                  "\v",
+                                                  "\f",
+                                                  "\x01",
+                                                  "\x1f",
+                                                  "\x7f",
+                                                  "\0"s,
+                                                  "\xa0",
+                                                  "\xff",
+                                                  "\xbf",
+                                                  "\xa1",
+                                                  "\x81",
+                                                  "\x5c",
+                                                  "\xc3\xa9",
+                                                  "\x81\x30\x81\x30",
+                                                  "\xbf\\",
+                                                  "\xa1`",
+                                                  "\x81]",
+                                                  "@",
+                                                  "@@",
+                                                  "@`",
+                                                  "@'",
+                                                  "@\"",
+                                                  "@x",
+                                                  "1",
+                                                  "a",
+                                                  "x",
+                                                  "1e",
+                                                  ".",
+                                                  "0x",
+                                                  ",",
+                                                  "(",
+                                                  ")",
+                                                  "*",
+                                                  "/",
+                                                  "-",
+                                                  "=",
+                                                  ":=",
+                                                  "N'",
+                                                  "X'",
+                                                  "_gbk'",
+                                                  "_latin1'",
+                                                  "AS",
+                                                  " FROM DUAL",
+                                                  " FOR UPDATE",
+                                                  "SELECT",
+                                                  "@@tx_read_only",
+                                                  "--\x01",
+                                                  "--\x7f",
+                                                  "--\xa0",
+                                                  "--\xff",
+                                                  "--\t",
+                                                  "#\x7f",
+                                                  "/*!99999 /* */",
+                                                  "/*!99999 /*",
+                                                  "*/*",
+                                                  "-- '\n",
+                                                  "'\\'",
+                                                  "\"\\\"",
+                                                  "`\\`",
+                                                  "[\\]"};
   return pieces;
 }
 
@@ -146,8 +238,8 @@ std::string printable(std::string_view text) {
 }
 
 struct ServerAnswer {
-  int results = 0;          // result sets and OKs before the first error
-  unsigned error = 0;       // the first error, 0 when none
+  int results = 0;     // result sets and OKs before the first error
+  unsigned error = 0;  // the first error, 0 when none
   long long canary_rows = 0;
 };
 
@@ -201,8 +293,7 @@ class Oracle {
                            "lexer", server_.port(), nullptr, CLIENT_MULTI_STATEMENTS) == nullptr) {
       throw std::runtime_error("connect: "s + mysql_error(slot.get()));
     }
-    const std::string setup =
-        "SET NAMES "s + kCharsets[charset] + ", SESSION sql_mode = '" + kSqlModes[sql_mode] + "'";
+    const std::string setup = "SET NAMES "s + kCharsets[charset] + ", SESSION sql_mode = '" + kSqlModes[sql_mode] + "'";
     if (mysql_query(slot.get(), setup.c_str()) != 0) throw std::runtime_error(setup + ": " + mysql_error(slot.get()));
     return slot.get();
   }
@@ -221,7 +312,8 @@ TEST(LexerDifferential, NoTextWeirSendsToAReplicaWritesOnTheServer) {
 
   const std::uint64_t texts = env_number("WEIR_DIFFERENTIAL_TEXTS", 20000);
   const std::uint64_t seed = env_number("WEIR_DIFFERENTIAL_SEED", 15);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(env_number("WEIR_DIFFERENTIAL_SECONDS", 60));
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(env_number("WEIR_DIFFERENTIAL_SECONDS", 60));
   const route::ClassifyOptions options;
 
   std::uint64_t tried = 0, to_replica = 0, server_errors = 0, hidden_writes = 0, count_mismatches = 0;
@@ -259,11 +351,12 @@ TEST(LexerDifferential, NoTextWeirSendsToAReplicaWritesOnTheServer) {
                     << expected_results(g.text, view) << ", " << where;
     }
   }
-  std::printf("lexer differential: %llu texts tried, %llu to a replica (%llu server errors), %llu hidden writes, "
-              "%llu statement count mismatches\n",
-              static_cast<unsigned long long>(tried), static_cast<unsigned long long>(to_replica),
-              static_cast<unsigned long long>(server_errors), static_cast<unsigned long long>(hidden_writes),
-              static_cast<unsigned long long>(count_mismatches));
+  std::printf(
+      "lexer differential: %llu texts tried, %llu to a replica (%llu server errors), %llu hidden writes, "
+      "%llu statement count mismatches\n",
+      static_cast<unsigned long long>(tried), static_cast<unsigned long long>(to_replica),
+      static_cast<unsigned long long>(server_errors), static_cast<unsigned long long>(hidden_writes),
+      static_cast<unsigned long long>(count_mismatches));
   EXPECT_EQ(hidden_writes, 0u);
   EXPECT_GT(to_replica, tried / 50) << "the generator hardly produces texts weir sends to a replica";
 }

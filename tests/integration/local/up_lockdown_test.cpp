@@ -52,12 +52,13 @@ std::string slurp(const fs::path& path) {
 
 class WeirUp : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::srand(static_cast<unsigned>(getpid()));
-  }
+  void SetUp() override { std::srand(static_cast<unsigned>(getpid())); }
   std::vector<std::string> up_command(std::uint16_t proxy_port, std::uint16_t base_port) const {
-    return {weir_binary(), "up", "--replicas", "1", "--dir", (dir_ / "topology").string(), "--port",
-            std::to_string(proxy_port), "--base-port", std::to_string(base_port)};
+    return {weir_binary(), "up",
+            "--replicas",  "1",
+            "--dir",       (dir_ / "topology").string(),
+            "--port",      std::to_string(proxy_port),
+            "--base-port", std::to_string(base_port)};
   }
   weir::testing::TempDir temp_{"weir-up-lockdown-"};
   fs::path dir_ = temp_.path();

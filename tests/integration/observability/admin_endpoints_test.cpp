@@ -5,8 +5,8 @@
 #include <signal.h>
 
 #include <filesystem>
-#include <future>
 #include <fstream>
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "observability_support.hpp"
@@ -63,7 +63,8 @@ std::uint16_t AdminOnWeir::admin_port_ = 0;
 
 TEST_F(AdminOnWeir, HealthAndReadinessNeedNoTokenEverythingElseDoes) {
   EXPECT_EQ(request(admin_port_, "GET", "/healthz").status, 200);
-  const auto ready = get_until(admin_port_, "/readyz", [](const HttpResponse& r) { return r.status == 200; }, std::nullopt);
+  const auto ready = get_until(
+      admin_port_, "/readyz", [](const HttpResponse& r) { return r.status == 200; }, std::nullopt);
   EXPECT_EQ(ready.status, 200) << ready.raw;
   for (const std::string target : {"/metrics", "/backends", "/config", "/", "/status.json"}) {
     const auto none = request(admin_port_, "GET", target);
@@ -180,7 +181,8 @@ TEST_F(AdminOnWeir, MetricsCountClientConnectionsAndCarryTheBackendGauges) {
   EXPECT_EQ(sample_sum(after.body, "weir_backend_up", {"backend=\"replica-1\"", "role=\"replica\""}), 1.0);
   EXPECT_EQ(sample_sum(after.body, "weir_backend_read_only", {"backend=\"replica-1\""}), 1.0);
   EXPECT_EQ(sample_sum(after.body, "weir_backend_read_only", {"backend=\"primary\""}), 0.0);
-  const auto lag = sample_sum(after.body, "weir_replication_lag_seconds", {"backend=\"replica-1\"", "method=\"heartbeat\""});
+  const auto lag =
+      sample_sum(after.body, "weir_replication_lag_seconds", {"backend=\"replica-1\"", "method=\"heartbeat\""});
   ASSERT_TRUE(lag.has_value()) << after.body;
   EXPECT_GE(*lag, 0.0);
   EXPECT_LT(*lag, 5.0);
@@ -281,7 +283,8 @@ TEST_F(ReloadOnWeir, ABrokenFileIsRejectedWithItsLineAndTheOldConfigurationStays
   EXPECT_EQ(r.status, 400) << r.raw;
   int line = 1;
   for (std::size_t i = 0; i < wrong_yaml.find("max_replica_lag"); ++i) line += wrong_yaml[i] == '\n' ? 1 : 0;
-  EXPECT_NE(r.body.find("weir.yaml:" + std::to_string(line) + ":"), std::string::npos) << "line " << line << "\n" << r.body;
+  EXPECT_NE(r.body.find("weir.yaml:" + std::to_string(line) + ":"), std::string::npos) << "line " << line << "\n"
+                                                                                       << r.body;
   EXPECT_NE(r.body.find("routing.max_replica_lag"), std::string::npos) << r.body;
 
   EXPECT_EQ(reloads("failure"), 2.0);
@@ -336,7 +339,8 @@ TEST(AdminStart, AnAdminPortInUseStopsWeirWithTheAddress) {
   prepare_primary(primary);
   WeirOptions options = weir_for(primary);
   // The server's own port: taken.
-  options.admin_yaml = "admin:\n  enabled: true\n  address: 127.0.0.1\n  port: " + std::to_string(primary.port()) + "\n";
+  options.admin_yaml =
+      "admin:\n  enabled: true\n  address: 127.0.0.1\n  port: " + std::to_string(primary.port()) + "\n";
   WeirProcess weir(options);
   EXPECT_EQ(weir.wait_exit(20s), 1) << weir.log();
   EXPECT_NE(weir.log().find("cannot start the admin server"), std::string::npos) << weir.log();

@@ -74,7 +74,8 @@ class AdminReachability : public ::testing::Test {
     options.admin_yaml = admin_yaml(kToken);
     weir_ = std::make_unique<WeirProcess>(options);
     port_ = admin_port_of(*weir_);
-    const auto ready = get_until(port_, "/readyz", [](const HttpResponse& r) { return r.status == 200; }, std::nullopt);
+    const auto ready = get_until(
+        port_, "/readyz", [](const HttpResponse& r) { return r.status == 200; }, std::nullopt);
     ASSERT_EQ(ready.status, 200) << ready.raw;
   }
   void TearDown() override {
@@ -139,8 +140,8 @@ TEST_F(AdminReachability, OutOfDescriptorsTheAcceptLoopPausesAndRecovers) {
   ASSERT_EQ(::prlimit(pid, RLIMIT_NOFILE, &before, nullptr), 0) << std::strerror(errno);
   for (const int fd : idle_) ::close(fd);
   idle_.clear();
-  const auto health = get_until(port_, "/healthz", [](const HttpResponse& r) { return r.status == 200; },
-                                std::nullopt, 10s);
+  const auto health = get_until(
+      port_, "/healthz", [](const HttpResponse& r) { return r.status == 200; }, std::nullopt, 10s);
   EXPECT_EQ(health.status, 200) << health.raw;
   EXPECT_TRUE(weir_->wait_for_log("msg=\"admin server accepting again\"", 5s)) << weir_->log();
 }

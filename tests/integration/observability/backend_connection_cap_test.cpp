@@ -53,7 +53,8 @@ TEST(BackendConnectionCap, AStatementOverTheCapWaitsThenFailsAndAFreedConnection
   for (int i = 0; i < 2; ++i) {
     ASSERT_EQ(outcome_of(clients[i].get(), "START TRANSACTION"), "<no result>") << i << "\n" << weir.log();
     ASSERT_EQ(outcome_of(clients[i].get(), "INSERT INTO t VALUES (" + std::to_string(i + 1) + ")"), "<no result>")
-        << i << "\n" << weir.log();
+        << i << "\n"
+        << weir.log();
   }
   EXPECT_LE(connections_of(primary, kApp), 2);
 

@@ -128,11 +128,11 @@ TEST(PacketLimits, A200MegabyteLoadDataLocalStreamsThroughWithoutGrowingWeir) {
     }
   });
   const std::string out_path = weir.dir() + "/cli.out";
-  const int rc = run_program({"mariadb", "--no-defaults", "--host=127.0.0.1", "--port=" + std::to_string(weir.port()),
-                              "--protocol=TCP", "--user=" + std::string(kApp), "--password=" + std::string(kAppPassword),
-                              "--local-infile=1", "app", "-e",
-                              "LOAD DATA LOCAL INFILE '" + path + "' INTO TABLE loaded"},
-                             out_path, std::chrono::seconds(300));
+  const int rc =
+      run_program({"mariadb", "--no-defaults", "--host=127.0.0.1", "--port=" + std::to_string(weir.port()),
+                   "--protocol=TCP", "--user=" + std::string(kApp), "--password=" + std::string(kAppPassword),
+                   "--local-infile=1", "app", "-e", "LOAD DATA LOCAL INFILE '" + path + "' INTO TABLE loaded"},
+                  out_path, std::chrono::seconds(300));
   loading = false;
   sampler.join();
   ASSERT_EQ(rc, 0) << file_tail(out_path) << "\n" << weir.log();

@@ -286,8 +286,9 @@ class PrometheusAfterTraffic : public ::testing::Test {
         }
       }
       // Scraped before the traffic, so that rate() over the window sees it as an increase.
-      const auto before = prometheus_->query_until(
-          "count(weir_query_duration_seconds_count)", [](const std::string& a) { return first_value(a).value_or(0) >= 2; });
+      const auto before =
+          prometheus_->query_until("count(weir_query_duration_seconds_count)",
+                                   [](const std::string& a) { return first_value(a).value_or(0) >= 2; });
       if (first_value(before).value_or(0) < 2) throw std::runtime_error("no latency series in Prometheus: " + before);
       const std::string error = run_traffic(*topology_, kWrites, kReads);
       if (!error.empty()) throw std::runtime_error("traffic through weir: " + error);
@@ -329,12 +330,12 @@ TEST_F(PrometheusAfterTraffic, AnswersLatencyQuantilesPerBackend) {
   auto& prometheus = *prometheus_;
   // Every statement counted: the writes and the transactions' reads on the primary, the plain
   // reads on the replica (some may go to the primary while weir sees the replica lagging).
-  const auto counts = prometheus.query_until("sum by (backend) (weir_query_duration_seconds_count)",
-                                             [](const std::string& a) {
-                                               const auto p = value_for_backend(a, "primary");
-                                               const auto r = value_for_backend(a, "replica-1");
-                                               return p && r && *p + *r >= kWrites + kReads + 30;
-                                             });
+  const auto counts =
+      prometheus.query_until("sum by (backend) (weir_query_duration_seconds_count)", [](const std::string& a) {
+        const auto p = value_for_backend(a, "primary");
+        const auto r = value_for_backend(a, "replica-1");
+        return p && r && *p + *r >= kWrites + kReads + 30;
+      });
   const auto primary_count = value_for_backend(counts, "primary").value_or(0);
   const auto replica_count = value_for_backend(counts, "replica-1").value_or(0);
   EXPECT_GE(primary_count + replica_count, kWrites + kReads + 30) << counts;
@@ -389,8 +390,7 @@ TEST_F(PrometheusAfterTraffic, RunsEveryDashboardQueryWithDataWhereItMatters) {
   // The latency panels need traffic within their 30 s window: some more, and a scrape after it.
   ASSERT_EQ(run_traffic(*topology_, 20, 60, kWrites), "");
   prometheus.query_until(
-      "histogram_quantile(0.5, sum by (le, backend) (rate(weir_query_duration_seconds_bucket[30s])))",
-      finite_for_both);
+      "histogram_quantile(0.5, sum by (le, backend) (rate(weir_query_duration_seconds_bucket[30s])))", finite_for_both);
   int expressions = 0;
   for (const auto& panel : panels) {
     std::size_t series = 0;

@@ -36,7 +36,8 @@ TEST(QueryMetrics, StatementsThroughWeirAreCountedByRouteDurationAndReason) {
   {
     Mysql m = open_mysql(weir.port(), ConnectOptions{}.db("app"));
     ASSERT_TRUE(m);
-    ASSERT_EQ(mysql_query(m.get(), "CREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY, v INT)"), 0) << mysql_error(m.get());
+    ASSERT_EQ(mysql_query(m.get(), "CREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY, v INT)"), 0)
+        << mysql_error(m.get());
     for (int i = 0; i < 10; ++i) {
       const std::string insert = "INSERT INTO t VALUES (" + std::to_string(i) + ", " + std::to_string(i * 2) + ")";
       ASSERT_EQ(mysql_query(m.get(), insert.c_str()), 0) << mysql_error(m.get());

@@ -27,8 +27,8 @@ TEST(Readiness, NotReadyWhileThePrimaryWasNeverReachable) {
   EXPECT_EQ(r.status, 503) << r.raw;
   EXPECT_NE(r.body.find("not ready"), std::string::npos) << r.body;
   // Once a round has looked at it, the reason names the primary.
-  r = get_until(port, "/readyz", [](const HttpResponse& h) { return h.body.find("primary") != std::string::npos; },
-                std::nullopt);
+  r = get_until(
+      port, "/readyz", [](const HttpResponse& h) { return h.body.find("primary") != std::string::npos; }, std::nullopt);
   EXPECT_EQ(r.status, 503) << r.raw;
   EXPECT_NE(r.body.find("primary primary is unreachable"), std::string::npos) << r.body;
 
@@ -53,12 +53,14 @@ TEST(Readiness, ReadyWhileThePrimaryAnswersNotAfterItStops) {
   WeirProcess weir(options);
   const auto port = admin_port_of(weir);
 
-  auto r = get_until(port, "/readyz", [](const HttpResponse& h) { return h.status == 200; }, std::nullopt);
+  auto r = get_until(
+      port, "/readyz", [](const HttpResponse& h) { return h.status == 200; }, std::nullopt);
   EXPECT_EQ(r.status, 200) << r.raw;
   EXPECT_EQ(r.body, "ready\n");
 
   primary.stop();
-  r = get_until(port, "/readyz", [](const HttpResponse& h) { return h.status != 200; }, std::nullopt);
+  r = get_until(
+      port, "/readyz", [](const HttpResponse& h) { return h.status != 200; }, std::nullopt);
   EXPECT_EQ(r.status, 503) << r.raw;
   EXPECT_NE(r.body.find("primary primary is unreachable"), std::string::npos) << r.body;
   EXPECT_EQ(request(port, "GET", "/healthz").status, 200);
@@ -77,7 +79,8 @@ TEST(Readiness, NotReadyWhileDraining) {
   options.extra_yaml = "timeouts:\n  shutdown_grace: 20s\n";
   WeirProcess weir(options);
   const auto port = admin_port_of(weir);
-  auto r = get_until(port, "/readyz", [](const HttpResponse& h) { return h.status == 200; }, std::nullopt);
+  auto r = get_until(
+      port, "/readyz", [](const HttpResponse& h) { return h.status == 200; }, std::nullopt);
   ASSERT_EQ(r.status, 200) << r.raw;
 
   // A running statement keeps weir draining (not stopped) for a while.
@@ -87,7 +90,8 @@ TEST(Readiness, NotReadyWhileDraining) {
   std::thread running([&] { slept = scalar_of(m.get(), "SELECT SLEEP(4)"); });
   std::this_thread::sleep_for(500ms);
   weir.signal(SIGTERM);
-  r = get_until(port, "/readyz", [](const HttpResponse& h) { return h.status != 200; }, std::nullopt, 3s);
+  r = get_until(
+      port, "/readyz", [](const HttpResponse& h) { return h.status != 200; }, std::nullopt, 3s);
   EXPECT_EQ(r.status, 503) << r.raw;
   EXPECT_NE(r.body.find("draining"), std::string::npos) << r.body;
   running.join();

@@ -53,7 +53,8 @@ TEST(SessionMetrics, EachMethodCountsInItsSeries) {
   EXPECT_NEAR(sample_sum(t, "weir_query_duration_seconds_sum", {"backend=\"db-1\""}).value_or(0), 0.007, 1e-9);
   EXPECT_EQ(sample_sum(t, "weir_query_duration_seconds_bucket", {"backend=\"db-1\"", "le=\"0.005\""}), 2.0);
   EXPECT_EQ(sample_sum(t, "weir_query_duration_seconds_bucket", {"backend=\"db-0\"", "le=\"0.005\""}), 1.0);
-  EXPECT_EQ(sample_sum(t, "weir_routing_decisions_total", {"target=\"replica\"", "reason=\"read_only_statement\""}), 2.0);
+  EXPECT_EQ(sample_sum(t, "weir_routing_decisions_total", {"target=\"replica\"", "reason=\"read_only_statement\""}),
+            2.0);
   EXPECT_EQ(sample_sum(t, "weir_routing_decisions_total", {"target=\"primary\"", "reason=\"in_transaction\""}), 1.0);
   EXPECT_EQ(sample_sum(t, "weir_gtid_wait_total", {"outcome=\"applied\""}), 1.0);
   EXPECT_EQ(sample_sum(t, "weir_gtid_wait_total", {"outcome=\"timeout\""}), 1.0);

@@ -121,12 +121,15 @@ class BackupAuth : public ::testing::Test {
     setenv("TMPDIR", tmp_.c_str(), 1);
     backup_port_ = free_port();
     log_ = dir_ + "/serve-backup.log";
-    server_ = Process::spawn({{weir_binary(), "pod", "serve-backup", "--ordinal", "0", "--port",
-                               std::to_string(source_->port()), "--defaults-file", source_->dir() + "/my.cnf",
-                               "--backup-bind", "127.0.0.1", "--backup-port", std::to_string(backup_port_),
-                               "--root-password-file", dir_ + "/root-password", "--repl-password-file",
-                               dir_ + "/repl-password"},
-                              "", log_, "", ""});
+    server_ = Process::spawn(
+        {{weir_binary(), "pod", "serve-backup", "--ordinal", "0", "--port", std::to_string(source_->port()),
+          "--defaults-file", source_->dir() + "/my.cnf", "--backup-bind", "127.0.0.1", "--backup-port",
+          std::to_string(backup_port_), "--root-password-file", dir_ + "/root-password", "--repl-password-file",
+          dir_ + "/repl-password"},
+         "",
+         log_,
+         "",
+         ""});
     const auto until = std::chrono::steady_clock::now() + 20s;
     while (slurp(log_).find("listening on") == std::string::npos && std::chrono::steady_clock::now() < until) {
       std::this_thread::sleep_for(20ms);

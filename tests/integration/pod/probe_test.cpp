@@ -23,10 +23,10 @@ class ReadinessProbe : public ::testing::Test {
     const std::string password_file = replica.dir() + "/root-password";
     std::ofstream(password_file) << replica.password() << "\n";
     const std::string out = replica.dir() + "/probe.out";
-    const int rc = run_program({weir_binary(), "pod", "probe", "readiness", "--ordinal", "1", "--port",
-                                std::to_string(replica.port()), "--require-replication", "--root-password-file",
-                                password_file},
-                               out, 30s);
+    const int rc =
+        run_program({weir_binary(), "pod", "probe", "readiness", "--ordinal", "1", "--port",
+                     std::to_string(replica.port()), "--require-replication", "--root-password-file", password_file},
+                    out, 30s);
     output_ = file_tail(out, 20);
     return rc;
   }

@@ -215,7 +215,8 @@ TEST_F(HandshakeLive, RecoveredStage1LogsInOnAnotherConnection) {
 
   // The proxy answers the backend's nonce without knowing the password.
   Greeted g = greet();
-  send(*g.conn, response_for(g.greeting, "app", auth::native_scramble_from_stage1(*stage1, scramble_nonce(g.greeting))));
+  send(*g.conn,
+       response_for(g.greeting, "app", auth::native_scramble_from_stage1(*stage1, scramble_nonce(g.greeting))));
   EXPECT_EQ(classify_auth_reply(g.conn->read_packet()), AuthReplyKind::ok);
 }
 
@@ -223,8 +224,12 @@ TEST_F(HandshakeLive, RecoveredStage1LogsInOnAnotherConnection) {
 AuthReplyKind change_user(RawConnection& c, const HandshakeV10& greeting, CapabilityFlags session_caps,
                           const std::string& user, const std::string& password) {
   c.start_command();
-  ChangeUser change{user, auth::native_scramble(password, scramble_nonce(greeting)), "shop", std::uint16_t{0x21},
-                    std::string(kMysqlNativePassword), {{"_client_name", "weir-handshake-test"}}};
+  ChangeUser change{user,
+                    auth::native_scramble(password, scramble_nonce(greeting)),
+                    "shop",
+                    std::uint16_t{0x21},
+                    std::string(kMysqlNativePassword),
+                    {{"_client_name", "weir-handshake-test"}}};
   Buffer payload;
   serialize(change, session_caps, payload);
   c.write_packet(payload);

@@ -74,7 +74,10 @@ void expect_same_as_committed(const std::string& live_path, const std::string& n
     return exchanges;
   };
   EXPECT_EQ(now.trace, then.trace) << "live:\n" << describe(now) << "committed:\n" << describe(then);
-  EXPECT_TRUE(without_statistics(now.exchanges) == without_statistics(then.exchanges)) << "live:\n" << describe(now) << "committed:\n" << describe(then);
+  EXPECT_TRUE(without_statistics(now.exchanges) == without_statistics(then.exchanges))
+      << "live:\n"
+      << describe(now) << "committed:\n"
+      << describe(then);
   EXPECT_EQ(now.capabilities, then.capabilities);
   EXPECT_EQ(now.auth_steps, then.auth_steps);
   EXPECT_EQ(now.login.kind, then.login.kind);
@@ -88,9 +91,16 @@ TEST(WireRecording, MariadbCommandLineClient) {
   const Recorded r = record(
       server, "mariadb_cli.txt",
       [&](std::uint16_t port) {
-        return std::vector<std::string>{"mariadb", "--no-defaults", "--skip-ssl", "--force", "--batch",
-                                        "--host=127.0.0.1", "--port=" + std::to_string(port),
-                                        "--user=" + server.user(), "--password=" + server.password(), "rec"};
+        return std::vector<std::string>{"mariadb",
+                                        "--no-defaults",
+                                        "--skip-ssl",
+                                        "--force",
+                                        "--batch",
+                                        "--host=127.0.0.1",
+                                        "--port=" + std::to_string(port),
+                                        "--user=" + server.user(),
+                                        "--password=" + server.password(),
+                                        "rec"};
       },
       test_tools_dir() + "/cli_session.sql");
   // --force carries on after the error (and then exits with 0).
@@ -110,8 +120,8 @@ TEST(WireRecording, LibmariadbCApiClient) {
   MariadbServer server;
   server.execute("CREATE DATABASE rec");
   const Recorded r = record(server, "capi_client.txt", [&](std::uint16_t port) {
-    return std::vector<std::string>{WEIR_CAPI_CLIENT, "127.0.0.1", std::to_string(port), server.user(),
-                                    server.password(), "rec"};
+    return std::vector<std::string>{WEIR_CAPI_CLIENT, "127.0.0.1",       std::to_string(port),
+                                    server.user(),    server.password(), "rec"};
   });
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("prepared select: 2 rows"), std::string::npos) << r.output;
@@ -128,8 +138,9 @@ TEST(WireRecording, LibmariadbSessionCommands) {
   server.execute("CREATE DATABASE rec");
   server.create_user("second", "second-pw", "ALL PRIVILEGES", "rec.*");
   const Recorded r = record(server, "capi_session.txt", [&](std::uint16_t port) {
-    return std::vector<std::string>{WEIR_CAPI_SESSION, "127.0.0.1", std::to_string(port), server.user(),
-                                    server.password(), "rec", "second", "second-pw"};
+    return std::vector<std::string>{WEIR_CAPI_SESSION, "127.0.0.1",       std::to_string(port),
+                                    server.user(),     server.password(), "rec",
+                                    "second",          "second-pw"};
   });
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("long data: long data!"), std::string::npos) << r.output;

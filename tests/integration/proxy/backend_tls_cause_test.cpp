@@ -15,7 +15,8 @@ using namespace std::chrono_literals;
 
 WeirOptions verifying(const MariadbServer& server, const std::string& verify, const std::string& ca_file) {
   WeirOptions options = weir_for(server);
-  options.extra_yaml = "tls:\n  backend:\n    enabled: true\n    verify: " + verify + "\n    ca_file: " + ca_file + "\n";
+  options.extra_yaml =
+      "tls:\n  backend:\n    enabled: true\n    verify: " + verify + "\n    ca_file: " + ca_file + "\n";
   return options;
 }
 

@@ -146,8 +146,8 @@ TEST(BackendTls, AClientCertificateSatisfiesAnAccountThatRequiresOne) {
   MariadbServer server(certs.server_options("server"));
   prepare_server(server);
   server.execute("ALTER USER app@'%' REQUIRE X509");
-  const std::string with_certificate =
-      backend_tls("full", certs.ca()) + "    cert_file: " + certs.cert("client") + "\n    key_file: " + certs.key("client") + "\n";
+  const std::string with_certificate = backend_tls("full", certs.ca()) + "    cert_file: " + certs.cert("client") +
+                                       "\n    key_file: " + certs.key("client") + "\n";
   {
     WeirProcess weir(weir_with_backend_tls(server, with_certificate));
     std::string error;

@@ -76,14 +76,34 @@ std::vector<std::string> prepared_round_trip(MYSQL* m, const std::string& table)
   float f = 1.5f;
   double g = -2.718281828459045;
   MYSQL_TIME dt{};
-  dt.year = 2024; dt.month = 2; dt.day = 29; dt.time_type = MYSQL_TIMESTAMP_DATE;
+  dt.year = 2024;
+  dt.month = 2;
+  dt.day = 29;
+  dt.time_type = MYSQL_TIMESTAMP_DATE;
   MYSQL_TIME tm{};
-  tm.hour = 23; tm.minute = 59; tm.second = 58; tm.second_part = 999999; tm.neg = 1; tm.time_type = MYSQL_TIMESTAMP_TIME;
+  tm.hour = 23;
+  tm.minute = 59;
+  tm.second = 58;
+  tm.second_part = 999999;
+  tm.neg = 1;
+  tm.time_type = MYSQL_TIMESTAMP_TIME;
   MYSQL_TIME dtm{};
-  dtm.year = 1999; dtm.month = 12; dtm.day = 31; dtm.hour = 23; dtm.minute = 59; dtm.second = 59;
-  dtm.second_part = 123456; dtm.time_type = MYSQL_TIMESTAMP_DATETIME;
+  dtm.year = 1999;
+  dtm.month = 12;
+  dtm.day = 31;
+  dtm.hour = 23;
+  dtm.minute = 59;
+  dtm.second = 59;
+  dtm.second_part = 123456;
+  dtm.time_type = MYSQL_TIMESTAMP_DATETIME;
   MYSQL_TIME ts{};
-  ts.year = 2030; ts.month = 1; ts.day = 2; ts.hour = 3; ts.minute = 4; ts.second = 5; ts.second_part = 678000;
+  ts.year = 2030;
+  ts.month = 1;
+  ts.day = 2;
+  ts.hour = 3;
+  ts.minute = 4;
+  ts.second = 5;
+  ts.second_part = 678000;
   ts.time_type = MYSQL_TIMESTAMP_DATETIME;
   char vc[] = "h\xc3\xa9llo 'quoted' \"x\"";
   unsigned long vc_len = std::strlen(vc);
@@ -93,23 +113,45 @@ std::vector<std::string> prepared_round_trip(MYSQL* m, const std::string& table)
 
   MYSQL_BIND p[17];
   std::memset(p, 0, sizeof p);
-  p[0].buffer_type = MYSQL_TYPE_TINY; p[0].buffer = &i8;
-  p[1].buffer_type = MYSQL_TYPE_TINY; p[1].buffer = &u8; p[1].is_unsigned = 1;
-  p[2].buffer_type = MYSQL_TYPE_SHORT; p[2].buffer = &i16;
-  p[3].buffer_type = MYSQL_TYPE_LONG; p[3].buffer = &i24;
-  p[4].buffer_type = MYSQL_TYPE_LONG; p[4].buffer = &i32;
-  p[5].buffer_type = MYSQL_TYPE_LONGLONG; p[5].buffer = &i64;
-  p[6].buffer_type = MYSQL_TYPE_LONGLONG; p[6].buffer = &u64; p[6].is_unsigned = 1;
-  p[7].buffer_type = MYSQL_TYPE_NEWDECIMAL; p[7].buffer = dec; p[7].length = &dec_len;
-  p[8].buffer_type = MYSQL_TYPE_FLOAT; p[8].buffer = &f;
-  p[9].buffer_type = MYSQL_TYPE_DOUBLE; p[9].buffer = &g;
-  p[10].buffer_type = MYSQL_TYPE_DATE; p[10].buffer = &dt;
-  p[11].buffer_type = MYSQL_TYPE_TIME; p[11].buffer = &tm;
-  p[12].buffer_type = MYSQL_TYPE_DATETIME; p[12].buffer = &dtm;
-  p[13].buffer_type = MYSQL_TYPE_TIMESTAMP; p[13].buffer = &ts;
-  p[14].buffer_type = MYSQL_TYPE_STRING; p[14].buffer = vc; p[14].length = &vc_len;
-  p[15].buffer_type = MYSQL_TYPE_BLOB; p[15].buffer = const_cast<char*>(bl); p[15].length = &bl_len;
-  p[16].buffer_type = MYSQL_TYPE_LONG; p[16].is_null = &is_null;
+  p[0].buffer_type = MYSQL_TYPE_TINY;
+  p[0].buffer = &i8;
+  p[1].buffer_type = MYSQL_TYPE_TINY;
+  p[1].buffer = &u8;
+  p[1].is_unsigned = 1;
+  p[2].buffer_type = MYSQL_TYPE_SHORT;
+  p[2].buffer = &i16;
+  p[3].buffer_type = MYSQL_TYPE_LONG;
+  p[3].buffer = &i24;
+  p[4].buffer_type = MYSQL_TYPE_LONG;
+  p[4].buffer = &i32;
+  p[5].buffer_type = MYSQL_TYPE_LONGLONG;
+  p[5].buffer = &i64;
+  p[6].buffer_type = MYSQL_TYPE_LONGLONG;
+  p[6].buffer = &u64;
+  p[6].is_unsigned = 1;
+  p[7].buffer_type = MYSQL_TYPE_NEWDECIMAL;
+  p[7].buffer = dec;
+  p[7].length = &dec_len;
+  p[8].buffer_type = MYSQL_TYPE_FLOAT;
+  p[8].buffer = &f;
+  p[9].buffer_type = MYSQL_TYPE_DOUBLE;
+  p[9].buffer = &g;
+  p[10].buffer_type = MYSQL_TYPE_DATE;
+  p[10].buffer = &dt;
+  p[11].buffer_type = MYSQL_TYPE_TIME;
+  p[11].buffer = &tm;
+  p[12].buffer_type = MYSQL_TYPE_DATETIME;
+  p[12].buffer = &dtm;
+  p[13].buffer_type = MYSQL_TYPE_TIMESTAMP;
+  p[13].buffer = &ts;
+  p[14].buffer_type = MYSQL_TYPE_STRING;
+  p[14].buffer = vc;
+  p[14].length = &vc_len;
+  p[15].buffer_type = MYSQL_TYPE_BLOB;
+  p[15].buffer = const_cast<char*>(bl);
+  p[15].length = &bl_len;
+  p[16].buffer_type = MYSQL_TYPE_LONG;
+  p[16].is_null = &is_null;
   if (mysql_stmt_bind_param(ins, p) != 0) return fail("bind insert", ins);
   if (mysql_stmt_execute(ins) != 0) return fail("execute insert", ins);
   out.push_back("affected=" + std::to_string(mysql_stmt_affected_rows(ins)));
@@ -155,11 +197,14 @@ std::vector<std::string> prepared_round_trip(MYSQL* m, const std::string& table)
     r[i].error = &errors[i];
   }
   long long i64_out = 0;
-  r[5].buffer_type = MYSQL_TYPE_LONGLONG; r[5].buffer = &i64_out;
+  r[5].buffer_type = MYSQL_TYPE_LONGLONG;
+  r[5].buffer = &i64_out;
   MYSQL_TIME dtm_out{};
-  r[12].buffer_type = MYSQL_TYPE_DATETIME; r[12].buffer = &dtm_out;
+  r[12].buffer_type = MYSQL_TYPE_DATETIME;
+  r[12].buffer = &dtm_out;
   double g_out = 0;
-  r[9].buffer_type = MYSQL_TYPE_DOUBLE; r[9].buffer = &g_out;
+  r[9].buffer_type = MYSQL_TYPE_DOUBLE;
+  r[9].buffer = &g_out;
   if (mysql_stmt_bind_result(sel, r) != 0) return fail("bind result", sel);
   if (mysql_stmt_store_result(sel) != 0) return fail("store result", sel);
   out.push_back("rows=" + std::to_string(mysql_stmt_num_rows(sel)));
@@ -178,15 +223,17 @@ std::vector<std::string> prepared_round_trip(MYSQL* m, const std::string& table)
         row += buf;
       } else if (i == 12) {
         char buf[64];
-        std::snprintf(buf, sizeof buf, "%04u-%02u-%02u %02u:%02u:%02u.%06lu", dtm_out.year, dtm_out.month,
-                      dtm_out.day, dtm_out.hour, dtm_out.minute, dtm_out.second, dtm_out.second_part);
+        std::snprintf(buf, sizeof buf, "%04u-%02u-%02u %02u:%02u:%02u.%06lu", dtm_out.year, dtm_out.month, dtm_out.day,
+                      dtm_out.hour, dtm_out.minute, dtm_out.second, dtm_out.second_part);
         row += buf;
       } else {
         for (unsigned long j = 0; j < lengths[i] && j < sizeof text[i]; ++j) {
           const auto c = static_cast<unsigned char>(text[i][j]);
           char buf[8];
-          if (c < 32 || c > 126) std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          else std::snprintf(buf, sizeof buf, "%c", c);
+          if (c < 32 || c > 126)
+            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+          else
+            std::snprintf(buf, sizeof buf, "%c", c);
           row += buf;
         }
       }
@@ -206,10 +253,11 @@ TEST_F(CapiThroughWeir, PreparedStatementsOfEveryCommonTypeMatchTheServer) {
   const auto got = prepared_round_trip(w.get(), "types_weir");
   EXPECT_EQ(got, expected);
   ASSERT_GE(expected.size(), 20U);
-  EXPECT_EQ(expected[19],
-            "|-128|255|-32768|-8388608|2147483647|-9223372036854775808|18446744073709551615|"
-            "-12345678901234567890.0123456789|1.5|-2.7182818284590451|2024-02-29|-23:59:58.999999|"
-            "1999-12-31 23:59:59.123456|2030-01-02 03:04:05.678|h\\xc3\\xa9llo 'quoted' \"x\"|\\x00\\x01\\xff\\x00z|NULL");
+  EXPECT_EQ(
+      expected[19],
+      "|-128|255|-32768|-8388608|2147483647|-9223372036854775808|18446744073709551615|"
+      "-12345678901234567890.0123456789|1.5|-2.7182818284590451|2024-02-29|-23:59:58.999999|"
+      "1999-12-31 23:59:59.123456|2030-01-02 03:04:05.678|h\\xc3\\xa9llo 'quoted' \"x\"|\\x00\\x01\\xff\\x00z|NULL");
   EXPECT_EQ(expected.back(), "|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL");
 }
 
@@ -287,7 +335,8 @@ std::vector<std::string> results_of(MYSQL* m, const std::string& sql) {
       continue;
     }
     std::string set = "set";
-    for (unsigned i = 0; i < mysql_num_fields(res); ++i) set += std::string(" ") + mysql_fetch_field_direct(res, i)->name;
+    for (unsigned i = 0; i < mysql_num_fields(res); ++i)
+      set += std::string(" ") + mysql_fetch_field_direct(res, i)->name;
     while (MYSQL_ROW row = mysql_fetch_row(res)) {
       set += " |";
       for (unsigned i = 0; i < mysql_num_fields(res); ++i) set += std::string(" ") + (row[i] ? row[i] : "NULL");
@@ -300,7 +349,8 @@ std::vector<std::string> results_of(MYSQL* m, const std::string& sql) {
 }
 
 TEST_F(CapiThroughWeir, MultiResultsTransactionsAndSessionStateMatchTheServer) {
-  server_.execute("CREATE PROCEDURE app.two_sets() BEGIN SELECT 1 AS a; SELECT 2 AS b, 'x' AS c UNION SELECT 3, 'y'; END");
+  server_.execute(
+      "CREATE PROCEDURE app.two_sets() BEGIN SELECT 1 AS a; SELECT 2 AS b, 'x' AS c UNION SELECT 3, 'y'; END");
   server_.execute("CREATE TABLE app.seq (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
   Mysql d = direct(ConnectOptions{}.db("app").multi_statements());
   Mysql w = through(ConnectOptions{}.db("app").multi_statements());
@@ -489,8 +539,7 @@ std::future<std::string> sleep_on(MYSQL* victim) {
 // Waits until the server runs a SLEEP statement.
 void wait_for_sleep(MariadbServer& server) {
   for (int i = 0; i < 200; ++i) {
-    if (server.scalar("SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(30)%'") ==
-        "1")
+    if (server.scalar("SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(30)%'") == "1")
       return;
     std::this_thread::sleep_for(25ms);
   }

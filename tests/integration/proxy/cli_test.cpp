@@ -10,8 +10,9 @@ class CliThroughWeir : public ::testing::Test {
  protected:
   void SetUp() override {
     prepare_server(server_);
-    server_.execute("CREATE TABLE app.t (id INT PRIMARY KEY, name VARCHAR(20)); "
-                    "INSERT INTO app.t VALUES (1,'one'),(2,'two'),(3,NULL),(4,'four')");
+    server_.execute(
+        "CREATE TABLE app.t (id INT PRIMARY KEY, name VARCHAR(20)); "
+        "INSERT INTO app.t VALUES (1,'one'),(2,'two'),(3,NULL),(4,'four')");
     weir_ = std::make_unique<WeirProcess>(weir_for(server_));
   }
   // The CLI's output against the server and through weir, for the same arguments.
@@ -60,8 +61,9 @@ TEST_F(CliThroughWeir, StatementsMatchTheServer) {
   expect_same(with({"-e", "select 1; select 2"}), "1\n1\n2\n2\n");
   expect_same(with({"-e", "SELECT 1/0; SHOW WARNINGS"}), "Warning\t1365\tDivision by 0");
   expect_same(with({"-e", "USE app; SELECT DATABASE(); SELECT name FROM t WHERE id=2"}), "app\nname\ntwo\n");
-  expect_same(with({"-e", "CREATE TEMPORARY TABLE app.x (a INT); INSERT INTO app.x VALUES (7),(8); "
-                          "SELECT SUM(a) FROM app.x"}),
+  expect_same(with({"-e",
+                    "CREATE TEMPORARY TABLE app.x (a INT); INSERT INTO app.x VALUES (7),(8); "
+                    "SELECT SUM(a) FROM app.x"}),
               "SUM(a)\n15\n");
   expect_same(with({"-e", "SELECT 1; SELECT * FROM nope.nope; SELECT 3"}), "ERROR 1146 (42S02) at line 1");
   expect_same(with({"--force", "-e", "SELECT 1; SELECT * FROM nope.nope; SELECT 3"}), "ERROR 1146 (42S02)");

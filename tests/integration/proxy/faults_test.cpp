@@ -111,8 +111,9 @@ std::string err_of(const std::optional<std::string>& payload) {
 
 // A ten-row table; cross joins of it make results of any size.
 void make_ten(MariadbServer& server) {
-  server.execute("CREATE TABLE app.ten (n INT PRIMARY KEY); "
-                 "INSERT INTO app.ten VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)");
+  server.execute(
+      "CREATE TABLE app.ten (n INT PRIMARY KEY); "
+      "INSERT INTO app.ten VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)");
 }
 // 10000 rows of 20000 bytes: 200 MB.
 constexpr const char* kHugeResult =
@@ -129,10 +130,10 @@ TEST(ProxyFaults, BackendDownAtConnectThenUp) {
   // packets carrying its own client codes such as 2003 as "2027 Received malformed packet").
   std::string error;
   EXPECT_EQ(open_mysql(weir.port(), {}, &error), nullptr);
-  EXPECT_EQ(error, "1927 weir: cannot connect to primary (127.0.0.1:" + std::to_string(closed_port) +
-                       "): Connection refused");
-  const std::string cli = run_cli(weir.port(), {"-uapp", "-papp-pw", "--skip-ssl", "-e", "SELECT 1"},
-                                  weir.dir() + "/cli.out");
+  EXPECT_EQ(error,
+            "1927 weir: cannot connect to primary (127.0.0.1:" + std::to_string(closed_port) + "): Connection refused");
+  const std::string cli =
+      run_cli(weir.port(), {"-uapp", "-papp-pw", "--skip-ssl", "-e", "SELECT 1"}, weir.dir() + "/cli.out");
   EXPECT_NE(cli.find("ERROR 1927 (08S01): weir: cannot connect to primary (127.0.0.1:"), std::string::npos) << cli;
   EXPECT_TRUE(weir.wait_for_log("cannot connect to primary (127.0.0.1:" + std::to_string(closed_port) + ")", 5s))
       << weir.log();
@@ -408,7 +409,8 @@ TEST(ProxyFaults, SigtermLetsTheRunningStatementFinishThenExitsZero) {
   auto result = std::async(std::launch::async, [m = busy.get()] { return scalar_of(m, "SELECT SLEEP(3) + 40"); });
   bool started = false;
   for (int i = 0; i < 200 && !started; ++i) {
-    started = server.scalar("SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(3)%'") == "1";
+    started =
+        server.scalar("SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(3)%'") == "1";
     if (!started) std::this_thread::sleep_for(20ms);
   }
   ASSERT_TRUE(started);

@@ -13,9 +13,9 @@
 #include "auth/client_auth.hpp"
 #include "auth/user_refresher.hpp"
 #include "proxy_support.hpp"
-#include "weir/testing/tls_certificates.hpp"
 #include "weir/config/config.hpp"
 #include "weir/protocol/auth.hpp"
+#include "weir/testing/tls_certificates.hpp"
 
 namespace weir::testing::proxy_tests {
 namespace {
@@ -44,11 +44,15 @@ void prepare_accounts(MariadbServer& server) {
 
 std::shared_ptr<const config::Config> config_for(const MariadbServer& server, const std::string& monitor_password,
                                                  const std::string& extra = "") {
-  const std::string yaml = "users:\n  - name: cfg\n    password: cfg-pw\n"
-                           "load_users_from_backend:\n  enabled: true\n  refresh_interval: 1h\n"
-                           "monitor:\n  user: " + std::string(kLoader) + "\n  password: \"" + monitor_password + "\"\n"
-                           "backends:\n  discovery: static\n  static:\n    - name: db-primary\n      host: 127.0.0.1\n"
-                           "      port: " + std::to_string(server.port()) + "\n      role: primary\n" + extra;
+  const std::string yaml =
+      "users:\n  - name: cfg\n    password: cfg-pw\n"
+      "load_users_from_backend:\n  enabled: true\n  refresh_interval: 1h\n"
+      "monitor:\n  user: " +
+      std::string(kLoader) + "\n  password: \"" + monitor_password +
+      "\"\n"
+      "backends:\n  discovery: static\n  static:\n    - name: db-primary\n      host: 127.0.0.1\n"
+      "      port: " +
+      std::to_string(server.port()) + "\n      role: primary\n" + extra;
   auto result = config::parse_config(yaml, "load_users_test.yaml");
   EXPECT_TRUE(result.ok()) << result.error_text();
   return result.config;
@@ -164,10 +168,11 @@ TEST(LoadUsers, AWrongPasswordNamesTheBackendAndTheAccount) {
 
 TEST(LoadUsers, ABackendThatIsDownIsAnErrorNotAHang) {
   const std::uint16_t port = free_loopback_port();
-  const std::string yaml = "load_users_from_backend:\n  enabled: true\nmonitor:\n  user: m\n  password: p\n"
-                           "timeouts:\n  connect: 1s\n"
-                           "backends:\n  discovery: static\n  static:\n    - host: 127.0.0.1\n      port: " +
-                           std::to_string(port) + "\n      role: primary\n";
+  const std::string yaml =
+      "load_users_from_backend:\n  enabled: true\nmonitor:\n  user: m\n  password: p\n"
+      "timeouts:\n  connect: 1s\n"
+      "backends:\n  discovery: static\n  static:\n    - host: 127.0.0.1\n      port: " +
+      std::to_string(port) + "\n      role: primary\n";
   auto parsed = config::parse_config(yaml, "down.yaml");
   ASSERT_TRUE(parsed.ok()) << parsed.error_text();
   const auth::LoadUsersResult result = auth::load_users(*parsed.config);
@@ -255,12 +260,14 @@ TEST(UserRefresherAgainstAServer, APublishedAccountAuthenticatesWithTheServersPa
 }
 
 std::string backend_tls_yaml(const std::string& verify, const std::string& ca_file, bool enabled = true) {
-  std::string yaml = "tls:\n  backend:\n    enabled: " + std::string(enabled ? "true" : "false") + "\n    verify: " + verify + "\n";
+  std::string yaml =
+      "tls:\n  backend:\n    enabled: " + std::string(enabled ? "true" : "false") + "\n    verify: " + verify + "\n";
   if (!ca_file.empty()) yaml += "    ca_file: " + ca_file + "\n";
   return yaml;
 }
 
-// The loader follows tls.backend like the sessions do, with an account that must use TLS: none = encrypted only, ca = + the chain, full = + the host name.
+// The loader follows tls.backend like the sessions do, with an account that must use TLS: none = encrypted only, ca = +
+// the chain, full = + the host name.
 TEST(LoadUsers, UsesTheBackendTlsSettings) {
   const TestCertificates certs;
   MariadbServer server(certs.server_options("server"));

@@ -15,9 +15,10 @@ namespace {
 
 // The state a fresh session shows, as one line.
 std::string fresh_state(MYSQL* m) {
-  return scalar_of(m, "SELECT CONCAT_WS(' ', @@autocommit, @@in_transaction, @@character_set_client, "
-                      "@@collation_connection, @@sql_mode, @@time_zone, IFNULL(@left_behind, 'no-var'), "
-                      "(SELECT COUNT(*) FROM app.rows_left))");
+  return scalar_of(m,
+                   "SELECT CONCAT_WS(' ', @@autocommit, @@in_transaction, @@character_set_client, "
+                   "@@collation_connection, @@sql_mode, @@time_zone, IFNULL(@left_behind, 'no-var'), "
+                   "(SELECT COUNT(*) FROM app.rows_left))");
 }
 
 TEST(SessionReuseThroughWeir, NothingOfThePreviousClientRemains) {
@@ -83,8 +84,9 @@ TEST(SessionReuseThroughWeir, AClientThatLeavesDuringAStatementDoesNotDisturbThe
 TEST(SessionReuseThroughWeir, AClientThatLeavesMidResultDoesNotDisturbTheNext) {
   MariadbServer server;
   prepare_server(server);
-  server.execute("CREATE TABLE app.ten (n INT PRIMARY KEY); "
-                 "INSERT INTO app.ten VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)");
+  server.execute(
+      "CREATE TABLE app.ten (n INT PRIMARY KEY); "
+      "INSERT INTO app.ten VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)");
   WeirProcess weir(weir_for(server));
   const char* big = "SELECT a.n, b.n, c.n, REPEAT('y', 5000) FROM app.ten a, app.ten b, app.ten c";
   for (int round = 0; round < 4; ++round) {
@@ -169,8 +171,9 @@ TEST(SessionReuseThroughWeir, MultiStatementsSwitchedOffByOneClientStayOnForTheN
 TEST(SessionReuseThroughWeir, LocksAndTransactionsOfAClientThatLeftAreReleased) {
   MariadbServer server;
   prepare_server(server);
-  server.execute("CREATE TABLE app.locked (a INT); CREATE TABLE app.rows (id INT PRIMARY KEY, v INT); "
-                 "INSERT INTO app.rows VALUES (1, 0)");
+  server.execute(
+      "CREATE TABLE app.locked (a INT); CREATE TABLE app.rows (id INT PRIMARY KEY, v INT); "
+      "INSERT INTO app.rows VALUES (1, 0)");
   WeirProcess weir(weir_for(server));
   {
     Mysql m = open_mysql(weir.port(), {});

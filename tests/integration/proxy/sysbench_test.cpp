@@ -9,10 +9,22 @@ namespace weir::testing::proxy_tests {
 namespace {
 
 std::vector<std::string> sysbench_args(std::uint16_t port, const std::string& command) {
-  return {"sysbench",          "oltp_read_write",     "--db-driver=mysql",     "--mysql-host=127.0.0.1",
-          "--mysql-port=" + std::to_string(port),     "--mysql-user=app",      "--mysql-password=app-pw",
-          "--mysql-db=sbtest", "--tables=2",          "--table-size=10000", "--rand-type=uniform",     "--threads=4",
-          "--time=8",          "--report-interval=0", "--db-ps-mode=auto",     command};
+  return {"sysbench",
+          "oltp_read_write",
+          "--db-driver=mysql",
+          "--mysql-host=127.0.0.1",
+          "--mysql-port=" + std::to_string(port),
+          "--mysql-user=app",
+          "--mysql-password=app-pw",
+          "--mysql-db=sbtest",
+          "--tables=2",
+          "--table-size=10000",
+          "--rand-type=uniform",
+          "--threads=4",
+          "--time=8",
+          "--report-interval=0",
+          "--db-ps-mode=auto",
+          command};
 }
 
 std::string read_all(const std::string& path) {

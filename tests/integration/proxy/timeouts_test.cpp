@@ -64,7 +64,8 @@ TEST(Timeouts, ASlowStatementIsKilled) {
   // The server ends the interrupted SLEEP with ER_QUERY_INTERRUPTED (or returns 1): never 0,
   // which would mean it ran to its end.
   const std::string slept = scalar_of(m.get(), "SELECT SLEEP(20)");
-  EXPECT_TRUE(mysql_errno(m.get()) == 1317 || slept == "1") << slept << " " << mysql_error(m.get()) << "\n" << weir.log();
+  EXPECT_TRUE(mysql_errno(m.get()) == 1317 || slept == "1") << slept << " " << mysql_error(m.get()) << "\n"
+                                                            << weir.log();
   EXPECT_TRUE(weir.wait_for_log("timeouts.query", 5s)) << weir.log();
   EXPECT_EQ(scalar_of(m.get(), "SELECT 2"), "2");  // the session goes on
 }

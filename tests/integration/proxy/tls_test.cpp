@@ -22,18 +22,18 @@ struct TlsFiles {
 // A self-signed certificate for 127.0.0.1, made with the openssl command line.
 TlsFiles make_certificate(const std::string& dir) {
   TlsFiles files{dir + "/weir-cert.pem", dir + "/weir-key.pem"};
-  const int rc = run_program({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", files.key, "-out",
-                              files.cert, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
-                              "subjectAltName=IP:127.0.0.1"},
-                             dir + "/openssl.out", std::chrono::seconds(60));
+  const int rc =
+      run_program({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", files.key, "-out", files.cert,
+                   "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"},
+                  dir + "/openssl.out", std::chrono::seconds(60));
   EXPECT_EQ(rc, 0) << "openssl could not make a test certificate";
   return files;
 }
 
 WeirOptions with_client_tls(const MariadbServer& server, const TlsFiles& files, bool required) {
   WeirOptions options = weir_for(server);
-  options.extra_yaml = "tls:\n  client:\n    enabled: true\n    cert_file: " + files.cert + "\n    key_file: " +
-                       files.key + "\n    required: " + (required ? "true" : "false") + "\n";
+  options.extra_yaml = "tls:\n  client:\n    enabled: true\n    cert_file: " + files.cert +
+                       "\n    key_file: " + files.key + "\n    required: " + (required ? "true" : "false") + "\n";
   return options;
 }
 
@@ -44,8 +44,7 @@ Mysql open_tls(std::uint16_t port, const std::string& ca, std::string* error) {
   mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, &on);
   mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
   mysql_optionsv(m, MYSQL_OPT_SSL_CA, ca.c_str());
-  if (mysql_real_connect(m, "127.0.0.1", kApp, kAppPassword, nullptr, port, nullptr, CLIENT_MULTI_RESULTS) ==
-      nullptr) {
+  if (mysql_real_connect(m, "127.0.0.1", kApp, kAppPassword, nullptr, port, nullptr, CLIENT_MULTI_RESULTS) == nullptr) {
     *error = std::to_string(mysql_errno(m)) + " " + mysql_error(m);
     mysql_close(m);
     return nullptr;
@@ -67,7 +66,8 @@ TEST(TlsThroughWeir, AClientThatAsksForTlsGetsAVerifiedSession) {
   MYSQL* wrong = mysql_init(nullptr);
   const my_bool on = 1;
   mysql_optionsv(wrong, MYSQL_OPT_SSL_ENFORCE, &on);
-  EXPECT_EQ(mysql_real_connect(wrong, "127.0.0.1", kApp, "not-the-password", nullptr, weir.port(), nullptr, 0), nullptr);
+  EXPECT_EQ(mysql_real_connect(wrong, "127.0.0.1", kApp, "not-the-password", nullptr, weir.port(), nullptr, 0),
+            nullptr);
   EXPECT_EQ(mysql_errno(wrong), 1045U);
   mysql_close(wrong);
 }

@@ -40,7 +40,8 @@ TEST(RoutingFailover, AReplicaWithItsSqlThreadStoppedLeavesAndReturnsCaughtUpWit
     if (row_of(m.get(), "SELECT @@server_id").at(0) == "101") last_read_there = std::chrono::steady_clock::now();
   }
   const auto drained_ms = std::chrono::duration_cast<std::chrono::milliseconds>(last_read_there - stopped_at).count();
-  std::cout << "last read on the stopped replica " << drained_ms << " ms after STOP SLAVE SQL_THREAD (check_interval 100ms)\n";
+  std::cout << "last read on the stopped replica " << drained_ms
+            << " ms after STOP SLAVE SQL_THREAD (check_interval 100ms)\n";
   for (int i = 0; i < 100; ++i) EXPECT_NE(row_of(m.get(), "SELECT @@server_id").at(0), "101");
 
   // Writes it has not applied; when it returns, every read it serves must show them.
@@ -71,11 +72,22 @@ TEST(RoutingFailover, KillingAReplicaUnderReadLoadFailsNoQuery) {
   ReplicatedTopology t;
   t.primary.execute("CREATE DATABASE sbtest");
   const auto args = [&](std::uint16_t port, const std::string& command) {
-    return std::vector<std::string>{"sysbench", "oltp_read_only", "--db-driver=mysql", "--mysql-host=127.0.0.1",
-                                    "--mysql-port=" + std::to_string(port), "--mysql-user=app",
-                                    "--mysql-password=app-pw", "--mysql-db=sbtest", "--tables=2", "--table-size=5000",
-                                    "--threads=8", "--time=8", "--skip-trx=on", "--db-ps-mode=disable",
-                                    "--report-interval=0", command};
+    return std::vector<std::string>{"sysbench",
+                                    "oltp_read_only",
+                                    "--db-driver=mysql",
+                                    "--mysql-host=127.0.0.1",
+                                    "--mysql-port=" + std::to_string(port),
+                                    "--mysql-user=app",
+                                    "--mysql-password=app-pw",
+                                    "--mysql-db=sbtest",
+                                    "--tables=2",
+                                    "--table-size=5000",
+                                    "--threads=8",
+                                    "--time=8",
+                                    "--skip-trx=on",
+                                    "--db-ps-mode=disable",
+                                    "--report-interval=0",
+                                    command};
   };
   const std::string prepare_log = t.primary.dir() + "/sysbench-prepare.out";
   ASSERT_EQ(run_program(args(t.primary.port(), "prepare"), prepare_log, 120s), 0) << read_all(prepare_log);
@@ -117,7 +129,9 @@ void read_your_writes_with_a_delayed_replica(bool track_last_gtid, int iteration
   int violations = 0;
   std::map<std::string, int> served;
   for (int i = 1; i <= iterations; ++i) {
-    ASSERT_EQ(mysql_query(m.get(), ("INSERT INTO ryw VALUES (" + std::to_string(i) + ", " + std::to_string(i) + ")").c_str()), 0)
+    ASSERT_EQ(
+        mysql_query(m.get(), ("INSERT INTO ryw VALUES (" + std::to_string(i) + ", " + std::to_string(i) + ")").c_str()),
+        0)
         << mysql_error(m.get());
     const auto row = row_of(m.get(), "SELECT v, @@server_id FROM ryw WHERE k = " + std::to_string(i));
     if (row.size() != 2 || row[0] != std::to_string(i)) ++violations;
@@ -161,7 +175,8 @@ TEST(RoutingFailover, WithThePrimaryStoppedWritesFailClearlyAndReadsGoOn) {
   EXPECT_NE(write_error.find("cannot be reached"), std::string::npos) << write_error;
   // The session still works after the refused write.
   const auto after_refused = row_of(before.get(), "SELECT v FROM kv WHERE k = 1");
-  ASSERT_EQ(after_refused.size(), 1U) << mysql_errno(before.get()) << " " << mysql_error(before.get()) << "\n" << t.weir->log();
+  ASSERT_EQ(after_refused.size(), 1U) << mysql_errno(before.get()) << " " << mysql_error(before.get()) << "\n"
+                                      << t.weir->log();
   EXPECT_EQ(after_refused[0], "1");
 
   // New clients log in and read.

@@ -158,11 +158,22 @@ TEST(RoutingPrepared, SysbenchReadOnlyWithPreparedStatementsSpreadsOverReplicas)
   ReplicatedTopology t;
   t.primary.execute("CREATE DATABASE sbtest");
   const auto args = [&](std::uint16_t port, const std::string& command) {
-    return std::vector<std::string>{"sysbench", "oltp_read_only", "--db-driver=mysql", "--mysql-host=127.0.0.1",
-                                    "--mysql-port=" + std::to_string(port), "--mysql-user=app",
-                                    "--mysql-password=app-pw", "--mysql-db=sbtest", "--tables=2", "--table-size=2000",
-                                    "--threads=4", "--time=5", "--skip-trx=on", "--db-ps-mode=auto",
-                                    "--report-interval=0", command};
+    return std::vector<std::string>{"sysbench",
+                                    "oltp_read_only",
+                                    "--db-driver=mysql",
+                                    "--mysql-host=127.0.0.1",
+                                    "--mysql-port=" + std::to_string(port),
+                                    "--mysql-user=app",
+                                    "--mysql-password=app-pw",
+                                    "--mysql-db=sbtest",
+                                    "--tables=2",
+                                    "--table-size=2000",
+                                    "--threads=4",
+                                    "--time=5",
+                                    "--skip-trx=on",
+                                    "--db-ps-mode=auto",
+                                    "--report-interval=0",
+                                    command};
   };
   const std::string log = t.primary.dir() + "/sysbench.out";
   ASSERT_EQ(run_program(args(t.primary.port(), "prepare"), log, 120s), 0);

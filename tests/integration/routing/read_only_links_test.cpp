@@ -88,17 +88,18 @@ TEST_F(ReadOnlyLinks, AWriteForcedOntoAReplicaIsRefusedThereAndRunsOnThePrimary)
   ASSERT_TRUE(m);
   const std::size_t before = refusals_logged();
   for (int id = 10; id < 20; ++id) {
-    const std::string insert = std::string(kForce) + "INSERT INTO guarded VALUES (" + std::to_string(id) + ", @@server_id)";
+    const std::string insert =
+        std::string(kForce) + "INSERT INTO guarded VALUES (" + std::to_string(id) + ", @@server_id)";
     ASSERT_EQ(mysql_query(m.get(), insert.c_str()), 0) << mysql_error(m.get());
     EXPECT_EQ(mysql_affected_rows(m.get()), 1u);  // the primary's OK, as if it had gone there first
   }
   EXPECT_EQ(topology().primary.scalar("SELECT COUNT(*) FROM app.guarded WHERE id BETWEEN 10 AND 19 AND server = 100"),
             "10");
   EXPECT_EQ(refusals_logged() - before, 10u) << topology().weir->log();
-  for (const char* other : {"UPDATE guarded SET server = server WHERE id = 10", "DELETE FROM guarded WHERE id = 19",
-                            "CREATE TABLE forced (a INT)", "DROP TABLE forced", "TRUNCATE TABLE forced_missing",
-                            "CREATE TEMPORARY TABLE forced_tmp (a INT)", "CREATE USER 'forced'@'%'",
-                            "DROP USER 'forced'@'%'"}) {
+  for (const char* other :
+       {"UPDATE guarded SET server = server WHERE id = 10", "DELETE FROM guarded WHERE id = 19",
+        "CREATE TABLE forced (a INT)", "DROP TABLE forced", "TRUNCATE TABLE forced_missing",
+        "CREATE TEMPORARY TABLE forced_tmp (a INT)", "CREATE USER 'forced'@'%'", "DROP USER 'forced'@'%'"}) {
     const std::string answer = run(m.get(), std::string(kForce) + other);
     // Each ran on the primary (the TRUNCATE of a missing table fails there, as it would directly).
     if (std::string(other).rfind("TRUNCATE", 0) == 0) {
@@ -125,8 +126,8 @@ TEST_F(ReadOnlyLinks, AStoredFunctionThatWritesRunsOnThePrimary) {
 }
 
 TEST_F(ReadOnlyLinks, NoClientSettingMakesAReplicaLinkWritable) {
-  for (const char* lift : {"SET SESSION TRANSACTION READ WRITE", "SET tx_read_only = 0", "SET @@session.tx_read_only = OFF",
-                           "SET autocommit = 1, tx_read_only = 0"}) {
+  for (const char* lift : {"SET SESSION TRANSACTION READ WRITE", "SET tx_read_only = 0",
+                           "SET @@session.tx_read_only = OFF", "SET autocommit = 1, tx_read_only = 0"}) {
     Mysql m = connect();
     ASSERT_TRUE(m);
     // A replica link exists before the setting and another may be opened after it.
@@ -142,8 +143,9 @@ TEST_F(ReadOnlyLinks, NoClientSettingMakesAReplicaLinkWritable) {
       EXPECT_NE(row[1], "100");
     }
     const int id = 200 + static_cast<int>(std::string(lift).size());
-    ASSERT_EQ(run(m.get(), std::string(kForce) + "REPLACE INTO guarded VALUES (" + std::to_string(id) + ", @@server_id)"),
-              "");
+    ASSERT_EQ(
+        run(m.get(), std::string(kForce) + "REPLACE INTO guarded VALUES (" + std::to_string(id) + ", @@server_id)"),
+        "");
     EXPECT_EQ(topology().primary.scalar("SELECT server FROM app.guarded WHERE id = " + std::to_string(id)), "100");
   }
   // Statements that could lift it never go to a replica, whatever the classifier says.
@@ -171,13 +173,15 @@ TEST_F(ReadOnlyLinks, AReplicaLinkRunsOneStatementPerQuery) {
   // Multi-statements go to the primary, even when every statement is a read.
   EXPECT_EQ(scalar_of(m.get(), "SELECT @@server_id; SELECT 2"), "100");
   // Forced onto a replica link, a second statement is a syntax error there: nothing runs.
-  const std::string answer = run(m.get(), std::string(kForce) + "SELECT 1; INSERT INTO guarded VALUES (300, @@server_id)");
+  const std::string answer =
+      run(m.get(), std::string(kForce) + "SELECT 1; INSERT INTO guarded VALUES (300, @@server_id)");
   EXPECT_EQ(answer.substr(0, 4), "1064") << answer;
   EXPECT_EQ(topology().primary.scalar("SELECT COUNT(*) FROM app.guarded WHERE id = 300"), "0");
   // COM_SET_OPTION (multi-statements off and on again) is not replayed onto replica links.
   ASSERT_EQ(mysql_set_server_option(m.get(), MYSQL_OPTION_MULTI_STATEMENTS_OFF), 0);
   ASSERT_EQ(mysql_set_server_option(m.get(), MYSQL_OPTION_MULTI_STATEMENTS_ON), 0);
-  const std::string again = run(m.get(), std::string(kForce) + "SELECT 1; INSERT INTO guarded VALUES (301, @@server_id)");
+  const std::string again =
+      run(m.get(), std::string(kForce) + "SELECT 1; INSERT INTO guarded VALUES (301, @@server_id)");
   EXPECT_EQ(again.substr(0, 4), "1064") << again;
   EXPECT_EQ(scalar_of(m.get(), "SELECT 7; SELECT 8"), "7");  // the client's own multi-statements still work
   expect_replicas_clean();
@@ -204,7 +208,8 @@ TEST_F(ReadOnlyLinks, FromItsFirstStatementASessionLexesBackslashesAsTheServerDo
   const std::string locking = "SELECT @@server_id, 'a\\' FOR UPDATE -- '";
   auto servers = {&topology().primary, &topology().replica1, &topology().replica2};
   const std::string original = topology().primary.scalar("SELECT @@GLOBAL.sql_mode").value_or("");
-  for (MariadbServer* server : servers) server->execute("SET GLOBAL sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')");
+  for (MariadbServer* server : servers)
+    server->execute("SET GLOBAL sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')");
   {
     Mysql m = connect(false);
     ASSERT_TRUE(m);

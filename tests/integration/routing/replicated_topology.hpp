@@ -16,9 +16,9 @@ using namespace std::chrono_literals;
 struct TopologyOptions {
   // The primary's session_track_system_variables includes last_gtid (read-your-writes by GTID).
   bool track_last_gtid = true;
-  std::string extra_yaml;    // routing options etc.
+  std::string extra_yaml;  // routing options etc.
   std::string check_interval = "100ms";
-  std::string admin_yaml;    // the whole admin section; empty: admin off
+  std::string admin_yaml;                     // the whole admin section; empty: admin off
   std::vector<std::string> weir_environment;  // "NAME=value" entries added to weir's environment
 };
 
@@ -69,7 +69,9 @@ inline MariadbOptions primary_options(bool track_last_gtid) {
 class ReplicatedTopology {
  public:
   explicit ReplicatedTopology(TopologyOptions options = {})
-      : primary(primary_options(options.track_last_gtid)), replica1(replica_options(101)), replica2(replica_options(102)) {
+      : primary(primary_options(options.track_last_gtid)),
+        replica1(replica_options(101)),
+        replica2(replica_options(102)) {
     prepare_server(primary);
     primary.create_user("weir_monitor", "weir-monitor-pw", "SELECT, SLAVE MONITOR", "*.*");
     primary.execute("GRANT CREATE, INSERT, UPDATE ON weir.* TO 'weir_monitor'@'%'");

@@ -157,10 +157,19 @@ TEST_F(Routing, NoClientWriteReachesAReplica) {
   topology().primary.execute("CREATE DATABASE IF NOT EXISTS sbtest");
   const auto sysbench = [&](const std::string& command, std::uint16_t port, const std::string& extra) {
     const std::string log = topology().weir->dir() + "/sysbench-" + command + ".out";
-    std::vector<std::string> args = {"sysbench", "oltp_read_write", "--db-driver=mysql", "--mysql-host=127.0.0.1",
-                                     "--mysql-port=" + std::to_string(port), "--mysql-user=app",
-                                     "--mysql-password=app-pw", "--mysql-db=sbtest", "--tables=2",
-                                     "--table-size=2000", "--threads=4", "--time=5", "--db-ps-mode=disable",
+    std::vector<std::string> args = {"sysbench",
+                                     "oltp_read_write",
+                                     "--db-driver=mysql",
+                                     "--mysql-host=127.0.0.1",
+                                     "--mysql-port=" + std::to_string(port),
+                                     "--mysql-user=app",
+                                     "--mysql-password=app-pw",
+                                     "--mysql-db=sbtest",
+                                     "--tables=2",
+                                     "--table-size=2000",
+                                     "--threads=4",
+                                     "--time=5",
+                                     "--db-ps-mode=disable",
                                      "--mysql-ignore-errors=1213,1062"};
     if (!extra.empty()) args.push_back(extra);
     args.push_back(command);

@@ -43,9 +43,9 @@ TEST(StatusHistory, RatesComeFromTheRegistrysCounters) {
   EXPECT_EQ(json["t"], nlohmann::json::array({3000}));
   EXPECT_EQ(json["clients"], nlohmann::json::array({3}));
   const auto& b = json["backends"]["replica-1"];
-  EXPECT_DOUBLE_EQ(b["qps"][0].get<double>(), 25.0);       // 50 in 2 s
-  EXPECT_DOUBLE_EQ(b["mean_ms"][0].get<double>(), 1.4);    // (40 * 0.5 + 10 * 5) / 50
-  EXPECT_NEAR(b["p95_ms"][0].get<double>(), 7.75, 1e-9);   // rank 47.5 of 50: 3/4 into (1, 10]
+  EXPECT_DOUBLE_EQ(b["qps"][0].get<double>(), 25.0);      // 50 in 2 s
+  EXPECT_DOUBLE_EQ(b["mean_ms"][0].get<double>(), 1.4);   // (40 * 0.5 + 10 * 5) / 50
+  EXPECT_NEAR(b["p95_ms"][0].get<double>(), 7.75, 1e-9);  // rank 47.5 of 50: 3/4 into (1, 10]
   EXPECT_DOUBLE_EQ(json["routing"]["replica read_only_statement"][0].get<double>(), 3.0);
 
   history.record(4'000, read_totals(registry));  // a quiet second: zero rate, no latency
@@ -83,7 +83,8 @@ TEST(StatusView, CarriesTheFactsTheConnectionsAndBothViews) {
   facts.version = "1.2.3";
   facts.config_generation = 7;
   facts.uptime_seconds = 61.6;
-  const auto json = nlohmann::json::parse(status_json(facts, registry, R"([{"name": "primary"}])", StatusHistory().json()));
+  const auto json =
+      nlohmann::json::parse(status_json(facts, registry, R"([{"name": "primary"}])", StatusHistory().json()));
   EXPECT_EQ(json["version"], "1.2.3");
   EXPECT_EQ(json["config_generation"], 7);
   EXPECT_EQ(json["uptime_seconds"], 62);

@@ -30,25 +30,22 @@ TEST_P(HostMatches, AsTheServerComparesAHostWithAnAddress) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, HostMatches,
-    ::testing::Values(MatchCase{"%", "10.1.2.3", true}, MatchCase{"", "10.1.2.3", true},
-                      MatchCase{"%", "::1", true}, MatchCase{"10.1.2.3", "10.1.2.3", true},
-                      MatchCase{"10.1.2.3", "10.1.2.30", false}, MatchCase{"10.1.%", "10.1.2.3", true},
-                      MatchCase{"10.1.%", "10.10.2.3", false}, MatchCase{"10.1.2._", "10.1.2.3", true},
-                      MatchCase{"10.1.2._", "10.1.2.33", false}, MatchCase{"10.%.3", "10.1.2.3", true},
-                      MatchCase{"%.3", "10.1.2.3", true}, MatchCase{"%.4", "10.1.2.3", false},
-                      MatchCase{"10.1.2.3%", "10.1.2.3", true}, MatchCase{"10\\.1.2.3", "10.1.2.3", true},
-                      MatchCase{"10.1.2.\\_", "10.1.2.3", false}, MatchCase{"10.0.0.0/255.0.0.0", "10.200.1.1", true},
-                      MatchCase{"10.0.0.0/255.0.0.0", "11.0.0.1", false},
-                      MatchCase{"127.0.0.0/255.255.255.0", "127.0.0.2", true},
-                      MatchCase{"127.0.0.0/255.255.255.0", "127.0.1.2", false},
-                      // A zero mask is no netmask: the text is compared, and never equals an address.
-                      MatchCase{"0.0.0.0/0.0.0.0", "10.1.2.3", false},
-                      MatchCase{"10.0.0.0/255.0.0.0", "::1", false},
-                      // localhost is a name: with skip-name-resolve a TCP client never matches it.
-                      MatchCase{"localhost", "127.0.0.1", false}, MatchCase{"127.0.0.1", "127.0.0.1", true},
-                      MatchCase{"127.0.0.1", "127.0.0.2", false}, MatchCase{"::1", "::1", true},
-                      MatchCase{"::1", "127.0.0.1", false}, MatchCase{"fe80::%", "fe80::1", true},
-                      MatchCase{"FE80::1", "fe80::1", false}),
+    ::testing::Values(
+        MatchCase{"%", "10.1.2.3", true}, MatchCase{"", "10.1.2.3", true}, MatchCase{"%", "::1", true},
+        MatchCase{"10.1.2.3", "10.1.2.3", true}, MatchCase{"10.1.2.3", "10.1.2.30", false},
+        MatchCase{"10.1.%", "10.1.2.3", true}, MatchCase{"10.1.%", "10.10.2.3", false},
+        MatchCase{"10.1.2._", "10.1.2.3", true}, MatchCase{"10.1.2._", "10.1.2.33", false},
+        MatchCase{"10.%.3", "10.1.2.3", true}, MatchCase{"%.3", "10.1.2.3", true}, MatchCase{"%.4", "10.1.2.3", false},
+        MatchCase{"10.1.2.3%", "10.1.2.3", true}, MatchCase{"10\\.1.2.3", "10.1.2.3", true},
+        MatchCase{"10.1.2.\\_", "10.1.2.3", false}, MatchCase{"10.0.0.0/255.0.0.0", "10.200.1.1", true},
+        MatchCase{"10.0.0.0/255.0.0.0", "11.0.0.1", false}, MatchCase{"127.0.0.0/255.255.255.0", "127.0.0.2", true},
+        MatchCase{"127.0.0.0/255.255.255.0", "127.0.1.2", false},
+        // A zero mask is no netmask: the text is compared, and never equals an address.
+        MatchCase{"0.0.0.0/0.0.0.0", "10.1.2.3", false}, MatchCase{"10.0.0.0/255.0.0.0", "::1", false},
+        // localhost is a name: with skip-name-resolve a TCP client never matches it.
+        MatchCase{"localhost", "127.0.0.1", false}, MatchCase{"127.0.0.1", "127.0.0.1", true},
+        MatchCase{"127.0.0.1", "127.0.0.2", false}, MatchCase{"::1", "::1", true}, MatchCase{"::1", "127.0.0.1", false},
+        MatchCase{"fe80::%", "fe80::1", true}, MatchCase{"FE80::1", "fe80::1", false}),
     [](const ::testing::TestParamInfo<MatchCase>& p) { return "case_" + std::to_string(p.index); });
 
 TEST(HostMatch, WildMatchIsLikeWithBackslashEscapes) {
@@ -71,8 +68,8 @@ TEST(HostMatch, NormalizesIpv4MappedAddresses) {
 }
 
 TEST(HostMatch, NamesAreNotMatchableButAddressesPatternsAndLocalhostAre) {
-  for (const char* host : {"", "%", "localhost", "LOCALHOST", "10.1.2.3", "10.%", "db_%", "::1", "fe80::1",
-                           "10.0.0.0/255.0.0.0"}) {
+  for (const char* host :
+       {"", "%", "localhost", "LOCALHOST", "10.1.2.3", "10.%", "db_%", "::1", "fe80::1", "10.0.0.0/255.0.0.0"}) {
     EXPECT_TRUE(host_is_matchable(host)) << host;
   }
   for (const char* host : {"vm", "app.example.com", "db-1"}) EXPECT_FALSE(host_is_matchable(host)) << host;
@@ -149,27 +146,48 @@ std::vector<FindCase> find_cases() {
       {"stock_root_from_ipv6_loopback_gets_the_row_without", stock_install(), "root", "::1", "root", "::1"},
       {"stock_root_from_elsewhere_gets_nothing", stock_install(), "root", "10.1.2.3", nullptr, nullptr},
       {"localhost_never_matches_tcp", {row("lo", "localhost", "a")}, "lo", "127.0.0.1", nullptr, nullptr},
-      {"literal_before_pattern", {row("app", "%", "a"), row("app", "10.1.2.3", "b"), row("app", "10.1.%", "c")},
-       "app", "10.1.2.3", "app", "10.1.2.3"},
-      {"narrower_pattern_first", {row("app", "%", "a"), row("app", "10.1.%", "c")}, "app", "10.1.9.9", "app",
-       "10.1.%"},
-      {"fallback_to_percent", {row("app", "%", "a"), row("app", "10.1.%", "c")}, "app", "10.2.0.1", "app", "%"},
-      {"restricted_account_refuses_other_addresses", {row("app", "10.1.%", "c")}, "app", "10.2.0.1", nullptr,
-       nullptr},
-      {"netmask_as_specific_as_a_literal_then_host_descending",
-       {row("n", "10.0.0.0/255.0.0.0", "m"), row("n", "10.1.2.3", "l")}, "n", "10.1.2.3", "n",
+      {"literal_before_pattern",
+       {row("app", "%", "a"), row("app", "10.1.2.3", "b"), row("app", "10.1.%", "c")},
+       "app",
+       "10.1.2.3",
+       "app",
        "10.1.2.3"},
-      {"netmask_matches", {row("n", "10.0.0.0/255.0.0.0", "m"), row("n", "%", "p")}, "n", "10.9.9.9", "n",
+      {"narrower_pattern_first", {row("app", "%", "a"), row("app", "10.1.%", "c")}, "app", "10.1.9.9", "app", "10.1.%"},
+      {"fallback_to_percent", {row("app", "%", "a"), row("app", "10.1.%", "c")}, "app", "10.2.0.1", "app", "%"},
+      {"restricted_account_refuses_other_addresses", {row("app", "10.1.%", "c")}, "app", "10.2.0.1", nullptr, nullptr},
+      {"netmask_as_specific_as_a_literal_then_host_descending",
+       {row("n", "10.0.0.0/255.0.0.0", "m"), row("n", "10.1.2.3", "l")},
+       "n",
+       "10.1.2.3",
+       "n",
+       "10.1.2.3"},
+      {"netmask_matches",
+       {row("n", "10.0.0.0/255.0.0.0", "m"), row("n", "%", "p")},
+       "n",
+       "10.9.9.9",
+       "n",
        "10.0.0.0/255.0.0.0"},
       {"names_are_case_sensitive", {row("App", "%", "a")}, "app", "10.0.0.1", nullptr, nullptr},
-      {"a_more_specific_anonymous_row_wins", {row("app", "%", "a"), row("", "10.1.%", "")}, "app", "10.1.2.3", "",
+      {"a_more_specific_anonymous_row_wins",
+       {row("app", "%", "a"), row("", "10.1.%", "")},
+       "app",
+       "10.1.2.3",
+       "",
        "10.1.%"},
-      {"an_equally_specific_anonymous_row_does_not", {row("app", "10.1.%", "a"), row("", "10.1.%", "")}, "app",
-       "10.1.2.3", "app", "10.1.%"},
+      {"an_equally_specific_anonymous_row_does_not",
+       {row("app", "10.1.%", "a"), row("", "10.1.%", "")},
+       "app",
+       "10.1.2.3",
+       "app",
+       "10.1.%"},
       {"anonymous_row_for_an_unknown_name", {row("", "%", "")}, "nobody", "10.1.2.3", "", "%"},
       {"configured_accounts_match_any_host", {configured("cfg", "c")}, "cfg", "203.0.113.9", "cfg", ""},
-      {"configured_accounts_hide_loaded_rows", {row("cfg", "10.%", "x"), configured("cfg", "c")}, "cfg", "10.0.0.1",
-       "cfg", ""},
+      {"configured_accounts_hide_loaded_rows",
+       {row("cfg", "10.%", "x"), configured("cfg", "c")},
+       "cfg",
+       "10.0.0.1",
+       "cfg",
+       ""},
       {"ipv4_mapped_client_address", {row("lo", "127.0.0.1", "a")}, "lo", "::ffff:127.0.0.1", "lo", "127.0.0.1"},
   };
 }
@@ -216,11 +234,11 @@ TEST(UserDirectory, PoolsOnlyNamesWithOneCredential) {
 
 TEST(UserDirectory, ChangedNamesAreThoseWhoseRowsDiffer) {
   Account locked = row("lk", "%", "l");
-  const UserDirectory before({row("a", "%", "1"), row("b", "%", "2"), row("c", "%", "3"), row("c", "10.%", "3"),
-                              row("lk", "%", "l")});
+  const UserDirectory before(
+      {row("a", "%", "1"), row("b", "%", "2"), row("c", "%", "3"), row("c", "10.%", "3"), row("lk", "%", "l")});
   locked.locked = true;
-  const UserDirectory after({row("a", "%", "changed"), row("c", "10.%", "3"), row("c", "%", "3"), locked,
-                             row("new", "%", "n")});
+  const UserDirectory after(
+      {row("a", "%", "changed"), row("c", "10.%", "3"), row("c", "%", "3"), locked, row("new", "%", "n")});
   EXPECT_EQ(changed_names(before, after), (std::vector<std::string>{"a", "b", "lk", "new"}));
   EXPECT_TRUE(changed_names(before, before).empty());
 }

@@ -16,8 +16,9 @@ namespace pa = weir::protocol::auth;
 constexpr const char* kNative = "mysql_native_password";
 
 UserRow native(std::string user, std::string host, const std::string& password) {
-  return {std::move(user), std::move(host), kNative, password.empty() ? "" : pa::format_native_hash(pa::native_stored_hash(password)),
-          false, false};
+  return {std::move(user), std::move(host),
+          kNative,         password.empty() ? "" : pa::format_native_hash(pa::native_stored_hash(password)),
+          false,           false};
 }
 
 // One row set and what must come out of it: the rows kept (with the password whose hash they
@@ -53,23 +54,31 @@ std::vector<RowsCase> rows_cases() {
        {{"low", "%", "x"}},
        {}},
       {"no_password", {native("open", "%", "")}, {{"open", "%", "", true}}, {}},
-      {"empty_plugin_means_native", {{"old", "%", "", pa::format_native_hash(pa::native_stored_hash("o")), false, false}},
-       {{"old", "%", "o"}}, {}},
+      {"empty_plugin_means_native",
+       {{"old", "%", "", pa::format_native_hash(pa::native_stored_hash("o")), false, false}},
+       {{"old", "%", "o"}},
+       {}},
       {"every_host_of_a_name_is_kept",
        {native("multi", "localhost", "b"), native("multi", "10.%", "c"), native("multi", "%", "a"),
         native("multi", "10.1.2.3", "d"), native("multi", "::1", ""), native("multi", "10.0.0.0/255.0.0.0", "e")},
-       {{"multi", "localhost", "b"}, {"multi", "10.%", "c"}, {"multi", "%", "a"}, {"multi", "10.1.2.3", "d"},
-        {"multi", "::1", "", true}, {"multi", "10.0.0.0/255.0.0.0", "e"}},
+       {{"multi", "localhost", "b"},
+        {"multi", "10.%", "c"},
+        {"multi", "%", "a"},
+        {"multi", "10.1.2.3", "d"},
+        {"multi", "::1", "", true},
+        {"multi", "10.0.0.0/255.0.0.0", "e"}},
        {}},
       {"host_names_are_ignored_as_with_skip_name_resolve",
        {native("n", "app.example.com", "a"), native("n", "%.example.com", "b"), native("n", "LocalHost", "c")},
        {{"n", "%.example.com", "b"}, {"n", "LocalHost", "c"}},
        {{"n", "app.example.com", "host name"}}},
       {"other_plugins_are_kept_unusable",
-       {{"ed", "%", "ed25519", ed_key, false, false}, {"sock", "localhost", "unix_socket", "", false, false},
+       {{"ed", "%", "ed25519", ed_key, false, false},
+        {"sock", "localhost", "unix_socket", "", false, false},
         {"sha", "%", "caching_sha2_password", "$A$005$x", false, false}},
        {{"ed", "%", "", false, true}, {"sock", "localhost", "", false, true}, {"sha", "%", "", false, true}},
-       {{"ed", "%", "plugin ed25519"}, {"sock", "localhost", "plugin unix_socket"},
+       {{"ed", "%", "plugin ed25519"},
+        {"sock", "localhost", "plugin unix_socket"},
         {"sha", "%", "plugin caching_sha2_password"}}},
       {"invalid_hashes_are_kept_unusable",
        {{"root", "localhost", kNative, "invalid", false, false},
@@ -88,8 +97,11 @@ std::vector<RowsCase> rows_cases() {
         {"nothex", "%", "not a mysql_native_password hash"},
         {"old", "%", "not a mysql_native_password hash"}}},
       {"roles_go_anonymous_rows_stay_unusable_expired_rows_stay",
-       {{"r1", "", "", "", true, false}, {"PUBLIC", "", "", "", true, false}, native("", "localhost", ""),
-        {"mariadb.sys", "localhost", kNative, "", false, true}, native("app", "%", "app-pw"),
+       {{"r1", "", "", "", true, false},
+        {"PUBLIC", "", "", "", true, false},
+        native("", "localhost", ""),
+        {"mariadb.sys", "localhost", kNative, "", false, true},
+        native("app", "%", "app-pw"),
         {"e", "%", kNative, x_hash, false, true}},
        {{"", "localhost", "", true, true},
         {"mariadb.sys", "localhost", "", true, false, true},
@@ -128,7 +140,8 @@ TEST_P(AccountsFromRows, LoadsAndSkipsAsDocumented) {
     for (const auto& s : out.skipped) {
       if (s.user == want.user && s.host == want.host) {
         found = true;
-        EXPECT_NE(s.reason.find(want.reason_contains), std::string::npos) << s.user << "@" << s.host << ": " << s.reason;
+        EXPECT_NE(s.reason.find(want.reason_contains), std::string::npos)
+            << s.user << "@" << s.host << ": " << s.reason;
       }
     }
     EXPECT_TRUE(found) << "not skipped: " << want.user << "@" << want.host;
@@ -136,10 +149,13 @@ TEST_P(AccountsFromRows, LoadsAndSkipsAsDocumented) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, AccountsFromRows, ::testing::ValuesIn(rows_cases()),
-                         [](const ::testing::TestParamInfo<RowsCase>& param_info) { return std::string(param_info.param.title); });
+                         [](const ::testing::TestParamInfo<RowsCase>& param_info) {
+                           return std::string(param_info.param.title);
+                         });
 
 TEST(AccountsFromRows, TheLowerCaseHashIsTheSameDigest) {
-  const LoadedUsers out = accounts_from_rows({{"low", "%", kNative, "*b69027d44f6e5edc07f1aead1477967b16f28227", false, false}});
+  const LoadedUsers out =
+      accounts_from_rows({{"low", "%", kNative, "*b69027d44f6e5edc07f1aead1477967b16f28227", false, false}});
   ASSERT_EQ(out.accounts.size(), 1U);
   EXPECT_EQ(pa::format_native_hash(*out.accounts[0].stored_hash), "*B69027D44F6E5EDC07F1AEAD1477967B16F28227");
 }

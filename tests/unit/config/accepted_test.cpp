@@ -60,9 +60,10 @@ TEST(Accepted, DnsDiscovery) {
   EXPECT_EQ(c->backends.dns.refresh_interval, 5s);
   EXPECT_TRUE(c->backends.static_backends.empty());
 
-  c = load(base + "backends:\n  discovery: dns\n  dns:\n    primary: 10.0.0.5:3307\n"
-                  "    replicas: _mysql._tcp.mysql.default.svc.cluster.local\n    port: 3310\n"
-                  "    refresh_interval: 500ms\n");
+  c = load(base +
+           "backends:\n  discovery: dns\n  dns:\n    primary: 10.0.0.5:3307\n"
+           "    replicas: _mysql._tcp.mysql.default.svc.cluster.local\n    port: 3310\n"
+           "    refresh_interval: 500ms\n");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->backends.dns.primary_host, "10.0.0.5");
   EXPECT_EQ(c->backends.dns.primary_port, 3307);
@@ -81,9 +82,10 @@ TEST(Accepted, KubernetesDiscovery) {
   EXPECT_EQ(c->backends.kubernetes.port_name, "mysql");
   EXPECT_EQ(c->backends.kubernetes.primary_ordinal, 0u);
 
-  c = load(base + "backends:\n  discovery: kubernetes\n  kubernetes:\n    service: db\n    namespace: prod\n"
-                  "    port_name: sql\n    port: 3307\n    primary_ordinal: 1\n    kubeconfig: /k/config\n"
-                  "    context: ctx\n");
+  c = load(base +
+           "backends:\n  discovery: kubernetes\n  kubernetes:\n    service: db\n    namespace: prod\n"
+           "    port_name: sql\n    port: 3307\n    primary_ordinal: 1\n    kubeconfig: /k/config\n"
+           "    context: ctx\n");
   ASSERT_NE(c, nullptr);
   const auto& k = c->backends.kubernetes;
   EXPECT_EQ(k.service, "db");

@@ -42,10 +42,11 @@ TEST(ConfigDiff, MaxConnectionsAloneAppliesLive) {
 }
 
 TEST(ConfigDiff, SecretChangeIsAChange) {
-  const ConfigDiff d = diff(*load(""), *parse_config(
-      "monitor: {user: mon, password: \"new\"}\n"
-      "backends: {static: [{host: 127.0.0.1, role: primary}]}\n"
-      "users: [{name: app, password: \"\"}]\n", "weir.yaml").config);
+  const ConfigDiff d = diff(*load(""), *parse_config("monitor: {user: mon, password: \"new\"}\n"
+                                                     "backends: {static: [{host: 127.0.0.1, role: primary}]}\n"
+                                                     "users: [{name: app, password: \"\"}]\n",
+                                                     "weir.yaml")
+                                            .config);
   EXPECT_THAT(d.changed_sections, ElementsAre("load_users_from_backend", "monitor"));
 }
 

@@ -105,7 +105,7 @@ TEST_F(ExampleConfig, HoldsTheDocumentedValues) {
   EXPECT_EQ(c.log.slow_query, 0s);
 
   EXPECT_TRUE(c.metrics.enabled);
-  const std::vector<Duration> buckets{100us, 250us, 500us, 1ms,   2500us, 5ms,   10ms, 25ms,
+  const std::vector<Duration> buckets{100us, 250us, 500us, 1ms,   2500us, 5ms,    10ms, 25ms,
                                       50ms,  100ms, 250ms, 500ms, 1s,     2500ms, 5s};
   EXPECT_EQ(c.metrics.histogram_buckets, buckets);
 }

@@ -20,12 +20,15 @@ class Rendering : public ::testing::Test {
     monitor_file_ = dir_.write("monitor", "monitor-from-file-456\n");
   }
   std::string yaml() const {
-    return "admin: {token_file: " + token_file_ + "}\n"
+    return "admin: {token_file: " + token_file_ +
+           "}\n"
            "users:\n"
            "  - {name: alice, password: inline-password-789}\n"
            "  - {name: bob, password_env: WEIR_TEST_BOB}\n"
            "  - {name: carol, password_hash: \"*6D8E7CA2D13CBEBC74BE7EF3A2976000952DCE92\"}\n"
-           "monitor: {user: mon, password_file: " + monitor_file_ + "}\n"
+           "monitor: {user: mon, password_file: " +
+           monitor_file_ +
+           "}\n"
            "load_users_from_backend: {enabled: true, user: loader, password: loader-inline-000}\n"
            "backends: {static: [{host: db0, role: primary}, {host: db1, weight: 3}]}\n"
            "routing: {lag_hysteresis: 70%}\n";
@@ -40,8 +43,8 @@ TEST_F(Rendering, NeverContainsASecret) {
   const ConfigResult r = parse_config(yaml(), "weir.yaml");
   ASSERT_TRUE(r.ok()) << r.error_text();
   const std::string text = render_redacted(*r.config);
-  for (const char* secret : {"token-from-file-123", "monitor-from-file-456", "inline-password-789",
-                             "bob-from-env-abc", "loader-inline-000", "6D8E7CA2D13CBEBC74BE7EF3A2976000952DCE92"}) {
+  for (const char* secret : {"token-from-file-123", "monitor-from-file-456", "inline-password-789", "bob-from-env-abc",
+                             "loader-inline-000", "6D8E7CA2D13CBEBC74BE7EF3A2976000952DCE92"}) {
     EXPECT_EQ(text.find(secret), std::string::npos) << secret << " leaked in:\n" << text;
   }
   std::size_t redacted = 0;
@@ -106,9 +109,11 @@ void expect_backends_round_trip(const std::string& backends) {
 }
 
 TEST(RenderingRoundTrip, KubernetesDiscoveryParsesBackToTheSame) {
-  expect_backends_round_trip("backends: {discovery: kubernetes, kubernetes: {service: db, port: 3307, primary_ordinal: 2}}\n");
   expect_backends_round_trip(
-      "backends: {discovery: kubernetes, kubernetes: {service: db, namespace: prod, port_name: sql, kubeconfig: /k, context: c}}\n");
+      "backends: {discovery: kubernetes, kubernetes: {service: db, port: 3307, primary_ordinal: 2}}\n");
+  expect_backends_round_trip(
+      "backends: {discovery: kubernetes, kubernetes: {service: db, namespace: prod, port_name: sql, kubeconfig: /k, "
+      "context: c}}\n");
 }
 
 }  // namespace

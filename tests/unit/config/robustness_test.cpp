@@ -28,10 +28,10 @@ TEST(Robustness, DeepNestingIsAnError) {
 }
 
 TEST(Robustness, OddInputs) {
-  for (const std::string& input : {std::string("\0\0\0", 3), std::string("~"), std::string("!!binary aGk="),
-                                  std::string("? [a]\n: b\n"), std::string("a: &x [*x]\n"),
-                                  std::string("monitor: *undefined\n"), std::string("\xff\xfe"),
-                                  std::string("{{{{"), std::string("users: [[[]]]\n")}) {
+  for (const std::string& input :
+       {std::string("\0\0\0", 3), std::string("~"), std::string("!!binary aGk="), std::string("? [a]\n: b\n"),
+        std::string("a: &x [*x]\n"), std::string("monitor: *undefined\n"), std::string("\xff\xfe"), std::string("{{{{"),
+        std::string("users: [[[]]]\n")}) {
     expect_well_formed(parse_config(input, "weir.yaml"), input);
   }
 }

@@ -50,16 +50,15 @@ TEST(Secrets, FileLineEndingsAreStrippedButInnerBytesKept) {
 TEST(Secrets, MissingFileNamesTheKeyAndTheFile) {
   TempDir dir;
   const std::string file = dir.path() + "/absent";
-  EXPECT_THAT(errors_of(with_monitor_secret("password_file: " + file)),
-              ElementsAre("weir.yaml:1:35: monitor.password_file: cannot read \"" + file +
-                          "\": No such file or directory"));
+  EXPECT_THAT(
+      errors_of(with_monitor_secret("password_file: " + file)),
+      ElementsAre("weir.yaml:1:35: monitor.password_file: cannot read \"" + file + "\": No such file or directory"));
 }
 
 TEST(Secrets, DirectoryIsNotASecretFile) {
   TempDir dir;
   EXPECT_THAT(errors_of(with_monitor_secret("password_file: " + dir.path())),
-              ElementsAre("weir.yaml:1:35: monitor.password_file: cannot read \"" + dir.path() +
-                          "\": Is a directory"));
+              ElementsAre("weir.yaml:1:35: monitor.password_file: cannot read \"" + dir.path() + "\": Is a directory"));
 }
 
 TEST(Secrets, UnreadableFile) {
@@ -68,16 +67,14 @@ TEST(Secrets, UnreadableFile) {
   const std::string file = dir.write("pw", "x");
   ::chmod(file.c_str(), 0);
   EXPECT_THAT(errors_of(with_monitor_secret("password_file: " + file)),
-              ElementsAre("weir.yaml:1:35: monitor.password_file: cannot read \"" + file +
-                          "\": Permission denied"));
+              ElementsAre("weir.yaml:1:35: monitor.password_file: cannot read \"" + file + "\": Permission denied"));
 }
 
 TEST(Secrets, PathThroughAFileIsUnreadable) {
   TempDir dir;
   const std::string file = dir.write("pw", "x") + "/inside";
   EXPECT_THAT(errors_of(with_monitor_secret("password_file: " + file)),
-              ElementsAre("weir.yaml:1:35: monitor.password_file: cannot read \"" + file +
-                          "\": Not a directory"));
+              ElementsAre("weir.yaml:1:35: monitor.password_file: cannot read \"" + file + "\": Not a directory"));
 }
 
 TEST(Secrets, HugeFileIsRefused) {
@@ -139,12 +136,13 @@ TEST(Secrets, SecretValuesNeverAppearInErrors) {
   TempDir dir;
   const std::string file = dir.write("pw", "file-secret-value");
   ScopedEnv env("WEIR_TEST_SECRET", "env-secret-value");
-  const ConfigResult r = parse_config(
-      "monitor: {user: m, password_file: " + file + "}\nbackends: {static: [{host: db, role: primary}]}\n"
-      "users:\n  - {name: a, password_env: WEIR_TEST_SECRET, password_hash: \"*AAAA\"}\n"
-      "  - {name: b, password_hash: \"not-a-hash-inline-secret\"}\n"
-      "admin: {token: 12}\nlisten: {port: bad}\n",
-      "weir.yaml");
+  const ConfigResult r =
+      parse_config("monitor: {user: m, password_file: " + file +
+                       "}\nbackends: {static: [{host: db, role: primary}]}\n"
+                       "users:\n  - {name: a, password_env: WEIR_TEST_SECRET, password_hash: \"*AAAA\"}\n"
+                       "  - {name: b, password_hash: \"not-a-hash-inline-secret\"}\n"
+                       "admin: {token: 12}\nlisten: {port: bad}\n",
+                   "weir.yaml");
   ASSERT_FALSE(r.ok());
   const std::string text = r.error_text();
   for (const char* secret : {"file-secret-value", "env-secret-value", "*AAAA", "not-a-hash-inline-secret"}) {

@@ -16,8 +16,10 @@ using weir::testing::TempDir;
 class ScopedEnv {
  public:
   ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (value == nullptr) ::unsetenv(name);
-    else ::setenv(name, value, 1);
+    if (value == nullptr)
+      ::unsetenv(name);
+    else
+      ::setenv(name, value, 1);
   }
   ~ScopedEnv() { ::unsetenv(name_.c_str()); }
   ScopedEnv(const ScopedEnv&) = delete;

@@ -36,7 +36,7 @@ TEST(Units, DurationTable) {
       {"2562047788h", hours(2562047788)},
       {"1.000001s", microseconds(1000001)},
       // refused
-      {"250", std::nullopt},       // a bare number needs a unit
+      {"250", std::nullopt},  // a bare number needs a unit
       {"1", std::nullopt},
       {"", std::nullopt},
       {"s", std::nullopt},
@@ -54,7 +54,7 @@ TEST(Units, DurationTable) {
       {"1ns", std::nullopt},
       {"1m30s", std::nullopt},
       {"1e3ms", std::nullopt},
-      {"1.5us", std::nullopt},        // finer than a microsecond
+      {"1.5us", std::nullopt},  // finer than a microsecond
       {"0.0000001s", std::nullopt},
       {"2562047789h", std::nullopt},  // above 2^63 microseconds
       {"9999999999999999999us", std::nullopt},

@@ -3,9 +3,9 @@
 
 #include "weir/cli/parser.hpp"
 
-#include "weir/deployer/kube.hpp"
 #include "weir/deployer/commands.hpp"
 #include "weir/deployer/deployer.hpp"
+#include "weir/deployer/kube.hpp"
 #include "weir/deployer/resources.hpp"
 
 namespace weir::deployer {
@@ -74,8 +74,10 @@ TEST(ApiError, PlainAnswersGetTheApiReasonForTheirCode) {
 
 TEST(ApplyReport, SummaryCountsEachOutcomeAndNamesTheFailure) {
   ApplyReport report;
-  report.objects = {{"A", Outcome::created, {}},     {"B", Outcome::unchanged, {}},
-                    {"C", Outcome::skipped, {}},     {"D", Outcome::failed, {}},
+  report.objects = {{"A", Outcome::created, {}},
+                    {"B", Outcome::unchanged, {}},
+                    {"C", Outcome::skipped, {}},
+                    {"D", Outcome::failed, {}},
                     {"E", Outcome::not_attempted, {}}};
   Error e;
   e.object = "D";

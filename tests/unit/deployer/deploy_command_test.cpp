@@ -28,8 +28,8 @@ TEST(DeployCommand, ParsesFlagsValuesAndSetInHelmsOrder) {
   const weir::testing::TempDir dir("weir-values-");
   const auto path = dir / "values.yaml";
   std::ofstream(path) << "replicas: 4\nproxyReplicas: 1\n";
-  const auto cmd = parse_deploy_command({"--dry-run", "-o", "json", "-n", "shop", "-f", path.string(), "--set",
-                                         "replicas=6", "--kubeconfig", "/k"});
+  const auto cmd = parse_deploy_command(
+      {"--dry-run", "-o", "json", "-n", "shop", "-f", path.string(), "--set", "replicas=6", "--kubeconfig", "/k"});
   EXPECT_EQ(cmd.error, "");
   EXPECT_TRUE(cmd.dry_run);
   EXPECT_EQ(cmd.output, "json");

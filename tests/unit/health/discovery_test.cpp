@@ -52,17 +52,16 @@ struct TableResolver {
   int lookups = 0;
 
   Resolver resolver() {
-    return Resolver{
-        [this](const std::string& name) {
-          ++lookups;
-          const auto it = addresses.find(name);
-          return it != addresses.end() ? it->second : Resolver::Addresses{{}, name + ": not found"};
-        },
-        [this](const std::string& name) {
-          ++lookups;
-          const auto it = srv.find(name);
-          return it != srv.end() ? it->second : Resolver::Srv{{}, name + ": no SRV"};
-        }};
+    return Resolver{[this](const std::string& name) {
+                      ++lookups;
+                      const auto it = addresses.find(name);
+                      return it != addresses.end() ? it->second : Resolver::Addresses{{}, name + ": not found"};
+                    },
+                    [this](const std::string& name) {
+                      ++lookups;
+                      const auto it = srv.find(name);
+                      return it != srv.end() ? it->second : Resolver::Srv{{}, name + ": no SRV"};
+                    }};
   }
 };
 
@@ -158,8 +157,12 @@ TEST(DnsDiscovery, SrvRecordsWithTheirPortsSkippingThePrimary) {
   table.addresses["db-0.db"] = {{"10.0.0.1"}, ""};  // the primary's pod under another name
   table.addresses["db-1.db"] = {{"10.0.0.2"}, ""};
   table.addresses["db-2.db"] = {{"10.0.0.3"}, ""};
-  table.srv["_mysql._tcp.db"] = {{{"db-2.db", 3306}, {"db-0.db", 3306}, {"db-1.db", 3306}, {"db-1.db", 3306},
-                                  {"primary.db", 3306}, {"db-0.db", 3310}},
+  table.srv["_mysql._tcp.db"] = {{{"db-2.db", 3306},
+                                  {"db-0.db", 3306},
+                                  {"db-1.db", 3306},
+                                  {"db-1.db", 3306},
+                                  {"primary.db", 3306},
+                                  {"db-0.db", 3310}},
                                  ""};
   DnsDiscovery discovery(settings("_mysql._tcp.db"), table.resolver());
   const auto list = discovery.backends({});
@@ -215,8 +218,8 @@ Message srv_message(unsigned answers) {
   m.u16(0);
   m.u16(0);
   m.name("_mysql._tcp.db");  // at offset 12
-  m.u16(33);  // SRV
-  m.u16(1);   // IN
+  m.u16(33);                 // SRV
+  m.u16(1);                  // IN
   return m;
 }
 
@@ -245,7 +248,8 @@ TEST(ParseSrvAnswer, Records) {
   srv_record(m, 0, "");  // "." : no service
   const auto parsed = parse_srv_answer(m.bytes.data(), m.bytes.size());
   ASSERT_TRUE(parsed);
-  const std::vector<SrvTarget> expected = {{"db-0.db.ns.svc.cluster.local", 3306}, {"db-1.db.ns.svc.cluster.local", 3307}};
+  const std::vector<SrvTarget> expected = {{"db-0.db.ns.svc.cluster.local", 3306},
+                                           {"db-1.db.ns.svc.cluster.local", 3307}};
   EXPECT_EQ(*parsed, expected);
 }
 

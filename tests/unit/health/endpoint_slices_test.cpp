@@ -15,7 +15,8 @@ json endpoint(const std::string& pod, const std::string& ip, bool ready, bool se
           {"targetRef", {{"kind", "Pod"}, {"name", pod}, {"namespace", "db"}}}};
 }
 
-json slice(const std::string& name, json endpoints, json ports = json::array({{{"name", "mysql"}, {"port", 3306}, {"protocol", "TCP"}}})) {
+json slice(const std::string& name, json endpoints,
+           json ports = json::array({{{"name", "mysql"}, {"port", 3306}, {"protocol", "TCP"}}})) {
   return {{"apiVersion", "discovery.k8s.io/v1"},
           {"kind", "EndpointSlice"},
           {"metadata", {{"name", name}, {"labels", {{"kubernetes.io/service-name", "mysql"}}}}},
@@ -24,7 +25,8 @@ json slice(const std::string& name, json endpoints, json ports = json::array({{{
           {"ports", std::move(ports)}};
 }
 
-std::vector<DiscoveredBackend> backends_of(const std::vector<json>& slices, const config::KubernetesDiscovery& settings = {},
+std::vector<DiscoveredBackend> backends_of(const std::vector<json>& slices,
+                                           const config::KubernetesDiscovery& settings = {},
                                            const std::optional<DiscoveredBackend>& last_primary = std::nullopt) {
   std::vector<SliceEndpoint> all;
   for (const auto& s : slices) {
@@ -54,18 +56,18 @@ TEST(PodOrdinal, StatefulSetNames) {
 }
 
 TEST(EndpointSlices, OrdinalZeroIsThePrimaryAndServingPodsAreReplicas) {
-  const auto list = backends_of({slice("mysql-abc", {endpoint("mysql-2", "10.244.0.12", true, true),
-                                                     endpoint("mysql-0", "10.244.0.10", true, true),
-                                                     endpoint("mysql-1", "10.244.0.11", true, true)})});
+  const auto list = backends_of({slice(
+      "mysql-abc", {endpoint("mysql-2", "10.244.0.12", true, true), endpoint("mysql-0", "10.244.0.10", true, true),
+                    endpoint("mysql-1", "10.244.0.11", true, true)})});
   const std::vector<DiscoveredBackend> expected{primary("mysql-0", "10.244.0.10"), replica("mysql-1", "10.244.0.11"),
                                                 replica("mysql-2", "10.244.0.12")};
   EXPECT_EQ(list, expected);
 }
 
 TEST(EndpointSlices, AReplicaThatDoesNotServeIsLeftOutThePrimaryStaysWhateverItsReadiness) {
-  const auto list = backends_of({slice("s", {endpoint("mysql-0", "10.0.0.10", false, false),
-                                             endpoint("mysql-1", "10.0.0.11", false, false),
-                                             endpoint("mysql-2", "10.0.0.12", true, true)})});
+  const auto list = backends_of(
+      {slice("s", {endpoint("mysql-0", "10.0.0.10", false, false), endpoint("mysql-1", "10.0.0.11", false, false),
+                   endpoint("mysql-2", "10.0.0.12", true, true)})});
   const std::vector<DiscoveredBackend> expected{primary("mysql-0", "10.0.0.10"), replica("mysql-2", "10.0.0.12")};
   EXPECT_EQ(list, expected);
 }
@@ -73,15 +75,15 @@ TEST(EndpointSlices, AReplicaThatDoesNotServeIsLeftOutThePrimaryStaysWhateverIts
 TEST(EndpointSlices, PublishNotReadyAddressesMakesReadyAlwaysTrueServingStillTells) {
   // With spec.publishNotReadyAddresses the controller writes ready=true for every pod; serving is
   // the pod's readiness.
-  const auto list = backends_of({slice("s", {endpoint("mysql-0", "10.0.0.10", true, true),
-                                             endpoint("mysql-1", "10.0.0.11", true, false)})});
+  const auto list = backends_of(
+      {slice("s", {endpoint("mysql-0", "10.0.0.10", true, true), endpoint("mysql-1", "10.0.0.11", true, false)})});
   const std::vector<DiscoveredBackend> expected{primary("mysql-0", "10.0.0.10")};
   EXPECT_EQ(list, expected);
 }
 
 TEST(EndpointSlices, ATerminatingPodIsNoReplicaEvenWhileItServes) {
-  const auto list = backends_of({slice("s", {endpoint("mysql-0", "10.0.0.10", true, true),
-                                             endpoint("mysql-1", "10.0.0.11", false, true, true)})});
+  const auto list = backends_of({slice(
+      "s", {endpoint("mysql-0", "10.0.0.10", true, true), endpoint("mysql-1", "10.0.0.11", false, true, true)})});
   const std::vector<DiscoveredBackend> expected{primary("mysql-0", "10.0.0.10")};
   EXPECT_EQ(list, expected);
 }
@@ -102,9 +104,10 @@ TEST(EndpointSlices, OnlyReadyWithoutServingFromAnOlderServer) {
 }
 
 TEST(EndpointSlices, SeveralSlicesMergeAndAPodListedTwiceCountsOnce) {
-  const auto list = backends_of({slice("a", {endpoint("mysql-0", "10.0.0.10", true, true), endpoint("mysql-3", "10.0.0.13", false, false)}),
-                                 slice("b", {endpoint("mysql-3", "10.0.0.13", true, true), endpoint("mysql-10", "10.0.0.20", true, true),
-                                             endpoint("mysql-2", "10.0.0.12", true, true)})});
+  const auto list = backends_of(
+      {slice("a", {endpoint("mysql-0", "10.0.0.10", true, true), endpoint("mysql-3", "10.0.0.13", false, false)}),
+       slice("b", {endpoint("mysql-3", "10.0.0.13", true, true), endpoint("mysql-10", "10.0.0.20", true, true),
+                   endpoint("mysql-2", "10.0.0.12", true, true)})});
   const std::vector<DiscoveredBackend> expected{primary("mysql-0", "10.0.0.10"), replica("mysql-2", "10.0.0.12"),
                                                 replica("mysql-3", "10.0.0.13"), replica("mysql-10", "10.0.0.20")};
   EXPECT_EQ(list, expected);
@@ -114,12 +117,16 @@ TEST(EndpointSlices, ThePortIsTheNamedOneElseTheOnlyOneElseTheConfiguredOne) {
   config::KubernetesDiscovery settings;
   settings.port = 3399;
   const json two_ports = json::array({{{"name", "backup"}, {"port", 3307}}, {{"name", "mysql"}, {"port", 3310}}});
-  EXPECT_EQ(backends_of({slice("s", {endpoint("mysql-0", "10.0.0.10", true, true)}, two_ports)}, settings)[0].port, 3310);
+  EXPECT_EQ(backends_of({slice("s", {endpoint("mysql-0", "10.0.0.10", true, true)}, two_ports)}, settings)[0].port,
+            3310);
   const json one_other = json::array({{{"name", "db"}, {"port", 3311}}});
-  EXPECT_EQ(backends_of({slice("s", {endpoint("mysql-0", "10.0.0.10", true, true)}, one_other)}, settings)[0].port, 3311);
+  EXPECT_EQ(backends_of({slice("s", {endpoint("mysql-0", "10.0.0.10", true, true)}, one_other)}, settings)[0].port,
+            3311);
   const json two_others = json::array({{{"name", "a"}, {"port", 1}}, {{"name", "b"}, {"port", 2}}});
-  EXPECT_EQ(backends_of({slice("s", {endpoint("mysql-0", "10.0.0.10", true, true)}, two_others)}, settings)[0].port, 3399);
-  EXPECT_EQ(backends_of({slice("s", {endpoint("mysql-0", "10.0.0.10", true, true)}, json::array())}, settings)[0].port, 3399);
+  EXPECT_EQ(backends_of({slice("s", {endpoint("mysql-0", "10.0.0.10", true, true)}, two_others)}, settings)[0].port,
+            3399);
+  EXPECT_EQ(backends_of({slice("s", {endpoint("mysql-0", "10.0.0.10", true, true)}, json::array())}, settings)[0].port,
+            3399);
   const json bad = json::array({{{"name", "mysql"}, {"port", 70000}}});
   EXPECT_EQ(backends_of({slice("s", {endpoint("mysql-0", "10.0.0.10", true, true)}, bad)}, settings)[0].port, 3399);
 }
@@ -127,9 +134,9 @@ TEST(EndpointSlices, ThePortIsTheNamedOneElseTheOnlyOneElseTheConfiguredOne) {
 TEST(EndpointSlices, AnotherPrimaryOrdinal) {
   config::KubernetesDiscovery settings;
   settings.primary_ordinal = 1;
-  const auto list = backends_of({slice("s", {endpoint("mysql-0", "10.0.0.10", true, true),
-                                             endpoint("mysql-1", "10.0.0.11", true, true)})},
-                                settings);
+  const auto list = backends_of(
+      {slice("s", {endpoint("mysql-0", "10.0.0.10", true, true), endpoint("mysql-1", "10.0.0.11", true, true)})},
+      settings);
   const std::vector<DiscoveredBackend> expected{primary("mysql-1", "10.0.0.11"), replica("mysql-0", "10.0.0.10")};
   EXPECT_EQ(list, expected);
 }
@@ -160,7 +167,8 @@ TEST(EndpointSlices, EndpointsWithoutPodOrAddressAndMalformedFields) {
   const auto list = backends_of({slice("s", {endpoint("mysql-0", "10.0.0.10", true, true), no_ref, no_address,
                                              wrong_types, hostname_only, json("garbage"), json::object()})});
   const std::vector<DiscoveredBackend> expected{primary("mysql-0", "10.0.0.10"), replica("mysql-6", "10.0.0.16"),
-                                                replica("mysql-7", "10.0.0.17"), replica("10.0.0.14:3306", "10.0.0.14")};
+                                                replica("mysql-7", "10.0.0.17"),
+                                                replica("10.0.0.14:3306", "10.0.0.14")};
   EXPECT_EQ(list, expected);
   EXPECT_TRUE(endpoints_of_slice(json("not an object"), {}).empty());
   EXPECT_TRUE(endpoints_of_slice(json{{"endpoints", "x"}}, {}).empty());

@@ -30,7 +30,7 @@ TEST(ParseGtid, Table) {
       {"0-100-12-1", false, {}},
       {"a-100-12", false, {}},
       {"0-100-1x", false, {}},
-      {" 0-100-12", false, {}},  // entries are trimmed by GtidPosition::parse, not here
+      {" 0-100-12", false, {}},       // entries are trimmed by GtidPosition::parse, not here
       {"4294967296-1-1", false, {}},  // domain is 32 bits
       {"0-4294967296-1", false, {}},  // server id is 32 bits
       {"0-1-18446744073709551616", false, {}},
@@ -58,7 +58,7 @@ TEST(GtidPositionParse, Table) {
       {"   ", ""},
       {"0-100-12", "0-100-12"},
       {"0-100-12,1-101-7", "0-100-12,1-101-7"},
-      {"1-101-7,0-100-12", "0-100-12,1-101-7"},  // domains in ascending order
+      {"1-101-7,0-100-12", "0-100-12,1-101-7"},    // domains in ascending order
       {"0-100-12,\n1-101-7", "0-100-12,1-101-7"},  // as SHOW SLAVE STATUS prints long lists
       {" 0-100-12 , 1-101-7 ", "0-100-12,1-101-7"},
       {"\t0-100-12\r\n", "0-100-12"},
@@ -92,15 +92,10 @@ struct ContainsCase {
 
 TEST(GtidPositionContains, Table) {
   const ContainsCase cases[] = {
-      {"0-100-12", "0-100-12", true},
-      {"0-100-12", "0-100-11", true},
-      {"0-100-12", "0-100-13", false},
+      {"0-100-12", "0-100-12", true},        {"0-100-12", "0-100-11", true},         {"0-100-12", "0-100-13", false},
       {"0-100-12", "0-101-12", true},  // another server id in the same domain: sequence decides
-      {"0-100-12", "0-101-13", false},
-      {"0-100-12", "1-100-1", false},  // the domain is unknown here
-      {"0-100-12,1-101-7", "1-101-7", true},
-      {"0-100-12,1-101-7", "1-101-8", false},
-      {"", "0-100-1", false},
+      {"0-100-12", "0-101-13", false},       {"0-100-12", "1-100-1", false},  // the domain is unknown here
+      {"0-100-12,1-101-7", "1-101-7", true}, {"0-100-12,1-101-7", "1-101-8", false}, {"", "0-100-1", false},
       {"0-100-0", "0-100-0", true},
   };
   for (const auto& c : cases) {
@@ -147,11 +142,9 @@ TEST(GtidPositionAdd, KeepsTheHighestSequencePerDomain) {
     const char* after;
   };
   const Step steps[] = {
-      {"0-100-5", "0-100-5"},
-      {"0-100-7", "0-100-7"},
-      {"0-100-6", "0-100-7"},   // older: ignored
-      {"0-101-7", "0-100-7"},   // same sequence: the first one stays
-      {"0-101-8", "0-101-8"},   // a new server id after a failover
+      {"0-100-5", "0-100-5"},         {"0-100-7", "0-100-7"}, {"0-100-6", "0-100-7"},  // older: ignored
+      {"0-101-7", "0-100-7"},  // same sequence: the first one stays
+      {"0-101-8", "0-101-8"},  // a new server id after a failover
       {"1-100-1", "0-101-8,1-100-1"},
   };
   GtidPosition position;

@@ -19,7 +19,7 @@ struct LagCase {
   std::vector<long long> written;  // microseconds, in the order written
   long long applied;               // what the replica's row shows
   long long now;
-  std::optional<long long> lag;    // nullopt = unknown
+  std::optional<long long> lag;  // nullopt = unknown
 };
 
 void PrintTo(const LagCase& c, std::ostream* os) { *os << c.name; }

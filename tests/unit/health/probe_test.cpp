@@ -6,7 +6,8 @@
 namespace weir::health {
 namespace {
 
-QueryResult slave_status(std::optional<std::string> io, std::optional<std::string> sql, std::optional<std::string> sbm) {
+QueryResult slave_status(std::optional<std::string> io, std::optional<std::string> sql,
+                         std::optional<std::string> sbm) {
   QueryResult r;
   r.columns = {"Slave_IO_State", "Master_Host", "Slave_IO_Running", "Slave_SQL_Running", "Seconds_Behind_Master"};
   r.rows.push_back({"Waiting for master to send event", "127.0.0.1", std::move(io), std::move(sql), std::move(sbm)});

@@ -39,7 +39,7 @@ TEST(JsonString, EveryOtherControlCharacterAndDelAsUnicodeEscapes) {
   }
   EXPECT_EQ(string_literal(bytes({0x00, 0x1f, 0x7f})), R"("\u0000\u001f\u007f")");
   EXPECT_EQ(string_literal(bytes({0x08, 0x0c, 0x1b})), R"("\u0008\u000c\u001b")");  // \b \f ESC, lowercase hex
-  EXPECT_EQ(string_literal(std::string("a\0b", 3)), R"("a\u0000b")");                // NUL inside, not the end
+  EXPECT_EQ(string_literal(std::string("a\0b", 3)), R"("a\u0000b")");               // NUL inside, not the end
 }
 
 TEST(JsonString, PrintableAsciiPassesThrough) {
@@ -69,7 +69,11 @@ TEST(JsonString, TheJsonLogFormatUsesIt) {
   const std::string line =
       log::format_line(log::Format::json, log::Level::warn, "m\"\x7f", {{"key\n", "caf\xc3\xa9\x01"}});
   EXPECT_NE(line.find(R"("msg":"m\"\u007f")"), std::string::npos) << line;
-  EXPECT_NE(line.find(R"("key\n":"caf)" "\xc3\xa9" R"(\u0001")"), std::string::npos) << line;
+  EXPECT_NE(line.find(R"("key\n":"caf)"
+                      "\xc3\xa9"
+                      R"(\u0001")"),
+            std::string::npos)
+      << line;
 }
 
 }  // namespace

@@ -44,7 +44,8 @@ TEST(BootstrapSql, RootPasswordOverSocketAndLoopbackAndTheMonitorAccount) {
   EXPECT_NE(sql.find("'weir_monitor'@'127.0.0.1' IDENTIFIED BY 'm2'"), std::string::npos);
   EXPECT_NE(sql.find("CREATE USER IF NOT EXISTS 'app'@'127.0.0.1' IDENTIFIED BY 'a3';\n"), std::string::npos);
   EXPECT_EQ(sql.find("SUPER"), std::string::npos);  // the app account must not bypass read-only
-  EXPECT_EQ(render_bootstrap_sql(c, {"m", "a"}, "localhost").find("DROP USER IF EXISTS 'root'@'localhost'"), std::string::npos);
+  EXPECT_EQ(render_bootstrap_sql(c, {"m", "a"}, "localhost").find("DROP USER IF EXISTS 'root'@'localhost'"),
+            std::string::npos);
 }
 
 }  // namespace

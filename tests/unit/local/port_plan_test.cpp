@@ -39,7 +39,9 @@ TEST(PortPlan, CollisionsAndOverflowsAreRefusedNamingThePorts) {
     plan_ports(options_with(3, 13306, 13316));
     FAIL() << "no error";
   } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(), "port 13316 would serve both the node-1 server and the proxy; choose other ports with --port or --base-port");
+    EXPECT_STREQ(
+        e.what(),
+        "port 13316 would serve both the node-1 server and the proxy; choose other ports with --port or --base-port");
   }
   EXPECT_THROW(plan_ports(options_with(1, 13306, 63000)), std::invalid_argument);
   EXPECT_THROW(plan_ports(options_with(10, 65500, 6033)), std::invalid_argument);
@@ -62,8 +64,9 @@ TEST(PortPlan, ATakenPortIsNamedWithWhatItIsFor) {
     check_ports_free({{port, "proxy", "--port"}});
     FAIL() << "no error";
   } catch (const std::runtime_error& e) {
-    EXPECT_EQ(std::string(e.what()), "port 127.0.0.1:" + std::to_string(port) +
-                                         " (proxy) is already in use; stop what holds it or choose another with --port");
+    EXPECT_EQ(std::string(e.what()),
+              "port 127.0.0.1:" + std::to_string(port) +
+                  " (proxy) is already in use; stop what holds it or choose another with --port");
   }
 }
 

@@ -45,10 +45,10 @@ TEST(BuildObjects, EveryObjectOfTheTutorialAndTheProxyInApplyOrder) {
   std::vector<std::string> got;
   for (const auto& o : objects) got.push_back(o.kind + "/" + o.name);
   const std::vector<std::string> want{
-      "ServiceAccount/weir", "Role/weir",         "RoleBinding/weir",   "Secret/mysql-credentials",
-      "Secret/weir-admin-token", "ConfigMap/mysql", "ConfigMap/weir",  "Service/mysql",
-      "Service/mysql-read",  "NetworkPolicy/mysql", "NetworkPolicy/weir", "StatefulSet/mysql",
-      "PodDisruptionBudget/mysql", "Deployment/weir", "Service/weir", "PodDisruptionBudget/weir"};
+      "ServiceAccount/weir",       "Role/weir",           "RoleBinding/weir",   "Secret/mysql-credentials",
+      "Secret/weir-admin-token",   "ConfigMap/mysql",     "ConfigMap/weir",     "Service/mysql",
+      "Service/mysql-read",        "NetworkPolicy/mysql", "NetworkPolicy/weir", "StatefulSet/mysql",
+      "PodDisruptionBudget/mysql", "Deployment/weir",     "Service/weir",       "PodDisruptionBudget/weir"};
   EXPECT_EQ(got, want);
   for (const auto& o : objects) {
     EXPECT_EQ(o.body.at("apiVersion"), o.api_version) << o.name;
@@ -126,7 +126,8 @@ TEST(BuildObjects, StatefulSetAsTheTutorialWithWeirPodSteps) {
   // The weir binary reaches the database containers through the emptyDir the init container fills.
   std::set<std::string> volumes;
   for (const auto& v : pod.at("volumes")) volumes.insert(v.at("name"));
-  EXPECT_TRUE(volumes.count("weir-bin") && volumes.count("conf") && volumes.count("config-map") && volumes.count("secrets"));
+  EXPECT_TRUE(volumes.count("weir-bin") && volumes.count("conf") && volumes.count("config-map") &&
+              volumes.count("secrets"));
   EXPECT_TRUE(pod.at("volumes").at(1).at("emptyDir").is_object());
   // The entrypoint executes an executable *.sh instead of sourcing it, and then docker_process_sql
   // is undefined: the ConfigMap's files must not be executable. Secrets: owner and group only.
@@ -146,7 +147,8 @@ TEST(BuildObjects, EveryContainerRunningWeirPodMountsTheSecret) {
       if (!runs_pod) continue;
       ++checked;
       bool mounted = false;
-      for (const auto& m : c.at("volumeMounts")) mounted = mounted || (m.at("name") == "secrets" && m.at("mountPath") == "/etc/weir/secrets");
+      for (const auto& m : c.at("volumeMounts"))
+        mounted = mounted || (m.at("name") == "secrets" && m.at("mountPath") == "/etc/weir/secrets");
       EXPECT_TRUE(mounted) << c.at("name") << " runs weir pod without the Secret mounted";
     }
   }
@@ -288,8 +290,13 @@ TEST(BuildObjects, AdminTokenFromAGeneratedCreateOnlySecretMountedAndConfigured)
   s.service_monitor = true;
   const auto own = build_objects(s);
   EXPECT_EQ(find(own, "Secret", "weir-admin-token"), nullptr) << "a Secret of the user's own is not generated";
-  EXPECT_EQ(find(own, "Deployment", "weir")->body.at("spec").at("template").at("spec").at("volumes")[2].at("secret").at(
-                "secretName"),
+  EXPECT_EQ(find(own, "Deployment", "weir")
+                ->body.at("spec")
+                .at("template")
+                .at("spec")
+                .at("volumes")[2]
+                .at("secret")
+                .at("secretName"),
             "my-token");
   EXPECT_EQ(find(own, "ServiceMonitor", "weir")->body.at("spec").at("endpoints")[0].at("bearerTokenSecret"),
             (json{{"name", "my-token"}, {"key", "token"}}));
@@ -387,7 +394,8 @@ TEST(Yaml, OutputReadsBackAsTheSameObjects) {
   ASSERT_EQ(docs.size(), objects.size());
   for (std::size_t i = 0; i < docs.size(); ++i) EXPECT_EQ(docs[i], objects[i].body) << objects[i].name;
   // Strings YAML would read as other types stay strings.
-  const json tricky = {{"a", "true"}, {"b", "3306"}, {"c", ""}, {"d", "no"}, {"e", "x\ny"}, {"f", "1e3"}, {"g", "null"}};
+  const json tricky = {{"a", "true"}, {"b", "3306"}, {"c", ""},    {"d", "no"},
+                       {"e", "x\ny"}, {"f", "1e3"},  {"g", "null"}};
   EXPECT_EQ(yaml_documents_to_json(json_to_yaml(tricky)).at(0), tricky);
 }
 
@@ -402,7 +410,8 @@ TEST(Json, IsAV1List) {
 TEST(Settings, DefaultsAreValidAndValuesKeysAreApplied) {
   DeploySettings s;
   EXPECT_EQ(validate_settings(s), "");
-  EXPECT_EQ(apply_values_yaml(s, "replicas: 5\nflavour: mysql\nserviceMonitor: true\nstorageClass: fast\n", "v.yaml"), "");
+  EXPECT_EQ(apply_values_yaml(s, "replicas: 5\nflavour: mysql\nserviceMonitor: true\nstorageClass: fast\n", "v.yaml"),
+            "");
   EXPECT_EQ(s.replicas, 5);
   EXPECT_EQ(s.flavour, "mysql");
   EXPECT_TRUE(s.service_monitor);
@@ -420,9 +429,12 @@ TEST(Settings, ErrorsNameTheKey) {
   EXPECT_NE(set_value(s, "serviceMonitor=maybe").find("serviceMonitor: must be true or false"), std::string::npos);
   EXPECT_NE(set_value(s, "nope=1").find("unknown key 'nope'"), std::string::npos);
   const std::pair<const char*, const char*> bad[] = {
-      {"flavour=postgres", "flavour:"},        {"replicas=0", "replicas:"},
-      {"name=My_DB", "name:"},                 {"storageSize=ten", "storageSize:"},
-      {"imagePullPolicy=Sometimes", "imagePullPolicy:"}, {"proxyName=mysql", "proxyName:"},
+      {"flavour=postgres", "flavour:"},
+      {"replicas=0", "replicas:"},
+      {"name=My_DB", "name:"},
+      {"storageSize=ten", "storageSize:"},
+      {"imagePullPolicy=Sometimes", "imagePullPolicy:"},
+      {"proxyName=mysql", "proxyName:"},
       {"databaseMemoryRequest=1 GB", "databaseMemoryRequest:"},
       {"proxyTerminationGracePeriodSeconds=3", "proxyTerminationGracePeriodSeconds:"}};
   for (const auto& [assignment, key] : bad) {

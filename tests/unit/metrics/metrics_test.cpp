@@ -26,8 +26,8 @@ using std::chrono::milliseconds;
 // A strict reader of the text format as weir writes it: every line is a HELP, a TYPE or a sample
 // `name{label="value",...} number` of a family declared by the TYPE before it.
 struct Exposition {
-  std::map<std::string, std::string> types;   // family -> type
-  std::map<std::string, double> samples;      // `name{labels}` exactly as written -> value
+  std::map<std::string, std::string> types;  // family -> type
+  std::map<std::string, double> samples;     // `name{labels}` exactly as written -> value
   std::vector<std::string> problems;
 };
 
@@ -65,7 +65,8 @@ Exposition parse(const std::string& text) {
     const std::string value = m[m.size() - 1];
     char* end = nullptr;
     const double v = value == "+Inf" ? HUGE_VAL : std::strtod(value.c_str(), &end);
-    if (value != "+Inf" && value != "NaN" && (end == nullptr || *end != '\0')) e.problems.push_back("bad value: " + line);
+    if (value != "+Inf" && value != "NaN" && (end == nullptr || *end != '\0'))
+      e.problems.push_back("bad value: " + line);
     const std::string key = line.substr(0, line.rfind(' '));
     if (e.samples.count(key)) e.problems.push_back("duplicate series: " + key);
     e.samples[key] = v;
@@ -113,8 +114,8 @@ Metrics& populated(Metrics& m) {
   m.errors("backend_connect").inc();
   m.errors("odd \"kind\" \\ with\nnewline").inc();
   m.config_reloads(true).inc();
-  m.update_backends({{"db-0", "primary", true, false, std::nullopt, std::nullopt},
-                     {"db-1", "replica", true, true, 0.25, 1.0}});
+  m.update_backends(
+      {{"db-0", "primary", true, false, std::nullopt, std::nullopt}, {"db-1", "replica", true, true, 0.25, 1.0}});
   return m;
 }
 
@@ -262,8 +263,8 @@ TEST(Metrics, ConcurrentIncrementsAreAllCounted) {
 
 TEST(Metrics, BackendsThatLeaveTheTopologyLeaveTheGauges) {
   Metrics m;
-  m.update_backends({{"a", "primary", true, false, std::nullopt, std::nullopt},
-                     {"b", "replica", true, true, 0.5, std::nullopt}});
+  m.update_backends(
+      {{"a", "primary", true, false, std::nullopt, std::nullopt}, {"b", "replica", true, true, 0.5, std::nullopt}});
   auto e = parse(m.render());
   EXPECT_EQ(e.samples.count(R"(weir_backend_up{backend="b",role="replica"})"), 1U);
   // b leaves; a is promoted... as a replica now (role change keeps one series per backend).

@@ -13,8 +13,8 @@ using std::chrono::milliseconds;
 
 TEST(AcceptBackoff, ShortagesDoubleThePauseUpToOneSecond) {
   AcceptBackoff backoff;
-  const milliseconds expected[] = {milliseconds(10),  milliseconds(20),  milliseconds(40),  milliseconds(80),
-                                   milliseconds(160), milliseconds(320), milliseconds(640), milliseconds(1000),
+  const milliseconds expected[] = {milliseconds(10),   milliseconds(20),  milliseconds(40),  milliseconds(80),
+                                   milliseconds(160),  milliseconds(320), milliseconds(640), milliseconds(1000),
                                    milliseconds(1000), milliseconds(1000)};
   bool first = true;
   for (const auto pause : expected) {

@@ -21,7 +21,7 @@ struct Step {
   // "ok", "down" (unreachable), "io" (io thread stopped), "sql", "both", "fail" (report); a leading
   // "p" means the primary is down in that round ("pio": primary down, io thread stopped).
   const char* seen;
-  int lag_ms;        // kUnknown = no lag
+  int lag_ms;  // kUnknown = no lag
   bool usable;
   const char* reason;
   int transitions;
@@ -35,9 +35,7 @@ struct Sequence {
 
 void PrintTo(const Sequence& s, std::ostream* os) { *os << s.name; }
 
-ReplicaPolicy test_policy() {
-  return ReplicaPolicy{milliseconds(1000), milliseconds(800), milliseconds(2000)};
-}
+ReplicaPolicy test_policy() { return ReplicaPolicy{milliseconds(1000), milliseconds(800), milliseconds(2000)}; }
 
 void run(const Sequence& sequence, const ReplicaPolicy& policy) {
   ReplicaUsability state;
@@ -45,8 +43,8 @@ void run(const Sequence& sequence, const ReplicaPolicy& policy) {
   EXPECT_EQ(state.reason(), "not checked yet");
   const auto start = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
   for (const auto& step : sequence.steps) {
-    SCOPED_TRACE(std::string(sequence.name) + " at " + std::to_string(step.at_ms) + "ms " + step.seen +
-                 " lag " + std::to_string(step.lag_ms));
+    SCOPED_TRACE(std::string(sequence.name) + " at " + std::to_string(step.at_ms) + "ms " + step.seen + " lag " +
+                 std::to_string(step.lag_ms));
     const auto now = start + milliseconds(step.at_ms);
     const std::string seen = step.seen;
     bool changed = false;
@@ -82,17 +80,13 @@ const Sequence kSequences[] = {
       {300, "io", kUnknown, false, "io thread stopped", 1, true}}},
     {"primary down: a stopped sql thread still takes it out",
      {{0, "ok", 10, true, "", 0, true}, {100, "psql", kUnknown, false, "sql thread stopped", 1, true}}},
-    {"primary down from the start: admitted on its sql thread",
-     {{0, "pio", kUnknown, true, "", 0, true}}},
+    {"primary down from the start: admitted on its sql thread", {{0, "pio", kUnknown, true, "", 0, true}}},
     {"first good check admits at once, uncounted",
      {{0, "ok", 10, true, "", 0, true}, {100, "ok", 20, true, "", 0, false}}},
-    {"first check within max but above readmit admits",
-     {{0, "ok", 900, true, "", 0, true}}},
-    {"first check exactly at max admits",
-     {{0, "ok", 1000, true, "", 0, true}}},
+    {"first check within max but above readmit admits", {{0, "ok", 900, true, "", 0, true}}},
+    {"first check exactly at max admits", {{0, "ok", 1000, true, "", 0, true}}},
     {"first check above max stays out, uncounted",
-     {{0, "ok", 1001, false, "lag 1001ms above 1000ms", 0, false},
-      {100, "ok", 999, true, "", 0, true}}},
+     {{0, "ok", 1001, false, "lag 1001ms above 1000ms", 0, false}, {100, "ok", 999, true, "", 0, true}}},
     {"down from the start, then up: admitted without dwell",
      {{0, "down", kUnknown, false, "unreachable", 0, false},
       {100, "down", kUnknown, false, "unreachable", 0, false},
@@ -116,16 +110,14 @@ const Sequence kSequences[] = {
       {2200, "ok", 0, true, "", 2, false}}},
     {"io thread stopped, lag still known: out anyway",
      {{0, "ok", 0, true, "", 0, true}, {100, "io", 50, false, "io thread stopped", 1, true}}},
-    {"lag unknown goes out",
-     {{0, "ok", 0, true, "", 0, true}, {100, "ok", kUnknown, false, "lag unknown", 1, true}}},
+    {"lag unknown goes out", {{0, "ok", 0, true, "", 0, true}, {100, "ok", kUnknown, false, "lag unknown", 1, true}}},
     {"lag above max goes out at once; readmitted only at readmit_lag after dwell",
      {{0, "ok", 100, true, "", 0, true},
       {100, "ok", 1200, false, "lag 1200ms above 1000ms", 1, true},
       {2200, "ok", 900, false, "lag 900ms above readmit_lag 800ms", 1, false},
       {2300, "ok", 801, false, "lag 801ms above readmit_lag 800ms", 1, false},
       {2400, "ok", 800, true, "", 2, true}}},
-    {"lag exactly max stays in",
-     {{0, "ok", 1000, true, "", 0, true}, {100, "ok", 1000, true, "", 0, false}}},
+    {"lag exactly max stays in", {{0, "ok", 1000, true, "", 0, true}, {100, "ok", 1000, true, "", 0, false}}},
     {"below readmit_lag before the dwell: waits for the dwell",
      {{0, "ok", 0, true, "", 0, true},
       {1000, "ok", 5000, false, "lag 5000ms above 1000ms", 1, true},
@@ -168,8 +160,7 @@ const Sequence kSequences[] = {
       {2100, "ok", 0, false, "failed a connection or query, waiting min_dwell 2000ms", 1, false},
       {3500, "ok", 0, true, "", 2, true}}},
     {"a failure report before admission does not count",
-     {{0, "fail", kUnknown, false, "failed a connection or query", 0, false},
-      {100, "ok", 0, true, "", 0, true}}},
+     {{0, "fail", kUnknown, false, "failed a connection or query", 0, false}, {100, "ok", 0, true, "", 0, true}}},
     {"a fault while waiting replaces the reason",
      {{0, "ok", 0, true, "", 0, true},
       {100, "sql", kUnknown, false, "sql thread stopped", 1, true},
@@ -258,9 +249,8 @@ struct MillisCase {
 
 TEST(FormatMillis, Table) {
   const MillisCase cases[] = {
-      {0, "0ms"},          {1000, "1ms"},       {1200000, "1200ms"}, {1500, "1.5ms"},
-      {1, "0.001ms"},      {10, "0.01ms"},      {999, "0.999ms"},    {1000100, "1000.1ms"},
-      {-2500, "-2.5ms"},   {86400000000LL, "86400000ms"},
+      {0, "0ms"},     {1000, "1ms"},    {1200000, "1200ms"},   {1500, "1.5ms"},   {1, "0.001ms"},
+      {10, "0.01ms"}, {999, "0.999ms"}, {1000100, "1000.1ms"}, {-2500, "-2.5ms"}, {86400000000LL, "86400000ms"},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(format_millis(std::chrono::microseconds(c.micros)), c.text) << c.micros;

@@ -55,21 +55,20 @@ TEST_P(RoutingStateFlags, Apply) {
 
 INSTANTIATE_TEST_SUITE_P(
     Effects, RoutingStateFlags,
-    ::testing::Values(
-        FlagCase{"lock tables", [](route::Effects& e) { e.locks_tables = true; },
-                 [](const SessionRoutingState& s) { return s.view.tables_locked; }},
-        FlagCase{"user variables diverged", [](route::Effects& e) { e.user_variables_diverged = true; },
-                 [](const SessionRoutingState& s) { return s.view.user_variables_diverged; }},
-        FlagCase{"pin", [](route::Effects& e) { e.pin_session_to_primary = true; },
-                 [](const SessionRoutingState& s) { return s.pinned_to_primary; }},
-        FlagCase{"autocommit off", [](route::Effects& e) { e.autocommit = false; },
-                 [](const SessionRoutingState& s) { return !s.view.autocommit; }},
-        FlagCase{"begin", [](route::Effects& e) { e.transaction = route::TransactionChange::Begin; },
-                 [](const SessionRoutingState& s) { return s.view.in_transaction; }},
-        FlagCase{"restart", [](route::Effects& e) { e.transaction = route::TransactionChange::Restart; },
-                 [](const SessionRoutingState& s) { return s.view.in_transaction; }},
-        FlagCase{"lexing changed", [](route::Effects& e) { e.lexing_changed = true; },
-                 [](const SessionRoutingState& s) { return !s.view.sql_mode_known; }}));
+    ::testing::Values(FlagCase{"lock tables", [](route::Effects& e) { e.locks_tables = true; },
+                               [](const SessionRoutingState& s) { return s.view.tables_locked; }},
+                      FlagCase{"user variables diverged", [](route::Effects& e) { e.user_variables_diverged = true; },
+                               [](const SessionRoutingState& s) { return s.view.user_variables_diverged; }},
+                      FlagCase{"pin", [](route::Effects& e) { e.pin_session_to_primary = true; },
+                               [](const SessionRoutingState& s) { return s.pinned_to_primary; }},
+                      FlagCase{"autocommit off", [](route::Effects& e) { e.autocommit = false; },
+                               [](const SessionRoutingState& s) { return !s.view.autocommit; }},
+                      FlagCase{"begin", [](route::Effects& e) { e.transaction = route::TransactionChange::Begin; },
+                               [](const SessionRoutingState& s) { return s.view.in_transaction; }},
+                      FlagCase{"restart", [](route::Effects& e) { e.transaction = route::TransactionChange::Restart; },
+                               [](const SessionRoutingState& s) { return s.view.in_transaction; }},
+                      FlagCase{"lexing changed", [](route::Effects& e) { e.lexing_changed = true; },
+                               [](const SessionRoutingState& s) { return !s.view.sql_mode_known; }}));
 
 TEST(RoutingState, UnlockAndAutocommitOnUndoTheirOpposites) {
   SessionRoutingState s;
@@ -84,8 +83,8 @@ TEST(RoutingState, UnlockAndAutocommitOnUndoTheirOpposites) {
   EXPECT_FALSE(s.view.tables_locked);
   EXPECT_TRUE(s.view.autocommit);
   EXPECT_FALSE(s.primary_holds_state(false, false));
-  EXPECT_TRUE(s.primary_holds_state(true, false));   // prepared statements
-  EXPECT_TRUE(s.primary_holds_state(false, true));   // a history that overflowed
+  EXPECT_TRUE(s.primary_holds_state(true, false));  // prepared statements
+  EXPECT_TRUE(s.primary_holds_state(false, true));  // a history that overflowed
 }
 
 TEST(RoutingState, ForgetKeepsOnlyReadYourWrites) {
@@ -128,21 +127,24 @@ TEST_P(RoutingStatePins, NameTheirReason) {
 
 INSTANTIATE_TEST_SUITE_P(
     Sources, RoutingStatePins,
-    ::testing::Values(
-        PinCase{"transaction", [](SessionRoutingState& s) { s.view.in_transaction = true; }, false, false,
-                Pin::transaction},
-        PinCase{"autocommit_off", [](SessionRoutingState& s) { s.view.autocommit = false; }, false, false,
-                Pin::autocommit_off},
-        PinCase{"locked_tables", [](SessionRoutingState& s) { s.view.tables_locked = true; }, false, false,
-                Pin::locked_tables},
-        PinCase{"user_variables", [](SessionRoutingState& s) { s.view.user_variables_diverged = true; }, false, false,
-                Pin::user_variables},
-        PinCase{"unreplayable_state", [](SessionRoutingState& s) { s.pinned_to_primary = true; }, false, false,
-                Pin::unreplayable_state},
-        PinCase{"temporary_tables", [](SessionRoutingState& s) { s.temp_tables.push_back({"", "t"}); }, false, false,
-                Pin::temporary_tables},
-        PinCase{"prepared_statements", [](SessionRoutingState&) {}, true, false, Pin::prepared_statements},
-        PinCase{"history_overflow", [](SessionRoutingState&) {}, false, true, Pin::history_overflow}));
+    ::testing::Values(PinCase{"transaction", [](SessionRoutingState& s) { s.view.in_transaction = true; }, false, false,
+                              Pin::transaction},
+                      PinCase{"autocommit_off", [](SessionRoutingState& s) { s.view.autocommit = false; }, false, false,
+                              Pin::autocommit_off},
+                      PinCase{"locked_tables", [](SessionRoutingState& s) { s.view.tables_locked = true; }, false,
+                              false, Pin::locked_tables},
+                      PinCase{"user_variables", [](SessionRoutingState& s) { s.view.user_variables_diverged = true; },
+                              false, false, Pin::user_variables},
+                      PinCase{"unreplayable_state", [](SessionRoutingState& s) { s.pinned_to_primary = true; }, false,
+                              false, Pin::unreplayable_state},
+                      PinCase{"temporary_tables",
+                              [](SessionRoutingState& s) {
+                                s.temp_tables.push_back({"", "t"});
+                              },
+                              false, false, Pin::temporary_tables},
+                      PinCase{"prepared_statements", [](SessionRoutingState&) {}, true, false,
+                              Pin::prepared_statements},
+                      PinCase{"history_overflow", [](SessionRoutingState&) {}, false, true, Pin::history_overflow}));
 
 TEST(RoutingState, AFreshSessionHasNoPinAndPinsAccumulate) {
   SessionRoutingState s;

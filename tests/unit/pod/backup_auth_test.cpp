@@ -59,9 +59,7 @@ TEST(BackupAuth, OnlyTheRightSecretForThisNonceMatches) {
   EXPECT_FALSE(backup_proof_matches("s3cret", nonce, std::span(proof).first(31)));
 }
 
-TEST(BackupAuth, NoncesAreFresh) {
-  EXPECT_NE(make_backup_nonce(), make_backup_nonce());
-}
+TEST(BackupAuth, NoncesAreFresh) { EXPECT_NE(make_backup_nonce(), make_backup_nonce()); }
 
 }  // namespace
 }  // namespace weir::pod

@@ -8,7 +8,8 @@ namespace {
 using V = std::vector<std::string>;
 const ReplicationSource kSource{"mysql-0.mysql", 3306, "repl", "p'w", 10};
 const char* kClause =
-    "MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='p\\'w', MASTER_CONNECT_RETRY=10";
+    "MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='p\\'w', "
+    "MASTER_CONNECT_RETRY=10";
 
 TEST(SqlQuote, EscapesQuotesAndBackslashes) {
   EXPECT_EQ(sql_quote("abc"), "'abc'");

@@ -26,16 +26,16 @@ TEST_P(ParseBinlogInfo, Table) { EXPECT_EQ(parse_binlog_info(GetParam().text), G
 
 INSTANTIATE_TEST_SUITE_P(
     Variants, ParseBinlogInfo,
-    testing::Values(
-        BinlogCase{"mysqld-bin.000001\t2512\t0-100-12", primary("mysqld-bin.000001", 2512, "0-100-12")},
-        BinlogCase{"mysqld-bin.000001\t2512\t0-100-12\n", primary("mysqld-bin.000001", 2512, "0-100-12")},
-        BinlogCase{"mysql-bin.000001\t2512\n", primary("mysql-bin.000001", 2512, std::nullopt)},
-        BinlogCase{"mysql-bin.000002\t4\t\n", primary("mysql-bin.000002", 4, "")},
-        BinlogCase{"mysql-bin.000003\t154\tuuid-a:1-5,\nuuid-b:1-3\n", primary("mysql-bin.000003", 154, "uuid-a:1-5,uuid-b:1-3")},
-        BinlogCase{"mysql-bin.000001\t0-100-12", std::nullopt},  // position missing
-        BinlogCase{"mysql-bin.000001", std::nullopt}, BinlogCase{"", std::nullopt},
-        BinlogCase{"\t2512\t0-1-1", std::nullopt}, BinlogCase{"f\t12x", std::nullopt},
-        BinlogCase{"a\t1\tb\tc", std::nullopt}));
+    testing::Values(BinlogCase{"mysqld-bin.000001\t2512\t0-100-12", primary("mysqld-bin.000001", 2512, "0-100-12")},
+                    BinlogCase{"mysqld-bin.000001\t2512\t0-100-12\n", primary("mysqld-bin.000001", 2512, "0-100-12")},
+                    BinlogCase{"mysql-bin.000001\t2512\n", primary("mysql-bin.000001", 2512, std::nullopt)},
+                    BinlogCase{"mysql-bin.000002\t4\t\n", primary("mysql-bin.000002", 4, "")},
+                    BinlogCase{"mysql-bin.000003\t154\tuuid-a:1-5,\nuuid-b:1-3\n",
+                               primary("mysql-bin.000003", 154, "uuid-a:1-5,uuid-b:1-3")},
+                    BinlogCase{"mysql-bin.000001\t0-100-12", std::nullopt},  // position missing
+                    BinlogCase{"mysql-bin.000001", std::nullopt}, BinlogCase{"", std::nullopt},
+                    BinlogCase{"\t2512\t0-1-1", std::nullopt}, BinlogCase{"f\t12x", std::nullopt},
+                    BinlogCase{"a\t1\tb\tc", std::nullopt}));
 
 struct SlaveCase {
   const char* text;
@@ -53,7 +53,8 @@ INSTANTIATE_TEST_SUITE_P(
                   replica_gtid("0-100-12")},
         SlaveCase{"SET GLOBAL gtid_slave_pos='0-100-12,1-101-3';", replica_gtid("0-100-12,1-101-3")},
         SlaveCase{"SET GLOBAL gtid_slave_pos = '';\nCHANGE MASTER TO master_use_gtid = slave_pos;", replica_gtid("")},
-        SlaveCase{"SET GLOBAL gtid_purged='uuid-a:1-5';\nCHANGE MASTER TO MASTER_AUTO_POSITION=1;", replica_gtid("uuid-a:1-5")},
+        SlaveCase{"SET GLOBAL gtid_purged='uuid-a:1-5';\nCHANGE MASTER TO MASTER_AUTO_POSITION=1;",
+                  replica_gtid("uuid-a:1-5")},
         SlaveCase{"CHANGE MASTER TO MASTER_LOG_FILE='mysql-bin.000003', MASTER_LOG_POS=1234;",
                   Coordinates{CloneSource::kReplica, "mysql-bin.000003", 1234, std::nullopt}},
         SlaveCase{"change master to master_log_file = 'b.000009' , master_log_pos = 77",

@@ -52,8 +52,7 @@ INSTANTIATE_TEST_SUITE_P(
                       KindCase{"switch", cat({"fe", kNativeHex, "00", "0102"}), AuthReplyKind::auth_switch},
                       KindCase{"old_switch", "fe", AuthReplyKind::old_auth_switch},
                       KindCase{"more_data", "0103", AuthReplyKind::more_data},
-                      KindCase{"empty", "", AuthReplyKind::unknown},
-                      KindCase{"other", "02", AuthReplyKind::unknown}),
+                      KindCase{"empty", "", AuthReplyKind::unknown}, KindCase{"other", "02", AuthReplyKind::unknown}),
     CaseName{});
 
 // ---------------------------------------------------------------- AuthSwitchRequest
@@ -88,12 +87,14 @@ INSTANTIATE_TEST_SUITE_P(
     AuthExchange, AuthSwitchRequestTable,
     ::testing::Values(
         // captured: MariaDB switching libmariadb from caching_sha2_password to mysql_native_password
-        SwitchCase{"captured_to_native", cat({"fe", kNativeHex, "00", "556c42446f22576f4c6b5753792a60263b374224", "00"}),
+        SwitchCase{"captured_to_native",
+                   cat({"fe", kNativeHex, "00", "556c42446f22576f4c6b5753792a60263b374224", "00"}),
                    {"mysql_native_password", bin("556c42446f22576f4c6b5753792a60263b37422400")}},
-        SwitchCase{"to_caching_sha2", cat({"fe", kSha2Hex, "00", "0102030405060708090a0b0c0d0e0f1011121314", "00"}),
+        SwitchCase{"to_caching_sha2",
+                   cat({"fe", kSha2Hex, "00", "0102030405060708090a0b0c0d0e0f1011121314", "00"}),
                    {"caching_sha2_password", bin("0102030405060708090a0b0c0d0e0f101112131400")}},
-        SwitchCase{"clear_password_no_data", "fe6d7973716c5f636c6561725f70617373776f726400",
-                   {"mysql_clear_password", ""}},
+        SwitchCase{
+            "clear_password_no_data", "fe6d7973716c5f636c6561725f70617373776f726400", {"mysql_clear_password", ""}},
         SwitchCase{"empty_plugin_name", "fe00", {"", ""}}),
     CaseName{});
 
@@ -114,7 +115,8 @@ INSTANTIATE_TEST_SUITE_P(
     CaseName{});
 
 TEST(AuthSwitchRequest, NonceHelpers) {
-  const AuthSwitchRequest req = make_auth_switch_request(kMysqlNativePassword, bin("0102030405060708090a0b0c0d0e0f1011121314"));
+  const AuthSwitchRequest req =
+      make_auth_switch_request(kMysqlNativePassword, bin("0102030405060708090a0b0c0d0e0f1011121314"));
   Buffer out;
   serialize(req, out);
   EXPECT_EQ(to_hex(out), cat({"fe", kNativeHex, "00", "0102030405060708090a0b0c0d0e0f1011121314", "00"}));
@@ -159,15 +161,15 @@ TEST_P(AuthMoreDataTable, ParsesAndSerializes) {
 
 INSTANTIATE_TEST_SUITE_P(
     AuthExchange, AuthMoreDataTable,
-    ::testing::Values(
-        MoreDataCase{"fast_auth_success", "0103", caching_sha2::fast_auth_success(),
-                     caching_sha2::Signal::fast_auth_success},
-        MoreDataCase{"perform_full_auth", "0104", caching_sha2::perform_full_authentication(),
-                     caching_sha2::Signal::perform_full_authentication},
-        MoreDataCase{"public_key", "012d2d2d2d2d424547494e", {"-----BEGIN"}, caching_sha2::Signal::other},
-        MoreDataCase{"empty", "01", {""}, caching_sha2::Signal::other},
-        MoreDataCase{"other_byte", "0105", {"\x05"}, caching_sha2::Signal::other},
-        MoreDataCase{"three_then_more", "010300", {std::string("\x03\x00", 2)}, caching_sha2::Signal::other}),
+    ::testing::Values(MoreDataCase{"fast_auth_success", "0103", caching_sha2::fast_auth_success(),
+                                   caching_sha2::Signal::fast_auth_success},
+                      MoreDataCase{"perform_full_auth", "0104", caching_sha2::perform_full_authentication(),
+                                   caching_sha2::Signal::perform_full_authentication},
+                      MoreDataCase{"public_key", "012d2d2d2d2d424547494e", {"-----BEGIN"}, caching_sha2::Signal::other},
+                      MoreDataCase{"empty", "01", {""}, caching_sha2::Signal::other},
+                      MoreDataCase{"other_byte", "0105", {"\x05"}, caching_sha2::Signal::other},
+                      MoreDataCase{
+                          "three_then_more", "010300", {std::string("\x03\x00", 2)}, caching_sha2::Signal::other}),
     CaseName{});
 
 TEST(AuthMoreData, Rejects) {
@@ -200,7 +202,8 @@ std::vector<ChangeUserCase> change_user_cases() {
   std::vector<ChangeUserCase> cases;
   // captured: mysql-connector-python cmd_change_user(app, secret, database=mysql)
   cases.push_back(
-      {"captured_connector_python", kConnectorCaps,
+      {"captured_connector_python",
+       kConnectorCaps,
        "11617070001491d3020d3d078c9440c0539857fb4c4f480c6ace6d7973716c002d006d7973716c5f6e61746976655f70617373776f72"
        "64008b045f7069640436333038095f706c6174666f726d067838365f36340c5f736f757263655f686f737402766d0c5f636c69656e74"
        "5f6e616d65166d7973716c2d636f6e6e6563746f722d707974686f6e0f5f636c69656e745f6c6963656e73650747504c2d322e300f5f"
@@ -214,13 +217,18 @@ std::vector<ChangeUserCase> change_user_cases() {
                           {"_client_version", "9.1.0"},
                           {"_os", "Debian-12"}}},
        {32, 34, 56}});
-  cases.push_back({"no_character_set", kConnectorCaps, "11726f6f7400036162637465737400",
+  cases.push_back({"no_character_set",
+                   kConnectorCaps,
+                   "11726f6f7400036162637465737400",
                    {"root", "abc", "test", std::nullopt, "", {}},
                    {}});
-  cases.push_back({"nul_terminated_auth", kOldCaps, cat({"11", "7500", "707700", "00", "2100"}),
+  cases.push_back({"nul_terminated_auth",
+                   kOldCaps,
+                   cat({"11", "7500", "707700", "00", "2100"}),
                    {"u", "pw", "", std::uint16_t{0x21}, "", {}},
                    {7}});
-  cases.push_back({"empty_everything", cap::kProtocol41 | cap::kSecureConnection | cap::kPluginAuth | cap::kConnectAttrs,
+  cases.push_back({"empty_everything",
+                   cap::kProtocol41 | cap::kSecureConnection | cap::kPluginAuth | cap::kConnectAttrs,
                    cat({"11", "00", "00", "00", "0800", "00", "00"}),
                    {"", "", "", std::uint16_t{8}, "", {}},
                    {4, 6, 7}});
@@ -270,10 +278,17 @@ INSTANTIATE_TEST_SUITE_P(
     AuthExchange, ChangeUserRejects,
     ::testing::Values(BadCase{"not_change_user", "03736c656374", {Errc::unexpected_message, "command", 0}},
                       BadCase{"empty", "", {Errc::truncated, "command", 0}},
-                      BadCase{"half_character_set", "1175000000" "21", {Errc::truncated, "character_set", 5}},
+                      BadCase{"half_character_set",
+                              "1175000000"
+                              "21",
+                              {Errc::truncated, "character_set", 5}},
                       BadCase{"auth_longer_than_packet", "11750005616263", {Errc::truncated, "auth_response", 4}},
                       BadCase{"database_unterminated", "117500006462", {Errc::truncated, "database", 4}},
-                      BadCase{"attrs_overrun", "117500000021007000" "05" "016b0131", {Errc::truncated, "connect_attrs", 10}}),
+                      BadCase{"attrs_overrun",
+                              "117500000021007000"
+                              "05"
+                              "016b0131",
+                              {Errc::truncated, "connect_attrs", 10}}),
     CaseName{});
 
 TEST(ChangeUser, TrailingBytesWithoutPluginCapabilities) {

@@ -70,19 +70,18 @@ TEST_P(ScrambleVectors, CachingSha2) {
 
 INSTANTIATE_TEST_SUITE_P(
     Auth, ScrambleVectors,
-    ::testing::Values(
-        VectorCase{"secret", "secret", "e5e9fa1ba31ecd1ae84f75caaa474f3a663f05f4",
-                   "14e65567abdb5135d0cfd9a70b3032c179a49ee7", "b32bb3a583e1340c0a1108d58b1be49781ad8c2f",
-                   "3881219d087dd9c634373fd33dfa33a2cb6bfc6c520b64b8bb60ef2ceb534ae7",
-                   "746ebe205d56a0707acb3e796e834e0dd7b1d61743b26bd5202c7a623230c7c9"},
-        VectorCase{"empty", "", "da39a3ee5e6b4b0d3255bfef95601890afd80709", "be1bdec0aa74b4dcb079943e70528096cca985f8",
-                   "60252de9f0fbe9f1526ec3ec3968223e50a072f8",
-                   "5df6e0e2761359d30a8275058e299fcc0381534545f55cf43e41983f5d4c9456",
-                   "953da8adf9f072cd4042ca3a629b192a5975c453eeebefa4f774dfd370e1e0c5"},
-        VectorCase{"utf8_and_space", "p\xc3\xa4ss w0rd!", "a5d3f94df4b696fb3e65c6537b6a01bc94777372",
-                   "8ed06450552049c4a57128c5c5942507a7a67d36", "c92c37947c08c630bd500df4d55066284f94e3dd",
-                   "dca44fa8d9f8ee251cd182f745e3bf6e5b35f2a6b41a750771b1041779491f1a",
-                   "a4007606b885aa50b5da92f527ae6cfe3eac85d7b197b2cb77604ca85e359717"}),
+    ::testing::Values(VectorCase{"secret", "secret", "e5e9fa1ba31ecd1ae84f75caaa474f3a663f05f4",
+                                 "14e65567abdb5135d0cfd9a70b3032c179a49ee7", "b32bb3a583e1340c0a1108d58b1be49781ad8c2f",
+                                 "3881219d087dd9c634373fd33dfa33a2cb6bfc6c520b64b8bb60ef2ceb534ae7",
+                                 "746ebe205d56a0707acb3e796e834e0dd7b1d61743b26bd5202c7a623230c7c9"},
+                      VectorCase{"empty", "", "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+                                 "be1bdec0aa74b4dcb079943e70528096cca985f8", "60252de9f0fbe9f1526ec3ec3968223e50a072f8",
+                                 "5df6e0e2761359d30a8275058e299fcc0381534545f55cf43e41983f5d4c9456",
+                                 "953da8adf9f072cd4042ca3a629b192a5975c453eeebefa4f774dfd370e1e0c5"},
+                      VectorCase{"utf8_and_space", "p\xc3\xa4ss w0rd!", "a5d3f94df4b696fb3e65c6537b6a01bc94777372",
+                                 "8ed06450552049c4a57128c5c5942507a7a67d36", "c92c37947c08c630bd500df4d55066284f94e3dd",
+                                 "dca44fa8d9f8ee251cd182f745e3bf6e5b35f2a6b41a750771b1041779491f1a",
+                                 "a4007606b885aa50b5da92f527ae6cfe3eac85d7b197b2cb77604ca85e359717"}),
     CaseName{});
 
 // Responses computed by real clients for password "secret" and accepted by MariaDB.
@@ -242,8 +241,9 @@ TEST(Auth, RsaEncryptedPasswordDecryptsToObfuscatedPassword) {
 
 TEST(Auth, RsaRejectsUnusableKeys) {
   EXPECT_EQ(rsa_encrypt_password("secret", kNonce, "").error(), (Error{Errc::bad_value, "rsa_public_key", 0}));
-  EXPECT_EQ(rsa_encrypt_password("secret", kNonce, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n").error(),
-            (Error{Errc::bad_value, "rsa_public_key", 0}));
+  EXPECT_EQ(
+      rsa_encrypt_password("secret", kNonce, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n").error(),
+      (Error{Errc::bad_value, "rsa_public_key", 0}));
 }
 
 }  // namespace

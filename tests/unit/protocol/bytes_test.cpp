@@ -84,7 +84,10 @@ TEST(Reader, LenencFfIsInvalid) {
 }
 
 TEST(Reader, Strings) {
-  const Buffer wire = unhex("03616263" "78797a00" "7171");
+  const Buffer wire = unhex(
+      "03616263"
+      "78797a00"
+      "7171");
   Reader r{Bytes(wire)};
   EXPECT_EQ(r.lenenc_str("a"), "abc");
   EXPECT_EQ(r.nul_str("b"), "xyz");

@@ -79,20 +79,18 @@ const ColumnCase kCases[] = {
     {"select null as b", "03646566 00 00 00 0162 00 0c 2d00 08000000 fd 0000 27 0000", kBase, false,
      with_aliases(column("", "", "b", 45, 8, ColumnType::var_string, 0, 39), "", "", "b", "")},
     // t.types.id INT PRIMARY KEY
-    {"int primary key", "03646566 0174 057479706573 057479706573 026964 026964 0c 3f00 0b000000 03 0350 00 0000",
-     kBase, false,
+    {"int primary key", "03646566 0174 057479706573 057479706573 026964 026964 0c 3f00 0b000000 03 0350 00 0000", kBase,
+     false,
      column("t", "types", "id", 63, 11, ColumnType::long_, kNotNull | kPrimaryKey | kNoDefaultValue | kPartKey, 0)},
     // SMALLINT UNSIGNED
     {"smallint unsigned", "03646566 0174 057479706573 057479706573 027369 027369 0c 3f00 05000000 02 2000 00 0000",
      kBase, false, column("t", "types", "si", 63, 5, ColumnType::short_, kUnsigned, 0)},
     // DECIMAL(10,2) is sent as NEWDECIMAL
-    {"decimal(10,2)",
-     "03646566 0174 057479706573 057479706573 0464656331 0464656331 0c 3f00 0c000000 f6 0000 02 0000", kBase, false,
-     column("t", "types", "dec1", 63, 12, ColumnType::newdecimal, 0, 2)},
+    {"decimal(10,2)", "03646566 0174 057479706573 057479706573 0464656331 0464656331 0c 3f00 0c000000 f6 0000 02 0000",
+     kBase, false, column("t", "types", "dec1", 63, 12, ColumnType::newdecimal, 0, 2)},
     // DATETIME(6)
-    {"datetime(6)",
-     "03646566 0174 057479706573 057479706573 0364746d 0364746d 0c 3f00 1a000000 0c 8000 06 0000", kBase, false,
-     column("t", "types", "dtm", 63, 26, ColumnType::datetime, kBinary, 6)},
+    {"datetime(6)", "03646566 0174 057479706573 057479706573 0364746d 0364746d 0c 3f00 1a000000 0c 8000 06 0000", kBase,
+     false, column("t", "types", "dtm", 63, 26, ColumnType::datetime, kBinary, 6)},
     // BLOB: length 65535
     {"blob", "03646566 0174 057479706573 057479706573 02626c 02626c 0c 3f00 ffff0000 fc 9000 00 0000", kBase, false,
      column("t", "types", "bl", 63, 65535, ColumnType::blob, kBlob | kBinary, 0)},
@@ -106,12 +104,13 @@ const ColumnCase kCases[] = {
     {"extended, no entries", "03646566 0174 016a 016a 026964 026964 00 0c 3f00 0b000000 03 0000 00 0000", kExtended,
      false, column("t", "j", "id", 63, 11, ColumnType::long_, 0, 0)},
     // JSON column: a LONGBLOB with format "json"
-    {"extended, json format", "03646566 0174 016a 016a 03646f63 03646f63 06 01 046a736f6e 0c 2d00 ffffffff fc 9000 00 0000",
-     kExtended, false,
+    {"extended, json format",
+     "03646566 0174 016a 016a 03646f63 03646f63 06 01 046a736f6e 0c 2d00 ffffffff fc 9000 00 0000", kExtended, false,
      with_extended(column("t", "j", "doc", 45, 0xffffffff, ColumnType::blob, kBlob | kBinary, 0), "\x01\x04json")},
     // INET6 column: a STRING with type name "inet6"
-    {"extended, inet6 type", "03646566 0174 016a 016a 0461646472 0461646472 07 00 05696e657436 0c 2d00 9c000000 fe a000 00 0000",
-     kExtended, false,
+    {"extended, inet6 type",
+     "03646566 0174 016a 016a 0461646472 0461646472 07 00 05696e657436 0c 2d00 9c000000 fe a000 00 0000", kExtended,
+     false,
      with_extended(column("t", "j", "addr", 45, 156, ColumnType::string, kUnsigned | kBinary, 0),
                    std::string_view("\x00\x05inet6", 7))},
     // COM_FIELD_LIST r: NULL default value
@@ -145,15 +144,16 @@ TEST_P(ColumnTable, EveryTruncationIsAnError) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(MariaDB, ColumnTable, ::testing::ValuesIn(kCases),
-                         [](const auto& param_info) {
-                           std::string name;
-                           for (const char ch : std::string_view(param_info.param.what)) name += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(MariaDB, ColumnTable, ::testing::ValuesIn(kCases), [](const auto& param_info) {
+  std::string name;
+  for (const char ch : std::string_view(param_info.param.what))
+    name += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+  return name;
+});
 
 TEST(ColumnDefinition, ExtendedEntriesAreLookedUp) {
-  const Buffer wire = unhex("03646566 0174 016a 016a 03646f63 03646f63 0c 00 04757569 64 01 046a736f6e 0c 2d00 ffffffff fc 9000 00 0000");
+  const Buffer wire = unhex(
+      "03646566 0174 016a 016a 03646f63 03646f63 0c 00 04757569 64 01 046a736f6e 0c 2d00 ffffffff fc 9000 00 0000");
   // type name "uuid" then format "json"
   const auto parsed = parse_column_definition(wire, kExtended);
   ASSERT_TRUE(parsed.ok()) << parsed.error().message();
@@ -168,7 +168,8 @@ TEST(ColumnDefinition, ExtendedEntriesAreLookedUp) {
 TEST(ColumnDefinition, WithoutTheCapabilityTheExtendedBlockIsNotRead) {
   // The same bytes as "extended, json format": without MARIADB_CLIENT_EXTENDED_TYPE_INFO the block
   // is taken for the fixed-fields length and rejected.
-  const Buffer wire = unhex("03646566 0174 016a 016a 03646f63 03646f63 06 01 046a736f6e 0c 2d00 ffffffff fc 9000 00 0000");
+  const Buffer wire =
+      unhex("03646566 0174 016a 016a 03646f63 03646f63 06 01 046a736f6e 0c 2d00 ffffffff fc 9000 00 0000");
   const auto parsed = parse_column_definition(wire, kBase);
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.error().code, Errc::bad_value);

@@ -200,14 +200,14 @@ const std::vector<CodecCase>& codec_cases() {
             query_serializer(kClient), 1),
       // mariadb CLI: INSERT INTO db1.t (v) VALUES ('a')
       codec("query_insert", "03494e5345525420494e544f206462312e74202876292056414c554553202827612729",
-            ComQuery{0, 1, "", "INSERT INTO db1.t (v) VALUES ('a')"}, query_parser(kClient), query_serializer(kClient), 1),
+            ComQuery{0, 1, "", "INSERT INTO db1.t (v) VALUES ('a')"}, query_parser(kClient), query_serializer(kClient),
+            1),
       codec("query_empty", "03", ComQuery{0, 1, "", ""}, query_parser(kClient), query_serializer(kClient), 1),
       // synthetic, MySQL 8 query attributes: none, one string, and LONGLONG unsigned + NULL + DATETIME
       codec("query_attributes_none", "03000153454c4543542031", query_with(0, "", "SELECT 1"), query_parser(kAttrs),
             query_serializer(kAttrs), 3),
       codec("query_attributes_one", "0301010001fe000574726163650361626353454c4543542031",
-            query_with(1, kOneStringAttribute, "SELECT 1"), query_parser(kAttrs),
-            query_serializer(kAttrs), 17),
+            query_with(1, kOneStringAttribute, "SELECT 1"), query_parser(kAttrs), query_serializer(kAttrs), 17),
       codec("init_db", "02646231", ComInitDb{"db1"}, parse_com_init_db, plain_serializer<ComInitDb>(), 1),
       codec("field_list", "047400", ComFieldList{"t", ""}, parse_com_field_list, plain_serializer<ComFieldList>(), 3),
       codec("field_list_wildcard", "0474006925", ComFieldList{"t", "i%"}, parse_com_field_list,
@@ -227,8 +227,8 @@ const std::vector<CodecCase>& codec_cases() {
       codec("prepare_ok_no_metadata", "000200000000000000000000", StmtPrepareOk{2, 0, 0, 0, 1},
             prepare_ok_parser(kClient), prepare_ok_serializer(kClient), 12),
       // synthetic: MySQL with CLIENT_OPTIONAL_RESULTSET_METADATA, warnings, metadata omitted
-      codec("prepare_ok_optional_metadata", "00ffffff7f0300020000050000",
-            StmtPrepareOk{0x7fffffff, 3, 2, 5, 0}, prepare_ok_parser(kClient | cap::kOptionalResultsetMetadata),
+      codec("prepare_ok_optional_metadata", "00ffffff7f0300020000050000", StmtPrepareOk{0x7fffffff, 3, 2, 5, 0},
+            prepare_ok_parser(kClient | cap::kOptionalResultsetMetadata),
             prepare_ok_serializer(kClient | cap::kOptionalResultsetMetadata), 13),
       // read-only cursor, one LONGLONG parameter 0
       codec("stmt_execute", "17010000000101000000000108000000000000000000",
@@ -356,15 +356,20 @@ INSTANTIATE_TEST_SUITE_P(
                       BadQuery{"count_8_bytes", "03feffffffffffffffff01", Errc::truncated, "query_attributes", 11},
                       BadQuery{"null_count", "03fb01", Errc::bad_value, "parameter_count", 1},
                       BadQuery{"value_past_end", "0301010001fe00016e05616263", Errc::truncated, "attribute_value", 10},
-                      BadQuery{"temporal_past_end", "03010100010c00016e0b0102", Errc::truncated, "attribute_value", 10}),
+                      BadQuery{"temporal_past_end", "03010100010c00016e0b0102", Errc::truncated, "attribute_value",
+                               10}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 // ---------------------------------------------------------------------------------------------
 // Statement ids
 
 TEST(StatementIds, RewrittenInPlaceForEveryCommandThatCarriesOne) {
-  const char* wires[] = {"17010000000101000000000108000000000000000000", "1c0100000001000000", "1901000000",
-                         "1a01000000", "1801000000000031", "fa07000000800003000005000000"};
+  const char* wires[] = {"17010000000101000000000108000000000000000000",
+                         "1c0100000001000000",
+                         "1901000000",
+                         "1a01000000",
+                         "1801000000000031",
+                         "fa07000000800003000005000000"};
   for (const char* h : wires) {
     Buffer wire = unhex(h);
     const auto command = to_command(wire[0]);

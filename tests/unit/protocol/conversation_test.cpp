@@ -50,8 +50,7 @@ TEST(Conversation, MariadbCommandLineClient) {
   ASSERT_EQ(select.results.size(), 1U);
   EXPECT_EQ(select.results[0].kind, Kind::result_set);
   EXPECT_EQ(select.results[0].column_names, (std::vector<std::string>{"n", "word"}));
-  EXPECT_EQ(select.results[0].rows,
-            (std::vector<Values>{{"1", "one"}, {"2", "two"}, {"3", std::nullopt}}));
+  EXPECT_EQ(select.results[0].rows, (std::vector<Values>{{"1", "one"}, {"2", "two"}, {"3", std::nullopt}}));
   EXPECT_EQ(select.results[0].status & p::status::kMoreResultsExist, 0);
 
   // The error.
@@ -96,8 +95,8 @@ TEST(Conversation, LibmariadbCApiClient) {
   for (const auto& e : c.exchanges) commands.push_back(e.command);
   using C = p::Command;
   EXPECT_EQ(commands, (std::vector<C>{C::query, C::query, C::stmt_prepare, C::stmt_execute, C::stmt_execute,
-                                      C::stmt_execute, C::stmt_close, C::stmt_prepare, C::stmt_execute,
-                                      C::stmt_close, C::query, C::query, C::query, C::query, C::quit}));
+                                      C::stmt_execute, C::stmt_close, C::stmt_prepare, C::stmt_execute, C::stmt_close,
+                                      C::query, C::query, C::query, C::query, C::quit}));
   if (commands.size() != 15) return;
 
   // The prepared INSERT: 6 parameters, no columns, then 3 executions of one row each.
@@ -124,8 +123,9 @@ TEST(Conversation, LibmariadbCApiClient) {
   EXPECT_EQ(binary.kind, Kind::result_set);
   EXPECT_FALSE(binary.metadata);
   EXPECT_EQ(binary.column_names, (std::vector<std::string>{"id", "big", "d", "s", "dt", "n"}));
-  EXPECT_EQ(binary.rows, (std::vector<Values>{{"2", "20000000000", "3", "row-2", "2026-11-02 12:34:56", std::nullopt},
-                                              {"3", "30000000000", "4.5", "row-3", "2026-11-03 12:34:56", std::nullopt}}));
+  EXPECT_EQ(binary.rows,
+            (std::vector<Values>{{"2", "20000000000", "3", "row-2", "2026-11-02 12:34:56", std::nullopt},
+                                 {"3", "30000000000", "4.5", "row-3", "2026-11-03 12:34:56", std::nullopt}}));
 
   // The text SELECT of the same rows.
   ASSERT_EQ(c.exchanges[10].results.size(), 1U);
@@ -164,15 +164,31 @@ TEST(Conversation, LibmariadbSessionCommands) {
   using C = p::Command;
   std::vector<C> commands;
   for (const auto& e : c.exchanges) commands.push_back(e.command);
-  EXPECT_EQ(commands, (std::vector<C>{C::query, C::ping, C::init_db, C::query, C::statistics, C::set_option,
-                                      C::stmt_prepare, C::stmt_send_long_data, C::stmt_send_long_data,
-                                      C::stmt_execute, C::stmt_reset, C::stmt_close, C::query, C::change_user,
-                                      C::query, C::query, C::query, C::reset_connection, C::query, C::quit}));
+  EXPECT_EQ(commands, (std::vector<C>{C::query,
+                                      C::ping,
+                                      C::init_db,
+                                      C::query,
+                                      C::statistics,
+                                      C::set_option,
+                                      C::stmt_prepare,
+                                      C::stmt_send_long_data,
+                                      C::stmt_send_long_data,
+                                      C::stmt_execute,
+                                      C::stmt_reset,
+                                      C::stmt_close,
+                                      C::query,
+                                      C::change_user,
+                                      C::query,
+                                      C::query,
+                                      C::query,
+                                      C::reset_connection,
+                                      C::query,
+                                      C::quit}));
   if (commands.size() != 20) return;
 
   EXPECT_EQ(c.exchanges[0].results.at(0).rows, (std::vector<Values>{{"root@127.0.0.1"}}));
   EXPECT_EQ(c.exchanges[1].results.at(0).kind, Kind::ok);  // COM_PING
-  EXPECT_EQ(c.exchanges[2].text, "rec");                    // COM_INIT_DB
+  EXPECT_EQ(c.exchanges[2].text, "rec");                   // COM_INIT_DB
   EXPECT_TRUE(c.exchanges[2].results.at(0).status & p::status::kSessionStateChanged);
   EXPECT_EQ(c.exchanges[3].results.at(0).rows, (std::vector<Values>{{"rec"}}));
   EXPECT_EQ(c.exchanges[4].results.at(0).kind, Kind::statistics);

@@ -90,37 +90,43 @@ void check_parser(const char* base_hex, Parse parse, Serialize reserialize) {
 }
 
 TEST(HandshakeProperties, Greeting) {
-  check_parser(kGreeting, [](Bytes b) { return parse_handshake_v10(b); },
-               [](const HandshakeV10& v, Buffer& out) { serialize(v, out); });
+  check_parser(
+      kGreeting, [](Bytes b) { return parse_handshake_v10(b); },
+      [](const HandshakeV10& v, Buffer& out) { serialize(v, out); });
 }
 
 TEST(HandshakeProperties, SslRequest) {
-  check_parser(kSslRequest, [](Bytes b) { return parse_ssl_request(b); },
-               [](const SslRequest& v, Buffer& out) { serialize(v, out); });
+  check_parser(
+      kSslRequest, [](Bytes b) { return parse_ssl_request(b); },
+      [](const SslRequest& v, Buffer& out) { serialize(v, out); });
 }
 
 TEST(HandshakeProperties, HandshakeResponse) {
-  check_parser(kResponse, [](Bytes b) { return parse_handshake_response(b); },
-               [](const HandshakeResponse41& v, Buffer& out) { serialize(v, out); });
+  check_parser(
+      kResponse, [](Bytes b) { return parse_handshake_response(b); },
+      [](const HandshakeResponse41& v, Buffer& out) { serialize(v, out); });
 }
 
 TEST(HandshakeProperties, ChangeUser) {
-  check_parser(kChangeUser, [](Bytes b) { return parse_change_user(b, kSessionCaps); },
-               [](const ChangeUser& v, Buffer& out) { serialize(v, kSessionCaps, out); });
-  check_parser(kChangeUser, [](Bytes b) { return parse_change_user(b, cap::kProtocol41); },
-               [](const ChangeUser& v, Buffer& out) { serialize(v, cap::kProtocol41, out); });
+  check_parser(
+      kChangeUser, [](Bytes b) { return parse_change_user(b, kSessionCaps); },
+      [](const ChangeUser& v, Buffer& out) { serialize(v, kSessionCaps, out); });
+  check_parser(
+      kChangeUser, [](Bytes b) { return parse_change_user(b, cap::kProtocol41); },
+      [](const ChangeUser& v, Buffer& out) { serialize(v, cap::kProtocol41, out); });
 }
 
 TEST(HandshakeProperties, AuthSwitchRequest) {
-  check_parser(kAuthSwitch, [](Bytes b) { return parse_auth_switch_request(b); },
-               [](const AuthSwitchRequest& v, Buffer& out) { serialize(v, out); });
+  check_parser(
+      kAuthSwitch, [](Bytes b) { return parse_auth_switch_request(b); },
+      [](const AuthSwitchRequest& v, Buffer& out) { serialize(v, out); });
 }
 
 TEST(HandshakeProperties, AuthMoreData) {
-  check_parser("0104", [](Bytes b) { return parse_auth_more_data(b); },
-               [](const AuthMoreData& v, Buffer& out) { serialize(v, out); });
+  check_parser(
+      "0104", [](Bytes b) { return parse_auth_more_data(b); },
+      [](const AuthMoreData& v, Buffer& out) { serialize(v, out); });
 }
-
 
 // The same messages framed and fed to the assembler split at every byte offset parse the same.
 TEST(HandshakeProperties, EveryChunkingParsesTheSame) {

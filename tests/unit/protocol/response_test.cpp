@@ -91,7 +91,8 @@ const std::string kTrxEndedBlock = block("0509085f5f5f5f5f5f5f5f");
 const std::string kAutocommitBlock = block("000f0a6175746f636f6d6d6974034f4646");
 const std::string kCharsetBlock = block("001c146368617261637465725f7365745f636c69656e74066c6174696e31");
 const std::string kMixedBlock = block(
-    "032a002833653131666134372d373163612d313165312d396533332d6338306161393432393536323a312d352a03010203000e0a6175746f636f6d"
+    "032a002833653131666134372d373163612d313165312d396533332d6338306161393432393536323a312d352a03010203000e0a6175746f63"
+    "6f6d"
     "6d6974024f4e000f0a6175746f636f6d6d6974034f4646");
 
 OkPacket ok(std::uint64_t affected, std::uint64_t insert_id, StatusFlags status, std::uint16_t warnings,
@@ -104,49 +105,108 @@ const std::vector<OkCase>& ok_cases() {
       // SET SESSION session_track_system_variables='last_gtid' (no state sent: the info is absent)
       {"set_no_state", kCli, "00000002000000", ok(0, 0, 0x0002, 0), {}},
       // INSERT INTO db1.t (v) VALUES ('a') after tracking last_gtid, --log-bin --server-id=100
-      {"insert_last_gtid", kCli, "0001010240000000140012096c6173745f6774696407302d3130302d35",
-       ok(1, 1, 0x4002, 0, "", kLastGtidBlock), {{"last_gtid", "0-100-5"}}},
+      {"insert_last_gtid",
+       kCli,
+       "0001010240000000140012096c6173745f6774696407302d3130302d35",
+       ok(1, 1, 0x4002, 0, "", kLastGtidBlock),
+       {{"last_gtid", "0-100-5"}}},
       // COM_INIT_DB db1 (session_track_schema is on by default)
       {"init_db_schema", kCli, "000000024000000006010403646231", ok(0, 0, 0x4002, 0, "", kSchemaBlock), {}, "db1"},
       // USE db1 after SET SESSION session_track_state_change=ON
-      {"init_db_schema_state_change", kCli, "000000024000000009010403646231020131",
-       ok(0, 0, 0x4002, 0, "", kSchemaStateBlock), {}, "db1", nullptr, nullptr, nullptr, true},
+      {"init_db_schema_state_change",
+       kCli,
+       "000000024000000009010403646231020131",
+       ok(0, 0, 0x4002, 0, "", kSchemaStateBlock),
+       {},
+       "db1",
+       nullptr,
+       nullptr,
+       nullptr,
+       true},
       // SET SESSION session_track_state_change=ON
-      {"state_change_only", kCli, "000000024000000003020131", ok(0, 0, 0x4002, 0, "", kStateChangeBlock), {}, nullptr,
-       nullptr, nullptr, nullptr, true},
+      {"state_change_only",
+       kCli,
+       "000000024000000003020131",
+       ok(0, 0, 0x4002, 0, "", kStateChangeBlock),
+       {},
+       nullptr,
+       nullptr,
+       nullptr,
+       nullptr,
+       true},
       // session_track_transaction_info=CHARACTERISTICS; START TRANSACTION READ ONLY
-      {"start_transaction_read_only", kCli,
+      {"start_transaction_read_only",
+       kCli,
        "00000003600000002a050908545f5f5f5f5f5f5f041d1c5354415254205452414e53414354494f4e2052454144204f4e4c593b",
-       ok(0, 0, 0x6003, 0, "", kReadOnlyTrxBlock), {}, nullptr, nullptr, "T_______", "START TRANSACTION READ ONLY;"},
+       ok(0, 0, 0x6003, 0, "", kReadOnlyTrxBlock),
+       {},
+       nullptr,
+       nullptr,
+       "T_______",
+       "START TRANSACTION READ ONLY;"},
       // ... COMMIT
-      {"commit_characteristics", kCli, "00000002400000000e0509085f5f5f5f5f5f5f5f040100",
-       ok(0, 0, 0x4002, 0, "", kNoTrxBlock), {}, nullptr, nullptr, "________", ""},
+      {"commit_characteristics",
+       kCli,
+       "00000002400000000e0509085f5f5f5f5f5f5f5f040100",
+       ok(0, 0, 0x4002, 0, "", kNoTrxBlock),
+       {},
+       nullptr,
+       nullptr,
+       "________",
+       ""},
       // SET SESSION session_track_transaction_info=STATE: state changed, empty block
       {"empty_state_block", kCli, "000000024000000000", ok(0, 0, 0x4002, 0, "", ""), {}},
       // START TRANSACTION; INSERT; COMMIT with session_track_transaction_info=STATE
-      {"start_transaction", kCli, "00000003400000000b050908545f5f5f5f5f5f5f", ok(0, 0, 0x4003, 0, "", kTrxStartedBlock),
-       {}, nullptr, nullptr, "T_______"},
-      {"insert_in_transaction", kCli, "00010203400000000b050908545f5f5f575f5f5f", ok(1, 2, 0x4003, 0, "", kTrxWriteBlock),
-       {}, nullptr, nullptr, "T___W___"},
-      {"commit_state", kCli, "00000002400000000b0509085f5f5f5f5f5f5f5f", ok(0, 0, 0x4002, 0, "", kTrxEndedBlock), {},
-       nullptr, nullptr, "________"},
+      {"start_transaction",
+       kCli,
+       "00000003400000000b050908545f5f5f5f5f5f5f",
+       ok(0, 0, 0x4003, 0, "", kTrxStartedBlock),
+       {},
+       nullptr,
+       nullptr,
+       "T_______"},
+      {"insert_in_transaction",
+       kCli,
+       "00010203400000000b050908545f5f5f575f5f5f",
+       ok(1, 2, 0x4003, 0, "", kTrxWriteBlock),
+       {},
+       nullptr,
+       nullptr,
+       "T___W___"},
+      {"commit_state",
+       kCli,
+       "00000002400000000b0509085f5f5f5f5f5f5f5f",
+       ok(0, 0, 0x4002, 0, "", kTrxEndedBlock),
+       {},
+       nullptr,
+       nullptr,
+       "________"},
       // session_track_system_variables='autocommit,character_set_client'; SET autocommit=0
-      {"autocommit_off", kCli, "000000004000000011000f0a6175746f636f6d6d6974034f4646",
-       ok(0, 0, 0x4000, 0, "", kAutocommitBlock), {{"autocommit", "OFF"}, {"character_set_client", nullptr}}},
+      {"autocommit_off",
+       kCli,
+       "000000004000000011000f0a6175746f636f6d6d6974034f4646",
+       ok(0, 0, 0x4000, 0, "", kAutocommitBlock),
+       {{"autocommit", "OFF"}, {"character_set_client", nullptr}}},
       // ... SET NAMES latin1
-      {"character_set_client", kCli,
+      {"character_set_client",
+       kCli,
        "00000000400000001e001c146368617261637465725f7365745f636c69656e74066c6174696e31",
-       ok(0, 0, 0x4000, 0, "", kCharsetBlock), {{"character_set_client", "latin1"}, {"autocommit", nullptr}}},
+       ok(0, 0, 0x4000, 0, "", kCharsetBlock),
+       {{"character_set_client", "latin1"}, {"autocommit", nullptr}}},
       // UPDATE t SET v='z' WHERE id=1 (info is lenenc under CLIENT_SESSION_TRACK)
-      {"update_info", kCli,
+      {"update_info",
+       kCli,
        "0001000200000028526f7773206d6174636865643a203120204368616e6765643a203120205761726e696e67733a2030",
-       ok(1, 0, 0x0002, 0, "Rows matched: 1  Changed: 1  Warnings: 0"), {}},
+       ok(1, 0, 0x0002, 0, "Rows matched: 1  Changed: 1  Warnings: 0"),
+       {}},
       // INSERT IGNORE with a too long value: one warning
       {"insert_warning", kCli, "00010302000100", ok(1, 3, 0x0002, 1), {}},
       // LOAD DATA LOCAL INFILE of two duplicate rows
-      {"load_data_info", kCli,
+      {"load_data_info",
+       kCli,
        "000000020002002f5265636f7264733a2032202044656c657465643a20302020536b69707065643a203220205761726e696e67733a2032",
-       ok(0, 0, 0x0002, 2, "Records: 2  Deleted: 0  Skipped: 2  Warnings: 2"), {}},
+       ok(0, 0, 0x0002, 2, "Records: 2  Deleted: 0  Skipped: 2  Warnings: 2"),
+       {}},
       // Minimal client with CLIENT_DEPRECATE_EOF: end of COM_STMT_FETCH's rows, header 0xfe,
       // status AUTOCOMMIT|CURSOR_EXISTS
       {"deprecate_eof_terminator", kDeprecateEofClient, "fe000042000000", ok(0, 0, 0x0042, 0, {}, {}, kEofHeader), {}},
@@ -155,19 +215,25 @@ const std::vector<OkCase>& ok_cases() {
       // COM_PING with CLIENT_DEPRECATE_EOF
       {"ping", kDeprecateEofClient, "00000002000000", ok(0, 0, 0x0002, 0), {}},
       // synthetic: no CLIENT_SESSION_TRACK, the info is the rest of the packet
-      {"info_without_session_track", kPlain41,
+      {"info_without_session_track",
+       kPlain41,
        "0001000200000052 6f7773206d6174636865643a203120204368616e6765643a203120205761726e696e67733a2030",
-       ok(1, 0, 0x0002, 0, "Rows matched: 1  Changed: 1  Warnings: 0"), {}},
+       ok(1, 0, 0x0002, 0, "Rows matched: 1  Changed: 1  Warnings: 0"),
+       {}},
       // synthetic: pre-4.1 without and with CLIENT_TRANSACTIONS
       {"pre41", 0, "000105", ok(1, 5, 0, 0), {}},
       {"pre41_transactions", cap::kTransactions, "0001050200", ok(1, 5, 0x0002, 0), {}},
       // synthetic: 3- and 8-byte length-encoded integers
       {"large_counts", kPlain41, "00fd000001fe00000000010000000200 0000", ok(0x10000, 0x100000000ULL, 0x0002, 0), {}},
       // synthetic: MySQL GTIDS entry, an unknown entry type (skipped), a variable set twice (last wins)
-      {"gtids_unknown_and_repeat", kCli,
-       "000000024000000052032a002833653131666134372d373163612d313165312d396533332d6338306161393432393536323a312d352a03010203"
+      {"gtids_unknown_and_repeat",
+       kCli,
+       "000000024000000052032a002833653131666134372d373163612d313165312d396533332d6338306161393432393536323a312d352a030"
+       "10203"
        "000e0a6175746f636f6d6d6974024f4e000f0a6175746f636f6d6d6974034f4646",
-       ok(0, 0, 0x4002, 0, "", kMixedBlock), {{"autocommit", "OFF"}, {"last_gtid", nullptr}}, nullptr,
+       ok(0, 0, 0x4002, 0, "", kMixedBlock),
+       {{"autocommit", "OFF"}, {"last_gtid", nullptr}},
+       nullptr,
        "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5"},
   };
   return cases;
@@ -320,7 +386,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadOk{"info_longer_than_packet", kCli, "0000000200000005414243", Errc::truncated, "info", 8},
         BadOk{"state_flag_without_block", kCli, "0000000240000000", Errc::truncated, "session_state", 8},
         BadOk{"block_longer_than_packet", kCli, "00000002400000000601040364", Errc::truncated, "session_state", 9},
-        BadOk{"entry_longer_than_block", kCli, "0000000240000000030105036462", Errc::truncated, "session_state_data", 11},
+        BadOk{"entry_longer_than_block", kCli, "0000000240000000030105036462", Errc::truncated, "session_state_data",
+              11},
         BadOk{"schema_longer_than_entry", kCli, "000000024000000004010204646231", Errc::truncated, "schema", 12},
         BadOk{"gtids_without_encoding", kCli, "00000002400000000203 00", Errc::truncated, "gtid_encoding", 11},
         BadOk{"variable_without_value", kCli, "00000002400000000400020161", Errc::truncated, "system_variable_value",
@@ -359,24 +426,30 @@ INSTANTIATE_TEST_SUITE_P(
     Captured, ErrTable,
     ::testing::Values(
         // SELECT * FROM nosuch without a default database
-        ErrCase{"no_database", kCli, "ff16042333443030304e6f2064617461626173652073656c6563746564",
+        ErrCase{"no_database",
+                kCli,
+                "ff16042333443030304e6f2064617461626173652073656c6563746564",
                 {1046, "3D000", "No database selected"}},
         // login as u with a wrong password
-        ErrCase{"access_denied", kCli,
+        ErrCase{"access_denied",
+                kCli,
                 "ff15042332383030304163636573732064656e69656420666f7220757365722027752740276c6f63616c686f73742720287573"
                 "696e672070617373776f72643a2059455329",
                 {1045, "28000", "Access denied for user 'u'@'localhost' (using password: YES)"}},
         // INSERT of a too long value in strict mode
-        ErrCase{"data_too_long", kCli,
+        ErrCase{"data_too_long",
+                kCli,
                 "ff7e052332323030314461746120746f6f206c6f6e6720666f7220636f6c756d6e2027762720617420726f772031",
                 {1406, "22001", "Data too long for column 'v' at row 1"}},
         // COM_STMT_EXECUTE of a closed statement (minimal client)
-        ErrCase{"unknown_statement", kDeprecateEofClient,
+        ErrCase{"unknown_statement",
+                kDeprecateEofClient,
                 "ffdb04234859303030556e6b6e6f776e2070726570617265642073746174656d656e742068616e646c65722028312920676976"
                 "656e20746f206d7973716c645f73746d745f65786563757465",
                 {1243, "HY000", "Unknown prepared statement handler (1) given to mysqld_stmt_execute"}},
         // COM_PROCESS_KILL 999999
-        ErrCase{"unknown_thread", kDeprecateEofClient,
+        ErrCase{"unknown_thread",
+                kDeprecateEofClient,
                 "ff4604234859303030556e6b6e6f776e207468726561642069643a20393939393939",
                 {1094, "HY000", "Unknown thread id: 999999"}},
         // synthetic: no state marker (errors before the handshake completes), and pre-4.1
@@ -391,9 +464,15 @@ TEST(Err, BuilderMatchesTheServersAccessDenied) {
             "ff15042332383030304163636573732064656e69656420666f7220757365722027752740276c6f63616c686f73742720287573696e"
             "672070617373776f72643a2059455329");
   // A state of the wrong length is replaced by HY000 rather than corrupting the packet.
-  EXPECT_EQ(to_hex(make_err(1105, "X", "m")), "ff5104234859303030" "6d");
-  EXPECT_EQ(to_hex(make_err(1105, "", "m")), "ff5104234859303030" "6d");
-  EXPECT_EQ(to_hex(make_err(1105, "42000", "m", 0)), "ff5104" "6d");
+  EXPECT_EQ(to_hex(make_err(1105, "X", "m")),
+            "ff5104234859303030"
+            "6d");
+  EXPECT_EQ(to_hex(make_err(1105, "", "m")),
+            "ff5104234859303030"
+            "6d");
+  EXPECT_EQ(to_hex(make_err(1105, "42000", "m", 0)),
+            "ff5104"
+            "6d");
 }
 
 struct BadErr {
@@ -448,15 +527,16 @@ TEST(ProgressReport, SyntheticValuesAndTruncations) {
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(*parsed, (ProgressReport{1, 3, 100000, "copy to tmp table"}));
   const Buffer wire = unhex(kProgressWire);
-  const char* fields[] = {"err_header", "error_code", "error_code", "progress_string_count", "progress_stage",
-                          "progress_max_stage", "progress", "progress", "progress", "progress_info"};
+  const char* fields[] = {"err_header",     "error_code",         "error_code", "progress_string_count",
+                          "progress_stage", "progress_max_stage", "progress",   "progress",
+                          "progress",       "progress_info"};
   for (std::size_t n = 0; n < wire.size(); ++n) {
     auto p = parse_progress_report(Bytes(wire.data(), n));
     ASSERT_FALSE(p.ok()) << n;
     EXPECT_STREQ(p.error().field, n < 10 ? fields[n] : "progress_info") << n;
   }
-  EXPECT_TRUE(same_error(parse_progress_report(unhex("ff1504010202000000")).error(),
-                         Error{Errc::bad_value, "error_code", 1}));
+  EXPECT_TRUE(
+      same_error(parse_progress_report(unhex("ff1504010202000000")).error(), Error{Errc::bad_value, "error_code", 1}));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -494,14 +574,14 @@ TEST_P(EofTable, RoundTripAndTruncations) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Captured, EofTable,
-    ::testing::Values(
-        // after the column definitions and after the rows of SELECT DATABASE() (mariadb CLI)
-        EofCase{"after_rows", kCli, "fe00000200", {0, 0x0002}},
-        // synthetic: more results, warnings; pre-4.1 one-byte EOF
-        EofCase{"more_results", kCli, "fe03000a00", {3, 0x000a}}, EofCase{"pre41", 0, "fe", {0, 0}}),
-    [](const auto& param_info) { return std::string(param_info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Captured, EofTable,
+                         ::testing::Values(
+                             // after the column definitions and after the rows of SELECT DATABASE() (mariadb CLI)
+                             EofCase{"after_rows", kCli, "fe00000200", {0, 0x0002}},
+                             // synthetic: more results, warnings; pre-4.1 one-byte EOF
+                             EofCase{"more_results", kCli, "fe03000a00", {3, 0x000a}},
+                             EofCase{"pre41", 0, "fe", {0, 0}}),
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(Eof, RejectsWhatIsNotAnEof) {
   EXPECT_TRUE(same_error(parse_eof(unhex("0000000200"), kCli).error(), Error{Errc::bad_value, "eof_header", 0}));
@@ -561,10 +641,10 @@ TEST(LocalInfile, CapturedRoundTrip) {
   Buffer out;
   serialize(*parsed, out);
   EXPECT_EQ(to_hex(out), wire);
-  EXPECT_TRUE(same_error(parse_local_infile_request(unhex("")).error(),
-                         Error{Errc::truncated, "local_infile_header", 0}));
-  EXPECT_TRUE(same_error(parse_local_infile_request(unhex("00")).error(),
-                         Error{Errc::bad_value, "local_infile_header", 0}));
+  EXPECT_TRUE(
+      same_error(parse_local_infile_request(unhex("")).error(), Error{Errc::truncated, "local_infile_header", 0}));
+  EXPECT_TRUE(
+      same_error(parse_local_infile_request(unhex("00")).error(), Error{Errc::bad_value, "local_infile_header", 0}));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,11 +22,11 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
-#include <fstream>
-#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -84,12 +84,9 @@ const Frames kEofCallPTwoResultSetsOk = {
 };
 // multi-statement SELECT 1; DO 1
 const Frames kEofMultiStatementSelect1Do1 = {
-    "0100000101",
-    "17000002036465660000000131000c3f0001000000038100000000",
-    "05000003fe00000a00",
-    "020000040131",
-    "05000005fe00000a00",
-    "0700000600000002000000",
+    "0100000101",         "17000002036465660000000131000c3f0001000000038100000000",
+    "05000003fe00000a00", "020000040131",
+    "05000005fe00000a00", "0700000600000002000000",
 };
 // error in the middle of rows
 const Frames kEofErrorInTheMiddleOfRows = {
@@ -114,7 +111,9 @@ const Frames kEofComPing = {
 };
 // COM_STATISTICS
 const Frames kEofComStatistics = {
-    "71000001557074696d653a2039362020546872656164733a203120205175657374696f6e733a2034312020536c6f7720717565726965733a203020204f70656e733a20323520204f70656e207461626c65733a20313820205175657269657320706572207365636f6e64206176673a20302e343237",
+    "71000001557074696d653a2039362020546872656164733a203120205175657374696f6e733a2034312020536c6f7720717565726965733a20"
+    "3020204f70656e733a20323520204f70656e207461626c65733a20313820205175657269657320706572207365636f6e64206176673a20302e"
+    "343237",
 };
 // COM_FIELD_LIST r
 const Frames kEofComFieldListR = {
@@ -162,7 +161,8 @@ const Frames kEofComStmtExecuteTypesNoCursor = {
     "2500000f03646566017405747970657305747970657302626c02626c0c3f00ffff0000fc9000000000",
     "250000100364656601740574797065730574797065730279720279720c3f00040000000d6000000000",
     "05000011fe00000200",
-    "5b0000120000000001000000fbe8fdc01dfeff001a7118020000000000c03f00000000000002c0063132332e343504e807021d0c0101000000011e0f48e801000be8070102030405f55b0a0007e40705060708090568656c6c6f0200ffe807",
+    "5b0000120000000001000000fbe8fdc01dfeff001a7118020000000000c03f00000000000002c0063132332e343504e807021d0c0101000000"
+    "011e0f48e801000be8070102030405f55b0a0007e40705060708090568656c6c6f0200ffe807",
     "1000001300f8a30102000000000004e807010200",
     "05000014fe00000200",
 };
@@ -188,7 +188,8 @@ const Frames kEofComStmtExecuteTypesCursor = {
 };
 // COM_STMT_FETCH 1 row
 const Frames kEofComStmtFetch1Row = {
-    "5b0000010000000001000000fbe8fdc01dfeff001a7118020000000000c03f00000000000002c0063132332e343504e807021d0c0101000000011e0f48e801000be8070102030405f55b0a0007e40705060708090568656c6c6f0200ffe807",
+    "5b0000010000000001000000fbe8fdc01dfeff001a7118020000000000c03f00000000000002c0063132332e343504e807021d0c0101000000"
+    "011e0f48e801000be8070102030405f55b0a0007e40705060708090568656c6c6f0200ffe807",
     "05000002fe00004200",
 };
 // COM_STMT_FETCH 10 rows
@@ -219,7 +220,8 @@ const Frames kEofComStmtExecuteCallP = {
 const Frames kEofLoadDataLocalInfile = {
     "09000001fb726f77732e637376",
     kClientInfileDone,
-    "37000004000200020000002f5265636f7264733a2032202044656c657465643a20302020536b69707065643a203020205761726e696e67733a2030",
+    "37000004000200020000002f5265636f7264733a2032202044656c657465643a20302020536b69707065643a203020205761726e696e67733a"
+    "2030",
 };
 // SELECT with NULLs
 const Frames kDepSelectWithNulls = {
@@ -274,7 +276,9 @@ const Frames kDepComPing = {
 };
 // COM_STATISTICS
 const Frames kDepComStatistics = {
-    "72000001557074696d653a203130322020546872656164733a203220205175657374696f6e733a2036322020536c6f7720717565726965733a203020204f70656e733a20323620204f70656e207461626c65733a20313920205175657269657320706572207365636f6e64206176673a20302e363037",
+    "72000001557074696d653a203130322020546872656164733a203220205175657374696f6e733a2036322020536c6f7720717565726965733a"
+    "203020204f70656e733a20323620204f70656e207461626c65733a20313920205175657269657320706572207365636f6e64206176673a2030"
+    "2e363037",
 };
 // COM_FIELD_LIST r
 const Frames kDepComFieldListR = {
@@ -319,7 +323,8 @@ const Frames kDepComStmtExecuteTypesNoCursor = {
     "2500000e0364656601740574797065730574797065730276630276630c2d0050000000fd0000000000",
     "2500000f03646566017405747970657305747970657302626c02626c0c3f00ffff0000fc9000000000",
     "250000100364656601740574797065730574797065730279720279720c3f00040000000d6000000000",
-    "5b0000110000000001000000fbe8fdc01dfeff001a7118020000000000c03f00000000000002c0063132332e343504e807021d0c0101000000011e0f48e801000be8070102030405f55b0a0007e40705060708090568656c6c6f0200ffe807",
+    "5b0000110000000001000000fbe8fdc01dfeff001a7118020000000000c03f00000000000002c0063132332e343504e807021d0c0101000000"
+    "011e0f48e801000be8070102030405f55b0a0007e40705060708090568656c6c6f0200ffe807",
     "1000001200f8a30102000000000004e807010200",
     "07000013fe000002000000",
 };
@@ -345,7 +350,8 @@ const Frames kDepComStmtExecuteTypesCursor = {
 };
 // COM_STMT_FETCH 1 row
 const Frames kDepComStmtFetch1Row = {
-    "5b0000010000000001000000fbe8fdc01dfeff001a7118020000000000c03f00000000000002c0063132332e343504e807021d0c0101000000011e0f48e801000be8070102030405f55b0a0007e40705060708090568656c6c6f0200ffe807",
+    "5b0000010000000001000000fbe8fdc01dfeff001a7118020000000000c03f00000000000002c0063132332e343504e807021d0c0101000000"
+    "011e0f48e801000be8070102030405f55b0a0007e40705060708090568656c6c6f0200ffe807",
     "07000002fe000042000000",
 };
 // COM_STMT_FETCH 10 rows
@@ -374,7 +380,8 @@ const Frames kDepComStmtExecuteCallP = {
 const Frames kDepLoadDataLocalInfile = {
     "09000001fb726f77732e637376",
     kClientInfileDone,
-    "37000004000200020000002f5265636f7264733a2032202044656c657465643a20302020536b69707065643a203020205761726e696e67733a2030",
+    "37000004000200020000002f5265636f7264733a2032202044656c657465643a20302020536b69707065643a203020205761726e696e67733a"
+    "2030",
 };
 // SELECT JSON and INET6 with extended type info
 const Frames kExtSelectJsonAndInet6WithExtendedTypeInfo = {
@@ -493,8 +500,8 @@ const TrackerCase kRecordedCases[] = {
      "result_set_header column_definition columns_end row result_set_end "
      "result_set_header column_definition*2 columns_end row result_set_end ok",
      status::kAutocommit},
-    {"eof_local_infile", Command::query, kEofCaps, &kEofLoadDataLocalInfile,
-     "local_infile_request (client_done) ok", status::kAutocommit},
+    {"eof_local_infile", Command::query, kEofCaps, &kEofLoadDataLocalInfile, "local_infile_request (client_done) ok",
+     status::kAutocommit},
     // --- with CLIENT_DEPRECATE_EOF
     {"dep_select_with_nulls", Command::query, kDepCaps, &kDepSelectWithNulls,
      "result_set_header column_definition*3 row*2 result_set_end", status::kAutocommit},
@@ -659,23 +666,93 @@ struct SyntheticCase {
 const std::vector<SyntheticCase>& synthetic_cases() {
   static const std::vector<SyntheticCase> cases = {
       {"column_count_zero_lenenc", Command::query, kDepCaps, {frame("fc0000")}, "protocol_error", false},
-      {"row_before_all_columns", Command::query, kDepCaps, {kCount2, kColumn, kTextRow}, "result_set_header column_definition protocol_error", false},
-      {"terminator_before_all_columns", Command::query, kEofCaps, {kCount2, kColumn, kEof}, "result_set_header column_definition protocol_error", false},
-      {"err_in_column_definitions", Command::query, kEofCaps, {kCount2, kColumn, kErr}, "result_set_header column_definition err", true},
-      {"err_instead_of_metadata_eof", Command::query, kEofCaps, {kCount1, kColumn, kErr}, "result_set_header column_definition err", true},
-      {"row_instead_of_metadata_eof", Command::query, kEofCaps, {kCount1, kColumn, kTextRow}, "result_set_header column_definition protocol_error", false},
+      {"row_before_all_columns",
+       Command::query,
+       kDepCaps,
+       {kCount2, kColumn, kTextRow},
+       "result_set_header column_definition protocol_error",
+       false},
+      {"terminator_before_all_columns",
+       Command::query,
+       kEofCaps,
+       {kCount2, kColumn, kEof},
+       "result_set_header column_definition protocol_error",
+       false},
+      {"err_in_column_definitions",
+       Command::query,
+       kEofCaps,
+       {kCount2, kColumn, kErr},
+       "result_set_header column_definition err",
+       true},
+      {"err_instead_of_metadata_eof",
+       Command::query,
+       kEofCaps,
+       {kCount1, kColumn, kErr},
+       "result_set_header column_definition err",
+       true},
+      {"row_instead_of_metadata_eof",
+       Command::query,
+       kEofCaps,
+       {kCount1, kColumn, kTextRow},
+       "result_set_header column_definition protocol_error",
+       false},
       {"multi_statement_ok_ok", Command::query, kDepCaps, {kOkMore, kOkMore, kOk}, "ok ok ok", true},
-      {"multi_statement_ok_then_result", Command::query, kEofCaps, {kOkMore, kCount1, kColumn, kEof, kTextRow, kEof}, "ok result_set_header column_definition columns_end row result_set_end", true},
+      {"multi_statement_ok_then_result",
+       Command::query,
+       kEofCaps,
+       {kOkMore, kCount1, kColumn, kEof, kTextRow, kEof},
+       "ok result_set_header column_definition columns_end row result_set_end",
+       true},
       {"multi_statement_error_ends", Command::query, kDepCaps, {kOkMore, kErr}, "ok err", true},
-      {"result_then_more_results_then_err", Command::query, kEofCaps, {kCount1, kColumn, kEof, kTextRow, kEofMore, kErr}, "result_set_header column_definition columns_end row result_set_end err", true},
-      {"short_text_row_starting_with_fe", Command::query, kEofCaps, {kCount1, kColumn, kEof, frame("fe0200000000000000abcd"), kEof}, "result_set_header column_definition columns_end protocol_error*2", false},
-      {"binary_row_needs_header_0", Command::stmt_execute, kDepCaps, {kCount1, kColumn, kTextRow}, "result_set_header column_definition protocol_error", false},
-      {"binary_rows", Command::stmt_execute, kDepCaps, {kCount1, kColumn, kBinaryRow, kBinaryRow, kOkTerm}, "result_set_header column_definition row row result_set_end", true},
+      {"result_then_more_results_then_err",
+       Command::query,
+       kEofCaps,
+       {kCount1, kColumn, kEof, kTextRow, kEofMore, kErr},
+       "result_set_header column_definition columns_end row result_set_end err",
+       true},
+      {"short_text_row_starting_with_fe",
+       Command::query,
+       kEofCaps,
+       {kCount1, kColumn, kEof, frame("fe0200000000000000abcd"), kEof},
+       "result_set_header column_definition columns_end protocol_error*2",
+       false},
+      {"binary_row_needs_header_0",
+       Command::stmt_execute,
+       kDepCaps,
+       {kCount1, kColumn, kTextRow},
+       "result_set_header column_definition protocol_error",
+       false},
+      {"binary_rows",
+       Command::stmt_execute,
+       kDepCaps,
+       {kCount1, kColumn, kBinaryRow, kBinaryRow, kOkTerm},
+       "result_set_header column_definition row row result_set_end",
+       true},
       {"local_infile_refused_for_execute", Command::stmt_execute, kDepCaps, {frame("fb61")}, "protocol_error", false},
-      {"local_infile_then_err", Command::query, kDepCaps, {frame("fb61"), std::string(kClientInfileDone), kErr}, "local_infile_request (client_done) err", true},
-      {"local_infile_ok_more_results", Command::query, kDepCaps, {frame("fb61"), std::string(kClientInfileDone), kOkMore, kOk}, "local_infile_request (client_done) ok ok", true},
-      {"server_talks_during_infile", Command::query, kDepCaps, {frame("fb61"), kOk}, "local_infile_request protocol_error", false},
-      {"client_done_without_request", Command::query, kDepCaps, {std::string(kClientInfileDone)}, "(client_done_refused)", false},
+      {"local_infile_then_err",
+       Command::query,
+       kDepCaps,
+       {frame("fb61"), std::string(kClientInfileDone), kErr},
+       "local_infile_request (client_done) err",
+       true},
+      {"local_infile_ok_more_results",
+       Command::query,
+       kDepCaps,
+       {frame("fb61"), std::string(kClientInfileDone), kOkMore, kOk},
+       "local_infile_request (client_done) ok ok",
+       true},
+      {"server_talks_during_infile",
+       Command::query,
+       kDepCaps,
+       {frame("fb61"), kOk},
+       "local_infile_request protocol_error",
+       false},
+      {"client_done_without_request",
+       Command::query,
+       kDepCaps,
+       {std::string(kClientInfileDone)},
+       "(client_done_refused)",
+       false},
       {"fetch_err", Command::stmt_fetch, kDepCaps, {kBinaryRow, kErr}, "row err", true},
       {"fetch_more_results_flag_does_not_continue", Command::stmt_fetch, kEofCaps, {kEofMore}, "result_set_end", true},
       {"set_option_eof", Command::set_option, kEofCaps, {kEof}, "ok", true},
@@ -684,8 +761,18 @@ const std::vector<SyntheticCase>& synthetic_cases() {
       {"ping_refuses_eof", Command::ping, kEofCaps, {kEof}, "protocol_error", false},
       {"init_db_err", Command::init_db, kEofCaps, {kErr}, "err", true},
       {"prepare_err", Command::stmt_prepare, kEofCaps, {kErr}, "err", true},
-      {"prepare_params_only", Command::stmt_prepare, kEofCaps, {frame("000100000000000200000000"), kColumn, kColumn, kEof}, "prepare_ok param_definition param_definition params_end", true},
-      {"prepare_columns_only_dep", Command::stmt_prepare, kDepCaps, {frame("000100000001000000000000"), kColumn}, "prepare_ok column_definition", true},
+      {"prepare_params_only",
+       Command::stmt_prepare,
+       kEofCaps,
+       {frame("000100000000000200000000"), kColumn, kColumn, kEof},
+       "prepare_ok param_definition param_definition params_end",
+       true},
+      {"prepare_columns_only_dep",
+       Command::stmt_prepare,
+       kDepCaps,
+       {frame("000100000001000000000000"), kColumn},
+       "prepare_ok column_definition",
+       true},
       {"prepare_short_packet", Command::stmt_prepare, kEofCaps, {frame("0001000000")}, "protocol_error", false},
       {"field_list_err", Command::field_list, kDepCaps, {kErr}, "err", true},
       {"field_list_empty", Command::field_list, kEofCaps, {kEof}, "columns_end", true},
@@ -696,12 +783,32 @@ const std::vector<SyntheticCase>& synthetic_cases() {
       {"column_count_with_trailing_bytes", Command::query, kEofCaps, {frame("0100")}, "protocol_error", false},
       {"metadata_flag_without_capability", Command::query, kDepCaps, {frame("0101")}, "protocol_error", false},
       {"metadata_flag_must_be_0_or_1", Command::query, kExtCaps, {frame("0102")}, "protocol_error", false},
-      {"mysql_optional_metadata_skipped", Command::query, kEofCaps | cap::kOptionalResultsetMetadata, {frame("0100"), kEof, kTextRow, kEof}, "result_set_header columns_end row result_set_end", true},
-      {"metadata_cache_without_flag_byte", Command::query, kExtCaps, {kCount1, kColumn, kTextRow, kOkTerm}, "result_set_header column_definition row result_set_end", true},
-      {"progress_reports", Command::query, kDepCaps | cap::kMariadbProgress, {frame("ffffff0101002710000000"), frame("ffffff0101004e20000000"), kOk}, "progress progress ok", true},
+      {"mysql_optional_metadata_skipped",
+       Command::query,
+       kEofCaps | cap::kOptionalResultsetMetadata,
+       {frame("0100"), kEof, kTextRow, kEof},
+       "result_set_header columns_end row result_set_end",
+       true},
+      {"metadata_cache_without_flag_byte",
+       Command::query,
+       kExtCaps,
+       {kCount1, kColumn, kTextRow, kOkTerm},
+       "result_set_header column_definition row result_set_end",
+       true},
+      {"progress_reports",
+       Command::query,
+       kDepCaps | cap::kMariadbProgress,
+       {frame("ffffff0101002710000000"), frame("ffffff0101004e20000000"), kOk},
+       "progress progress ok",
+       true},
       {"progress_needs_the_capability", Command::query, kDepCaps, {frame("ffffff0101002710000000")}, "err", true},
       {"ok_packet_cut_short", Command::query, kDepCaps, {frame("0000")}, "protocol_error", false},
-      {"eof_packet_cut_short", Command::query, kEofCaps, {kCount1, kColumn, frame("fe0000")}, "result_set_header column_definition protocol_error", false},
+      {"eof_packet_cut_short",
+       Command::query,
+       kEofCaps,
+       {kCount1, kColumn, frame("fe0000")},
+       "result_set_header column_definition protocol_error",
+       false},
       {"failed_stays_failed", Command::query, kEofCaps, {kEof, kOk}, "protocol_error protocol_error", false},
   };
   return cases;
@@ -806,8 +913,8 @@ TEST(ResponseTracker, PacketsOf16MiBOutsideRowsAreRefused) {
 // No input makes it crash or loop: random packets after random valid prefixes.
 TEST(ResponseTracker, SurvivesRandomPackets) {
   std::mt19937 rng(12345);
-  const Command commands[] = {Command::query,        Command::stmt_execute, Command::stmt_prepare, Command::stmt_fetch,
-                              Command::field_list,   Command::statistics,   Command::ping,         Command::set_option};
+  const Command commands[] = {Command::query,      Command::stmt_execute, Command::stmt_prepare, Command::stmt_fetch,
+                              Command::field_list, Command::statistics,   Command::ping,         Command::set_option};
   const CapabilityFlags caps[] = {kEofCaps, kDepCaps, kExtCaps | cap::kMariadbProgress,
                                   kEofCaps | cap::kOptionalResultsetMetadata};
   const std::uint8_t interesting[] = {0x00, 0x01, 0x02, 0x03, 0xfb, 0xfc, 0xfd, 0xfe, 0xff};
@@ -817,12 +924,14 @@ TEST(ResponseTracker, SurvivesRandomPackets) {
     t.start(commands[rng() % std::size(commands)], caps[rng() % std::size(caps)]);
     for (int i = 0; i < 30 && !t.done() && !t.failed(); ++i) {
       Buffer payload(rng() % 24);
-      for (auto& b : payload) b = (rng() % 2) ? interesting[rng() % std::size(interesting)] : static_cast<std::uint8_t>(rng());
+      for (auto& b : payload)
+        b = (rng() % 2) ? interesting[rng() % std::size(interesting)] : static_cast<std::uint8_t>(rng());
       if (!payload.empty() && rng() % 3 == 0) {  // often a column definition
         payload = unhex("036465660000000161000c3f0002000000038100000000");
       }
       const std::uint32_t length = (rng() % 50 == 0) ? kMaxFramePayload : static_cast<std::uint32_t>(payload.size());
-      const Bytes head = length == kMaxFramePayload && payload.size() < ResponseTracker::kMinHead ? Bytes{} : Bytes(payload);
+      const Bytes head =
+          length == kMaxFramePayload && payload.size() < ResponseTracker::kMinHead ? Bytes{} : Bytes(payload);
       (void)t.on_packet(length, head);
       if (t.awaiting_client()) t.on_client_infile_done();
       ++events;
@@ -830,7 +939,6 @@ TEST(ResponseTracker, SurvivesRandomPackets) {
   }
   EXPECT_GT(events, 3000u);
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Whole conversations of real clients (libmariadb's C API and the mariadb command-line client)
@@ -928,8 +1036,8 @@ class ConversationFollower {
   CapabilityFlags caps_ = 0;
   std::uint32_t prepared_id_ = 0;
   std::optional<std::uint32_t> executing_statement_;
-  std::vector<Buffer> current_;   // column definitions of the current result set
-  std::vector<Buffer> pending_;   // of the statement being prepared
+  std::vector<Buffer> current_;  // column definitions of the current result set
+  std::vector<Buffer> pending_;  // of the statement being prepared
   std::map<std::uint32_t, std::vector<Buffer>> statements_;
 };
 

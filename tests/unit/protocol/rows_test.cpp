@@ -218,8 +218,21 @@ Values row1_values() {
 }
 
 Values row2_values() {
-  return {std::int64_t{2}, kNull,   kNull, kNull, kNull, kNull,     kNull, kNull,
-          Date{},          Time{},  DateTime{2024, 1, 2, 0, 0, 0, 0}, kNull, str(""), kNull, kNull};
+  return {std::int64_t{2},
+          kNull,
+          kNull,
+          kNull,
+          kNull,
+          kNull,
+          kNull,
+          kNull,
+          Date{},
+          Time{},
+          DateTime{2024, 1, 2, 0, 0, 0, 0},
+          kNull,
+          str(""),
+          kNull,
+          kNull};
 }
 
 TEST_F(BinaryRows, RealRowsParseAndSerializeBack) {
@@ -252,14 +265,17 @@ TEST_F(BinaryRows, MalformedRowsAreErrors) {
   Buffer wire = unhex(kRow2);
   wire[0] = 0x01;  // header
   EXPECT_EQ(describe(check_binary_row(wire, columns_)), describe(Error{Errc::bad_value, "binary_row.header", 0}));
-  EXPECT_EQ(describe(parse_binary_row(wire, columns_).error()), describe(Error{Errc::bad_value, "binary_row.header", 0}));
+  EXPECT_EQ(describe(parse_binary_row(wire, columns_).error()),
+            describe(Error{Errc::bad_value, "binary_row.header", 0}));
   wire = unhex(kRow2);
   wire[8] = 0x05;  // DATE of length 5
-  EXPECT_EQ(describe(check_binary_row(wire, columns_)), describe(Error{Errc::bad_value, "binary_row.temporal_length", 8}));
+  EXPECT_EQ(describe(check_binary_row(wire, columns_)),
+            describe(Error{Errc::bad_value, "binary_row.temporal_length", 8}));
   EXPECT_FALSE(parse_binary_row(wire, columns_).ok());
   wire = unhex(kRow2);
   wire[9] = 0x07;  // TIME of length 7
-  EXPECT_EQ(describe(check_binary_row(wire, columns_)), describe(Error{Errc::bad_value, "binary_row.temporal_length", 9}));
+  EXPECT_EQ(describe(check_binary_row(wire, columns_)),
+            describe(Error{Errc::bad_value, "binary_row.temporal_length", 9}));
   EXPECT_FALSE(parse_binary_row(wire, columns_).ok());
   wire = unhex(kRow2);
   wire.push_back(0);
@@ -271,10 +287,12 @@ TEST_F(BinaryRows, ValuesThatDoNotFitTheirColumnAreRefused) {
   Values values = row1_values();
   values[8] = std::int64_t{3};  // an integer for the DATE column
   Buffer out;
-  EXPECT_EQ(describe(serialize_binary_row(values, columns_, out)), describe(Error{Errc::bad_value, "binary_row.value", 8}));
+  EXPECT_EQ(describe(serialize_binary_row(values, columns_, out)),
+            describe(Error{Errc::bad_value, "binary_row.value", 8}));
   values = row1_values();
   values.pop_back();
-  EXPECT_EQ(describe(serialize_binary_row(values, columns_, out)), describe(Error{Errc::bad_value, "binary_row.column_count", 14}));
+  EXPECT_EQ(describe(serialize_binary_row(values, columns_, out)),
+            describe(Error{Errc::bad_value, "binary_row.column_count", 14}));
 }
 
 TEST(BinaryRow, NullBitmapSizes) {

@@ -109,7 +109,8 @@ Session make_session(std::string_view spec) {
     } else if (item.rfind("temp:", 0) == 0) {
       const std::string name = item.substr(5);
       const auto dot = name.find('.');
-      s.temp.push_back(dot == std::string::npos ? TableName{"", name} : TableName{name.substr(0, dot), name.substr(dot + 1)});
+      s.temp.push_back(dot == std::string::npos ? TableName{"", name}
+                                                : TableName{name.substr(0, dot), name.substr(dot + 1)});
     } else {
       ADD_FAILURE() << "unknown session spec item " << item;
     }

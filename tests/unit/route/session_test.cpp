@@ -48,16 +48,55 @@ TEST(Names, EveryReasonAndTargetHasAName) {
 // The hard guarantee as a property: a statement that contains any of these pieces (as SQL, not
 // inside a string or comment) never reaches a replica, whatever surrounds it.
 TEST(Guarantee, UnsafePiecesNeverReachAReplica) {
-  const std::vector<std::string> safe = {
-      "a", "1", "FROM t", "WHERE b = 1", "'FOR UPDATE'", "/* UPDATE */", "`delete`", "COUNT(*)", ",",
-      "(SELECT 2)", "-- x FOR UPDATE\n", "NOW()", "\"GET_LOCK(1)\"", "#c INTO @v\n", "AS x", "UNION SELECT 3",
-      "/*+ hint */", "@v", "@@version", "'it''s'", "'a\\'b'", "ORDER BY 1", "LIMIT 1"};
-  const std::vector<std::string> unsafe = {
-      "FOR UPDATE", "FOR SHARE", "LOCK IN SHARE MODE", "GET_LOCK('x', 1)", "RELEASE_LOCK('x')", "INTO @v",
-      "INTO OUTFILE '/tmp/f'", "@v := 1", "NEXT VALUE FOR s", "NEXTVAL(s)", "SETVAL(s, 1)", "LAST_INSERT_ID()",
-      "f(1)", "db.f(1)", "/*! FOR UPDATE */", "/*!50000 GET_LOCK('x', 1) */", "; UPDATE t SET a = 1", "UPDATE",
-      "DELETE", "; INSERT INTO t VALUES (1)", "'unterminated", "/* unterminated", "; CALL p()", "; SET @a = 1",
-      "@@last_insert_id", "; DO 1"};
+  const std::vector<std::string> safe = {"a",
+                                         "1",
+                                         "FROM t",
+                                         "WHERE b = 1",
+                                         "'FOR UPDATE'",
+                                         "/* UPDATE */",
+                                         "`delete`",
+                                         "COUNT(*)",
+                                         ",",
+                                         "(SELECT 2)",
+                                         "-- x FOR UPDATE\n",
+                                         "NOW()",
+                                         "\"GET_LOCK(1)\"",
+                                         "#c INTO @v\n",
+                                         "AS x",
+                                         "UNION SELECT 3",
+                                         "/*+ hint */",
+                                         "@v",
+                                         "@@version",
+                                         "'it''s'",
+                                         "'a\\'b'",
+                                         "ORDER BY 1",
+                                         "LIMIT 1"};
+  const std::vector<std::string> unsafe = {"FOR UPDATE",
+                                           "FOR SHARE",
+                                           "LOCK IN SHARE MODE",
+                                           "GET_LOCK('x', 1)",
+                                           "RELEASE_LOCK('x')",
+                                           "INTO @v",
+                                           "INTO OUTFILE '/tmp/f'",
+                                           "@v := 1",
+                                           "NEXT VALUE FOR s",
+                                           "NEXTVAL(s)",
+                                           "SETVAL(s, 1)",
+                                           "LAST_INSERT_ID()",
+                                           "f(1)",
+                                           "db.f(1)",
+                                           "/*! FOR UPDATE */",
+                                           "/*!50000 GET_LOCK('x', 1) */",
+                                           "; UPDATE t SET a = 1",
+                                           "UPDATE",
+                                           "DELETE",
+                                           "; INSERT INTO t VALUES (1)",
+                                           "'unterminated",
+                                           "/* unterminated",
+                                           "; CALL p()",
+                                           "; SET @a = 1",
+                                           "@@last_insert_id",
+                                           "; DO 1"};
   std::mt19937 rng(12345);  // fixed seed: the test is the same every run
   for (int i = 0; i < 4000; ++i) {
     std::string sql = "SELECT";

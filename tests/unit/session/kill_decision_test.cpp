@@ -105,8 +105,8 @@ TEST(KillDecision, Table) {
 }
 
 TEST(KillDecision, NeverClosesATargetTheServerDidNotAllow) {
-  const ServerAnswer answers[] = {refused_by_server(), unknown_to_server(), other_error(), unprivileged(),
-                                  unreachable(), none()};
+  const ServerAnswer answers[] = {refused_by_server(), unknown_to_server(), other_error(),
+                                  unprivileged(),      unreachable(),       none()};
   for (const bool query_only : {false, true}) {
     for (const bool backend : {false, true}) {
       const KillFacts f = facts("bob", true, "alice", backend, query_only);

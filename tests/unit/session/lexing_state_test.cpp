@@ -12,7 +12,8 @@ route::SessionView after(const std::optional<std::string>& answer) {
 }
 
 TEST(LexingState, ReadsTheServersAnswer) {
-  auto view = after("STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION|utf8mb4");
+  auto view =
+      after("STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION|utf8mb4");
   EXPECT_TRUE(view.sql_mode_known);
   EXPECT_FALSE(view.ansi_quotes);
   EXPECT_FALSE(view.client_charset_backslash_trail_bytes);
@@ -56,7 +57,8 @@ TEST(LexingState, CharsetsWhoseCharactersMayEndInAsciiBytes) {
   for (const char* unsafe : {"big5", "cp932", "gbk", "sjis", "gb18030", "BIG5", "some_future_charset"}) {
     EXPECT_TRUE(charset_has_ascii_trail_bytes(unsafe)) << unsafe;
   }
-  for (const char* safe : {"utf8mb4", "utf8mb3", "utf8", "latin1", "binary", "ascii", "ujis", "euckr", "gb2312", "UTF8MB4"}) {
+  for (const char* safe :
+       {"utf8mb4", "utf8mb3", "utf8", "latin1", "binary", "ascii", "ujis", "euckr", "gb2312", "UTF8MB4"}) {
     EXPECT_FALSE(charset_has_ascii_trail_bytes(safe)) << safe;
   }
 }

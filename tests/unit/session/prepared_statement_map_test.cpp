@@ -43,9 +43,9 @@ TEST(ExecuteLayout, NoParametersNoTypes) {
 }
 
 TEST(ExecuteLayout, RefusesWhatItCannotRewrite) {
-  EXPECT_FALSE(read_execute_layout(Buffer{0x17, 7, 0, 0}, 0).has_value());          // truncated
-  EXPECT_FALSE(read_execute_layout(Buffer{0x16, 7, 0, 0, 0, 0, 1, 0, 0, 0}, 0));    // not EXECUTE
-  EXPECT_FALSE(read_execute_layout(execute(true, 0x08), 2).has_value());              // MySQL parameter count
+  EXPECT_FALSE(read_execute_layout(Buffer{0x17, 7, 0, 0}, 0).has_value());        // truncated
+  EXPECT_FALSE(read_execute_layout(Buffer{0x16, 7, 0, 0, 0, 0, 1, 0, 0, 0}, 0));  // not EXECUTE
+  EXPECT_FALSE(read_execute_layout(execute(true, 0x08), 2).has_value());          // MySQL parameter count
   auto cut = execute(true);
   cut.resize(13);  // types cut short
   EXPECT_FALSE(read_execute_layout(cut, 2).has_value());

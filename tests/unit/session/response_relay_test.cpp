@@ -18,10 +18,9 @@ namespace {
 namespace proto = weir::protocol;
 using Outcome = ResponseRelay::Outcome;
 
-constexpr proto::CapabilityFlags kCaps = proto::cap::kProtocol41 | proto::cap::kTransactions |
-                                         proto::cap::kSecureConnection | proto::cap::kMultiStatements |
-                                         proto::cap::kMultiResults | proto::cap::kPsMultiResults |
-                                         proto::cap::kPluginAuth | proto::cap::kLocalFiles;
+constexpr proto::CapabilityFlags kCaps =
+    proto::cap::kProtocol41 | proto::cap::kTransactions | proto::cap::kSecureConnection | proto::cap::kMultiStatements |
+    proto::cap::kMultiResults | proto::cap::kPsMultiResults | proto::cap::kPluginAuth | proto::cap::kLocalFiles;
 constexpr proto::CapabilityFlags kTrackCaps = kCaps | proto::cap::kSessionTrack;
 constexpr proto::CapabilityFlags kDeprecateEofCaps = kCaps | proto::cap::kDeprecateEof;
 
@@ -44,12 +43,13 @@ const std::string kOk = bytes({0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00});
 const std::string kOkMoreResults = bytes({0x00, 0x01, 0x00, 0x0a, 0x00, 0x00, 0x00});
 const std::string kEof = bytes({0xfe, 0x00, 0x00, 0x02, 0x00});
 // A column `a` (VARCHAR, utf8mb4) as Protocol::ColumnDefinition41.
-const std::string kColumn = bytes({0x03, 'd', 'e', 'f', 0x00, 0x00, 0x00, 0x01, 'a', 0x00, 0x0c, 0x2d, 0x00,
-                                   0x50, 0x00, 0x00, 0x00, 0xfd, 0x00, 0x00, 0x00, 0x00, 0x00});
-const std::string kErr1792 = bytes({0xff, 0x00, 0x07, '#', '2', '5', '0', '0', '6'}) +
-                             "Cannot execute statement in a READ ONLY transaction";
+const std::string kColumn = bytes({0x03, 'd',  'e',  'f',  0x00, 0x00, 0x00, 0x01, 'a',  0x00, 0x0c, 0x2d,
+                                   0x00, 0x50, 0x00, 0x00, 0x00, 0xfd, 0x00, 0x00, 0x00, 0x00, 0x00});
+const std::string kErr1792 =
+    bytes({0xff, 0x00, 0x07, '#', '2', '5', '0', '0', '6'}) + "Cannot execute statement in a READ ONLY transaction";
 // OK with SERVER_SESSION_STATE_CHANGED: the current database is now `db`.
-const std::string kOkSchemaDb = bytes({0x00, 0x00, 0x00, 0x02, 0x40, 0x00, 0x00, 0x00, 0x05, 0x01, 0x03, 0x02, 'd', 'b'});
+const std::string kOkSchemaDb =
+    bytes({0x00, 0x00, 0x00, 0x02, 0x40, 0x00, 0x00, 0x00, 0x05, 0x01, 0x03, 0x02, 'd', 'b'});
 
 std::string row(const std::string& value) {
   std::string out;
@@ -81,7 +81,8 @@ struct Fed {
 };
 
 // Feeds `stream` in pieces cut at `cuts` (ascending offsets), as a socket might deliver it.
-Fed feed(std::uint8_t command, proto::CapabilityFlags caps, const std::string& stream, const std::vector<std::size_t>& cuts) {
+Fed feed(std::uint8_t command, proto::CapabilityFlags caps, const std::string& stream,
+         const std::vector<std::size_t>& cuts) {
   ResponseRelay relay;
   relay.start(command, caps);
   Fed fed;

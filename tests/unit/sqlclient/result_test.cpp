@@ -1,7 +1,7 @@
 // How weir's own SQL connections report rows and errors.
-#include "weir/sqlclient/error.hpp"
 #include "weir/sqlclient/result.hpp"
 #include "weir/sqlclient/connect_options.hpp"
+#include "weir/sqlclient/error.hpp"
 
 #include <gtest/gtest.h>
 

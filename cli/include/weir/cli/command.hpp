@@ -14,8 +14,13 @@ namespace weir::cli {
 struct Option {
   Option(std::string name_, char short_name_, std::string value_, std::string help_, std::string default_value_ = {},
          bool repeatable_ = false, bool optional_value_ = false)
-      : name(std::move(name_)), short_name(short_name_), value(std::move(value_)), help(std::move(help_)),
-        default_value(std::move(default_value_)), repeatable(repeatable_), optional_value(optional_value_) {}
+      : name(std::move(name_)),
+        short_name(short_name_),
+        value(std::move(value_)),
+        help(std::move(help_)),
+        default_value(std::move(default_value_)),
+        repeatable(repeatable_),
+        optional_value(optional_value_) {}
 
   std::string name;             // the long name without "--": "dir"
   char short_name = '\0';       // 'n' for -n; '\0': none
@@ -59,10 +64,10 @@ struct Command {
   std::vector<OptionGroup> option_groups;
   std::vector<Command> subcommands;
   std::string subcommands_title = "commands";  // "steps" for `weir pod`
-  std::string notes;  // after the options: environment, signals, exit status
-  std::function<int(const Invocation&)> run;  // empty: a group that needs a subcommand
-  bool hidden = false;  // left out of --help's lists; still in the man page and completed
-  std::string version;  // the root's: the program's version, for the man page
+  std::string notes;                           // after the options: environment, signals, exit status
+  std::function<int(const Invocation&)> run;   // empty: a group that needs a subcommand
+  bool hidden = false;                         // left out of --help's lists; still in the man page and completed
+  std::string version;                         // the root's: the program's version, for the man page
 };
 
 // The subcommand called `name`, or nullptr.

@@ -23,10 +23,10 @@ struct Context {
   Layout layout{"."};
   pod::Credentials credentials;
   std::string monitor_password;
-  std::string app_password;    // the `app` account applications use through the proxy
-  std::string server_binary;   // resolved path of mariadbd
-  std::string install_db;      // resolved path of mariadb-install-db
-  std::string self;            // this weir executable, for `weir pod sidecar` children
+  std::string app_password;   // the `app` account applications use through the proxy
+  std::string server_binary;  // resolved path of mariadbd
+  std::string install_db;     // resolved path of mariadb-install-db
+  std::string self;           // this weir executable, for `weir pod sidecar` children
   std::string hostname;
   bool as_root = false;
 };

@@ -14,9 +14,9 @@ struct NodeState {
   int ordinal = 0;
   std::uint16_t port = 0;
   std::uint16_t backup_port = 0;
-  pid_t server_pid = 0;   // 0: not running
+  pid_t server_pid = 0;  // 0: not running
   pid_t sidecar_pid = 0;
-  int restarts = 0;       // servers restarted by the supervisor after they died
+  int restarts = 0;  // servers restarted by the supervisor after they died
 
   bool operator==(const NodeState&) const = default;
 };
@@ -26,10 +26,10 @@ struct State {
   pid_t proxy_pid = 0;
   std::uint16_t base_port = 0;
   std::uint16_t proxy_port = 0;
-  int replicas = 0;               // nodes running now
-  int desired = 0;                // nodes wanted (differs from replicas while scaling)
+  int replicas = 0;                   // nodes running now
+  int desired = 0;                    // nodes wanted (differs from replicas while scaling)
   std::uint64_t handled_request = 0;  // id of the last scale request the supervisor finished
-  std::string last_error;         // why the last scale failed, if it did
+  std::string last_error;             // why the last scale failed, if it did
   std::vector<NodeState> nodes;
 
   bool operator==(const State&) const = default;

@@ -8,13 +8,13 @@ namespace weir::local {
 
 struct NodeStatus {
   int ordinal = 0;
-  std::string role;                   // "primary", "replica", or "-" when unknown
+  std::string role;  // "primary", "replica", or "-" when unknown
   std::optional<int> server_id;
   int port = 0;
-  int pid = 0;                        // 0: not running
+  int pid = 0;  // 0: not running
   bool ready = false;
-  std::string detail;                 // why not ready, or "data kept" for a stopped node
-  std::optional<long> lag_seconds;    // Seconds_Behind_Master; nullopt = NULL/unknown
+  std::string detail;               // why not ready, or "data kept" for a stopped node
+  std::optional<long> lag_seconds;  // Seconds_Behind_Master; nullopt = NULL/unknown
 };
 
 // NODE ROLE SERVER-ID PORT PID READY LAG, columns padded to their widest cell; a not-ready

@@ -66,8 +66,8 @@ void serialize(const AuthMoreData& more, Buffer& out);
 // caching_sha2_password: the server's one-byte AuthMoreData signals and the client's request for
 // the server's RSA public key (used for full authentication without TLS).
 namespace caching_sha2 {
-inline constexpr std::uint8_t kRequestPublicKey = 0x02;  // client -> server, raw payload
-inline constexpr std::uint8_t kFastAuthSuccess = 0x03;   // server -> client, in AuthMoreData
+inline constexpr std::uint8_t kRequestPublicKey = 0x02;           // client -> server, raw payload
+inline constexpr std::uint8_t kFastAuthSuccess = 0x03;            // server -> client, in AuthMoreData
 inline constexpr std::uint8_t kPerformFullAuthentication = 0x04;  // server -> client, in AuthMoreData
 
 enum class Signal : std::uint8_t { fast_auth_success, perform_full_authentication, other };

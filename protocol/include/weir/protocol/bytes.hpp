@@ -15,12 +15,8 @@ namespace weir::protocol {
 using Bytes = std::span<const std::uint8_t>;
 using Buffer = std::vector<std::uint8_t>;
 
-inline Bytes as_bytes(std::string_view s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
-inline std::string_view as_string(Bytes b) {
-  return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
+inline Bytes as_bytes(std::string_view s) { return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}; }
+inline std::string_view as_string(Bytes b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
 // Marker bytes of length-encoded integers.
 inline constexpr std::uint8_t kLenencNull = 0xfb;

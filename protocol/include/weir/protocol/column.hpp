@@ -37,11 +37,11 @@ enum class ColumnType : std::uint8_t {
   timestamp2 = 0x11,
   datetime2 = 0x12,
   time2 = 0x13,
-  typed_array = 0x14,       // MySQL, replication only
-  vector = 0xf2,            // MySQL 9
-  blob_compressed = 0x8c,   // MariaDB, internal
+  typed_array = 0x14,         // MySQL, replication only
+  vector = 0xf2,              // MySQL 9
+  blob_compressed = 0x8c,     // MariaDB, internal
   varchar_compressed = 0x8d,  // MariaDB, internal
-  json = 0xf5,              // MySQL; MariaDB sends JSON as a blob with a "json" format entry
+  json = 0xf5,                // MySQL; MariaDB sends JSON as a blob with a "json" format entry
   newdecimal = 0xf6,
   enum_ = 0xf7,
   set = 0xf8,
@@ -118,8 +118,7 @@ struct ColumnParseOptions {
 
 // `caps` are the negotiated capabilities: MARIADB_CLIENT_EXTENDED_TYPE_INFO decides whether the
 // extended info block is present. The block's entries are validated here.
-Result<ColumnDefinition> parse_column_definition(Bytes payload, CapabilityFlags caps,
-                                                 ColumnParseOptions options = {});
+Result<ColumnDefinition> parse_column_definition(Bytes payload, CapabilityFlags caps, ColumnParseOptions options = {});
 
 // Writes the extended info block when caps include MARIADB_CLIENT_EXTENDED_TYPE_INFO and the
 // default-value field when has_default_field is set.
@@ -130,7 +129,7 @@ void append_extended_info_entry(Buffer& out, ExtendedTypeKey key, std::string_vi
 
 // How a column's value travels in a binary-protocol row.
 enum class BinaryEncoding : std::uint8_t {
-  none,       // MYSQL_TYPE_NULL: only ever NULL, no bytes
+  none,  // MYSQL_TYPE_NULL: only ever NULL, no bytes
   int1,
   int2,
   int4,

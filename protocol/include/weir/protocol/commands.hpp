@@ -109,7 +109,7 @@ bool rewrite_prepare_ok_statement_id(std::span<std::uint8_t> payload, std::uint3
 // query_text_offset.
 
 struct ComQuery {
-  std::uint64_t parameter_count = 0;      // query attributes; only with CLIENT_QUERY_ATTRIBUTES
+  std::uint64_t parameter_count = 0;  // query attributes; only with CLIENT_QUERY_ATTRIBUTES
   std::uint64_t parameter_set_count = 1;
   std::string_view attributes;  // raw bytes between the counts and the SQL text
   std::string_view query;
@@ -123,7 +123,7 @@ void serialize(const ComQuery& command, CapabilityFlags caps, Buffer& out);
 Result<std::size_t> query_text_offset(Bytes payload, CapabilityFlags caps);
 
 struct QueryAttribute {
-  std::uint8_t type = 0;   // MYSQL_TYPE_*
+  std::uint8_t type = 0;  // MYSQL_TYPE_*
   bool is_unsigned = false;
   std::string_view name;
   bool is_null = false;

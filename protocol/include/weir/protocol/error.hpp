@@ -4,27 +4,26 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <string_view>
 #include <utility>
 #include <variant>
 
 namespace weir::protocol {
 
 enum class Errc : std::uint8_t {
-  truncated,          // the input ended inside a field
-  bad_value,          // a field holds a value the protocol does not allow
-  too_long,           // a length exceeds a configured or protocol limit
-  sequence_mismatch,  // a frame's sequence id is not the one expected
-  trailing_bytes,     // bytes left after a message that must end there
-  unexpected_message, // a message of another type arrived than the state allows
+  truncated,           // the input ended inside a field
+  bad_value,           // a field holds a value the protocol does not allow
+  too_long,            // a length exceeds a configured or protocol limit
+  sequence_mismatch,   // a frame's sequence id is not the one expected
+  trailing_bytes,      // bytes left after a message that must end there
+  unexpected_message,  // a message of another type arrived than the state allows
 };
 
 const char* errc_name(Errc code);
 
 struct Error {
   Errc code = Errc::bad_value;
-  const char* field = "";   // static string naming what was being decoded
-  std::size_t offset = 0;   // byte offset within the payload where decoding failed
+  const char* field = "";  // static string naming what was being decoded
+  std::size_t offset = 0;  // byte offset within the payload where decoding failed
 
   // "truncated input at offset 7 while reading capability_flags_upper"
   std::string message() const;
@@ -40,7 +39,7 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : state_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : state_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return state_.index() == 0; }

@@ -74,9 +74,9 @@ struct HandshakeResponse41 {
   std::uint8_t character_set = 0;
   std::string username;
   std::string auth_response;
-  std::string database;          // on the wire only with CLIENT_CONNECT_WITH_DB
-  std::string auth_plugin_name;  // on the wire only with CLIENT_PLUGIN_AUTH
-  ConnectAttributes connect_attributes;  // on the wire only with CLIENT_CONNECT_ATTRS
+  std::string database;                                // on the wire only with CLIENT_CONNECT_WITH_DB
+  std::string auth_plugin_name;                        // on the wire only with CLIENT_PLUGIN_AUTH
+  ConnectAttributes connect_attributes;                // on the wire only with CLIENT_CONNECT_ATTRS
   std::optional<std::uint8_t> zstd_compression_level;  // CLIENT_ZSTD_COMPRESSION_ALGORITHM
   friend bool operator==(const HandshakeResponse41&, const HandshakeResponse41&) = default;
 };

@@ -41,9 +41,9 @@ const char* session_track_type_name(std::uint8_t type);
 // fields empty: a newer server's entries are carried, never an error.
 struct SessionStateEntry {
   std::uint8_t type = 0;
-  std::string_view data;   // the entry's data, after its length
-  std::string_view name;   // system_variables: the variable's name
-  std::string_view value;  // the variable's value, the schema, "1", the GTID set, the text
+  std::string_view data;           // the entry's data, after its length
+  std::string_view name;           // system_variables: the variable's name
+  std::string_view value;          // the variable's value, the schema, "1", the GTID set, the text
   std::uint8_t gtid_encoding = 0;  // gtids only
 
   bool is(SessionTrackType t) const { return type == static_cast<std::uint8_t>(t); }
@@ -176,8 +176,7 @@ void serialize(const EofPacket& eof, CapabilityFlags caps, Buffer& out);
 // for a value of 2^24 bytes or more, so its packet is never shorter than 0xffffff bytes.
 enum class ResultPacketKind : std::uint8_t { row, terminator, error };
 
-ResultPacketKind classify_result_packet(std::uint8_t first_byte, std::size_t payload_length,
-                                        CapabilityFlags caps);
+ResultPacketKind classify_result_packet(std::uint8_t first_byte, std::size_t payload_length, CapabilityFlags caps);
 inline bool is_result_terminator(std::uint8_t first_byte, std::size_t payload_length, CapabilityFlags caps) {
   return classify_result_packet(first_byte, payload_length, caps) == ResultPacketKind::terminator;
 }

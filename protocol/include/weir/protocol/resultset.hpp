@@ -42,17 +42,17 @@ enum class ResponseEvent : std::uint8_t {
   local_infile_request,  // 0xfb: the server wants a file from the client (see above)
   result_set_header,     // column count: column_count(), metadata_follows()
   column_definition,
-  columns_end,           // EOF after the column definitions (not under CLIENT_DEPRECATE_EOF);
-                         // for COM_FIELD_LIST and COM_STMT_PREPARE: the end of the columns
+  columns_end,  // EOF after the column definitions (not under CLIENT_DEPRECATE_EOF);
+                // for COM_FIELD_LIST and COM_STMT_PREPARE: the end of the columns
   row,
-  row_continuation,      // a further frame of a row of 16 MiB or more
-  result_set_end,        // EOF / 0xfe OK after the rows: status_flags(), more_results(),
-                         // cursor_exists(); also the metadata EOF that opens a cursor
-  prepare_ok,            // statement_id(), prepared_columns(), prepared_params()
+  row_continuation,  // a further frame of a row of 16 MiB or more
+  result_set_end,    // EOF / 0xfe OK after the rows: status_flags(), more_results(),
+                     // cursor_exists(); also the metadata EOF that opens a cursor
+  prepare_ok,        // statement_id(), prepared_columns(), prepared_params()
   param_definition,
-  params_end,            // EOF after the parameter definitions (not under CLIENT_DEPRECATE_EOF)
-  statistics,            // the COM_STATISTICS string is the payload
-  protocol_error,        // a packet the state cannot have: error(); the tracker stays failed
+  params_end,      // EOF after the parameter definitions (not under CLIENT_DEPRECATE_EOF)
+  statistics,      // the COM_STATISTICS string is the payload
+  protocol_error,  // a packet the state cannot have: error(); the tracker stays failed
 };
 
 const char* response_event_name(ResponseEvent event);
@@ -83,8 +83,7 @@ class ResponseTracker {
   // Feeds one frame of the response (see the file comment for `head`).
   ResponseEvent on_packet(std::uint32_t payload_length, Bytes head) {
     // The hot path: a row in the middle of a result set.
-    if (state_ == State::rows && payload_length < kMaxFramePayload && !head.empty() &&
-        head[0] <= row_first_byte_max_) {
+    if (state_ == State::rows && payload_length < kMaxFramePayload && !head.empty() && head[0] <= row_first_byte_max_) {
       ++rows_;
       return ResponseEvent::row;
     }
@@ -134,12 +133,12 @@ class ResponseTracker {
  private:
   enum class State : std::uint8_t {
     idle,
-    first,            // the start of a (next) result: OK / ERR / LOCAL INFILE / column count
+    first,  // the start of a (next) result: OK / ERR / LOCAL INFILE / column count
     ok_or_err,
-    eof_or_err,       // EOF (0xfe OK under CLIENT_DEPRECATE_EOF) or ERR
+    eof_or_err,  // EOF (0xfe OK under CLIENT_DEPRECATE_EOF) or ERR
     statistics,
-    columns,          // column definitions, remaining_ left
-    columns_eof,      // the EOF after them
+    columns,      // column definitions, remaining_ left
+    columns_eof,  // the EOF after them
     rows,
     infile_client,    // no server packet is due: the client sends the file
     infile_response,  // OK / ERR after the file
@@ -149,7 +148,7 @@ class ResponseTracker {
     prepare_columns,
     prepare_columns_eof,
     field_list,
-    continuation,     // further frames of a row of 16 MiB or more
+    continuation,  // further frames of a row of 16 MiB or more
     failed,
   };
 
@@ -184,7 +183,7 @@ class ResponseTracker {
   State resume_ = State::idle;  // where continuation returns
   Command command_ = Command::sleep;
   ResponseKind kind_ = ResponseKind::none;
-  bool binary_ = false;  // rows of COM_STMT_EXECUTE / COM_STMT_FETCH
+  bool binary_ = false;                  // rows of COM_STMT_EXECUTE / COM_STMT_FETCH
   std::uint8_t row_first_byte_max_ = 0;  // 0x00 for binary rows, 0xfd for text rows
   bool deprecate_eof_ = false;
   bool metadata_follows_ = true;

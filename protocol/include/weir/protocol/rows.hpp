@@ -54,8 +54,8 @@ struct Time {
 // integers to int64_t (uint64_t for UNSIGNED columns), FLOAT to float, DOUBLE to double,
 // DATE to Date, DATETIME/TIMESTAMP to DateTime, TIME to Time and everything else
 // (DECIMAL, strings, blobs, BIT, ENUM, SET, JSON, GEOMETRY) to string_view.
-using Value = std::variant<std::monostate, std::int64_t, std::uint64_t, float, double, std::string_view, Date,
-                           DateTime, Time>;
+using Value =
+    std::variant<std::monostate, std::int64_t, std::uint64_t, float, double, std::string_view, Date, DateTime, Time>;
 
 inline bool is_null(const Value& v) { return std::holds_alternative<std::monostate>(v); }
 
@@ -71,7 +71,8 @@ using TextField = std::optional<std::string_view>;  // nullopt is NULL
 // Walks the fields of a text row without allocating.
 class TextRowReader {
  public:
-  explicit TextRowReader(Bytes payload) : data_(payload.data()), end_(payload.data() + payload.size()), begin_(payload.data()) {}
+  explicit TextRowReader(Bytes payload)
+      : data_(payload.data()), end_(payload.data() + payload.size()), begin_(payload.data()) {}
 
   // Reads the next field. Returns false at the end of the payload (error() empty) or on a
   // malformed field (error() set; it stays false afterwards).
@@ -125,7 +126,7 @@ Result<std::vector<Value>> parse_binary_row(Bytes payload, std::span<const Colum
 // FLOAT/DOUBLE, Date or DateTime for date/datetime/timestamp columns, Time for TIME, string_view
 // for the rest. The shortest length form is used for temporal values. Returns an error naming the
 // first value that does not fit (nothing sensible is left in `out` then).
-[[nodiscard]] std::optional<Error> serialize_binary_row(std::span<const Value> values, std::span<const ColumnDefinition> columns,
-                                          Buffer& out);
+[[nodiscard]] std::optional<Error> serialize_binary_row(std::span<const Value> values,
+                                                        std::span<const ColumnDefinition> columns, Buffer& out);
 
 }  // namespace weir::protocol

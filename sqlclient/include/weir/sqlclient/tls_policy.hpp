@@ -33,8 +33,8 @@ struct TlsPolicy {
   bool verify_chain = false;
   bool verify_host_name = false;
   CaSource ca_source = CaSource::none;
-  std::string ca_file;      // with CaSource::file
-  std::string cert_file;    // the client certificate, or empty
+  std::string ca_file;    // with CaSource::file
+  std::string cert_file;  // the client certificate, or empty
   std::string key_file;
   friend bool operator==(const TlsPolicy&, const TlsPolicy&) = default;
 };

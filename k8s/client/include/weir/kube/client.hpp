@@ -28,8 +28,7 @@ struct Response {
 
 class Client {
  public:
-  static Result<Client> create(ClusterConfig config,
-                               std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  static Result<Client> create(ClusterConfig config, std::chrono::milliseconds timeout = std::chrono::seconds(30));
   Client(Client&&) noexcept;
   Client& operator=(Client&&) noexcept;
   ~Client();

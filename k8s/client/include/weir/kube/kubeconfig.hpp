@@ -2,8 +2,8 @@
 // Where the cluster is and who we are: a kubeconfig file (current-context or a named context) or
 // the in-cluster service account.
 #include <filesystem>
-#include <string>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "weir/kube/result.hpp"
@@ -11,16 +11,16 @@
 namespace weir::kube {
 
 struct ClusterConfig {
-  std::string server;                     // "https://host:port"
-  std::string ca_pem;                     // empty: the system's trust store
+  std::string server;  // "https://host:port"
+  std::string ca_pem;  // empty: the system's trust store
   bool insecure_skip_tls_verify = false;
-  std::string tls_server_name;            // overrides the host name checked in the certificate
-  std::string client_cert_pem;            // client certificate authentication
+  std::string tls_server_name;  // overrides the host name checked in the certificate
+  std::string client_cert_pem;  // client certificate authentication
   std::string client_key_pem;
-  std::string token;                      // bearer token
-  std::filesystem::path token_file;       // read on each request (service account tokens rotate)
-  std::string namespace_name = "default"; // the context's namespace
-  std::string context;                    // the context used ("in-cluster" for the service account)
+  std::string token;                       // bearer token
+  std::filesystem::path token_file;        // read on each request (service account tokens rotate)
+  std::string namespace_name = "default";  // the context's namespace
+  std::string context;                     // the context used ("in-cluster" for the service account)
 };
 
 // Parses kubeconfig text. Relative file paths inside resolve against `base_dir`. `context`

@@ -12,12 +12,12 @@ namespace weir::deployer {
 
 struct DeployCommand {
   manifests::DeploySettings settings;
-  std::string kubeconfig;  // --kubeconfig (empty: $KUBECONFIG, ~/.kube/config, in-cluster)
-  std::string context;     // --context (empty: the kubeconfig's current context)
-  ApplyOptions apply;      // --no-wait or --wait=false clears wait; --timeout N[s|m] sets timeout
-  bool dry_run = false;    // --dry-run: print the objects (not the API server's dry run, apply.dry_run)
+  std::string kubeconfig;       // --kubeconfig (empty: $KUBECONFIG, ~/.kube/config, in-cluster)
+  std::string context;          // --context (empty: the kubeconfig's current context)
+  ApplyOptions apply;           // --no-wait or --wait=false clears wait; --timeout N[s|m] sets timeout
+  bool dry_run = false;         // --dry-run: print the objects (not the API server's dry run, apply.dry_run)
   std::string output = "yaml";  // -o yaml|json (with --dry-run)
-  std::string error;  // non-empty: what was wrong with the command line or the values
+  std::string error;            // non-empty: what was wrong with the command line or the values
 };
 
 // The options that name a cluster and the objects in it: --k8s (with `with_k8s`), --kubeconfig,

@@ -40,10 +40,10 @@ struct [[nodiscard]] ObjectResult {
 };
 
 struct ApplyOptions {
-  bool wait = true;                                        // wait for the pods (false: apply only)
-  std::chrono::seconds timeout = std::chrono::seconds(600); // for the whole wait
+  bool wait = true;                                          // wait for the pods (false: apply only)
+  std::chrono::seconds timeout = std::chrono::seconds(600);  // for the whole wait
   std::chrono::milliseconds poll = std::chrono::milliseconds(1000);
-  bool dry_run = false;                                    // server-side dry run (dryRun=All)
+  bool dry_run = false;  // server-side dry run (dryRun=All)
 };
 
 struct ApplyReport {
@@ -63,8 +63,7 @@ ApplyReport apply_objects(std::span<const Object> objects, Client& client, const
                           const ApplyOptions& options = {});
 
 // Sets the StatefulSet's spec.replicas through its scale subresource.
-Result<Done> scale_statefulset(Client& client, std::string_view namespace_name, std::string_view name,
-                               int replicas);
+Result<Done> scale_statefulset(Client& client, std::string_view namespace_name, std::string_view name, int replicas);
 
 struct PodStatus {
   std::string name;

@@ -10,10 +10,10 @@ namespace weir::deployer {
 struct Resource {
   std::string api_version;  // "v1", "apps/v1", ...
   std::string kind;
-  std::string base;         // "/api/v1" or "/apis/<group>/<version>"
-  std::string plural;       // "statefulsets"
+  std::string base;    // "/api/v1" or "/apis/<group>/<version>"
+  std::string plural;  // "statefulsets"
   bool namespaced = true;
-  bool from_crd = false;    // served only when a CustomResourceDefinition is installed
+  bool from_crd = false;  // served only when a CustomResourceDefinition is installed
 };
 
 Result<Resource> resource_for(std::string_view api_version, std::string_view kind);

@@ -19,34 +19,34 @@ namespace weir::manifests {
 // the values key. The namespace is not a value: Helm takes it from the release, weir deploy from
 // --namespace.
 struct DeploySettings {
-  std::string name = "mysql";              // name: StatefulSet, headless Service, ConfigMap base name
-  std::string namespace_name = "default";  // (helm: the release namespace; weir deploy: --namespace)
-  std::string flavour = "mariadb";         // flavour: mariadb | mysql
-  int replicas = 3;                        // replicas: database pods (ordinal 0 is the primary)
-  std::string database_image;              // databaseImage: "" = mariadb:11.4 | mysql:8.0
-  std::string backup_image;                // backupImage: "" = the database image (mariadb) |
-                                           //   percona/percona-xtrabackup:8.0 (mysql)
-  std::string weir_image = "weir:latest";  // weirImage
+  std::string name = "mysql";                      // name: StatefulSet, headless Service, ConfigMap base name
+  std::string namespace_name = "default";          // (helm: the release namespace; weir deploy: --namespace)
+  std::string flavour = "mariadb";                 // flavour: mariadb | mysql
+  int replicas = 3;                                // replicas: database pods (ordinal 0 is the primary)
+  std::string database_image;                      // databaseImage: "" = mariadb:11.4 | mysql:8.0
+  std::string backup_image;                        // backupImage: "" = the database image (mariadb) |
+                                                   //   percona/percona-xtrabackup:8.0 (mysql)
+  std::string weir_image = "weir:latest";          // weirImage
   std::string image_pull_policy = "IfNotPresent";  // imagePullPolicy: Always | IfNotPresent | Never
-  std::string storage_size = "10Gi";       // storageSize: size of each pod's PVC `data`
-  std::string storage_class;               // storageClass: "" = the cluster's default
+  std::string storage_size = "10Gi";               // storageSize: size of each pod's PVC `data`
+  std::string storage_class;                       // storageClass: "" = the cluster's default
   std::string server_config = "[mysqld]\nskip-name-resolve\n";  // serverConfig: server.cnf
-  std::string database_cpu = "500m";       // databaseCpuRequest
-  std::string database_memory = "1Gi";     // databaseMemoryRequest
-  std::string sidecar_cpu = "100m";        // sidecarCpuRequest
-  std::string sidecar_memory = "100Mi";    // sidecarMemoryRequest
-  std::string proxy_name = "weir";         // proxyName: Deployment, Service, ConfigMap, RBAC names
-  int proxy_replicas = 2;                  // proxyReplicas
-  std::string proxy_cpu = "100m";          // proxyCpuRequest
-  std::string proxy_memory = "128Mi";      // proxyMemoryRequest
-  int proxy_pre_stop_seconds = 5;          // proxyPreStopSeconds: wait before SIGTERM (endpoints update)
+  std::string database_cpu = "500m";                            // databaseCpuRequest
+  std::string database_memory = "1Gi";                          // databaseMemoryRequest
+  std::string sidecar_cpu = "100m";                             // sidecarCpuRequest
+  std::string sidecar_memory = "100Mi";                         // sidecarMemoryRequest
+  std::string proxy_name = "weir";                              // proxyName: Deployment, Service, ConfigMap, RBAC names
+  int proxy_replicas = 2;                                       // proxyReplicas
+  std::string proxy_cpu = "100m";                               // proxyCpuRequest
+  std::string proxy_memory = "128Mi";                           // proxyMemoryRequest
+  int proxy_pre_stop_seconds = 5;            // proxyPreStopSeconds: wait before SIGTERM (endpoints update)
   int proxy_termination_grace_seconds = 35;  // proxyTerminationGracePeriodSeconds (> preStop + drain 25s)
-  bool anti_affinity = true;               // antiAffinity: prefer spreading pods over nodes
-  bool service_monitor = false;            // serviceMonitor: Prometheus operator ServiceMonitor
+  bool anti_affinity = true;                 // antiAffinity: prefer spreading pods over nodes
+  bool service_monitor = false;              // serviceMonitor: Prometheus operator ServiceMonitor
   // adminTokenSecret: the Secret (key `token`) with the bearer token of the proxy's admin endpoint;
   // "" = <proxyName>-admin-token, generated and created only when missing.
   std::string admin_token_secret;
-  bool network_policy = true;              // networkPolicy: NetworkPolicies for the database and proxy pods
+  bool network_policy = true;  // networkPolicy: NetworkPolicies for the database and proxy pods
   // networkPolicyClientNamespaces: comma-separated namespaces whose pods may reach the proxy's
   // port 3306, besides this namespace; "*" = every namespace.
   std::string network_policy_client_namespaces;
@@ -91,8 +91,7 @@ std::string validate_settings(const DeploySettings& settings);
 std::string set_value(DeploySettings& settings, const std::string& assignment);
 
 // Applies a values-style YAML document (the keys of values.yaml; unknown keys are errors).
-std::string apply_values_yaml(DeploySettings& settings, const std::string& yaml_text,
-                              const std::string& source_name);
+std::string apply_values_yaml(DeploySettings& settings, const std::string& yaml_text, const std::string& source_name);
 
 // The values keys, in values.yaml order (for help texts and tests).
 std::vector<std::string> values_keys();

@@ -21,9 +21,9 @@ enum class CloneSource { kPrimary, kReplica };
 
 struct Coordinates {
   CloneSource source = CloneSource::kPrimary;
-  std::string log_file;                // empty when only a GTID is known
+  std::string log_file;  // empty when only a GTID is known
   std::optional<std::uint64_t> log_pos;
-  std::optional<std::string> gtid;     // present (possibly empty) when the tool reported one
+  std::optional<std::string> gtid;  // present (possibly empty) when the tool reported one
 
   bool operator==(const Coordinates&) const = default;
 };

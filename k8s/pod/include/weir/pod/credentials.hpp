@@ -28,8 +28,7 @@ struct CredentialSources {
 // Order for each value: the flag's file, then WEIR_*_FILE, then WEIR_*, then the images' own
 // variables (MARIADB_ROOT_PASSWORD, MYSQL_ROOT_PASSWORD, MARIADB_REPLICATION_*). A file's trailing
 // newline is dropped. Throws std::runtime_error naming the file that cannot be read.
-Credentials resolve_credentials(const CredentialSources& flags, const EnvLookup& env,
-                                const FileReader& read_file);
+Credentials resolve_credentials(const CredentialSources& flags, const EnvLookup& env, const FileReader& read_file);
 
 // The same with the real environment and file system.
 Credentials load_credentials(const CredentialSources& flags);

@@ -17,17 +17,17 @@ struct PodOptions {
   int ordinal = 0;
   std::string conf_dir = "/etc/mysql/conf.d";
   std::string data_dir = "/var/lib/mysql";
-  std::uint16_t port = 3306;             // the local server
-  std::string backup_bind = "0.0.0.0";   // serve-backup listens here ...
-  std::uint16_t backup_port = 3307;      // ... on this port
-  std::string peer_host;                 // clone source: the previous pod
+  std::uint16_t port = 3306;            // the local server
+  std::string backup_bind = "0.0.0.0";  // serve-backup listens here ...
+  std::uint16_t backup_port = 3307;     // ... on this port
+  std::string peer_host;                // clone source: the previous pod
   std::uint16_t peer_port = 3307;
-  std::string primary_host;              // replication source: pod 0
+  std::string primary_host;  // replication source: pod 0
   std::uint16_t primary_port = 3306;
-  std::string defaults_file;             // optional option file for the backup tool
-  int clone_timeout_s = 300;             // how long clone waits for the peer to answer
-  bool require_replication = false;      // probe readiness: replication threads must run
-  int tool_log_fd = -1;                  // clone: the unpack/prepare tools' output (-1: stderr)
+  std::string defaults_file;         // optional option file for the backup tool
+  int clone_timeout_s = 300;         // how long clone waits for the peer to answer
+  bool require_replication = false;  // probe readiness: replication threads must run
+  int tool_log_fd = -1;              // clone: the unpack/prepare tools' output (-1: stderr)
   Credentials credentials;
 };
 

@@ -39,8 +39,8 @@ struct ListenConfig {
 };
 
 struct WorkersConfig {
-  std::uint32_t count = 0;                   // 0 = one per core; see worker_count()
-  std::uint64_t buffer_size = 16 * 1024;     // initial read buffer per connection, bytes
+  std::uint32_t count = 0;                // 0 = one per core; see worker_count()
+  std::uint64_t buffer_size = 16 * 1024;  // initial read buffer per connection, bytes
   friend bool operator==(const WorkersConfig&, const WorkersConfig&) = default;
 };
 
@@ -135,12 +135,12 @@ struct DnsDiscovery {
 // other serving pod a replica.
 struct KubernetesDiscovery {
   std::string service = "mysql";
-  std::string namespace_name;      // empty: the pod's own (service account), else the kubeconfig context's
-  std::string port_name = "mysql"; // the slice port used; the only port when the slices have one
-  std::uint16_t port = 3306;       // when the slices carry no port
+  std::string namespace_name;       // empty: the pod's own (service account), else the kubeconfig context's
+  std::string port_name = "mysql";  // the slice port used; the only port when the slices have one
+  std::uint16_t port = 3306;        // when the slices carry no port
   std::uint32_t primary_ordinal = 0;
-  std::string kubeconfig;          // empty: in the pod (service account), else $KUBECONFIG, ~/.kube/config
-  std::string context;             // kubeconfig context; empty: current-context
+  std::string kubeconfig;  // empty: in the pod (service account), else $KUBECONFIG, ~/.kube/config
+  std::string context;     // kubeconfig context; empty: current-context
   friend bool operator==(const KubernetesDiscovery&, const KubernetesDiscovery&) = default;
 };
 
@@ -181,7 +181,7 @@ struct TimeoutsConfig {
   Duration client_read = std::chrono::seconds(30);   // 0 = none
   Duration client_write = std::chrono::seconds(60);  // 0 = none
   Duration shutdown_grace = std::chrono::seconds(25);
-  Duration query = Duration::zero();              // 0 = none
+  Duration query = Duration::zero();  // 0 = none
   // A statement that needs a new backend connection while pool.max_per_backend are open waits
   // this long for one to close, then gets an error.
   Duration pool_wait = std::chrono::seconds(5);
@@ -234,11 +234,11 @@ struct Config {
 
 // One problem found in a configuration, with where it is.
 struct ConfigError {
-  std::string origin;  // file name
-  int line = 0;        // 1-based; 0 when unknown
-  int column = 0;      // 1-based; 0 when unknown
-  std::string path;    // key path: "backends.static[1].port"; empty for syntax errors
-  std::string message; // what was expected and what was found
+  std::string origin;   // file name
+  int line = 0;         // 1-based; 0 when unknown
+  int column = 0;       // 1-based; 0 when unknown
+  std::string path;     // key path: "backends.static[1].port"; empty for syntax errors
+  std::string message;  // what was expected and what was found
 
   // "weir.yaml:12:7: backends.static[1].port: expected an integer 1..65535, found \"abc\""
   std::string to_string() const;

@@ -26,38 +26,38 @@ std::string_view to_string(Target target);
 
 // Why a statement goes where it goes; stable names for metrics labels and logs.
 enum class Reason : std::uint8_t {
-  ReadOnlyStatement,        // a plain read: the only reason a statement reaches a replica
-  WriteStatement,           // DML, DDL, administration
-  UnknownStatement,         // not recognised: primary
-  Unparseable,              // unterminated string, identifier or comment
-  Empty,                    // no statement at all (only comments or ';')
-  InTransaction,            // server status says a transaction is open
-  AutocommitOff,            // every statement opens a transaction
-  LockedTables,             // between LOCK TABLES and UNLOCK TABLES
-  TransactionControl,       // BEGIN, COMMIT, ROLLBACK, SAVEPOINT, XA, SET TRANSACTION
-  LockingRead,              // FOR UPDATE, FOR SHARE, LOCK IN SHARE MODE
-  SelectInto,               // SELECT ... INTO OUTFILE / DUMPFILE / variables
-  UserVariableAssignment,   // @v := ... in a statement that is not SET
-  UserVariableRead,         // reads @v after user variables diverged between backends
-  LockFunction,             // GET_LOCK, RELEASE_LOCK, IS_FREE_LOCK, IS_USED_LOCK, ...
-  SessionFunction,          // LAST_INSERT_ID(), FOUND_ROWS(), ROW_COUNT(), @@identity, ...
-  PrimaryOnlyFunction,      // MASTER_GTID_WAIT, LOAD_FILE, ...: the answer depends on the server
-  Sequence,                 // NEXTVAL, LASTVAL, SETVAL, NEXT/PREVIOUS VALUE FOR
-  StoredFunction,           // a call of a function that is not built in (option)
-  StoredProcedure,          // CALL
-  DoStatement,              // DO evaluates only for side effects
-  RoutingHint,              // /* weir:primary */
-  TemporaryTable,           // creates, drops or touches a temporary table of the session
-  MultiStatement,           // several statements, not all plain reads
-  SessionCommand,           // SET (session scope), SET NAMES, USE: every connection
-  NonReplayableSet,         // SET whose value differs per backend or per time (subquery, NOW())
-  GlobalState,              // SET GLOBAL: changes the server, not the session
-  SqlPreparedStatement,     // PREPARE / EXECUTE / DEALLOCATE PREPARE (SQL level)
-  Kill,                     // KILL
-  Handler,                  // HANDLER ... (cursor state on one connection)
-  LockTables,               // LOCK TABLES, UNLOCK TABLES, FLUSH TABLES WITH READ LOCK
-  PreviousStatementState,   // SHOW WARNINGS / ERRORS: about the previous statement
-  ServerState,              // SHOW MASTER STATUS, PROCESSLIST, ...: the primary's view
+  ReadOnlyStatement,       // a plain read: the only reason a statement reaches a replica
+  WriteStatement,          // DML, DDL, administration
+  UnknownStatement,        // not recognised: primary
+  Unparseable,             // unterminated string, identifier or comment
+  Empty,                   // no statement at all (only comments or ';')
+  InTransaction,           // server status says a transaction is open
+  AutocommitOff,           // every statement opens a transaction
+  LockedTables,            // between LOCK TABLES and UNLOCK TABLES
+  TransactionControl,      // BEGIN, COMMIT, ROLLBACK, SAVEPOINT, XA, SET TRANSACTION
+  LockingRead,             // FOR UPDATE, FOR SHARE, LOCK IN SHARE MODE
+  SelectInto,              // SELECT ... INTO OUTFILE / DUMPFILE / variables
+  UserVariableAssignment,  // @v := ... in a statement that is not SET
+  UserVariableRead,        // reads @v after user variables diverged between backends
+  LockFunction,            // GET_LOCK, RELEASE_LOCK, IS_FREE_LOCK, IS_USED_LOCK, ...
+  SessionFunction,         // LAST_INSERT_ID(), FOUND_ROWS(), ROW_COUNT(), @@identity, ...
+  PrimaryOnlyFunction,     // MASTER_GTID_WAIT, LOAD_FILE, ...: the answer depends on the server
+  Sequence,                // NEXTVAL, LASTVAL, SETVAL, NEXT/PREVIOUS VALUE FOR
+  StoredFunction,          // a call of a function that is not built in (option)
+  StoredProcedure,         // CALL
+  DoStatement,             // DO evaluates only for side effects
+  RoutingHint,             // /* weir:primary */
+  TemporaryTable,          // creates, drops or touches a temporary table of the session
+  MultiStatement,          // several statements, not all plain reads
+  SessionCommand,          // SET (session scope), SET NAMES, USE: every connection
+  NonReplayableSet,        // SET whose value differs per backend or per time (subquery, NOW())
+  GlobalState,             // SET GLOBAL: changes the server, not the session
+  SqlPreparedStatement,    // PREPARE / EXECUTE / DEALLOCATE PREPARE (SQL level)
+  Kill,                    // KILL
+  Handler,                 // HANDLER ... (cursor state on one connection)
+  LockTables,              // LOCK TABLES, UNLOCK TABLES, FLUSH TABLES WITH READ LOCK
+  PreviousStatementState,  // SHOW WARNINGS / ERRORS: about the previous statement
+  ServerState,             // SHOW MASTER STATUS, PROCESSLIST, ...: the primary's view
 };
 
 std::string_view to_string(Reason reason);
@@ -87,13 +87,13 @@ struct TempTableChange {
 // What the proxy must remember after the statement (before the server's reply corrects it).
 struct Effects {
   TransactionChange transaction = TransactionChange::None;
-  bool read_only_transaction = false;  // with Begin: START TRANSACTION READ ONLY
-  std::optional<bool> autocommit;      // SET autocommit = ...
-  bool session_command = false;        // record and replay on every backend connection
-  std::optional<std::string> use_schema;       // USE db (quotes removed)
-  std::vector<TempTableChange> temp_tables;    // in statement order
-  bool locks_tables = false;                   // LOCK TABLES, FLUSH TABLES WITH READ LOCK
-  bool unlocks_tables = false;                 // UNLOCK TABLES
+  bool read_only_transaction = false;        // with Begin: START TRANSACTION READ ONLY
+  std::optional<bool> autocommit;            // SET autocommit = ...
+  bool session_command = false;              // record and replay on every backend connection
+  std::optional<std::string> use_schema;     // USE db (quotes removed)
+  std::vector<TempTableChange> temp_tables;  // in statement order
+  bool locks_tables = false;                 // LOCK TABLES, FLUSH TABLES WITH READ LOCK
+  bool unlocks_tables = false;               // UNLOCK TABLES
   // A user variable got a value on the primary only (SELECT @v := ..., SELECT ... INTO @v, a SET
   // that cannot be replayed): from now on, statements that read user variables go to the primary.
   bool user_variables_diverged = false;
@@ -176,7 +176,7 @@ Classification classify(std::string_view sql, const ClassifyOptions& options, co
 struct PreparedRouting {
   bool replica_safe = false;  // the statement itself is a plain read
   Reason reason = Reason::UnknownStatement;
-  bool session_command = false;  // a SET or USE prepared with the binary protocol
+  bool session_command = false;       // a SET or USE prepared with the binary protocol
   bool reads_user_variables = false;  // must follow user variables if they diverge later
   bool sets_user_variables = false;   // each execution: user_variables_diverged (CALL p(@out), ...)
 };

@@ -69,7 +69,7 @@ struct LexOptions {
   // MariaDB skips 5-digit versions >= 50700 (MySQL 5.7+); /*M! ... */ and /*M!NNNNNN ... */ only on
   // MariaDB. Those the server does not run are plain comments, ending at the first */.
   bool mariadb = true;
-  std::uint32_t server_version = 0;  // 0: unknown, every executable comment is lexed as SQL
+  std::uint32_t server_version = 0;      // 0: unknown, every executable comment is lexed as SQL
   bool conditional_as_comments = false;  // lex every versioned or /*M! comment as a plain comment
   // sql_mode is not known: under ANSI_QUOTES "a\" is an identifier, otherwise the \ escapes the
   // quote, so a double-quoted token with a backslash is ambiguous; under MSSQL `[` opens an
@@ -80,7 +80,7 @@ struct LexOptions {
   // character by character, so a byte >= 0x80 followed by a byte that ends weir's word, string or
   // identifier there (or by a backslash in a string) is ambiguous.
   bool backslash_trail_bytes = false;
-  bool mssql_brackets = false;        // sql_mode MSSQL (MariaDB): [x] is an identifier, ]] inside is ]
+  bool mssql_brackets = false;  // sql_mode MSSQL (MariaDB): [x] is an identifier, ]] inside is ]
 };
 
 // The marker of the routing hint comment: /* weir:primary */ or -- weir:primary
@@ -105,7 +105,7 @@ class Lexer {
  private:
   void skip_space_and_comments();
   bool skip_block_comment();  // at "/*"; false on error
-  bool skip_line_comment();  // false on error
+  bool skip_line_comment();   // false on error
   std::size_t comment_end(std::size_t i, int nesting) const;
   void note_comment(std::size_t begin, std::size_t end);
   Token quoted(TokenKind kind, char close, LexError on_unterminated);
