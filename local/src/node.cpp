@@ -57,7 +57,7 @@ Node::Node(const Context& ctx, int ordinal)
 
 pod::PodOptions Node::pod_options() const {
   pod::PodOptions o;
-  o.flavour = pod::Flavour::kMariadb;
+  o.flavour = pod::Flavour::mariadb;
   o.ordinal = ordinal_;
   o.conf_dir = ctx_.layout.conf_dir(ordinal_).string();
   o.data_dir = ctx_.layout.data_dir(ordinal_).string();
@@ -162,7 +162,7 @@ void Node::wait_ready(bool require_replication, std::chrono::seconds timeout) {
                                ctx_.layout.server_log(ordinal_).string() + ":\n" +
                                file_tail(ctx_.layout.server_log(ordinal_), 8));
     }
-    problem = pod::probe(o, pod::ProbeKind::kReadiness);
+    problem = pod::probe(o, pod::ProbeKind::readiness);
     if (!problem) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }

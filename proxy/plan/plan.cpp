@@ -56,10 +56,10 @@ Plan on_primary(const StatementFacts& statement, const SessionRoutingState& stat
 
 Plan plan(const StatementFacts& statement, SessionRoutingState& state, const health::Topology* topology,
           const Policy& policy, std::span<const std::size_t> excluded, std::uint32_t random) {
-  if (statement.target == route::Target::AllSessionConnections) {
+  if (statement.target == route::Target::all_session_connections) {
     return Plan{Target::all_connections, 0, std::nullopt, statement.reason};
   }
-  if (statement.target != route::Target::Replica) return on_primary(statement, state, statement.reason);
+  if (statement.target != route::Target::replica) return on_primary(statement, state, statement.reason);
   if (state.pinned_to_primary) return on_primary(statement, state, kPinned);
   if (!statement.replica_allowed) return Plan::primary(kNotOnReplica);
   if (topology == nullptr) return Plan::primary(kNoTopology);

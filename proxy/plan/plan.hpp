@@ -37,7 +37,7 @@ struct Plan {
 
 // One statement as the plan needs it.
 struct StatementFacts {
-  route::Target target = route::Target::Primary;  // the classifier's target
+  route::Target target = route::Target::primary;  // the classifier's target
   std::string_view reason;                        // the classifier's reason (or a test hook's)
   bool follows_previous_statement = false;        // about the previous statement's connection
   std::string_view text;                          // its SQL, for the replica guard; empty for none

@@ -20,8 +20,8 @@ void SessionRoutingState::apply(const route::Effects& effects) {
   if (effects.user_variables_diverged) view.user_variables_diverged = true;
   if (effects.pin_session_to_primary) pinned_to_primary = true;
   if (effects.autocommit) view.autocommit = *effects.autocommit;
-  if (effects.transaction == route::TransactionChange::Begin ||
-      effects.transaction == route::TransactionChange::Restart) {
+  if (effects.transaction == route::TransactionChange::begin ||
+      effects.transaction == route::TransactionChange::restart) {
     view.in_transaction = true;
   }
   if (effects.lexing_changed) view.sql_mode_known = false;

@@ -70,7 +70,7 @@ asio::awaitable<bool> Session::execute_prepared(proto::Bytes packet, std::uint8_
   if (planned.read == ReplicaRead::served) co_return true;
   if (planned.read == ReplicaRead::session_over) co_return false;
   statement.long_data = false;
-  const bool may_write = verdict.reason != route::Reason::ReadOnlyStatement;
+  const bool may_write = verdict.reason != route::Reason::read_only_statement;
   auto* on_primary = primary_ ? PreparedStatementMap::on(statement, link_id(*primary_)) : nullptr;
   if (on_primary == nullptr) {
     const bool alive = co_await run_on_primary(packet, seq, may_write, false);

@@ -67,12 +67,12 @@ bool backslash_trail_charset(std::uint8_t collation) {
 // Statements that are reads (or change nothing the binary log records) when the primary runs them.
 bool writes_nothing(route::Reason reason) {
   switch (reason) {
-    case route::Reason::ReadOnlyStatement:
-    case route::Reason::Empty:
-    case route::Reason::SessionCommand:
-    case route::Reason::PreviousStatementState:
-    case route::Reason::ServerState:
-    case route::Reason::Kill: return true;
+    case route::Reason::read_only_statement:
+    case route::Reason::empty:
+    case route::Reason::session_command:
+    case route::Reason::previous_statement_state:
+    case route::Reason::server_state:
+    case route::Reason::kill: return true;
     default: return false;
   }
 }
@@ -128,7 +128,7 @@ asio::awaitable<bool> Session::route_query(proto::Bytes packet, std::uint8_t seq
   routing_.apply(verdict.effects);
   plan::StatementFacts facts = plan::facts_of(verdict, sql);
   if (force_replica_hook_enabled() && sql.find(kForceReplicaMarker) != std::string_view::npos) {
-    facts.target = route::Target::Replica;
+    facts.target = route::Target::replica;
     facts.reason = "test_force_replica";
   }
   const PlannedRead planned = co_await run_planned_read(facts, false, packet, seq);
@@ -169,7 +169,7 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
     }
     if (session_command) {
       // Without a primary the session's state lives on the replicas: run it on one and replay.
-      const plan::StatementFacts facts{route::Target::Replica, "session_command_without_primary", false,
+      const plan::StatementFacts facts{route::Target::replica, "session_command_without_primary", false,
                                        proto::as_string(packet.subspan(1)), true};
       const PlannedRead planned = co_await run_planned_read(facts, true, packet, seq);
       if (planned.read == ReplicaRead::session_over) co_return false;

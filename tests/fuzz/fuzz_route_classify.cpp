@@ -25,11 +25,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   weir::route::ClassifyOptions options;
   options.stored_functions_to_replica = (mode & 8) != 0;
   const auto decision = weir::route::classify(sql, options, session);
-  if (decision.target == weir::route::Target::Replica && decision.reason != weir::route::Reason::ReadOnlyStatement) {
+  if (decision.target == weir::route::Target::replica && decision.reason != weir::route::Reason::read_only_statement) {
     __builtin_trap();
   }
   weir::route::Lexer lexer(sql);
-  for (auto token = lexer.next(); token.kind != weir::route::TokenKind::End; token = lexer.next()) {
+  for (auto token = lexer.next(); token.kind != weir::route::TokenKind::end; token = lexer.next()) {
     if (token.offset + token.text.size() > sql.size()) __builtin_trap();
   }
   (void)weir::route::classify_prepare(sql, options, session);

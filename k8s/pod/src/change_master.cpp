@@ -28,10 +28,10 @@ std::string sql_quote(std::string_view value) {
 std::vector<std::string> change_master_statements(Flavour flavour, const Coordinates& at,
                                                   const ReplicationSource& source) {
   std::vector<std::string> sql{"STOP SLAVE", "RESET SLAVE ALL"};
-  if (at.gtid && flavour == Flavour::kMariadb) {
+  if (at.gtid && flavour == Flavour::mariadb) {
     sql.push_back("SET GLOBAL gtid_slave_pos = " + sql_quote(*at.gtid));
     sql.push_back("CHANGE MASTER TO " + source_clause(source) + ", MASTER_USE_GTID=slave_pos");
-  } else if (at.gtid && flavour == Flavour::kMysql) {
+  } else if (at.gtid && flavour == Flavour::mysql) {
     sql.push_back("RESET MASTER");
     sql.push_back("SET GLOBAL gtid_purged = " + sql_quote(*at.gtid));
     sql.push_back("CHANGE MASTER TO " + source_clause(source) + ", MASTER_AUTO_POSITION=1");

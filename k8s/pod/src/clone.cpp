@@ -76,9 +76,9 @@ void authenticate(const PodOptions& o, int sock) {
   }
   std::array<std::uint8_t, kBackupGreetingSize> greeting{};
   const auto outcome = read_full(sock, greeting.data(), greeting.size(), kIdleTimeoutMs);
-  if (outcome != ReadOutcome::kComplete) {
+  if (outcome != ReadOutcome::complete) {
     throw std::runtime_error("clone: the backup server at " + where + " sent no authentication greeting (" +
-                             (outcome == ReadOutcome::kTimedOut ? "nothing for 120 s" : "connection closed") + ")");
+                             (outcome == ReadOutcome::timed_out ? "nothing for 120 s" : "connection closed") + ")");
   }
   const auto nonce = parse_backup_greeting(greeting);
   if (!nonce) {

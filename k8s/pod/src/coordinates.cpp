@@ -71,7 +71,7 @@ std::optional<Coordinates> parse_binlog_info(std::string_view text) {
   const auto fields = split_on_tabs(line);
   if (fields.size() < 2 || fields.size() > 3) return std::nullopt;
   Coordinates c;
-  c.source = CloneSource::kPrimary;
+  c.source = CloneSource::primary;
   c.log_file = std::string(trim(fields[0]));
   c.log_pos = parse_u64(trim(fields[1]));
   if (c.log_file.empty() || !c.log_pos) return std::nullopt;
@@ -91,7 +91,7 @@ std::optional<Coordinates> parse_binlog_info(std::string_view text) {
 
 std::optional<Coordinates> parse_slave_info(std::string_view text) {
   Coordinates c;
-  c.source = CloneSource::kReplica;
+  c.source = CloneSource::replica;
   if (auto gtid = assigned_value(text, "gtid_slave_pos")) {
     c.gtid = *gtid;
     return c;

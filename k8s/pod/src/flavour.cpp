@@ -3,17 +3,17 @@
 namespace weir::pod {
 namespace {
 
-std::string_view backup_tool(Flavour flavour) { return flavour == Flavour::kMysql ? "xtrabackup" : "mariabackup"; }
+std::string_view backup_tool(Flavour flavour) { return flavour == Flavour::mysql ? "xtrabackup" : "mariabackup"; }
 
 }  // namespace
 
 std::optional<Flavour> parse_flavour(std::string_view name) {
-  if (name == "mysql") return Flavour::kMysql;
-  if (name == "mariadb") return Flavour::kMariadb;
+  if (name == "mysql") return Flavour::mysql;
+  if (name == "mariadb") return Flavour::mariadb;
   return std::nullopt;
 }
 
-std::string_view flavour_name(Flavour flavour) { return flavour == Flavour::kMysql ? "mysql" : "mariadb"; }
+std::string_view flavour_name(Flavour flavour) { return flavour == Flavour::mysql ? "mysql" : "mariadb"; }
 
 CommandLine backup_command(Flavour flavour, const BackupSource& source) {
   CommandLine cmd{std::string(backup_tool(flavour))};
@@ -33,7 +33,7 @@ CommandLine backup_command(Flavour flavour, const BackupSource& source) {
 }
 
 CommandLine unpack_command(Flavour flavour, const std::string& target_dir) {
-  return {flavour == Flavour::kMysql ? "xbstream" : "mbstream", "-x", "-C", target_dir};
+  return {flavour == Flavour::mysql ? "xbstream" : "mbstream", "-x", "-C", target_dir};
 }
 
 CommandLine prepare_command(Flavour flavour, const std::string& target_dir) {

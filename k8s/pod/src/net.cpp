@@ -125,19 +125,19 @@ ReadOutcome read_full(int fd, void* data, std::size_t size, int timeout_ms) {
   std::size_t got = 0;
   while (got < size) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return ReadOutcome::kTimedOut;
+    if (left <= 0) return ReadOutcome::timed_out;
     pollfd p{fd, POLLIN, 0};
     const int ready = poll(&p, 1, static_cast<int>(left));
     if (ready < 0 && errno == EINTR) continue;
-    if (ready < 0) return ReadOutcome::kFailed;
-    if (ready == 0) return ReadOutcome::kTimedOut;
+    if (ready < 0) return ReadOutcome::failed;
+    if (ready == 0) return ReadOutcome::timed_out;
     const auto n = read(fd, out + got, size - got);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ReadOutcome::kFailed;
-    if (n == 0) return ReadOutcome::kClosed;
+    if (n < 0) return ReadOutcome::failed;
+    if (n == 0) return ReadOutcome::closed;
     got += static_cast<std::size_t>(n);
   }
-  return ReadOutcome::kComplete;
+  return ReadOutcome::complete;
 }
 
 }  // namespace weir::pod

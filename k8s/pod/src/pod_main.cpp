@@ -23,7 +23,7 @@ std::string this_hostname() {
 int run_probe(const cli::Invocation& inv, const PodOptions& o) {
   const std::string& kind = inv.args.positional().front();
   if (kind != "liveness" && kind != "readiness") return cli::usage_error(inv, "say 'liveness' or 'readiness'");
-  const auto problem = probe(o, kind == "liveness" ? ProbeKind::kLiveness : ProbeKind::kReadiness);
+  const auto problem = probe(o, kind == "liveness" ? ProbeKind::liveness : ProbeKind::readiness);
   if (problem) {
     std::fprintf(stderr, "weir pod probe %s: not %s: %s\n", kind.c_str(), kind == "liveness" ? "alive" : "ready",
                  problem->c_str());

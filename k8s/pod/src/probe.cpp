@@ -63,7 +63,7 @@ std::optional<sqlclient::Connection> wait_for_server(const sqlclient::ConnectOpt
 std::optional<std::string> probe(const PodOptions& o, ProbeKind kind) {
   sqlclient::Connection conn;
   const bool connected = conn.connect(local_root(o));
-  if (kind == ProbeKind::kLiveness) {
+  if (kind == ProbeKind::liveness) {
     // Like `mysqladmin ping`: a server that answers, even with "access denied", is alive.
     if (connected || conn.error().code == kAccessDenied) return std::nullopt;
     return "server not answering on 127.0.0.1:" + std::to_string(o.port) + " (" + conn.error().describe() + ")";

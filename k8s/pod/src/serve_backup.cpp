@@ -61,14 +61,14 @@ bool peer_authenticated(const PodOptions& o, int client, const std::string& who)
   }
   BackupProof proof{};
   switch (read_full(client, proof.data(), proof.size(), kProofTimeoutMs)) {
-    case ReadOutcome::kComplete: break;
-    case ReadOutcome::kTimedOut:
+    case ReadOutcome::complete: break;
+    case ReadOutcome::timed_out:
       log::warn(
           "refused a backup to " + who + ": no authentication within " + std::to_string(kProofTimeoutMs / 1000) + " s",
           {{"command", kWho}});
       return false;
-    case ReadOutcome::kClosed:
-    case ReadOutcome::kFailed:
+    case ReadOutcome::closed:
+    case ReadOutcome::failed:
       log::warn("refused a backup to " + who + ": the connection ended before its authentication", {{"command", kWho}});
       return false;
   }

@@ -11,7 +11,7 @@ constexpr const char* kReplicaFile = "replica.cnf";
 // The primary reports each write's GTID in its OK packet (session tracking of last_gtid), which
 // the proxy's read-your-writes uses; the rest of the list is the server's default.
 std::string mariadb_role(Role role) {
-  if (role == Role::kPrimary) {
+  if (role == Role::primary) {
     return "[mysqld]\n"
            "log-bin=mysql-bin\n"
            "binlog_format=ROW\n"
@@ -30,7 +30,7 @@ std::string mariadb_role(Role role) {
 // write's GTID with session_track_gtids.
 std::string mysql_role(Role role) {
   std::string gtid = "gtid-mode=ON\nenforce-gtid-consistency=ON\n";
-  if (role == Role::kPrimary) {
+  if (role == Role::primary) {
     return "[mysqld]\nlog-bin=mysql-bin\nbinlog_format=ROW\n" + gtid + "session_track_gtids=OWN_GTID\n";
   }
   return "[mysqld]\nsuper-read-only\nrelay-log=relay-bin\nrelay-log-index=relay-bin.index\n" + gtid;
@@ -43,10 +43,10 @@ ConfigFile render_server_id(int ordinal) {
 }
 
 ConfigFile render_role(Flavour flavour, Role role) {
-  std::string name = role == Role::kPrimary ? kPrimaryFile : kReplicaFile;
-  return {name, flavour == Flavour::kMysql ? mysql_role(role) : mariadb_role(role)};
+  std::string name = role == Role::primary ? kPrimaryFile : kReplicaFile;
+  return {name, flavour == Flavour::mysql ? mysql_role(role) : mariadb_role(role)};
 }
 
-std::string other_role_file(Role role) { return role == Role::kPrimary ? kReplicaFile : kPrimaryFile; }
+std::string other_role_file(Role role) { return role == Role::primary ? kReplicaFile : kPrimaryFile; }
 
 }  // namespace weir::pod

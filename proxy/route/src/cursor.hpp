@@ -15,7 +15,7 @@ class Cursor {
   const Token& cur() const { return cur_; }
   const Token& prev() const { return prev_; }
   const Token& prev2() const { return prev2_; }
-  bool at_end() const { return cur_.kind == TokenKind::End; }
+  bool at_end() const { return cur_.kind == TokenKind::end; }
   bool is(std::string_view upper_keyword) const { return cur_.is(upper_keyword); }
   bool is(TokenKind kind) const { return cur_.kind == kind; }
 
@@ -49,8 +49,8 @@ class Cursor {
   void skip_group() {
     int depth = 0;
     while (!at_end()) {
-      if (is(TokenKind::LParen)) ++depth;
-      if (is(TokenKind::RParen) && --depth <= 0) {
+      if (is(TokenKind::l_paren)) ++depth;
+      if (is(TokenKind::r_paren) && --depth <= 0) {
         advance();
         return;
       }
@@ -61,7 +61,7 @@ class Cursor {
  private:
   static Token read(Lexer& lexer) {
     Token t = lexer.next();
-    if (t.kind == TokenKind::Semicolon) return Token{TokenKind::End, {}, t.offset};
+    if (t.kind == TokenKind::semicolon) return Token{TokenKind::end, {}, t.offset};
     return t;
   }
 
@@ -74,14 +74,14 @@ class Cursor {
   mutable bool has_next_ = false;
 };
 
-inline bool is_identifier(const Token& t) { return t.kind == TokenKind::Word || t.kind == TokenKind::QuotedIdent; }
+inline bool is_identifier(const Token& t) { return t.kind == TokenKind::word || t.kind == TokenKind::quoted_ident; }
 
 // name or schema.name at the cursor; advances past it.
 inline std::optional<TableName> read_table_name(Cursor& c) {
   if (!is_identifier(c.cur())) return std::nullopt;
   TableName table{{}, identifier_name(c.cur())};
   c.advance();
-  if (c.is(TokenKind::Dot) && is_identifier(c.peek())) {
+  if (c.is(TokenKind::dot) && is_identifier(c.peek())) {
     c.advance();
     table.schema = std::move(table.name);
     table.name = identifier_name(c.cur());

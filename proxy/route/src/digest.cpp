@@ -15,12 +15,12 @@ std::uint64_t fnv1a(std::string_view text) {
   return hash;
 }
 
-bool is_literal(TokenKind kind) { return kind == TokenKind::String || kind == TokenKind::Number; }
+bool is_literal(TokenKind kind) { return kind == TokenKind::string || kind == TokenKind::number; }
 
 // No space before these, none after an opening parenthesis or a dot.
 bool glues_left(TokenKind kind) {
-  return kind == TokenKind::Comma || kind == TokenKind::RParen || kind == TokenKind::Dot ||
-         kind == TokenKind::Semicolon;
+  return kind == TokenKind::comma || kind == TokenKind::r_paren || kind == TokenKind::dot ||
+         kind == TokenKind::semicolon;
 }
 
 }  // namespace
@@ -30,40 +30,40 @@ Digest digest(std::string_view sql, std::size_t max_length) {
   options.conditional_as_comments = false;
   Lexer lexer(sql, options);
   Digest out;
-  TokenKind previous = TokenKind::End;
+  TokenKind previous = TokenKind::end;
   std::size_t previous_end = 0;  // source offset after the previous token
   bool in_list = false;          // after "(?" or "(?, ?": further literals of the list are folded
   while (true) {
     const Token token = lexer.next();
-    if (token.kind == TokenKind::End) break;
-    if (is_literal(token.kind) || token.kind == TokenKind::Param) {
+    if (token.kind == TokenKind::end) break;
+    if (is_literal(token.kind) || token.kind == TokenKind::param) {
       if (in_list) continue;
-      if (previous == TokenKind::Comma && out.text.size() >= 3 &&
+      if (previous == TokenKind::comma && out.text.size() >= 3 &&
           out.text.compare(out.text.size() - 3, 3, "?, ") == 0) {
         // "?, ?" inside a list: the list becomes "?..."
         out.text.resize(out.text.size() - 2);
         out.text += "...";
         in_list = true;
-        previous = TokenKind::Param;
+        previous = TokenKind::param;
         continue;
       }
     }
-    if (in_list && token.kind == TokenKind::Comma) continue;
+    if (in_list && token.kind == TokenKind::comma) continue;
     in_list = false;
     // A call keeps its parenthesis on the name, as written: COUNT(*), f(?).
-    const bool call = token.kind == TokenKind::LParen && previous == TokenKind::Word && token.offset == previous_end;
-    if (!out.text.empty() && !glues_left(token.kind) && !call && previous != TokenKind::LParen &&
-        previous != TokenKind::Dot) {
+    const bool call = token.kind == TokenKind::l_paren && previous == TokenKind::word && token.offset == previous_end;
+    if (!out.text.empty() && !glues_left(token.kind) && !call && previous != TokenKind::l_paren &&
+        previous != TokenKind::dot) {
       out.text += ' ';
     }
-    if (is_literal(token.kind) || token.kind == TokenKind::Param) {
+    if (is_literal(token.kind) || token.kind == TokenKind::param) {
       out.text += '?';
-    } else if (token.kind == TokenKind::Comma) {
+    } else if (token.kind == TokenKind::comma) {
       out.text += ",";
     } else {
       out.text += token.text;
     }
-    if (token.kind == TokenKind::Comma) out.text += ' ';
+    if (token.kind == TokenKind::comma) out.text += ' ';
     previous = token.kind;
     previous_end = token.offset + token.text.size();
     if (out.text.size() > max_length) {

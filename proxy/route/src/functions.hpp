@@ -10,16 +10,16 @@
 namespace weir::route {
 
 enum class FunctionKind : std::uint8_t {
-  Pure,         // built in, no side effects, same answer on any server: fine on a replica
-  Volatile,     // fine on a replica, but a different answer each call (NOW, RAND, SLEEP)
-  Lock,         // user-level locks live on one connection
-  Session,      // about this session's own writes or connection (LAST_INSERT_ID)
-  Previous,     // about the previous statement (FOUND_ROWS, ROW_COUNT)
-  Sequence,     // NEXTVAL writes; LASTVAL is per session
-  PrimaryOnly,  // depends on which server answers (MASTER_GTID_WAIT, LOAD_FILE)
+  pure,          // built in, no side effects, same answer on any server: fine on a replica
+  volatile_,     // fine on a replica, but a different answer each call (NOW, RAND, SLEEP)
+  lock,          // user-level locks live on one connection
+  session,       // about this session's own writes or connection (LAST_INSERT_ID)
+  previous,      // about the previous statement (FOUND_ROWS, ROW_COUNT)
+  sequence,      // NEXTVAL writes; LASTVAL is per session
+  primary_only,  // depends on which server answers (MASTER_GTID_WAIT, LOAD_FILE)
 };
 
-std::optional<FunctionKind> find_builtin_function(std::string_view name, ServerFlavor flavor);
+std::optional<FunctionKind> find_builtin_function(std::string_view name, ServerFlavour flavor);
 
 // Reserved words cannot name a stored function (unquoted and unqualified).
 bool is_reserved_word(std::string_view name);

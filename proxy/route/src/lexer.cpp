@@ -21,48 +21,48 @@ bool contains_ci(std::string_view haystack, std::string_view needle) {
 
 std::string_view to_string(TokenKind kind) {
   switch (kind) {
-    case TokenKind::End: return "end";
-    case TokenKind::Word: return "word";
-    case TokenKind::QuotedIdent: return "quoted_ident";
-    case TokenKind::String: return "string";
-    case TokenKind::Number: return "number";
-    case TokenKind::UserVar: return "user_var";
-    case TokenKind::SysVar: return "sys_var";
-    case TokenKind::Param: return "param";
-    case TokenKind::LParen: return "lparen";
-    case TokenKind::RParen: return "rparen";
-    case TokenKind::Comma: return "comma";
-    case TokenKind::Dot: return "dot";
-    case TokenKind::Semicolon: return "semicolon";
-    case TokenKind::Assign: return "assign";
-    case TokenKind::Equals: return "equals";
-    case TokenKind::Operator: return "operator";
+    case TokenKind::end: return "end";
+    case TokenKind::word: return "word";
+    case TokenKind::quoted_ident: return "quoted_ident";
+    case TokenKind::string: return "string";
+    case TokenKind::number: return "number";
+    case TokenKind::user_var: return "user_var";
+    case TokenKind::sys_var: return "sys_var";
+    case TokenKind::param: return "param";
+    case TokenKind::l_paren: return "lparen";
+    case TokenKind::r_paren: return "rparen";
+    case TokenKind::comma: return "comma";
+    case TokenKind::dot: return "dot";
+    case TokenKind::semicolon: return "semicolon";
+    case TokenKind::assign: return "assign";
+    case TokenKind::equals: return "equals";
+    case TokenKind::operator_: return "operator";
   }
   return "?";
 }
 
 std::string_view to_string(LexError error) {
   switch (error) {
-    case LexError::None: return "none";
-    case LexError::UnterminatedString: return "unterminated string";
-    case LexError::UnterminatedIdentifier: return "unterminated quoted identifier";
-    case LexError::UnterminatedComment: return "unterminated comment";
-    case LexError::AmbiguousQuoting: return "ambiguous quoting";
-    case LexError::AmbiguousComment: return "ambiguous comment";
-    case LexError::AmbiguousByte: return "ambiguous byte";
+    case LexError::none: return "none";
+    case LexError::unterminated_string: return "unterminated string";
+    case LexError::unterminated_identifier: return "unterminated quoted identifier";
+    case LexError::unterminated_comment: return "unterminated comment";
+    case LexError::ambiguous_quoting: return "ambiguous quoting";
+    case LexError::ambiguous_comment: return "ambiguous comment";
+    case LexError::ambiguous_byte: return "ambiguous byte";
   }
   return "?";
 }
 
 bool identifier_equals(const Token& token, std::string_view name) {
-  if (token.kind == TokenKind::Word) {
+  if (token.kind == TokenKind::word) {
     if (token.text.size() != name.size()) return false;
     for (std::size_t i = 0; i < name.size(); ++i) {
       if (upper(token.text[i]) != upper(name[i])) return false;
     }
     return true;
   }
-  if (token.kind != TokenKind::QuotedIdent || token.text.size() < 2) return false;
+  if (token.kind != TokenKind::quoted_ident || token.text.size() < 2) return false;
   const char quote = token.text.back();
   const std::string_view inner = token.text.substr(1, token.text.size() - 2);
   std::size_t n = 0;
@@ -74,7 +74,7 @@ bool identifier_equals(const Token& token, std::string_view name) {
 }
 
 std::string identifier_name(const Token& token) {
-  if (token.kind != TokenKind::QuotedIdent || token.text.size() < 2) return std::string(token.text);
+  if (token.kind != TokenKind::quoted_ident || token.text.size() < 2) return std::string(token.text);
   const char quote = token.text.back();
   const std::string_view inner = token.text.substr(1, token.text.size() - 2);
   std::string out;
@@ -90,7 +90,7 @@ Token Lexer::fail(LexError error, std::size_t at) {
   error_ = error;
   error_offset_ = at;
   pos_ = sql_.size();
-  return Token{TokenKind::End, {}, at};
+  return Token{TokenKind::end, {}, at};
 }
 
 void Lexer::note_comment(std::size_t begin, std::size_t end) {
@@ -102,7 +102,7 @@ bool Lexer::skip_line_comment() {
   while (pos_ < sql_.size() && sql_[pos_] != '\n') {
     // The server ends a line comment at a NUL byte too, and then reads the NUL as a token.
     if (sql_[pos_] == '\0') {
-      fail(LexError::AmbiguousComment, pos_);
+      fail(LexError::ambiguous_comment, pos_);
       return false;
     }
     ++pos_;
@@ -165,7 +165,7 @@ bool Lexer::skip_block_comment() {
   }
   const std::size_t end = comment_end(pos_ + 2, nesting);
   if (end == std::string_view::npos) {
-    fail(LexError::UnterminatedComment, begin);
+    fail(LexError::unterminated_comment, begin);
     return false;
   }
   note_comment(begin, end);
@@ -186,7 +186,7 @@ void Lexer::skip_space_and_comments() {
       // MariaDB 10.11 for every client charset), so those are ambiguous.
       const auto next = pos_ + 2 < sql_.size() ? static_cast<unsigned char>(sql_[pos_ + 2]) : 0;
       if (next == 0x7f || next >= 0x80) {
-        fail(LexError::AmbiguousComment, pos_);
+        fail(LexError::ambiguous_comment, pos_);
         return;
       }
       if (next > 0x20) return;
@@ -216,7 +216,7 @@ bool Lexer::ambiguous_in_word(std::size_t i) const {
 
 Token Lexer::quoted(TokenKind kind, char close, LexError on_unterminated) {
   const std::size_t begin = pos_;
-  const bool backslash = kind == TokenKind::String && !options_.no_backslash_escapes;
+  const bool backslash = kind == TokenKind::string && !options_.no_backslash_escapes;
   const bool ambiguous_backslash = backslash && close == '"' && options_.sql_mode_unknown;
   std::size_t i = pos_ + 1;
   while (true) {
@@ -226,12 +226,12 @@ Token Lexer::quoted(TokenKind kind, char close, LexError on_unterminated) {
     // byte is the `\` or the closing quote weir would see next ('"' and '\'' are never second bytes).
     if (options_.backslash_trail_bytes && static_cast<unsigned char>(c) >= 0x80 &&
         ((backslash && at(i + 1, '\\')) || (close >= 0x40 && at(i + 1, close)))) {
-      return fail(LexError::AmbiguousQuoting, i);
+      return fail(LexError::ambiguous_quoting, i);
     }
     // The server reads a quoted identifier up to a NUL byte (a string, not).
-    if (kind == TokenKind::QuotedIdent && c == '\0') return fail(LexError::AmbiguousQuoting, i);
+    if (kind == TokenKind::quoted_ident && c == '\0') return fail(LexError::ambiguous_quoting, i);
     if (backslash && c == '\\') {
-      if (ambiguous_backslash) return fail(LexError::AmbiguousQuoting, i);
+      if (ambiguous_backslash) return fail(LexError::ambiguous_quoting, i);
       i += 2;
     } else if (c == close) {
       if (!at(i + 1, close)) break;
@@ -246,12 +246,12 @@ Token Lexer::quoted(TokenKind kind, char close, LexError on_unterminated) {
 
 Token Lexer::quoted_at(char open) {
   switch (open) {
-    case '\'': return quoted(TokenKind::String, '\'', LexError::UnterminatedString);
+    case '\'': return quoted(TokenKind::string, '\'', LexError::unterminated_string);
     case '"':
-      return options_.ansi_quotes ? quoted(TokenKind::QuotedIdent, '"', LexError::UnterminatedIdentifier)
-                                  : quoted(TokenKind::String, '"', LexError::UnterminatedString);
-    case '[': return quoted(TokenKind::QuotedIdent, ']', LexError::UnterminatedIdentifier);
-    default: return quoted(TokenKind::QuotedIdent, '`', LexError::UnterminatedIdentifier);
+      return options_.ansi_quotes ? quoted(TokenKind::quoted_ident, '"', LexError::unterminated_identifier)
+                                  : quoted(TokenKind::string, '"', LexError::unterminated_string);
+    case '[': return quoted(TokenKind::quoted_ident, ']', LexError::unterminated_identifier);
+    default: return quoted(TokenKind::quoted_ident, '`', LexError::unterminated_identifier);
   }
 }
 
@@ -259,7 +259,7 @@ Token Lexer::word_or_number() {
   const std::size_t begin = pos_;
   const Token t = word_or_number_unchecked();
   for (std::size_t i = begin; i < pos_; ++i) {
-    if (ambiguous_in_word(i)) return fail(LexError::AmbiguousByte, i);
+    if (ambiguous_in_word(i)) return fail(LexError::ambiguous_byte, i);
   }
   return t;
 }
@@ -271,7 +271,7 @@ Token Lexer::word_or_number_unchecked() {
       (pos_ < sql_.size() && is_identifier_byte(sql_[pos_]) && sql_[pos_] != 'e' && sql_[pos_] != 'E')) {
     // A keyword or identifier; MariaDB allows identifiers that start with digits (1abc, 0x1F).
     while (pos_ < sql_.size() && is_identifier_byte(sql_[pos_])) ++pos_;
-    return Token{TokenKind::Word, sql_.substr(begin, pos_ - begin), begin};
+    return Token{TokenKind::word, sql_.substr(begin, pos_ - begin), begin};
   }
   if (at(pos_, '.')) {
     ++pos_;
@@ -288,9 +288,9 @@ Token Lexer::word_or_number_unchecked() {
   // Digits directly followed by identifier bytes (1e, 12abc) still form one identifier.
   if (pos_ < sql_.size() && is_identifier_byte(sql_[pos_])) {
     while (pos_ < sql_.size() && is_identifier_byte(sql_[pos_])) ++pos_;
-    return Token{TokenKind::Word, sql_.substr(begin, pos_ - begin), begin};
+    return Token{TokenKind::word, sql_.substr(begin, pos_ - begin), begin};
   }
-  return Token{TokenKind::Number, sql_.substr(begin, pos_ - begin), begin};
+  return Token{TokenKind::number, sql_.substr(begin, pos_ - begin), begin};
 }
 
 Token Lexer::variable() {
@@ -302,17 +302,17 @@ Token Lexer::variable() {
     // backtick or an ANSI_QUOTES double quote takes no backslash escapes).
     pos_ = i;
     const Token name = quoted_at(sql_[i]);
-    if (error_ != LexError::None) return name;
-    return Token{TokenKind::UserVar, sql_.substr(begin, pos_ - begin), begin};
+    if (error_ != LexError::none) return name;
+    return Token{TokenKind::user_var, sql_.substr(begin, pos_ - begin), begin};
   }
   while (i < sql_.size()) {
     if (is_identifier_byte(sql_[i]) || sql_[i] == '.') {
-      if (ambiguous_in_word(i)) return fail(LexError::AmbiguousByte, i);
+      if (ambiguous_in_word(i)) return fail(LexError::ambiguous_byte, i);
       ++i;
     } else if (system && sql_[i] == '`') {
       pos_ = i;
-      quoted(TokenKind::QuotedIdent, '`', LexError::UnterminatedIdentifier);
-      if (error_ != LexError::None) return Token{TokenKind::End, {}, begin};
+      quoted(TokenKind::quoted_ident, '`', LexError::unterminated_identifier);
+      if (error_ != LexError::none) return Token{TokenKind::end, {}, begin};
       i = pos_;
     } else {
       break;
@@ -320,17 +320,17 @@ Token Lexer::variable() {
   }
   pos_ = i;
   const std::size_t prefix = system ? 2 : 1;
-  if (i == begin + prefix) return Token{TokenKind::Operator, sql_.substr(begin, i - begin), begin};
-  return Token{system ? TokenKind::SysVar : TokenKind::UserVar, sql_.substr(begin, i - begin), begin};
+  if (i == begin + prefix) return Token{TokenKind::operator_, sql_.substr(begin, i - begin), begin};
+  return Token{system ? TokenKind::sys_var : TokenKind::user_var, sql_.substr(begin, i - begin), begin};
 }
 
 Token Lexer::next() {
-  if (error_ != LexError::None) return Token{TokenKind::End, {}, sql_.size()};
+  if (error_ != LexError::none) return Token{TokenKind::end, {}, sql_.size()};
   skip_space_and_comments();
-  if (error_ != LexError::None) return Token{TokenKind::End, {}, sql_.size()};
+  if (error_ != LexError::none) return Token{TokenKind::end, {}, sql_.size()};
   if (pos_ >= sql_.size()) {
-    if (in_executable_comment_) return fail(LexError::UnterminatedComment, sql_.size());
-    return Token{TokenKind::End, {}, sql_.size()};
+    if (in_executable_comment_) return fail(LexError::unterminated_comment, sql_.size());
+    return Token{TokenKind::end, {}, sql_.size()};
   }
   const std::size_t begin = pos_;
   const char c = sql_[pos_];
@@ -346,37 +346,37 @@ Token Lexer::next() {
       // MariaDB's MSSQL mode quotes identifiers in brackets; while sql_mode is unknown, a bracket
       // may open an identifier that hides everything up to the next ']'.
       if (options_.mssql_brackets) return quoted_at(c);
-      if (options_.sql_mode_unknown) return fail(LexError::AmbiguousByte, begin);
-      return single(TokenKind::Operator);
-    case '\0': return fail(LexError::AmbiguousByte, begin);  // the server may take it for the end
+      if (options_.sql_mode_unknown) return fail(LexError::ambiguous_byte, begin);
+      return single(TokenKind::operator_);
+    case '\0': return fail(LexError::ambiguous_byte, begin);  // the server may take it for the end
     case '@': return variable();
-    case '(': return single(TokenKind::LParen);
-    case ')': return single(TokenKind::RParen);
-    case ',': return single(TokenKind::Comma);
+    case '(': return single(TokenKind::l_paren);
+    case ')': return single(TokenKind::r_paren);
+    case ',': return single(TokenKind::comma);
     case ';':
       // Measured on MariaDB 10.11: a ';' inside /*! */ is a syntax error, and a statement after it
       // would start outside the comment (so a later "*/" is not its end).
-      if (in_executable_comment_) return fail(LexError::AmbiguousByte, begin);
-      return single(TokenKind::Semicolon);
-    case '?': return single(TokenKind::Param);
-    case '=': return single(TokenKind::Equals);
+      if (in_executable_comment_) return fail(LexError::ambiguous_byte, begin);
+      return single(TokenKind::semicolon);
+    case '?': return single(TokenKind::param);
+    case '=': return single(TokenKind::equals);
     case ':':
       if (at(pos_ + 1, '=')) {
         pos_ += 2;
-        return Token{TokenKind::Assign, sql_.substr(begin, 2), begin};
+        return Token{TokenKind::assign, sql_.substr(begin, 2), begin};
       }
-      return single(TokenKind::Operator);
+      return single(TokenKind::operator_);
     case '.':
       if (pos_ + 1 < sql_.size() && is_digit(sql_[pos_ + 1])) {
         ++pos_;
         while (pos_ < sql_.size() && is_digit(sql_[pos_])) ++pos_;
-        return Token{TokenKind::Number, sql_.substr(begin, pos_ - begin), begin};
+        return Token{TokenKind::number, sql_.substr(begin, pos_ - begin), begin};
       }
-      return single(TokenKind::Dot);
+      return single(TokenKind::dot);
     default: break;
   }
   if (is_identifier_byte(c)) return word_or_number();
-  return single(TokenKind::Operator);
+  return single(TokenKind::operator_);
 }
 
 }  // namespace weir::route

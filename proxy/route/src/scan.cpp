@@ -35,10 +35,10 @@ bool not_a_call(const Cursor& c) {
   if (t.is("ANY") || t.is("SOME") || t.is("ALL")) {
     // x = ANY (SELECT ...), x <> ALL (...), x >= SOME (...): only after a comparison.
     const std::string_view op = c.prev().text;
-    return prev == TokenKind::Equals || (prev == TokenKind::Operator && (op == "<" || op == ">"));
+    return prev == TokenKind::equals || (prev == TokenKind::operator_ && (op == "<" || op == ">"));
   }
-  if (t.is("AGAINST") || t.is("OVER")) return prev == TokenKind::RParen;  // MATCH (a) AGAINST (..), f() OVER (..)
-  if (t.is("COLUMNS")) return prev == TokenKind::String;                  // JSON_TABLE(doc, '$[*]' COLUMNS (...))
+  if (t.is("AGAINST") || t.is("OVER")) return prev == TokenKind::r_paren;  // MATCH (a) AGAINST (..), f() OVER (..)
+  if (t.is("COLUMNS")) return prev == TokenKind::string;                   // JSON_TABLE(doc, '$[*]' COLUMNS (...))
   // JSON_TABLE is a table function after FROM / JOIN; in an expression it names a stored function.
   if (t.is("JSON_TABLE")) return c.prev().is("FROM") || c.prev().is("JOIN");
   return false;
@@ -49,27 +49,27 @@ bool not_a_call(const Cursor& c) {
 void FeatureScanner::scan_token(Cursor& c) {
   const Token& t = c.cur();
   switch (t.kind) {
-    case TokenKind::Word: scan_word(c); break;
-    case TokenKind::QuotedIdent:
-      if (c.peek().kind == TokenKind::LParen) scan_call(c);
+    case TokenKind::word: scan_word(c); break;
+    case TokenKind::quoted_ident:
+      if (c.peek().kind == TokenKind::l_paren) scan_call(c);
       check_temporary_table(c, t);
       break;
-    case TokenKind::String:
+    case TokenKind::string:
       // "x" is an identifier under ANSI_QUOTES, which the session may not know about: matching it
       // too only ever sends more to the primary.
       if (!t.text.empty() && t.text.front() == '"') {
-        if (c.peek().kind == TokenKind::LParen) scan_call(c);
+        if (c.peek().kind == TokenKind::l_paren) scan_call(c);
         check_temporary_table(c, t);
       }
       break;
-    case TokenKind::UserVar:
-      if (c.peek().kind == TokenKind::Assign) {
+    case TokenKind::user_var:
+      if (c.peek().kind == TokenKind::assign) {
         features_.user_variable_assignment = true;
       } else {
         features_.user_variable_read = true;
       }
       break;
-    case TokenKind::SysVar: scan_system_variable(t); break;
+    case TokenKind::sys_var: scan_system_variable(t); break;
     default: break;
   }
 }
@@ -90,7 +90,7 @@ void FeatureScanner::scan_word(Cursor& c) {
   }
   if (t.is("INTO")) {
     features_.select_into = true;
-    if (next.kind == TokenKind::UserVar) features_.into_user_variable = true;
+    if (next.kind == TokenKind::user_var) features_.into_user_variable = true;
     return;
   }
   if (t.is("UPDATE") || t.is("DELETE")) {
@@ -98,7 +98,7 @@ void FeatureScanner::scan_word(Cursor& c) {
     return;
   }
   // INSERT(), REPLACE() and TRUNCATE() are also string / numeric functions.
-  if ((t.is("INSERT") || t.is("REPLACE") || t.is("TRUNCATE")) && next.kind != TokenKind::LParen) {
+  if ((t.is("INSERT") || t.is("REPLACE") || t.is("TRUNCATE")) && next.kind != TokenKind::l_paren) {
     features_.write = true;
     return;
   }
@@ -106,15 +106,15 @@ void FeatureScanner::scan_word(Cursor& c) {
     features_.sequence = true;  // NEXT VALUE FOR s, PREVIOUS VALUE FOR s
     return;
   }
-  if (c.prev().kind == TokenKind::Dot && (t.is("NEXTVAL") || t.is("CURRVAL") || t.is("LASTVAL"))) {
+  if (c.prev().kind == TokenKind::dot && (t.is("NEXTVAL") || t.is("CURRVAL") || t.is("LASTVAL"))) {
     features_.sequence = true;  // s.NEXTVAL, s.CURRVAL (sql_mode=ORACLE)
     return;
   }
   if (t.is("SELECT")) features_.subquery = true;
-  if (next.kind == TokenKind::LParen) {
+  if (next.kind == TokenKind::l_paren) {
     scan_call(c);
   } else if (volatile_keywords_) {
-    if (auto kind = find_builtin_function(t.text, options_.flavor); kind && *kind == FunctionKind::Volatile) {
+    if (auto kind = find_builtin_function(t.text, options_.flavor); kind && *kind == FunctionKind::volatile_) {
       features_.volatile_value = true;  // CURRENT_TIMESTAMP without parentheses
     }
   }
@@ -123,28 +123,28 @@ void FeatureScanner::scan_word(Cursor& c) {
 
 void FeatureScanner::scan_call(Cursor& c) {
   const Token& t = c.cur();
-  if (c.prev().kind == TokenKind::Dot) {
+  if (c.prev().kind == TokenKind::dot) {
     features_.stored_function = true;  // db.f(): built-in functions are never qualified
     return;
   }
   if (c.prev().is("AS")) return;  // CAST(x AS DECIMAL(10,2)), derived table AS d (a, b)
   if (not_a_call(c)) return;
-  if (t.kind == TokenKind::Word) {
+  if (t.kind == TokenKind::word) {
     if (auto kind = find_builtin_function(t.text, options_.flavor)) {
       // "count (x)": without IGNORE_SPACE a built-in name apart from its "(" calls a stored function.
       const bool apart = c.peek().offset != t.offset + t.text.size();
-      if (apart && (*kind == FunctionKind::Pure || *kind == FunctionKind::Volatile) && !is_reserved_word(t.text)) {
+      if (apart && (*kind == FunctionKind::pure || *kind == FunctionKind::volatile_) && !is_reserved_word(t.text)) {
         features_.stored_function = true;
         return;
       }
       switch (*kind) {
-        case FunctionKind::Pure: break;
-        case FunctionKind::Volatile: features_.volatile_value = true; break;
-        case FunctionKind::Lock: features_.lock_function = true; break;
-        case FunctionKind::Session: features_.session_function = true; break;
-        case FunctionKind::Previous: features_.previous_statement = true; break;
-        case FunctionKind::Sequence: features_.sequence = true; break;
-        case FunctionKind::PrimaryOnly: features_.primary_only_function = true; break;
+        case FunctionKind::pure: break;
+        case FunctionKind::volatile_: features_.volatile_value = true; break;
+        case FunctionKind::lock: features_.lock_function = true; break;
+        case FunctionKind::session: features_.session_function = true; break;
+        case FunctionKind::previous: features_.previous_statement = true; break;
+        case FunctionKind::sequence: features_.sequence = true; break;
+        case FunctionKind::primary_only: features_.primary_only_function = true; break;
       }
       return;
     }
@@ -155,7 +155,7 @@ void FeatureScanner::scan_call(Cursor& c) {
   Cursor probe = c;
   probe.advance();
   probe.skip_group();
-  if (probe.is("AS") && probe.peek().kind == TokenKind::LParen) return;
+  if (probe.is("AS") && probe.peek().kind == TokenKind::l_paren) return;
   features_.stored_function = true;
 }
 
@@ -187,8 +187,8 @@ void FeatureScanner::scan_system_variable(const Token& t) {
 void FeatureScanner::check_temporary_table(const Cursor& c, const Token& t) {
   if (session_.temp_tables.empty()) return;
   Token ident = t;
-  if (ident.kind == TokenKind::String) ident.kind = TokenKind::QuotedIdent;
-  const bool qualified = c.prev().kind == TokenKind::Dot && is_identifier(c.prev2());
+  if (ident.kind == TokenKind::string) ident.kind = TokenKind::quoted_ident;
+  const bool qualified = c.prev().kind == TokenKind::dot && is_identifier(c.prev2());
   for (const TableName& table : session_.temp_tables) {
     if (!identifier_equals(ident, table.name)) continue;
     // Compared case-insensitively whatever lower_case_table_names says: a false match only sends
@@ -201,37 +201,37 @@ void FeatureScanner::check_temporary_table(const Cursor& c, const Token& t) {
 
 Classification decide_read(const Features& f, const ClassifyOptions& options, const SessionView& session) {
   Classification out;
-  out.target = Target::Primary;
+  out.target = Target::primary;
   if (f.write) {
-    out.reason = Reason::WriteStatement;
+    out.reason = Reason::write_statement;
   } else if (f.select_into) {
-    out.reason = Reason::SelectInto;
+    out.reason = Reason::select_into;
   } else if (f.user_variable_assignment) {
-    out.reason = Reason::UserVariableAssignment;
+    out.reason = Reason::user_variable_assignment;
   } else if (f.locking_read) {
-    out.reason = Reason::LockingRead;
+    out.reason = Reason::locking_read;
   } else if (f.lock_function) {
-    out.reason = Reason::LockFunction;
+    out.reason = Reason::lock_function;
   } else if (f.sequence) {
-    out.reason = Reason::Sequence;
+    out.reason = Reason::sequence;
   } else if (f.primary_only_function) {
-    out.reason = Reason::PrimaryOnlyFunction;
+    out.reason = Reason::primary_only_function;
   } else if (f.session_function) {
-    out.reason = Reason::SessionFunction;
+    out.reason = Reason::session_function;
   } else if (f.stored_function && !options.stored_functions_to_replica) {
-    out.reason = Reason::StoredFunction;
+    out.reason = Reason::stored_function;
   } else if (f.temporary_table) {
-    out.reason = Reason::TemporaryTable;
+    out.reason = Reason::temporary_table;
   } else if (f.user_variable_read && session.user_variables_diverged) {
-    out.reason = Reason::UserVariableRead;
+    out.reason = Reason::user_variable_read;
   } else if (f.previous_statement) {
-    out.reason = Reason::SessionFunction;
+    out.reason = Reason::session_function;
     out.effects.follows_previous_statement = true;
   } else {
-    out.target = Target::Replica;
-    out.reason = Reason::ReadOnlyStatement;
+    out.target = Target::replica;
+    out.reason = Reason::read_only_statement;
   }
-  if (out.target == Target::Primary && sets_user_variables(f)) out.effects.user_variables_diverged = true;
+  if (out.target == Target::primary && sets_user_variables(f)) out.effects.user_variables_diverged = true;
   return out;
 }
 

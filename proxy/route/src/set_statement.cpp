@@ -8,7 +8,7 @@
 namespace weir::route {
 namespace {
 
-bool iequals(std::string_view a, std::string_view upper_b) { return Token{TokenKind::Word, a, 0}.is(upper_b); }
+bool iequals(std::string_view a, std::string_view upper_b) { return Token{TokenKind::word, a, 0}.is(upper_b); }
 
 Classification with_reason(Target target, Reason reason) {
   Classification out;
@@ -18,14 +18,14 @@ Classification with_reason(Target target, Reason reason) {
 }
 
 Classification session_command() {
-  Classification out = with_reason(Target::AllSessionConnections, Reason::SessionCommand);
+  Classification out = with_reason(Target::all_session_connections, Reason::session_command);
   out.effects.session_command = true;
   return out;
 }
 
 std::optional<bool> boolean_value(const Token& t) {
-  if (t.kind == TokenKind::Number && t.text == "0") return false;
-  if (t.kind == TokenKind::Number && t.text == "1") return true;
+  if (t.kind == TokenKind::number && t.text == "0") return false;
+  if (t.kind == TokenKind::number && t.text == "1") return true;
   if (t.is("ON") || t.is("TRUE")) return true;
   if (t.is("OFF") || t.is("FALSE")) return false;
   return std::nullopt;
@@ -35,9 +35,9 @@ std::optional<bool> boolean_value(const Token& t) {
 void skip_item(Cursor& c) {
   int depth = 0;
   for (; !c.at_end(); c.advance()) {
-    if (c.is(TokenKind::LParen)) ++depth;
-    if (c.is(TokenKind::RParen)) --depth;
-    if (depth <= 0 && c.is(TokenKind::Comma)) return;
+    if (c.is(TokenKind::l_paren)) ++depth;
+    if (c.is(TokenKind::r_paren)) --depth;
+    if (depth <= 0 && c.is(TokenKind::comma)) return;
   }
 }
 
@@ -72,9 +72,9 @@ bool parse_assignments(Cursor& c, FeatureScanner& scanner, Assignments& out) {
     }
     bool autocommit = false;
     bool user_variable = false;
-    if (c.is(TokenKind::UserVar)) {
+    if (c.is(TokenKind::user_var)) {
       user_variable = true;
-    } else if (c.is(TokenKind::SysVar)) {
+    } else if (c.is(TokenKind::sys_var)) {
       std::string_view name = c.cur().text.substr(2);
       for (std::string_view scope : {"GLOBAL.", "PERSIST.", "PERSIST_ONLY."}) {
         if (name.size() > scope.size() && iequals(name.substr(0, scope.size()), scope)) global = true;
@@ -86,13 +86,13 @@ bool parse_assignments(Cursor& c, FeatureScanner& scanner, Assignments& out) {
       out.session_variables = true;
       out.lexing_changed = true;
       skip_item(c);
-      if (!c.is(TokenKind::Comma)) return true;
+      if (!c.is(TokenKind::comma)) return true;
       c.advance();
       continue;
     } else if (is_identifier(c.cur())) {
       autocommit = c.is("AUTOCOMMIT");
       out.lexing_changed |= changes_lexing(c.cur().text);
-      if (c.peek().kind == TokenKind::Dot) {  // plugin.variable
+      if (c.peek().kind == TokenKind::dot) {  // plugin.variable
         c.advance();
         c.advance();
       }
@@ -100,7 +100,7 @@ bool parse_assignments(Cursor& c, FeatureScanner& scanner, Assignments& out) {
       return false;
     }
     c.advance();
-    if (!c.is(TokenKind::Equals) && !c.is(TokenKind::Assign)) return false;
+    if (!c.is(TokenKind::equals) && !c.is(TokenKind::assign)) return false;
     c.advance();
     if (global) {
       out.global = true;
@@ -112,10 +112,10 @@ bool parse_assignments(Cursor& c, FeatureScanner& scanner, Assignments& out) {
     int depth = 0;
     int tokens = 0;
     Token first;
-    for (; !c.at_end() && !(depth == 0 && c.is(TokenKind::Comma)); c.advance(), ++tokens) {
+    for (; !c.at_end() && !(depth == 0 && c.is(TokenKind::comma)); c.advance(), ++tokens) {
       if (tokens == 0) first = c.cur();
-      if (c.is(TokenKind::LParen)) ++depth;
-      if (c.is(TokenKind::RParen)) --depth;
+      if (c.is(TokenKind::l_paren)) ++depth;
+      if (c.is(TokenKind::r_paren)) --depth;
       scanner.scan_token(c);
     }
     if (tokens == 0) return false;
@@ -130,24 +130,24 @@ bool parse_assignments(Cursor& c, FeatureScanner& scanner, Assignments& out) {
 Classification classify_set(Cursor c, const ClassifyOptions& options, const SessionView& session) {
   c.advance();
   // SET TRANSACTION without a scope applies to the next transaction only, which runs on the primary.
-  if (c.is("TRANSACTION")) return with_reason(Target::Primary, Reason::TransactionControl);
+  if (c.is("TRANSACTION")) return with_reason(Target::primary, Reason::transaction_control);
   if ((c.is("SESSION") || c.is("LOCAL")) && c.peek().is("TRANSACTION")) return session_command();
-  if (c.is("GLOBAL") && c.peek().is("TRANSACTION")) return with_reason(Target::Primary, Reason::GlobalState);
+  if (c.is("GLOBAL") && c.peek().is("TRANSACTION")) return with_reason(Target::primary, Reason::global_state);
   if (c.is("PASSWORD") || (c.is("DEFAULT") && c.peek().is("ROLE"))) {
-    return with_reason(Target::Primary, Reason::WriteStatement);
+    return with_reason(Target::primary, Reason::write_statement);
   }
   if (c.is("ROLE")) return session_command();
-  if (c.is("STATEMENT")) return with_reason(Target::Primary, Reason::UnknownStatement);  // SET STATEMENT .. FOR
+  if (c.is("STATEMENT")) return with_reason(Target::primary, Reason::unknown_statement);  // SET STATEMENT .. FOR
 
   FeatureScanner scanner(options, session);
   scanner.look_for_volatile_keywords();
   Assignments set;
   if (!parse_assignments(c, scanner, set) || !c.at_end()) {
-    return with_reason(Target::Primary, Reason::UnknownStatement);
+    return with_reason(Target::primary, Reason::unknown_statement);
   }
   const bool global = set.global;
   if (global || !replayable(scanner.features(), session)) {
-    Classification out = with_reason(Target::Primary, global ? Reason::GlobalState : Reason::NonReplayableSet);
+    Classification out = with_reason(Target::primary, global ? Reason::global_state : Reason::non_replayable_set);
     // What the primary alone now holds: user variables, or session settings.
     out.effects.user_variables_diverged = set.user_variables;
     out.effects.pin_session_to_primary = set.session_variables;
@@ -159,7 +159,7 @@ Classification classify_set(Cursor c, const ClassifyOptions& options, const Sess
   out.effects.autocommit = set.autocommit;
   out.effects.lexing_changed = set.lexing_changed;
   // SET autocommit = 1 commits an open transaction.
-  if (set.autocommit == true && session.in_transaction) out.effects.transaction = TransactionChange::End;
+  if (set.autocommit == true && session.in_transaction) out.effects.transaction = TransactionChange::end;
   return out;
 }
 

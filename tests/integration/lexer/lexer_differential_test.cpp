@@ -206,8 +206,8 @@ int expected_results(std::string_view sql, const route::SessionView& view) {
   int statements = 0;
   bool in_statement = false;
   std::size_t tail = std::string_view::npos;  // after the last ';'
-  for (route::Token t = lexer.next(); t.kind != route::TokenKind::End; t = lexer.next()) {
-    if (t.kind == route::TokenKind::Semicolon) {
+  for (route::Token t = lexer.next(); t.kind != route::TokenKind::end; t = lexer.next()) {
+    if (t.kind == route::TokenKind::semicolon) {
       in_statement = false;
       tail = t.offset + 1;
     } else if (!in_statement) {
@@ -330,7 +330,7 @@ TEST(LexerDifferential, NoTextWeirSendsToAReplicaWritesOnTheServer) {
     view.client_charset_backslash_trail_bytes = ascii_trail_bytes(kCharsets[g.charset]);
     view.server_version = g.version_known ? version : 0;
     const route::Classification verdict = route::classify(g.text, options, view);
-    if (verdict.target != route::Target::Replica) continue;
+    if (verdict.target != route::Target::replica) continue;
     ++to_replica;
     ++replica_by_mode[std::string(kSqlModes[g.sql_mode]) + "/" + kCharsets[g.charset]];
 

@@ -21,7 +21,7 @@ health::Topology two_replicas(std::vector<bool> usable = {}) {
 }
 
 StatementFacts read(std::string_view text = "SELECT 1") {
-  return StatementFacts{route::Target::Replica, "read_only_statement", false, text, true};
+  return StatementFacts{route::Target::replica, "read_only_statement", false, text, true};
 }
 StatementFacts to(route::Target target, std::string_view reason, bool follows_previous = false) {
   return StatementFacts{target, reason, follows_previous, "", true};
@@ -70,7 +70,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         Case{"a plain read goes to a replica", read(), {}, false, {}, {}, {}, Target::replica, "read_only_statement"},
         Case{"a write goes to the primary",
-             to(route::Target::Primary, "write_statement"),
+             to(route::Target::primary, "write_statement"),
              {},
              false,
              {},
@@ -79,7 +79,7 @@ INSTANTIATE_TEST_SUITE_P(
              Target::primary,
              "write_statement"},
         Case{"a session command goes to every link",
-             to(route::Target::AllSessionConnections, "session_command"),
+             to(route::Target::all_session_connections, "session_command"),
              {},
              false,
              {},
@@ -97,7 +97,7 @@ INSTANTIATE_TEST_SUITE_P(
              Target::primary,
              kPinned},
         Case{"a cursor or long data stays on the primary",
-             StatementFacts{route::Target::Replica, "read_only_statement", false, "SELECT 1", false},
+             StatementFacts{route::Target::replica, "read_only_statement", false, "SELECT 1", false},
              {},
              false,
              {},
@@ -116,7 +116,7 @@ INSTANTIATE_TEST_SUITE_P(
              Target::primary,
              kReplicaGuard},
         Case{"SHOW WARNINGS after a read on a replica follows it there",
-             to(route::Target::Primary, "previous_statement_state", true),
+             to(route::Target::primary, "previous_statement_state", true),
              [](SessionRoutingState& s) { s.previous_on_replica = true; },
              false,
              {},
@@ -125,7 +125,7 @@ INSTANTIATE_TEST_SUITE_P(
              Target::previous_link,
              "previous_statement_state"},
         Case{"SHOW WARNINGS after a statement on the primary stays there",
-             to(route::Target::Primary, "previous_statement_state", true),
+             to(route::Target::primary, "previous_statement_state", true),
              {},
              false,
              {},
@@ -203,11 +203,11 @@ TEST(Plan, AnyReplicaForASessionCommandWithoutPrimary) {
 
 TEST(Plan, FactsOfAClassification) {
   route::Classification verdict;
-  verdict.target = route::Target::Replica;
-  verdict.reason = route::Reason::ReadOnlyStatement;
+  verdict.target = route::Target::replica;
+  verdict.reason = route::Reason::read_only_statement;
   verdict.effects.follows_previous_statement = true;
   const StatementFacts facts = facts_of(verdict, "SELECT 1");
-  EXPECT_EQ(facts.reason, route::to_string(route::Reason::ReadOnlyStatement));
+  EXPECT_EQ(facts.reason, route::to_string(route::Reason::read_only_statement));
   EXPECT_TRUE(facts.follows_previous_statement);
   EXPECT_EQ(facts.text, "SELECT 1");
   EXPECT_TRUE(facts.replica_allowed);

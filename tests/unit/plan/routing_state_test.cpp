@@ -63,9 +63,9 @@ INSTANTIATE_TEST_SUITE_P(
                                [](const SessionRoutingState& s) { return s.pinned_to_primary; }},
                       FlagCase{"autocommit off", [](route::Effects& e) { e.autocommit = false; },
                                [](const SessionRoutingState& s) { return !s.view.autocommit; }},
-                      FlagCase{"begin", [](route::Effects& e) { e.transaction = route::TransactionChange::Begin; },
+                      FlagCase{"begin", [](route::Effects& e) { e.transaction = route::TransactionChange::begin; },
                                [](const SessionRoutingState& s) { return s.view.in_transaction; }},
-                      FlagCase{"restart", [](route::Effects& e) { e.transaction = route::TransactionChange::Restart; },
+                      FlagCase{"restart", [](route::Effects& e) { e.transaction = route::TransactionChange::restart; },
                                [](const SessionRoutingState& s) { return s.view.in_transaction; }},
                       FlagCase{"lexing changed", [](route::Effects& e) { e.lexing_changed = true; },
                                [](const SessionRoutingState& s) { return !s.view.sql_mode_known; }}));

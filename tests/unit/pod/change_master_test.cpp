@@ -19,28 +19,28 @@ TEST(SqlQuote, EscapesQuotesAndBackslashes) {
 }
 
 TEST(ChangeMaster, MariadbFromGtid) {
-  const Coordinates at{CloneSource::kPrimary, "mysql-bin.000001", 2512, "0-100-12"};
-  EXPECT_EQ(change_master_statements(Flavour::kMariadb, at, kSource),
+  const Coordinates at{CloneSource::primary, "mysql-bin.000001", 2512, "0-100-12"};
+  EXPECT_EQ(change_master_statements(Flavour::mariadb, at, kSource),
             (V{"STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL gtid_slave_pos = '0-100-12'",
                std::string("CHANGE MASTER TO ") + kClause + ", MASTER_USE_GTID=slave_pos", "START SLAVE"}));
 }
 
 TEST(ChangeMaster, MariadbFromAReplicasEmptyGtidStillUsesGtid) {
-  const Coordinates at{CloneSource::kReplica, "", std::nullopt, ""};
-  const auto sql = change_master_statements(Flavour::kMariadb, at, kSource);
+  const Coordinates at{CloneSource::replica, "", std::nullopt, ""};
+  const auto sql = change_master_statements(Flavour::mariadb, at, kSource);
   EXPECT_EQ(sql[2], "SET GLOBAL gtid_slave_pos = ''");
 }
 
 TEST(ChangeMaster, MysqlFromGtidSet) {
-  const Coordinates at{CloneSource::kReplica, "", std::nullopt, "uuid:1-5"};
-  EXPECT_EQ(change_master_statements(Flavour::kMysql, at, kSource),
+  const Coordinates at{CloneSource::replica, "", std::nullopt, "uuid:1-5"};
+  EXPECT_EQ(change_master_statements(Flavour::mysql, at, kSource),
             (V{"STOP SLAVE", "RESET SLAVE ALL", "RESET MASTER", "SET GLOBAL gtid_purged = 'uuid:1-5'",
                std::string("CHANGE MASTER TO ") + kClause + ", MASTER_AUTO_POSITION=1", "START SLAVE"}));
 }
 
 TEST(ChangeMaster, FilePositionWithoutGtid) {
-  const Coordinates at{CloneSource::kPrimary, "mysql-bin.000001", 2512, std::nullopt};
-  for (auto flavour : {Flavour::kMysql, Flavour::kMariadb}) {
+  const Coordinates at{CloneSource::primary, "mysql-bin.000001", 2512, std::nullopt};
+  for (auto flavour : {Flavour::mysql, Flavour::mariadb}) {
     EXPECT_EQ(change_master_statements(flavour, at, kSource),
               (V{"STOP SLAVE", "RESET SLAVE ALL",
                  std::string("CHANGE MASTER TO MASTER_LOG_FILE='mysql-bin.000001', MASTER_LOG_POS=2512, ") + kClause,

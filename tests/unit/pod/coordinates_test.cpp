@@ -11,9 +11,9 @@ namespace weir::pod {
 namespace {
 
 Coordinates primary(std::string file, std::uint64_t pos, std::optional<std::string> gtid) {
-  return {CloneSource::kPrimary, std::move(file), pos, std::move(gtid)};
+  return {CloneSource::primary, std::move(file), pos, std::move(gtid)};
 }
-Coordinates replica_gtid(std::string gtid) { return {CloneSource::kReplica, "", std::nullopt, std::move(gtid)}; }
+Coordinates replica_gtid(std::string gtid) { return {CloneSource::replica, "", std::nullopt, std::move(gtid)}; }
 
 struct BinlogCase {
   const char* text;
@@ -56,9 +56,9 @@ INSTANTIATE_TEST_SUITE_P(
         SlaveCase{"SET GLOBAL gtid_purged='uuid-a:1-5';\nCHANGE MASTER TO MASTER_AUTO_POSITION=1;",
                   replica_gtid("uuid-a:1-5")},
         SlaveCase{"CHANGE MASTER TO MASTER_LOG_FILE='mysql-bin.000003', MASTER_LOG_POS=1234;",
-                  Coordinates{CloneSource::kReplica, "mysql-bin.000003", 1234, std::nullopt}},
+                  Coordinates{CloneSource::replica, "mysql-bin.000003", 1234, std::nullopt}},
         SlaveCase{"change master to master_log_file = 'b.000009' , master_log_pos = 77",
-                  Coordinates{CloneSource::kReplica, "b.000009", 77, std::nullopt}},
+                  Coordinates{CloneSource::replica, "b.000009", 77, std::nullopt}},
         SlaveCase{"CHANGE MASTER TO MASTER_LOG_FILE='mysql-bin.000003';", std::nullopt},
         SlaveCase{"CHANGE MASTER TO MASTER_LOG_POS=1234;", std::nullopt},
         SlaveCase{"SET GLOBAL gtid_slave_pos = '0-100-12", std::nullopt}, SlaveCase{"", std::nullopt},
@@ -89,7 +89,7 @@ TEST(CoordinatesFixtures, XtrabackupFormats) {
   EXPECT_EQ(parse_slave_info(fixture("xtrabackup-from-replica-gtid/xtrabackup_slave_info")),
             replica_gtid("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5"));
   EXPECT_EQ(parse_slave_info(fixture("xtrabackup-from-replica-position/xtrabackup_slave_info")),
-            (Coordinates{CloneSource::kReplica, "mysql-bin.000003", 1234, std::nullopt}));
+            (Coordinates{CloneSource::replica, "mysql-bin.000003", 1234, std::nullopt}));
 }
 
 // find_coordinates reads a data dir: slave info wins over binlog info, as in the tutorial.

@@ -24,7 +24,7 @@ TEST(PodOptions, TutorialDefaultsFromTheHostname) {
   const auto r = parse_pod_options({}, "mysql-2");
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.options.ordinal, 2);
-  EXPECT_EQ(r.options.flavour, Flavour::kMariadb);
+  EXPECT_EQ(r.options.flavour, Flavour::mariadb);
   EXPECT_EQ(r.options.peer_host, "mysql-1.mysql");
   EXPECT_EQ(r.options.peer_port, 3307);
   EXPECT_EQ(r.options.primary_host, "mysql-0.mysql");
@@ -39,7 +39,7 @@ TEST(PodOptions, FlagsOverrideTheHostname) {
                                    "laptop");
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.options.ordinal, 1);
-  EXPECT_EQ(r.options.flavour, Flavour::kMysql);
+  EXPECT_EQ(r.options.flavour, Flavour::mysql);
   EXPECT_EQ(r.options.peer_host, "mysql-0.db");
   EXPECT_EQ(r.options.peer_port, 23307);
   EXPECT_EQ(r.options.primary_host, "127.0.0.1");

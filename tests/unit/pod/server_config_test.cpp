@@ -12,9 +12,9 @@ TEST(ServerIdFile, HundredPlusOrdinal) {
 }
 
 TEST(RoleFor, OrdinalZeroIsThePrimary) {
-  EXPECT_EQ(role_for(0), Role::kPrimary);
-  EXPECT_EQ(role_for(1), Role::kReplica);
-  EXPECT_EQ(role_for(9), Role::kReplica);
+  EXPECT_EQ(role_for(0), Role::primary);
+  EXPECT_EQ(role_for(1), Role::replica);
+  EXPECT_EQ(role_for(9), Role::replica);
 }
 
 struct RoleCase {
@@ -38,26 +38,26 @@ TEST_P(RenderRole, Table) {
 INSTANTIATE_TEST_SUITE_P(
     FlavoursAndRoles, RenderRole,
     testing::Values(
-        RoleCase{Flavour::kMariadb, Role::kPrimary, "primary.cnf",
+        RoleCase{Flavour::mariadb, Role::primary, "primary.cnf",
                  "[mysqld]\nlog-bin=mysql-bin\nbinlog_format=ROW\ngtid_strict_mode=1\n"
                  "session_track_system_variables=autocommit,character_set_client,character_set_connection,"
                  "character_set_results,time_zone,last_gtid\n",
                  "replica.cnf"},
-        RoleCase{Flavour::kMariadb, Role::kReplica, "replica.cnf",
+        RoleCase{Flavour::mariadb, Role::replica, "replica.cnf",
                  "[mysqld]\nread-only=1\nrelay-log=relay-bin\nrelay-log-index=relay-bin.index\ngtid_strict_mode=1\n",
                  "primary.cnf"},
-        RoleCase{Flavour::kMysql, Role::kPrimary, "primary.cnf",
+        RoleCase{Flavour::mysql, Role::primary, "primary.cnf",
                  "[mysqld]\nlog-bin=mysql-bin\nbinlog_format=ROW\ngtid-mode=ON\nenforce-gtid-consistency=ON\n"
                  "session_track_gtids=OWN_GTID\n",
                  "replica.cnf"},
-        RoleCase{Flavour::kMysql, Role::kReplica, "replica.cnf",
+        RoleCase{Flavour::mysql, Role::replica, "replica.cnf",
                  "[mysqld]\nsuper-read-only\nrelay-log=relay-bin\nrelay-log-index=relay-bin.index\ngtid-mode=ON\n"
                  "enforce-gtid-consistency=ON\n",
                  "primary.cnf"}));
 
 TEST(RenderRole, MariadbReplicaAvoidsSuperReadOnly) {
   // MariaDB refuses to start with super-read-only (it has no such option).
-  EXPECT_EQ(render_role(Flavour::kMariadb, Role::kReplica).content.find("super-read-only"), std::string::npos);
+  EXPECT_EQ(render_role(Flavour::mariadb, Role::replica).content.find("super-read-only"), std::string::npos);
 }
 
 }  // namespace

@@ -11,12 +11,12 @@ namespace {
 std::string lex_all(std::string_view sql, LexOptions options) {
   Lexer lexer(sql, options);
   std::string out;
-  for (Token t = lexer.next(); t.kind != TokenKind::End; t = lexer.next()) {
+  for (Token t = lexer.next(); t.kind != TokenKind::end; t = lexer.next()) {
     if (!out.empty()) out += ' ';
     out += std::string(to_string(t.kind)) + "(" + std::string(t.text) + ")";
     if (sql.substr(t.offset, t.text.size()) != t.text) out += "<bad offset>";
   }
-  if (lexer.error() != LexError::None) {
+  if (lexer.error() != LexError::none) {
     if (!out.empty()) out += ' ';
     out += "error(" + std::string(to_string(lexer.error())) + "@" + std::to_string(lexer.error_offset()) + ")";
   }
@@ -185,9 +185,9 @@ TEST(Lexer, NulByte) {
 
 TEST(Lexer, EndIsSticky) {
   Lexer lexer("x");
-  EXPECT_EQ(lexer.next().kind, TokenKind::Word);
-  EXPECT_EQ(lexer.next().kind, TokenKind::End);
-  EXPECT_EQ(lexer.next().kind, TokenKind::End);
+  EXPECT_EQ(lexer.next().kind, TokenKind::word);
+  EXPECT_EQ(lexer.next().kind, TokenKind::end);
+  EXPECT_EQ(lexer.next().kind, TokenKind::end);
 }
 
 TEST(Lexer, NeverReadsPastTheEndOfAView) {
@@ -196,7 +196,7 @@ TEST(Lexer, NeverReadsPastTheEndOfAView) {
   for (std::size_t n = 0; n <= backing.size(); ++n) {
     Lexer lexer(std::string_view(backing).substr(0, n));
     std::size_t guard = 0;
-    for (Token t = lexer.next(); t.kind != TokenKind::End && guard < 100; t = lexer.next(), ++guard) {
+    for (Token t = lexer.next(); t.kind != TokenKind::end && guard < 100; t = lexer.next(), ++guard) {
       EXPECT_LE(t.offset + t.text.size(), n);
     }
     EXPECT_LT(guard, 100u);
@@ -204,13 +204,13 @@ TEST(Lexer, NeverReadsPastTheEndOfAView) {
 }
 
 TEST(IdentifierEquals, HandlesQuotesAndCase) {
-  EXPECT_TRUE(identifier_equals(Token{TokenKind::Word, "Orders", 0}, "orders"));
-  EXPECT_TRUE(identifier_equals(Token{TokenKind::QuotedIdent, "`a``b`", 0}, "a`b"));
-  EXPECT_FALSE(identifier_equals(Token{TokenKind::QuotedIdent, "`a``b`", 0}, "a``b"));
-  EXPECT_FALSE(identifier_equals(Token{TokenKind::QuotedIdent, "`ab`", 0}, "abc"));
-  EXPECT_FALSE(identifier_equals(Token{TokenKind::String, "'t'", 0}, "t"));
-  EXPECT_EQ(identifier_name(Token{TokenKind::QuotedIdent, "`a``b`", 0}), "a`b");
-  EXPECT_EQ(identifier_name(Token{TokenKind::Word, "t1", 0}), "t1");
+  EXPECT_TRUE(identifier_equals(Token{TokenKind::word, "Orders", 0}, "orders"));
+  EXPECT_TRUE(identifier_equals(Token{TokenKind::quoted_ident, "`a``b`", 0}, "a`b"));
+  EXPECT_FALSE(identifier_equals(Token{TokenKind::quoted_ident, "`a``b`", 0}, "a``b"));
+  EXPECT_FALSE(identifier_equals(Token{TokenKind::quoted_ident, "`ab`", 0}, "abc"));
+  EXPECT_FALSE(identifier_equals(Token{TokenKind::string, "'t'", 0}, "t"));
+  EXPECT_EQ(identifier_name(Token{TokenKind::quoted_ident, "`a``b`", 0}), "a`b");
+  EXPECT_EQ(identifier_name(Token{TokenKind::word, "t1", 0}), "t1");
 }
 
 }  // namespace

@@ -51,26 +51,26 @@ INSTANTIATE_TEST_SUITE_P(Prepare, PrepareTable, ::testing::ValuesIn(kPrepareCase
 TEST(RouteExecute, ReplicaSafeStatementFollowsSessionState) {
   const PreparedRouting read = classify_prepare("SELECT * FROM t WHERE id = ?", {}, {});
   SessionView idle;
-  EXPECT_EQ(route_execute(read, idle).target, Target::Replica);
+  EXPECT_EQ(route_execute(read, idle).target, Target::replica);
   SessionView in_trx;
   in_trx.in_transaction = true;
-  EXPECT_EQ(route_execute(read, in_trx).target, Target::Primary);
-  EXPECT_EQ(route_execute(read, in_trx).reason, Reason::InTransaction);
+  EXPECT_EQ(route_execute(read, in_trx).target, Target::primary);
+  EXPECT_EQ(route_execute(read, in_trx).reason, Reason::in_transaction);
   SessionView autocommit_off;
   autocommit_off.autocommit = false;
-  EXPECT_EQ(route_execute(read, autocommit_off).reason, Reason::AutocommitOff);
+  EXPECT_EQ(route_execute(read, autocommit_off).reason, Reason::autocommit_off);
   SessionView locked;
   locked.tables_locked = true;
-  EXPECT_EQ(route_execute(read, locked).reason, Reason::LockedTables);
+  EXPECT_EQ(route_execute(read, locked).reason, Reason::locked_tables);
 }
 
 TEST(RouteExecute, UserVariableReadFollowsDivergence) {
   const PreparedRouting read = classify_prepare("SELECT @v", {}, {});
-  EXPECT_EQ(route_execute(read, {}).target, Target::Replica);
+  EXPECT_EQ(route_execute(read, {}).target, Target::replica);
   SessionView diverged;
   diverged.user_variables_diverged = true;
-  EXPECT_EQ(route_execute(read, diverged).target, Target::Primary);
-  EXPECT_EQ(route_execute(read, diverged).reason, Reason::UserVariableRead);
+  EXPECT_EQ(route_execute(read, diverged).target, Target::primary);
+  EXPECT_EQ(route_execute(read, diverged).reason, Reason::user_variable_read);
 }
 
 TEST(RouteExecute, TemporaryTableAtPrepareTimeKeepsPrimary) {
@@ -79,14 +79,14 @@ TEST(RouteExecute, TemporaryTableAtPrepareTimeKeepsPrimary) {
   session.temp_tables = temp;
   const PreparedRouting r = classify_prepare("SELECT * FROM t", {}, session);
   EXPECT_FALSE(r.replica_safe);
-  EXPECT_EQ(route_execute(r, {}).reason, Reason::TemporaryTable);
+  EXPECT_EQ(route_execute(r, {}).reason, Reason::temporary_table);
 }
 
 TEST(RouteExecute, PreparedCallSetsUserVariablesOnThePrimary) {
   const PreparedRouting call = classify_prepare("CALL p(?, @out)", {}, {});
   EXPECT_TRUE(call.sets_user_variables);
   const Classification c = route_execute(call, {});
-  EXPECT_EQ(c.reason, Reason::StoredProcedure);
+  EXPECT_EQ(c.reason, Reason::stored_procedure);
   EXPECT_TRUE(c.effects.user_variables_diverged);
   EXPECT_FALSE(route_execute(classify_prepare("INSERT INTO t VALUES (?)", {}, {}), {}).effects.user_variables_diverged);
 }
@@ -94,7 +94,7 @@ TEST(RouteExecute, PreparedCallSetsUserVariablesOnThePrimary) {
 TEST(RouteExecute, PreparedSessionCommandPinsTheSession) {
   const PreparedRouting set = classify_prepare("SET @v = ?", {}, {});
   const Classification c = route_execute(set, {});
-  EXPECT_EQ(c.target, Target::Primary);
+  EXPECT_EQ(c.target, Target::primary);
   EXPECT_TRUE(c.effects.pin_session_to_primary);
 }
 

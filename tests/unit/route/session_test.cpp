@@ -19,30 +19,30 @@ TEST(ApplyStatusFlags, TransactionStateComesFromTheServer) {
   apply_status_flags(s, st::kInTrans | st::kAutocommit | st::kInTransReadonly);
   EXPECT_TRUE(s.in_transaction);
   EXPECT_TRUE(s.read_only_transaction);
-  EXPECT_EQ(classify("SELECT 1", {}, s).reason, Reason::InTransaction);
+  EXPECT_EQ(classify("SELECT 1", {}, s).reason, Reason::in_transaction);
   apply_status_flags(s, 0);
   EXPECT_FALSE(s.in_transaction);
   EXPECT_FALSE(s.autocommit);
-  EXPECT_EQ(classify("SELECT 1", {}, s).reason, Reason::AutocommitOff);
+  EXPECT_EQ(classify("SELECT 1", {}, s).reason, Reason::autocommit_off);
   apply_status_flags(s, st::kAutocommit | st::kNoBackslashEscapes);
   EXPECT_TRUE(s.no_backslash_escapes);
-  EXPECT_EQ(classify("SELECT 'a\\'", {}, s).target, Target::Replica);
+  EXPECT_EQ(classify("SELECT 'a\\'", {}, s).target, Target::replica);
 }
 
 // A transaction started by a statement weir did not parse as one (here a stored procedure) is
 // still seen: the server's status flags say so, and the next read stays on the primary.
 TEST(ApplyStatusFlags, TransactionOpenedInsideAProcedure) {
   SessionView s;
-  EXPECT_EQ(classify("CALL open_trx()", {}, s).effects.transaction, TransactionChange::None);
+  EXPECT_EQ(classify("CALL open_trx()", {}, s).effects.transaction, TransactionChange::none);
   apply_status_flags(s, st::kInTrans | st::kAutocommit);
-  EXPECT_EQ(classify("SELECT * FROM t", {}, s).target, Target::Primary);
+  EXPECT_EQ(classify("SELECT * FROM t", {}, s).target, Target::primary);
 }
 
 TEST(Names, EveryReasonAndTargetHasAName) {
-  for (int r = 0; r <= static_cast<int>(Reason::ServerState); ++r) {
+  for (int r = 0; r <= static_cast<int>(Reason::server_state); ++r) {
     EXPECT_NE(to_string(static_cast<Reason>(r)), "?") << r;
   }
-  EXPECT_EQ(to_string(Target::AllSessionConnections), "all");
+  EXPECT_EQ(to_string(Target::all_session_connections), "all");
 }
 
 // The hard guarantee as a property: a statement that contains any of these pieces (as SQL, not
@@ -107,7 +107,7 @@ TEST(Guarantee, UnsafePiecesNeverReachAReplica) {
     const int m = static_cast<int>(rng() % 4);
     for (int j = 0; j < m && bad.front() != '\'' && bad.front() != '/'; ++j) sql += " " + safe[rng() % safe.size()];
     const Classification c = classify(sql, {}, {});
-    ASSERT_NE(c.target, Target::Replica) << sql;
+    ASSERT_NE(c.target, Target::replica) << sql;
   }
 }
 
@@ -123,8 +123,8 @@ TEST(Guarantee, RandomBytesAreHandled) {
       sql += (rng() % 8 == 0) ? static_cast<char>(rng() % 256) : alphabet[rng() % alphabet.size()];
     }
     const Classification c = classify(sql, {}, {});
-    if (c.target == Target::Replica) {
-      ASSERT_EQ(c.reason, Reason::ReadOnlyStatement) << sql;
+    if (c.target == Target::replica) {
+      ASSERT_EQ(c.reason, Reason::read_only_statement) << sql;
     }
   }
 }

@@ -17,10 +17,10 @@
 
 namespace weir::pod {
 
-enum class CloneSource { kPrimary, kReplica };
+enum class CloneSource { primary, replica };
 
 struct Coordinates {
-  CloneSource source = CloneSource::kPrimary;
+  CloneSource source = CloneSource::primary;
   std::string log_file;  // empty when only a GTID is known
   std::optional<std::uint64_t> log_pos;
   std::optional<std::string> gtid;  // present (possibly empty) when the tool reported one

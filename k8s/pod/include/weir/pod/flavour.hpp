@@ -9,8 +9,8 @@
 namespace weir::pod {
 
 enum class Flavour {
-  kMysql,    // MySQL + Percona XtraBackup (xtrabackup, xbstream), as in the tutorial
-  kMariadb,  // MariaDB + mariadb-backup (mariabackup, mbstream)
+  mysql,    // MySQL + Percona XtraBackup (xtrabackup, xbstream), as in the tutorial
+  mariadb,  // MariaDB + mariadb-backup (mariabackup, mbstream)
 };
 
 std::optional<Flavour> parse_flavour(std::string_view name);

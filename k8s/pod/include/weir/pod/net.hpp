@@ -34,7 +34,7 @@ bool port_is_free(const std::string& host, std::uint16_t port);
 // Writes all of `data`; false on error (EPIPE when the peer went away).
 bool write_all(int fd, const void* data, std::size_t size);
 // Reads exactly `size` bytes, waiting at most `timeout_ms` in all.
-enum class ReadOutcome { kComplete, kClosed, kTimedOut, kFailed };
+enum class ReadOutcome { complete, closed, timed_out, failed };
 ReadOutcome read_full(int fd, void* data, std::size_t size, int timeout_ms);
 // "1.2 MB", "345 KB": for logs.
 std::string human_bytes(std::uint64_t bytes);

@@ -13,7 +13,7 @@
 namespace weir::pod {
 
 struct PodOptions {
-  Flavour flavour = Flavour::kMariadb;
+  Flavour flavour = Flavour::mariadb;
   int ordinal = 0;
   std::string conf_dir = "/etc/mysql/conf.d";
   std::string data_dir = "/var/lib/mysql";

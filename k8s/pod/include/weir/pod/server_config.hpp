@@ -6,9 +6,9 @@
 
 namespace weir::pod {
 
-enum class Role { kPrimary, kReplica };
+enum class Role { primary, replica };
 
-constexpr Role role_for(int ordinal) { return ordinal == 0 ? Role::kPrimary : Role::kReplica; }
+constexpr Role role_for(int ordinal) { return ordinal == 0 ? Role::primary : Role::replica; }
 
 struct ConfigFile {
   std::string name;     // file name inside conf.d

@@ -36,7 +36,7 @@ struct FoundCoordinates {
 std::optional<FoundCoordinates> find_coordinates(const std::string& data_dir);
 
 // probe: nullopt when healthy, else the reason.
-enum class ProbeKind { kLiveness, kReadiness };
+enum class ProbeKind { liveness, readiness };
 [[nodiscard]] std::optional<std::string> probe(const PodOptions& o, ProbeKind kind);
 
 // Connection parameters for the local server as root.

@@ -16,48 +16,48 @@
 namespace weir::route {
 
 enum class Target : std::uint8_t {
-  Primary,
-  Replica,                // any replica that is usable (the session chooses which)
-  AllSessionConnections,  // a session command: every backend connection of the session, and
-                          // replayed on connections opened later
+  primary,
+  replica,                  // any replica that is usable (the session chooses which)
+  all_session_connections,  // a session command: every backend connection of the session, and
+                            // replayed on connections opened later
 };
 
 std::string_view to_string(Target target);
 
 // Why a statement goes where it goes; stable names for metrics labels and logs.
 enum class Reason : std::uint8_t {
-  ReadOnlyStatement,       // a plain read: the only reason a statement reaches a replica
-  WriteStatement,          // DML, DDL, administration
-  UnknownStatement,        // not recognised: primary
-  Unparseable,             // unterminated string, identifier or comment
-  Empty,                   // no statement at all (only comments or ';')
-  InTransaction,           // server status says a transaction is open
-  AutocommitOff,           // every statement opens a transaction
-  LockedTables,            // between LOCK TABLES and UNLOCK TABLES
-  TransactionControl,      // BEGIN, COMMIT, ROLLBACK, SAVEPOINT, XA, SET TRANSACTION
-  LockingRead,             // FOR UPDATE, FOR SHARE, LOCK IN SHARE MODE
-  SelectInto,              // SELECT ... INTO OUTFILE / DUMPFILE / variables
-  UserVariableAssignment,  // @v := ... in a statement that is not SET
-  UserVariableRead,        // reads @v after user variables diverged between backends
-  LockFunction,            // GET_LOCK, RELEASE_LOCK, IS_FREE_LOCK, IS_USED_LOCK, ...
-  SessionFunction,         // LAST_INSERT_ID(), FOUND_ROWS(), ROW_COUNT(), @@identity, ...
-  PrimaryOnlyFunction,     // MASTER_GTID_WAIT, LOAD_FILE, ...: the answer depends on the server
-  Sequence,                // NEXTVAL, LASTVAL, SETVAL, NEXT/PREVIOUS VALUE FOR
-  StoredFunction,          // a call of a function that is not built in (option)
-  StoredProcedure,         // CALL
-  DoStatement,             // DO evaluates only for side effects
-  RoutingHint,             // /* weir:primary */
-  TemporaryTable,          // creates, drops or touches a temporary table of the session
-  MultiStatement,          // several statements, not all plain reads
-  SessionCommand,          // SET (session scope), SET NAMES, USE: every connection
-  NonReplayableSet,        // SET whose value differs per backend or per time (subquery, NOW())
-  GlobalState,             // SET GLOBAL: changes the server, not the session
-  SqlPreparedStatement,    // PREPARE / EXECUTE / DEALLOCATE PREPARE (SQL level)
-  Kill,                    // KILL
-  Handler,                 // HANDLER ... (cursor state on one connection)
-  LockTables,              // LOCK TABLES, UNLOCK TABLES, FLUSH TABLES WITH READ LOCK
-  PreviousStatementState,  // SHOW WARNINGS / ERRORS: about the previous statement
-  ServerState,             // SHOW MASTER STATUS, PROCESSLIST, ...: the primary's view
+  read_only_statement,       // a plain read: the only reason a statement reaches a replica
+  write_statement,           // DML, DDL, administration
+  unknown_statement,         // not recognised: primary
+  unparseable,               // unterminated string, identifier or comment
+  empty,                     // no statement at all (only comments or ';')
+  in_transaction,            // server status says a transaction is open
+  autocommit_off,            // every statement opens a transaction
+  locked_tables,             // between LOCK TABLES and UNLOCK TABLES
+  transaction_control,       // BEGIN, COMMIT, ROLLBACK, SAVEPOINT, XA, SET TRANSACTION
+  locking_read,              // FOR UPDATE, FOR SHARE, LOCK IN SHARE MODE
+  select_into,               // SELECT ... INTO OUTFILE / DUMPFILE / variables
+  user_variable_assignment,  // @v := ... in a statement that is not SET
+  user_variable_read,        // reads @v after user variables diverged between backends
+  lock_function,             // GET_LOCK, RELEASE_LOCK, IS_FREE_LOCK, IS_USED_LOCK, ...
+  session_function,          // LAST_INSERT_ID(), FOUND_ROWS(), ROW_COUNT(), @@identity, ...
+  primary_only_function,     // MASTER_GTID_WAIT, LOAD_FILE, ...: the answer depends on the server
+  sequence,                  // NEXTVAL, LASTVAL, SETVAL, NEXT/PREVIOUS VALUE FOR
+  stored_function,           // a call of a function that is not built in (option)
+  stored_procedure,          // CALL
+  do_statement,              // DO evaluates only for side effects
+  routing_hint,              // /* weir:primary */
+  temporary_table,           // creates, drops or touches a temporary table of the session
+  multi_statement,           // several statements, not all plain reads
+  session_command,           // SET (session scope), SET NAMES, USE: every connection
+  non_replayable_set,        // SET whose value differs per backend or per time (subquery, NOW())
+  global_state,              // SET GLOBAL: changes the server, not the session
+  sql_prepared_statement,    // PREPARE / EXECUTE / DEALLOCATE PREPARE (SQL level)
+  kill,                      // KILL
+  handler,                   // HANDLER ... (cursor state on one connection)
+  lock_tables,               // LOCK TABLES, UNLOCK TABLES, FLUSH TABLES WITH READ LOCK
+  previous_statement_state,  // SHOW WARNINGS / ERRORS: about the previous statement
+  server_state,              // SHOW MASTER STATUS, PROCESSLIST, ...: the primary's view
 };
 
 std::string_view to_string(Reason reason);
@@ -70,13 +70,13 @@ struct TableName {
 };
 
 enum class TransactionChange : std::uint8_t {
-  None,
-  Begin,    // BEGIN, START TRANSACTION, XA START
-  End,      // COMMIT, ROLLBACK, XA COMMIT/ROLLBACK, SET autocommit=1
-  Restart,  // COMMIT AND CHAIN: ends one and begins the next
+  none,
+  begin,    // BEGIN, START TRANSACTION, XA START
+  end,      // COMMIT, ROLLBACK, XA COMMIT/ROLLBACK, SET autocommit=1
+  restart,  // COMMIT AND CHAIN: ends one and begins the next
 };
 
-enum class SqlPrepare : std::uint8_t { None, Prepare, Execute, Deallocate };
+enum class SqlPrepare : std::uint8_t { none, prepare, execute, deallocate };
 
 struct TempTableChange {
   bool created = false;  // false: dropped (DROP [TEMPORARY] TABLE may drop a temporary table)
@@ -86,7 +86,7 @@ struct TempTableChange {
 
 // What the proxy must remember after the statement (before the server's reply corrects it).
 struct Effects {
-  TransactionChange transaction = TransactionChange::None;
+  TransactionChange transaction = TransactionChange::none;
   bool read_only_transaction = false;        // with Begin: START TRANSACTION READ ONLY
   std::optional<bool> autocommit;            // SET autocommit = ...
   bool session_command = false;              // record and replay on every backend connection
@@ -104,7 +104,7 @@ struct Effects {
   // any backend is read-safe, but the answer is right only on the backend that ran the previous
   // statement. The target says Primary; a session that tracks its last backend may use that one.
   bool follows_previous_statement = false;
-  SqlPrepare sql_prepare = SqlPrepare::None;
+  SqlPrepare sql_prepare = SqlPrepare::none;
   bool kill = false;
   // SET sql_mode / NAMES / CHARACTER SET / character_set_client: how the server lexes the next
   // statements changed; the session must update sql_mode_known, ansi_quotes and the client charset.
@@ -112,17 +112,17 @@ struct Effects {
 };
 
 struct Classification {
-  Target target = Target::Primary;
-  Reason reason = Reason::UnknownStatement;
+  Target target = Target::primary;
+  Reason reason = Reason::unknown_statement;
   Effects effects;
 };
 
 // Which server the session talks to: the built-in functions differ, and a name that is not built
 // in may be a stored function.
-enum class ServerFlavor : std::uint8_t { MariaDB, MySQL };
+enum class ServerFlavour : std::uint8_t { mariadb, mysql };
 
 struct ClassifyOptions {
-  ServerFlavor flavor = ServerFlavor::MariaDB;
+  ServerFlavour flavor = ServerFlavour::mariadb;
   // Calls of functions that are not built in run on the primary unless this is set (a stored
   // function may write; weir cannot see its body).
   bool stored_functions_to_replica = false;
@@ -175,7 +175,7 @@ Classification classify(std::string_view sql, const ClassifyOptions& options, co
 // the statement's life, and each execution is routed with route_execute.
 struct PreparedRouting {
   bool replica_safe = false;  // the statement itself is a plain read
-  Reason reason = Reason::UnknownStatement;
+  Reason reason = Reason::unknown_statement;
   bool session_command = false;       // a SET or USE prepared with the binary protocol
   bool reads_user_variables = false;  // must follow user variables if they diverge later
   bool sets_user_variables = false;   // each execution: user_variables_diverged (CALL p(@out), ...)

@@ -11,34 +11,34 @@
 namespace weir::route {
 
 enum class TokenKind : std::uint8_t {
-  End,          // end of input (or of the statement after an error)
-  Word,         // keyword or unquoted identifier: [A-Za-z0-9_$] and bytes >= 0x80
-  QuotedIdent,  // `name` ("name" under ANSI_QUOTES, [name] under MSSQL); text keeps the quotes
-  String,       // 'text' or "text"; text keeps the quotes
-  Number,       // 12, 1.5, .5, 1e3
-  UserVar,      // @name, @'name', @`name`
-  SysVar,       // @@name, @@session.name, @@global.name
-  Param,        // ? placeholder
-  LParen,
-  RParen,
-  Comma,
-  Dot,
-  Semicolon,
-  Assign,    // :=
-  Equals,    // =
-  Operator,  // any other punctuation (one or more characters)
+  end,           // end of input (or of the statement after an error)
+  word,          // keyword or unquoted identifier: [A-Za-z0-9_$] and bytes >= 0x80
+  quoted_ident,  // `name` ("name" under ANSI_QUOTES, [name] under MSSQL); text keeps the quotes
+  string,        // 'text' or "text"; text keeps the quotes
+  number,        // 12, 1.5, .5, 1e3
+  user_var,      // @name, @'name', @`name`
+  sys_var,       // @@name, @@session.name, @@global.name
+  param,         // ? placeholder
+  l_paren,
+  r_paren,
+  comma,
+  dot,
+  semicolon,
+  assign,     // :=
+  equals,     // =
+  operator_,  // any other punctuation (one or more characters)
 };
 
 std::string_view to_string(TokenKind kind);
 
 struct Token {
-  TokenKind kind = TokenKind::End;
+  TokenKind kind = TokenKind::end;
   std::string_view text;
   std::size_t offset = 0;
 
   // Case-insensitive comparison of a Word with an upper-case keyword.
   bool is(std::string_view upper_keyword) const {
-    if (kind != TokenKind::Word || text.size() != upper_keyword.size()) return false;
+    if (kind != TokenKind::word || text.size() != upper_keyword.size()) return false;
     for (std::size_t i = 0; i < text.size(); ++i) {
       const char c = text[i];
       if (((c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c) != upper_keyword[i]) return false;
@@ -49,14 +49,14 @@ struct Token {
 };
 
 enum class LexError : std::uint8_t {
-  None,
-  UnterminatedString,
-  UnterminatedIdentifier,
-  UnterminatedComment,
-  AmbiguousQuoting,  // the server may end this string elsewhere (sql_mode or charset unknown)
-  AmbiguousComment,  // the server may start or end this comment elsewhere (`--` + 0x7f, a NUL byte)
-  AmbiguousByte,     // a byte the server may read otherwise: NUL, 0xA0/0xFF, a byte of a multibyte
-                     // character, `[` while sql_mode is unknown, `;` inside /*! */
+  none,
+  unterminated_string,
+  unterminated_identifier,
+  unterminated_comment,
+  ambiguous_quoting,  // the server may end this string elsewhere (sql_mode or charset unknown)
+  ambiguous_comment,  // the server may start or end this comment elsewhere (`--` + 0x7f, a NUL byte)
+  ambiguous_byte,     // a byte the server may read otherwise: NUL, 0xA0/0xFF, a byte of a multibyte
+                      // character, `[` while sql_mode is unknown, `;` inside /*! */
 };
 
 std::string_view to_string(LexError error);
@@ -120,7 +120,7 @@ class Lexer {
   std::string_view sql_;
   std::size_t pos_ = 0;
   LexOptions options_;
-  LexError error_ = LexError::None;
+  LexError error_ = LexError::none;
   std::size_t error_offset_ = 0;
   bool in_executable_comment_ = false;
   bool saw_primary_hint_ = false;
