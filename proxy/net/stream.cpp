@@ -27,9 +27,17 @@ asio::awaitable<void> Stream::write_all(asio::const_buffer buffer, boost::system
   std::size_t n = 0;
   if (tls_) {
     std::tie(error, n) = co_await asio::async_write(*tls_, buffer, kAsTuple);
-  } else {
-    std::tie(error, n) = co_await asio::async_write(socket_, buffer, kAsTuple);
+    co_return;
   }
+  // Plain TCP: the kernel almost always takes the whole write at once. Written here, it completes
+  // without suspending; an asynchronous write that finishes at once still queues its completion
+  // behind the worker's loop (one more pass through the reactor, a system call, per write).
+  if (!socket_.non_blocking()) socket_.non_blocking(true, error);
+  if (!error) n = socket_.write_some(buffer, error);
+  if (!error && n == buffer.size()) co_return;
+  if (error && error != asio::error::would_block) co_return;
+  error.clear();
+  std::tie(error, n) = co_await asio::async_write(socket_, buffer + n, kAsTuple);
 }
 
 asio::awaitable<void> Stream::write_all(const std::vector<asio::const_buffer>& buffers,
