@@ -18,7 +18,7 @@ asio::awaitable<std::size_t> Stream::read_some(asio::mutable_buffer buffer, boos
   if (tls_) {
     std::tie(error, n) = co_await tls_->async_read_some(buffer, kAsTuple);
   } else {
-    std::tie(error, n) = co_await socket_.async_read_some(buffer, kAsTuple);
+    std::tie(error, n) = co_await reader_.async_read_some(socket_, buffer, kAsTuple);
   }
   co_return n;
 }

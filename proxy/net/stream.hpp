@@ -10,6 +10,8 @@
 #include <memory>
 #include <string>
 
+#include "net/draining_read.hpp"
+
 namespace weir::net {
 
 class Stream {
@@ -54,6 +56,7 @@ class Stream {
 
  private:
   boost::asio::ip::tcp::socket socket_;
+  DrainingReader reader_;  // plain reads (see draining_read.hpp)
   std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
 };
 
