@@ -51,7 +51,7 @@ backend::LoginRequest BackendLinks::login_request() const {
 }
 
 asio::awaitable<std::unique_ptr<BackendLink>> BackendLinks::open(const backend::Endpoint& endpoint, bool primary,
-                                                                backend::LoginFailure& failure) {
+                                                                 backend::LoginFailure& failure) {
   auto link = std::make_unique<BackendLink>();
   backend::LoginRequest request = login_request();
   // Every link but the primary's is read-only and runs one statement per COM_QUERY: the server
@@ -93,7 +93,8 @@ asio::awaitable<std::unique_ptr<BackendLink>> BackendLinks::open(const backend::
   co_return link;
 }
 
-asio::awaitable<backend::Slot> BackendLinks::take_slot(const backend::Endpoint& endpoint, backend::LoginFailure& failure) {
+asio::awaitable<backend::Slot> BackendLinks::take_slot(const backend::Endpoint& endpoint,
+                                                       backend::LoginFailure& failure) {
   auto slots = worker_.shared.connection_limits.slots(endpoint.host, endpoint.port);
   if (slots->try_take()) co_return backend::Slot(std::move(slots));
   // At the cap. Room first: an idle pooled connection to that backend (of another user or
@@ -151,7 +152,8 @@ asio::awaitable<BackendLink*> BackendLinks::ensure_replica(const health::Backend
     const backend::Endpoint endpoint{status.name, status.host, status.port};
     auto opened = co_await open(endpoint, false, failure);
     if (!opened) {
-      log::warn("replica connection failed", {{"session", session_id_}, {"backend", status.name}, {"reason", failure.reason}});
+      log::warn("replica connection failed",
+                {{"session", session_id_}, {"backend", status.name}, {"reason", failure.reason}});
       // A replica at weir's own connection cap is not failing: reads go elsewhere this time only.
       if (!failure.no_slot) worker_.shared.backend_failures.report(status.name);
       co_return nullptr;

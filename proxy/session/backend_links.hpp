@@ -77,7 +77,7 @@ class BackendLinks {
   boost::asio::awaitable<void> release_idle(bool keep_primary);
   // COM_RESET_CONNECTION ran on the primary: the replicas' links go (the pool resets them).
   boost::asio::awaitable<void> release_replicas();
-  void drop_primary();                  // closes and forgets the primary's link (found closed)
+  void drop_primary();                   // closes and forgets the primary's link (found closed)
   void drop_replica(BackendLink& link);  // closes and forgets it (broken or unwanted)
 
   // The session closes: every connection is closed now, and none is pooled afterwards.
