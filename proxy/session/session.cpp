@@ -59,7 +59,7 @@ void Session::start(std::shared_ptr<Session> session) {
   handle.backend = session->links_.published_backend();
   session->worker_.shared.sessions.add(session->id_, std::move(handle));
   const auto id = session->id_;
-  asio::co_spawn(executor, run_owned(session), [id](std::exception_ptr failure) {
+  asio::co_spawn(executor, run_owned(std::move(session)), [id](const std::exception_ptr& failure) {
     // The data path reports errors as values; an exception here is a bug, logged.
     if (!failure) return;
     try {
@@ -463,7 +463,7 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
   worker_.shared.sessions.set_user(id_, identity_.user);  // whose session it is, for KILL
   identity_.database = request->database;
   identity_.stage1 = decision.stage1;
-  if (request->character_set) identity_.character_set = static_cast<std::uint8_t>(*request->character_set);
+  if (const auto& charset = request->character_set) identity_.character_set = static_cast<std::uint8_t>(*charset);
   if (proto::has(identity_.capabilities, proto::cap::kConnectAttrs)) identity_.attributes = request->connect_attributes;
   // Fresh backend logins as the new user reset everything the server keeps for the session,
   // exactly as COM_CHANGE_USER does.

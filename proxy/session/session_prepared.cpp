@@ -28,7 +28,7 @@ asio::awaitable<bool> Session::prepared_command(proto::Bytes packet, std::uint8_
   }
   const auto id = proto::read_statement_id(packet);
   PreparedStatementMap::Statement* statement = id ? prepared_.find(*id) : nullptr;
-  if (command == Command::stmt_close && statement != nullptr) {
+  if (command == Command::stmt_close && id && statement != nullptr) {
     // COM_STMT_CLOSE has no reply: close the replicas' copies the same way.
     for (const auto& prepared : statement->prepared) {
       for (const auto& link : links_.replicas()) {

@@ -233,7 +233,7 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
   const bool tracking =
       proto::has(identity_.capabilities, proto::cap::kSessionTrack) && topology && topology->primary_tracks_last_gtid;
   std::optional<std::string_view> gtid;
-  if (relay_.tracked().last_gtid) gtid = *relay_.tracked().last_gtid;
+  if (const auto& last_gtid = relay_.tracked().last_gtid) gtid = *last_gtid;
   routing_.read_your_writes.on_primary_statement(may_write, gtid, tracking, std::chrono::steady_clock::now());
   if (session_command && !relay_.tracked().error) record_session_command(packet, *link);
   co_return true;
