@@ -33,13 +33,13 @@ bool charset_has_ascii_trail_bytes(std::string_view charset) {
 }
 
 void apply_lexing_state(route::SessionView& view, const std::optional<std::string>& answer) {
-  const std::size_t bar = answer ? answer->rfind('|') : std::string::npos;
-  if (bar == std::string::npos) {
+  const std::string_view text = answer ? std::string_view(*answer) : std::string_view();
+  const std::size_t bar = text.rfind('|');
+  if (bar == std::string_view::npos) {
     view.sql_mode_known = false;
     view.client_charset_backslash_trail_bytes = true;
     return;
   }
-  const std::string_view text(*answer);
   const route::SqlModeLexing mode = route::lexing_of_sql_mode(text.substr(0, bar));
   view.sql_mode_known = true;
   view.ansi_quotes = mode.ansi_quotes;

@@ -22,14 +22,15 @@ using proto::Command;
 Session::Session(asio::ip::tcp::socket socket, WorkerContext& worker)
     : worker_(worker),
       client_(std::move(socket)),
+      id_(worker.shared.sessions.next_id()),
       deadline_(*worker.deadlines),
       query_deadline_(*worker.deadlines),
       client_io_(*worker.deadlines),
-      cool_(*worker.deadlines) {
+      cool_(*worker.deadlines),
+      links_(worker, identity_, history_, prepared_, id_) {
   boost::system::error_code ignored;
   const auto remote = client_.stream().socket().remote_endpoint(ignored);
   peer_host_ = ignored ? std::string("unknown") : remote.address().to_string();
-  id_ = worker_.shared.sessions.next_id();
   random_state_ = id_ * 2654435761U;
   const std::uint32_t open = worker_.shared.client_connections.fetch_add(1) + 1;
   over_connection_limit_ = open > worker_.config.current()->listen.max_connections;
@@ -55,10 +56,10 @@ void Session::start(std::shared_ptr<Session> session) {
       if (auto s = weak.lock(); s && s->idle_) s->close();
     });
   };
-  handle.backend = session->published_backend_;
+  handle.backend = session->links_.published_backend();
   session->worker_.shared.sessions.add(session->id_, std::move(handle));
   const auto id = session->id_;
-  asio::co_spawn(executor, run_owned(session), [id](std::exception_ptr failure) {
+  asio::co_spawn(executor, run_owned(std::move(session)), [id](const std::exception_ptr& failure) {
     // The data path reports errors as values; an exception here is a bug, logged.
     if (!failure) return;
     try {
@@ -72,8 +73,7 @@ void Session::start(std::shared_ptr<Session> session) {
 void Session::close() {
   closing_ = true;
   client_.close();
-  if (primary_) primary_->stream().close();
-  for (auto& link : replicas_) link->stream().close();
+  links_.close();
 }
 
 asio::awaitable<void> Session::run_owned(std::shared_ptr<Session> self) { co_await self->run(); }
@@ -94,7 +94,7 @@ asio::awaitable<void> Session::run() {
   }
   const bool logged_in = co_await login();
   if (logged_in) co_await command_loop();
-  co_await release_all_links();
+  co_await links_.release_all();
   close();
 }
 
@@ -134,7 +134,7 @@ asio::awaitable<bool> Session::login() {
   refresh_routing_options();
   worker_.shared.sessions.set_client(id_, {peer_host_, client_.stream().tls_version(), client_.stream().tls_cipher()});
   backend::LoginFailure failure;
-  BackendLink* primary = co_await ensure_primary(failure);
+  BackendLink* primary = co_await links_.ensure_primary(failure);
   if (primary == nullptr && failure.server_error.empty()) {
     // The primary cannot be reached: the session may still serve reads from a replica, which
     // also proves that the server knows this account.
@@ -192,13 +192,7 @@ asio::awaitable<void> Session::command_loop() {
       log::debug("session idle longer than timeouts.backend_idle: backend connections released", {{"session", id_}});
       // Idle for timeouts.backend_idle: the backend connections go back to the pool (or are
       // closed); the primary's is opened again when a statement needs it.
-      auto replicas = std::move(replicas_);
-      replicas_.clear();
-      last_link_ = nullptr;
-      published_ = nullptr;
-      published_backend_->clear();
-      for (auto& link : replicas) co_await release_link(std::move(link));
-      if (!primary_holds_state()) co_await release_link(std::move(primary_));
+      co_await links_.release_idle(primary_holds_state());
       backend_idle_allowed = false;
       continue;
     }
@@ -208,7 +202,7 @@ asio::awaitable<void> Session::command_loop() {
       // session that kept nothing there but replayable state goes on with its replicas (the
       // primary is connected again when a statement needs it); any other ends at once, as the
       // server itself would have ended it.
-      const std::string name = primary_->name;
+      const std::string name = links_.primary()->name;
       if (primary_reset_ && !primary_holds_state()) {
         // A reset, not an orderly close: the server ended a link idle past its wait_timeout
         // (a KILL, a shutdown or a crash close it in order). Nothing of the client's was on it,
@@ -217,7 +211,7 @@ asio::awaitable<void> Session::command_loop() {
         log::info("the primary ended an idle link (wait_timeout); a new one is opened when needed",
                   {{"session", id_}, {"backend", name}});
         worker_.metrics->error("backend_idle_closed_replaced");
-        drop_primary_link();
+        links_.drop_primary();
         continue;
       }
       if (!can_lose_primary()) {
@@ -229,7 +223,7 @@ asio::awaitable<void> Session::command_loop() {
       log::info("primary closed an idle session's connection; the session goes on",
                 {{"session", id_}, {"backend", name}});
       worker_.metrics->error("backend_idle_closed_replaced");
-      drop_primary_link();
+      links_.drop_primary();
       continue;
     }
     guard_client_read();
@@ -274,8 +268,7 @@ asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle)
   // The nearer of the two idle limits wakes the wait by cancelling it.
   const auto client_idle = worker_.config.current()->timeouts.client_idle;
   const auto backend_idle = worker_.config.current()->timeouts.backend_idle;
-  const bool backend_first = watch_backend_idle && (primary_ || !replicas_.empty()) &&
-                             backend_idle > config::Duration::zero() &&
+  const bool backend_first = watch_backend_idle && links_.any() && backend_idle > config::Duration::zero() &&
                              (client_idle <= config::Duration::zero() || backend_idle < client_idle);
   if (backend_first) {
     deadline_.arm(backend_idle, [this] { wake_idle_wait(backend_idle_due_); });
@@ -313,9 +306,8 @@ asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle)
   }
   // Cold: the session holds no read buffers while it waits (see PacketStream::release_buffer).
   client_.release_buffer();
-  if (primary_) primary_->stream().release_buffer();
-  for (auto& link : replicas_) link->stream().release_buffer();
-  if (!primary_) {
+  links_.release_buffers();
+  if (links_.primary() == nullptr) {
     co_await client_.wait_readable(client_error);
     deadline_.cancel();
     co_return idle_timed_out_ ? Wake::idle_timeout : backend_idle_due_ ? Wake::backend_idle : Wake::client;
@@ -335,7 +327,7 @@ void Session::watch_primary() {
   // readiness wait would take it for the server speaking.
   backend_spoke_ = false;
   primary_reset_ = false;
-  primary_->stream().stream().async_read_some(
+  links_.primary()->stream().stream().async_read_some(
       asio::buffer(primary_watch_byte_), [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
         if (ec == asio::error::operation_aborted) return;
         self->backend_spoke_ = true;
@@ -348,7 +340,7 @@ void Session::watch_primary() {
 
 bool Session::unwatch_primary() {
   boost::system::error_code ignored;
-  primary_->stream().stream().socket().cancel(ignored);
+  links_.primary()->stream().stream().socket().cancel(ignored);
   return backend_spoke_;
 }
 
@@ -404,23 +396,15 @@ asio::awaitable<bool> Session::dispatch(proto::Bytes packet, std::uint8_t seq) {
 asio::awaitable<backend::SimpleResult> Session::run_on_server(std::string host, std::uint16_t port, std::string sql) {
   backend::LoginFailure failure;
   const backend::Endpoint endpoint{host + ":" + std::to_string(port), host, port};
-  auto link = co_await open_link(endpoint, false, failure);
+  auto link = co_await links_.open(endpoint, false, failure);
   backend::SimpleResult result;
   if (!link) {
     result.error = "weir: cannot reach " + endpoint.name + ": " + failure.reason;
     co_return result;
   }
   result = co_await backend::run_simple_query(link->backend(), sql, identity_.capabilities);
-  co_await release_link(std::move(link));
+  co_await links_.release(std::move(link));
   co_return result;
-}
-
-void Session::drop_primary_link() {
-  worker_.metrics->backend_connection_closed(primary_->name);
-  if (published_ == primary_.get()) published_ = nullptr;
-  if (last_link_ == primary_.get()) last_link_ = nullptr;
-  primary_->stream().close();
-  primary_.reset();
 }
 
 plan::Pins Session::pins() const { return routing_.pins(prepared_.size() > 0, history_.full()); }
@@ -433,14 +417,6 @@ bool Session::can_lose_primary() const {
     if (backend.role == config::Role::replica && backend.usable_for_reads) return true;
   }
   return false;
-}
-
-BackendLink* Session::link_to(const std::string& host, std::uint16_t port) {
-  if (primary_ && primary_->key.host == host && primary_->key.port == port) return primary_.get();
-  for (auto& replica : replicas_) {
-    if (replica->key.host == host && replica->key.port == port) return replica.get();
-  }
-  return nullptr;
 }
 
 asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq) {
@@ -484,14 +460,14 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
   worker_.shared.sessions.set_user(id_, identity_.user);  // whose session it is, for KILL
   identity_.database = request->database;
   identity_.stage1 = decision.stage1;
-  if (request->character_set) identity_.character_set = static_cast<std::uint8_t>(*request->character_set);
+  if (const auto& charset = request->character_set) identity_.character_set = static_cast<std::uint8_t>(*charset);
   if (proto::has(identity_.capabilities, proto::cap::kConnectAttrs)) identity_.attributes = request->connect_attributes;
   // Fresh backend logins as the new user reset everything the server keeps for the session,
   // exactly as COM_CHANGE_USER does.
-  co_await release_all_links();
+  co_await links_.release_all();
   forget_session_state();
   backend::LoginFailure failure;
-  BackendLink* primary = co_await ensure_primary(failure);
+  BackendLink* primary = co_await links_.ensure_primary(failure);
   if (primary == nullptr) {
     co_await send_login_failure(failure, static_cast<std::uint8_t>(seq + 1));
     co_return false;
@@ -509,12 +485,8 @@ asio::awaitable<bool> Session::reset_connection(proto::Bytes packet, std::uint8_
   if (!alive || relay_.tracked().error) co_return alive;
   forget_session_state();
   route::apply_status_flags(routing_.view, relay_.tracker().status_flags());  // the reset's OK
-  if (primary_) primary_->applied = history_.last();
-  auto replicas = std::move(replicas_);
-  replicas_.clear();
-  if (last_link_ != primary_.get()) last_link_ = nullptr;
-  if (published_ != primary_.get()) published_ = nullptr;
-  for (auto& link : replicas) co_await release_link(std::move(link));
+  if (BackendLink* primary = links_.primary()) primary->applied = history_.last();
+  co_await links_.release_replicas();
   co_return true;
 }
 

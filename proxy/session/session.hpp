@@ -2,9 +2,10 @@
 // One client session: login, then the command loop that routes each command to the primary or a
 // replica and streams the response back. Lives on one worker for its whole life.
 //
-// The session holds at most one connection per backend (BackendLink): the primary's, opened at
-// login, and replicas' opened when a read is first routed there. Session commands (SET, USE, ...)
-// run on the primary and are replayed on every other connection before its next statement.
+// Its backend connections are BackendLinks' (at most one per backend: the primary's, opened at
+// login, and replicas' opened when a read is first routed there); the session asks it for a link
+// and relays the response. Session commands (SET, USE, ...) run on the primary and are replayed
+// on every other connection before its next statement.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -21,6 +22,7 @@
 #include "net/packet_stream.hpp"
 #include "plan/plan.hpp"
 #include "session/backend_link.hpp"
+#include "session/backend_links.hpp"
 #include "session/client_login.hpp"
 #include "session/kill_decision.hpp"
 #include "session/kill_statement.hpp"
@@ -77,8 +79,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // The primary's connection holds state a new connection would not have (transaction, locks,
   // temporary tables, prepared statements, unreplayable variables).
   bool primary_holds_state() const { return pins().any(); }
-  plan::Pins pins() const;   // ... and what that state is
-  void drop_primary_link();  // closes and forgets primary_ (found closed by the server)
+  plan::Pins pins() const;  // ... and what that state is
   // timeouts.query passed for the statement running on `link`: KILL QUERY it from a side connection.
   static boost::asio::awaitable<void> kill_slow_query(std::shared_ptr<Session> self, std::string host,
                                                       std::uint16_t port, std::uint32_t thread_id);
@@ -99,7 +100,6 @@ class Session : public std::enable_shared_from_this<Session> {
   // have (transaction, locks, temporary tables, prepared statements, unreplayable variables),
   // and replicas can serve its reads meanwhile.
   bool can_lose_primary() const;
-  BackendLink* link_to(const std::string& host, std::uint16_t port);  // this session's link to that server
   boost::asio::awaitable<bool> change_user(protocol::Bytes packet, std::uint8_t sequence_id);
   boost::asio::awaitable<bool> reset_connection(protocol::Bytes packet, std::uint8_t sequence_id);
   boost::asio::awaitable<void> send_error(std::uint8_t sequence_id, std::uint16_t code, std::string_view state,
@@ -143,9 +143,6 @@ class Session : public std::enable_shared_from_this<Session> {
   // false when the link cannot prepare it (`lost` when the connection failed).
   boost::asio::awaitable<bool> execution_for(BackendLink& link, PreparedStatementMap::Statement& statement,
                                              protocol::Bytes packet, bool& lost);
-  static PreparedStatementMap::LinkId link_id(const BackendLink& link) {
-    return reinterpret_cast<std::uintptr_t>(&link);
-  }
   // A command for the primary: connects it if needed, relays, learns from the reply.
   boost::asio::awaitable<bool> run_on_primary(protocol::Bytes packet, std::uint8_t sequence_id, bool may_write,
                                               bool session_command);
@@ -153,23 +150,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<bool> connect_any_replica();
   void record_session_command(protocol::Bytes packet, BackendLink& ran_on);
 
-  // --- backend connections (session_links.cpp) ---
-  // Takes a pooled connection or logs in; null with `failure` filled.
-  boost::asio::awaitable<std::unique_ptr<BackendLink>> open_link(const backend::Endpoint& endpoint, bool primary,
-                                                                 backend::LoginFailure& failure);
-  // A pool.max_per_backend slot for a new connection to `endpoint`: at once, after closing an idle
-  // pooled connection to it, or after waiting up to timeouts.pool_wait; empty with `failure`
-  // filled (ERROR 1040 naming the backend and the cap) when none came.
-  boost::asio::awaitable<backend::Slot> take_slot(const backend::Endpoint& endpoint, backend::LoginFailure& failure);
-  // The primary's link, connected (and brought up to date) on demand. Null when it cannot be
-  // reached; `failure` says why.
-  boost::asio::awaitable<BackendLink*> ensure_primary(backend::LoginFailure& failure);
-  // The link to topology backend `status`, connected and brought up to date; null on failure.
-  boost::asio::awaitable<BackendLink*> ensure_replica(const health::BackendStatus& status);
-  // Replays the session commands the link has not run yet. False when one failed (link dropped).
-  boost::asio::awaitable<bool> bring_up_to_date(BackendLink& link);
-  // SET SESSION TRANSACTION READ ONLY on a replica link; false (link closed) when it failed.
-  boost::asio::awaitable<bool> make_read_only(BackendLink& link);
+  // --- relaying a response (session_relay.cpp) ---
   // Writes a command and relays its response to the client.
   // `hold_write_refusal`: a response that is only ERROR 1792 is not relayed (refused_as_write).
   boost::asio::awaitable<Relayed> relay_command(BackendLink& link, protocol::Bytes packet, std::uint8_t sequence_id,
@@ -179,11 +160,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void track_database(BackendLink& link, std::uint8_t command, protocol::Bytes packet);
   // log.slow_query: a statement that took longer is logged with its digest (no values in it).
   void log_if_slow(const BackendLink& link, protocol::Bytes packet, std::chrono::steady_clock::duration elapsed);
-  // Resets a link and returns it to the worker's pool when it sits between statements.
-  boost::asio::awaitable<void> release_link(std::unique_ptr<BackendLink> link);
-  boost::asio::awaitable<void> release_all_links();
-  void drop_replica_link(BackendLink& link);  // closes it (broken or unwanted)
-  void publish_backend(BackendLink& link);    // for KILL QUERY from other sessions
+  // --- client I/O ---
   // Client I/O under a deadline: a started packet must arrive whole within timeouts.client_read
   // (or client_idle if shorter), a write must progress within timeouts.client_write; past it the
   // client is closed and the operation fails. Plain functions around the stream's coroutines.
@@ -193,21 +170,14 @@ class Session : public std::enable_shared_from_this<Session> {
   // A client packet over its limit: ERROR 1153 and a bounded drain (see packet_refusal.hpp); the
   // session ends after it.
   boost::asio::awaitable<void> refuse_oversized_packet();
-  backend::LoginRequest login_request() const;
 
   WorkerContext& worker_;
   net::PacketStream client_;
-  std::unique_ptr<BackendLink> primary_;
-  std::vector<std::unique_ptr<BackendLink>> replicas_;
-  BackendLink* published_ = nullptr;  // the link published_backend_ names for KILL QUERY
-  // Shared with the session's SessionHandle: KILL on other workers reads it.
-  std::shared_ptr<PublishedBackend> published_backend_ = std::make_shared<PublishedBackend>();
-  BackendLink* last_link_ = nullptr;  // the link that ran the previous statement
   ResponseRelay relay_;
   ClientIdentity identity_;
   std::string nonce_;
   std::string peer_host_;
-  std::uint32_t id_ = 0;
+  std::uint32_t id_;
   bool idle_ = false;           // between commands, waiting for the client
   bool backend_spoke_ = false;  // the primary became readable while the session was idle
   bool primary_reset_ = false;  // ... and it was a reset: how the server ends a link idle past wait_timeout
@@ -234,6 +204,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // statement id, the parameter types it lacks); reused by every execution.
   protocol::Buffer execution_;
   std::uint32_t random_state_ = 0;
+  // The backend connections; after what they read (identity_, history_, prepared_, id_).
+  BackendLinks links_;
 };
 
 }  // namespace weir::session

@@ -81,34 +81,34 @@ asio::awaitable<bool> Session::kill(KillStatement request, std::uint8_t seq) {
 asio::awaitable<backend::SimpleResult> Session::run_as_caller(std::string host, std::uint16_t port, std::string sql,
                                                               bool& alive) {
   backend::SimpleResult result;
-  BackendLink* own = link_to(host, port);
+  BackendLink* own = links_.find(host, port);
   if (own != nullptr) {
     result = co_await backend::run_simple_query(own->backend(), sql, identity_.capabilities);
-    if (result.connection_lost && own == primary_.get()) alive = false;
+    if (result.connection_lost && own == links_.primary()) alive = false;
     co_return result;
   }
   backend::LoginFailure failure;
   const backend::Endpoint endpoint{host + ":" + std::to_string(port), host, port};
-  auto link = co_await open_link(endpoint, false, failure);
+  auto link = co_await links_.open(endpoint, false, failure);
   if (!link) {
     result.error = "cannot reach " + endpoint.name + ": " + failure.reason;
     co_return result;
   }
-  const bool current = co_await bring_up_to_date(*link);
+  const bool current = co_await links_.bring_up_to_date(*link);
   if (!current) {
     link->stream().close();
     result.error = "a session command weir replays failed on " + endpoint.name;
     co_return result;
   }
   result = co_await backend::run_simple_query(link->backend(), sql, identity_.capabilities);
-  co_await release_link(std::move(link));
+  co_await links_.release(std::move(link));
   co_return result;
 }
 
 asio::awaitable<ServerAnswer> Session::ask_kill_privilege(bool& alive) {
   ServerAnswer answer;
   backend::LoginFailure failure;
-  BackendLink* link = co_await ensure_primary(failure);
+  BackendLink* link = co_await links_.ensure_primary(failure);
   if (link == nullptr) {
     answer.error = failure.reason.empty() ? "the primary refused the login" : failure.reason;
     co_return answer;

@@ -17,21 +17,22 @@ asio::awaitable<bool> Session::prepared_command(proto::Bytes packet, std::uint8_
   if (command == Command::stmt_prepare) {
     const bool alive = co_await run_on_primary(packet, seq, false, false);
     const auto& tracker = relay_.tracker();
-    if (alive && primary_ && !relay_.tracked().error && tracker.statement_id() != 0) {
+    const BackendLink* primary = links_.primary();
+    if (alive && primary != nullptr && !relay_.tracked().error && tracker.statement_id() != 0) {
       const auto sql = proto::as_string(packet.subspan(1));
       prepared_.add(tracker.statement_id(), std::string(sql),
                     route::classify_prepare(sql, classify_options_, routing_.for_classifier()),
-                    tracker.prepared_params(), link_id(*primary_));
+                    tracker.prepared_params(), primary->id());
     }
     co_return alive;
   }
   const auto id = proto::read_statement_id(packet);
   PreparedStatementMap::Statement* statement = id ? prepared_.find(*id) : nullptr;
-  if (command == Command::stmt_close && statement != nullptr) {
+  if (command == Command::stmt_close && id && statement != nullptr) {
     // COM_STMT_CLOSE has no reply: close the replicas' copies the same way.
     for (const auto& prepared : statement->prepared) {
-      for (auto& link : replicas_) {
-        if (link_id(*link) != prepared.link) continue;
+      for (const auto& link : links_.replicas()) {
+        if (link->id() != prepared.link) continue;
         proto::Buffer close(packet.begin(), packet.end());
         proto::rewrite_statement_id(close, prepared.backend_id);
         boost::system::error_code ignored;
@@ -71,7 +72,8 @@ asio::awaitable<bool> Session::execute_prepared(proto::Bytes packet, std::uint8_
   if (planned.read == ReplicaRead::session_over) co_return false;
   statement.long_data = false;
   const bool may_write = verdict.reason != route::Reason::read_only_statement;
-  auto* on_primary = primary_ ? PreparedStatementMap::on(statement, link_id(*primary_)) : nullptr;
+  const BackendLink* primary = links_.primary();
+  auto* on_primary = primary != nullptr ? PreparedStatementMap::on(statement, primary->id()) : nullptr;
   if (on_primary == nullptr) {
     const bool alive = co_await run_on_primary(packet, seq, may_write, false);
     co_return alive;
@@ -86,7 +88,7 @@ asio::awaitable<bool> Session::execution_for(BackendLink& link, PreparedStatemen
                                              proto::Bytes packet, bool& lost) {
   const auto layout = read_execute_layout(packet, statement.params);
   if (!layout) co_return false;
-  auto* prepared = PreparedStatementMap::on(statement, link_id(link));
+  auto* prepared = PreparedStatementMap::on(statement, link.id());
   if (prepared == nullptr) {
     proto::Buffer prepare;
     prepare.reserve(statement.sql.size() + 1);
@@ -102,7 +104,7 @@ asio::awaitable<bool> Session::execution_for(BackendLink& link, PreparedStatemen
                 {{"session", id_}, {"backend", link.name}, {"error", result.error}});
       co_return false;
     }
-    statement.prepared.push_back({link_id(link), *result.statement_id, 0});
+    statement.prepared.push_back({link.id(), *result.statement_id, 0});
     prepared = &statement.prepared.back();
   }
   execute_for_backend(packet, *layout, prepared->backend_id,

@@ -138,20 +138,21 @@ asio::awaitable<bool> Session::route_query(proto::Bytes packet, std::uint8_t seq
     co_return true;
   }
   worker_.metrics->routing_decision("primary", planned.plan.reason);
-  if (planned.plan.target == plan::Target::previous_link && last_link_ != nullptr && !last_link_->primary) {
+  if (BackendLink* last = links_.last();
+      planned.plan.target == plan::Target::previous_link && last != nullptr && !last->primary) {
     // SHOW WARNINGS, FOUND_ROWS(), ...: about the previous statement, which ran on a replica.
-    BackendLink& link = *last_link_;
+    BackendLink& link = *last;
     const Relayed outcome = co_await relay_command(link, packet, seq);
     if (outcome == Relayed::done) co_return true;
     if (outcome != Relayed::lost_before_reply) co_return false;
-    drop_replica_link(link);
+    links_.drop_replica(link);
   }
   const bool session_command = planned.plan.target == plan::Target::all_connections;
   const bool alive = co_await run_on_primary(packet, seq, !writes_nothing(verdict.reason), session_command);
-  if (alive && verdict.effects.lexing_changed && primary_) {
+  if (alive && verdict.effects.lexing_changed && links_.primary() != nullptr) {
     // SET NAMES, SET sql_mode, ...: ask the server how it lexes this session's text from now on.
     const auto state =
-        co_await backend::run_simple_query(primary_->backend(), kLexingStateQuery, identity_.capabilities);
+        co_await backend::run_simple_query(links_.primary()->backend(), kLexingStateQuery, identity_.capabilities);
     apply_lexing_state(routing_.view, state.ok ? state.first_value : std::nullopt);
   }
   co_return alive;
@@ -160,7 +161,7 @@ asio::awaitable<bool> Session::route_query(proto::Bytes packet, std::uint8_t seq
 asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t seq, bool may_write,
                                               bool session_command) {
   backend::LoginFailure failure;
-  BackendLink* link = co_await ensure_primary(failure);
+  BackendLink* link = co_await links_.ensure_primary(failure);
   const auto reply_seq = static_cast<std::uint8_t>(seq + 1);
   if (link == nullptr) {
     if (static_cast<Command>(packet[0]) == Command::ping) {
@@ -174,7 +175,7 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
       const PlannedRead planned = co_await run_planned_read(facts, true, packet, seq);
       if (planned.read == ReplicaRead::session_over) co_return false;
       if (planned.read == ReplicaRead::served) {
-        if (!relay_.tracked().error && last_link_ != nullptr) record_session_command(packet, *last_link_);
+        if (!relay_.tracked().error && links_.last() != nullptr) record_session_command(packet, *links_.last());
         co_return true;
       }
     }
@@ -204,8 +205,8 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
     log::info("the primary's connection was closed; the read runs on a new one",
               {{"session", id_}, {"backend", link->name}});
     worker_.metrics->error("backend_lost_replaced");
-    drop_primary_link();
-    link = co_await ensure_primary(failure);
+    links_.drop_primary();
+    link = co_await links_.ensure_primary(failure);
     if (link == nullptr) {
       // As if the server itself were gone: the client sees its connection lost.
       log::info("the primary cannot be reached again; closing the session",
@@ -226,13 +227,13 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
     co_return false;
   }
   if (outcome != Relayed::done) co_return false;
-  last_link_ = link;
+  links_.set_last(link);
   route::apply_status_flags(routing_.view, relay_.tracker().status_flags());
   const auto& topology = worker_.topology.current();
   const bool tracking =
       proto::has(identity_.capabilities, proto::cap::kSessionTrack) && topology && topology->primary_tracks_last_gtid;
   std::optional<std::string_view> gtid;
-  if (relay_.tracked().last_gtid) gtid = *relay_.tracked().last_gtid;
+  if (const auto& last_gtid = relay_.tracked().last_gtid) gtid = *last_gtid;
   routing_.read_your_writes.on_primary_statement(may_write, gtid, tracking, std::chrono::steady_clock::now());
   if (session_command && !relay_.tracked().error) record_session_command(packet, *link);
   co_return true;
@@ -244,7 +245,7 @@ asio::awaitable<Session::PlannedRead> Session::run_planned_read(const plan::Stat
   // Copies: held across the suspensions below (a copy takes no lock).
   const auto topology = worker_.topology.current();
   const plan::Policy policy = plan::policy_of(worker_.config.current()->routing);
-  routing_.previous_on_replica = last_link_ != nullptr && !last_link_->primary;
+  routing_.previous_on_replica = links_.last() != nullptr && !links_.last()->primary;
   std::vector<std::size_t> excluded;
   for (int attempt = 0; attempt < 3; ++attempt) {
     random_state_ = random_state_ * 1103515245U + 12345U;
@@ -259,7 +260,7 @@ asio::awaitable<Session::PlannedRead> Session::run_planned_read(const plan::Stat
     }
     if (planned.target != plan::Target::replica) co_return PlannedRead{ReplicaRead::not_served, planned};
     const auto& status = topology->backends[planned.replica];
-    BackendLink* link = co_await ensure_replica(status);
+    BackendLink* link = co_await links_.ensure_replica(status);
     if (link == nullptr) {
       excluded.push_back(planned.replica);
       continue;
@@ -301,7 +302,7 @@ asio::awaitable<Session::PlannedRead> Session::run_planned_read(const plan::Stat
       if (relay_.tracked().error_code == errors::kReadOnlyTransaction) {
         note_write_refusal(status.name, facts.text, metrics::WriteRefusal::reached_client);
       }
-      last_link_ = link;
+      links_.set_last(link);
       co_return PlannedRead{ReplicaRead::served, planned};
     }
     if (outcome != Relayed::lost_before_reply) co_return PlannedRead{ReplicaRead::session_over, planned};
@@ -339,7 +340,7 @@ void Session::note_write_refusal(const std::string& backend, std::string_view sq
 void Session::give_up_replica(BackendLink& link, const std::string& backend, std::vector<std::size_t>& excluded,
                               std::size_t index) {
   worker_.shared.backend_failures.report(backend);
-  drop_replica_link(link);
+  links_.drop_replica(link);
   excluded.push_back(index);
 }
 

@@ -1,0 +1,288 @@
+// The session's backend connections (see backend_links.hpp).
+#include "session/backend_links.hpp"
+
+#include "backend/endpoints.hpp"
+#include "backend/simple_query.hpp"
+#include "backend/slot_wait.hpp"
+#include "log/log.hpp"
+#include "session/database_change.hpp"
+#include "session/error_codes.hpp"
+#include "weir/protocol/commands.hpp"
+#include "weir/protocol/response.hpp"
+#include "weir/route/replica_guard.hpp"
+
+namespace weir::session {
+
+namespace asio = boost::asio;
+namespace proto = weir::protocol;
+using proto::Command;
+
+namespace {
+
+std::chrono::milliseconds to_ms(config::Duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d); }
+
+// The statement that makes a replica link refuse writes (ERROR 1792), on MariaDB and MySQL alike.
+constexpr std::string_view kReadOnlySession = "SET SESSION TRANSACTION READ ONLY";
+
+}  // namespace
+
+BackendLinks::BackendLinks(WorkerContext& worker, const ClientIdentity& identity, const SessionCommandHistory& history,
+                           PreparedStatementMap& prepared, std::uint32_t session_id)
+    : worker_(worker), identity_(identity), history_(history), prepared_(prepared), session_id_(session_id) {}
+
+BackendLink* BackendLinks::find(const std::string& host, std::uint16_t port) const {
+  if (primary_ && primary_->key.host == host && primary_->key.port == port) return primary_.get();
+  for (const auto& replica : replicas_) {
+    if (replica->key.host == host && replica->key.port == port) return replica.get();
+  }
+  return nullptr;
+}
+
+backend::LoginRequest BackendLinks::login_request() const {
+  const auto config = worker_.shared.config.load();
+  backend::LoginRequest request;
+  request.credentials = {identity_.user, identity_.stage1};
+  request.database = identity_.database;
+  request.capabilities = identity_.capabilities;
+  request.character_set = identity_.character_set;
+  request.attributes = identity_.attributes;
+  request.timeout = to_ms(config->timeouts.connect);
+  return request;
+}
+
+asio::awaitable<std::unique_ptr<BackendLink>> BackendLinks::open(const backend::Endpoint& endpoint, bool primary,
+                                                                 backend::LoginFailure& failure) {
+  auto link = std::make_unique<BackendLink>();
+  backend::LoginRequest request = login_request();
+  // Every link but the primary's is read-only and runs one statement per COM_QUERY: the server
+  // refuses a write the classifier missed, and never runs a second statement hidden in the text.
+  if (!primary) request.capabilities &= ~proto::cap::kMultiStatements;
+  link->key = {endpoint.host,           endpoint.port,      identity_.user, request.capabilities,
+               identity_.character_set, identity_.database, !primary};
+  link->primary = primary;
+  link->name = endpoint.name;
+  while (worker_.pool != nullptr) {
+    auto pooled = worker_.pool->take(link->key);
+    if (!pooled) break;
+    if (backend::looks_alive(*pooled)) {  // it was reset when its last session let go
+      link->connection = std::move(pooled);
+      break;
+    }
+  }
+  if (!link->connection) {
+    backend::Slot slot = co_await take_slot(endpoint, failure);
+    if (!slot) co_return nullptr;
+    const backend::TlsOptions tls{worker_.backend_tls, worker_.verify_backend_host};
+    link->connection = co_await backend::connect_backend(endpoint, request, tls, failure);
+    if (link->connection) link->connection->hold(std::move(slot));
+  }
+  if (!link->connection) {
+    worker_.metrics->error("backend_connect");
+    co_return nullptr;
+  }
+  if (!primary) {
+    const bool read_only = co_await make_read_only(*link);
+    if (!read_only) {
+      failure.reason = "the server refused " + std::string(kReadOnlySession) + " on a new replica connection";
+      worker_.metrics->error("backend_connect");
+      co_return nullptr;
+    }
+  }
+  worker_.metrics->backend_connection_opened(link->name);
+  link->database = identity_.database;
+  co_return link;
+}
+
+asio::awaitable<backend::Slot> BackendLinks::take_slot(const backend::Endpoint& endpoint,
+                                                       backend::LoginFailure& failure) {
+  auto slots = worker_.shared.connection_limits.slots(endpoint.host, endpoint.port);
+  if (slots->try_take()) co_return backend::Slot(std::move(slots));
+  // At the cap. Room first: an idle pooled connection to that backend (of another user or
+  // database) is closed, here and in the other workers' pools.
+  if (worker_.pool != nullptr && worker_.pool->close_one_idle(endpoint.host, endpoint.port) && slots->try_take()) {
+    co_return backend::Slot(std::move(slots));
+  }
+  if (worker_.reclaim_idle_elsewhere) worker_.reclaim_idle_elsewhere(endpoint.host, endpoint.port);
+  const auto limit = worker_.config.current()->timeouts.pool_wait;
+  const auto cap = slots->cap();
+  const auto started = std::chrono::steady_clock::now();
+  backend::Slot slot = co_await backend::wait_for_slot(slots, limit);
+  worker_.metrics->pool_wait(endpoint.name, std::chrono::steady_clock::now() - started, static_cast<bool>(slot));
+  if (!slot) {
+    // ER_CON_COUNT_ERROR, as a server at its max_connections, but naming weir's own limit.
+    failure.no_slot = true;
+    failure.reason = "pool.max_per_backend (" + std::to_string(cap) + ") connections to " + endpoint.name +
+                     " are open and none was freed within timeouts.pool_wait (" +
+                     std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(limit).count()) + " ms)";
+    failure.server_error =
+        proto::make_err(errors::kTooManyConnections, "08004", "Too many connections: weir: " + failure.reason,
+                        identity_.capabilities | proto::cap::kProtocol41);
+  }
+  co_return slot;
+}
+
+asio::awaitable<BackendLink*> BackendLinks::ensure_primary(backend::LoginFailure& failure) {
+  if (primary_) co_return primary_.get();
+  const std::optional<backend::Endpoint> endpoint = current_primary(worker_.shared);
+  if (!endpoint) {
+    failure.reason = "the primary is not known yet: backend discovery has not found it";
+    co_return nullptr;
+  }
+  auto link = co_await open(*endpoint, true, failure);
+  if (!link) co_return nullptr;
+  const bool current = co_await bring_up_to_date(*link);
+  if (!current) {
+    failure.reason = "the primary refused a session command weir replayed on a new connection";
+    worker_.metrics->backend_connection_closed(link->name);
+    link->stream().close();
+    co_return nullptr;
+  }
+  primary_ = std::move(link);
+  co_return primary_.get();
+}
+
+asio::awaitable<BackendLink*> BackendLinks::ensure_replica(const health::BackendStatus& status) {
+  BackendLink* link = nullptr;
+  for (auto& existing : replicas_) {
+    if (existing->name == status.name) link = existing.get();
+  }
+  if (link == nullptr) {
+    backend::LoginFailure failure;
+    // A named endpoint: GCC 12 destroys a temporary in a co_await expression twice.
+    const backend::Endpoint endpoint{status.name, status.host, status.port};
+    auto opened = co_await open(endpoint, false, failure);
+    if (!opened) {
+      log::warn("replica connection failed",
+                {{"session", session_id_}, {"backend", status.name}, {"reason", failure.reason}});
+      // A replica at weir's own connection cap is not failing: reads go elsewhere this time only.
+      if (!failure.no_slot) worker_.shared.backend_failures.report(status.name);
+      co_return nullptr;
+    }
+    opened->load = status.load;
+    replicas_.push_back(std::move(opened));
+    link = replicas_.back().get();
+  }
+  const bool current = co_await bring_up_to_date(*link);
+  if (!current) {
+    drop_replica(*link);
+    co_return nullptr;
+  }
+  co_return link;
+}
+
+asio::awaitable<bool> BackendLinks::make_read_only(BackendLink& link) {
+  const auto result = co_await backend::run_simple_query(link.backend(), kReadOnlySession, identity_.capabilities);
+  if (!result.ok) {
+    log::warn("a replica connection could not be made read-only",
+              {{"session", session_id_}, {"backend", link.name}, {"error", result.error}});
+    link.stream().close();
+  }
+  co_return result.ok;
+}
+
+asio::awaitable<bool> BackendLinks::bring_up_to_date(BackendLink& link) {
+  const auto missing = history_.after(link.applied);
+  bool lifted = false;  // a replayed command may have made a read-only link writable
+  for (const auto& command : missing) {
+    const auto kind = static_cast<Command>(command[0]);
+    if (!link.primary && kind == Command::set_option) {
+      // COM_SET_OPTION switches multi-statements; replica links stay without them.
+      ++link.applied;
+      continue;
+    }
+    const auto result = co_await backend::run_simple_command(link.backend(), command, identity_.capabilities);
+    if (!result.ok) {
+      log::warn("replaying a session command failed",
+                {{"session", session_id_}, {"backend", link.name}, {"error", result.error}});
+      co_return false;
+    }
+    ++link.applied;
+    if (command_may_change_database(command)) link.database_known = false;
+    if (kind == Command::set_option) link.options_changed = true;
+    if (!link.primary && kind == Command::query &&
+        route::may_lift_read_only(proto::as_string(proto::Bytes(command).subspan(1)))) {
+      lifted = true;
+    }
+  }
+  link.applied = history_.last();
+  if (lifted) {
+    // The client's SET SESSION TRANSACTION READ WRITE (or tx_read_only=0) holds for its primary
+    // link; replica links stay read-only.
+    const bool read_only = co_await make_read_only(link);
+    co_return read_only;
+  }
+  co_return true;
+}
+
+asio::awaitable<void> BackendLinks::release(std::unique_ptr<BackendLink> link) {
+  if (!link || !link->connection) co_return;
+  worker_.metrics->backend_connection_closed(link->name);
+  // A connection others wait a slot for is closed rather than pooled: its slot goes to them.
+  if (!link->idle || closing_ || worker_.pool == nullptr || !link->database_known || link->options_changed ||
+      link->backend().broken() || link->backend().slot().others_waiting()) {
+    link->stream().close();
+    co_return;
+  }
+  auto connection = std::move(link->connection);
+  const bool reset = worker_.shared.config.load()->pool.reset_on_reuse;
+  const bool usable = co_await backend::prepare_for_reuse(*connection, reset);
+  if (!usable) co_return;
+  auto key = link->key;
+  key.database = link->database;
+  metrics::Gauge* idle = &worker_.metrics->pooled_connections(link->name);
+  worker_.pool->put(key, std::move(connection), idle);
+}
+
+asio::awaitable<void> BackendLinks::release_all() {
+  if (published_ != nullptr) published_backend_->clear();
+  published_ = nullptr;
+  last_ = nullptr;
+  co_await release_replicas();
+  co_await release(std::move(primary_));
+}
+
+void BackendLinks::drop_replica(BackendLink& link) {
+  prepared_.forget_link(link.id());
+  worker_.metrics->backend_connection_closed(link.name);
+  if (published_ == &link) published_ = nullptr;
+  if (last_ == &link) last_ = nullptr;
+  link.stream().close();
+  std::erase_if(replicas_, [&](const std::unique_ptr<BackendLink>& l) { return l.get() == &link; });
+}
+
+asio::awaitable<void> BackendLinks::release_idle(bool keep_primary) {
+  last_ = nullptr;
+  published_ = nullptr;
+  published_backend_->clear();
+  co_await release_replicas();
+  if (!keep_primary) co_await release(std::move(primary_));
+}
+
+asio::awaitable<void> BackendLinks::release_replicas() {
+  auto replicas = std::move(replicas_);
+  replicas_.clear();
+  if (last_ != primary_.get()) last_ = nullptr;
+  if (published_ != primary_.get()) published_ = nullptr;
+  for (auto& link : replicas) co_await release(std::move(link));
+}
+
+void BackendLinks::drop_primary() {
+  worker_.metrics->backend_connection_closed(primary_->name);
+  if (published_ == primary_.get()) published_ = nullptr;
+  if (last_ == primary_.get()) last_ = nullptr;
+  primary_->stream().close();
+  primary_.reset();
+}
+
+void BackendLinks::close() {
+  closing_ = true;
+  if (primary_) primary_->stream().close();
+  for (auto& link : replicas_) link->stream().close();
+}
+
+void BackendLinks::release_buffers() {
+  if (primary_) primary_->stream().release_buffer();
+  for (auto& link : replicas_) link->stream().release_buffer();
+}
+
+}  // namespace weir::session

@@ -1,0 +1,110 @@
+#pragma once
+// The backend connections of one client session: at most one to the primary (opened at login)
+// and one per replica (opened when a read is first routed there). Opens them from the worker's
+// pool or by logging in as the session's user (under pool.max_per_backend), replays the session
+// commands a connection has not run yet, keeps replica connections read-only, gives them back to
+// the pool or closes them, and publishes the one in use for KILL QUERY from other sessions.
+//
+// Lives inside its session, on the session's worker. It reads the session's identity (who logs
+// in), command history (what to replay) and prepared statements (forgotten with a replica's
+// connection) through references to the session's own: they outlive it.
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend/backend_connection.hpp"
+#include "backend/connection_slots.hpp"
+#include "health/topology.hpp"
+#include "session/backend_link.hpp"
+#include "session/client_login.hpp"
+#include "session/prepared_statement_map.hpp"
+#include "session/published_backend.hpp"
+#include "session/session_command_history.hpp"
+#include "session/worker_context.hpp"
+
+namespace weir::session {
+
+class BackendLinks {
+ public:
+  BackendLinks(WorkerContext& worker, const ClientIdentity& identity, const SessionCommandHistory& history,
+               PreparedStatementMap& prepared, std::uint32_t session_id);
+  BackendLinks(const BackendLinks&) = delete;
+  BackendLinks& operator=(const BackendLinks&) = delete;
+
+  // The primary's link; null while the session has none (not opened yet, lost, or given back).
+  BackendLink* primary() const { return primary_.get(); }
+  const std::vector<std::unique_ptr<BackendLink>>& replicas() const { return replicas_; }
+  bool any() const { return primary_ || !replicas_.empty(); }
+  BackendLink* find(const std::string& host, std::uint16_t port) const;  // the link to that server, or null
+
+  // The link that ran the previous statement (SHOW WARNINGS goes there); null once it is gone.
+  BackendLink* last() const { return last_; }
+  void set_last(BackendLink* link) { last_ = link; }
+
+  // What KILL on other workers reads; shared with the session's SessionHandle.
+  const std::shared_ptr<PublishedBackend>& published_backend() const { return published_backend_; }
+  // Publishes `link` as the session's current backend connection (per statement: no lock, no allocation).
+  void publish(BackendLink& link) {
+    if (published_ == &link) return;
+    published_ = &link;
+    published_backend_->publish(link.key.host, link.key.port, link.backend().thread_id());
+  }
+
+  // The primary's link, connected (and brought up to date) on demand. Null when it cannot be
+  // reached; `failure` says why.
+  boost::asio::awaitable<BackendLink*> ensure_primary(backend::LoginFailure& failure);
+  // The link to topology backend `status`, connected and brought up to date; null on failure
+  // (reported to the monitor unless weir's own connection cap was the cause).
+  boost::asio::awaitable<BackendLink*> ensure_replica(const health::BackendStatus& status);
+  // A connection to `endpoint` that the session does not keep (KILL on another server): a pooled
+  // one or a new login; every link but the primary's is read-only. Null with `failure` filled.
+  // Give it back with release().
+  boost::asio::awaitable<std::unique_ptr<BackendLink>> open(const backend::Endpoint& endpoint, bool primary,
+                                                            backend::LoginFailure& failure);
+  // Replays the session commands the link has not run yet. False when one failed.
+  boost::asio::awaitable<bool> bring_up_to_date(BackendLink& link);
+
+  // Resets a link and returns it to the worker's pool when it sits between statements (closes it
+  // otherwise).
+  boost::asio::awaitable<void> release(std::unique_ptr<BackendLink> link);
+  // The session ends or logs in again: every link goes.
+  boost::asio::awaitable<void> release_all();
+  // Idle for timeouts.backend_idle: the replicas' links go, and the primary's unless the session
+  // keeps state on it (`keep_primary`); the primary's is opened again when a statement needs it.
+  boost::asio::awaitable<void> release_idle(bool keep_primary);
+  // COM_RESET_CONNECTION ran on the primary: the replicas' links go (the pool resets them).
+  boost::asio::awaitable<void> release_replicas();
+  void drop_primary();                   // closes and forgets the primary's link (found closed)
+  void drop_replica(BackendLink& link);  // closes and forgets it (broken or unwanted)
+
+  // The session closes: every connection is closed now, and none is pooled afterwards.
+  void close();
+  // The session waits for its client: the links give their read buffers back.
+  void release_buffers();
+
+ private:
+  // A pool.max_per_backend slot for a new connection to `endpoint`: at once, after closing an idle
+  // pooled connection to it, or after waiting up to timeouts.pool_wait; empty with `failure`
+  // filled (ERROR 1040 naming the backend and the cap) when none came.
+  boost::asio::awaitable<backend::Slot> take_slot(const backend::Endpoint& endpoint, backend::LoginFailure& failure);
+  // SET SESSION TRANSACTION READ ONLY on a replica link; false (link closed) when it failed.
+  boost::asio::awaitable<bool> make_read_only(BackendLink& link);
+  backend::LoginRequest login_request() const;
+
+  WorkerContext& worker_;
+  const ClientIdentity& identity_;
+  const SessionCommandHistory& history_;
+  PreparedStatementMap& prepared_;
+  std::uint32_t session_id_;
+  std::unique_ptr<BackendLink> primary_;
+  std::vector<std::unique_ptr<BackendLink>> replicas_;
+  BackendLink* last_ = nullptr;
+  BackendLink* published_ = nullptr;  // the link published_backend_ names
+  std::shared_ptr<PublishedBackend> published_backend_ = std::make_shared<PublishedBackend>();
+  bool closing_ = false;
+};
+
+}  // namespace weir::session

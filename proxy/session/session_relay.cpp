@@ -1,0 +1,170 @@
+// Relaying a command's response from a backend link to the client. It stays in the session: it
+// writes to the client's stream under the client's write deadline, reads the client's LOAD DATA
+// LOCAL packets, arms the statement's timeouts.query (whose KILL needs the session alive) and
+// learns what the relay tracked (the link's database, the metrics, the slow-query log).
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include "log/log.hpp"
+#include "session/database_change.hpp"
+#include "session/error_codes.hpp"
+#include "session/session.hpp"
+#include "weir/protocol/commands.hpp"
+#include "weir/protocol/response.hpp"
+#include "weir/route/digest.hpp"
+
+namespace weir::session {
+
+namespace asio = boost::asio;
+namespace proto = weir::protocol;
+using proto::Command;
+
+namespace {
+
+// Whether the first packet in `data` (header included) is an ERR packet.
+bool starts_with_err(proto::Bytes data) { return data.size() > 4 && data[4] == proto::kErrHeader; }
+
+}  // namespace
+
+asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, proto::Bytes packet, std::uint8_t seq,
+                                                         bool hold_write_refusal) {
+  links_.publish(link);
+  const auto started = std::chrono::steady_clock::now();
+  boost::system::error_code error;
+  link.idle = false;
+  co_await link.stream().write_packet(packet, seq, error);
+  if (error) {
+    link.backend().mark_broken();
+    co_return Relayed::lost_before_reply;
+  }
+  if (!proto::expects_response(static_cast<Command>(packet[0]))) {
+    link.idle = true;
+    co_return Relayed::done;
+  }
+  // Captures two pointers only: stored without allocating (the kill is rare, the arm is not).
+  query_deadline_.arm(worker_.config.current()->timeouts.query, [this, target = &link] {
+    asio::co_spawn(
+        client_.stream().socket().get_executor(),
+        kill_slow_query(shared_from_this(), target->key.host, target->key.port, target->backend().thread_id()),
+        asio::detached);
+  });
+  const Relayed outcome = co_await relay_response(link, packet[0], hold_write_refusal);
+  query_deadline_.cancel();
+  // A refusal held back from the client is a complete response too: the link is ready for the next.
+  link.idle = (outcome == Relayed::done || outcome == Relayed::refused_as_write) && relay_.tracker().done();
+  if (outcome == Relayed::done) {
+    track_database(link, packet[0], packet);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    worker_.metrics->query(link.name, !link.primary, packet[0], elapsed);
+    log_if_slow(link, packet, elapsed);
+  }
+  co_return outcome;
+}
+
+asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std::uint8_t command,
+                                                          bool hold_write_refusal) {
+  auto& backend = link.stream();
+  relay_.start(command, identity_.capabilities);
+  std::size_t forwarded = 0;
+  boost::system::error_code error;
+  while (true) {
+    const auto step = relay_.scan(backend.buffered());
+    if (hold_write_refusal && forwarded == 0 && step.outcome == ResponseRelay::Outcome::done &&
+        relay_.tracked().error_code == errors::kReadOnlyTransaction && starts_with_err(backend.buffered())) {
+      // The whole response is the read-only link's refusal: nothing reached the client.
+      backend.consume(step.forward);
+      co_return Relayed::refused_as_write;
+    }
+    if (step.forward > 0) {
+      guard_client_write();
+      co_await client_.write_raw(backend.buffered().first(step.forward), error);
+      unguard_client();
+      if (error) co_return Relayed::client_gone;
+      worker_.metrics->bytes_to_client(step.forward);
+      backend.consume(step.forward);
+      forwarded += step.forward;
+    }
+    if (step.outcome == ResponseRelay::Outcome::done) co_return Relayed::done;
+    if (step.outcome == ResponseRelay::Outcome::local_infile) {
+      const bool relayed = co_await relay_local_infile(link);
+      if (!relayed) co_return Relayed::lost_mid_reply;
+      continue;
+    }
+    if (step.outcome == ResponseRelay::Outcome::failed) {
+      log::error("backend broke the protocol",
+                 {{"session", id_}, {"backend", link.name}, {"detail", relay_.tracker().error().message()}});
+      link.backend().mark_broken();
+      co_return forwarded == 0 ? Relayed::lost_before_reply : Relayed::lost_mid_reply;
+    }
+    co_await backend.fill(step.min_capacity, error);
+    if (error) {
+      log::warn("backend connection lost mid-response",
+                {{"session", id_}, {"backend", link.name}, {"error", error.message()}});
+      link.backend().mark_broken();
+      co_return forwarded == 0 ? Relayed::lost_before_reply : Relayed::lost_mid_reply;
+    }
+  }
+}
+
+asio::awaitable<bool> Session::relay_local_infile(BackendLink& link) {
+  // The client sends the file as packets and ends with an empty one; relay them verbatim, one at
+  // a time (weir holds one packet of the file, never the file). Each is bounded like a statement
+  // by the primary's max_allowed_packet, which the server applies to them too.
+  boost::system::error_code error;
+  const std::size_t max_packet = max_client_packet();
+  while (true) {
+    proto::Bytes packet;
+    std::uint8_t seq = 0;
+    guard_client_read();
+    co_await client_.read_packet(packet, seq, max_packet, error);
+    unguard_client();
+    if (error == boost::system::errc::message_size) {
+      log::info("client LOAD DATA LOCAL packet over the primary's max_allowed_packet; closing",
+                {{"session", id_}, {"peer", peer_host_}, {"max_allowed_packet", max_packet}});
+      link.backend().mark_broken();  // mid-statement: never pooled
+      co_await refuse_oversized_packet();
+      co_return false;
+    }
+    if (!error) co_await link.stream().write_packet(packet, seq, error);
+    if (error) co_return false;
+    if (packet.empty()) co_return relay_.client_infile_done();
+  }
+}
+
+void Session::log_if_slow(const BackendLink& link, proto::Bytes packet, std::chrono::steady_clock::duration elapsed) {
+  const auto threshold = worker_.config.current()->log.slow_query;
+  if (threshold <= config::Duration::zero() || elapsed < threshold) return;
+  const auto command = static_cast<Command>(packet[0]);
+  std::string statement;
+  if (command == Command::query) {
+    statement = route::digest(proto::as_string(packet.subspan(1))).text;
+  } else if (const auto id = proto::read_statement_id(packet); id && command == Command::stmt_execute) {
+    // The id in the packet is the backend's; the statement is found by the client's below.
+    statement = "EXECUTE of a prepared statement";
+    for (auto& [client_id, prepared] : prepared_.all()) {
+      for (const auto& on : prepared.prepared) {
+        if (on.link == link.id() && on.backend_id == *id) statement = route::digest(prepared.sql).text;
+      }
+    }
+  } else {
+    statement = std::string(proto::command_name(command));
+  }
+  log::warn("slow query", {{"session", id_},
+                           {"user", identity_.user},
+                           {"backend", link.name},
+                           {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()},
+                           {"digest", statement}});
+}
+
+void Session::track_database(BackendLink& link, std::uint8_t command, proto::Bytes packet) {
+  if (command == static_cast<std::uint8_t>(Command::set_option)) link.options_changed = true;
+  if (const auto& schema = relay_.tracked().schema) {
+    link.database = *schema;
+    link.database_known = true;
+    return;
+  }
+  // Without session state tracking a change of database cannot be seen: stop trusting it.
+  if (command_may_change_database(packet)) link.database_known = false;
+}
+
+}  // namespace weir::session
