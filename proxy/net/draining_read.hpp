@@ -63,8 +63,8 @@ class DrainingRecvOp : public detail::reactor_op {
 
   static status do_perform(detail::reactor_op* base) {
     auto* op = static_cast<DrainingRecvOp*>(base);
-    const bool finished = detail::socket_ops::non_blocking_recv1(op->socket_, op->buffer_.data(), op->buffer_.size(),
-                                                                 0, true, op->ec_, op->bytes_transferred_);
+    const bool finished = detail::socket_ops::non_blocking_recv1(op->socket_, op->buffer_.data(), op->buffer_.size(), 0,
+                                                                 true, op->ec_, op->bytes_transferred_);
     if (!finished) return not_done;  // EAGAIN: wait for readiness
     // Fewer bytes than asked (end of stream and errors included): the socket is empty now.
     return op->bytes_transferred_ < op->buffer_.size() ? done_and_exhausted : done;
