@@ -215,7 +215,11 @@ asio::awaitable<bool> BackendLinks::bring_up_to_date(BackendLink& link) {
 }
 
 asio::awaitable<void> BackendLinks::release(std::unique_ptr<BackendLink> link) {
-  if (!link || !link->connection) co_return;
+  if (!link) co_return;
+  // The link object goes away (its connection to the pool or closed), and a link opened later
+  // may get its address, which is its id: the statements prepared on it are forgotten with it.
+  prepared_.forget_link(link->id());
+  if (!link->connection) co_return;
   worker_.metrics->backend_connection_closed(link->name);
   // A connection others wait a slot for is closed rather than pooled: its slot goes to them.
   if (!link->idle || closing_ || worker_.pool == nullptr || !link->database_known || link->options_changed ||

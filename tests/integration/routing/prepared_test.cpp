@@ -199,5 +199,34 @@ TEST(RoutingPrepared, SysbenchReadOnlyWithPreparedStatementsSpreadsOverReplicas)
   EXPECT_GT(on2, 100);
 }
 
+// A session idle past timeouts.backend_idle gives its replica links back; the statements it had
+// prepared there are gone with them. Opened again later (often at the same address), a link must
+// not be taken for the old one: every statement is prepared anew on it and runs as itself.
+TEST(RoutingPrepared, StatementsRunAsThemselvesAfterTheReplicaLinksWereReleasedWhileIdle) {
+  TopologyOptions options;
+  options.extra_yaml = "timeouts:\n  backend_idle: 300ms\n";
+  ReplicatedTopology t(options);
+  Mysql m = open_mysql(t.weir->port(), ConnectOptions{}.db("app"));
+  ASSERT_TRUE(m);
+  const std::vector<std::string> names = {"a", "b", "c", "d"};
+  std::vector<Stmt> statements;
+  for (const auto& name : names) {
+    statements.push_back(prepare(m.get(), "SELECT CONCAT('" + name + "=', ?), @@server_id"));
+    ASSERT_TRUE(statements.back());
+  }
+  for (int round = 0; round < 6; ++round) {
+    // Each round starts with a different statement: the first one prepared on a new link takes
+    // that connection's first statement id, which an older link had given to another.
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const std::size_t k = (i + static_cast<std::size_t>(round)) % names.size();
+      for (int repeat = 0; repeat < 3; ++repeat) {
+        const auto [value, server] = run_one(statements[k].get(), static_cast<long long>(round));
+        EXPECT_EQ(value, names[k] + "=" + std::to_string(round)) << "round " << round << ", server " << server;
+      }
+    }
+    std::this_thread::sleep_for(900ms);  // past backend_idle: the links go back
+  }
+}
+
 }  // namespace
 }  // namespace weir::testing::routing_tests
