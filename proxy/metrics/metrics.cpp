@@ -397,7 +397,9 @@ void Metrics::update_backends(const std::vector<BackendSample>& backends) {
       if (value->has_value()) {
         lag.get({b.name, method}).gauge->set(**value);
       } else {
-        lag.hide_if([&](const std::vector<std::string>& l) { return l[0] == b.name && l[1] == method; });
+        // `method = method`: clang before 16 cannot capture a structured binding itself.
+        lag.hide_if(
+            [&, method = method](const std::vector<std::string>& l) { return l[0] == b.name && l[1] == method; });
       }
     }
   }
