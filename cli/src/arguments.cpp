@@ -1,12 +1,10 @@
 #include "weir/cli/arguments.hpp"
 
-#include <ranges>
-
 namespace weir::cli {
 
 std::optional<std::string> Arguments::get(std::string_view name) const {
-  for (const auto& [option, value] : std::views::reverse(given_)) {
-    if (option == name) return value;
+  for (auto it = given_.rbegin(); it != given_.rend(); ++it) {
+    if (it->first == name) return it->second;
   }
   return std::nullopt;
 }

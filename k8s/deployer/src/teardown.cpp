@@ -2,15 +2,14 @@
 #include "weir/deployer/deployer.hpp"
 #include "weir/deployer/resources.hpp"
 
-#include <ranges>
-
 namespace weir::deployer {
 
 TeardownReport teardown_objects(std::span<const Object> objects, Client& client, const Progress& progress,
                                 bool delete_pvcs) {
   TeardownReport report;
   const nlohmann::json options = {{"kind", "DeleteOptions"}, {"apiVersion", "v1"}, {"propagationPolicy", "Foreground"}};
-  for (const auto& o : std::views::reverse(objects)) {
+  for (auto it = objects.rbegin(); it != objects.rend(); ++it) {
+    const auto& o = *it;
     ObjectResult r;
     r.object = object_label(o.kind, o.namespace_name, o.name);
     auto res = resource_for(o.api_version, o.kind);
