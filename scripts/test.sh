@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Sets up this machine, builds weir and runs every test: the release build with warnings as
-# errors (all tests, among them the container image, the Debian package, a real single-node
-# Kubernetes cluster with the tutorial's walk-through and the status page in a headless browser),
-# the ASan+UBSan build (unit and integration tests; with WEIR_TSAN=1 also the ThreadSanitizer
-# build's), and each
-# fuzz target for a bounded time. Ends with ctest's summary of the main run; exits non-zero on any
-# failure.
+# errors, checked by clang-tidy (all tests, among them the container image, the Debian package, a
+# real single-node Kubernetes cluster with the tutorial's walk-through and the status page in a
+# headless browser), the ASan+UBSan build (unit and integration tests; with WEIR_TSAN=1 also the
+# ThreadSanitizer build's), and each fuzz target for a bounded time. Ends with ctest's summary of
+# the main run; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -81,6 +80,10 @@ fi
 
 step "build: release, warnings are errors"
 if build ci; then
+  # Every file the release build compiles, against its compile_commands.json; files that passed
+  # before and did not change are skipped (scripts/tidy.py keeps them in ~/.cache/weir-clang-tidy).
+  step "clang-tidy (.clang-tidy) on every compiled file"
+  python3 scripts/tidy.py --build build/ci --jobs "$JOBS" || fail "clang-tidy"
   # The image build compiles weir inside the image on every core: alone, before the others, so
   # that it does not slow the timing-sensitive integration tests down.
   step "container image (buildah build from the Dockerfile, podman run)"

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Runs clang-tidy (.clang-tidy's checks) on every file a build compiles, in parallel.
 
-    python3 scripts/tidy.py [--build build/ci] [--jobs N] [--cache DIR] [FILTER...]
+    python3 scripts/tidy.py [--build build/ci] [--jobs N] [--cache DIR] [--exclude PATH]... [FILTER...]
 
 A file whose check passed once is not checked again while nothing it sees has changed: the key
 is the file's preprocessed text (the checkout's path taken out, so a fresh clone elsewhere hits the
-same entries), its compile flags, .clang-tidy and clang-tidy's version. A clean run on an unchanged
-tree takes the time of preprocessing only. FILTER keeps the files whose path contains one of the
-words. Exit status 1 when any file has a finding (printed, with the file's name), 2 on a usage
-error.
+same entries), its compile flags, the .clang-tidy files that apply to it and clang-tidy's version.
+A clean run on an unchanged tree takes the time of preprocessing only. FILTER keeps the files whose
+path contains one of the words; --exclude PATH (repeatable) drops the files under PATH, relative to
+the checkout (`--exclude proxy/session/`). Exit status 1 when any file has a finding (printed, with
+the file's name), 2 on a usage error.
 """
 
 import argparse
@@ -41,12 +42,27 @@ def preprocess_command(arguments):
     return out + ["-E", "-P"]
 
 
+def configs(path, root):
+    """The text of every .clang-tidy from the checkout's root down to the file's directory."""
+    text = b""
+    directory = os.path.dirname(path)
+    while True:
+        config = os.path.join(directory, ".clang-tidy")
+        if os.path.exists(config):
+            with open(config, "rb") as f:
+                text = f.read() + text
+        if directory == root or os.path.dirname(directory) == directory:
+            return text
+        directory = os.path.dirname(directory)
+
+
 def cache_key(entry, root, build, salt):
     arguments = entry.get("arguments") or shlex.split(entry["command"])
     text = subprocess.run(preprocess_command(arguments), cwd=entry["directory"], capture_output=True, check=False)
     if text.returncode != 0:
         return None  # the compiler will say why in clang-tidy's own run
     digest = hashlib.sha256(salt)
+    digest.update(configs(entry["file"], root))
     flags = " ".join(a for a in arguments if a.startswith(("-D", "-std", "-f")))
     digest.update(flags.encode())
     digest.update(os.path.relpath(entry["file"], root).encode())
@@ -79,6 +95,8 @@ def main():
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--cache", default=os.path.expanduser("~/.cache/weir-clang-tidy"),
                         help="where passed checks are remembered; '' for none")
+    parser.add_argument("--exclude", action="append", default=[], metavar="PATH",
+                        help="skip the files whose path relative to the checkout starts with PATH (repeatable)")
     parser.add_argument("filters", nargs="*")
     args = parser.parse_args()
 
@@ -92,13 +110,13 @@ def main():
         entries = [e for e in json.load(f) if e["file"].startswith(root + os.sep)]
     # Sources generated into the build tree are not ours to tidy.
     entries = [e for e in entries if not e["file"].startswith(build + os.sep)]
+    entries = [e for e in entries if not os.path.relpath(e["file"], root).startswith(tuple(args.exclude))]
     if args.filters:
         entries = [e for e in entries if any(word in e["file"] for word in args.filters)]
     if args.cache:
         os.makedirs(args.cache, exist_ok=True)
     version = subprocess.run([TIDY, "--version"], capture_output=True, check=True).stdout
-    with open(os.path.join(root, ".clang-tidy"), "rb") as f:
-        salt = version + f.read()
+    salt = version
 
     started = time.monotonic()
     failed = []

@@ -1,6 +1,7 @@
 #include "weir/cli/bash_completion.hpp"
 
 #include <set>
+#include <utility>
 
 namespace weir::cli {
 namespace {
@@ -39,7 +40,9 @@ void collect(const Command& command, const std::string& path, std::vector<Entry>
       } else if (is_choice(option->value)) {
         std::string words = option->value;
         for (char& c : words) c = c == '|' ? ' ' : c;
-        choices.emplace_back(path + "|" + spelling, words);
+        std::string key = path;
+        key.append("|").append(spelling);
+        choices.emplace_back(std::move(key), std::move(words));
       }
     }
   }
@@ -92,7 +95,8 @@ std::string bash_completion(const Command& root) {
   out += "  esac\n";
   out += "  case \"$path|$prev\" in\n";
   for (const auto& [key, words] : choices) {
-    out += "    '" + key + "') COMPREPLY=($(compgen -W '" + words + "' -- \"$cur\")); return ;;\n";
+    out.append("    '").append(key).append("') COMPREPLY=($(compgen -W '").append(words);
+    out.append("' -- \"$cur\")); return ;;\n");
   }
   out += "  esac\n";
   out += "  case \"$path\" in\n";

@@ -79,8 +79,9 @@ Result<std::vector<SessionStateEntry>> parse_session_state(std::string_view bloc
   for (;;) {
     auto next = reader.next();
     if (!next) return next.error();
-    if (!next->has_value()) return entries;
-    entries.push_back(**next);
+    const std::optional<SessionStateEntry>& entry = next.value();
+    if (!entry.has_value()) return entries;
+    entries.push_back(*entry);
   }
 }
 
@@ -135,8 +136,10 @@ std::optional<std::string_view> find_last(std::string_view block, SessionTrackTy
   SessionStateReader reader(block);
   for (;;) {
     auto next = reader.next();
-    if (!next || !next->has_value()) return found;
-    const SessionStateEntry& e = **next;
+    if (!next) return found;
+    const std::optional<SessionStateEntry>& entry = next.value();
+    if (!entry.has_value()) return found;
+    const SessionStateEntry& e = *entry;
     if (e.is(type) && (type != SessionTrackType::system_variables || e.name == name)) found = e.value;
   }
 }

@@ -108,7 +108,7 @@ void UserRefresher::run() {
 
 bool UserRefresher::load_once(const std::shared_ptr<const config::Config>& config) {
   LoadUsersResult result = guarded_load(loader_, *config);
-  if (!result.ok()) {
+  if (!result.users.has_value()) {
     if (result.error != logged_error_) {
       log::error("cannot load users from the backend; keeping the accounts loaded before",
                  {{"error", result.error}, {"accounts", loaded_.size()}});

@@ -394,10 +394,13 @@ void Metrics::update_backends(const std::vector<BackendSample>& backends) {
     const std::pair<std::string_view, const std::optional<double>*> methods[] = {
         {"heartbeat", &b.heartbeat_lag_seconds}, {"seconds_behind_master", &b.seconds_behind_master}};
     for (const auto& [method, value] : methods) {
-      if (value->has_value()) {
-        lag.get({b.name, method}).gauge->set(**value);
+      const std::optional<double>& seconds = *value;
+      if (seconds.has_value()) {
+        lag.get({b.name, method}).gauge->set(*seconds);
       } else {
-        lag.hide_if([&](const std::vector<std::string>& l) { return l[0] == b.name && l[1] == method; });
+        // `method = method`: clang before 16 cannot capture a structured binding itself.
+        lag.hide_if(
+            [&, method = method](const std::vector<std::string>& l) { return l[0] == b.name && l[1] == method; });
       }
     }
   }

@@ -85,13 +85,17 @@ ReplicaChoice choose_replica(const health::Topology& topology, const ReadRequire
   } else if (options.when_no_replica == WhenNoReplica::least_lagged && !requirement.after) {
     // A replica that replicates and answers, lagging beyond the threshold: the least lagged one.
     std::optional<std::size_t> best;
+    std::optional<std::chrono::microseconds> best_lag;
     for (std::size_t i = 0; i < topology.backends.size(); ++i) {
       const auto& backend = topology.backends[i];
       if (backend.role != config::Role::replica || !backend.reachable || !backend.sql_thread_running || !backend.lag ||
           backend.weight == 0 || excluded(options.excluded, i)) {
         continue;
       }
-      if (!best || *backend.lag < *topology.backends[*best].lag) best = i;
+      if (!best_lag || *backend.lag < *best_lag) {
+        best = i;
+        best_lag = backend.lag;
+      }
     }
     if (best) {
       choice.outcome = ReplicaChoice::Outcome::replica;

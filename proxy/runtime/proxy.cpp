@@ -129,7 +129,7 @@ Proxy::Proxy(std::string config_path, std::shared_ptr<const config::Config> conf
   shared_.identity.store(default_identity());
   // Accounts from the primary the monitor found (discovery), else the configured one.
   users_ = std::make_unique<auth::UserRefresher>(
-      config, [this](std::shared_ptr<const auth::UserDirectory> users) { publish_users(std::move(users)); },
+      config, [this](const std::shared_ptr<const auth::UserDirectory>& users) { publish_users(users); },
       [this](const config::Config& c) {
         const auto primary = session::current_primary(shared_);
         return auth::load_users(primary ? auth::user_source(c, *primary) : auth::user_source(c));
@@ -153,7 +153,7 @@ Proxy::Proxy(std::string config_path, std::shared_ptr<const config::Config> conf
   shared_.config.store(std::move(config));
 }
 
-void Proxy::publish_users(std::shared_ptr<const auth::UserDirectory> users) {
+void Proxy::publish_users(const std::shared_ptr<const auth::UserDirectory>& users) {
   const auto before = shared_.users.load();
   shared_.users.store(users);
   // Each worker's pool lets go of connections logged in with a password that may no longer be

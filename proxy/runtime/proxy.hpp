@@ -55,7 +55,7 @@ class Proxy {
   void begin_drain();
   bool build_tls(const config::Config& config, std::string& error);
   // A new user directory from the refresher's thread: stored, then applied to every worker's pool.
-  void publish_users(std::shared_ptr<const auth::UserDirectory> users);
+  void publish_users(const std::shared_ptr<const auth::UserDirectory>& users);
 
   std::string config_path_;
   // Declared before everything that counts into it, so it outlives them.

@@ -168,7 +168,7 @@ std::string completion_driver(const std::string& script, const std::string& line
   std::istringstream in(line);
   std::vector<std::string> words;
   for (std::string w; in >> w;) words.push_back(w);
-  if (line.ends_with(' ')) words.push_back("");
+  if (line.ends_with(' ')) words.emplace_back();
   std::string array;
   for (const auto& w : words) array += " '" + w + "'";
   return "source " + script + "\nCOMP_WORDS=(" + array + ")\nCOMP_CWORD=" + std::to_string(words.size() - 1) +

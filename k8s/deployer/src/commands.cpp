@@ -76,7 +76,7 @@ int teardown_main(const cli::Invocation& inv) {
   cmd.settings.service_monitor = true;  // delete it too when an earlier deploy made one
   const auto objects = manifests::build_objects(cmd.settings);
   const auto report = teardown_objects(objects, *client, print_line, inv.args.has("delete-pvcs"));
-  if (!report.ok()) {
+  if (report.error) {
     std::fprintf(stderr, "weir teardown: not everything was deleted; first failure: %s\n",
                  report.error->to_string().c_str());
     return 1;
@@ -96,11 +96,11 @@ cli::Command deploy_command() {
       "Builds the Kubernetes objects of a weir deployment (the same as the Helm chart charts/weir)\n"
       "and applies them with server-side apply, then waits for the pods; or prints them with --dry-run.";
   std::vector<cli::Option> options = cluster_options(false);
-  options.push_back({"dry-run", '\0', "", "print the objects instead of applying them"});
-  options.push_back({"output", 'o', "yaml|json", "format of --dry-run (json is a v1 List)", "yaml"});
-  options.push_back({"wait", '\0', "true|false", "wait for the pods to become ready", "true", false, true});
-  options.push_back({"no-wait", '\0', "", "apply only; do not wait for the pods (as --wait=false)"});
-  options.push_back({"timeout", '\0', "N[s|m]", "how long to wait for the pods", "600s"});
+  options.emplace_back("dry-run", '\0', "", "print the objects instead of applying them");
+  options.emplace_back("output", 'o', "yaml|json", "format of --dry-run (json is a v1 List)", "yaml");
+  options.emplace_back("wait", '\0', "true|false", "wait for the pods to become ready", "true", false, true);
+  options.emplace_back("no-wait", '\0', "", "apply only; do not wait for the pods (as --wait=false)");
+  options.emplace_back("timeout", '\0', "N[s|m]", "how long to wait for the pods", "600s");
   c.option_groups = {{"options", std::move(options)}};
   c.notes = "values keys (-f, --set): " + keys;
   c.run = deploy_main;

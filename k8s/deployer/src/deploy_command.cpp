@@ -46,15 +46,15 @@ std::string read_timeout(const std::string& text, DeployCommand& cmd) {
 std::vector<cli::Option> cluster_options(bool with_k8s) {
   std::vector<cli::Option> options;
   if (with_k8s) {
-    options.push_back(
-        {"k8s", '\0', "", "the default kubeconfig ($KUBECONFIG, ~/.kube/config) or the pod's service account"});
+    options.emplace_back("k8s", '\0', "",
+                         "the default kubeconfig ($KUBECONFIG, ~/.kube/config) or the pod's service account");
   }
-  options.push_back(
-      {"kubeconfig", '\0', "FILE", "the cluster's kubeconfig", "$KUBECONFIG, ~/.kube/config, in-cluster"});
-  options.push_back({"context", '\0', "NAME", "a context of the kubeconfig", "its current context"});
-  options.push_back({"namespace", 'n', "NS", "the namespace", "default"});
-  options.push_back({"values", 'f', "FILE", "values in the chart's values.yaml format", "", true});
-  options.push_back({"set", '\0', "KEY=VALUE", "one value, after the files", "", true});
+  options.emplace_back("kubeconfig", '\0', "FILE", "the cluster's kubeconfig",
+                       "$KUBECONFIG, ~/.kube/config, in-cluster");
+  options.emplace_back("context", '\0', "NAME", "a context of the kubeconfig", "its current context");
+  options.emplace_back("namespace", 'n', "NS", "the namespace", "default");
+  options.emplace_back("values", 'f', "FILE", "values in the chart's values.yaml format", "", true);
+  options.emplace_back("set", '\0', "KEY=VALUE", "one value, after the files", "", true);
   return options;
 }
 

@@ -70,7 +70,7 @@ void parse_client_tls(MapReader& parent, ClientTlsConfig& out) {
   if (out.enabled) {
     require(map, has_cert, "cert_file", "when enabled: true");
     require(map, has_key, "key_file", "when enabled: true");
-  } else if (out.required) {
+  } else if (required && out.required) {
     map.diag().error(required->mark, required->path, "required: true needs enabled: true");
   }
 }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "reader.hpp"
 
@@ -50,31 +51,32 @@ std::optional<std::string> read_secret_file(const std::string& path, std::string
 
 std::optional<Secret> read_secret(MapReader& map, std::string_view base, bool required, bool* given_out) {
   const std::string names[3] = {std::string(base), std::string(base) + "_file", std::string(base) + "_env"};
-  std::optional<Field> fields[3];
+  std::optional<Field> chosen;
   int given = -1;
   bool conflict = false;
   for (int i = 0; i < 3; ++i) {
-    fields[i] = map.take(names[i]);
-    if (!fields[i]) continue;
-    if (given >= 0) {
-      map.diag().error(fields[i]->mark, fields[i]->path,
+    std::optional<Field> field = map.take(names[i]);
+    if (!field) continue;
+    if (chosen) {
+      map.diag().error(field->mark, field->path,
                        "only one of " + names[0] + ", " + names[1] + " and " + names[2] + " may be given (" +
                            names[given] + " is given too)");
       conflict = true;
     } else {
       given = i;
+      chosen = std::move(field);
     }
   }
-  if (given_out != nullptr) *given_out = given >= 0;
+  if (given_out != nullptr) *given_out = chosen.has_value();
   if (conflict) return std::nullopt;
-  if (given < 0) {
+  if (!chosen) {
     if (required) {
       map.diag().error(map.mark(), map.path(),
                        "missing " + names[0] + " (give one of " + names[0] + ", " + names[1] + " or " + names[2] + ")");
     }
     return std::nullopt;
   }
-  const Field& field = *fields[given];
+  const Field& field = *chosen;
   Diagnostics& diag = map.diag();
   if (given == 0) {
     auto value = as_string(diag, field, /*allow_empty=*/true);

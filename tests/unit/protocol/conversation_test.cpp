@@ -92,6 +92,7 @@ TEST(Conversation, LibmariadbCApiClient) {
   EXPECT_EQ(c.login.kind, Kind::ok);
 
   std::vector<p::Command> commands;
+  commands.reserve(c.exchanges.size());
   for (const auto& e : c.exchanges) commands.push_back(e.command);
   using C = p::Command;
   EXPECT_EQ(commands, (std::vector<C>{C::query, C::query, C::stmt_prepare, C::stmt_execute, C::stmt_execute,
@@ -163,6 +164,7 @@ TEST(Conversation, LibmariadbSessionCommands) {
 
   using C = p::Command;
   std::vector<C> commands;
+  commands.reserve(c.exchanges.size());
   for (const auto& e : c.exchanges) commands.push_back(e.command);
   EXPECT_EQ(commands, (std::vector<C>{C::query,
                                       C::ping,

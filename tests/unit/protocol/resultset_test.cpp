@@ -161,6 +161,7 @@ const Frames kEofComStmtExecuteTypesNoCursor = {
     "2500000f03646566017405747970657305747970657302626c02626c0c3f00ffff0000fc9000000000",
     "250000100364656601740574797065730574797065730279720279720c3f00040000000d6000000000",
     "05000011fe00000200",
+    // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one packet, two lines
     "5b0000120000000001000000fbe8fdc01dfeff001a7118020000000000c03f00000000000002c0063132332e343504e807021d0c0101000000"
     "011e0f48e801000be8070102030405f55b0a0007e40705060708090568656c6c6f0200ffe807",
     "1000001300f8a30102000000000004e807010200",
@@ -323,6 +324,7 @@ const Frames kDepComStmtExecuteTypesNoCursor = {
     "2500000e0364656601740574797065730574797065730276630276630c2d0050000000fd0000000000",
     "2500000f03646566017405747970657305747970657302626c02626c0c3f00ffff0000fc9000000000",
     "250000100364656601740574797065730574797065730279720279720c3f00040000000d6000000000",
+    // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one packet, two lines
     "5b0000110000000001000000fbe8fdc01dfeff001a7118020000000000c03f00000000000002c0063132332e343504e807021d0c0101000000"
     "011e0f48e801000be8070102030405f55b0a0007e40705060708090568656c6c6f0200ffe807",
     "1000001200f8a30102000000000004e807010200",
@@ -1011,6 +1013,7 @@ class ConversationFollower {
           // Without metadata in the result set (MariaDB's cache), the prepare's columns apply.
           const auto& wires = tracker_.metadata_follows() ? current_ : statements_[executing_statement_.value_or(0)];
           std::vector<ColumnDefinition> columns;
+          columns.reserve(wires.size());
           for (const Buffer& w : wires) columns.push_back(*parse_column_definition(w, caps_));
           ASSERT_EQ(columns.size(), tracker_.column_count());
           EXPECT_FALSE(check_binary_row(payload, columns).has_value());
