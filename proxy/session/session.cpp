@@ -282,17 +282,21 @@ asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle)
     // waiting with its buffer, so the statement lands in it with one recv and no readiness
     // syscalls. After kHotIdle without one the session cools down: the read is cancelled, the
     // buffers go back (thousands of idle sessions cost little more than their sockets) and the
-    // wait goes on without a buffer, watching the primary (see watch_primary).
-    // The primary is not watched while hot: a read posted on its link and cancelled around every
-    // statement costs a system call each time (the reactor tries the read at once, on an empty
-    // socket), and its cancellation another trip through the worker's loop. A primary that closes
-    // now is noticed when the wait cools (within kHotIdle), or by the next statement sent to it:
-    // a read that held nothing on the link runs again on a new one; otherwise the client gets
-    // the error and the session ends, as the server's own client would.
+    // wait goes on without a buffer, watching the primary.
     cooling_ = false;
     cool_.arm(kHotIdle, [this] { wake_idle_wait(cooling_); });
+    // The primary is watched meanwhile, so a primary that closes now closes the client at once,
+    // as in the cold wait (drivers check a pooled connection for exactly that). The read costs no
+    // system call: the last reply emptied the socket, and the reactor knows it (draining_read.hpp).
+    const bool watching = links_.primary() != nullptr;
+    if (watching) watch_primary();
     co_await client_.fill(net::PacketStream::kInitialBuffer, client_error);
     cool_.cancel();
+    // The watch completed before it was ended: the primary spoke or closed; its link is lost.
+    if (watching && unwatch_primary()) {
+      deadline_.cancel();
+      co_return Wake::primary_lost;
+    }
     if (!client_error || client_error != asio::error::operation_aborted) {
       // Bytes (or an error the next read reports again: end of stream, a reset).
       deadline_.cancel();

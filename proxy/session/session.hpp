@@ -68,7 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
     backend_idle,  // timeouts.backend_idle passed: give the backend connections back
   };
   boost::asio::awaitable<Wake> wait_for_client(bool watch_backend_idle);
-  // While the session waits for its client (cold, past kHotIdle), a one-byte read on the primary's link (plain or TLS)
+  // While the session waits for its client a one-byte read on the primary's link (plain or TLS)
   // notices the server closing it (KILL, a restart, wait_timeout) or speaking unasked at once;
   // unwatch_primary ends the watch and says whether that happened first.
   void watch_primary();

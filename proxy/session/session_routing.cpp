@@ -199,7 +199,7 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
   Relayed outcome = co_await relay_command(*link, packet, seq);
   if (outcome == Relayed::lost_before_reply && !held_state && !may_write) {
     // The primary's connection turned out closed (killed, wait_timeout, a restart, in the instant
-    // before the statement, while the session was hot and unwatched) before a byte of the reply came
+    // before the statement, after the idle wait's watch ended) before a byte of the reply came
     // back, and nothing of the client's lived on it: a new connection, the session commands
     // replayed, and the read once more (a read may run twice). The client never sees the close.
     log::info("the primary's connection was closed; the read runs on a new one",
