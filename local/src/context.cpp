@@ -27,7 +27,7 @@ std::string secret_value(const Layout& layout, const std::string& name, bool cre
   if (auto text = read_file(path)) return *text;
   if (!create) throw std::runtime_error("missing " + path.string() + ": was this directory made by weir up?");
   std::filesystem::create_directories(path.parent_path());
-  const std::string value = random_password();
+  std::string value = random_password();
   pod::write_private_file(path.string(), value);
   return value;
 }

@@ -87,7 +87,7 @@ void Node::initialize_primary_data() {
   const auto start = Clock::now();
   std::vector<std::string> cmd{ctx_.install_db, "--defaults-file=" + ctx_.layout.option_file(ordinal_).string(),
                                "--auth-root-authentication-method=normal", "--skip-test-db"};
-  if (ctx_.as_root) cmd.push_back("--user=root");
+  if (ctx_.as_root) cmd.emplace_back("--user=root");
   pod::Fd log = open_log(ctx_.layout.server_log(ordinal_));
   process::SpawnOptions to_log;
   to_log.stdout_fd = log.get();

@@ -53,7 +53,7 @@ std::string render_bootstrap_sql(const pod::Credentials& credentials, const Boot
 std::vector<std::string> server_command(const std::string& server_binary, const Layout& layout, int ordinal,
                                         bool first_boot, bool running_as_root) {
   std::vector<std::string> cmd{server_binary, "--defaults-file=" + layout.option_file(ordinal).string()};
-  if (running_as_root) cmd.push_back("--user=root");
+  if (running_as_root) cmd.emplace_back("--user=root");
   if (first_boot) cmd.push_back("--init-file=" + layout.bootstrap_file(ordinal).string());
   return cmd;
 }

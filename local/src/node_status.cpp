@@ -53,7 +53,9 @@ NodeStatus query_node_status(const NodeState& node, const pod::Credentials& cred
     s.detail = conn.error().describe();
     return s;
   }
-  if (const auto id = conn.query("SELECT @@server_id"); id && id->scalar()) s.server_id = std::stoi(*id->scalar());
+  if (const auto id = conn.query("SELECT @@server_id")) {
+    if (const auto server_id = id->scalar()) s.server_id = std::stoi(*server_id);
+  }
   read_replication(conn, s);
   return s;
 }

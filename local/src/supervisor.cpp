@@ -34,6 +34,7 @@ Supervisor::~Supervisor() { stop_all(); }
 
 std::vector<NodeState> Supervisor::node_states() const {
   std::vector<NodeState> out;
+  out.reserve(nodes_.size());
   for (const auto& n : nodes_) out.push_back(n->state());
   return out;
 }
@@ -196,6 +197,7 @@ void Supervisor::print_endpoints() const {
 
 void Supervisor::print_summary() const {
   std::vector<NodeStatus> rows;
+  rows.reserve(nodes_.size());
   for (const auto& n : nodes_) rows.push_back(query_node_status(n->state(), ctx_.credentials));
   say("\n" + format_status_table(rows));
 }

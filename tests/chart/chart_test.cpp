@@ -229,9 +229,9 @@ TEST(ChartValues, EveryKnobIsInValuesSchemaAndSettingsWithTheSameDefault) {
   DeploySettings from_file;
   from_file.replicas = -1;  // overwritten by the file, or the comparison below fails
   ASSERT_EQ(apply_values_yaml(from_file, read_text(fs::path(WEIR_CHART_DIR) / "values.yaml"), "values.yaml"), "");
-  auto without_secret = [](std::vector<Object> objects) {
+  auto without_secret = [](const std::vector<Object>& objects) {
     std::vector<json> out;
-    for (auto& o : objects) {
+    for (const auto& o : objects) {
       if (o.kind != "Secret") out.push_back(o.body);
     }
     return out;

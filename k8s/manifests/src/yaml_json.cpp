@@ -66,7 +66,7 @@ void emit(YAML::Emitter& out, const json& value) {
       // A literal block keeps the text exactly when it ends in one newline and no line ends in
       // blanks; anything else is double-quoted with escapes.
       const bool literal_ok = multiline && text.back() == '\n' && (text.size() < 2 || text[text.size() - 2] != '\n') &&
-                              text.find(" \n") == std::string::npos && text.find("\t") == std::string::npos &&
+                              text.find(" \n") == std::string::npos && text.find('\t') == std::string::npos &&
                               text.front() != ' ';
       if (literal_ok) {
         out << YAML::Literal << text;

@@ -29,16 +29,16 @@ std::vector<std::string> change_master_statements(Flavour flavour, const Coordin
                                                   const ReplicationSource& source) {
   std::vector<std::string> sql{"STOP SLAVE", "RESET SLAVE ALL"};
   if (at.gtid && flavour == Flavour::mariadb) {
-    sql.push_back("SET GLOBAL gtid_slave_pos = " + sql_quote(*at.gtid));
-    sql.push_back("CHANGE MASTER TO " + source_clause(source) + ", MASTER_USE_GTID=slave_pos");
+    sql.emplace_back("SET GLOBAL gtid_slave_pos = " + sql_quote(*at.gtid));
+    sql.emplace_back("CHANGE MASTER TO " + source_clause(source) + ", MASTER_USE_GTID=slave_pos");
   } else if (at.gtid && flavour == Flavour::mysql) {
-    sql.push_back("RESET MASTER");
-    sql.push_back("SET GLOBAL gtid_purged = " + sql_quote(*at.gtid));
-    sql.push_back("CHANGE MASTER TO " + source_clause(source) + ", MASTER_AUTO_POSITION=1");
+    sql.emplace_back("RESET MASTER");
+    sql.emplace_back("SET GLOBAL gtid_purged = " + sql_quote(*at.gtid));
+    sql.emplace_back("CHANGE MASTER TO " + source_clause(source) + ", MASTER_AUTO_POSITION=1");
   } else {
-    sql.push_back("CHANGE MASTER TO " + position_clause(at) + ", " + source_clause(source));
+    sql.emplace_back("CHANGE MASTER TO " + position_clause(at) + ", " + source_clause(source));
   }
-  sql.push_back("START SLAVE");
+  sql.emplace_back("START SLAVE");
   return sql;
 }
 

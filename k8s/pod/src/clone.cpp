@@ -53,7 +53,9 @@ Fd connect_with_backoff(const PodOptions& o) {
   for (int attempt = 1;; ++attempt) {
     if (Fd fd = connect_tcp(o.peer_host, o.peer_port, error)) return fd;
     if (attempt == 1 || attempt % 10 == 0) {
-      log::info("waiting for the backup server at " + where + " (" + error + ")", {{"command", kWho}});
+      std::string message = "waiting for the backup server at " + where;
+      message.append(" (").append(error).append(")");
+      log::info(message, {{"command", kWho}});
     }
     const auto now = Clock::now();
     if (now >= deadline || stop_requested()) break;

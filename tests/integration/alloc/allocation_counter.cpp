@@ -22,7 +22,8 @@
 
 #include "allocation_counts.hpp"
 
-extern "C" {
+// glibc's own entry points, which the counting allocator forwards to: reserved names by design.
+extern "C" {  // NOLINTBEGIN(bugprone-reserved-identifier)
 void* __libc_malloc(std::size_t size);
 void* __libc_calloc(std::size_t count, std::size_t size);
 void* __libc_realloc(void* pointer, std::size_t size);
@@ -31,7 +32,7 @@ void* __libc_memalign(std::size_t alignment, std::size_t size);
 void* __libc_valloc(std::size_t size);
 void* __libc_pvalloc(std::size_t size);
 int __pthread_mutex_lock(pthread_mutex_t* mutex);
-}
+}  // NOLINTEND(bugprone-reserved-identifier)
 
 namespace {
 

@@ -49,7 +49,7 @@ struct Snapshot {
 // the test can take snapshots and switch tracing on and off.
 class CountsReader {
  public:
-  CountsReader(std::string path, pid_t pid);
+  CountsReader(const std::string& path, pid_t pid);
   ~CountsReader();
   CountsReader(const CountsReader&) = delete;
   CountsReader& operator=(const CountsReader&) = delete;

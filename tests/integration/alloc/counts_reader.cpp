@@ -31,7 +31,7 @@ std::uint64_t Snapshot::mutex_locks_of(const std::string& thread_name_prefix) co
   return sum_of(mutex_locks_by_thread, thread_name_prefix);
 }
 
-CountsReader::CountsReader(std::string path, pid_t pid) : pid_(pid) {
+CountsReader::CountsReader(const std::string& path, pid_t pid) : pid_(pid) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) {
     throw std::runtime_error("allocation counts file " + path + " cannot be opened (" + std::strerror(errno) +

@@ -59,7 +59,7 @@ class MonitorTls : public ::testing::Test {
     c->backends.static_backends = {{"primary", server.host(), server.port(), config::Role::primary, 1}};
     FailureReports reports;
     Monitor monitor(
-        c, [](std::shared_ptr<const Topology>) {}, reports);
+        c, [](const std::shared_ptr<const Topology>&) {}, reports);
     monitor.start();
     const bool checked = monitor.wait_first_round(seconds(30));
     const auto topology = monitor.latest();

@@ -199,7 +199,7 @@ TEST_F(AdminOnWeir, PromtoolAcceptsTheExposition) {
     ASSERT_TRUE(m);
     EXPECT_EQ(scalar_of(m.get(), "SELECT 2"), "2");
   }
-  const std::string dir = weir_->dir();
+  const std::string& dir = weir_->dir();
   const std::string exposition = dir + "/metrics.txt";
   std::ofstream(exposition) << metrics();
   const std::string out = dir + "/promtool.out";

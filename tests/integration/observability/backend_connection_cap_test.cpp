@@ -88,7 +88,7 @@ TEST(BackendConnectionCap, AStatementOverTheCapWaitsThenFailsAndAFreedConnection
 // this server leaves 7 for weir (a reserve of at least 5 for the server's other clients).
 TEST(BackendConnectionCap, TheDefaultCapIsBelowTheServersOwnMaxConnections) {
   MariadbOptions server_options;
-  server_options.cnf_lines.push_back("max_connections=12");
+  server_options.cnf_lines.emplace_back("max_connections=12");
   MariadbServer primary(server_options);
   prepare_primary(primary);
   primary.execute("CREATE TABLE app.t (id INT PRIMARY KEY) ENGINE=InnoDB");

@@ -12,8 +12,6 @@
 namespace weir::testing::observability_tests {
 namespace {
 
-using admin::testing::request;
-
 struct Gauges {
   double active = -1;
   double idle = -1;

@@ -35,18 +35,6 @@ std::string slurp(const fs::path& path) {
   return text.str();
 }
 
-std::uint16_t free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 int connect_to(std::uint16_t port) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
@@ -119,7 +107,7 @@ class BackupAuth : public ::testing::Test {
     tmp_ = dir_ + "/tmp";
     fs::create_directories(tmp_);
     setenv("TMPDIR", tmp_.c_str(), 1);
-    backup_port_ = free_port();
+    backup_port_ = free_loopback_port();
     log_ = dir_ + "/serve-backup.log";
     server_ = Process::spawn(
         {{weir_binary(), "pod", "serve-backup", "--ordinal", "0", "--port", std::to_string(source_->port()),

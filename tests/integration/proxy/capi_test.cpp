@@ -28,13 +28,13 @@ class CapiThroughWeir : public ::testing::Test {
     server_.execute("CREATE DATABASE IF NOT EXISTS app2");
     weir_ = std::make_unique<WeirProcess>(weir_for(server_));
   }
-  Mysql direct(ConnectOptions o = {}) {
+  Mysql direct(const ConnectOptions& o = {}) {
     std::string error;
     Mysql m = open_mysql(server_.port(), o, &error);
     EXPECT_NE(m, nullptr) << "direct connection: " << error;
     return m;
   }
-  Mysql through(ConnectOptions o = {}) {
+  Mysql through(const ConnectOptions& o = {}) {
     std::string error;
     Mysql m = open_mysql(weir_->port(), o, &error);
     EXPECT_NE(m, nullptr) << "connection through weir: " << error << "\nweir log:\n" << weir_->log();

@@ -59,7 +59,7 @@ inline MariadbOptions replica_options(std::uint32_t server_id) {
 inline MariadbOptions primary_options(bool track_last_gtid) {
   auto options = MariadbOptions::primary(100);
   if (track_last_gtid) {
-    options.cnf_lines.push_back(
+    options.cnf_lines.emplace_back(
         "session_track_system_variables=autocommit,character_set_client,character_set_connection,"
         "character_set_results,time_zone,last_gtid");
   }
@@ -68,7 +68,7 @@ inline MariadbOptions primary_options(bool track_last_gtid) {
 
 class ReplicatedTopology {
  public:
-  explicit ReplicatedTopology(TopologyOptions options = {})
+  explicit ReplicatedTopology(const TopologyOptions& options = {})
       : primary(primary_options(options.track_last_gtid)),
         replica1(replica_options(101)),
         replica2(replica_options(102)) {

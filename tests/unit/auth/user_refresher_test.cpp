@@ -18,7 +18,7 @@ namespace {
 namespace pa = weir::protocol::auth;
 using namespace std::chrono_literals;
 
-std::shared_ptr<const config::Config> make_config(bool enabled, std::vector<std::string> configured = {"cfg"}) {
+std::shared_ptr<const config::Config> make_config(bool enabled, const std::vector<std::string>& configured = {"cfg"}) {
   auto c = std::make_shared<config::Config>();
   for (auto& name : configured) {
     config::User u;

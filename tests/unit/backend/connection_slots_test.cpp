@@ -138,7 +138,7 @@ TEST(WaitForSlot, ASlotGivenBackOnAnotherThreadWakesTheWaitWhichNeverBlocksItsTh
   asio::io_context context;
   bool got = false;
   bool other_work_ran = false;
-  asio::co_spawn(context, wait_for_slot(slots, 30s), [&](std::exception_ptr, Slot slot) {
+  asio::co_spawn(context, wait_for_slot(slots, 30s), [&](const std::exception_ptr&, Slot slot) {
     got = static_cast<bool>(slot);
     context.stop();
   });
@@ -160,7 +160,7 @@ TEST(WaitForSlot, EndsEmptyAfterItsLimitAndLeavesTheLine) {
   asio::io_context context;
   bool finished = false;
   bool got = true;
-  asio::co_spawn(context, wait_for_slot(slots, 20ms), [&](std::exception_ptr, Slot slot) {
+  asio::co_spawn(context, wait_for_slot(slots, 20ms), [&](const std::exception_ptr&, Slot slot) {
     finished = true;
     got = static_cast<bool>(slot);
   });
@@ -176,7 +176,7 @@ TEST(WaitForSlot, AWaitDestroyedWithItsWorkerLeavesTheLine) {
   ASSERT_TRUE(slots->try_take());
   {
     asio::io_context context;
-    asio::co_spawn(context, wait_for_slot(slots, 30s), [](std::exception_ptr, Slot) {});
+    asio::co_spawn(context, wait_for_slot(slots, 30s), [](const std::exception_ptr&, Slot) {});
     context.run_for(20ms);
     EXPECT_EQ(slots->waiting(), 1U);
   }

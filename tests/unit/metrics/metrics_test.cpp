@@ -38,7 +38,7 @@ Exposition parse(const std::string& text) {
   std::istringstream in(text);
   std::string line;
   std::string current;
-  if (text.empty() || text.back() != '\n') e.problems.push_back("does not end with a newline");
+  if (text.empty() || text.back() != '\n') e.problems.emplace_back("does not end with a newline");
   while (std::getline(in, line)) {
     if (line.rfind("# HELP ", 0) == 0) continue;
     if (line.rfind("# TYPE ", 0) == 0) {

@@ -34,9 +34,9 @@ TEST(DeadlineList, HandlersRunOnceWhenDueInTheOrderOfTheirTimes) {
   DeadlineList list(context.get_executor());
   std::vector<std::string> fired;
   Deadline late(list), early(list), middle(list);
-  late.arm(60ms, [&] { fired.push_back("late"); });
-  early.arm(10ms, [&] { fired.push_back("early"); });
-  middle.arm(30ms, [&] { fired.push_back("middle"); });
+  late.arm(60ms, [&] { fired.emplace_back("late"); });
+  early.arm(10ms, [&] { fired.emplace_back("early"); });
+  middle.arm(30ms, [&] { fired.emplace_back("middle"); });
   EXPECT_EQ(list.size(), 3U);
   run_until(context, [&] { return fired.size() == 3; });
   EXPECT_EQ(fired, (std::vector<std::string>{"early", "middle", "late"}));
@@ -83,10 +83,10 @@ TEST(DeadlineList, AHandlerMayCancelAnotherDueEntryOrReArmItselfOrOthers) {
   // re-arms the third for later.
   auto act = [&](const char* name, Deadline& cancel, Deadline& rearm) {
     return [&, name] {
-      fired.push_back(name);
+      fired.emplace_back(name);
       if (fired.size() == 1) {
         cancel.cancel();
-        rearm.arm(30ms, [&] { fired.push_back("rearmed"); });
+        rearm.arm(30ms, [&] { fired.emplace_back("rearmed"); });
       }
     };
   };
