@@ -238,8 +238,7 @@ asio::awaitable<void> BackendLinks::release(std::unique_ptr<BackendLink> link) {
 }
 
 asio::awaitable<void> BackendLinks::release_all() {
-  if (published_ != nullptr) published_backend_->clear();
-  published_ = nullptr;
+  unpublish();
   last_ = nullptr;
   co_await release_replicas();
   co_await release(std::move(primary_));
@@ -248,7 +247,7 @@ asio::awaitable<void> BackendLinks::release_all() {
 void BackendLinks::drop_replica(BackendLink& link) {
   prepared_.forget_link(link.id());
   worker_.metrics->backend_connection_closed(link.name);
-  if (published_ == &link) published_ = nullptr;
+  if (published_ == &link) unpublish();
   if (last_ == &link) last_ = nullptr;
   link.stream().close();
   std::erase_if(replicas_, [&](const std::unique_ptr<BackendLink>& l) { return l.get() == &link; });
@@ -256,8 +255,7 @@ void BackendLinks::drop_replica(BackendLink& link) {
 
 asio::awaitable<void> BackendLinks::release_idle(bool keep_primary) {
   last_ = nullptr;
-  published_ = nullptr;
-  published_backend_->clear();
+  unpublish();
   co_await release_replicas();
   if (!keep_primary) co_await release(std::move(primary_));
 }
@@ -266,13 +264,21 @@ asio::awaitable<void> BackendLinks::release_replicas() {
   auto replicas = std::move(replicas_);
   replicas_.clear();
   if (last_ != primary_.get()) last_ = nullptr;
-  if (published_ != primary_.get()) published_ = nullptr;
+  if (published_ != primary_.get()) unpublish();
   for (auto& link : replicas) co_await release(std::move(link));
+}
+
+void BackendLinks::unpublish() {
+  // A link that is closed or given back to the pool is no longer this session's: a KILL [QUERY]
+  // of this session must not reach the connection (in the pool, it may be another session's next).
+  if (published_ == nullptr) return;
+  published_ = nullptr;
+  published_backend_->clear();
 }
 
 void BackendLinks::drop_primary() {
   worker_.metrics->backend_connection_closed(primary_->name);
-  if (published_ == primary_.get()) published_ = nullptr;
+  if (published_ == primary_.get()) unpublish();
   if (last_ == primary_.get()) last_ = nullptr;
   primary_->stream().close();
   primary_.reset();

@@ -93,6 +93,8 @@ class BackendLinks {
   // SET SESSION TRANSACTION READ ONLY on a replica link; false (link closed) when it failed.
   boost::asio::awaitable<bool> make_read_only(BackendLink& link);
   backend::LoginRequest login_request() const;
+  // published_backend_ names no connection (the published link is closed or given back).
+  void unpublish();
 
   WorkerContext& worker_;
   const ClientIdentity& identity_;
