@@ -9,6 +9,7 @@
 #include <set>
 
 #include "metrics/definitions.hpp"
+#include "weir/testing/files.hpp"
 #include "weir/testing/process.hpp"
 #include "weir/testing/temp_dir.hpp"
 
@@ -17,10 +18,7 @@ namespace {
 
 const std::string kSource = WEIR_SOURCE_DIR;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
+using weir::testing::read_file;
 
 std::string temp_file(const std::string& name) {
   static const weir::testing::TempDir dir("weir-obs-");

@@ -11,6 +11,7 @@
 
 #include "admin/admin_server.hpp"
 #include "metrics/metrics.hpp"
+#include "weir/testing/files.hpp"
 #include "weir/testing/mariadb_server.hpp"
 #include "weir/testing/process.hpp"
 #include "weir/testing/temp_dir.hpp"
@@ -23,10 +24,7 @@ namespace fs = std::filesystem;
 
 const std::string kSource = WEIR_SOURCE_DIR;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
+using weir::testing::read_file;
 
 class PrometheusScrape : public ::testing::Test {
  protected:

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "weir/testing/files.hpp"
 #include "weir/testing/loopback_listener.hpp"
 #include "weir/testing/process.hpp"
 #include "weir/testing/temp_dir.hpp"
@@ -43,13 +44,6 @@ std::uint16_t free_base_port() {
   throw std::runtime_error("no free base port");
 }
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 class WeirUp : public ::testing::Test {
  protected:
   void SetUp() override { std::srand(static_cast<unsigned>(getpid())); }
@@ -69,7 +63,7 @@ TEST_F(WeirUp, ATakenProxyPortIsNamedBeforeAnythingStarts) {
   const auto base = free_base_port();
   const std::string out = (dir_ / "up.out").string();
   const int rc = run_program(up_command(taken.port(), base), out, 60s);
-  const std::string output = slurp(out);
+  const std::string output = read_file(out);
   EXPECT_EQ(rc, 1) << output;
   EXPECT_NE(output.find("port 127.0.0.1:" + std::to_string(taken.port()) + " (proxy) is already in use"),
             std::string::npos)
@@ -84,7 +78,7 @@ TEST_F(WeirUp, ATakenBackupPortIsNamedToo) {
   const auto proxy_port = proxy.port();
   const std::string out = (dir_ / "up.out").string();
   const int rc = run_program(up_command(static_cast<std::uint16_t>(proxy_port + 1), base), out, 60s);
-  const std::string output = slurp(out);
+  const std::string output = read_file(out);
   EXPECT_EQ(rc, 1) << output;
   EXPECT_NE(output.find("port 127.0.0.1:" + std::to_string(base + 1) + " (node-0 backup server) is already in use"),
             std::string::npos)
@@ -99,7 +93,7 @@ TEST_F(WeirUp, AFailedFirstStartLeavesNoBootstrapSqlAndPrivateSecrets) {
   cmd.insert(cmd.end(), {"--server-binary", "/bin/false"});
   const std::string out = (dir_ / "up.out").string();
   const int rc = run_program(cmd, out, 120s);
-  const std::string output = slurp(out);
+  const std::string output = read_file(out);
   EXPECT_EQ(rc, 1) << output;
   EXPECT_NE(output.find("the server exited"), std::string::npos) << output;
   const fs::path topology = dir_ / "topology";
@@ -127,13 +121,13 @@ TEST_F(WeirUp, GivesUpOnAProxyThatKeepsFailingAndStopsEverything) {
   Process up = Process::spawn({up_command(proxy_port, base), "", out, "", ""});
   // The check is done once weir up names its nodes; then the port is taken.
   const auto until = std::chrono::steady_clock::now() + 30s;
-  while (slurp(out).find("node(s) in") == std::string::npos && std::chrono::steady_clock::now() < until) {
+  while (read_file(out).find("node(s) in") == std::string::npos && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(20ms);
   }
-  ASSERT_NE(slurp(out).find("node(s) in"), std::string::npos) << slurp(out);
+  ASSERT_NE(read_file(out).find("node(s) in"), std::string::npos) << read_file(out);
   const Listener taken(proxy_port);
   const auto rc = up.wait_for(180s);
-  const std::string output = slurp(out);
+  const std::string output = read_file(out);
   ASSERT_TRUE(rc.has_value()) << "weir up still runs: " << output;
   EXPECT_EQ(*rc, 1) << output;
   EXPECT_NE(output.find("the proxy failed 5 times within 60 s; giving up"), std::string::npos) << output;

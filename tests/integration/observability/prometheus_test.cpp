@@ -16,17 +16,13 @@
 #include <vector>
 
 #include "observability_support.hpp"
+#include "weir/testing/files.hpp"
 
 namespace weir::testing::observability_tests {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
 
 // The value of the first sample of an instant-vector answer.
 std::optional<double> first_value(const std::string& answer) {
@@ -65,7 +61,7 @@ class PrometheusServer {
     run_program({"curl", "-sS", "--max-time", "5", "-G", "--data-urlencode", "query=" + promql,
                  "http://127.0.0.1:" + std::to_string(port_) + "/api/v1/query"},
                 out.string(), std::chrono::seconds(10));
-    return read_text(out);
+    return read_file(out);
   }
 
   // Queries until `accept(answer)` or the deadline; returns the last answer.

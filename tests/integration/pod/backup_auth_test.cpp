@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "weir/testing/files.hpp"
 #include "weir/testing/mariadb_server.hpp"
 #include "weir/testing/process.hpp"
 #include "weir/testing/weir_process.hpp"
@@ -27,13 +28,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 constexpr std::size_t kGreetingSize = 19 + 32;  // "WEIR-BACKUP-AUTH-1\n" + nonce
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 int connect_to(std::uint16_t port) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -78,7 +72,7 @@ class BackupToolWatcher {
   void watch() {
     while (!done_) {
       for (const auto& entry : fs::directory_iterator("/proc", fs::directory_options::skip_permission_denied)) {
-        std::string cmdline = slurp(entry.path() / "cmdline");
+        std::string cmdline = read_file(entry.path() / "cmdline");
         if (cmdline.find("mariabackup") == std::string::npos || cmdline.find("--backup") == std::string::npos) continue;
         for (auto& c : cmdline) c = c == '\0' ? ' ' : c;
         if (std::find(seen_.begin(), seen_.end(), cmdline) == seen_.end()) seen_.push_back(cmdline);
@@ -119,10 +113,10 @@ class BackupAuth : public ::testing::Test {
          "",
          ""});
     const auto until = std::chrono::steady_clock::now() + 20s;
-    while (slurp(log_).find("listening on") == std::string::npos && std::chrono::steady_clock::now() < until) {
+    while (read_file(log_).find("listening on") == std::string::npos && std::chrono::steady_clock::now() < until) {
       std::this_thread::sleep_for(20ms);
     }
-    ASSERT_NE(slurp(log_).find("listening on"), std::string::npos) << slurp(log_);
+    ASSERT_NE(read_file(log_).find("listening on"), std::string::npos) << read_file(log_);
   }
   void TearDown() override {
     server_.terminate(5s);
@@ -138,14 +132,14 @@ class BackupAuth : public ::testing::Test {
                                 "--peer-port", std::to_string(backup_port_), "--data-dir", data, "--clone-timeout",
                                 "10", "--repl-password-file", password_file},
                                out, 120s);
-    output_ = slurp(out);
+    output_ = read_file(out);
     return rc;
   }
   // Waits for the serve-backup log to hold `needle` `count` times.
   bool log_has(const std::string& needle, std::size_t count = 1) const {
     const auto until = std::chrono::steady_clock::now() + 20s;
     while (std::chrono::steady_clock::now() < until) {
-      const std::string text = slurp(log_);
+      const std::string text = read_file(log_);
       std::size_t found = 0;
       for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++found;
       if (found >= count) return true;
@@ -172,8 +166,8 @@ TEST_F(BackupAuth, RawSocketsGetTheGreetingAndNotOneByteOfBackup) {
   close(quiet);
   EXPECT_EQ(to_quiet.size(), kGreetingSize) << to_quiet;
   EXPECT_EQ(to_quiet.substr(0, 19), "WEIR-BACKUP-AUTH-1\n");
-  EXPECT_TRUE(log_has("refused a backup to 127.0.0.1:")) << slurp(log_);
-  EXPECT_TRUE(log_has("the connection ended before its authentication")) << slurp(log_);
+  EXPECT_TRUE(log_has("refused a backup to 127.0.0.1:")) << read_file(log_);
+  EXPECT_TRUE(log_has("the connection ended before its authentication")) << read_file(log_);
 
   // Garbage in place of the proof.
   const int noisy = connect_to(backup_port_);
@@ -183,7 +177,7 @@ TEST_F(BackupAuth, RawSocketsGetTheGreetingAndNotOneByteOfBackup) {
   const std::string to_noisy = read_until_closed(noisy, 30s);
   close(noisy);
   EXPECT_EQ(to_noisy.size(), kGreetingSize);
-  EXPECT_TRUE(log_has("wrong authentication")) << slurp(log_);
+  EXPECT_TRUE(log_has("wrong authentication")) << read_file(log_);
 
   // Silent and open: dropped after the proof's time limit, with nothing sent.
   const int silent = connect_to(backup_port_);
@@ -191,9 +185,9 @@ TEST_F(BackupAuth, RawSocketsGetTheGreetingAndNotOneByteOfBackup) {
   const std::string to_silent = read_until_closed(silent, 30s);
   close(silent);
   EXPECT_EQ(to_silent.size(), kGreetingSize);
-  EXPECT_TRUE(log_has("no authentication within 10 s")) << slurp(log_);
-  EXPECT_TRUE(log_has("refused a backup to 127.0.0.1:", 3)) << slurp(log_);
-  EXPECT_EQ(slurp(log_).find("sending a backup"), std::string::npos) << slurp(log_);
+  EXPECT_TRUE(log_has("no authentication within 10 s")) << read_file(log_);
+  EXPECT_TRUE(log_has("refused a backup to 127.0.0.1:", 3)) << read_file(log_);
+  EXPECT_EQ(read_file(log_).find("sending a backup"), std::string::npos) << read_file(log_);
 }
 
 TEST_F(BackupAuth, AWrongPasswordGetsNothingTheRightOneClones) {
@@ -201,15 +195,15 @@ TEST_F(BackupAuth, AWrongPasswordGetsNothingTheRightOneClones) {
   EXPECT_NE(clone(wrong_data, dir_ + "/wrong-password"), 0);
   EXPECT_NE(output_.find("refused the authentication"), std::string::npos) << output_;
   EXPECT_TRUE(!fs::exists(wrong_data) || fs::is_empty(wrong_data)) << "something was received";
-  EXPECT_TRUE(log_has("wrong authentication")) << slurp(log_);
-  EXPECT_EQ(slurp(log_).find("sending a backup"), std::string::npos) << slurp(log_);
+  EXPECT_TRUE(log_has("wrong authentication")) << read_file(log_);
+  EXPECT_EQ(read_file(log_).find("sending a backup"), std::string::npos) << read_file(log_);
 
   const std::string data = dir_ + "/data";
   BackupToolWatcher watcher;
-  ASSERT_EQ(clone(data, dir_ + "/repl-password"), 0) << output_ << "\nserve-backup:\n" << slurp(log_);
+  ASSERT_EQ(clone(data, dir_ + "/repl-password"), 0) << output_ << "\nserve-backup:\n" << read_file(log_);
   watcher.stop();
   EXPECT_TRUE(fs::exists(data + "/shop/items.ibd")) << output_;
-  EXPECT_TRUE(log_has("sent ")) << slurp(log_);
+  EXPECT_TRUE(log_has("sent ")) << read_file(log_);
   ASSERT_FALSE(watcher.seen().empty()) << "mariabackup was never seen running";
   for (const auto& cmdline : watcher.seen()) {
     EXPECT_EQ(cmdline.find(source_->password()), std::string::npos) << cmdline;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "weir/testing/conversation.hpp"
+#include "weir/testing/files.hpp"
 #include "weir/testing/mariadb_server.hpp"
 #include "weir/testing/recording.hpp"
 #include "weir/testing/wire_recorder.hpp"
@@ -19,13 +20,6 @@ namespace weir::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Runs the client through a recorder in front of `server`; returns the recording's path.
 struct Recorded {

@@ -7,9 +7,9 @@
 
 #include <atomic>
 #include <map>
-#include <regex>
 
 #include "replicated_topology.hpp"
+#include "weir/testing/sysbench.hpp"
 
 namespace weir::testing::routing_tests {
 namespace {
@@ -18,13 +18,6 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
   for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
   return n;
-}
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 TEST(RoutingFailover, AReplicaWithItsSqlThreadStoppedLeavesAndReturnsCaughtUpWithoutFlapping) {
@@ -71,44 +64,28 @@ TEST(RoutingFailover, AReplicaWithItsSqlThreadStoppedLeavesAndReturnsCaughtUpWit
 TEST(RoutingFailover, KillingAReplicaUnderReadLoadFailsNoQuery) {
   ReplicatedTopology t;
   t.primary.execute("CREATE DATABASE sbtest");
-  const auto args = [&](std::uint16_t port, const std::string& command) {
-    return std::vector<std::string>{"sysbench",
-                                    "oltp_read_only",
-                                    "--db-driver=mysql",
-                                    "--mysql-host=127.0.0.1",
-                                    "--mysql-port=" + std::to_string(port),
-                                    "--mysql-user=app",
-                                    "--mysql-password=app-pw",
-                                    "--mysql-db=sbtest",
-                                    "--tables=2",
-                                    "--table-size=5000",
-                                    "--threads=8",
-                                    "--time=8",
-                                    "--skip-trx=on",
-                                    "--db-ps-mode=disable",
-                                    "--report-interval=0",
-                                    command};
-  };
-  const std::string prepare_log = t.primary.dir() + "/sysbench-prepare.out";
-  ASSERT_EQ(run_program(args(t.primary.port(), "prepare"), prepare_log, 120s), 0) << read_all(prepare_log);
+  SysbenchOptions sysbench;
+  sysbench.table_size = 5000;
+  sysbench.threads = 8;
+  sysbench.seconds = 8;
+  sysbench.extra = {"--skip-trx=on"};
+
+  const auto prepared = run_sysbench(sysbench, t.primary.port(), "prepare", t.primary.dir() + "/sysbench-prepare.out");
+  ASSERT_EQ(prepared.status, 0) << prepared.output;
   ASSERT_TRUE(t.replica1.wait_caught_up(t.primary));
   ASSERT_TRUE(t.replica2.wait_caught_up(t.primary));
   std::thread killer([&] {
     std::this_thread::sleep_for(3s);
     ::kill(t.replica2.pid(), SIGKILL);
   });
-  const std::string run_log = t.primary.dir() + "/sysbench-run.out";
-  const int rc = run_program(args(t.weir->port(), "run"), run_log, 120s);
+  const auto run = run_sysbench(sysbench, t.weir->port(), "run", t.primary.dir() + "/sysbench-run.out");
   killer.join();
-  const std::string out = read_all(run_log);
-  ASSERT_EQ(rc, 0) << out << "\nweir log:\n" << t.weir->log();
-  std::smatch match;
-  ASSERT_TRUE(std::regex_search(out, match, std::regex(R"(ignored errors:\s+(\d+))"))) << out;
-  EXPECT_EQ(match[1], "0") << out;
-  ASSERT_TRUE(std::regex_search(out, match, std::regex(R"(reconnects:\s+(\d+))"))) << out;
-  EXPECT_EQ(match[1], "0") << out;
-  ASSERT_TRUE(std::regex_search(out, match, std::regex(R"(queries:\s+(\d+))"))) << out;
-  std::cout << "sysbench oltp_read_only through weir with replica-2 killed after 3 s: " << match[1]
+  const std::string& out = run.output;
+  ASSERT_EQ(run.status, 0) << out << "\nweir log:\n" << t.weir->log();
+  EXPECT_EQ(run.count("ignored errors"), 0) << out;
+  EXPECT_EQ(run.count("reconnects"), 0) << out;
+  ASSERT_TRUE(run.count("queries").has_value()) << out;
+  std::cout << "sysbench oltp_read_only through weir with replica-2 killed after 3 s: " << *run.count("queries")
             << " queries, 0 failed\n";
   EXPECT_EQ(out.find("FATAL"), std::string::npos) << out;
 }

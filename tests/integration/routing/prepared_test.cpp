@@ -4,10 +4,10 @@
 
 #include <cstring>
 #include <map>
-#include <regex>
 #include <variant>
 
 #include "replicated_topology.hpp"
+#include "weir/testing/sysbench.hpp"
 
 namespace weir::testing::routing_tests {
 namespace {
@@ -157,41 +157,21 @@ TEST(RoutingPrepared, ReadsExecuteOnReplicasWithTheirOwnIdsAndTheLatestTypes) {
 TEST(RoutingPrepared, SysbenchReadOnlyWithPreparedStatementsSpreadsOverReplicas) {
   ReplicatedTopology t;
   t.primary.execute("CREATE DATABASE sbtest");
-  const auto args = [&](std::uint16_t port, const std::string& command) {
-    return std::vector<std::string>{"sysbench",
-                                    "oltp_read_only",
-                                    "--db-driver=mysql",
-                                    "--mysql-host=127.0.0.1",
-                                    "--mysql-port=" + std::to_string(port),
-                                    "--mysql-user=app",
-                                    "--mysql-password=app-pw",
-                                    "--mysql-db=sbtest",
-                                    "--tables=2",
-                                    "--table-size=2000",
-                                    "--threads=4",
-                                    "--time=5",
-                                    "--skip-trx=on",
-                                    "--db-ps-mode=auto",
-                                    "--report-interval=0",
-                                    command};
-  };
+  SysbenchOptions sysbench;
+  sysbench.ps_mode = "auto";
+  sysbench.extra = {"--skip-trx=on"};
+
   const std::string log = t.primary.dir() + "/sysbench.out";
-  ASSERT_EQ(run_program(args(t.primary.port(), "prepare"), log, 120s), 0);
+  ASSERT_EQ(run_sysbench(sysbench, t.primary.port(), "prepare", log).status, 0);
   ASSERT_TRUE(t.replica1.wait_caught_up(t.primary));
   ASSERT_TRUE(t.replica2.wait_caught_up(t.primary));
   const char* executes =
       "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'COM_STMT_EXECUTE'";
   const long before1 = std::stol(t.replica1.scalar(executes).value_or("0"));
   const long before2 = std::stol(t.replica2.scalar(executes).value_or("0"));
-  const int rc = run_program(args(t.weir->port(), "run"), log, 120s);
-  std::ifstream in(log);
-  std::ostringstream out;
-  out << in.rdbuf();
-  ASSERT_EQ(rc, 0) << out.str() << "\n" << t.weir->log();
-  std::smatch match;
-  const std::string text = out.str();
-  ASSERT_TRUE(std::regex_search(text, match, std::regex(R"(ignored errors:\s+(\d+))"))) << text;
-  EXPECT_EQ(match[1], "0") << text;
+  const auto run = run_sysbench(sysbench, t.weir->port(), "run", log);
+  ASSERT_EQ(run.status, 0) << run.output << "\n" << t.weir->log();
+  EXPECT_EQ(run.count("ignored errors"), 0) << run.output;
   const long on1 = std::stol(t.replica1.scalar(executes).value_or("0")) - before1;
   const long on2 = std::stol(t.replica2.scalar(executes).value_or("0")) - before2;
   std::cout << "sysbench oltp_read_only (prepared): executions on replica-1 " << on1 << ", replica-2 " << on2 << "\n";

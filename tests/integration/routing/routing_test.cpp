@@ -5,6 +5,7 @@
 #include <map>
 
 #include "replicated_topology.hpp"
+#include "weir/testing/sysbench.hpp"
 
 namespace weir::testing::routing_tests {
 namespace {
@@ -155,36 +156,19 @@ TEST_F(Routing, NoClientWriteReachesAReplica) {
   // sysbench's read-write mix, with and without explicit transactions, as plain statements (without
   // transactions its DELETE and INSERT of one row race between threads: 1062 is the workload's own).
   topology().primary.execute("CREATE DATABASE IF NOT EXISTS sbtest");
-  const auto sysbench = [&](const std::string& command, std::uint16_t port, const std::string& extra) {
-    const std::string log = topology().weir->dir() + "/sysbench-" + command + ".out";
-    std::vector<std::string> args = {"sysbench",
-                                     "oltp_read_write",
-                                     "--db-driver=mysql",
-                                     "--mysql-host=127.0.0.1",
-                                     "--mysql-port=" + std::to_string(port),
-                                     "--mysql-user=app",
-                                     "--mysql-password=app-pw",
-                                     "--mysql-db=sbtest",
-                                     "--tables=2",
-                                     "--table-size=2000",
-                                     "--threads=4",
-                                     "--time=5",
-                                     "--db-ps-mode=disable",
-                                     "--mysql-ignore-errors=1213,1062"};
-    if (!extra.empty()) args.push_back(extra);
-    args.push_back(command);
-    const int rc = run_program(args, log, std::chrono::seconds(120));
-    std::ifstream in(log);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return std::make_pair(rc, text.str());
-  };
-  const auto prepared = sysbench("prepare", topology().primary.port(), "");
-  ASSERT_EQ(prepared.first, 0) << prepared.second;
-  for (const std::string extra : {"", "--skip-trx=on"}) {
-    const auto [rc, out] = sysbench("run", topology().weir->port(), extra);
-    EXPECT_EQ(rc, 0) << out << "\nweir log:\n" << topology().weir->log();
-    EXPECT_EQ(out.find("FATAL"), std::string::npos) << out;
+  SysbenchOptions sysbench;
+  sysbench.workload = "oltp_read_write";
+  sysbench.extra = {"--mysql-ignore-errors=1213,1062"};
+  const std::string logs = topology().weir->dir() + "/sysbench-";
+
+  const auto prepared = run_sysbench(sysbench, topology().primary.port(), "prepare", logs + "prepare.out");
+  ASSERT_EQ(prepared.status, 0) << prepared.output;
+  for (const std::string extra : {"--skip-trx=off", "--skip-trx=on"}) {
+    SysbenchOptions run_options = sysbench;
+    run_options.extra.push_back(extra);
+    const auto run = run_sysbench(run_options, topology().weir->port(), "run", logs + "run.out");
+    EXPECT_EQ(run.status, 0) << run.output << "\nweir log:\n" << topology().weir->log();
+    EXPECT_EQ(run.output.find("FATAL"), std::string::npos) << run.output;
   }
   EXPECT_EQ(ReplicatedTopology::own_gtids(topology().replica1), "");
   EXPECT_EQ(ReplicatedTopology::own_gtids(topology().replica2), "");

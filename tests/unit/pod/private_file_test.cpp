@@ -10,18 +10,14 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include "weir/testing/files.hpp"
 
 namespace weir::pod {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using weir::testing::read_file;
 
 mode_t mode_of(const fs::path& path) {
   struct stat st {};
@@ -50,7 +46,7 @@ TEST_F(PrivateFile, CreatedOwnerOnlyWhateverTheUmask) {
   const auto path = dir_ / "root-password";
   write_private_file(path.string(), "s3cret");
   EXPECT_EQ(mode_of(path), 0600U);
-  EXPECT_EQ(slurp(path), "s3cret");
+  EXPECT_EQ(read_file(path), "s3cret");
   EXPECT_FALSE(fs::exists(dir_ / "root-password.tmp"));
 }
 
@@ -61,7 +57,7 @@ TEST_F(PrivateFile, ReplacesAWorldReadableFileWithAPrivateOne) {
   ASSERT_EQ(mode_of(path), 0666U);
   write_private_file(path.string(), "new");
   EXPECT_EQ(mode_of(path), 0600U);
-  EXPECT_EQ(slurp(path), "new");
+  EXPECT_EQ(read_file(path), "new");
 }
 
 TEST_F(PrivateFile, ALinkLeftAtTheTemporaryNameIsNotFollowed) {
@@ -69,8 +65,8 @@ TEST_F(PrivateFile, ALinkLeftAtTheTemporaryNameIsNotFollowed) {
   std::ofstream(target) << "untouched";
   fs::create_symlink(target, dir_ / "secret.tmp");
   write_private_file((dir_ / "secret").string(), "value");
-  EXPECT_EQ(slurp(target), "untouched");
-  EXPECT_EQ(slurp(dir_ / "secret"), "value");
+  EXPECT_EQ(read_file(target), "untouched");
+  EXPECT_EQ(read_file(dir_ / "secret"), "value");
   EXPECT_FALSE(fs::is_symlink(dir_ / "secret"));
 }
 
@@ -93,7 +89,7 @@ TEST_F(PrivateFile, PasswordOptionFileIsPrivateAndRemovedWithItsOwner) {
     path = file.path();
     EXPECT_EQ(fs::path(path).parent_path(), dir_);
     EXPECT_EQ(mode_of(path), 0600U);
-    EXPECT_EQ(slurp(path), "[client]\npassword=\"pa\\\"ss\\\\word\"\n");
+    EXPECT_EQ(read_file(path), "[client]\npassword=\"pa\\\"ss\\\\word\"\n");
   }
   EXPECT_FALSE(fs::exists(path));
   EXPECT_EQ(password_option_text("pw", "/x/my.cnf"), "!include /x/my.cnf\n[client]\npassword=\"pw\"\n");
