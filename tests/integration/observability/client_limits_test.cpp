@@ -28,6 +28,16 @@ void raise_open_files(rlim_t wanted) {
   ::setrlimit(RLIMIT_NOFILE, &limit);
 }
 
+// ThreadSanitizer keeps shadow memory of about four times what the program touches, plus its
+// own state per thread and synchronisation object: its weir's RSS grows 126-134 MiB here where the
+// release build's grows 22 MiB. The bound scales with it; announced lengths taken at their word
+// would still be gigabytes.
+#ifdef __SANITIZE_THREAD__
+constexpr long kRssBound = 4;
+#else
+constexpr long kRssBound = 1;
+#endif
+
 TEST(ClientLimits, MemoryBeforeLoginGrowsWithBytesReceivedNotWithAnnouncedLengths) {
   constexpr int kSockets = 1000;
   raise_open_files(4 * kSockets);  // weir inherits it: it holds these sockets too
@@ -67,7 +77,7 @@ TEST(ClientLimits, MemoryBeforeLoginGrowsWithBytesReceivedNotWithAnnouncedLength
   const long after = rss_kib(weir.pid());
   std::cout << "weir VmRSS " << before << " KiB before, " << after << " KiB with " << kSockets
             << " sockets that announced large packets (growth " << (after - before) / 1024 << " MiB)\n";
-  EXPECT_LT(after - before, 64 * 1024) << "RSS grew from " << before << " KiB to " << after << " KiB";
+  EXPECT_LT(after - before, kRssBound * 64 * 1024) << "RSS grew from " << before << " KiB to " << after << " KiB";
   EXPECT_GT(refused, 0);
   for (const int fd : sockets) ::close(fd);
 
