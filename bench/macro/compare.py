@@ -90,7 +90,10 @@ class Server:
             ["mariadbd", "--no-defaults", f"--datadir={self.dir}", f"--port={self.port}",
              f"--socket={self.dir}/s.sock", "--bind-address=127.0.0.1", "--user=root", "--skip-name-resolve",
              "--max-connections=12000", "--innodb-buffer-pool-size=512M",
-             "--thread-handling=pool-of-threads"],
+             "--thread-handling=pool-of-threads",
+             # sysbench prepares its statements on every connection: thousands of connections
+             # (many_clients.py) pass the default cap of 16,382 prepared statements.
+             "--max-prepared-stmt-count=1048576"],
             stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=raise_fd_limit)
         wait_port(self.port)
         sql = ("DROP USER IF EXISTS ''@'localhost'; DROP USER IF EXISTS ''@'%s';"

@@ -1,5 +1,6 @@
 #include "net/deadline_list.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace weir::net {
@@ -73,7 +74,12 @@ void DeadlineList::on_timer() {
     }
     entry = next;
   }
-  if (head_ != nullptr) schedule(earliest);
+  // Each pass walks every armed entry of the worker (thousands with thousands of sessions), so the
+  // next one waits at least kCoalesce: deadlines that fall due meanwhile run together, up to that
+  // much late (every limit weir keeps is 100 ms or more). Without it, thousands of sessions whose
+  // hot waits end at different times woke the timer thousands of times a second, each pass a walk
+  // of the whole list.
+  if (head_ != nullptr) schedule(std::max(earliest, now + kCoalesce));
   while (expired_ != nullptr) {
     Deadline& entry = *expired_;
     unlink(entry);

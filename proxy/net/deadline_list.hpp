@@ -7,7 +7,9 @@
 // deadline is earlier than the one it waits for; cancelling unlinks. When the timer fires, the
 // entries that are due run and the timer goes to the earliest of the rest. An arm that is later
 // than the timer's time (the usual case: "now + 30 s" just after a statement armed "then + 30 s")
-// touches no timer at all; the timer merely wakes early now and then.
+// touches no timer at all; the timer merely wakes early now and then. A pass over the list costs
+// a walk of every armed entry, so passes are at least kCoalesce apart (deadlines due meanwhile run
+// together, that much late at most).
 //
 // Single-threaded: a list and its entries belong to one worker (one io_context thread).
 #include <boost/asio/any_io_executor.hpp>
@@ -59,6 +61,9 @@ class DeadlineList {
   DeadlineList(const DeadlineList&) = delete;
   DeadlineList& operator=(const DeadlineList&) = delete;
   ~DeadlineList();  // unlinks what is left (their owners outlive nothing after this)
+
+  // The least time between two passes over the list: a deadline runs up to this much late.
+  static constexpr Clock::duration kCoalesce = std::chrono::milliseconds(10);
 
   std::size_t size() const { return size_; }  // armed deadlines
   // How often the timer was programmed and how often it woke (for tests and benchmarks).

@@ -142,6 +142,28 @@ TEST(DeadlineList, TheTimerWakesForTheEarliestOfTheRest) {
   EXPECT_EQ(list.timer_wakeups(), 2U);
 }
 
+TEST(DeadlineList, DeadlinesFallingDueCloseTogetherShareAPassOverTheList) {
+  // A pass walks every armed entry: with thousands of sessions whose deadlines fall due a
+  // millisecond apart, one pass each would walk the list thousands of times a second. Passes are
+  // kCoalesce apart instead, and every deadline still runs, at most that much late.
+  asio::io_context context;
+  DeadlineList list(context.get_executor());
+  constexpr int kCount = 100;
+  std::vector<std::unique_ptr<Deadline>> deadlines;
+  std::vector<std::chrono::steady_clock::duration> lateness;
+  for (int i = 0; i < kCount; ++i) {
+    deadlines.push_back(std::make_unique<Deadline>(list));
+    Deadline& deadline = *deadlines.back();
+    deadline.arm(std::chrono::milliseconds(1 + i),
+                 [&lateness, &deadline] { lateness.push_back(std::chrono::steady_clock::now() - deadline.due()); });
+  }
+  run_until(context, [&] { return lateness.size() == static_cast<std::size_t>(kCount); });
+  // 100 ms of deadlines: about one pass per kCoalesce (10 ms), not one per deadline.
+  EXPECT_LE(list.timer_wakeups(), 100ms / DeadlineList::kCoalesce + 3) << list.timer_wakeups() << " passes";
+  EXPECT_GE(list.timer_wakeups(), 2U);
+  for (const auto late : lateness) EXPECT_GE(late, std::chrono::steady_clock::duration::zero());
+}
+
 TEST(DeadlineList, EntriesOutliveTheListSafely) {
   asio::io_context context;
   auto list = std::make_unique<DeadlineList>(context.get_executor());
