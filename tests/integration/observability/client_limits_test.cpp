@@ -33,9 +33,9 @@ void raise_open_files(rlim_t wanted) {
 // release build's grows 22 MiB. The bound scales with it; announced lengths taken at their word
 // would still be gigabytes.
 #ifdef __SANITIZE_THREAD__
-constexpr long kRssBound = 4;
+constexpr long kRssBoundFactor = 4;
 #else
-constexpr long kRssBound = 1;
+constexpr long kRssBoundFactor = 1;
 #endif
 
 TEST(ClientLimits, MemoryBeforeLoginGrowsWithBytesReceivedNotWithAnnouncedLengths) {
@@ -77,7 +77,7 @@ TEST(ClientLimits, MemoryBeforeLoginGrowsWithBytesReceivedNotWithAnnouncedLength
   const long after = rss_kib(weir.pid());
   std::cout << "weir VmRSS " << before << " KiB before, " << after << " KiB with " << kSockets
             << " sockets that announced large packets (growth " << (after - before) / 1024 << " MiB)\n";
-  EXPECT_LT(after - before, kRssBound * 64 * 1024) << "RSS grew from " << before << " KiB to " << after << " KiB";
+  EXPECT_LT(after - before, kRssBoundFactor * 64 * 1024) << "RSS grew from " << before << " KiB to " << after << " KiB";
   EXPECT_GT(refused, 0);
   for (const int fd : sockets) ::close(fd);
 

@@ -41,7 +41,9 @@ TEST(SysbenchThroughWeir, OltpReadWriteRunsWithoutErrors) {
   EXPECT_EQ(out.find("FATAL"), std::string::npos) << out;
   EXPECT_TRUE(weir.running());
 
-  const auto cleanup = run_sysbench(read_write(), server.port(), "cleanup", server.dir() + "/sysbench-cleanup.out");
+  SysbenchOptions cleanup_options = read_write();
+  cleanup_options.timeout = std::chrono::seconds(60);
+  const auto cleanup = run_sysbench(cleanup_options, server.port(), "cleanup", server.dir() + "/sysbench-cleanup.out");
   EXPECT_EQ(cleanup.status, 0) << cleanup.output;
 }
 
