@@ -14,33 +14,37 @@ void Deadline::arm(Clock::duration limit, std::function<void()> on_expiry) {
 }
 
 void Deadline::cancel() {
-  if (prev_ != nullptr) list_->unlink(*this);
+  if (armed()) list_->unlink(*this);
 }
 
-DeadlineList::~DeadlineList() {
-  while (head_ != nullptr) unlink(*head_);
-  while (expired_ != nullptr) unlink(*expired_);
+DeadlineList::DeadlineList(const boost::asio::any_io_executor& executor)
+    : timer_(executor), origin_(Clock::now()), wheel_(0) {}
+
+TimerWheel::Tick DeadlineList::tick_at_or_after(Clock::time_point time) const {
+  const Clock::duration since = time - origin_;
+  if (since <= Clock::duration::zero()) return 0;
+  const auto ticks = static_cast<TimerWheel::Tick>(since / kTick);
+  return since % kTick == Clock::duration::zero() ? ticks : ticks + 1;
 }
 
-void DeadlineList::push(Deadline*& head, Deadline& entry) {
-  entry.next_ = head;
-  if (head != nullptr) head->prev_ = &entry.next_;
-  head = &entry;
-  entry.prev_ = &head;
-  ++size_;
+TimerWheel::Tick DeadlineList::tick_at_or_before(Clock::time_point time) const {
+  const Clock::duration since = time - origin_;
+  if (since <= Clock::duration::zero()) return 0;
+  return static_cast<TimerWheel::Tick>(since / kTick);
+}
+
+DeadlineList::Clock::time_point DeadlineList::time_of(TimerWheel::Tick tick) const {
+  return origin_ + std::chrono::duration_cast<Clock::duration>(kTick) * static_cast<Clock::rep>(tick);
 }
 
 void DeadlineList::link(Deadline& entry) {
-  push(head_, entry);
-  schedule(entry.due_);
+  const TimerWheel::Tick tick = tick_at_or_after(entry.due_);
+  wheel_.insert(entry, tick);
+  schedule(time_of(tick));
 }
 
 void DeadlineList::unlink(Deadline& entry) {
-  *entry.prev_ = entry.next_;
-  if (entry.next_ != nullptr) entry.next_->prev_ = entry.prev_;
-  entry.prev_ = nullptr;
-  entry.next_ = nullptr;
-  --size_;
+  wheel_.remove(entry);
   // The timer is left where it is: waking once for nothing is cheaper than re-programming it.
 }
 
@@ -60,29 +64,17 @@ void DeadlineList::on_timer() {
   timer_waiting_ = false;
   ++timer_wakeups_;
   const auto now = Clock::now();
-  // First every due entry moves to the expired list, then their handlers run one by one. A
-  // handler may cancel or re-arm any entry, a due one included: both unlink it from whichever
-  // list holds it, so a cancelled entry does not run and a re-armed one waits for its new time.
-  Clock::time_point earliest = Clock::time_point::max();
-  for (Deadline* entry = head_; entry != nullptr;) {
-    Deadline* next = entry->next_;
-    if (entry->due_ <= now) {
-      unlink(*entry);
-      push(expired_, *entry);
-    } else if (entry->due_ < earliest) {
-      earliest = entry->due_;
-    }
-    entry = next;
-  }
-  // Each pass walks every armed entry of the worker (thousands with thousands of sessions), so the
-  // next one waits at least kCoalesce: deadlines that fall due meanwhile run together, up to that
-  // much late (every limit weir keeps is 100 ms or more). Without it, thousands of sessions whose
-  // hot waits end at different times woke the timer thousands of times a second, each pass a walk
-  // of the whole list.
-  if (head_ != nullptr) schedule(std::max(earliest, now + kCoalesce));
-  while (expired_ != nullptr) {
-    Deadline& entry = *expired_;
-    unlink(entry);
+  // First the wheel moves every due entry to its expired list (touching only the slots that came
+  // up), then their handlers run one by one. A handler may cancel or re-arm any entry, a due one
+  // included: both unlink it from whichever list holds it, so a cancelled entry does not run and a
+  // re-armed one waits for its new time.
+  wheel_.advance(tick_at_or_before(now));
+  // Deadlines that fall due within kCoalesce of this pass wait for the next one and run together,
+  // up to that much late (every limit weir keeps is 100 ms or more): thousands of sessions whose
+  // hot waits end at different times would otherwise wake the timer thousands of times a second.
+  if (const auto next = wheel_.next_pending()) schedule(std::max(time_of(*next), now + kCoalesce));
+  while (TimerWheel::Entry* expired = wheel_.pop_expired()) {
+    auto& entry = static_cast<Deadline&>(*expired);
     // Moved out first: the handler may re-arm this very deadline with a new handler.
     auto handler = std::move(entry.on_expiry_);
     entry.on_expiry_ = nullptr;

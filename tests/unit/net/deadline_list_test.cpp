@@ -143,9 +143,9 @@ TEST(DeadlineList, TheTimerWakesForTheEarliestOfTheRest) {
 }
 
 TEST(DeadlineList, DeadlinesFallingDueCloseTogetherShareAPassOverTheList) {
-  // A pass walks every armed entry: with thousands of sessions whose deadlines fall due a
-  // millisecond apart, one pass each would walk the list thousands of times a second. Passes are
-  // kCoalesce apart instead, and every deadline still runs, at most that much late.
+  // With thousands of sessions whose deadlines fall due a millisecond apart, one pass each would
+  // wake the timer thousands of times a second. Passes are kCoalesce apart instead, and every
+  // deadline still runs, at most that much (and a tick) late.
   asio::io_context context;
   DeadlineList list(context.get_executor());
   constexpr int kCount = 100;
@@ -162,6 +162,56 @@ TEST(DeadlineList, DeadlinesFallingDueCloseTogetherShareAPassOverTheList) {
   EXPECT_LE(list.timer_wakeups(), 100ms / DeadlineList::kCoalesce + 3) << list.timer_wakeups() << " passes";
   EXPECT_GE(list.timer_wakeups(), 2U);
   for (const auto late : lateness) EXPECT_GE(late, std::chrono::steady_clock::duration::zero());
+}
+
+TEST(DeadlineList, HoursAwayDeadlinesDoNotWakeTheTimerMeanwhile) {
+  // Idle limits of 8 hours and a day next to deadlines tens of milliseconds away, some of them
+  // across the wheel's first level (64 ms): the near ones run, never early, the timer wakes for them
+  // only, and then it waits for the hours-away ones without a wake in between.
+  asio::io_context context;
+  DeadlineList list(context.get_executor());
+  Deadline idle(list), backend_idle(list), day(list);
+  idle.arm(8h, [] { FAIL() << "ran"; });
+  backend_idle.arm(1h, [] { FAIL() << "ran"; });
+  day.arm(24h, [] { FAIL() << "ran"; });
+  std::vector<std::unique_ptr<Deadline>> near;
+  std::vector<std::chrono::steady_clock::duration> lateness;
+  for (const auto limit : {20ms, 63ms, 65ms, 130ms}) {
+    near.push_back(std::make_unique<Deadline>(list));
+    Deadline& deadline = *near.back();
+    deadline.arm(limit,
+                 [&lateness, &deadline] { lateness.push_back(std::chrono::steady_clock::now() - deadline.due()); });
+  }
+  run_until(context, [&] { return lateness.size() == 4; });
+  for (const auto late : lateness) EXPECT_GE(late, std::chrono::steady_clock::duration::zero());
+  EXPECT_LE(list.timer_wakeups(), 4U);
+  const auto wakeups = list.timer_wakeups();
+  context.restart();
+  context.run_for(50ms);
+  EXPECT_EQ(list.timer_wakeups(), wakeups);
+  EXPECT_EQ(list.size(), 3U);
+  EXPECT_TRUE(idle.armed());
+  // Cancelling the earliest of them leaves the timer where it is (it would wake early once, in an
+  // hour) and re-arming the other two programs nothing.
+  const auto programs = list.timer_programs();
+  backend_idle.cancel();
+  idle.arm(8h, [] {});
+  day.arm(24h, [] {});
+  EXPECT_EQ(list.timer_programs(), programs);
+}
+
+TEST(DeadlineList, AnIdleListNeverWakes) {
+  asio::io_context context;
+  DeadlineList list(context.get_executor());
+  {
+    Deadline once(list);
+    once.arm(5ms, [] {});
+    run_until(context, [&] { return !once.armed(); });
+  }
+  const auto wakeups = list.timer_wakeups();
+  context.restart();
+  context.run_for(50ms);
+  EXPECT_EQ(list.timer_wakeups(), wakeups);
 }
 
 TEST(DeadlineList, EntriesOutliveTheListSafely) {
