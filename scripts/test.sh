@@ -3,8 +3,9 @@
 # errors (all tests, among them the container image, the Debian package, a
 # real single-node Kubernetes cluster with the tutorial's walk-through and the status page in a
 # headless browser), the ASan+UBSan build (unit and integration tests), each fuzz target for a
-# bounded time, and last the ThreadSanitizer build (unit and integration tests) when the run's
-# time allows it (WEIR_TSAN, below). Ends with ctest's summary of the main run; exits non-zero on
+# bounded time, the ThreadSanitizer build (unit and integration tests) when the run's time allows
+# it (WEIR_TSAN, below), and last the integration tests and driver suites once more with
+# pool.multiplexing on. Ends with ctest's summary of the main run; exits non-zero on
 # any failure. clang-tidy checks every file the release build compiles (WEIR_TIDY=0 skips it for a
 # quicker local run).
 set -uo pipefail
@@ -123,6 +124,16 @@ elif tsan_build_started=$SECONDS && step "build: tsan" && build tsan; then
   echo "ThreadSanitizer tests took $((SECONDS - tsan_started)) s"
 else
   fail "tsan build"
+fi
+
+# The integration tests and driver suites again, every weir they start with pool.multiplexing on
+# (the allocation counts aside: lending and taking a connection allocates). After the ThreadSanitizer
+# stage, which WEIR_TSAN=auto decides on by the time spent before it.
+if [ -f build/main-tests-summary.txt ]; then
+  step "integration tests and driver suites with pool.multiplexing on"
+  WEIR_TEST_MULTIPLEXING=1 ctest --preset ci -L 'integration|drivers' -E '^SteadyStateAllocations\.' -j "$JOBS" \
+    2>&1 | tail -n 30
+  [ "${PIPESTATUS[0]}" -eq 0 ] || fail "tests with multiplexing"
 fi
 
 # The main run's summary closes the output, whatever ran after it.

@@ -2,7 +2,9 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <iterator>
 
 #include "metrics/metrics.hpp"
 #include "weir/protocol/commands.hpp"
@@ -36,22 +38,35 @@ void Pool::evict_expired(std::deque<Entry>& entries, Clock::time_point now) {
   }
 }
 
-std::unique_ptr<BackendConnection> Pool::take(const PoolKey& key) {
+std::unique_ptr<BackendConnection> Pool::take(const PoolKey& key, std::uint32_t session,
+                                              std::optional<Lender>* lender) {
   if (poolable_ && !poolable_(key.user)) return nullptr;
   const auto it = idle_.find(key);
   if (it == idle_.end()) return nullptr;
-  evict_expired(it->second, Clock::now());
-  if (it->second.empty()) {
+  auto& entries = it->second;
+  evict_expired(entries, Clock::now());
+  if (entries.empty()) {
     idle_.erase(it);
     return nullptr;
   }
-  auto connection = std::move(it->second.back().connection);
-  it->second.pop_back();
+  auto chosen = std::prev(entries.end());
+  if (session != 0) {
+    for (auto e = entries.rbegin(); e != entries.rend(); ++e) {
+      if (e->lender && e->lender->session == session) {
+        chosen = std::prev(e.base());
+        break;
+      }
+    }
+  }
+  auto connection = std::move(chosen->connection);
+  if (lender != nullptr) *lender = std::move(chosen->lender);
+  entries.erase(chosen);
   return connection;
 }
 
-void Pool::put(const PoolKey& key, std::unique_ptr<BackendConnection> connection, metrics::Gauge* idle) {
-  if (!connection || connection->broken() || max_idle_ == 0) return;
+void Pool::put(const PoolKey& key, std::unique_ptr<BackendConnection> connection, metrics::Gauge* idle,
+               std::optional<Lender> lender) {
+  if (!connection || connection->broken() || (max_idle_ == 0 && !lender)) return;
   if (poolable_ && !poolable_(key.user)) {
     connection->stream().close();
     return;
@@ -59,12 +74,33 @@ void Pool::put(const PoolKey& key, std::unique_ptr<BackendConnection> connection
   auto& entries = idle_[key];
   const auto now = Clock::now();
   evict_expired(entries, now);
-  if (entries.size() >= max_idle_) {
-    entries.front().connection->stream().close();
-    entries.pop_front();
+  if (!lender && entries.size() >= max_idle_) {
+    // The oldest connection that was not lent makes room (lent ones are bounded by their cap).
+    const auto victim = std::find_if(entries.begin(), entries.end(), [](const Entry& e) { return !e.lender; });
+    if (victim != entries.end()) {
+      victim->connection->stream().close();
+      entries.erase(victim);
+    }
   }
-  connection->stream().release_buffer();
-  entries.push_back(Entry{std::move(connection), now, IdleMark(idle)});
+  // A lent connection keeps its read buffer: it serves again within moments, most likely.
+  if (!lender) connection->stream().release_buffer();
+  entries.push_back(Entry{std::move(connection), now, IdleMark(idle), std::move(lender)});
+  const auto waiter = std::find_if(waiters_.begin(), waiters_.end(), [&](const Waiter& w) { return w.key == key; });
+  if (waiter != waiters_.end()) {
+    auto wake = std::move(waiter->wake);
+    waiters_.erase(waiter);
+    wake();
+  }
+}
+
+std::uint64_t Pool::wait_for_lent(const PoolKey& key, std::function<void()> wake) {
+  const auto id = next_waiter_++;
+  waiters_.push_back(Waiter{id, key, std::move(wake)});
+  return id;
+}
+
+void Pool::stop_waiting(std::uint64_t waiter) {
+  std::erase_if(waiters_, [waiter](const Waiter& w) { return w.id == waiter; });
 }
 
 void Pool::set_poolable(std::function<bool(std::string_view user)> poolable) {

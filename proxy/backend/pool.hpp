@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -39,8 +40,22 @@ struct PoolKey {
   std::uint8_t character_set = 0;
   std::string database;
   bool read_only = false;  // a replica link: SET SESSION TRANSACTION READ ONLY (a reset may undo it)
-  auto tie() const { return std::tie(host, port, user, capabilities, character_set, database, read_only); }
+  // Multiplexing: the session commands the connection has run since it was opened or reset
+  // (SessionCommandHistory::state()); empty for a reset connection.
+  std::string session_state;
+  auto tie() const {
+    return std::tie(host, port, user, capabilities, character_set, database, read_only, session_state);
+  }
   friend bool operator<(const PoolKey& a, const PoolKey& b) { return a.tie() < b.tie(); }
+  friend bool operator==(const PoolKey& a, const PoolKey& b) { return a.tie() == b.tie(); }
+};
+
+// Multiplexing: who lent a pooled connection between two of its statements (not reset: its state
+// is the lender's session commands, PoolKey::session_state).
+struct Lender {
+  std::uint32_t session = 0;  // the lending session's id
+  std::uint64_t applied = 0;  // the last of its session commands the connection ran
+  std::string database;       // the connection's current database
 };
 
 class Pool {
@@ -51,12 +66,17 @@ class Pool {
       : max_idle_(max_idle_per_key), idle_timeout_(idle_timeout) {}
 
   // The most recently returned connection for `key`, or null. Connections idle longer than the
-  // timeout are closed on the way.
-  std::unique_ptr<BackendConnection> take(const PoolKey& key);
+  // timeout are closed on the way. A connection that session `session` lent is preferred (it
+  // comes back to the session that had it, warm); `lender`, when given, receives who lent the one
+  // returned (empty for a connection that was not lent).
+  std::unique_ptr<BackendConnection> take(const PoolKey& key, std::uint32_t session = 0,
+                                          std::optional<Lender>* lender = nullptr);
   // Keeps `connection` unless it is broken or pooling is off (max 0); when the pool for its key is
-  // full, the oldest entry is closed to make room. `idle`, when given, counts the connection while
-  // it is pooled (+1 now, -1 when it leaves); it must outlive the pool.
-  void put(const PoolKey& key, std::unique_ptr<BackendConnection> connection, metrics::Gauge* idle = nullptr);
+  // full, the oldest entry is closed to make room (lent connections do not count: their number is
+  // bounded by pool.max_per_backend). `idle`, when given, counts the connection while it is pooled
+  // (+1 now, -1 when it leaves); it must outlive the pool.
+  void put(const PoolKey& key, std::unique_ptr<BackendConnection> connection, metrics::Gauge* idle = nullptr,
+           std::optional<Lender> lender = std::nullopt);
   // Which users' connections may be pooled at all, from the accounts of the latest user refresh
   // (UserDirectory::poolable): take() finds none and put() closes the connections of the others.
   // The idle connections it rejects are closed now. Unset: every user's.
@@ -72,6 +92,13 @@ class Pool {
     idle_timeout_ = idle_timeout;
   }
   std::size_t idle_count() const;
+
+  // Multiplexing: a statement of this worker waits for a connection of `key` that another session
+  // lends (as well as for a pool.max_per_backend slot): the next put() of one for that key runs
+  // `wake` of the longest waiting (once; it is then out of line). Returns what stop_waiting takes.
+  std::uint64_t wait_for_lent(const PoolKey& key, std::function<void()> wake);
+  void stop_waiting(std::uint64_t waiter);
+  std::size_t lent_waiters() const { return waiters_.size(); }
 
  private:
   // +1 on the gauge while held; the -1 follows the entry wherever it is destroyed.
@@ -91,6 +118,7 @@ class Pool {
     std::unique_ptr<BackendConnection> connection;
     Clock::time_point since;
     IdleMark counted;
+    std::optional<Lender> lender;
   };
   void evict_expired(std::deque<Entry>& entries, Clock::time_point now);
 
@@ -98,6 +126,13 @@ class Pool {
   Clock::duration idle_timeout_;
   std::map<PoolKey, std::deque<Entry>> idle_;
   std::function<bool(std::string_view)> poolable_;
+  struct Waiter {
+    std::uint64_t id;
+    PoolKey key;
+    std::function<void()> wake;
+  };
+  std::deque<Waiter> waiters_;
+  std::uint64_t next_waiter_ = 1;
 };
 
 // Run when a session lets go of its connection, before it enters the pool: COM_RESET_CONNECTION

@@ -37,7 +37,8 @@ class PlaceInLine {
 
 }  // namespace
 
-asio::awaitable<Slot> wait_for_slot(std::shared_ptr<BackendSlots> slots, std::chrono::steady_clock::duration limit) {
+asio::awaitable<Slot> wait_for_slot(std::shared_ptr<BackendSlots> slots, std::chrono::steady_clock::duration limit,
+                                    std::function<void(std::function<void()> end_wait)> on_waiting) {
   const auto executor = co_await asio::this_coro::executor;
   auto timer = std::make_shared<asio::steady_timer>(executor);
   timer->expires_after(limit);
@@ -52,6 +53,11 @@ asio::awaitable<Slot> wait_for_slot(std::shared_ptr<BackendSlots> slots, std::ch
   const bool free_now = slots->enqueue(waiter);
   if (free_now) co_return Slot(std::move(slots));
   PlaceInLine place(slots, waiter);
+  if (on_waiting) {
+    on_waiting([weak_timer] {
+      if (auto t = weak_timer.lock()) t->cancel();
+    });
+  }
   auto [ignored] = co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
   (void)ignored;
   const bool granted = place.leave();

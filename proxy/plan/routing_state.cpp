@@ -37,6 +37,10 @@ std::string_view to_string(Pin pin) {
     case Pin::temporary_tables: return "temporary_tables";
     case Pin::prepared_statements: return "prepared_statements";
     case Pin::history_overflow: return "history_overflow";
+    case Pin::user_locks: return "user_locks";
+    case Pin::last_insert_id: return "last_insert_id";
+    case Pin::connection_id: return "connection_id";
+    case Pin::unseen_state: return "unseen_state";
   }
   return "unknown";
 }

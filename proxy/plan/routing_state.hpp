@@ -26,12 +26,18 @@ enum class Pin : std::uint16_t {
   temporary_tables = 1U << 5,     // CREATE TEMPORARY TABLE
   prepared_statements = 1U << 6,  // statements prepared on the link
   history_overflow = 1U << 7,     // more session commands than weir keeps to replay
+  // Kept only with pool.multiplexing (without it the session keeps its links anyway):
+  user_locks = 1U << 8,      // GET_LOCK (any lock function: weir does not count what is held)
+  last_insert_id = 1U << 9,  // the session's LAST_INSERT_ID() lives on its connection
+  connection_id = 1U << 10,  // the client asked CONNECTION_ID(): it stays the answer
+  unseen_state = 1U << 11,   // a stored routine, sequence, HANDLER, SQL PREPARE or unknown statement ran
 };
 struct Pins {
   std::uint16_t bits = 0;
   bool any() const { return bits != 0; }
   bool has(Pin pin) const { return (bits & static_cast<std::uint16_t>(pin)) != 0; }
   void add(Pin pin) { bits = static_cast<std::uint16_t>(bits | static_cast<std::uint16_t>(pin)); }
+  void add(Pins pins) { bits = static_cast<std::uint16_t>(bits | pins.bits); }
 };
 std::string_view to_string(Pin pin);
 // "transaction, temporary_tables"; "" when none.
@@ -39,7 +45,8 @@ std::string to_string(Pins pins);
 // Every pin, in declaration order (to walk a Pins set).
 inline constexpr Pin kAllPins[] = {Pin::transaction,         Pin::autocommit_off,     Pin::locked_tables,
                                    Pin::user_variables,      Pin::unreplayable_state, Pin::temporary_tables,
-                                   Pin::prepared_statements, Pin::history_overflow};
+                                   Pin::prepared_statements, Pin::history_overflow,   Pin::user_locks,
+                                   Pin::last_insert_id,      Pin::connection_id,      Pin::unseen_state};
 
 struct SessionRoutingState {
   route::SessionView view;                    // its temp_tables span is set by for_classifier()

@@ -23,6 +23,7 @@ struct BackendLink {
   std::string database;                       // its current database, which a reset keeps
   bool database_known = true;
   bool options_changed = false;  // COM_SET_OPTION: a reset keeps it, so the link is not pooled
+  bool borrowed = false;         // taken lent from another session: its last statement was theirs
 
   backend::BackendConnection& backend() { return *connection; }
   net::PacketStream& stream() { return connection->stream(); }

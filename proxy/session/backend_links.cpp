@@ -21,6 +21,9 @@ namespace {
 
 std::chrono::milliseconds to_ms(config::Duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d); }
 
+// Leaves FOUND_ROWS() 0, ROW_COUNT() -1 and no warnings behind it.
+constexpr std::string_view kClearPreviousStatement = "SELECT 1 FROM DUAL WHERE 0";
+
 // The statement that makes a replica link refuse writes (ERROR 1792), on MariaDB and MySQL alike.
 constexpr std::string_view kReadOnlySession = "SET SESSION TRANSACTION READ ONLY";
 
@@ -50,6 +53,44 @@ backend::LoginRequest BackendLinks::login_request() const {
   return request;
 }
 
+bool BackendLinks::multiplexing() const { return worker_.config.current()->pool.multiplexing; }
+
+BackendLinks::Pooled BackendLinks::take_pooled(BackendLink& link) {
+  if (worker_.pool == nullptr) return Pooled::none;
+  if (multiplexing() && !history_.state().empty()) {
+    // One lent by a session whose session commands were the same: it is in this session's state.
+    backend::PoolKey lent_key = link.key;
+    lent_key.session_state = history_.state();
+    while (true) {
+      std::optional<backend::Lender> lender;
+      auto pooled = worker_.pool->take(lent_key, session_id_, &lender);
+      if (!pooled) break;
+      if (!backend::looks_alive(*pooled)) continue;
+      link.connection = std::move(pooled);
+      link.applied = history_.last();
+      if (lender) {
+        link.database = lender->database;
+        link.borrowed = lender->session != session_id_;
+      }
+      return Pooled::lent;  // a non-empty session state: only lent connections carry one
+    }
+  }
+  while (true) {
+    std::optional<backend::Lender> lender;
+    auto pooled = worker_.pool->take(link.key, session_id_, &lender);
+    if (!pooled) return Pooled::none;
+    if (!backend::looks_alive(*pooled)) continue;  // it was reset (or lent) when its last session let go
+    link.connection = std::move(pooled);
+    if (!lender) return Pooled::reset;
+    // Lent by a session without session commands: this one's are replayed on it (none when it has
+    // none either).
+    link.applied = history_.state().empty() ? history_.last() : 0;
+    link.database = lender->database;
+    link.borrowed = lender->session != session_id_;
+    return Pooled::lent;
+  }
+}
+
 asio::awaitable<std::unique_ptr<BackendLink>> BackendLinks::open(const backend::Endpoint& endpoint, bool primary,
                                                                  backend::LoginFailure& failure) {
   auto link = std::make_unique<BackendLink>();
@@ -58,29 +99,39 @@ asio::awaitable<std::unique_ptr<BackendLink>> BackendLinks::open(const backend::
   // refuses a write the classifier missed, and never runs a second statement hidden in the text.
   if (!primary) request.capabilities &= ~proto::cap::kMultiStatements;
   link->key = {endpoint.host,           endpoint.port,      identity_.user, request.capabilities,
-               identity_.character_set, identity_.database, !primary};
+               identity_.character_set, identity_.database, !primary,       {}};
   link->primary = primary;
   link->name = endpoint.name;
-  while (worker_.pool != nullptr) {
-    auto pooled = worker_.pool->take(link->key);
-    if (!pooled) break;
-    if (backend::looks_alive(*pooled)) {  // it was reset when its last session let go
-      link->connection = std::move(pooled);
+  link->database = identity_.database;
+  const bool lending = multiplexing();
+  const auto give_up =
+      std::chrono::steady_clock::now() +
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(worker_.config.current()->timeouts.pool_wait);
+  bool lent_one = false;  // the connection came lent: a replica's is read-only already
+  while (!link->connection) {
+    const Pooled pooled = take_pooled(*link);
+    if (pooled != Pooled::none) {
+      lent_one = pooled == Pooled::lent;
       break;
     }
-  }
-  if (!link->connection) {
-    backend::Slot slot = co_await take_slot(endpoint, failure);
+    backend::PoolKey lent_key = link->key;
+    lent_key.session_state = history_.state();
+    bool lent = false;
+    backend::Slot slot = co_await take_slot(endpoint, failure, lending ? &lent_key : nullptr, lent, give_up);
+    if (lent) continue;  // a session of this worker lent one: take it
     if (!slot) co_return nullptr;
     const backend::TlsOptions tls{worker_.backend_tls, worker_.verify_backend_host};
     link->connection = co_await backend::connect_backend(endpoint, request, tls, failure);
-    if (link->connection) link->connection->hold(std::move(slot));
+    if (!link->connection) {
+      worker_.metrics->error("backend_connect");
+      co_return nullptr;
+    }
+    link->connection->hold(std::move(slot));
+    link->applied = 0;
+    link->database = identity_.database;
+    lent_one = false;
   }
-  if (!link->connection) {
-    worker_.metrics->error("backend_connect");
-    co_return nullptr;
-  }
-  if (!primary) {
+  if (!primary && !lent_one) {
     const bool read_only = co_await make_read_only(*link);
     if (!read_only) {
       failure.reason = "the server refused " + std::string(kReadOnlySession) + " on a new replica connection";
@@ -89,12 +140,13 @@ asio::awaitable<std::unique_ptr<BackendLink>> BackendLinks::open(const backend::
     }
   }
   worker_.metrics->backend_connection_opened(link->name);
-  link->database = identity_.database;
   co_return link;
 }
 
 asio::awaitable<backend::Slot> BackendLinks::take_slot(const backend::Endpoint& endpoint,
-                                                       backend::LoginFailure& failure) {
+                                                       backend::LoginFailure& failure, const backend::PoolKey* lent_key,
+                                                       bool& lent, std::chrono::steady_clock::time_point give_up) {
+  lent = false;
   auto slots = worker_.shared.connection_limits.slots(endpoint.host, endpoint.port);
   if (slots->try_take()) co_return backend::Slot(std::move(slots));
   // At the cap. Room first: an idle pooled connection to that backend (of another user or
@@ -106,8 +158,37 @@ asio::awaitable<backend::Slot> BackendLinks::take_slot(const backend::Endpoint& 
   const auto limit = worker_.config.current()->timeouts.pool_wait;
   const auto cap = slots->cap();
   const auto started = std::chrono::steady_clock::now();
-  backend::Slot slot = co_await backend::wait_for_slot(slots, limit);
-  worker_.metrics->pool_wait(endpoint.name, std::chrono::steady_clock::now() - started, static_cast<bool>(slot));
+  const auto left = give_up > started ? give_up - started : std::chrono::steady_clock::duration::zero();
+  // Multiplexing: a connection lent on this worker ends the wait as well as a slot does. The
+  // place in the pool's line is left however the wait ends (the coroutine may be destroyed in it).
+  struct LentWait {
+    backend::Pool* pool = nullptr;
+    std::uint64_t id = 0;
+    bool woken = false;
+    LentWait() = default;
+    LentWait(const LentWait&) = delete;
+    LentWait& operator=(const LentWait&) = delete;
+    ~LentWait() {
+      if (id != 0 && !woken) pool->stop_waiting(id);
+    }
+  } lent_wait;
+  std::function<void(std::function<void()>)> on_waiting;
+  if (lent_key != nullptr && worker_.pool != nullptr) {
+    lent_wait.pool = worker_.pool;
+    on_waiting = [lent_key, wait = &lent_wait](std::function<void()> end_wait) {
+      wait->id = wait->pool->wait_for_lent(*lent_key, [wait, end = std::move(end_wait)] {
+        wait->woken = true;
+        end();
+      });
+    };
+  }
+  backend::Slot slot = co_await backend::wait_for_slot(slots, left, std::move(on_waiting));
+  worker_.metrics->pool_wait(endpoint.name, std::chrono::steady_clock::now() - started,
+                             static_cast<bool>(slot) || lent_wait.woken);
+  if (!slot && lent_wait.woken) {
+    lent = true;
+    co_return slot;
+  }
   if (!slot) {
     // ER_CON_COUNT_ERROR, as a server at its max_connections, but naming weir's own limit.
     failure.no_slot = true;
@@ -266,6 +347,59 @@ asio::awaitable<void> BackendLinks::release_replicas() {
   if (last_ != primary_.get()) last_ = nullptr;
   if (published_ != primary_.get()) unpublish();
   for (auto& link : replicas) co_await release(std::move(link));
+}
+
+bool BackendLinks::lendable(const BackendLink& link) const {
+  // Its state must be exactly the session's commands (all applied, the database they chose, no
+  // COM_SET_OPTION a reset would keep), and nobody on another worker waits for its slot (a
+  // connection closed gives them its slot; one lent here serves this worker only).
+  return link.connection && link.idle && !closing_ && worker_.pool != nullptr && !link.connection->broken() &&
+         link.database_known && !link.options_changed && link.applied == history_.last() && !history_.full() &&
+         !(link.connection->slot().others_waiting() && worker_.pool->lent_waiters() == 0);
+}
+
+asio::awaitable<void> BackendLinks::lend_all() {
+  unpublish();
+  last_ = nullptr;
+  std::vector<std::unique_ptr<BackendLink>> links = std::move(replicas_);
+  replicas_.clear();
+  if (primary_) links.push_back(std::move(primary_));
+  for (auto& link : links) {
+    if (!lendable(*link)) {
+      co_await release(std::move(link));
+      continue;
+    }
+    prepared_.forget_link(link->id());
+    worker_.metrics->backend_connection_closed(link->name);
+    backend::PoolKey key = link->key;
+    key.session_state = history_.state();
+    metrics::Gauge* idle = &worker_.metrics->pooled_connections(link->name);
+    worker_.pool->put(key, std::move(link->connection), idle,
+                      backend::Lender{session_id_, link->applied, std::move(link->database)});
+  }
+}
+
+asio::awaitable<bool> BackendLinks::make_own(BackendLink& link) {
+  link.borrowed = false;
+  const bool reset = co_await backend::prepare_for_reuse(link.backend(), true);
+  bool ok = reset;
+  if (ok && !link.primary) ok = co_await make_read_only(link);
+  if (ok) {
+    link.applied = 0;  // the reset forgot every session command; the database stays as it was
+    ok = co_await bring_up_to_date(link);
+  }
+  if (ok) {
+    // A reset keeps what FOUND_ROWS() and ROW_COUNT() answer: a statement of this session's,
+    // returning no row, replaces the other session's.
+    const auto cleared =
+        co_await backend::run_simple_query(link.backend(), kClearPreviousStatement, identity_.capabilities);
+    ok = cleared.ok;
+  }
+  if (!ok) {
+    log::warn("resetting a multiplexed connection failed", {{"session", session_id_}, {"backend", link.name}});
+    link.stream().close();
+  }
+  co_return ok;
 }
 
 void BackendLinks::unpublish() {

@@ -10,6 +10,7 @@
 // connection) through references to the session's own: they outlive it.
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -77,6 +78,15 @@ class BackendLinks {
   boost::asio::awaitable<void> release_idle(bool keep_primary);
   // COM_RESET_CONNECTION ran on the primary: the replicas' links go (the pool resets them).
   boost::asio::awaitable<void> release_replicas();
+  // pool.multiplexing, between two statements that leave nothing on the links: each link that
+  // holds the session's state (its session commands, nothing else) goes to the worker's pool as it
+  // is, for any session in the same state (this one first); the others are released (reset).
+  boost::asio::awaitable<void> lend_all();
+  // `link` was last used by another session (taken lent): COM_RESET_CONNECTION, read-only again
+  // for a replica, and the session commands replayed, so that a statement about the previous
+  // statement (SHOW WARNINGS, FOUND_ROWS(), LAST_INSERT_ID()) reads nothing of that session's.
+  // False (link closed) when that failed.
+  boost::asio::awaitable<bool> make_own(BackendLink& link);
   void drop_primary();                   // closes and forgets the primary's link (found closed)
   void drop_replica(BackendLink& link);  // closes and forgets it (broken or unwanted)
 
@@ -89,7 +99,17 @@ class BackendLinks {
   // A pool.max_per_backend slot for a new connection to `endpoint`: at once, after closing an idle
   // pooled connection to it, or after waiting up to timeouts.pool_wait; empty with `failure`
   // filled (ERROR 1040 naming the backend and the cap) when none came.
-  boost::asio::awaitable<backend::Slot> take_slot(const backend::Endpoint& endpoint, backend::LoginFailure& failure);
+  // With multiplexing the wait also ends when a connection of `lent_key` is lent to this worker's
+  // pool (`lent` is set then, the slot empty, and no failure).
+  boost::asio::awaitable<backend::Slot> take_slot(const backend::Endpoint& endpoint, backend::LoginFailure& failure,
+                                                  const backend::PoolKey* lent_key, bool& lent,
+                                                  std::chrono::steady_clock::time_point give_up);
+  // A pooled connection for `link` (its key set): one lent by a session in this session's state
+  // (no replay needed), or a reset one.
+  enum class Pooled : std::uint8_t { none, reset, lent };
+  Pooled take_pooled(BackendLink& link);
+  bool lendable(const BackendLink& link) const;
+  bool multiplexing() const;
   // SET SESSION TRANSACTION READ ONLY on a replica link; false (link closed) when it failed.
   boost::asio::awaitable<bool> make_read_only(BackendLink& link);
   backend::LoginRequest login_request() const;

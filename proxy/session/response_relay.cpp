@@ -19,10 +19,17 @@ void ResponseRelay::start(std::uint8_t command, proto::CapabilityFlags caps) {
 }
 
 void ResponseRelay::note_ok(proto::Bytes packet) {
-  // An EOF packet (5 bytes) carries no session state; OK packets are at least 7 bytes.
-  if (!proto::has(caps_, proto::cap::kSessionTrack) || packet.size() < 7) return;
+  // An EOF packet (5 bytes) carries warnings and status only; OK packets are at least 7 bytes.
+  if (packet.size() < 7) {
+    if (auto eof = proto::parse_eof(packet, caps_); eof && eof->warnings != 0) tracked_.warnings = true;
+    return;
+  }
   auto ok = proto::parse_ok(packet, caps_);
-  if (!ok || ok->session_state.empty()) return;
+  if (!ok) return;
+  if (ok->warnings != 0) tracked_.warnings = true;
+  if (ok->affected_rows != 0) tracked_.affected_rows = true;
+  if (ok->last_insert_id != 0) tracked_.last_insert_id = true;
+  if (!proto::has(caps_, proto::cap::kSessionTrack) || ok->session_state.empty()) return;
   if (auto gtid = ok->system_variable("last_gtid"); gtid && !gtid->empty()) tracked_.last_gtid = std::string(*gtid);
   if (auto gtids = ok->gtids(); gtids && !gtids->empty()) tracked_.last_gtid = std::string(*gtids);
   if (auto schema = ok->schema()) tracked_.schema = std::string(*schema);

@@ -19,6 +19,12 @@ struct TrackedState {
   std::optional<std::string> schema;     // the current database after USE / COM_INIT_DB
   bool error = false;                    // an ERR packet ended the response (or one of its results)
   std::uint16_t error_code = 0;          // that ERR packet's code
+  // What the statement left for the next one to ask about (SHOW WARNINGS, ROW_COUNT(),
+  // LAST_INSERT_ID()), from its OK and EOF packets: a multiplexed session keeps its connection
+  // while it is there (see Session::share_links).
+  bool warnings = false;        // an OK or EOF packet counted warnings
+  bool affected_rows = false;   // an OK packet reported affected rows
+  bool last_insert_id = false;  // an OK packet reported an AUTO_INCREMENT value
 };
 
 class ResponseRelay {

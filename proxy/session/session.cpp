@@ -178,6 +178,8 @@ asio::awaitable<void> Session::command_loop() {
   bool backend_idle_allowed = true;  // once per idle period
   while (!closing_) {
     if (worker_.shared.draining.load()) co_return;
+    // Between statements (and after the login): a multiplexed session lends what it can.
+    if (worker_.config.current()->pool.multiplexing) co_await share_links();
     proto::Bytes packet;
     std::uint8_t seq = 0;
     boost::system::error_code error;
@@ -250,9 +252,35 @@ asio::awaitable<void> Session::command_loop() {
       co_return;
     }
     worker_.metrics->bytes_from_client(packet.size() + 4);
+    keep_links_ = false;
+    reads_previous_statement_ = false;
     const bool keep_going = co_await dispatch(packet, seq);
     if (!keep_going) co_return;
   }
+}
+
+asio::awaitable<void> Session::share_links() {
+  if (!links_.any()) co_return;
+  const plan::Pins held = pins();
+  if (held.any()) {
+    for (const plan::Pin pin : plan::kAllPins) {
+      if (!held.has(pin)) continue;
+      worker_.metrics->multiplexing("kept", plan::to_string(pin));
+      break;
+    }
+    co_return;
+  }
+  if (keep_links_) {
+    worker_.metrics->multiplexing("kept", "previous_statement");
+    co_return;
+  }
+  co_await links_.lend_all();
+  worker_.metrics->multiplexing("lent", "none");
+}
+
+void Session::note_leftovers(const plan::Leftovers& leftovers) {
+  link_pins_.add(leftovers.pins);
+  keep_links_ = keep_links_ || leftovers.until_next_statement;
 }
 
 void Session::wake_idle_wait(bool& reason) {
@@ -411,7 +439,11 @@ asio::awaitable<backend::SimpleResult> Session::run_on_server(std::string host, 
   co_return result;
 }
 
-plan::Pins Session::pins() const { return routing_.pins(prepared_.size() > 0, history_.full()); }
+plan::Pins Session::pins() const {
+  plan::Pins out = routing_.pins(prepared_.size() > 0, history_.full());
+  out.add(link_pins_);
+  return out;
+}
 
 bool Session::can_lose_primary() const {
   if (primary_holds_state()) return false;
@@ -489,12 +521,17 @@ asio::awaitable<bool> Session::reset_connection(proto::Bytes packet, std::uint8_
   if (!alive || relay_.tracked().error) co_return alive;
   forget_session_state();
   route::apply_status_flags(routing_.view, relay_.tracker().status_flags());  // the reset's OK
-  if (BackendLink* primary = links_.primary()) primary->applied = history_.last();
+  if (BackendLink* primary = links_.primary()) {
+    primary->applied = history_.last();
+    primary->borrowed = false;  // reset: nothing of another session's is left on it
+  }
   co_await links_.release_replicas();
   co_return true;
 }
 
 void Session::forget_session_state() {
+  link_pins_ = {};
+  keep_links_ = false;
   history_.clear();
   routing_.forget();
   prepared_.clear();

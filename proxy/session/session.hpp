@@ -20,6 +20,7 @@
 #include "metrics/metrics.hpp"
 #include "net/deadline_list.hpp"
 #include "net/packet_stream.hpp"
+#include "plan/multiplexing.hpp"
 #include "plan/plan.hpp"
 #include "session/backend_link.hpp"
 #include "session/backend_links.hpp"
@@ -60,6 +61,10 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<bool> login();
   boost::asio::awaitable<void> command_loop();
+  // pool.multiplexing, after a statement: the links go to the worker's pool unless the session
+  // still needs something on them (pins(), or what its next statement may ask about).
+  boost::asio::awaitable<void> share_links();
+  void note_leftovers(const plan::Leftovers& leftovers);
   std::size_t max_client_packet() const;  // the largest command packet a client may send
   enum class Wake : std::uint8_t {
     client,        // the client sent something
@@ -78,7 +83,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void wake_idle_wait(bool& reason);
   // The primary's connection holds state a new connection would not have (transaction, locks,
   // temporary tables, prepared statements, unreplayable variables).
-  bool primary_holds_state() const { return pins().any(); }
+  // (CONNECTION_ID() aside: it keeps a multiplexed session from lending its connection, but it is
+  // not state, and a connection given back after timeouts.backend_idle changes it anyway.)
+  bool primary_holds_state() const {
+    plan::Pins held = pins();
+    held.bits = static_cast<std::uint16_t>(held.bits & ~static_cast<std::uint16_t>(plan::Pin::connection_id));
+    return held.any();
+  }
   plan::Pins pins() const;  // ... and what that state is
   // timeouts.query passed for the statement running on `link`: KILL QUERY it from a side connection.
   static boost::asio::awaitable<void> kill_slow_query(std::shared_ptr<Session> self, std::string host,
@@ -195,6 +206,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // back and waits without one (see wait_for_client).
   static constexpr std::chrono::milliseconds kHotIdle{500};
 
+  // Multiplexing state (pool.multiplexing only; see plan/multiplexing.hpp).
+  plan::Pins link_pins_;                   // what the session keeps on its links for its life
+  bool keep_links_ = false;                // ... and until its next statement
+  bool reads_previous_statement_ = false;  // this statement asks about the previous one
   // Routing state.
   route::ClassifyOptions classify_options_;
   plan::SessionRoutingState routing_;

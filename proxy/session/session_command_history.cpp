@@ -1,5 +1,7 @@
 #include "session/session_command_history.hpp"
 
+#include <string>
+
 namespace weir::session {
 
 bool SessionCommandHistory::add(protocol::Bytes packet) {
@@ -8,6 +10,9 @@ bool SessionCommandHistory::add(protocol::Bytes packet) {
     return false;
   }
   commands_.emplace_back(packet.begin(), packet.end());
+  state_ += std::to_string(packet.size());
+  state_ += ':';
+  state_.append(reinterpret_cast<const char*>(packet.data()), packet.size());
   return true;
 }
 
@@ -16,6 +21,7 @@ void SessionCommandHistory::clear() {
   // history by accident.
   first_ += commands_.size();
   commands_.clear();
+  state_.clear();
   full_ = false;
 }
 

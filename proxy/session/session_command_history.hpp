@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "weir/protocol/bytes.hpp"
@@ -26,12 +27,16 @@ class SessionCommandHistory {
   std::span<const protocol::Buffer> after(std::uint64_t applied) const;
   std::uint64_t last() const { return first_ + commands_.size() - 1; }
   bool full() const { return full_; }
+  // Every command of the history, each after its length: two sessions with the same state() bring
+  // a new connection to the same state (a multiplexed connection passes between them as it is).
+  const std::string& state() const { return state_; }
 
  private:
   std::size_t limit_;
   std::uint64_t first_ = 1;  // the number of commands_[0]
   std::vector<protocol::Buffer> commands_;
   bool full_ = false;
+  std::string state_;
 };
 
 }  // namespace weir::session

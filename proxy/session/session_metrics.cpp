@@ -18,6 +18,7 @@ SessionMetrics::SessionMetrics(metrics::Metrics& metrics)
                   &metrics.gtid_waits(metrics::GtidWaitOutcome::error)},
       rejected_(metrics, metrics::Id::client_connections_rejected),
       routing_(metrics, metrics::Id::routing_decisions),
+      multiplexing_(metrics, metrics::Id::multiplexing),
       errors_(metrics, metrics::Id::errors) {}
 
 void SessionMetrics::client_connected() {
@@ -42,6 +43,10 @@ void SessionMetrics::query(std::string_view backend_name, bool replica, std::uin
 
 void SessionMetrics::routing_decision(std::string_view target, std::string_view reason) {
   routing_.get({target, reason}).inc();
+}
+
+void SessionMetrics::multiplexing(std::string_view outcome, std::string_view reason) {
+  multiplexing_.get({outcome, reason}).inc();
 }
 
 void SessionMetrics::gtid_wait(metrics::GtidWaitOutcome outcome) {

@@ -41,6 +41,8 @@ class SessionMetrics {
   // Where a statement was sent and why: weir_routing_decisions_total{target, reason}
   // (target "primary"|"replica"; reason e.g. "read_only_statement", "in_transaction", "write").
   void routing_decision(std::string_view target, std::string_view reason);
+  // pool.multiplexing, after a statement: weir_multiplexing_total{outcome="lent"|"kept", reason}.
+  void multiplexing(std::string_view outcome, std::string_view reason);
   // How a MASTER_GTID_WAIT before a read on a replica ended: weir_gtid_wait_total{outcome}.
   void gtid_wait(metrics::GtidWaitOutcome outcome);
   // A replica refused a statement as a write: weir_replica_write_refusals_total{outcome}.
@@ -77,6 +79,7 @@ class SessionMetrics {
   metrics::Counter* gtid_waits_[3];
   metrics::CounterCache rejected_;
   metrics::CounterCache routing_;
+  metrics::CounterCache multiplexing_;
   metrics::CounterCache errors_;
   // A handful of backends: a linear scan beats hashing; the last one used is tried first.
   std::vector<std::unique_ptr<Backend>> backends_;

@@ -89,6 +89,8 @@ backends:
       port: $port
       role: primary
 YAML
+  # WEIR_TEST_MULTIPLEXING=1: the same suites with pool.multiplexing on.
+  if [ "${WEIR_TEST_MULTIPLEXING:-}" = 1 ]; then printf 'pool:\n  multiplexing: true\n' >>"$dir/weir.yaml"; fi
 }
 # listen.port 0 lets weir pick a free port; a weir that refuses 0 gets one picked here instead.
 weir_port=

@@ -174,6 +174,7 @@ void parse_pool(MapReader& root, PoolConfig& out) {
   read_auto_or_uint(map, "max_per_backend", out.max_per_backend, 1, 100'000);
   read_duration(map, "idle_timeout", out.idle_timeout, std::chrono::seconds(1));
   read_bool(map, "reset_on_reuse", out.reset_on_reuse);
+  read_bool(map, "multiplexing", out.multiplexing);
 }
 
 void parse_log(MapReader& root, LogConfig& out) {

@@ -197,6 +197,7 @@ class Renderer {
     }
     duration("idle_timeout", p.idle_timeout);
     kv("reset_on_reuse", p.reset_on_reuse);
+    kv("multiplexing", p.multiplexing);
     end();
   }
   void log(const LogConfig& l) {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -44,7 +45,7 @@ class PoolTest : public ::testing::Test {
     return ::recv(p.fd, &byte, 1, MSG_DONTWAIT) == 0;
   }
 
-  static PoolKey key(std::string user) { return PoolKey{"127.0.0.1", 3306, std::move(user), 0, 33, "app"}; }
+  static PoolKey key(std::string user) { return PoolKey{"127.0.0.1", 3306, std::move(user), 0, 33, "app", false, {}}; }
 
   asio::io_context io_;
   tcp::acceptor acceptor_;
@@ -140,6 +141,74 @@ TEST_F(PoolTest, DestroyingThePoolUncountsWhatItHeld) {
   }
   EXPECT_EQ(idle_.value(), 0.0);
   EXPECT_EQ(other.value(), 0.0);
+}
+
+// Multiplexing: connections lent between statements, with who lent them.
+TEST_F(PoolTest, ALentConnectionGoesBackToItsLenderFirstAndSaysWhoLentIt) {
+  Pool pool(8, 60s);
+  auto mine = connect();
+  const BackendConnection* mine_ptr = mine.get();
+  pool.put(key("a"), std::move(mine), &idle_, Lender{7, 3, "app"});
+  pool.put(key("a"), connect(), &idle_, Lender{9, 1, "app"});
+  pool.put(key("a"), connect(), &idle_);  // reset, lent by nobody
+  EXPECT_EQ(idle_.value(), 3.0);
+
+  std::optional<Lender> lender;
+  auto taken = pool.take(key("a"), 7, &lender);
+  EXPECT_EQ(taken.get(), mine_ptr);  // not the most recent: session 7's own
+  ASSERT_TRUE(lender.has_value());
+  EXPECT_EQ(lender->session, 7U);
+  EXPECT_EQ(lender->applied, 3U);
+  EXPECT_EQ(lender->database, "app");
+
+  auto other = pool.take(key("a"), 7, &lender);  // session 7 has none left: the most recent
+  ASSERT_NE(other, nullptr);
+  EXPECT_FALSE(lender.has_value());
+  other = pool.take(key("a"), 7, &lender);
+  ASSERT_TRUE(lender.has_value());
+  EXPECT_EQ(lender->session, 9U);
+  EXPECT_EQ(idle_.value(), 0.0);
+}
+
+TEST_F(PoolTest, LentConnectionsDoNotCountAgainstTheIdleLimit) {
+  Pool pool(1, 60s);
+  pool.put(key("a"), connect(), &idle_, Lender{1, 0, "app"});
+  pool.put(key("a"), connect(), &idle_, Lender{2, 0, "app"});
+  pool.put(key("a"), connect(), &idle_);  // room for one that is not lent
+  EXPECT_EQ(pool.idle_count(), 3U);
+  pool.put(key("a"), connect(), &idle_);  // the reset one before it makes room, not a lent one
+  EXPECT_EQ(pool.idle_count(), 3U);
+  EXPECT_TRUE(closed_by_pool(2));
+
+  Pool off(0, 60s);  // no idle pool at all, and yet lending works
+  off.put(key("a"), connect(), &idle_, Lender{1, 0, "app"});
+  EXPECT_EQ(off.idle_count(), 1U);
+}
+
+TEST_F(PoolTest, TheSessionStateIsPartOfTheKey) {
+  Pool pool(8, 60s);
+  PoolKey with_names = key("a");
+  with_names.session_state = "17:\x03SET NAMES utf8mb4";
+  pool.put(with_names, connect(), &idle_, Lender{1, 1, "app"});
+  EXPECT_EQ(pool.take(key("a")), nullptr);
+  EXPECT_NE(pool.take(with_names), nullptr);
+}
+
+TEST_F(PoolTest, APutWakesTheLongestWaitingForThatKeyOnce) {
+  Pool pool(8, 60s);
+  std::vector<int> woken;
+  const auto first = pool.wait_for_lent(key("a"), [&] { woken.push_back(1); });
+  pool.wait_for_lent(key("b"), [&] { woken.push_back(2); });
+  pool.wait_for_lent(key("a"), [&] { woken.push_back(3); });
+  EXPECT_EQ(pool.lent_waiters(), 3U);
+  pool.put(key("a"), connect(), &idle_, Lender{1, 0, "app"});
+  EXPECT_EQ(woken, (std::vector<int>{1}));
+  pool.stop_waiting(first);  // already out of line: nothing happens
+  pool.put(key("a"), connect(), &idle_, Lender{1, 0, "app"});
+  EXPECT_EQ(woken, (std::vector<int>{1, 3}));
+  pool.put(key("a"), connect(), &idle_, Lender{1, 0, "app"});  // nobody left for "a"
+  EXPECT_EQ(woken, (std::vector<int>{1, 3}));
+  EXPECT_EQ(pool.lent_waiters(), 1U);
 }
 
 }  // namespace

@@ -196,6 +196,11 @@ struct PoolConfig {
   std::uint32_t max_per_backend = 0;
   Duration idle_timeout = std::chrono::seconds(60);
   bool reset_on_reuse = true;  // COM_RESET_CONNECTION before a pooled connection is reused
+  // A session's backend connections go back to the worker's pool at the end of every statement
+  // that leaves nothing on them the session needs (no transaction, locks, temporary tables, ...),
+  // and its next statement takes any pooled connection in the same state: many clients share few
+  // connections. Off: a session keeps its connections until timeouts.backend_idle.
+  bool multiplexing = false;
   friend bool operator==(const PoolConfig&, const PoolConfig&) = default;
 };
 

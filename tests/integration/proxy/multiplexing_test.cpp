@@ -1,0 +1,273 @@
+// pool.multiplexing through a real weir in front of a real mariadbd: clients share backend
+// connections between statements, and no state of one client is ever visible to another. weir runs
+// with one worker and pool.max_per_backend 1, so that two clients have one backend connection
+// between them: whatever one leaves on it, the other meets, unless weir keeps it apart.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "proxy_support.hpp"
+
+namespace weir::testing::proxy_tests {
+namespace {
+
+using namespace std::chrono_literals;
+
+class Multiplexing : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    prepare_server(server_);
+    server_.execute("CREATE TABLE app.counters (id INT AUTO_INCREMENT PRIMARY KEY, v INT) ENGINE=InnoDB");
+    server_.execute("INSERT INTO app.counters (v) VALUES (1), (2), (3)");
+  }
+  void start(int cap = 1, const std::string& more = "") {
+    WeirOptions options = weir_for(server_);
+    options.workers = 1;
+    options.extra_yaml = "pool:\n  multiplexing: true\n  max_per_backend: " + std::to_string(cap) +
+                         "\ntimeouts:\n  pool_wait: 1s\n" + more;
+    weir_ = std::make_unique<WeirProcess>(options);
+  }
+  Mysql client(const std::string& database = "app") {
+    std::string error;
+    Mysql m = open_mysql(weir_->port(), ConnectOptions{}.db(database), &error);
+    EXPECT_NE(m, nullptr) << error;
+    return m;
+  }
+  static std::string run(const Mysql& m, const std::string& sql) {
+    if (mysql_query(m.get(), sql.c_str()) != 0) return "ERR " + std::to_string(mysql_errno(m.get()));
+    if (MYSQL_RES* res = mysql_store_result(m.get())) mysql_free_result(res);
+    return "ok";
+  }
+  // Connections the server has for the app account (weir's links; the monitor logs in as root).
+  int server_links() {
+    return std::stoi(
+        server_.scalar("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = 'app'").value_or("-1"));
+  }
+  void TearDown() override {
+    if (HasFailure() && weir_) std::cerr << "weir log:\n" << weir_->log();
+  }
+
+  MariadbServer server_;
+  std::unique_ptr<WeirProcess> weir_;
+};
+
+TEST_F(Multiplexing, ManyClientsTakeTurnsOnOneBackendConnection) {
+  start();
+  std::vector<Mysql> clients;
+  for (int i = 0; i < 8; ++i) clients.push_back(client());
+  for (int round = 0; round < 5; ++round) {
+    for (std::size_t i = 0; i < clients.size(); ++i) {
+      EXPECT_EQ(scalar_of(clients[i].get(), "SELECT v FROM app.counters WHERE id = 2"), "2") << "client " << i;
+      EXPECT_EQ(run(clients[i], "UPDATE app.counters SET v = v WHERE id = 3"), "ok");
+    }
+  }
+  EXPECT_EQ(server_links(), 1);
+}
+
+TEST_F(Multiplexing, UserVariablesStayWithTheirClient) {
+  start();
+  Mysql a = client();
+  Mysql b = client();
+  ASSERT_EQ(run(a, "SET @v = 'a'"), "ok");
+  EXPECT_EQ(scalar_of(b.get(), "SELECT @v"), "NULL");
+  ASSERT_EQ(run(b, "SET @v = 'b'"), "ok");
+  EXPECT_EQ(scalar_of(a.get(), "SELECT @v"), "a");
+  EXPECT_EQ(scalar_of(b.get(), "SELECT @v"), "b");
+  EXPECT_EQ(server_links(), 1);
+}
+
+TEST_F(Multiplexing, SessionVariablesStayWithTheirClient) {
+  start();
+  Mysql a = client();
+  Mysql b = client();
+  Mysql direct = open_mysql(server_.port(), ConnectOptions{}.db("app"));
+  ASSERT_NE(direct, nullptr);
+  const std::string state =
+      "SELECT CONCAT_WS(' ', @@tx_isolation, @@sql_mode, @@time_zone, @@character_set_client, DATABASE())";
+  const std::string fresh = scalar_of(direct.get(), state);
+  ASSERT_EQ(run(a, "SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE"), "ok");
+  ASSERT_EQ(run(a, "SET SESSION sql_mode = 'ANSI_QUOTES'"), "ok");
+  ASSERT_EQ(run(a, "SET time_zone = '+05:00'"), "ok");
+  ASSERT_EQ(run(a, "SET NAMES latin1"), "ok");
+  ASSERT_EQ(run(a, "USE mysql"), "ok");
+  const std::string changed = scalar_of(a.get(), state);
+  EXPECT_EQ(changed, "SERIALIZABLE ANSI_QUOTES +05:00 latin1 mysql");
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(scalar_of(b.get(), state), fresh);
+    EXPECT_EQ(scalar_of(a.get(), state), changed);
+  }
+  EXPECT_EQ(server_links(), 1);
+}
+
+TEST_F(Multiplexing, ATransactionKeepsTheConnectionAndOthersWaitThenGetAClearError) {
+  start();
+  Mysql a = client();
+  Mysql b = client();
+  ASSERT_EQ(run(a, "BEGIN"), "ok");
+  ASSERT_EQ(run(a, "UPDATE app.counters SET v = 10 WHERE id = 1"), "ok");
+  // The one connection is a's until its transaction ends: b waits timeouts.pool_wait, then 1040.
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(run(b, "SELECT v FROM app.counters WHERE id = 1"), "ERR 1040");
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 900ms);
+  EXPECT_NE(std::string(mysql_error(b.get())).find("pool.max_per_backend"), std::string::npos) << mysql_error(b.get());
+  EXPECT_EQ(scalar_of(a.get(), "SELECT @@in_transaction"), "1");
+  ASSERT_EQ(run(a, "ROLLBACK"), "ok");
+  EXPECT_EQ(scalar_of(b.get(), "SELECT CONCAT(@@in_transaction, ' ', v) FROM app.counters WHERE id = 1"), "0 1");
+}
+
+TEST_F(Multiplexing, AStatementWaitingForTheConnectionGetsItWhenItIsLent) {
+  start(1, "");
+  Mysql a = client();
+  Mysql b = client();
+  ASSERT_EQ(run(a, "BEGIN"), "ok");
+  std::string b_saw;
+  std::thread waiting([&] { b_saw = scalar_of(b.get(), "SELECT v FROM app.counters WHERE id = 2"); });
+  std::this_thread::sleep_for(300ms);
+  ASSERT_EQ(run(a, "COMMIT"), "ok");
+  waiting.join();
+  EXPECT_EQ(b_saw, "2");
+}
+
+TEST_F(Multiplexing, TemporaryTablesStayWithTheirClient) {
+  start(2);
+  Mysql a = client();
+  Mysql b = client();
+  ASSERT_EQ(run(a, "CREATE TEMPORARY TABLE scratch (a INT)"), "ok");
+  ASSERT_EQ(run(a, "INSERT INTO scratch VALUES (1), (2)"), "ok");
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(scalar_of(b.get(), "SELECT COUNT(*) FROM scratch"), "ERR 1146");
+    EXPECT_EQ(scalar_of(a.get(), "SELECT COUNT(*) FROM scratch"), "2");
+  }
+}
+
+TEST_F(Multiplexing, UserLocksStayWithTheirClient) {
+  start(2);
+  Mysql a = client();
+  Mysql b = client();
+  EXPECT_EQ(scalar_of(a.get(), "SELECT GET_LOCK('weir_mux', 0)"), "1");
+  EXPECT_EQ(scalar_of(a.get(), "SELECT 1"), "1");  // a statement after it: the lock stays a's
+  EXPECT_EQ(scalar_of(b.get(), "SELECT GET_LOCK('weir_mux', 0)"), "0");
+  EXPECT_EQ(scalar_of(a.get(), "SELECT IS_USED_LOCK('weir_mux') = CONNECTION_ID()"), "1");
+  a.reset();  // the lock goes with a's session
+  EXPECT_EQ(scalar_of(b.get(), "SELECT GET_LOCK('weir_mux', 5)"), "1");
+}
+
+TEST_F(Multiplexing, WarningsAndErrorsAreTheirClientsOnly) {
+  start();
+  Mysql a = client();
+  Mysql b = client();
+  // a's warning stays for a's next statement (SHOW WARNINGS), and is never b's.
+  ASSERT_EQ(run(a, "SELECT 1/0"), "ok");
+  EXPECT_EQ(mysql_warning_count(a.get()), 1U);
+  EXPECT_EQ(scalar_of(a.get(), "SHOW COUNT(*) WARNINGS"), "1");
+  EXPECT_EQ(scalar_of(a.get(), "SELECT 1"), "1");
+  EXPECT_EQ(scalar_of(b.get(), "SHOW COUNT(*) WARNINGS"), "0");
+  // An error too.
+  EXPECT_EQ(run(a, "SELECT * FROM app.no_such_table"), "ERR 1146");
+  EXPECT_EQ(scalar_of(a.get(), "SHOW COUNT(*) ERRORS"), "1");
+  EXPECT_EQ(run(a, "SELECT 2"), "ok");
+  EXPECT_EQ(scalar_of(b.get(), "SHOW COUNT(*) ERRORS"), "0");
+}
+
+TEST_F(Multiplexing, PreviousStatementAnswersOfOneClientAreNotAnothers) {
+  start();
+  Mysql a = client();
+  Mysql b = client();
+  ASSERT_EQ(run(b, "SELECT 1"), "ok");
+  ASSERT_EQ(run(a, "SELECT id FROM app.counters"), "ok");  // three rows on the shared connection
+  const std::string found = scalar_of(b.get(), "SELECT FOUND_ROWS()");
+  EXPECT_NE(found, "3") << "b read a's FOUND_ROWS()";
+  EXPECT_EQ(found.rfind("ERR", 0), std::string::npos) << found;
+  ASSERT_EQ(run(a, "UPDATE app.counters SET v = v + 1"), "ok");  // ROW_COUNT() 3, kept for a's next
+  EXPECT_EQ(scalar_of(a.get(), "SELECT ROW_COUNT()"), "3");
+  ASSERT_EQ(run(a, "UPDATE app.counters SET v = v + 1"), "ok");
+  ASSERT_EQ(run(a, "SELECT 1"), "ok");
+  EXPECT_NE(scalar_of(b.get(), "SELECT ROW_COUNT()"), "3");
+}
+
+TEST_F(Multiplexing, LastInsertIdIsTheClientsOwn) {
+  start(2);
+  Mysql a = client();
+  Mysql b = client();
+  ASSERT_EQ(run(a, "INSERT INTO app.counters (v) VALUES (42)"), "ok");
+  const std::string id = std::to_string(mysql_insert_id(a.get()));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(scalar_of(b.get(), "SELECT LAST_INSERT_ID()"), "0");
+    EXPECT_EQ(scalar_of(a.get(), "SELECT v FROM app.counters WHERE id = 1"), "1");
+    EXPECT_EQ(scalar_of(a.get(), "SELECT LAST_INSERT_ID()"), id);
+  }
+  // A client that inserted and left: its connection is reset before anyone else has it.
+  a.reset();
+  for (int i = 0; i < 3; ++i) {
+    Mysql c = client();
+    EXPECT_EQ(scalar_of(c.get(), "SELECT LAST_INSERT_ID()"), "0");
+  }
+}
+
+TEST_F(Multiplexing, ConnectionIdStaysTheAnswerOnceAsked) {
+  start(2);
+  Mysql a = client();
+  Mysql b = client();
+  const std::string id = scalar_of(a.get(), "SELECT CONNECTION_ID()");
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(scalar_of(b.get(), "SELECT 1"), "1");
+    EXPECT_EQ(scalar_of(a.get(), "SELECT CONNECTION_ID()"), id);
+  }
+  EXPECT_NE(scalar_of(b.get(), "SELECT CONNECTION_ID()"), id);
+}
+
+TEST_F(Multiplexing, PreparedStatementsStayWithTheirClient) {
+  start(2);
+  Mysql a = client();
+  Mysql b = client();
+  MYSQL_STMT* stmt = mysql_stmt_init(a.get());
+  const std::string sql = "SELECT v FROM app.counters WHERE id = 3";
+  ASSERT_EQ(mysql_stmt_prepare(stmt, sql.c_str(), sql.size()), 0) << mysql_stmt_error(stmt);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(scalar_of(b.get(), "SELECT 1"), "1");
+    ASSERT_EQ(mysql_stmt_execute(stmt), 0) << mysql_stmt_error(stmt);
+    ASSERT_EQ(mysql_stmt_store_result(stmt), 0);
+    EXPECT_EQ(mysql_stmt_num_rows(stmt), 1U);
+    mysql_stmt_free_result(stmt);
+  }
+  // b cannot reach a's statement by its id (ids are per client connection).
+  MYSQL_STMT* other = mysql_stmt_init(b.get());
+  const std::string b_sql = "SELECT 2";
+  ASSERT_EQ(mysql_stmt_prepare(other, b_sql.c_str(), b_sql.size()), 0) << mysql_stmt_error(other);
+  EXPECT_EQ(mysql_stmt_execute(other), 0) << mysql_stmt_error(other);
+  mysql_stmt_close(other);
+  mysql_stmt_close(stmt);
+  // SQL-level PREPARE is a's too.
+  ASSERT_EQ(run(a, "PREPARE s FROM 'SELECT 7'"), "ok");
+  EXPECT_EQ(run(b, "EXECUTE s"), "ERR 1243");
+  EXPECT_EQ(scalar_of(a.get(), "EXECUTE s"), "7");
+}
+
+TEST_F(Multiplexing, ResetAndChangeUserEndWhatThePinsHeld) {
+  start(1);
+  Mysql a = client();
+  Mysql b = client();
+  ASSERT_EQ(run(a, "CREATE TEMPORARY TABLE scratch (a INT)"), "ok");
+  EXPECT_EQ(run(b, "SELECT 1"), "ERR 1040");  // a holds the one connection
+  ASSERT_EQ(mysql_reset_connection(a.get()), 0) << mysql_error(a.get());
+  EXPECT_EQ(scalar_of(b.get(), "SELECT 1"), "1");
+  EXPECT_EQ(scalar_of(a.get(), "SELECT COUNT(*) FROM scratch"), "ERR 1146");
+}
+
+TEST_F(Multiplexing, KillOfAnIdleMultiplexedSessionEndsIt) {
+  start(1);
+  Mysql a = client();
+  Mysql b = client();
+  ASSERT_EQ(run(a, "SELECT 1"), "ok");
+  const unsigned long a_id = mysql_thread_id(a.get());
+  EXPECT_EQ(run(b, "KILL " + std::to_string(a_id)), "ok");
+  EXPECT_EQ(run(a, "SELECT 1").rfind("ERR", 0), 0U);
+  EXPECT_EQ(scalar_of(b.get(), "SELECT 1"), "1");
+}
+
+}  // namespace
+}  // namespace weir::testing::proxy_tests
