@@ -6,8 +6,8 @@ the server directly, HAProxy in TCP mode, and weir (and any extra weir configura
 --weir-variant NAME=YAML, e.g. multiplexing on).
 
   python3 bench/macro/many_clients.py [--clients 256,1000,4000] [--workloads oltp_point_select,oltp_read_only]
-      [--rate-per-client 2] [--time 20] [--weir build/release/app/weir]
-      [--weir-variant 'pool128=pool: {max_per_backend: 128}'] [--json FILE]
+      [--rate-per-client 2] [--ps-mode auto|disable] [--time 20] [--weir build/release/app/weir]
+      [--weir-variant 'mux=pool: {multiplexing: true, max_per_backend: 64}'] [--json FILE]
 
 Per point it records QPS, p99 latency (ms), errors, and sampled in the middle of the run: the
 server's Threads_connected and Memory_used (bytes the server allocated for its sessions), and the
@@ -58,12 +58,12 @@ def start_weir_variant(work, binary, backend_port, extra_yaml):
     return proc, port
 
 
-def run_point(server, endpoint, workload, clients, rate, seconds):
+def run_point(server, endpoint, workload, clients, rate, seconds, ps_mode="auto"):
     name, port, pid = endpoint
     args = ["sysbench", workload, "--db-driver=mysql", "--mysql-host=127.0.0.1", f"--mysql-port={port}",
             "--mysql-user=sbtest", f"--mysql-password={compare.PASSWORD}", "--mysql-db=sbtest", "--tables=4",
             "--table-size=10000", f"--threads={clients}", f"--time={seconds}", f"--rate={rate}", "--histogram=on",
-            "--report-interval=0", "--db-ps-mode=auto", "--mysql-ignore-errors=all", "run"]
+            "--report-interval=0", f"--db-ps-mode={ps_mode}", "--mysql-ignore-errors=all", "run"]
     samples = {}
 
     def sample():
@@ -94,7 +94,10 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--clients", default="256,1000,4000")
     p.add_argument("--workloads", default="oltp_point_select,oltp_read_only")
-    p.add_argument("--rate-per-client", type=float, default=2.0, help="transactions per second per connection")
+    p.add_argument("--rate-per-client", type=float, default=2.0,
+                   help="transactions per second per connection (0: as fast as each connection goes)")
+    p.add_argument("--ps-mode", choices=["auto", "disable"], default="auto",
+                   help="sysbench --db-ps-mode: server-side prepared statements (auto) or text statements")
     p.add_argument("--time", type=int, default=20)
     p.add_argument("--weir", default=os.path.join(ROOT, "build/release/app/weir"))
     p.add_argument("--weir-variant", action="append", default=[], metavar="NAME=YAML",
@@ -121,9 +124,9 @@ def main():
         rows = []
         for workload in args.workloads.split(","):
             for clients in (int(c) for c in args.clients.split(",")):
-                rate = max(1, int(clients * args.rate_per_client))
+                rate = max(1, int(clients * args.rate_per_client)) if args.rate_per_client > 0 else 0
                 for endpoint in endpoints:
-                    row = run_point(server, endpoint, workload, clients, rate, args.time)
+                    row = run_point(server, endpoint, workload, clients, rate, args.time, args.ps_mode)
                     row["offered_tps"] = rate
                     rows.append(row)
                     print(json.dumps(row), flush=True)

@@ -6,7 +6,7 @@ namespace weir::backend {
 
 bool BackendSlots::try_take() {
   const std::lock_guard lock(mutex_);
-  if (open_ >= cap_ || !waiters_.empty()) return false;
+  if (open_ >= cap_ || waiting_locked() > 0) return false;
   ++open_;
   return true;
 }
@@ -15,6 +15,10 @@ void BackendSlots::hand_over_locked() {
   while (!waiters_.empty() && open_ < cap_) {
     auto waiter = std::move(waiters_.front());
     waiters_.pop_front();
+    if (waiter->left) {
+      --left_;
+      continue;
+    }
     ++open_;
     waiter->granted = true;
     if (waiter->wake) waiter->wake();
@@ -29,7 +33,7 @@ void BackendSlots::give_back() {
 
 bool BackendSlots::enqueue(const std::shared_ptr<SlotWaiter>& waiter) {
   const std::lock_guard lock(mutex_);
-  if (open_ < cap_ && waiters_.empty()) {
+  if (open_ < cap_ && waiting_locked() == 0) {
     ++open_;
     waiter->granted = true;
     return true;
@@ -41,7 +45,13 @@ bool BackendSlots::enqueue(const std::shared_ptr<SlotWaiter>& waiter) {
 bool BackendSlots::leave(const std::shared_ptr<SlotWaiter>& waiter) {
   const std::lock_guard lock(mutex_);
   if (waiter->granted) return true;
-  std::erase(waiters_, waiter);
+  if (waiter->left) return false;
+  waiter->left = true;
+  ++left_;
+  if (left_ > waiting_locked()) {
+    std::erase_if(waiters_, [](const std::shared_ptr<SlotWaiter>& w) { return w->left; });
+    left_ = 0;
+  }
   return false;
 }
 
@@ -63,7 +73,7 @@ std::uint32_t BackendSlots::open() const {
 
 std::size_t BackendSlots::waiting() const {
   const std::lock_guard lock(mutex_);
-  return waiters_.size();
+  return waiting_locked();
 }
 
 std::uint32_t auto_connection_cap(std::uint64_t server_max_connections) {

@@ -24,6 +24,7 @@ namespace weir::backend {
 struct SlotWaiter {
   std::function<void()> wake;
   bool granted = false;  // guarded by the BackendSlots' mutex
+  bool left = false;     // ... and so is this: it left the line, where it stays until swept
 };
 
 class BackendSlots {
@@ -52,11 +53,15 @@ class BackendSlots {
 
  private:
   void hand_over_locked();  // free room to the waiters in line, in order
+  std::size_t waiting_locked() const { return waiters_.size() - left_; }
 
   mutable std::mutex mutex_;
   std::uint32_t cap_;
   std::uint32_t open_ = 0;
+  // Waiters that left stay in line, marked, until a hand-over passes them or they are more than
+  // those still waiting (then they are swept at once): leaving costs O(1) however long the line.
   std::deque<std::shared_ptr<SlotWaiter>> waiters_;
+  std::size_t left_ = 0;
 };
 
 // One taken slot, given back when destroyed (with the connection that holds it).

@@ -71,6 +71,18 @@ void Pool::put(const PoolKey& key, std::unique_ptr<BackendConnection> connection
     connection->stream().close();
     return;
   }
+  // Multiplexing: a statement waiting for a connection of this backend and account gets it first.
+  const auto waiter = std::find_if(waiters_.begin(), waiters_.end(), [&](const Waiter& w) {
+    auto base = w.key;
+    base.session_state = key.session_state;
+    return base == key;
+  });
+  if (waiter != waiters_.end()) {
+    auto give = std::move(waiter->give);
+    waiters_.erase(waiter);
+    give(Handed{std::move(connection), key.session_state, std::move(lender)});
+    return;
+  }
   auto& entries = idle_[key];
   const auto now = Clock::now();
   evict_expired(entries, now);
@@ -85,17 +97,34 @@ void Pool::put(const PoolKey& key, std::unique_ptr<BackendConnection> connection
   // A lent connection keeps its read buffer: it serves again within moments, most likely.
   if (!lender) connection->stream().release_buffer();
   entries.push_back(Entry{std::move(connection), now, IdleMark(idle), std::move(lender)});
-  const auto waiter = std::find_if(waiters_.begin(), waiters_.end(), [&](const Waiter& w) { return w.key == key; });
-  if (waiter != waiters_.end()) {
-    auto wake = std::move(waiter->wake);
-    waiters_.erase(waiter);
-    wake();
-  }
 }
 
-std::uint64_t Pool::wait_for_lent(const PoolKey& key, std::function<void()> wake) {
+Pool::Handed Pool::take_any_state(const PoolKey& key) {
+  if (poolable_ && !poolable_(key.user)) return {};
+  PoolKey first = key;
+  first.session_state.clear();
+  const auto now = Clock::now();
+  // States order last in the key: the key's states are one range from the empty one.
+  for (auto it = idle_.lower_bound(first); it != idle_.end();) {
+    PoolKey base = it->first;
+    base.session_state.clear();
+    if (!(base == first)) break;
+    evict_expired(it->second, now);
+    if (it->second.empty()) {
+      it = idle_.erase(it);
+      continue;
+    }
+    Entry& entry = it->second.back();
+    Handed out{std::move(entry.connection), it->first.session_state, std::move(entry.lender)};
+    it->second.pop_back();
+    return out;
+  }
+  return {};
+}
+
+std::uint64_t Pool::wait_for_lent(const PoolKey& key, std::function<void(Handed)> give) {
   const auto id = next_waiter_++;
-  waiters_.push_back(Waiter{id, key, std::move(wake)});
+  waiters_.push_back(Waiter{id, key, std::move(give)});
   return id;
 }
 

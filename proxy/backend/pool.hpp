@@ -93,10 +93,21 @@ class Pool {
   }
   std::size_t idle_count() const;
 
-  // Multiplexing: a statement of this worker waits for a connection of `key` that another session
-  // lends (as well as for a pool.max_per_backend slot): the next put() of one for that key runs
-  // `wake` of the longest waiting (once; it is then out of line). Returns what stop_waiting takes.
-  std::uint64_t wait_for_lent(const PoolKey& key, std::function<void()> wake);
+  // Multiplexing: a statement of this worker waits for a connection to the backend and account of
+  // `key` that another session lends (as well as for a pool.max_per_backend slot). The next put()
+  // of one with the same key but for the session commands (any state: the taker brings it to its
+  // own) goes to the longest waiting through `give`, never into the pool, so that no statement
+  // arriving later takes it first; that waiter is then out of line. Returns what stop_waiting takes.
+  struct Handed {
+    std::unique_ptr<BackendConnection> connection;
+    std::string session_state;     // PoolKey::session_state it was put with
+    std::optional<Lender> lender;  // empty: it was reset
+  };
+  std::uint64_t wait_for_lent(const PoolKey& key, std::function<void(Handed)> give);
+  // A connection with the key's backend and account in any session state (the most recently
+  // put of the first state found), or an empty connection: for a taker that resets it rather
+  // than opening one more.
+  Handed take_any_state(const PoolKey& key);
   void stop_waiting(std::uint64_t waiter);
   std::size_t lent_waiters() const { return waiters_.size(); }
 
@@ -129,7 +140,7 @@ class Pool {
   struct Waiter {
     std::uint64_t id;
     PoolKey key;
-    std::function<void()> wake;
+    std::function<void(Handed)> give;
   };
   std::deque<Waiter> waiters_;
   std::uint64_t next_waiter_ = 1;

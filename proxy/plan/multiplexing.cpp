@@ -7,13 +7,14 @@ namespace weir::plan {
 
 namespace {
 
+// ASCII only: what SQL keywords and function names are written in (no locale lookup per byte).
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+bool same_letter(char text, char needle) { return lower(text) == needle; }
+
 // Whether `text` contains `needle` (lower case), ignoring case. Strings and comments count too:
 // a false match only keeps a connection that could have been lent.
 bool mentions(std::string_view text, std::string_view needle) {
-  const auto found = std::search(text.begin(), text.end(), needle.begin(), needle.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == static_cast<unsigned char>(b);
-  });
-  return found != text.end();
+  return std::search(text.begin(), text.end(), needle.begin(), needle.end(), same_letter) != text.end();
 }
 
 // LAST_INSERT_ID(expr) sets the value; LAST_INSERT_ID() only reads it.
@@ -21,9 +22,7 @@ bool sets_last_insert_id(std::string_view text) {
   constexpr std::string_view kName = "last_insert_id";
   auto rest = text;
   while (true) {
-    const auto at = std::search(rest.begin(), rest.end(), kName.begin(), kName.end(), [](char a, char b) {
-      return std::tolower(static_cast<unsigned char>(a)) == static_cast<unsigned char>(b);
-    });
+    const auto at = std::search(rest.begin(), rest.end(), kName.begin(), kName.end(), same_letter);
     if (at == rest.end()) return false;
     rest = rest.substr(static_cast<std::size_t>(at - rest.begin()) + kName.size());
     std::size_t i = 0;

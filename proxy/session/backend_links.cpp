@@ -91,14 +91,55 @@ BackendLinks::Pooled BackendLinks::take_pooled(BackendLink& link) {
   }
 }
 
+asio::awaitable<BackendLinks::Pooled> BackendLinks::adopt(BackendLink& link, backend::Pool::Handed handed) {
+  link.connection = std::move(handed.connection);
+  const bool same_state = handed.session_state == history_.state();
+  if (handed.lender && (same_state || handed.session_state.empty())) {
+    // In this session's state, or in none (its commands are replayed on it).
+    link.applied = same_state ? history_.last() : 0;
+    link.database = std::move(handed.lender->database);
+    link.borrowed = handed.lender->session != session_id_;
+    co_return Pooled::lent;
+  }
+  if (handed.lender) {
+    // Another session's commands are on it: reset, then this session's are replayed.
+    const bool reset = co_await backend::prepare_for_reuse(*link.connection, true);
+    if (!reset) {
+      link.connection.reset();
+      co_return Pooled::none;
+    }
+    link.database = std::move(handed.lender->database);  // a reset keeps the database
+    if (link.database != identity_.database) {
+      // Back to the database this session logged in with (its own USE are replayed after).
+      bool back = !identity_.database.empty();
+      if (back) {
+        proto::Buffer init_db;
+        init_db.reserve(identity_.database.size() + 1);
+        init_db.push_back(static_cast<std::uint8_t>(Command::init_db));
+        for (const char c : identity_.database) init_db.push_back(static_cast<std::uint8_t>(c));
+        const auto result = co_await backend::run_simple_command(*link.connection, init_db, identity_.capabilities);
+        back = result.ok;
+      }
+      if (!back) {  // (no database cannot be chosen again once one was)
+        link.connection->stream().close();
+        link.connection.reset();
+        co_return Pooled::none;
+      }
+      link.database = identity_.database;
+    }
+  }
+  link.applied = 0;
+  co_return Pooled::reset;
+}
+
 asio::awaitable<std::unique_ptr<BackendLink>> BackendLinks::open(const backend::Endpoint& endpoint, bool primary,
                                                                  backend::LoginFailure& failure) {
   auto link = std::make_unique<BackendLink>();
-  backend::LoginRequest request = login_request();
   // Every link but the primary's is read-only and runs one statement per COM_QUERY: the server
   // refuses a write the classifier missed, and never runs a second statement hidden in the text.
-  if (!primary) request.capabilities &= ~proto::cap::kMultiStatements;
-  link->key = {endpoint.host,           endpoint.port,      identity_.user, request.capabilities,
+  const proto::CapabilityFlags capabilities =
+      primary ? identity_.capabilities : (identity_.capabilities & ~proto::cap::kMultiStatements);
+  link->key = {endpoint.host,           endpoint.port,      identity_.user, capabilities,
                identity_.character_set, identity_.database, !primary,       {}};
   link->primary = primary;
   link->name = endpoint.name;
@@ -114,13 +155,32 @@ asio::awaitable<std::unique_ptr<BackendLink>> BackendLinks::open(const backend::
       lent_one = pooled == Pooled::lent;
       break;
     }
+    if (lending && worker_.pool != nullptr) {
+      // One lent in another session state: reset and replayed is cheaper than a new login.
+      backend::Pool::Handed other = worker_.pool->take_any_state(link->key);
+      if (other.connection) {
+        if (!backend::looks_alive(*other.connection)) continue;
+        const Pooled adopted = co_await adopt(*link, std::move(other));
+        if (adopted == Pooled::none) continue;
+        lent_one = adopted == Pooled::lent;
+        break;
+      }
+    }
     backend::PoolKey lent_key = link->key;
     lent_key.session_state = history_.state();
-    bool lent = false;
-    backend::Slot slot = co_await take_slot(endpoint, failure, lending ? &lent_key : nullptr, lent, give_up);
-    if (lent) continue;  // a session of this worker lent one: take it
+    std::optional<backend::Pool::Handed> handed;
+    backend::Slot slot = co_await take_slot(endpoint, failure, lending ? &lent_key : nullptr, handed, give_up);
+    if (handed) {
+      // A session of this worker lent one while this statement waited: it is this session's now.
+      const Pooled adopted = co_await adopt(*link, std::move(*handed));
+      if (adopted == Pooled::none) continue;  // it could not be reset: wait on
+      lent_one = adopted == Pooled::lent;
+      break;
+    }
     if (!slot) co_return nullptr;
     const backend::TlsOptions tls{worker_.backend_tls, worker_.verify_backend_host};
+    backend::LoginRequest request = login_request();
+    request.capabilities = capabilities;
     link->connection = co_await backend::connect_backend(endpoint, request, tls, failure);
     if (!link->connection) {
       worker_.metrics->error("backend_connect");
@@ -145,8 +205,9 @@ asio::awaitable<std::unique_ptr<BackendLink>> BackendLinks::open(const backend::
 
 asio::awaitable<backend::Slot> BackendLinks::take_slot(const backend::Endpoint& endpoint,
                                                        backend::LoginFailure& failure, const backend::PoolKey* lent_key,
-                                                       bool& lent, std::chrono::steady_clock::time_point give_up) {
-  lent = false;
+                                                       std::optional<backend::Pool::Handed>& handed,
+                                                       std::chrono::steady_clock::time_point give_up) {
+  handed.reset();
   auto slots = worker_.shared.connection_limits.slots(endpoint.host, endpoint.port);
   if (slots->try_take()) co_return backend::Slot(std::move(slots));
   // At the cap. Room first: an idle pooled connection to that backend (of another user or
@@ -164,31 +225,29 @@ asio::awaitable<backend::Slot> BackendLinks::take_slot(const backend::Endpoint& 
   struct LentWait {
     backend::Pool* pool = nullptr;
     std::uint64_t id = 0;
-    bool woken = false;
+    std::optional<backend::Pool::Handed>* handed = nullptr;
     LentWait() = default;
     LentWait(const LentWait&) = delete;
     LentWait& operator=(const LentWait&) = delete;
     ~LentWait() {
-      if (id != 0 && !woken) pool->stop_waiting(id);
+      if (id != 0 && !handed->has_value()) pool->stop_waiting(id);
     }
   } lent_wait;
   std::function<void(std::function<void()>)> on_waiting;
   if (lent_key != nullptr && worker_.pool != nullptr) {
     lent_wait.pool = worker_.pool;
+    lent_wait.handed = &handed;
     on_waiting = [lent_key, wait = &lent_wait](std::function<void()> end_wait) {
-      wait->id = wait->pool->wait_for_lent(*lent_key, [wait, end = std::move(end_wait)] {
-        wait->woken = true;
+      wait->id = wait->pool->wait_for_lent(*lent_key, [wait, end = std::move(end_wait)](backend::Pool::Handed given) {
+        *wait->handed = std::move(given);
         end();
       });
     };
   }
   backend::Slot slot = co_await backend::wait_for_slot(slots, left, std::move(on_waiting));
   worker_.metrics->pool_wait(endpoint.name, std::chrono::steady_clock::now() - started,
-                             static_cast<bool>(slot) || lent_wait.woken);
-  if (!slot && lent_wait.woken) {
-    lent = true;
-    co_return slot;
-  }
+                             static_cast<bool>(slot) || handed.has_value());
+  if (handed) co_return slot;  // a slot that came too is given back with it
   if (!slot) {
     // ER_CON_COUNT_ERROR, as a server at its max_connections, but naming weir's own limit.
     failure.no_slot = true;

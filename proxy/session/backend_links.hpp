@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -99,15 +100,20 @@ class BackendLinks {
   // A pool.max_per_backend slot for a new connection to `endpoint`: at once, after closing an idle
   // pooled connection to it, or after waiting up to timeouts.pool_wait; empty with `failure`
   // filled (ERROR 1040 naming the backend and the cap) when none came.
-  // With multiplexing the wait also ends when a connection of `lent_key` is lent to this worker's
-  // pool (`lent` is set then, the slot empty, and no failure).
+  // With multiplexing the wait also ends when a session of this worker lends a connection for
+  // `lent_key`'s backend and account: it is `handed` over then (no failure).
   boost::asio::awaitable<backend::Slot> take_slot(const backend::Endpoint& endpoint, backend::LoginFailure& failure,
-                                                  const backend::PoolKey* lent_key, bool& lent,
+                                                  const backend::PoolKey* lent_key,
+                                                  std::optional<backend::Pool::Handed>& handed,
                                                   std::chrono::steady_clock::time_point give_up);
   // A pooled connection for `link` (its key set): one lent by a session in this session's state
   // (no replay needed), or a reset one.
   enum class Pooled : std::uint8_t { none, reset, lent };
   Pooled take_pooled(BackendLink& link);
+  // A connection another session lent was handed to `link` while it waited: brought to where this
+  // session's commands can be replayed (reset when another session's are on it); none when that
+  // failed (the connection is closed).
+  boost::asio::awaitable<Pooled> adopt(BackendLink& link, backend::Pool::Handed handed);
   bool lendable(const BackendLink& link) const;
   bool multiplexing() const;
   // SET SESSION TRANSACTION READ ONLY on a replica link; false (link closed) when it failed.

@@ -42,10 +42,16 @@ class Multiplexing : public ::testing::Test {
     if (MYSQL_RES* res = mysql_store_result(m.get())) mysql_free_result(res);
     return "ok";
   }
-  // Connections the server has for the app account (weir's links; the monitor logs in as root).
-  int server_links() {
-    return std::stoi(
-        server_.scalar("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = 'app'").value_or("-1"));
+  // Connections the server has for the app account (weir's links; the monitor logs in as root),
+  // once they are `expected` or after 5 s (a closed connection's thread takes a moment to end).
+  int server_links(int expected = 1) {
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    while (true) {
+      const int n = std::stoi(
+          server_.scalar("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = 'app'").value_or("-1"));
+      if (n == expected || std::chrono::steady_clock::now() > until) return n;
+      std::this_thread::sleep_for(50ms);
+    }
   }
   void TearDown() override {
     if (HasFailure() && weir_) std::cerr << "weir log:\n" << weir_->log();

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "backend/pool.hpp"
@@ -194,20 +195,35 @@ TEST_F(PoolTest, TheSessionStateIsPartOfTheKey) {
   EXPECT_NE(pool.take(with_names), nullptr);
 }
 
-TEST_F(PoolTest, APutWakesTheLongestWaitingForThatKeyOnce) {
+TEST_F(PoolTest, APutHandsTheConnectionToTheLongestWaitingForThatBackendAndAccount) {
   Pool pool(8, 60s);
-  std::vector<int> woken;
-  const auto first = pool.wait_for_lent(key("a"), [&] { woken.push_back(1); });
-  pool.wait_for_lent(key("b"), [&] { woken.push_back(2); });
-  pool.wait_for_lent(key("a"), [&] { woken.push_back(3); });
+  std::vector<std::pair<int, Pool::Handed>> given;
+  PoolKey with_names = key("a");
+  with_names.session_state = "names";
+  const auto first = pool.wait_for_lent(key("a"), [&](Pool::Handed h) { given.emplace_back(1, std::move(h)); });
+  pool.wait_for_lent(key("b"), [&](Pool::Handed h) { given.emplace_back(2, std::move(h)); });
+  pool.wait_for_lent(with_names, [&](Pool::Handed h) { given.emplace_back(3, std::move(h)); });
   EXPECT_EQ(pool.lent_waiters(), 3U);
-  pool.put(key("a"), connect(), &idle_, Lender{1, 0, "app"});
-  EXPECT_EQ(woken, (std::vector<int>{1}));
+
+  // Lent in another session state than the waiter's own: it is handed over all the same.
+  pool.put(with_names, connect(), &idle_, Lender{9, 2, "app"});
+  ASSERT_EQ(given.size(), 1U);
+  EXPECT_EQ(given[0].first, 1);
+  ASSERT_NE(given[0].second.connection, nullptr);
+  EXPECT_EQ(given[0].second.session_state, "names");
+  ASSERT_TRUE(given[0].second.lender.has_value());
+  EXPECT_EQ(given[0].second.lender->session, 9U);
+  EXPECT_EQ(pool.idle_count(), 0U);  // never in the pool, never counted idle
+  EXPECT_EQ(idle_.value(), 0.0);
   pool.stop_waiting(first);  // already out of line: nothing happens
-  pool.put(key("a"), connect(), &idle_, Lender{1, 0, "app"});
-  EXPECT_EQ(woken, (std::vector<int>{1, 3}));
-  pool.put(key("a"), connect(), &idle_, Lender{1, 0, "app"});  // nobody left for "a"
-  EXPECT_EQ(woken, (std::vector<int>{1, 3}));
+
+  pool.put(key("a"), connect(), &idle_);  // a reset one goes to the next waiting for "a"
+  ASSERT_EQ(given.size(), 2U);
+  EXPECT_EQ(given[1].first, 3);
+  EXPECT_FALSE(given[1].second.lender.has_value());
+  pool.put(key("a"), connect(), &idle_, Lender{1, 0, "app"});  // nobody left for "a": pooled
+  EXPECT_EQ(given.size(), 2U);
+  EXPECT_EQ(pool.idle_count(), 1U);
   EXPECT_EQ(pool.lent_waiters(), 1U);
 }
 
