@@ -52,7 +52,8 @@ std::unique_ptr<BackendConnection> Pool::take(const PoolKey& key, std::uint32_t 
   auto chosen = std::prev(entries.end());
   if (session != 0) {
     for (auto e = entries.rbegin(); e != entries.rend(); ++e) {
-      if (e->lender && e->lender->session == session) {
+      const std::optional<Lender>& lender_of = e->lender;
+      if (lender_of.has_value() && lender_of->session == session) {
         chosen = std::prev(e.base());
         break;
       }

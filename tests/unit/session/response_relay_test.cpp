@@ -180,6 +180,23 @@ TEST(ResponseRelay, LearnsErrorCodesAndTheTrackedSchema) {
   EXPECT_EQ(*ok.tracked.schema, "db");
 }
 
+TEST(ResponseRelay, LearnsWhatTheNextStatementMayAskAbout) {
+  const auto query = static_cast<std::uint8_t>(proto::Command::query);
+  const Fed plain = feed(query, kCaps, frame(1, kOk), {});
+  EXPECT_FALSE(plain.tracked.warnings || plain.tracked.affected_rows || plain.tracked.last_insert_id);
+  // OK: 3 affected rows, insert id 7, status autocommit, 2 warnings.
+  const Fed wrote = feed(query, kCaps, frame(1, bytes({0x00, 0x03, 0x07, 0x02, 0x00, 0x02, 0x00})), {});
+  EXPECT_TRUE(wrote.tracked.affected_rows);
+  EXPECT_TRUE(wrote.tracked.last_insert_id);
+  EXPECT_TRUE(wrote.tracked.warnings);
+  // A result set whose closing EOF counts a warning.
+  const std::string rows = frame(1, bytes({0x01})) + frame(2, kColumn) + frame(3, kEof) + frame(4, row("x")) +
+                           frame(5, bytes({0xfe, 0x01, 0x00, 0x02, 0x00}));
+  const Fed warned = feed(query, kCaps, rows, {});
+  EXPECT_TRUE(warned.tracked.warnings);
+  EXPECT_FALSE(warned.tracked.affected_rows);
+}
+
 TEST(ResponseRelay, ARowLargerThanAHeadStreamsBeforeItIsComplete) {
   // A row of 200,000 bytes: the relay forwards its first bytes before the rest arrives.
   const std::string stream = result_set(1, {std::string(200000, 'r')});

@@ -52,5 +52,25 @@ TEST(SessionCommandHistory, FullStaysFullUntilCleared) {
   EXPECT_TRUE(h.add(packet("SET @a=5")));
 }
 
+TEST(SessionCommandHistory, TheStateNamesTheCommandsExactly) {
+  SessionCommandHistory a;
+  SessionCommandHistory b;
+  EXPECT_EQ(a.state(), "");
+  a.add(packet("SET @a=1"));
+  b.add(packet("SET @a=1"));
+  EXPECT_EQ(a.state(), b.state());
+  EXPECT_NE(a.state(), "");
+  // Lengths keep the boundaries: "ab" then "c" is not "a" then "bc".
+  SessionCommandHistory c;
+  SessionCommandHistory d;
+  c.add(packet("ab"));
+  c.add(packet("c"));
+  d.add(packet("a"));
+  d.add(packet("bc"));
+  EXPECT_NE(c.state(), d.state());
+  a.clear();
+  EXPECT_EQ(a.state(), "");
+}
+
 }  // namespace
 }  // namespace weir::session
