@@ -80,6 +80,7 @@ void Pool::put(const PoolKey& key, std::unique_ptr<BackendConnection> connection
   });
   if (waiter != waiters_.end()) {
     auto give = std::move(waiter->give);
+    *waiter->ticket = 0;
     waiters_.erase(waiter);
     give(Handed{std::move(connection), key.session_state, std::move(lender)});
     return;
@@ -123,10 +124,13 @@ Pool::Handed Pool::take_any_state(const PoolKey& key) {
   return {};
 }
 
-std::uint64_t Pool::wait_for_lent(const PoolKey& key, std::function<void(Handed)> give) {
-  const auto id = next_waiter_++;
-  waiters_.push_back(Waiter{id, key, std::move(give)});
-  return id;
+void Pool::wait_for_lent(const PoolKey& key, std::function<void(Handed)> give, std::uint64_t& ticket) {
+  ticket = next_waiter_++;
+  waiters_.push_back(Waiter{ticket, key, std::move(give), &ticket});
+}
+
+Pool::~Pool() {
+  for (auto& waiter : waiters_) *waiter.ticket = 0;
 }
 
 void Pool::stop_waiting(std::uint64_t waiter) {

@@ -64,6 +64,9 @@ class Pool {
 
   Pool(std::size_t max_idle_per_key, Clock::duration idle_timeout)
       : max_idle_(max_idle_per_key), idle_timeout_(idle_timeout) {}
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+  ~Pool();
 
   // The most recently returned connection for `key`, or null. Connections idle longer than the
   // timeout are closed on the way. A connection that session `session` lent is preferred (it
@@ -103,7 +106,9 @@ class Pool {
     std::string session_state;     // PoolKey::session_state it was put with
     std::optional<Lender> lender;  // empty: it was reset
   };
-  std::uint64_t wait_for_lent(const PoolKey& key, std::function<void(Handed)> give);
+  // `ticket` receives the waiter's number, and 0 once it is out of line (handed a connection, or
+  // the pool destroyed first): what the waiter passes to stop_waiting when it gives up.
+  void wait_for_lent(const PoolKey& key, std::function<void(Handed)> give, std::uint64_t& ticket);
   // A connection with the key's backend and account in any session state (the most recently
   // put of the first state found), or an empty connection: for a taker that resets it rather
   // than opening one more.
@@ -141,6 +146,7 @@ class Pool {
     std::uint64_t id;
     PoolKey key;
     std::function<void(Handed)> give;
+    std::uint64_t* ticket;
   };
   std::deque<Waiter> waiters_;
   std::uint64_t next_waiter_ = 1;

@@ -230,7 +230,7 @@ asio::awaitable<backend::Slot> BackendLinks::take_slot(const backend::Endpoint& 
     LentWait(const LentWait&) = delete;
     LentWait& operator=(const LentWait&) = delete;
     ~LentWait() {
-      if (id != 0 && !handed->has_value()) pool->stop_waiting(id);
+      if (id != 0) pool->stop_waiting(id);  // 0: handed a connection, or the pool is gone
     }
   } lent_wait;
   std::function<void(std::function<void()>)> on_waiting;
@@ -238,10 +238,13 @@ asio::awaitable<backend::Slot> BackendLinks::take_slot(const backend::Endpoint& 
     lent_wait.pool = worker_.pool;
     lent_wait.handed = &handed;
     on_waiting = [lent_key, wait = &lent_wait](std::function<void()> end_wait) {
-      wait->id = wait->pool->wait_for_lent(*lent_key, [wait, end = std::move(end_wait)](backend::Pool::Handed given) {
-        *wait->handed = std::move(given);
-        end();
-      });
+      wait->pool->wait_for_lent(
+          *lent_key,
+          [wait, end = std::move(end_wait)](backend::Pool::Handed given) {
+            *wait->handed = std::move(given);
+            end();
+          },
+          wait->id);
     };
   }
   backend::Slot slot = co_await backend::wait_for_slot(slots, left, std::move(on_waiting));

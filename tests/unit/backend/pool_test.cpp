@@ -200,10 +200,16 @@ TEST_F(PoolTest, APutHandsTheConnectionToTheLongestWaitingForThatBackendAndAccou
   std::vector<std::pair<int, Pool::Handed>> given;
   PoolKey with_names = key("a");
   with_names.session_state = "names";
-  const auto first = pool.wait_for_lent(key("a"), [&](Pool::Handed h) { given.emplace_back(1, std::move(h)); });
-  pool.wait_for_lent(key("b"), [&](Pool::Handed h) { given.emplace_back(2, std::move(h)); });
-  pool.wait_for_lent(with_names, [&](Pool::Handed h) { given.emplace_back(3, std::move(h)); });
+  std::uint64_t tickets[3] = {};
+  pool.wait_for_lent(
+      key("a"), [&](Pool::Handed h) { given.emplace_back(1, std::move(h)); }, tickets[0]);
+  pool.wait_for_lent(
+      key("b"), [&](Pool::Handed h) { given.emplace_back(2, std::move(h)); }, tickets[1]);
+  pool.wait_for_lent(
+      with_names, [&](Pool::Handed h) { given.emplace_back(3, std::move(h)); }, tickets[2]);
   EXPECT_EQ(pool.lent_waiters(), 3U);
+  EXPECT_NE(tickets[0], 0U);
+  const std::uint64_t first = tickets[0];
 
   // Lent in another session state than the waiter's own: it is handed over all the same.
   pool.put(with_names, connect(), &idle_, Lender{9, 2, "app"});
@@ -215,7 +221,8 @@ TEST_F(PoolTest, APutHandsTheConnectionToTheLongestWaitingForThatBackendAndAccou
   EXPECT_EQ(given[0].second.lender->session, 9U);
   EXPECT_EQ(pool.idle_count(), 0U);  // never in the pool, never counted idle
   EXPECT_EQ(idle_.value(), 0.0);
-  pool.stop_waiting(first);  // already out of line: nothing happens
+  EXPECT_EQ(tickets[0], 0U);  // out of line
+  pool.stop_waiting(first);   // already out of line: nothing happens
 
   pool.put(key("a"), connect(), &idle_);  // a reset one goes to the next waiting for "a"
   ASSERT_EQ(given.size(), 2U);
@@ -225,6 +232,17 @@ TEST_F(PoolTest, APutHandsTheConnectionToTheLongestWaitingForThatBackendAndAccou
   EXPECT_EQ(given.size(), 2U);
   EXPECT_EQ(pool.idle_count(), 1U);
   EXPECT_EQ(pool.lent_waiters(), 1U);
+}
+
+TEST_F(PoolTest, APoolDestroyedFirstTellsItsWaitersTheyAreOutOfLine) {
+  std::uint64_t ticket = 0;
+  {
+    Pool pool(8, 60s);
+    pool.wait_for_lent(
+        key("a"), [](Pool::Handed) {}, ticket);
+    EXPECT_NE(ticket, 0U);
+  }
+  EXPECT_EQ(ticket, 0U);  // the waiter's stop_waiting is skipped: nothing left to leave
 }
 
 }  // namespace
