@@ -32,8 +32,8 @@ std::vector<int> pop_all(TimerWheel& wheel) {
 }
 
 TEST(TimerWheel, EntriesExpireAtTheirTickInOrder) {
-  TimerWheel wheel(1000);
   Item a, b, c, d;
+  TimerWheel wheel(1000);
   a.id = 1;
   b.id = 2;
   c.id = 3;
@@ -59,8 +59,8 @@ TEST(TimerWheel, EntriesExpireAtTheirTickInOrder) {
 }
 
 TEST(TimerWheel, AnEntryDueAlreadyExpiresAtOnce) {
-  TimerWheel wheel(500);
   Item a;
+  TimerWheel wheel(500);
   wheel.insert(a, 500);
   EXPECT_TRUE(wheel.has_expired());
   EXPECT_EQ(wheel.next_pending(), std::nullopt);  // nothing waits: it is due
@@ -76,8 +76,8 @@ TEST(TimerWheel, AnEntryDueAlreadyExpiresAtOnce) {
 void expect_expires_on_time(Tick start, Tick when) {
   SCOPED_TRACE(testing::Message() << "start " << start << ", due at " << when);
   {
-    TimerWheel wheel(start);
     Item item;
+    TimerWheel wheel(start);
     wheel.insert(item, when);
     ASSERT_FALSE(wheel.has_expired());
     ASSERT_EQ(wheel.next_pending(), when);
@@ -88,8 +88,8 @@ void expect_expires_on_time(Tick start, Tick when) {
     EXPECT_EQ(wheel.pop_expired(), &item);
     EXPECT_EQ(wheel.size(), 0U);
   }
-  TimerWheel wheel(start);
   Item item;
+  TimerWheel wheel(start);
   wheel.insert(item, when);
   while (when - wheel.elapsed() > 1) {
     wheel.advance(wheel.elapsed() + (when - wheel.elapsed()) / 2);
@@ -116,8 +116,8 @@ TEST(TimerWheel, FarFutureEntriesExpireOnTheirTickAcrossEveryLevel) {
 }
 
 TEST(TimerWheel, OneLongJumpExpiresEverythingDueInOrder) {
-  TimerWheel wheel(7);
   std::vector<std::unique_ptr<Item>> items;
+  TimerWheel wheel(7);
   const std::vector<Tick> whens = {2000 * kDay, 8 * kHour, 50, 3 * kDay, kHour, 900 * kDay};
   for (std::size_t i = 0; i < whens.size(); ++i) {
     items.push_back(std::make_unique<Item>());
@@ -141,8 +141,8 @@ TEST(TimerWheel, TenThousandRandomEntriesExpireInDueOrderAndNeverEarly) {
   std::uniform_int_distribution<Tick> short_delay(1, 10 * kSecond);
   std::uniform_int_distribution<Tick> long_delay(1, 10 * kDay);
   const Tick start = 987654;
-  TimerWheel wheel(start);
   std::vector<std::unique_ptr<Item>> items;
+  TimerWheel wheel(start);
   for (int i = 0; i < kCount; ++i) {
     items.push_back(std::make_unique<Item>());
     items.back()->id = i;
@@ -185,8 +185,8 @@ TEST(TimerWheel, TenThousandRandomEntriesExpireInDueOrderAndNeverEarly) {
 }
 
 TEST(TimerWheel, ExpiredEntriesMayBeRemovedOrReinsertedWhileOthersRun) {
-  TimerWheel wheel(0);
   Item a, b, c;
+  TimerWheel wheel(0);
   a.id = 1;
   b.id = 2;
   c.id = 3;
@@ -224,8 +224,10 @@ TEST(TimerWheel, AnAdvanceOverEmptySlotsTouchesNoEntry) {
   // 10 ms for ten seconds (as if short deadlines kept waking it): no pass looks at any of them.
   std::mt19937_64 random(7);  // a fixed seed: reproducible
   std::uniform_int_distribution<Tick> delay(kHour, 2 * kDay);
-  TimerWheel wheel(0);
+  // Declared before the wheel, which unlinks what is left when it is destroyed (first).
   std::vector<std::unique_ptr<Item>> items;
+  std::vector<std::unique_ptr<Item>> short_items;
+  TimerWheel wheel(0);
   for (int i = 0; i < 10000; ++i) {
     items.push_back(std::make_unique<Item>());
     wheel.insert(*items.back(), delay(random));
@@ -238,7 +240,6 @@ TEST(TimerWheel, AnAdvanceOverEmptySlotsTouchesNoEntry) {
   EXPECT_GT(*wheel.next_pending(), kHour - 300 * kSecond);
   // A hundred short deadlines among them: a pass touches those that came up (and moves them down
   // a level or two), still none of the 10,000.
-  std::vector<std::unique_ptr<Item>> short_items;
   for (Tick i = 1; i <= 100; ++i) {
     short_items.push_back(std::make_unique<Item>());
     wheel.insert(*short_items.back(), wheel.elapsed() + i * 7);
@@ -249,8 +250,8 @@ TEST(TimerWheel, AnAdvanceOverEmptySlotsTouchesNoEntry) {
 }
 
 TEST(TimerWheel, RemovingTheEarliestLeavesAnEarlyButNeverLateWake) {
-  TimerWheel wheel(0);
   Item a, b;
+  TimerWheel wheel(0);
   wheel.insert(a, 5000);
   wheel.insert(b, 6000);  // both in one level-2 slot (4096-8191)
   EXPECT_EQ(wheel.next_pending(), Tick{5000});
