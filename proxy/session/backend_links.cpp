@@ -55,6 +55,12 @@ backend::LoginRequest BackendLinks::login_request() const {
 
 bool BackendLinks::multiplexing() const { return worker_.config.current()->pool.multiplexing; }
 
+void BackendLinks::take_lent(BackendLink& link, backend::Lender lender, bool in_this_state) const {
+  link.applied = in_this_state ? history_.last() : 0;  // 0: every session command is replayed
+  link.database = std::move(lender.database);
+  link.borrowed = lender.session != session_id_;
+}
+
 BackendLinks::Pooled BackendLinks::take_pooled(BackendLink& link) {
   if (worker_.pool == nullptr) return Pooled::none;
   if (multiplexing() && !history_.state().empty()) {
@@ -67,12 +73,9 @@ BackendLinks::Pooled BackendLinks::take_pooled(BackendLink& link) {
       if (!pooled) break;
       if (!backend::looks_alive(*pooled)) continue;
       link.connection = std::move(pooled);
-      link.applied = history_.last();
-      if (lender) {
-        link.database = lender->database;
-        link.borrowed = lender->session != session_id_;
-      }
-      return Pooled::lent;  // a non-empty session state: only lent connections carry one
+      // A non-empty session state: only lent connections carry one.
+      if (lender) take_lent(link, std::move(*lender), true);
+      return Pooled::lent;
     }
   }
   while (true) {
@@ -84,9 +87,7 @@ BackendLinks::Pooled BackendLinks::take_pooled(BackendLink& link) {
     if (!lender) return Pooled::reset;
     // Lent by a session without session commands: this one's are replayed on it (none when it has
     // none either).
-    link.applied = history_.state().empty() ? history_.last() : 0;
-    link.database = lender->database;
-    link.borrowed = lender->session != session_id_;
+    take_lent(link, std::move(*lender), history_.state().empty());
     return Pooled::lent;
   }
 }
@@ -96,9 +97,7 @@ asio::awaitable<BackendLinks::Pooled> BackendLinks::adopt(BackendLink& link, bac
   const bool same_state = handed.session_state == history_.state();
   if (handed.lender && (same_state || handed.session_state.empty())) {
     // In this session's state, or in none (its commands are replayed on it).
-    link.applied = same_state ? history_.last() : 0;
-    link.database = std::move(handed.lender->database);
-    link.borrowed = handed.lender->session != session_id_;
+    take_lent(link, std::move(*handed.lender), same_state);
     co_return Pooled::lent;
   }
   if (handed.lender) {

@@ -110,6 +110,9 @@ class BackendLinks {
   // (no replay needed), or a reset one.
   enum class Pooled : std::uint8_t { none, reset, lent };
   Pooled take_pooled(BackendLink& link);
+  // `link` now has a connection `lender` lent, in this session's state (nothing to replay) or in
+  // none (every session command to replay): what it applied, its database, whose it last was.
+  void take_lent(BackendLink& link, backend::Lender lender, bool in_this_state) const;
   // A connection another session lent was handed to `link` while it waited: brought to where this
   // session's commands can be replayed (reset when another session's are on it); none when that
   // failed (the connection is closed).
