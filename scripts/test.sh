@@ -45,6 +45,11 @@ build() {  # preset
   cmake --preset "$1" >"build/configure-$1.log" 2>&1 || { cat "build/configure-$1.log"; return 1; }
   cmake --build --preset "$1" -j "$JOBS" 2>&1 | tail -n 50 | grep -v '^\[' ; return "${PIPESTATUS[0]}"
 }
+# The output of each test the last ctest run in build/$1 failed (ctest -j and the tails below
+# would lose it): the assertion and the log of the processes it started.
+show_failures() {  # preset build directory
+  python3 scripts/failed_test_output.py "build/$1" --lines "${WEIR_FAILED_OUTPUT_LINES:-60}"
+}
 mkdir -p build
 rm -f build/main-tests-summary.txt
 
@@ -52,7 +57,8 @@ step "build: asan-ubsan"
 if build asan-ubsan; then
   step "tests under ASan+UBSan (unit, integration)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --preset asan-ubsan -L 'unit|integration' -j "$JOBS" 2>&1 | tail -n 30 || fail "sanitizer tests"
+    ctest --preset asan-ubsan -L 'unit|integration' -j "$JOBS" 2>&1 | tail -n 30 \
+    || { show_failures asan-ubsan; fail "sanitizer tests"; }
 else
   fail "asan-ubsan build"
 fi
@@ -97,7 +103,7 @@ if build ci; then
   step "all tests"
   ctest --preset ci -LE 'known_failure|image|package|k8s-real|browser' -j "$JOBS" 2>&1 | tail -n 40 \
     | tee build/main-tests-summary.txt
-  [ "${PIPESTATUS[0]}" -eq 0 ] || fail "tests"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || { show_failures ci; fail "tests"; }
 else
   fail "release build"
 fi
@@ -116,7 +122,7 @@ elif tsan_build_started=$SECONDS && step "build: tsan" && build tsan; then
   rm -rf "$tsan_reports" && mkdir -p "$tsan_reports"
   TSAN_OPTIONS="log_path=$tsan_reports/report" \
     ctest --preset tsan -L "$TSAN_TESTS_LABEL" ${TSAN_TESTS_REGEX:+-R "$TSAN_TESTS_REGEX"} -j "$JOBS" 2>&1 | tail -n 30 \
-    || fail "ThreadSanitizer tests"
+    || { show_failures tsan; fail "ThreadSanitizer tests"; }
   if compgen -G "$tsan_reports/report.*" >/dev/null; then
     for report in "$tsan_reports"/report.*; do echo "--- $report"; head -n 60 "$report"; done
     fail "ThreadSanitizer reports ($(ls "$tsan_reports" | wc -l) files in $tsan_reports)"
@@ -133,7 +139,7 @@ if [ -f build/main-tests-summary.txt ]; then
   step "integration tests and driver suites with pool.multiplexing on"
   WEIR_TEST_MULTIPLEXING=1 ctest --preset ci -L 'integration|drivers' -E '^SteadyStateAllocations\.' -j "$JOBS" \
     2>&1 | tail -n 30
-  [ "${PIPESTATUS[0]}" -eq 0 ] || fail "tests with multiplexing"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || { show_failures ci; fail "tests with multiplexing"; }
 fi
 
 # The main run's summary closes the output, whatever ran after it.

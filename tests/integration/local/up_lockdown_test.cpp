@@ -35,10 +35,13 @@ bool port_free(std::uint16_t port) {
   }
 }
 
-// A base port whose node ports (base, base+1) and a proxy port whose admin port (+3000) are free.
+// A base port whose node ports (base, base+1) are free. Below the kernel's ephemeral range
+// (32768-60999 here), so that no client connection of a test running in parallel takes it as its
+// source port between this check and its use, and so that base+5 (a proxy port) and its admin
+// port (+3000) are below it too.
 std::uint16_t free_base_port() {
   for (int tries = 0; tries < 200; ++tries) {
-    const auto base = static_cast<std::uint16_t>(20000 + (std::rand() % 2000) * 10);
+    const auto base = static_cast<std::uint16_t>(20000 + (std::rand() % 900) * 10);
     if (port_free(base) && port_free(base + 1)) return base;
   }
   throw std::runtime_error("no free base port");
@@ -112,11 +115,11 @@ TEST_F(WeirUp, AFailedFirstStartLeavesNoBootstrapSqlAndPrivateSecrets) {
 // five failures, shows the proxy's log, stops the node it started and exits 1.
 TEST_F(WeirUp, GivesUpOnAProxyThatKeepsFailingAndStopsEverything) {
   const auto base = free_base_port();
-  std::uint16_t proxy_port = 0;
-  {
-    const Listener probe;
-    proxy_port = probe.port();
-  }
+  // Not a port the kernel picked (an ephemeral one, which a parallel test's client connection can
+  // take as its source port once released), and free with its admin port.
+  const auto proxy_port = static_cast<std::uint16_t>(base + 5);
+  ASSERT_TRUE(port_free(proxy_port) && port_free(static_cast<std::uint16_t>(proxy_port + 3000)))
+      << "proxy port " << proxy_port << " or its admin port is in use";
   const std::string out = (dir_ / "up.out").string();
   Process up = Process::spawn({up_command(proxy_port, base), "", out, "", ""});
   // The check is done once weir up names its nodes; then the port is taken.

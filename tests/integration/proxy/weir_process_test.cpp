@@ -49,7 +49,7 @@ TEST(WeirProcessFixture, ExitStatusAfterSigterm) {
   weir.signal(SIGTERM);
   const auto code = weir.wait_exit(std::chrono::seconds(20));
   ASSERT_TRUE(code.has_value()) << weir.log();
-  EXPECT_EQ(*code, 0);
+  EXPECT_EQ(*code, 0) << weir.log();
   EXPECT_FALSE(weir.running());
 }
 
