@@ -12,6 +12,7 @@
 #include <string>
 
 #include "backend/connection_slots.hpp"
+#include "backend/prepared_statements.hpp"
 #include "net/packet_stream.hpp"
 #include "weir/protocol/auth.hpp"
 #include "weir/protocol/handshake.hpp"
@@ -70,6 +71,8 @@ class BackendConnection {
   std::string_view nonce() const { return protocol::scramble_nonce(greeting_); }
   bool broken() const { return broken_; }
   void mark_broken() { broken_ = true; }
+  // The statements prepared on this connection, shared by every session that uses it.
+  PreparedStatements& prepared() { return prepared_; }
   // The pool.max_per_backend slot this connection counts against, given back when it is destroyed.
   void hold(Slot slot) { slot_ = std::move(slot); }
   const Slot& slot() const { return slot_; }
@@ -88,6 +91,7 @@ class BackendConnection {
   protocol::CapabilityFlags capabilities_ = 0;
   std::string user_;
   bool broken_ = false;
+  PreparedStatements prepared_;
 };
 
 // The auth response for a nonce: empty for an account without password.

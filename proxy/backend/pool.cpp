@@ -192,6 +192,7 @@ asio::awaitable<bool> prepare_for_reuse(BackendConnection& connection, bool rese
     connection.mark_broken();
     co_return false;
   }
+  connection.prepared().clear();  // the reset closed them
   co_return true;
 }
 

@@ -55,6 +55,10 @@ class PacketStream {
 
   // Raw buffer access for relaying: bytes received and not yet consumed.
   protocol::Bytes buffered() const { return {buffer_.data() + begin_, end_ - begin_}; }
+  // Overwrites buffered bytes from `offset` (counted like buffered()) before they are relayed.
+  void overwrite_buffered(std::size_t offset, protocol::Bytes bytes) {
+    std::copy(bytes.begin(), bytes.end(), buffer_.begin() + static_cast<std::ptrdiff_t>(begin_ + offset));
+  }
   void consume(std::size_t n) { begin_ += n; }
   // Reads at least one more byte into the buffer (moving unconsumed bytes to the front and
   // growing geometrically towards `min_capacity` if full). Returns the number of bytes read.

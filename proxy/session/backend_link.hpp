@@ -27,8 +27,6 @@ struct BackendLink {
 
   backend::BackendConnection& backend() { return *connection; }
   net::PacketStream& stream() { return connection->stream(); }
-  // Names the link for the statements prepared on it (PreparedStatementMap::LinkId); never 0.
-  std::uint64_t id() const { return reinterpret_cast<std::uintptr_t>(this); }
 };
 
 }  // namespace weir::session

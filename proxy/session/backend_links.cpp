@@ -30,8 +30,8 @@ constexpr std::string_view kReadOnlySession = "SET SESSION TRANSACTION READ ONLY
 }  // namespace
 
 BackendLinks::BackendLinks(WorkerContext& worker, const ClientIdentity& identity, const SessionCommandHistory& history,
-                           PreparedStatementMap& prepared, std::uint32_t session_id)
-    : worker_(worker), identity_(identity), history_(history), prepared_(prepared), session_id_(session_id) {}
+                           std::uint32_t session_id)
+    : worker_(worker), identity_(identity), history_(history), session_id_(session_id) {}
 
 BackendLink* BackendLinks::find(const std::string& host, std::uint16_t port) const {
   if (primary_ && primary_->key.host == host && primary_->key.port == port) return primary_.get();
@@ -358,9 +358,6 @@ asio::awaitable<bool> BackendLinks::bring_up_to_date(BackendLink& link) {
 
 asio::awaitable<void> BackendLinks::release(std::unique_ptr<BackendLink> link) {
   if (!link) co_return;
-  // The link object goes away (its connection to the pool or closed), and a link opened later
-  // may get its address, which is its id: the statements prepared on it are forgotten with it.
-  prepared_.forget_link(link->id());
   if (!link->connection) co_return;
   worker_.metrics->backend_connection_closed(link->name);
   // A connection others wait a slot for is closed rather than pooled: its slot goes to them.
@@ -387,7 +384,6 @@ asio::awaitable<void> BackendLinks::release_all() {
 }
 
 void BackendLinks::drop_replica(BackendLink& link) {
-  prepared_.forget_link(link.id());
   worker_.metrics->backend_connection_closed(link.name);
   if (published_ == &link) unpublish();
   if (last_ == &link) last_ = nullptr;
@@ -430,7 +426,6 @@ asio::awaitable<void> BackendLinks::lend_all() {
       co_await release(std::move(link));
       continue;
     }
-    prepared_.forget_link(link->id());
     worker_.metrics->backend_connection_closed(link->name);
     backend::PoolKey key = link->key;
     key.session_state = history_.state();

@@ -6,8 +6,8 @@
 // the pool or closes them, and publishes the one in use for KILL QUERY from other sessions.
 //
 // Lives inside its session, on the session's worker. It reads the session's identity (who logs
-// in), command history (what to replay) and prepared statements (forgotten with a replica's
-// connection) through references to the session's own: they outlive it.
+// in) and command history (what to replay) through references to the session's own: they
+// outlive it. Prepared statements live with each connection (backend::PreparedStatements).
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
@@ -22,7 +22,6 @@
 #include "health/topology.hpp"
 #include "session/backend_link.hpp"
 #include "session/client_login.hpp"
-#include "session/prepared_statement_map.hpp"
 #include "session/published_backend.hpp"
 #include "session/session_command_history.hpp"
 #include "session/worker_context.hpp"
@@ -32,7 +31,7 @@ namespace weir::session {
 class BackendLinks {
  public:
   BackendLinks(WorkerContext& worker, const ClientIdentity& identity, const SessionCommandHistory& history,
-               PreparedStatementMap& prepared, std::uint32_t session_id);
+               std::uint32_t session_id);
   BackendLinks(const BackendLinks&) = delete;
   BackendLinks& operator=(const BackendLinks&) = delete;
 
@@ -128,7 +127,6 @@ class BackendLinks {
   WorkerContext& worker_;
   const ClientIdentity& identity_;
   const SessionCommandHistory& history_;
-  PreparedStatementMap& prepared_;
   std::uint32_t session_id_;
   std::unique_ptr<BackendLink> primary_;
   std::vector<std::unique_ptr<BackendLink>> replicas_;

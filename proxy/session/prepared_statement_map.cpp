@@ -59,44 +59,45 @@ void execute_for_backend(proto::Bytes packet, const ExecuteLayout& layout, std::
   proto::rewrite_statement_id(out, backend_id);
 }
 
-void PreparedStatementMap::add(std::uint32_t id, std::string sql, const route::PreparedRouting& routing,
-                               std::uint16_t params, LinkId primary_link) {
-  Statement statement;
-  statement.sql = std::move(sql);
-  statement.routing = routing;
-  statement.params = params;
-  statement.prepared.push_back({primary_link, id, 0});
-  statements_[id] = std::move(statement);
+std::uint32_t PreparedStatementMap::next_id() {
+  do {
+    ++last_id_;
+  } while (last_id_ == 0 || statements_.contains(last_id_));
+  return last_id_;
 }
+
+void PreparedStatementMap::add(std::uint32_t id, Statement statement) { statements_[id] = std::move(statement); }
 
 PreparedStatementMap::Statement* PreparedStatementMap::find(std::uint32_t id) {
   const auto it = statements_.find(id);
   return it == statements_.end() ? nullptr : &it->second;
 }
 
-PreparedStatementMap::Prepared* PreparedStatementMap::on(Statement& statement, LinkId link) {
-  for (auto& p : statement.prepared) {
-    if (p.link == link) return &p;
-  }
-  return nullptr;
+bool PreparedStatementMap::shares_server_statement(std::uint32_t id, const Statement& statement) const {
+  return std::any_of(statements_.begin(), statements_.end(), [&](const auto& entry) {
+    return entry.first != id && entry.second.sql == statement.sql && entry.second.scope == statement.scope;
+  });
 }
 
-void PreparedStatementMap::forget_link(LinkId link) {
-  for (auto& [id, statement] : statements_) {
-    std::erase_if(statement.prepared, [link](const Prepared& p) { return p.link == link; });
-  }
+bool PreparedStatementMap::holds_connection(std::uint64_t commands) const {
+  return std::any_of(statements_.begin(), statements_.end(), [commands](const auto& entry) {
+    return entry.second.long_data || entry.second.cursor || entry.second.commands != commands;
+  });
 }
 
 void PreparedStatementMap::note_types(Statement& statement, proto::Bytes types) {
   statement.types.assign(types.begin(), types.end());
-  ++statement.types_version;
 }
 
-const proto::Buffer* PreparedStatementMap::types_to_add(Statement& statement, Prepared& on_link,
-                                                        bool packet_has_types) {
-  const bool current = on_link.types_version == statement.types_version;
-  on_link.types_version = statement.types_version;
-  if (packet_has_types || current || statement.types_version == 0) return nullptr;
+const proto::Buffer* PreparedStatementMap::types_to_add(const Statement& statement,
+                                                        backend::PreparedStatements::Entry& on, bool packet_has_types,
+                                                        proto::Bytes packet_types) {
+  if (packet_has_types) {
+    on.types.assign(packet_types.begin(), packet_types.end());
+    return nullptr;
+  }
+  if (statement.types.empty() || on.types == statement.types) return nullptr;
+  on.types = statement.types;
   return &statement.types;
 }
 

@@ -1,18 +1,21 @@
 #pragma once
-// The session's prepared statements and where each one is prepared. The client knows a statement
-// by the id the primary gave it; a replica connection that executes it prepares it lazily and
-// gets its own id, which weir writes into the client's COM_STMT_EXECUTE before sending it there.
+// The session's prepared statements, by the id weir gave the client for each. The server's id is
+// the backend connection's business: each connection keeps the statements prepared on it
+// (backend::PreparedStatements, shared by every session that uses the connection), and an
+// execution on a connection that lacks the statement prepares it there first, in the scope the
+// client prepared it in. weir writes that connection's id into the client's packet before sending it.
 //
-// Parameter types travel only in executions with new_params_bound = 1; a connection executing a
-// statement uses the types it was last sent. Executions may move between connections, so weir
-// keeps the latest types and adds them to an execution bound for a connection that has older
-// ones. Pure: no I/O.
+// Parameter types travel only in executions with new_params_bound = 1; a server statement uses
+// the types it was last sent, perhaps by another session or for another connection's copy. The
+// session keeps the latest types the client sent and adds them to an execution bound for a
+// server statement that was last sent others. Pure: no I/O.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "backend/prepared_statements.hpp"
 #include "weir/protocol/bytes.hpp"
 #include "weir/route/classify.hpp"
 
@@ -40,43 +43,43 @@ void execute_for_backend(protocol::Bytes packet, const ExecuteLayout& layout, st
 
 class PreparedStatementMap {
  public:
-  using LinkId = std::uint64_t;  // names a backend connection of the session; never 0
-
-  struct Prepared {
-    LinkId link = 0;
-    std::uint32_t backend_id = 0;
-    std::uint64_t types_version = 0;  // the version of the types that connection has
-  };
   struct Statement {
     std::string sql;
+    std::string scope;           // the login database and session commands when it was prepared
+    std::uint64_t commands = 0;  // the session's last session command then (SessionCommandHistory numbering)
     route::PreparedRouting routing;
     std::uint16_t params = 0;
-    protocol::Buffer types;           // the latest parameter types the client sent
-    std::uint64_t types_version = 0;  // 0: none sent yet
-    bool long_data = false;           // COM_STMT_SEND_LONG_DATA since the last execution
-    std::vector<Prepared> prepared;   // where it is prepared, the primary included
+    protocol::Buffer types;  // the latest parameter types the client sent (empty: none yet)
+    bool long_data = false;  // COM_STMT_SEND_LONG_DATA since the last execution
+    bool cursor = false;     // an execution opened a cursor that is not exhausted yet
   };
 
-  // A statement the primary (`primary_link`) prepared as `id`.
-  void add(std::uint32_t id, std::string sql, const route::PreparedRouting& routing, std::uint16_t params,
-           LinkId primary_link);
+  // The id the next statement gets: never 0, never one in use.
+  std::uint32_t next_id();
+  void add(std::uint32_t id, Statement statement);
   Statement* find(std::uint32_t id);
-  static Prepared* on(Statement& statement, LinkId link);
   void remove(std::uint32_t id) { statements_.erase(id); }
-  // The connection went away: statements are prepared again when it is replaced.
-  void forget_link(LinkId link);
   void clear() { statements_.clear(); }
   std::size_t size() const { return statements_.size(); }
   const std::unordered_map<std::uint32_t, Statement>& all() const { return statements_; }
+  // Another statement than `id` uses the same server statement (same text, same scope).
+  bool shares_server_statement(std::uint32_t id, const Statement& statement) const;
+  // Whether a statement needs the connections the session has now: data sent for its next
+  // execution, an open cursor, or session commands run since it was prepared (it could not be
+  // prepared again in its scope elsewhere). `commands`: the session's last session command.
+  bool holds_connection(std::uint64_t commands) const;
 
   // An execution that includes types: they become the statement's latest.
   static void note_types(Statement& statement, protocol::Bytes types);
-  // Before sending an execution to `link`: the types to add (null when the packet carries them or
-  // the connection already has the latest); afterwards the connection counts as having them.
-  static const protocol::Buffer* types_to_add(Statement& statement, Prepared& on_link, bool packet_has_types);
+  // Before sending an execution to the server statement `on`: the types to add (null when the
+  // packet carries them, `packet_types`, or the server statement was last sent the latest);
+  // afterwards `on` counts as having them.
+  static const protocol::Buffer* types_to_add(const Statement& statement, backend::PreparedStatements::Entry& on,
+                                              bool packet_has_types, protocol::Bytes packet_types);
 
  private:
   std::unordered_map<std::uint32_t, Statement> statements_;
+  std::uint32_t last_id_ = 0;
 };
 
 }  // namespace weir::session

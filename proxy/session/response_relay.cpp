@@ -16,6 +16,7 @@ void ResponseRelay::start(std::uint8_t command, proto::CapabilityFlags caps) {
   caps_ = caps;
   frame_left_ = 0;
   tracked_ = {};
+  rewrite_statement_id_ = false;
 }
 
 void ResponseRelay::note_ok(proto::Bytes packet) {
@@ -37,28 +38,35 @@ void ResponseRelay::note_ok(proto::Bytes packet) {
 
 ResponseRelay::Step ResponseRelay::scan(proto::Bytes data) {
   std::size_t pos = 0;
+  std::size_t id_at = 0;
+  const auto step = [&id_at](std::size_t forward, Outcome outcome, std::size_t min_capacity) {
+    return Step{forward, outcome, min_capacity, id_at};
+  };
   while (true) {
     if (frame_left_ > 0) {
       const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(frame_left_, data.size() - pos));
       pos += take;
       frame_left_ -= take;
-      if (frame_left_ > 0) return {pos, Outcome::need_more, 1};
+      if (frame_left_ > 0) return step(pos, Outcome::need_more, 1);
     }
-    if (tracker_.done()) return {pos, Outcome::done, 0};
-    if (tracker_.failed()) return {pos, Outcome::failed, 0};
-    if (tracker_.awaiting_client()) return {pos, Outcome::local_infile, 0};
+    if (tracker_.done()) return step(pos, Outcome::done, 0);
+    if (tracker_.failed()) return step(pos, Outcome::failed, 0);
+    if (tracker_.awaiting_client()) return step(pos, Outcome::local_infile, 0);
     const std::size_t available = data.size() - pos;
-    if (available < proto::kFrameHeaderSize) return {pos, Outcome::need_more, proto::kFrameHeaderSize};
+    if (available < proto::kFrameHeaderSize) return step(pos, Outcome::need_more, proto::kFrameHeaderSize);
     const auto header = proto::decode_frame_header(data.data() + pos);
     const std::size_t head_needed =
         header.payload_length <= ResponseTracker::kFullHeadLimit ? header.payload_length : ResponseTracker::kMinHead;
     if (available - proto::kFrameHeaderSize < head_needed) {
-      return {pos, Outcome::need_more, proto::kFrameHeaderSize + head_needed};
+      return step(pos, Outcome::need_more, proto::kFrameHeaderSize + head_needed);
     }
     const std::size_t head_size = std::min<std::size_t>(header.payload_length, available - proto::kFrameHeaderSize);
     const proto::Bytes head(data.data() + pos + proto::kFrameHeaderSize, head_size);
     const ResponseEvent event = tracker_.on_packet(header.payload_length, head);
-    if (event == ResponseEvent::protocol_error) return {pos, Outcome::failed, 0};
+    if (event == ResponseEvent::protocol_error) return step(pos, Outcome::failed, 0);
+    if (event == ResponseEvent::prepare_ok && rewrite_statement_id_) {
+      id_at = pos + proto::kFrameHeaderSize + 1;  // after the 0x00 status byte
+    }
     if (event == ResponseEvent::err) {
       tracked_.error = true;
       if (head.size() >= 3) tracked_.error_code = static_cast<std::uint16_t>(head[1] | (head[2] << 8));

@@ -39,9 +39,15 @@ class ResponseRelay {
     std::size_t forward = 0;  // leading bytes of the scanned data to send to the client
     Outcome outcome = Outcome::need_more;
     std::size_t min_capacity = 0;  // with need_more: bytes, counted from `forward`, to buffer
+    // With rewrite_statement_id: where in the scanned data the COM_STMT_PREPARE_OK's statement id
+    // is (4 bytes, within `forward`), to overwrite before forwarding; 0 when not in this step.
+    std::size_t statement_id_at = 0;
   };
 
   void start(std::uint8_t command, protocol::CapabilityFlags caps);
+  // The client knows the statement this COM_STMT_PREPARE prepares by weir's id, not the server's:
+  // the step that forwards the PREPARE_OK says where the server's id is (see Step).
+  void rewrite_statement_id() { rewrite_statement_id_ = true; }
   // Scans `data` (received, not yet forwarded). Call again with the unforwarded rest plus new bytes.
   Step scan(protocol::Bytes data);
   // After local_infile: the client's closing empty packet has been relayed.
@@ -58,6 +64,7 @@ class ResponseRelay {
   protocol::CapabilityFlags caps_ = 0;
   std::uint64_t frame_left_ = 0;  // body bytes of the current frame not yet scanned
   TrackedState tracked_;
+  bool rewrite_statement_id_ = false;
 };
 
 }  // namespace weir::session

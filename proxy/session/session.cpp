@@ -27,7 +27,7 @@ Session::Session(asio::ip::tcp::socket socket, WorkerContext& worker)
       query_deadline_(*worker.deadlines),
       client_io_(*worker.deadlines),
       cool_(*worker.deadlines),
-      links_(worker, identity_, history_, prepared_, id_) {
+      links_(worker, identity_, history_, id_) {
   boost::system::error_code ignored;
   const auto remote = client_.stream().socket().remote_endpoint(ignored);
   peer_host_ = ignored ? std::string("unknown") : remote.address().to_string();
@@ -415,7 +415,8 @@ asio::awaitable<bool> Session::dispatch(proto::Bytes packet, std::uint8_t seq) {
   // connection that prepared them), COM_FIELD_LIST, COM_STATISTICS, ... COM_INIT_DB and
   // COM_SET_OPTION change the session and are replayed on the other connections.
   if (command == Command::stmt_prepare || command == Command::stmt_execute || command == Command::stmt_close ||
-      command == Command::stmt_send_long_data || command == Command::stmt_reset) {
+      command == Command::stmt_send_long_data || command == Command::stmt_reset || command == Command::stmt_fetch ||
+      command == Command::stmt_bulk_execute) {
     const bool alive = co_await prepared_command(packet, seq);
     co_return alive;
   }
@@ -440,7 +441,11 @@ asio::awaitable<backend::SimpleResult> Session::run_on_server(std::string host, 
 }
 
 plan::Pins Session::pins() const {
-  plan::Pins out = routing_.pins(prepared_.size() > 0, history_.full());
+  // Multiplexed, a statement executes on any connection (prepared there on demand) unless it
+  // needs the one it has; otherwise any statement keeps the session's connection.
+  const bool statements_pin =
+      worker_.config.current()->pool.multiplexing ? prepared_.holds_connection(history_.last()) : prepared_.size() > 0;
+  plan::Pins out = routing_.pins(statements_pin, history_.full());
   out.add(link_pins_);
   return out;
 }
@@ -523,7 +528,8 @@ asio::awaitable<bool> Session::reset_connection(proto::Bytes packet, std::uint8_
   route::apply_status_flags(routing_.view, relay_.tracker().status_flags());  // the reset's OK
   if (BackendLink* primary = links_.primary()) {
     primary->applied = history_.last();
-    primary->borrowed = false;  // reset: nothing of another session's is left on it
+    primary->borrowed = false;              // reset: nothing of another session's is left on it
+    primary->backend().prepared().clear();  // the server closed every statement
   }
   co_await links_.release_replicas();
   co_return true;
@@ -535,6 +541,7 @@ void Session::forget_session_state() {
   history_.clear();
   routing_.forget();
   prepared_.clear();
+  last_prepared_ = 0;
   refresh_routing_options();
 }
 

@@ -148,15 +148,29 @@ class Session : public std::enable_shared_from_this<Session> {
                        std::size_t index);
   // --- prepared statements (session_prepared.cpp) ---
   boost::asio::awaitable<bool> prepared_command(protocol::Bytes packet, std::uint8_t sequence_id);
+  // COM_STMT_PREPARE on the primary; the client gets weir's id for the statement.
+  boost::asio::awaitable<bool> prepare_statement(protocol::Bytes packet, std::uint8_t sequence_id);
+  boost::asio::awaitable<void> close_statement(std::uint32_t id);
+  // COM_STMT_CLOSE of the server's `ids` on `link` (no reply).
+  boost::asio::awaitable<void> close_server_statements(BackendLink& link, std::vector<std::uint32_t> ids);
   boost::asio::awaitable<bool> execute_prepared(protocol::Bytes packet, std::uint8_t sequence_id,
                                                 PreparedStatementMap::Statement& statement);
-  // The packet to send to `link` for an execution of `statement`, written into execution_;
-  // false when the link cannot prepare it (`lost` when the connection failed).
+  // The packet to send to `link` for the client's `packet` about `statement` (an execution, a
+  // fetch, ...), written into execution_: that connection's id for it, prepared there first when
+  // it lacks it, and the parameter types it lacks. False when the link cannot prepare it (`lost`
+  // when the connection failed; `failure`, when given, says why otherwise).
   boost::asio::awaitable<bool> execution_for(BackendLink& link, PreparedStatementMap::Statement& statement,
-                                             protocol::Bytes packet, bool& lost);
-  // A command for the primary: connects it if needed, relays, learns from the reply.
+                                             protocol::Bytes packet, bool& lost, backend::SimpleResult* failure);
+  // execution_for on the primary's link; when it fails the client has its error (false).
+  boost::asio::awaitable<bool> execution_on_primary(BackendLink& link, PreparedStatementMap::Statement& statement,
+                                                    protocol::Bytes packet, std::uint8_t reply_sequence_id);
+  // The scope a statement prepared now is resolved in (backend::PreparedStatements).
+  std::string statement_scope() const;
+  // A command for the primary: connects it if needed, relays, learns from the reply. With
+  // `statement`, the packet is the client's command about it, sent as execution_for makes it.
   boost::asio::awaitable<bool> run_on_primary(protocol::Bytes packet, std::uint8_t sequence_id, bool may_write,
-                                              bool session_command);
+                                              bool session_command,
+                                              PreparedStatementMap::Statement* statement = nullptr);
   // A connection to any usable replica (login while the primary is down). False when none.
   boost::asio::awaitable<bool> connect_any_replica();
   void record_session_command(protocol::Bytes packet, BackendLink& ran_on);
@@ -215,6 +229,8 @@ class Session : public std::enable_shared_from_this<Session> {
   plan::SessionRoutingState routing_;
   SessionCommandHistory history_;
   PreparedStatementMap prepared_;
+  std::uint32_t last_prepared_ = 0;      // the id MariaDB's -1 stands for
+  std::uint32_t prepare_client_id_ = 0;  // while a COM_STMT_PREPARE runs: the id the client gets
   // The client's COM_STMT_EXECUTE rewritten for the connection that runs it (that connection's
   // statement id, the parameter types it lacks); reused by every execution.
   protocol::Buffer execution_;

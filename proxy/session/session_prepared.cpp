@@ -1,8 +1,11 @@
-// Prepared statements: prepared on the primary (the client keeps the primary's ids), executed
-// where route_execute allows, prepared lazily on a replica connection the first time an
-// execution goes there.
+// Prepared statements: prepared on the primary, known to the client by weir's id, executed where
+// route_execute allows on any connection, which prepares the statement first when it lacks it
+// (each connection keeps its statements, shared by the sessions that use it).
+#include <string>
+
 #include "backend/simple_query.hpp"
 #include "log/log.hpp"
+#include "session/error_codes.hpp"
 #include "session/session.hpp"
 #include "weir/protocol/commands.hpp"
 
@@ -12,104 +15,250 @@ namespace asio = boost::asio;
 namespace proto = weir::protocol;
 using proto::Command;
 
+namespace {
+
+// ER_UNKNOWN_STMT_HANDLER, and the name the server gives each command in it.
+constexpr std::uint16_t kUnknownStatementHandler = 1243;
+
+std::string_view server_function_name(Command command) {
+  switch (command) {
+    case Command::stmt_execute: return "mysqld_stmt_execute";
+    case Command::stmt_fetch: return "mysqld_stmt_fetch";
+    case Command::stmt_reset: return "mysqld_stmt_reset";
+    case Command::stmt_bulk_execute: return "mysqld_stmt_bulk_execute";
+    default: return "mysqld_stmt_execute";
+  }
+}
+
+}  // namespace
+
+std::string Session::statement_scope() const {
+  // What the server resolves a statement's text against: the login database, then every session
+  // command (USE, SET sql_mode, ...) in order. Length-prefixed so that no two differ only in where
+  // one part ends.
+  std::string scope = std::to_string(identity_.database.size()) + ":" + identity_.database;
+  scope += history_.state();
+  return scope;
+}
+
 asio::awaitable<bool> Session::prepared_command(proto::Bytes packet, std::uint8_t seq) {
   const auto command = static_cast<Command>(packet[0]);
   if (command == Command::stmt_prepare) {
-    const bool alive = co_await run_on_primary(packet, seq, false, false);
-    const auto& tracker = relay_.tracker();
-    const BackendLink* primary = links_.primary();
-    if (alive && primary != nullptr && !relay_.tracked().error && tracker.statement_id() != 0) {
-      const auto sql = proto::as_string(packet.subspan(1));
-      prepared_.add(tracker.statement_id(), std::string(sql),
-                    route::classify_prepare(sql, classify_options_, routing_.for_classifier()),
-                    tracker.prepared_params(), primary->id());
-    }
+    const bool alive = co_await prepare_statement(packet, seq);
     co_return alive;
   }
-  const auto id = proto::read_statement_id(packet);
+  const auto sent_id = proto::read_statement_id(packet);
+  auto id = sent_id;
+  // MariaDB's -1: the statement prepared last (a prepare and its execution sent together).
+  if (id && *id == proto::kLastPreparedStatementId) id = last_prepared_;
   PreparedStatementMap::Statement* statement = id ? prepared_.find(*id) : nullptr;
-  if (command == Command::stmt_close && id && statement != nullptr) {
-    // COM_STMT_CLOSE has no reply: close the replicas' copies the same way.
-    for (const auto& prepared : statement->prepared) {
-      for (const auto& link : links_.replicas()) {
-        if (link->id() != prepared.link) continue;
-        proto::Buffer close(packet.begin(), packet.end());
-        proto::rewrite_statement_id(close, prepared.backend_id);
-        boost::system::error_code ignored;
-        co_await link->stream().write_packet(close, 0, ignored);
-      }
+  if (statement == nullptr) {
+    // Not one of this session's statements: its id means nothing on a connection (or another
+    // session's statement there), so weir answers as the server does for an unknown id.
+    if (command == Command::stmt_close || command == Command::stmt_send_long_data) co_return true;  // no reply
+    const std::string shown = sent_id ? std::to_string(*sent_id) : std::string("?");
+    co_await send_error(
+        static_cast<std::uint8_t>(seq + 1), kUnknownStatementHandler, "HY000",
+        "Unknown prepared statement handler (" + shown + ") given to " + std::string(server_function_name(command)));
+    co_return true;
+  }
+  switch (command) {
+    case Command::stmt_close: co_await close_statement(*id); co_return true;
+    case Command::stmt_execute: {
+      const bool alive = co_await execute_prepared(packet, seq, *statement);
+      co_return alive;
     }
-    prepared_.remove(*id);
+    case Command::stmt_send_long_data: {
+      // No reply: on the primary, which then runs the execution (long data keeps it there).
+      statement->long_data = true;
+      backend::LoginFailure failure;
+      BackendLink* primary = co_await links_.ensure_primary(failure);
+      if (primary == nullptr) co_return true;  // the execution reports the primary's absence
+      bool lost = false;
+      const bool ready = co_await execution_for(*primary, *statement, packet, lost, nullptr);
+      if (!ready) co_return true;
+      boost::system::error_code ignored;
+      co_await primary->stream().write_packet(execution_, seq, ignored);
+      co_return true;
+    }
+    case Command::stmt_fetch: {
+      const bool alive = co_await run_on_primary(packet, seq, false, false, statement);
+      if (alive && (relay_.tracked().error || relay_.tracker().last_row_sent())) statement->cursor = false;
+      co_return alive;
+    }
+    case Command::stmt_reset: {
+      statement->long_data = false;
+      statement->cursor = false;
+      const bool alive = co_await run_on_primary(packet, seq, false, false, statement);
+      co_return alive;
+    }
+    default: {  // COM_STMT_BULK_EXECUTE
+      const bool alive = co_await run_on_primary(packet, seq, true, false, statement);
+      co_return alive;
+    }
   }
-  if (statement != nullptr && command == Command::stmt_send_long_data) statement->long_data = true;
-  if (statement != nullptr && command == Command::stmt_reset) statement->long_data = false;
-  if (command == Command::stmt_execute && statement != nullptr) {
-    const bool alive = co_await execute_prepared(packet, seq, *statement);
-    co_return alive;
-  }
-  const bool alive = co_await run_on_primary(packet, seq, command == Command::stmt_execute, false);
+}
+
+asio::awaitable<bool> Session::prepare_statement(proto::Bytes packet, std::uint8_t seq) {
+  const std::uint32_t id = prepared_.next_id();
+  prepare_client_id_ = id;  // written into the PREPARE_OK the client gets (relay_response)
+  const bool alive = co_await run_on_primary(packet, seq, false, false);
+  prepare_client_id_ = 0;
+  const auto& tracker = relay_.tracker();
+  BackendLink* primary = links_.primary();
+  if (!alive || primary == nullptr || relay_.tracked().error || tracker.statement_id() == 0) co_return alive;
+  PreparedStatementMap::Statement statement;
+  statement.sql = proto::as_string(packet.subspan(1));
+  statement.scope = statement_scope();
+  statement.commands = history_.last();
+  statement.routing = route::classify_prepare(statement.sql, classify_options_, routing_.for_classifier());
+  statement.params = tracker.prepared_params();
+  std::vector<std::uint32_t> to_close;
+  auto& cache = primary->backend().prepared();
+  cache.set_capacity(worker_.config.current()->pool.prepared_statements_per_connection);
+  cache.add(statement.sql, statement.scope, tracker.statement_id(), to_close);
+  prepared_.add(id, std::move(statement));
+  last_prepared_ = id;
+  co_await close_server_statements(*primary, to_close);
   co_return alive;
+}
+
+asio::awaitable<void> Session::close_statement(std::uint32_t id) {
+  PreparedStatementMap::Statement* statement = prepared_.find(id);
+  if (statement == nullptr) co_return;
+  // Multiplexed, the server statement stays with its connection for the next session that
+  // prepares the same text (the connection's cache bounds them). Otherwise it is this session's
+  // alone: closed on each of its connections unless another of its statements uses it.
+  if (!worker_.config.current()->pool.multiplexing && !prepared_.shares_server_statement(id, *statement)) {
+    std::vector<BackendLink*> links;
+    if (BackendLink* primary = links_.primary()) links.push_back(primary);
+    for (const auto& replica : links_.replicas()) links.push_back(replica.get());
+    for (BackendLink* link : links) {
+      if (!link->connection) continue;
+      std::vector<std::uint32_t> ids;
+      if (const std::uint32_t server_id = link->backend().prepared().remove(statement->sql, statement->scope)) {
+        ids.push_back(server_id);
+      }
+      if (!ids.empty()) co_await close_server_statements(*link, std::move(ids));
+    }
+  }
+  prepared_.remove(id);
+  if (last_prepared_ == id) last_prepared_ = 0;
+}
+
+asio::awaitable<void> Session::close_server_statements(BackendLink& link, std::vector<std::uint32_t> ids) {
+  for (const std::uint32_t server_id : ids) {
+    proto::Buffer close(5, 0);
+    close[0] = static_cast<std::uint8_t>(Command::stmt_close);
+    proto::rewrite_statement_id(close, server_id);
+    boost::system::error_code error;
+    co_await link.stream().write_packet(close, 0, error);  // no reply
+    if (error) {
+      link.backend().mark_broken();
+      co_return;
+    }
+  }
 }
 
 asio::awaitable<bool> Session::execute_prepared(proto::Bytes packet, std::uint8_t seq,
                                                 PreparedStatementMap::Statement& statement) {
   const auto layout = read_execute_layout(packet, statement.params);
-  if (!layout) {
-    const bool alive = co_await run_on_primary(packet, seq, true, false);
-    co_return alive;
+  if (layout && layout->types_included) {
+    PreparedStatementMap::note_types(statement, types_of(packet, *layout, statement.params));
   }
-  if (layout->types_included) PreparedStatementMap::note_types(statement, types_of(packet, *layout, statement.params));
   // A cursor is read with COM_STMT_FETCH on the connection that opened it; long data was sent
   // to the primary: both keep the execution there.
   const bool cursor =
+      layout &&
       (layout->flags & (proto::cursor::kReadOnly | proto::cursor::kForUpdate | proto::cursor::kScrollable)) != 0;
   const route::Classification verdict = route::route_execute(statement.routing, routing_.view);
   routing_.apply(verdict.effects);
   plan::StatementFacts facts = plan::facts_of(verdict, statement.sql);
-  facts.replica_allowed = !cursor && !statement.long_data;
+  facts.replica_allowed = layout && !cursor && !statement.long_data;
   const PlannedRead planned = co_await run_planned_read(facts, false, packet, seq, &statement);
   if (planned.read == ReplicaRead::served) co_return true;
   if (planned.read == ReplicaRead::session_over) co_return false;
   statement.long_data = false;
   const bool may_write = verdict.reason != route::Reason::read_only_statement;
-  const BackendLink* primary = links_.primary();
-  auto* on_primary = primary != nullptr ? PreparedStatementMap::on(statement, primary->id()) : nullptr;
-  if (on_primary == nullptr) {
-    const bool alive = co_await run_on_primary(packet, seq, may_write, false);
-    co_return alive;
-  }
-  execute_for_backend(packet, *layout, on_primary->backend_id,
-                      PreparedStatementMap::types_to_add(statement, *on_primary, layout->types_included), execution_);
-  const bool alive = co_await run_on_primary(execution_, seq, may_write, false);
+  const bool alive = co_await run_on_primary(packet, seq, may_write, false, &statement);
+  statement.cursor = alive && cursor && !relay_.tracked().error && relay_.tracker().cursor_exists();
   co_return alive;
 }
 
 asio::awaitable<bool> Session::execution_for(BackendLink& link, PreparedStatementMap::Statement& statement,
-                                             proto::Bytes packet, bool& lost) {
+                                             proto::Bytes packet, bool& lost, backend::SimpleResult* failure) {
   const auto layout = read_execute_layout(packet, statement.params);
-  if (!layout) co_return false;
-  auto* prepared = PreparedStatementMap::on(statement, link.id());
-  if (prepared == nullptr) {
+  if (!layout && !link.primary) co_return false;  // a replica runs only what weir can rewrite
+  auto& cache = link.backend().prepared();
+  backend::PreparedStatements::Entry* on = cache.find(statement.sql, statement.scope);
+  if (on == nullptr) {
+    if (statement.commands != history_.last()) {
+      // Session commands ran since the client prepared it: preparing it now would resolve it in
+      // another scope. (The session keeps its connections while such a statement is open.)
+      if (failure != nullptr) {
+        failure->error_code = errors::kBackendUnavailable;
+        failure->sql_state = "HY000";
+        failure->error =
+            "weir: the connection this prepared statement lived on was lost, and session commands ran "
+            "since it was prepared; prepare it again";
+      }
+      co_return false;
+    }
     proto::Buffer prepare;
     prepare.reserve(statement.sql.size() + 1);
     prepare.push_back(static_cast<std::uint8_t>(Command::stmt_prepare));
     prepare.insert(prepare.end(), statement.sql.begin(), statement.sql.end());
-    const auto result = co_await backend::run_simple_command(link.backend(), prepare, identity_.capabilities);
+    auto result = co_await backend::run_simple_command(link.backend(), prepare, identity_.capabilities);
     if (result.connection_lost) {
       lost = true;
       co_return false;
     }
     if (!result.ok || !result.statement_id) {
-      log::info("a replica could not prepare a statement; it runs on the primary",
+      log::info("a connection could not prepare a statement again",
                 {{"session", id_}, {"backend", link.name}, {"error", result.error}});
+      if (failure != nullptr) *failure = std::move(result);
       co_return false;
     }
-    statement.prepared.push_back({link.id(), *result.statement_id, 0});
-    prepared = &statement.prepared.back();
+    std::vector<std::uint32_t> to_close;
+    cache.set_capacity(worker_.config.current()->pool.prepared_statements_per_connection);
+    cache.add(statement.sql, statement.scope, *result.statement_id, to_close);
+    co_await close_server_statements(link, std::move(to_close));
+    on = cache.find(statement.sql, statement.scope);
+    if (on == nullptr || link.backend().broken()) {
+      lost = true;
+      co_return false;
+    }
   }
-  execute_for_backend(packet, *layout, prepared->backend_id,
-                      PreparedStatementMap::types_to_add(statement, *prepared, layout->types_included), execution_);
+  if (!layout) {
+    // Not an execution weir rewrites (COM_STMT_FETCH, RESET, SEND_LONG_DATA, BULK_EXECUTE, or an
+    // execution in a layout it does not parse): only the id changes.
+    execution_.assign(packet.begin(), packet.end());
+    proto::rewrite_statement_id(execution_, on->id);
+    co_return true;
+  }
+  const bool has_types = layout->types_included;
+  const auto* types = PreparedStatementMap::types_to_add(
+      statement, *on, has_types, has_types ? types_of(packet, *layout, statement.params) : proto::Bytes{});
+  execute_for_backend(packet, *layout, on->id, types, execution_);
   co_return true;
+}
+
+asio::awaitable<bool> Session::execution_on_primary(BackendLink& link, PreparedStatementMap::Statement& statement,
+                                                    proto::Bytes packet, std::uint8_t reply_seq) {
+  bool lost = false;
+  backend::SimpleResult failure;
+  const bool ready = co_await execution_for(link, statement, packet, lost, &failure);
+  if (ready) co_return true;
+  if (lost) {
+    const std::string message =
+        "weir: lost connection to the primary " + link.name + " while preparing the statement on it";
+    links_.drop_primary();  // `link` is gone with it
+    co_await send_error(reply_seq, errors::kBackendLost, "08S01", message);
+  } else {
+    co_await send_error(reply_seq, failure.error_code != 0 ? failure.error_code : errors::kBackendUnavailable,
+                        failure.sql_state.empty() ? "HY000" : failure.sql_state, failure.error);
+  }
+  co_return false;
 }
 
 }  // namespace weir::session

@@ -79,10 +79,20 @@ asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std
                                                           bool hold_write_refusal) {
   auto& backend = link.stream();
   relay_.start(command, identity_.capabilities);
+  if (prepare_client_id_ != 0 && command == static_cast<std::uint8_t>(Command::stmt_prepare)) {
+    relay_.rewrite_statement_id();
+  }
   std::size_t forwarded = 0;
   boost::system::error_code error;
   while (true) {
     const auto step = relay_.scan(backend.buffered());
+    if (step.statement_id_at != 0) {
+      // The client knows the statement by weir's id (see prepare_statement).
+      const std::array<std::uint8_t, 4> id{
+          static_cast<std::uint8_t>(prepare_client_id_), static_cast<std::uint8_t>(prepare_client_id_ >> 8),
+          static_cast<std::uint8_t>(prepare_client_id_ >> 16), static_cast<std::uint8_t>(prepare_client_id_ >> 24)};
+      backend.overwrite_buffered(step.statement_id_at, id);
+    }
     if (hold_write_refusal && forwarded == 0 && step.outcome == ResponseRelay::Outcome::done &&
         relay_.tracked().error_code == errors::kReadOnlyTransaction && starts_with_err(backend.buffered())) {
       // The whole response is the read-only link's refusal: nothing reached the client.
@@ -153,13 +163,9 @@ void Session::log_if_slow(const BackendLink& link, proto::Bytes packet, std::chr
   if (command == Command::query) {
     statement = route::digest(proto::as_string(packet.subspan(1))).text;
   } else if (const auto id = proto::read_statement_id(packet); id && command == Command::stmt_execute) {
-    // The id in the packet is the backend's; the statement is found by the client's below.
-    statement = "EXECUTE of a prepared statement";
-    for (auto& [client_id, prepared] : prepared_.all()) {
-      for (const auto& on : prepared.prepared) {
-        if (on.link == link.id() && on.backend_id == *id) statement = route::digest(prepared.sql).text;
-      }
-    }
+    // The id in the packet is the connection's.
+    const auto text = link.connection->prepared().text_of(*id);
+    statement = text.empty() ? std::string("EXECUTE of a prepared statement") : route::digest(text).text;
   } else {
     statement = std::string(proto::command_name(command));
   }

@@ -163,7 +163,7 @@ asio::awaitable<bool> Session::route_query(proto::Bytes packet, std::uint8_t seq
 }
 
 asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t seq, bool may_write,
-                                              bool session_command) {
+                                              bool session_command, PreparedStatementMap::Statement* statement) {
   backend::LoginFailure failure;
   BackendLink* link = co_await links_.ensure_primary(failure);
   const auto reply_seq = static_cast<std::uint8_t>(seq + 1);
@@ -200,7 +200,13 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
   }
   const plan::Pins held = pins();
   const bool held_state = held.any();
-  Relayed outcome = co_await relay_command(*link, packet, seq);
+  proto::Bytes to_send = packet;
+  if (statement != nullptr) {
+    const bool ready = co_await execution_on_primary(*link, *statement, packet, reply_seq);
+    if (!ready) co_return true;
+    to_send = execution_;
+  }
+  Relayed outcome = co_await relay_command(*link, to_send, seq);
   if (outcome == Relayed::lost_before_reply && !held_state && !may_write) {
     // The primary's connection turned out closed (killed, wait_timeout, a restart, in the instant
     // before the statement, after the idle wait's watch ended) before a byte of the reply came
@@ -217,7 +223,12 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
                 {{"session", id_}, {"reason", failure.reason}});
       co_return false;
     }
-    outcome = co_await relay_command(*link, packet, seq);
+    if (statement != nullptr) {
+      const bool ready = co_await execution_on_primary(*link, *statement, packet, reply_seq);
+      if (!ready) co_return true;
+      to_send = execution_;
+    }
+    outcome = co_await relay_command(*link, to_send, seq);
   }
   if (outcome == Relayed::lost_before_reply) {
     worker_.metrics->error("backend_lost");
@@ -284,7 +295,7 @@ asio::awaitable<Session::PlannedRead> Session::run_planned_read(const plan::Stat
     bool rewritten = false;  // a prepared statement's execution, in execution_
     if (statement != nullptr) {
       bool lost = false;
-      rewritten = co_await execution_for(*link, *statement, packet, lost);
+      rewritten = co_await execution_for(*link, *statement, packet, lost, nullptr);
       if (lost) {
         give_up_replica(*link, status.name, excluded, planned.replica);
         continue;

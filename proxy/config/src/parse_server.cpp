@@ -175,6 +175,7 @@ void parse_pool(MapReader& root, PoolConfig& out) {
   read_duration(map, "idle_timeout", out.idle_timeout, std::chrono::seconds(1));
   read_bool(map, "reset_on_reuse", out.reset_on_reuse);
   read_bool(map, "multiplexing", out.multiplexing);
+  read_uint(map, "prepared_statements_per_connection", out.prepared_statements_per_connection, 1, 100'000);
 }
 
 void parse_log(MapReader& root, LogConfig& out) {

@@ -198,6 +198,7 @@ class Renderer {
     duration("idle_timeout", p.idle_timeout);
     kv("reset_on_reuse", p.reset_on_reuse);
     kv("multiplexing", p.multiplexing);
+    kv("prepared_statements_per_connection", p.prepared_statements_per_connection);
     end();
   }
   void log(const LogConfig& l) {

@@ -253,6 +253,82 @@ TEST_F(Multiplexing, PreparedStatementsStayWithTheirClient) {
   EXPECT_EQ(scalar_of(a.get(), "EXECUTE s"), "7");
 }
 
+// Two clients, one backend connection, server-side prepared statements: each executes its own
+// (prepared on the connection once per text and shared, the parameter types each sent kept apart),
+// neither pins the connection, and the server holds one statement per text.
+TEST_F(Multiplexing, PreparedStatementsOfTwoClientsShareOneConnectionWithoutMixing) {
+  start(1);
+  Mysql a = client();
+  Mysql b = client();
+  PreparedStatement a_row(a.get(), "SELECT v FROM app.counters WHERE id = ?");
+  PreparedStatement b_row(b.get(), "SELECT v FROM app.counters WHERE id = ?");
+  PreparedStatement b_concat(b.get(), "SELECT CONCAT('b:', ?)");
+  ASSERT_EQ(a_row.error(), 0U);
+  ASSERT_EQ(b_row.error(), 0U);
+  ASSERT_EQ(b_concat.error(), 0U);
+  for (int round = 0; round < 4; ++round) {
+    EXPECT_EQ(a_row.with_number(1), "1") << round;
+    EXPECT_EQ(b_row.with_text("3"), "3") << round;  // another type for the same server statement
+    EXPECT_EQ(b_concat.with_text("x" + std::to_string(round)), "b:x" + std::to_string(round));
+    EXPECT_EQ(a_row.with_number(2), "2") << round;
+    EXPECT_EQ(scalar_of(a.get(), "SELECT 1"), "1");  // a text query between executions
+  }
+  EXPECT_EQ(server_.scalar("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
+                           "'PREPARED_STMT_COUNT'"),
+            "2");
+  EXPECT_EQ(server_links(1), 1);
+}
+
+// The same text prepared under other session commands is another statement: ANSI_QUOTES makes
+// "v" a column for one client and a string for the other, on the one connection they share.
+TEST_F(Multiplexing, APreparedStatementResolvesInTheSessionStateItWasPreparedIn) {
+  start(1);
+  Mysql a = client();
+  Mysql b = client();
+  ASSERT_EQ(run(a, "SET SESSION sql_mode = 'ANSI_QUOTES'"), "ok");
+  const std::string sql = R"(SELECT "v" FROM app.counters WHERE id = ?)";
+  PreparedStatement a_column(a.get(), sql);
+  PreparedStatement b_string(b.get(), sql);
+  ASSERT_EQ(a_column.error(), 0U);
+  ASSERT_EQ(b_string.error(), 0U);
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(a_column.with_number(3), "3") << round;
+    EXPECT_EQ(b_string.with_number(3), "v") << round;
+  }
+  // A statement prepared before a session command keeps the meaning it was parsed with (as on
+  // the server), so the client keeps its connection while that statement is open.
+  ASSERT_EQ(run(b, "SET SESSION sql_mode = 'ANSI_QUOTES'"), "ok");
+  EXPECT_EQ(b_string.with_number(3), "v");
+  EXPECT_EQ(run(a, "SELECT 1"), "ERR 1040");  // b holds the one connection
+}
+
+// A cursor is read from the connection that opened it: the client keeps that connection until it
+// has read the last row.
+TEST_F(Multiplexing, AnOpenCursorKeepsTheConnectionUntilItsLastRow) {
+  start(1);
+  Mysql a = client();
+  Mysql b = client();
+  PreparedStatement rows(a.get(), "SELECT v FROM app.counters ORDER BY id");
+  ASSERT_EQ(rows.error(), 0U);
+  unsigned long cursor = CURSOR_TYPE_READ_ONLY;
+  unsigned long prefetch = 1;
+  ASSERT_EQ(mysql_stmt_attr_set(rows.get(), STMT_ATTR_CURSOR_TYPE, &cursor), 0);
+  ASSERT_EQ(mysql_stmt_attr_set(rows.get(), STMT_ATTR_PREFETCH_ROWS, &prefetch), 0);
+  ASSERT_EQ(mysql_stmt_execute(rows.get()), 0) << mysql_stmt_error(rows.get());
+  int value = 0;
+  MYSQL_BIND column{};
+  column.buffer_type = MYSQL_TYPE_LONG;
+  column.buffer = &value;
+  ASSERT_EQ(mysql_stmt_bind_result(rows.get(), &column), 0);
+  ASSERT_EQ(mysql_stmt_fetch(rows.get()), 0);
+  EXPECT_EQ(value, 1);
+  EXPECT_EQ(run(b, "SELECT 1"), "ERR 1040");  // the cursor holds a's connection
+  std::vector<int> rest;
+  while (mysql_stmt_fetch(rows.get()) == 0) rest.push_back(value);
+  EXPECT_EQ(rest, (std::vector<int>{2, 3}));
+  EXPECT_EQ(run(b, "SELECT 1"), "ok");
+}
+
 TEST_F(Multiplexing, ResetAndChangeUserEndWhatThePinsHeld) {
   start(1);
   Mysql a = client();

@@ -113,6 +113,61 @@ inline std::string scalar_of(MYSQL* m, const std::string& sql) {
   return out;
 }
 
+// A prepared statement of the client, and its executions with one parameter bound: an integer,
+// or a string. Returns the first column of the first row as text, "ERR n" on an error.
+class PreparedStatement {
+ public:
+  PreparedStatement(MYSQL* m, const std::string& sql) : stmt_(mysql_stmt_init(m)) {
+    if (mysql_stmt_prepare(stmt_, sql.c_str(), sql.size()) != 0) error_ = mysql_stmt_errno(stmt_);
+  }
+  ~PreparedStatement() { mysql_stmt_close(stmt_); }
+  PreparedStatement(const PreparedStatement&) = delete;
+  PreparedStatement& operator=(const PreparedStatement&) = delete;
+  unsigned error() const { return error_; }
+  MYSQL_STMT* get() { return stmt_; }
+
+  std::string with_number(long long value) {
+    MYSQL_BIND param{};
+    param.buffer_type = MYSQL_TYPE_LONGLONG;
+    param.buffer = &value;
+    return execute(&param);
+  }
+  std::string with_text(std::string value) {
+    MYSQL_BIND param{};
+    unsigned long length = value.size();
+    param.buffer_type = MYSQL_TYPE_STRING;
+    param.buffer = value.data();
+    param.buffer_length = length;
+    param.length = &length;
+    return execute(&param);
+  }
+  std::string without_parameters() { return execute(nullptr); }
+
+ private:
+  std::string execute(MYSQL_BIND* param) {
+    if (param != nullptr && mysql_stmt_bind_param(stmt_, param) != 0) return "ERR bind";
+    if (mysql_stmt_execute(stmt_) != 0) return "ERR " + std::to_string(mysql_stmt_errno(stmt_));
+    char value[256] = {};
+    unsigned long length = 0;
+    my_bool is_null = 0;
+    MYSQL_BIND column{};
+    column.buffer_type = MYSQL_TYPE_STRING;
+    column.buffer = value;
+    column.buffer_length = sizeof value;
+    column.length = &length;
+    column.is_null = &is_null;
+    if (mysql_stmt_bind_result(stmt_, &column) != 0) return "ERR bind result";
+    const int fetched = mysql_stmt_fetch(stmt_);
+    mysql_stmt_free_result(stmt_);
+    if (fetched == MYSQL_NO_DATA) return "no row";
+    if (fetched != 0 && fetched != MYSQL_DATA_TRUNCATED) return "ERR fetch";
+    return is_null ? "NULL" : std::string(value, length);
+  }
+
+  MYSQL_STMT* stmt_;
+  unsigned error_ = 0;
+};
+
 // Runs the mariadb CLI with `args` against 127.0.0.1:port; returns exit code and output
 // (stdout and stderr together) as "exit=<code>\n<output>".
 inline std::string run_cli(std::uint16_t port, const std::vector<std::string>& args, const std::string& out_path) {

@@ -145,7 +145,8 @@ TEST(Accepted, EnumsAndTimeouts) {
                       " read_only_transactions_to_replica: false, causal_wait: 0}\n"
                       "timeouts: {query: 30s, client_idle: 0, shutdown_grace: 1m, pool_wait: 250ms}\n"
                       "log: {format: json, level: warn, slow_query: 1.5s}\n"
-                      "pool: {max_idle_per_worker: 0, reset_on_reuse: false, max_per_backend: 20}\n");
+                      "pool: {max_idle_per_worker: 0, reset_on_reuse: false, max_per_backend: 20,"
+                      " prepared_statements_per_connection: 16}\n");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->routing.when_no_replica, RoutingConfig::WhenNoReplica::error);
   EXPECT_EQ(c->routing.consistency, RoutingConfig::Consistency::eventual);
@@ -162,6 +163,7 @@ TEST(Accepted, EnumsAndTimeouts) {
   EXPECT_EQ(c->pool.max_per_backend, 20U);
   EXPECT_EQ(c->timeouts.pool_wait, 250ms);
   EXPECT_FALSE(c->pool.reset_on_reuse);
+  EXPECT_EQ(c->pool.prepared_statements_per_connection, 16U);
   EXPECT_EQ(to_string(c->log.level), "warn");
   EXPECT_EQ(to_string(c->routing.when_no_replica), "error");
 }

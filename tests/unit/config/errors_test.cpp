@@ -111,7 +111,7 @@ const ErrorCase kCases[] = {
      {R"(weir.yaml:4:1: users_x: unknown key "users_x"; did you mean "users"?)"}},
     {"unknown_key_in_a_section_lists_the_known_ones",
      "pool: {size: 3}\n",
-     {R"(weir.yaml:4:8: pool.size: unknown key "size" (expected one of: max_idle_per_worker, max_per_backend, idle_timeout, reset_on_reuse, multiplexing))"}},
+     {R"(weir.yaml:4:8: pool.size: unknown key "size" (expected one of: max_idle_per_worker, max_per_backend, idle_timeout, reset_on_reuse, multiplexing, prepared_statements_per_connection))"}},
     {"max_per_backend_is_never_off",
      "pool: {max_per_backend: 0}\n",
      {R"(weir.yaml:4:25: pool.max_per_backend: expected auto or an integer 1..100000, found "0")"}},

@@ -72,45 +72,77 @@ TEST(ExecuteForBackend, RewritesTheIdAndAddsMissingTypes) {
   EXPECT_EQ(out.data(), storage);
 }
 
-TEST(PreparedStatementMap, TypesFollowTheStatementAcrossConnections) {
-  PreparedStatementMap map;
-  map.add(7, "SELECT ?", {}, 1, 1);
-  auto* s = map.find(7);
-  ASSERT_NE(s, nullptr);
-  ASSERT_NE(PreparedStatementMap::on(*s, 1), nullptr);
-  EXPECT_EQ(PreparedStatementMap::on(*s, 1)->backend_id, 7U);
-  // First execution with types on the replica connection 2 (prepared there as 3).
-  s->prepared.push_back({2, 3, 0});
-  PreparedStatementMap::note_types(*s, Buffer{0x03, 0x00});
-  EXPECT_EQ(PreparedStatementMap::types_to_add(*s, *PreparedStatementMap::on(*s, 2), true), nullptr);
-  // Next one without types goes to the primary, which has never seen them: they are added.
-  const auto* add = PreparedStatementMap::types_to_add(*s, *PreparedStatementMap::on(*s, 1), false);
-  ASSERT_NE(add, nullptr);
-  EXPECT_EQ(*add, (Buffer{0x03, 0x00}));
-  // Both have the latest now.
-  EXPECT_EQ(PreparedStatementMap::types_to_add(*s, *PreparedStatementMap::on(*s, 1), false), nullptr);
-  EXPECT_EQ(PreparedStatementMap::types_to_add(*s, *PreparedStatementMap::on(*s, 2), false), nullptr);
-  // New types on the primary: the replica connection is behind again.
-  PreparedStatementMap::note_types(*s, Buffer{0x08, 0x00});
-  EXPECT_EQ(PreparedStatementMap::types_to_add(*s, *PreparedStatementMap::on(*s, 1), true), nullptr);
-  add = PreparedStatementMap::types_to_add(*s, *PreparedStatementMap::on(*s, 2), false);
-  ASSERT_NE(add, nullptr);
-  EXPECT_EQ(*add, (Buffer{0x08, 0x00}));
+PreparedStatementMap::Statement statement(std::string sql, std::string scope = "0:", std::uint64_t commands = 0) {
+  PreparedStatementMap::Statement s;
+  s.sql = std::move(sql);
+  s.scope = std::move(scope);
+  s.commands = commands;
+  s.params = 1;
+  return s;
 }
 
-TEST(PreparedStatementMap, ForgetLinkAndRemove) {
+TEST(PreparedStatementMap, TypesFollowTheStatementAcrossServerStatements) {
   PreparedStatementMap map;
-  map.add(7, "SELECT 1", {}, 0, 1);
-  map.add(8, "SELECT 2", {}, 0, 1);
-  map.find(7)->prepared.push_back({2, 5, 0});
-  map.forget_link(2);
-  EXPECT_EQ(PreparedStatementMap::on(*map.find(7), 2), nullptr);
-  EXPECT_NE(PreparedStatementMap::on(*map.find(7), 1), nullptr);
-  map.remove(7);
-  EXPECT_EQ(map.find(7), nullptr);
+  const auto id = map.next_id();
+  map.add(id, statement("SELECT ?"));
+  auto* s = map.find(id);
+  ASSERT_NE(s, nullptr);
+  backend::PreparedStatements primary;
+  backend::PreparedStatements replica;
+  std::vector<std::uint32_t> to_close;
+  auto& on_primary = primary.add("SELECT ?", "0:", 7, to_close);
+  auto& on_replica = replica.add("SELECT ?", "0:", 3, to_close);
+  // The first execution carries types, on the replica's statement.
+  const Buffer long_type{0x03, 0x00};
+  PreparedStatementMap::note_types(*s, long_type);
+  EXPECT_EQ(PreparedStatementMap::types_to_add(*s, on_replica, true, long_type), nullptr);
+  EXPECT_EQ(on_replica.types, long_type);
+  // The next one without types goes to the primary's, which has never been sent them: added.
+  const auto* add = PreparedStatementMap::types_to_add(*s, on_primary, false, {});
+  ASSERT_NE(add, nullptr);
+  EXPECT_EQ(*add, long_type);
+  // Both have the latest now.
+  EXPECT_EQ(PreparedStatementMap::types_to_add(*s, on_primary, false, {}), nullptr);
+  EXPECT_EQ(PreparedStatementMap::types_to_add(*s, on_replica, false, {}), nullptr);
+  // Another session sends other types to the replica's statement (it shares it): this one's
+  // next execution there carries its own again.
+  on_replica.types = {0xfd, 0x00};
+  add = PreparedStatementMap::types_to_add(*s, on_replica, false, {});
+  ASSERT_NE(add, nullptr);
+  EXPECT_EQ(*add, long_type);
+}
+
+TEST(PreparedStatementMap, IdsAreNeverZeroNorInUse) {
+  PreparedStatementMap map;
+  const auto first = map.next_id();
+  EXPECT_EQ(first, 1U);
+  map.add(first, statement("SELECT 1"));
+  const auto second = map.next_id();
+  EXPECT_EQ(second, 2U);
+  map.add(second, statement("SELECT 2"));
+  map.remove(first);
+  EXPECT_EQ(map.find(first), nullptr);
+  EXPECT_NE(map.find(second), nullptr);
   EXPECT_EQ(map.size(), 1U);
   map.clear();
   EXPECT_EQ(map.size(), 0U);
+}
+
+TEST(PreparedStatementMap, SharedServerStatementsAndWhatHoldsTheConnection) {
+  PreparedStatementMap map;
+  map.add(1, statement("SELECT ?", "0:", 4));
+  map.add(2, statement("SELECT ?", "0:", 4));
+  map.add(3, statement("SELECT ?", "2:db", 4));
+  EXPECT_TRUE(map.shares_server_statement(1, *map.find(1)));
+  EXPECT_FALSE(map.shares_server_statement(3, *map.find(3)));
+  EXPECT_FALSE(map.holds_connection(4));
+  // A session command after they were prepared: they could not be prepared again in their scope.
+  EXPECT_TRUE(map.holds_connection(5));
+  map.find(2)->long_data = true;
+  EXPECT_TRUE(map.holds_connection(4));
+  map.find(2)->long_data = false;
+  map.find(3)->cursor = true;
+  EXPECT_TRUE(map.holds_connection(4));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,10 +82,12 @@ struct Fed {
 };
 
 // Feeds `stream` in pieces cut at `cuts` (ascending offsets), as a socket might deliver it.
+// With `new_id`, the relay is asked where a PREPARE_OK's statement id is, and it is overwritten.
 Fed feed(std::uint8_t command, proto::CapabilityFlags caps, const std::string& stream,
-         const std::vector<std::size_t>& cuts) {
+         const std::vector<std::size_t>& cuts, std::optional<std::uint32_t> new_id = std::nullopt) {
   ResponseRelay relay;
   relay.start(command, caps);
+  if (new_id) relay.rewrite_statement_id();
   Fed fed;
   std::string pending;
   std::size_t next = 0;
@@ -92,6 +95,11 @@ Fed feed(std::uint8_t command, proto::CapabilityFlags caps, const std::string& s
   while (true) {
     const auto* data = reinterpret_cast<const std::uint8_t*>(pending.data());
     const auto step = relay.scan(proto::Bytes(data, pending.size()));
+    if (step.statement_id_at != 0) {
+      EXPECT_TRUE(new_id.has_value());
+      EXPECT_LE(step.statement_id_at + 4, step.forward);
+      for (int i = 0; i < 4; ++i) pending[step.statement_id_at + i] = static_cast<char>((*new_id >> (8 * i)) & 0xff);
+    }
     fed.forwarded += pending.substr(0, step.forward);
     pending.erase(0, step.forward);
     if (step.outcome != Outcome::need_more) {
@@ -169,6 +177,24 @@ TEST_P(RelayEveryCut, SameBytesOutcomeAndStateWhereverTheStreamIsCut) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Replies, RelayEveryCut, ::testing::ValuesIn(replies()));
+
+// COM_STMT_PREPARE's reply: PREPARE_OK (statement 7, one column, one parameter), the parameter's
+// definition and EOF, the column's and EOF.
+const std::string kPrepareReply =
+    frame(1, bytes({0x00, 0x07, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00})) + frame(2, kColumn) +
+    frame(3, kEof) + frame(4, kColumn) + frame(5, kEof);
+
+TEST(ResponseRelay, RewritesThePreparedStatementIdWhereverTheStreamIsCut) {
+  std::string expected = kPrepareReply;
+  expected.replace(5, 4, bytes({0x2a, 0x01, 0x00, 0x00}));
+  for (std::size_t cut = 0; cut <= kPrepareReply.size(); ++cut) {
+    const Fed fed = feed(0x16, kCaps, kPrepareReply, {cut}, 0x12a);
+    EXPECT_EQ(fed.outcome, Outcome::done) << cut;
+    EXPECT_EQ(fed.forwarded, expected) << "cut at " << cut;
+  }
+  // Without the request the bytes go through as they are.
+  EXPECT_EQ(feed(0x16, kCaps, kPrepareReply, {}).forwarded, kPrepareReply);
+}
 
 TEST(ResponseRelay, LearnsErrorCodesAndTheTrackedSchema) {
   const Fed err = feed(static_cast<std::uint8_t>(proto::Command::query), kCaps, frame(1, kErr1792), {});

@@ -201,6 +201,9 @@ struct PoolConfig {
   // and its next statement takes any pooled connection in the same state: many clients share few
   // connections. Off: a session keeps its connections until timeouts.backend_idle.
   bool multiplexing = false;
+  // Server-side prepared statements kept per backend connection (shared by the sessions that use
+  // it); preparing one more closes the least recently used on the server.
+  std::uint32_t prepared_statements_per_connection = 128;
   friend bool operator==(const PoolConfig&, const PoolConfig&) = default;
 };
 

@@ -1,0 +1,66 @@
+#include "backend/prepared_statements.hpp"
+
+namespace weir::backend {
+
+PreparedStatements::Entries::iterator PreparedStatements::locate(std::string_view sql, std::string_view scope) {
+  auto [it, end] = entries_.equal_range(sql);
+  for (; it != end; ++it) {
+    if (it->second.scope == scope) return it;
+  }
+  return entries_.end();
+}
+
+PreparedStatements::Entry* PreparedStatements::find(std::string_view sql, std::string_view scope) {
+  const auto it = locate(sql, scope);
+  if (it == entries_.end()) return nullptr;
+  it->second.last_used = ++clock_;
+  return &it->second;
+}
+
+PreparedStatements::Entry& PreparedStatements::add(std::string_view sql, std::string_view scope, std::uint32_t id,
+                                                   std::vector<std::uint32_t>& to_close) {
+  if (const auto it = locate(sql, scope); it != entries_.end()) {
+    if (it->second.id != id) to_close.push_back(it->second.id);
+    it->second.id = id;
+    it->second.types.clear();
+    it->second.last_used = ++clock_;
+    return it->second;
+  }
+  while (entries_.size() >= capacity_) {
+    auto oldest = entries_.begin();
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      if (it->second.last_used < oldest->second.last_used) oldest = it;
+    }
+    to_close.push_back(oldest->second.id);
+    entries_.erase(oldest);
+  }
+  Entry entry;
+  entry.scope.assign(scope);
+  entry.id = id;
+  entry.last_used = ++clock_;
+  return entries_.emplace(std::string(sql), std::move(entry))->second;
+}
+
+std::uint32_t PreparedStatements::remove(std::string_view sql, std::string_view scope) {
+  const auto it = locate(sql, scope);
+  if (it == entries_.end()) return 0;
+  const std::uint32_t id = it->second.id;
+  entries_.erase(it);
+  return id;
+}
+
+std::string_view PreparedStatements::text_of(std::uint32_t id) const {
+  for (const auto& [text, entry] : entries_) {
+    if (entry.id == id) return text;
+  }
+  return {};
+}
+
+std::vector<std::uint32_t> PreparedStatements::ids() const {
+  std::vector<std::uint32_t> out;
+  out.reserve(entries_.size());
+  for (const auto& [text, entry] : entries_) out.push_back(entry.id);
+  return out;
+}
+
+}  // namespace weir::backend

@@ -1,0 +1,71 @@
+#pragma once
+// The statements prepared on one backend connection, found by their text and the scope they were
+// prepared in, so that every session that uses the connection (its own, or one it borrows when
+// connections are multiplexed) executes the same server statement instead of preparing its own.
+//
+// The scope is the login database and the session commands in effect when the statement was
+// prepared: what the server resolves at prepare time (tables, sql_mode) depends on them, so a
+// statement is shared only between sessions that prepared it in the same scope. The cache keeps
+// the parameter types last sent for each statement (an execution with new_params_bound = 0 uses
+// them) and holds at most `capacity` statements: preparing one more evicts the least recently
+// used, which the caller closes on the server. A reset of the connection forgets them all.
+// Pure: no I/O.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "weir/protocol/bytes.hpp"
+
+namespace weir::backend {
+
+class PreparedStatements {
+ public:
+  static constexpr std::size_t kDefaultCapacity = 128;
+
+  struct Entry {
+    std::string scope;
+    std::uint32_t id = 0;         // the server's statement id on this connection
+    protocol::Buffer types;       // the parameter types last sent to the server (empty: none yet)
+    std::uint64_t last_used = 0;  // for eviction
+  };
+
+  explicit PreparedStatements(std::size_t capacity = kDefaultCapacity) : capacity_(capacity == 0 ? 1 : capacity) {}
+
+  // The statement `sql` prepared in `scope`, or null. Counts as a use.
+  Entry* find(std::string_view sql, std::string_view scope);
+  // Records `sql` prepared in `scope` as the server's `id`. Appends to `to_close` the ids the
+  // caller must close on the server (COM_STMT_CLOSE): one prepared earlier for the same text in
+  // the same scope, and the least recently used one when the cache is over capacity.
+  Entry& add(std::string_view sql, std::string_view scope, std::uint32_t id, std::vector<std::uint32_t>& to_close);
+  // Forgets `sql` prepared in `scope`; its id, to close on the server, or 0 when it was not there.
+  std::uint32_t remove(std::string_view sql, std::string_view scope);
+  // The text of the statement the server knows as `id` (for logs); empty when unknown.
+  std::string_view text_of(std::uint32_t id) const;
+  // Every id, to close them on the server.
+  std::vector<std::uint32_t> ids() const;
+  // The connection was reset: the server has forgotten them.
+  void clear() { entries_.clear(); }
+  std::size_t size() const { return entries_.size(); }
+  std::size_t capacity() const { return capacity_; }
+  // Takes effect at the next add (pool.prepared_statements_per_connection may be reloaded).
+  void set_capacity(std::size_t capacity) { capacity_ = capacity == 0 ? 1 : capacity; }
+
+ private:
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+
+  using Entries = std::unordered_multimap<std::string, Entry, TextHash, std::equal_to<>>;
+  Entries::iterator locate(std::string_view sql, std::string_view scope);
+
+  std::unordered_multimap<std::string, Entry, TextHash, std::equal_to<>> entries_;
+  std::size_t capacity_;
+  std::uint64_t clock_ = 0;
+};
+
+}  // namespace weir::backend

@@ -1,0 +1,69 @@
+#include "backend/prepared_statements.hpp"
+
+#include <gtest/gtest.h>
+
+namespace weir::backend {
+namespace {
+
+TEST(PreparedStatements, FindsAStatementByItsTextInTheScopeItWasPreparedIn) {
+  PreparedStatements cache;
+  std::vector<std::uint32_t> to_close;
+  cache.add("SELECT c FROM t WHERE id=?", "db1", 5, to_close);
+  EXPECT_TRUE(to_close.empty());
+  ASSERT_NE(cache.find("SELECT c FROM t WHERE id=?", "db1"), nullptr);
+  EXPECT_EQ(cache.find("SELECT c FROM t WHERE id=?", "db1")->id, 5U);
+  // Another database (or sql_mode, ...) resolves the same text differently: not shared.
+  EXPECT_EQ(cache.find("SELECT c FROM t WHERE id=?", "db2"), nullptr);
+  EXPECT_EQ(cache.find("SELECT c FROM t WHERE id = ?", "db1"), nullptr);
+  // Both can live side by side.
+  cache.add("SELECT c FROM t WHERE id=?", "db2", 6, to_close);
+  EXPECT_TRUE(to_close.empty());
+  EXPECT_EQ(cache.find("SELECT c FROM t WHERE id=?", "db1")->id, 5U);
+  EXPECT_EQ(cache.find("SELECT c FROM t WHERE id=?", "db2")->id, 6U);
+  EXPECT_EQ(cache.text_of(6), "SELECT c FROM t WHERE id=?");
+  EXPECT_EQ(cache.text_of(7), "");
+}
+
+TEST(PreparedStatements, PreparingTheSameTextAgainClosesTheEarlierStatement) {
+  PreparedStatements cache;
+  std::vector<std::uint32_t> to_close;
+  cache.add("SELECT 1", "", 1, to_close);
+  cache.find("SELECT 1", "")->types = {0x03, 0x00};
+  cache.add("SELECT 1", "", 2, to_close);
+  EXPECT_EQ(to_close, (std::vector<std::uint32_t>{1}));
+  EXPECT_EQ(cache.find("SELECT 1", "")->id, 2U);
+  EXPECT_TRUE(cache.find("SELECT 1", "")->types.empty()) << "the new statement has been sent no types";
+  EXPECT_EQ(cache.size(), 1U);
+}
+
+TEST(PreparedStatements, OverCapacityTheLeastRecentlyUsedIsClosed) {
+  PreparedStatements cache(3);
+  std::vector<std::uint32_t> to_close;
+  cache.add("a", "", 1, to_close);
+  cache.add("b", "", 2, to_close);
+  cache.add("c", "", 3, to_close);
+  ASSERT_NE(cache.find("a", ""), nullptr);  // b is now the least recently used
+  cache.add("d", "", 4, to_close);
+  EXPECT_EQ(to_close, (std::vector<std::uint32_t>{2}));
+  EXPECT_EQ(cache.find("b", ""), nullptr);
+  EXPECT_NE(cache.find("a", ""), nullptr);
+  EXPECT_EQ(cache.size(), 3U);
+}
+
+TEST(PreparedStatements, RemoveAndClear) {
+  PreparedStatements cache;
+  std::vector<std::uint32_t> to_close;
+  cache.add("a", "s", 1, to_close);
+  cache.add("b", "s", 2, to_close);
+  EXPECT_EQ(cache.remove("a", "other"), 0U);
+  EXPECT_EQ(cache.remove("a", "s"), 1U);
+  EXPECT_EQ(cache.remove("a", "s"), 0U);
+  auto ids = cache.ids();
+  EXPECT_EQ(ids, (std::vector<std::uint32_t>{2}));
+  cache.clear();
+  EXPECT_EQ(cache.size(), 0U);
+  EXPECT_EQ(cache.find("b", "s"), nullptr);
+}
+
+}  // namespace
+}  // namespace weir::backend
