@@ -38,6 +38,7 @@ struct Pins {
   bool has(Pin pin) const { return (bits & static_cast<std::uint16_t>(pin)) != 0; }
   void add(Pin pin) { bits = static_cast<std::uint16_t>(bits | static_cast<std::uint16_t>(pin)); }
   void add(Pins pins) { bits = static_cast<std::uint16_t>(bits | pins.bits); }
+  void remove(Pin pin) { bits = static_cast<std::uint16_t>(bits & ~static_cast<std::uint16_t>(pin)); }
 };
 std::string_view to_string(Pin pin);
 // "transaction, temporary_tables"; "" when none.

@@ -22,8 +22,9 @@ struct BackendLink {
   std::uint64_t applied = 0;                  // the last session command it ran (SessionCommandHistory numbering)
   std::string database;                       // its current database, which a reset keeps
   bool database_known = true;
-  bool options_changed = false;  // COM_SET_OPTION: a reset keeps it, so the link is not pooled
-  bool borrowed = false;         // taken lent from another session: its last statement was theirs
+  bool options_changed = false;     // COM_SET_OPTION: a reset keeps it, so the link is not pooled
+  bool borrowed = false;            // taken lent from another session: its last statement was theirs
+  std::uint32_t borrowed_from = 0;  // that session's id (lent on as theirs until a statement runs)
 
   backend::BackendConnection& backend() { return *connection; }
   net::PacketStream& stream() { return connection->stream(); }

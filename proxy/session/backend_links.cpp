@@ -53,12 +53,13 @@ backend::LoginRequest BackendLinks::login_request() const {
   return request;
 }
 
-bool BackendLinks::multiplexing() const { return worker_.config.current()->pool.multiplexing; }
+bool BackendLinks::multiplexing() const { return worker_.config.current()->pool.multiplexing_for(identity_.user); }
 
 void BackendLinks::take_lent(BackendLink& link, backend::Lender lender, bool in_this_state) const {
   link.applied = in_this_state ? history_.last() : 0;  // 0: every session command is replayed
   link.database = std::move(lender.database);
   link.borrowed = lender.session != session_id_;
+  link.borrowed_from = lender.session;
 }
 
 BackendLinks::Pooled BackendLinks::take_pooled(BackendLink& link) {
@@ -430,8 +431,11 @@ asio::awaitable<void> BackendLinks::lend_all() {
     backend::PoolKey key = link->key;
     key.session_state = history_.state();
     metrics::Gauge* idle = &worker_.metrics->pooled_connections(link->name);
+    // Lent without a statement of this session's run on it (right after the login, say), its last
+    // statement is still the earlier session's: lent as theirs, so that the next taker knows.
+    const std::uint32_t last_user = link->borrowed ? link->borrowed_from : session_id_;
     worker_.pool->put(key, std::move(link->connection), idle,
-                      backend::Lender{session_id_, link->applied, std::move(link->database)});
+                      backend::Lender{last_user, link->applied, std::move(link->database)});
   }
 }
 

@@ -82,6 +82,8 @@ class BackendLinks {
   // holds the session's state (its session commands, nothing else) goes to the worker's pool as it
   // is, for any session in the same state (this one first); the others are released (reset).
   boost::asio::awaitable<void> lend_all();
+  // Whether this session shares its connections: pool.multiplexing, or its account's override.
+  bool multiplexing() const;
   // `link` was last used by another session (taken lent): COM_RESET_CONNECTION, read-only again
   // for a replica, and the session commands replayed, so that a statement about the previous
   // statement (SHOW WARNINGS, FOUND_ROWS(), LAST_INSERT_ID()) reads nothing of that session's.
@@ -117,7 +119,6 @@ class BackendLinks {
   // failed (the connection is closed).
   boost::asio::awaitable<Pooled> adopt(BackendLink& link, backend::Pool::Handed handed);
   bool lendable(const BackendLink& link) const;
-  bool multiplexing() const;
   // SET SESSION TRANSACTION READ ONLY on a replica link; false (link closed) when it failed.
   boost::asio::awaitable<bool> make_read_only(BackendLink& link);
   backend::LoginRequest login_request() const;

@@ -1,5 +1,7 @@
 #include "session/session.hpp"
 
+#include <charconv>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -179,7 +181,7 @@ asio::awaitable<void> Session::command_loop() {
   while (!closing_) {
     if (worker_.shared.draining.load()) co_return;
     // Between statements (and after the login): a multiplexed session lends what it can.
-    if (worker_.config.current()->pool.multiplexing) co_await share_links();
+    if (links_.multiplexing()) co_await share_links();
     proto::Bytes packet;
     std::uint8_t seq = 0;
     boost::system::error_code error;
@@ -254,6 +256,7 @@ asio::awaitable<void> Session::command_loop() {
     worker_.metrics->bytes_from_client(packet.size() + 4);
     keep_links_ = false;
     reads_previous_statement_ = false;
+    may_set_insert_id_ = false;
     const bool keep_going = co_await dispatch(packet, seq);
     if (!keep_going) co_return;
   }
@@ -261,7 +264,12 @@ asio::awaitable<void> Session::command_loop() {
 
 asio::awaitable<void> Session::share_links() {
   if (!links_.any()) co_return;
-  const plan::Pins held = pins();
+  plan::Pins held = pins();
+  if (held.bits == static_cast<std::uint16_t>(plan::Pin::last_insert_id) && !keep_links_) {
+    // LAST_INSERT_ID() is all the connection holds of the session's: read, it goes with the session.
+    const bool carried = co_await carry_last_insert_id();
+    if (carried) held = pins();
+  }
   if (held.any()) {
     for (const plan::Pin pin : plan::kAllPins) {
       if (!held.has(pin)) continue;
@@ -275,10 +283,39 @@ asio::awaitable<void> Session::share_links() {
     co_return;
   }
   co_await links_.lend_all();
+  insert_id_set_ = false;
   worker_.metrics->multiplexing("lent", "none");
 }
 
+asio::awaitable<bool> Session::carry_last_insert_id() {
+  BackendLink* link = links_.last() != nullptr ? links_.last() : links_.primary();
+  if (link == nullptr || !link->connection) co_return false;
+  const auto result =
+      co_await backend::run_simple_query(link->backend(), "SELECT LAST_INSERT_ID()", identity_.capabilities);
+  std::uint64_t value = 0;
+  const std::string text = result.first_value.value_or("");
+  const auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (!result.ok || parsed.ec != std::errc() || parsed.ptr != text.data() + text.size()) {
+    if (result.connection_lost) link->backend().mark_broken();
+    co_return false;  // kept: the connection still has it
+  }
+  carried_insert_id_ = value;
+  link_pins_.remove(plan::Pin::last_insert_id);
+  co_return true;
+}
+
+asio::awaitable<bool> Session::restore_last_insert_id(BackendLink& link) {
+  const std::string sql = "DO LAST_INSERT_ID(" + std::to_string(carried_insert_id_) + ")";
+  const auto result = co_await backend::run_simple_query(link.backend(), sql, identity_.capabilities);
+  if (!result.ok) co_return false;
+  insert_id_set_ = true;
+  co_return true;
+}
+
 void Session::note_leftovers(const plan::Leftovers& leftovers) {
+  // A statement that sets LAST_INSERT_ID() leaves a newer value on its connection than the one
+  // carried: that connection is kept until the value is carried again.
+  if (leftovers.pins.has(plan::Pin::last_insert_id)) carried_insert_id_ = 0;
   link_pins_.add(leftovers.pins);
   keep_links_ = keep_links_ || leftovers.until_next_statement;
 }
@@ -444,7 +481,7 @@ plan::Pins Session::pins() const {
   // Multiplexed, a statement executes on any connection (prepared there on demand) unless it
   // needs the one it has; otherwise any statement keeps the session's connection.
   const bool statements_pin =
-      worker_.config.current()->pool.multiplexing ? prepared_.holds_connection(history_.last()) : prepared_.size() > 0;
+      links_.multiplexing() ? prepared_.holds_connection(history_.last()) : prepared_.size() > 0;
   plan::Pins out = routing_.pins(statements_pin, history_.full());
   out.add(link_pins_);
   return out;
@@ -542,6 +579,7 @@ void Session::forget_session_state() {
   routing_.forget();
   prepared_.clear();
   last_prepared_ = 0;
+  carried_insert_id_ = 0;
   refresh_routing_options();
 }
 

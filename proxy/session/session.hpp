@@ -64,6 +64,11 @@ class Session : public std::enable_shared_from_this<Session> {
   // pool.multiplexing, after a statement: the links go to the worker's pool unless the session
   // still needs something on them (pins(), or what its next statement may ask about).
   boost::asio::awaitable<void> share_links();
+  // Reads LAST_INSERT_ID() from the connection that has it (carried_insert_id_), so that the
+  // session no longer needs that connection; false when it could not.
+  boost::asio::awaitable<bool> carry_last_insert_id();
+  // Sets the carried LAST_INSERT_ID() on `link`'s connection (DO LAST_INSERT_ID(v)).
+  boost::asio::awaitable<bool> restore_last_insert_id(BackendLink& link);
   void note_leftovers(const plan::Leftovers& leftovers);
   std::size_t max_client_packet() const;  // the largest command packet a client may send
   enum class Wake : std::uint8_t {
@@ -221,9 +226,15 @@ class Session : public std::enable_shared_from_this<Session> {
   static constexpr std::chrono::milliseconds kHotIdle{500};
 
   // Multiplexing state (pool.multiplexing only; see plan/multiplexing.hpp).
-  plan::Pins link_pins_;                   // what the session keeps on its links for its life
+  plan::Pins link_pins_;  // what the session keeps on its links for its life
+  // LAST_INSERT_ID() of the session, read when it lent the connection that had it (0: none): set
+  // again on the connection of a statement that asks for it, unless set there since the session
+  // last lent its connections (insert_id_set_).
+  std::uint64_t carried_insert_id_ = 0;
+  bool insert_id_set_ = false;
   bool keep_links_ = false;                // ... and until its next statement
   bool reads_previous_statement_ = false;  // this statement asks about the previous one
+  bool may_set_insert_id_ = false;         // ... or may leave LAST_INSERT_ID() as it was (a write)
   // Routing state.
   route::ClassifyOptions classify_options_;
   plan::SessionRoutingState routing_;

@@ -129,7 +129,7 @@ asio::awaitable<void> Session::close_statement(std::uint32_t id) {
   // Multiplexed, the server statement stays with its connection for the next session that
   // prepares the same text (the connection's cache bounds them). Otherwise it is this session's
   // alone: closed on each of its connections unless another of its statements uses it.
-  if (!worker_.config.current()->pool.multiplexing && !prepared_.shares_server_statement(id, *statement)) {
+  if (!links_.multiplexing() && !prepared_.shares_server_statement(id, *statement)) {
     std::vector<BackendLink*> links;
     if (BackendLink* primary = links_.primary()) links.push_back(primary);
     for (const auto& replica : links_.replicas()) links.push_back(replica.get());
@@ -173,6 +173,10 @@ asio::awaitable<bool> Session::execute_prepared(proto::Bytes packet, std::uint8_
       (layout->flags & (proto::cursor::kReadOnly | proto::cursor::kForUpdate | proto::cursor::kScrollable)) != 0;
   const route::Classification verdict = route::route_execute(statement.routing, routing_.view);
   routing_.apply(verdict.effects);
+  if (links_.multiplexing()) {
+    reads_previous_statement_ = plan::reads_previous_statement(verdict);
+    may_set_insert_id_ = verdict.reason != route::Reason::read_only_statement;
+  }
   plan::StatementFacts facts = plan::facts_of(verdict, statement.sql);
   facts.replica_allowed = layout && !cursor && !statement.long_data;
   const PlannedRead planned = co_await run_planned_read(facts, false, packet, seq, &statement);

@@ -28,15 +28,18 @@ bool starts_with_err(proto::Bytes data) { return data.size() > 4 && data[4] == p
 
 asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, proto::Bytes packet, std::uint8_t seq,
                                                          bool hold_write_refusal) {
-  if (link.borrowed) {
-    // Multiplexing: the link's last statement was another session's. A statement about the
-    // previous statement must not read that one's answer: the link is reset for it first.
-    if (reads_previous_statement_) {
-      const bool own = co_await links_.make_own(link);
-      if (!own) co_return Relayed::lost_before_reply;
-    }
-    link.borrowed = false;
+  if (reads_previous_statement_ || may_set_insert_id_) {
+    // Multiplexing: when the link's last statement was another session's, a statement about the
+    // previous statement must not read that one's answer: the link is reset for it first. And
+    // the session's LAST_INSERT_ID() is set on the connection before a statement that asks for it
+    // or may leave it as it was (an INSERT with its own ids, read afterwards as the session's).
+    const bool restore = carried_insert_id_ != 0 && (link.borrowed || !insert_id_set_);
+    bool ready = true;
+    if (link.borrowed && reads_previous_statement_) ready = co_await links_.make_own(link);
+    if (ready && restore) ready = co_await restore_last_insert_id(link);
+    if (!ready) co_return Relayed::lost_before_reply;
   }
+  link.borrowed = false;
   links_.publish(link);
   const auto started = std::chrono::steady_clock::now();
   boost::system::error_code error;
@@ -62,7 +65,7 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
   // A refusal held back from the client is a complete response too: the link is ready for the next.
   link.idle = (outcome == Relayed::done || outcome == Relayed::refused_as_write) && relay_.tracker().done();
   if (outcome == Relayed::done) {
-    if (worker_.config.current()->pool.multiplexing) {
+    if (links_.multiplexing()) {
       const auto& tracked = relay_.tracked();
       note_leftovers(plan::leftovers_of_response(
           {tracked.warnings, tracked.error, tracked.affected_rows, tracked.last_insert_id}));

@@ -126,9 +126,10 @@ asio::awaitable<bool> Session::route_query(proto::Bytes packet, std::uint8_t seq
   const auto sql = proto::as_string(packet.subspan(1));
   const route::Classification verdict = route::classify(sql, classify_options_, routing_.for_classifier());
   routing_.apply(verdict.effects);
-  if (worker_.config.current()->pool.multiplexing) {
+  if (links_.multiplexing()) {
     note_leftovers(plan::leftovers_of_statement(verdict, sql));
     reads_previous_statement_ = plan::reads_previous_statement(verdict);
+    may_set_insert_id_ = verdict.reason == route::Reason::write_statement;
   }
   plan::StatementFacts facts = plan::facts_of(verdict, sql);
   if (force_replica_hook_enabled() && sql.find(kForceReplicaMarker) != std::string_view::npos) {

@@ -176,6 +176,29 @@ void parse_pool(MapReader& root, PoolConfig& out) {
   read_bool(map, "reset_on_reuse", out.reset_on_reuse);
   read_bool(map, "multiplexing", out.multiplexing);
   read_uint(map, "prepared_statements_per_connection", out.prepared_statements_per_connection, 1, 100'000);
+  if (auto list = map.take("multiplexing_by_user")) {
+    for (const Field& item : list_items(map.diag(), *list)) {
+      MapReader entry(map.diag(), item);
+      MultiplexingForUser one;
+      read_string(entry, "user", one.user);
+      const auto given = entry.take("multiplexing");
+      if (given) {
+        if (auto value = as_bool(map.diag(), *given)) one.multiplexing = *value;
+      } else {
+        map.diag().error(item.mark, item.path, "expected multiplexing: true or false for the user");
+      }
+      if (one.user.empty()) {
+        map.diag().error(item.mark, item.path, "expected user: the account's name");
+        continue;
+      }
+      for (const auto& earlier : out.multiplexing_by_user) {
+        if (earlier.user == one.user) {
+          map.diag().error(item.mark, item.path, "the user " + quote(one.user) + " is listed twice");
+        }
+      }
+      out.multiplexing_by_user.push_back(std::move(one));
+    }
+  }
 }
 
 void parse_log(MapReader& root, LogConfig& out) {

@@ -199,6 +199,16 @@ class Renderer {
     kv("reset_on_reuse", p.reset_on_reuse);
     kv("multiplexing", p.multiplexing);
     kv("prepared_statements_per_connection", p.prepared_statements_per_connection);
+    if (!p.multiplexing_by_user.empty()) {
+      out_ << YAML::Key << "multiplexing_by_user" << YAML::Value << YAML::BeginSeq;
+      for (const auto& entry : p.multiplexing_by_user) {
+        out_ << YAML::BeginMap;
+        kv("user", entry.user);
+        kv("multiplexing", entry.multiplexing);
+        out_ << YAML::EndMap;
+      }
+      out_ << YAML::EndSeq;
+    }
     end();
   }
   void log(const LogConfig& l) {

@@ -195,23 +195,47 @@ TEST_F(Multiplexing, PreviousStatementAnswersOfOneClientAreNotAnothers) {
   EXPECT_NE(scalar_of(b.get(), "SELECT ROW_COUNT()"), "3");
 }
 
+// LAST_INSERT_ID() goes with its client, not its connection: read when the client lends the
+// connection, set again on the one that serves the client's next question about it. With one
+// connection between them, neither client keeps it (the other would get ERROR 1040).
 TEST_F(Multiplexing, LastInsertIdIsTheClientsOwn) {
-  start(2);
+  start(1);
   Mysql a = client();
   Mysql b = client();
   ASSERT_EQ(run(a, "INSERT INTO app.counters (v) VALUES (42)"), "ok");
-  const std::string id = std::to_string(mysql_insert_id(a.get()));
+  const std::string a_id = std::to_string(mysql_insert_id(a.get()));
+  // (The insert's affected rows keep a's connection until a's next statement: ROW_COUNT().)
+  EXPECT_EQ(scalar_of(a.get(), "SELECT 1"), "1");
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(scalar_of(b.get(), "SELECT LAST_INSERT_ID()"), "0");
     EXPECT_EQ(scalar_of(a.get(), "SELECT v FROM app.counters WHERE id = 1"), "1");
-    EXPECT_EQ(scalar_of(a.get(), "SELECT LAST_INSERT_ID()"), id);
+    EXPECT_EQ(scalar_of(a.get(), "SELECT LAST_INSERT_ID()"), a_id);
   }
-  // A client that inserted and left: its connection is reset before anyone else has it.
+  // b inserts too: each keeps its own through the other's statements.
+  ASSERT_EQ(run(b, "INSERT INTO app.counters (v) VALUES (43)"), "ok");
+  const std::string b_id = std::to_string(mysql_insert_id(b.get()));
+  ASSERT_NE(b_id, a_id);
+  EXPECT_EQ(scalar_of(b.get(), "SELECT 1"), "1");
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(scalar_of(a.get(), "SELECT @@last_insert_id"), a_id);
+    EXPECT_EQ(scalar_of(b.get(), "SELECT LAST_INSERT_ID()"), b_id);
+  }
+  // An insert with an explicit id leaves LAST_INSERT_ID() as it was (as on the server).
+  ASSERT_EQ(run(a, "INSERT INTO app.counters (id, v) VALUES (1000, 44)"), "ok");
+  EXPECT_EQ(scalar_of(a.get(), "SELECT 1"), "1");
+  EXPECT_EQ(scalar_of(b.get(), "SELECT 1"), "1");
+  EXPECT_EQ(scalar_of(a.get(), "SELECT LAST_INSERT_ID()"), a_id);
+  // LAST_INSERT_ID(expr) sets it.
+  EXPECT_EQ(scalar_of(a.get(), "SELECT LAST_INSERT_ID(77)"), "77");
+  EXPECT_EQ(scalar_of(b.get(), "SELECT LAST_INSERT_ID()"), b_id);
+  EXPECT_EQ(scalar_of(a.get(), "SELECT LAST_INSERT_ID()"), "77");
+  // A client that inserted and left: whoever has its connection next does not see its value.
   a.reset();
   for (int i = 0; i < 3; ++i) {
     Mysql c = client();
     EXPECT_EQ(scalar_of(c.get(), "SELECT LAST_INSERT_ID()"), "0");
   }
+  EXPECT_EQ(scalar_of(b.get(), "SELECT LAST_INSERT_ID()"), b_id);
 }
 
 TEST_F(Multiplexing, ConnectionIdStaysTheAnswerOnceAsked) {
@@ -327,6 +351,39 @@ TEST_F(Multiplexing, AnOpenCursorKeepsTheConnectionUntilItsLastRow) {
   while (mysql_stmt_fetch(rows.get()) == 0) rest.push_back(value);
   EXPECT_EQ(rest, (std::vector<int>{2, 3}));
   EXPECT_EQ(run(b, "SELECT 1"), "ok");
+}
+
+// pool.multiplexing_by_user: an account for which it is off keeps its connections (the second
+// client finds none free under the cap of one), while the default stays on for the others.
+TEST_F(Multiplexing, AnAccountCanBeLeftOutOfIt) {
+  server_.execute("CREATE USER 'reporting'@'%' IDENTIFIED BY 'reporting-pw'");
+  server_.execute("GRANT SELECT ON app.* TO 'reporting'@'%'");
+  WeirOptions options = weir_for(server_);
+  options.workers = 1;
+  options.users.push_back({"reporting", "reporting-pw"});
+  options.extra_yaml =
+      "pool:\n  multiplexing: true\n  max_per_backend: 1\n  multiplexing_by_user:\n"
+      "    - {user: reporting, multiplexing: false}\ntimeouts:\n  pool_wait: 1s\n";
+  weir_ = std::make_unique<WeirProcess>(options);
+  {
+    Mysql a = client();
+    Mysql b = client();
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_EQ(run(a, "SELECT 1"), "ok");
+      EXPECT_EQ(run(b, "SELECT 1"), "ok");  // app's clients share the one connection
+    }
+  }
+  std::string error;
+  Mysql r1 = open_mysql(weir_->port(), ConnectOptions{}.as("reporting", "reporting-pw").db("app"), &error);
+  ASSERT_NE(r1, nullptr) << error;
+  EXPECT_EQ(run(r1, "SELECT 1"), "ok");
+  Mysql r2 = open_mysql(weir_->port(), ConnectOptions{}.as("reporting", "reporting-pw").db("app"), &error);
+  // The first reporting client keeps the connection: the second cannot log in (or run) under the cap.
+  if (r2 == nullptr) {
+    EXPECT_NE(error.find("max_per_backend"), std::string::npos) << error;
+  } else {
+    EXPECT_EQ(run(r2, "SELECT 1"), "ERR 1040");
+  }
 }
 
 TEST_F(Multiplexing, ResetAndChangeUserEndWhatThePinsHeld) {

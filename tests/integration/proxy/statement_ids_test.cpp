@@ -159,9 +159,14 @@ TEST(StatementIds, MoreStatementsThanAConnectionKeepsAllExecuteAndTheServerHolds
     }
   }
   // Closed by the client: closed on the server (COM_STMT_CLOSE has no reply; a statement after it
-  // has seen them processed).
+  // has seen them processed). Multiplexed, they stay with the connection for the next client that
+  // prepares the same text, within the bound.
   EXPECT_EQ(scalar_of(m.get(), "SELECT 1"), "1");
-  EXPECT_EQ(server_count(), "0");
+  if (WeirProcess::test_multiplexing()) {
+    EXPECT_LE(std::stoi(server_count()), 3);
+  } else {
+    EXPECT_EQ(server_count(), "0");
+  }
 }
 
 }  // namespace

@@ -168,6 +168,21 @@ TEST(Accepted, EnumsAndTimeouts) {
   EXPECT_EQ(to_string(c->routing.when_no_replica), "error");
 }
 
+TEST(Accepted, MultiplexingPerUserOverridesTheDefault) {
+  const auto c = load(kMinimal +
+                      "pool:\n  multiplexing: true\n  multiplexing_by_user:\n"
+                      "    - {user: reporting, multiplexing: false}\n    - {user: batch, multiplexing: true}\n");
+  ASSERT_NE(c, nullptr);
+  ASSERT_EQ(c->pool.multiplexing_by_user.size(), 2U);
+  EXPECT_FALSE(c->pool.multiplexing_for("reporting"));
+  EXPECT_TRUE(c->pool.multiplexing_for("batch"));
+  EXPECT_TRUE(c->pool.multiplexing_for("app"));
+  const auto off = load(kMinimal + "pool: {multiplexing_by_user: [{user: app, multiplexing: true}]}\n");
+  ASSERT_NE(off, nullptr);
+  EXPECT_TRUE(off->pool.multiplexing_for("app"));
+  EXPECT_FALSE(off->pool.multiplexing_for("other"));
+}
+
 TEST(Accepted, ResultIsSharedAndImmutable) {
   const ConfigResult r = parse_config(kMinimal, "weir.yaml");
   ASSERT_TRUE(r.ok());

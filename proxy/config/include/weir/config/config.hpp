@@ -188,6 +188,13 @@ struct TimeoutsConfig {
   friend bool operator==(const TimeoutsConfig&, const TimeoutsConfig&) = default;
 };
 
+// pool.multiplexing for one account, whatever the default.
+struct MultiplexingForUser {
+  std::string user;
+  bool multiplexing = false;
+  friend bool operator==(const MultiplexingForUser&, const MultiplexingForUser&) = default;
+};
+
 struct PoolConfig {
   std::uint32_t max_idle_per_worker = 8;  // idle connections kept per backend per worker
   // Connections weir holds open to one backend, in use and idle, over all workers, so weir never
@@ -204,6 +211,16 @@ struct PoolConfig {
   // Server-side prepared statements kept per backend connection (shared by the sessions that use
   // it); preparing one more closes the least recently used on the server.
   std::uint32_t prepared_statements_per_connection = 128;
+  // Accounts for which multiplexing is on or off whatever `multiplexing` says (e.g. off for a
+  // reporting account whose sessions keep state weir cannot see).
+  std::vector<MultiplexingForUser> multiplexing_by_user;
+  // Whether the sessions of `user` share their backend connections.
+  bool multiplexing_for(std::string_view user) const {
+    for (const auto& entry : multiplexing_by_user) {
+      if (entry.user == user) return entry.multiplexing;
+    }
+    return multiplexing;
+  }
   friend bool operator==(const PoolConfig&, const PoolConfig&) = default;
 };
 
