@@ -68,6 +68,8 @@ Leftovers leftovers_of_response(const ResponseFacts& response) {
   return out;
 }
 
+bool reads_last_insert_id(std::string_view sql) { return mentions(sql, "last_insert_id") || mentions(sql, "identity"); }
+
 bool reads_previous_statement(const route::Classification& verdict) {
   return verdict.effects.follows_previous_statement || verdict.reason == route::Reason::session_function ||
          verdict.reason == route::Reason::previous_statement_state;

@@ -40,5 +40,8 @@ Leftovers leftovers_of_response(const ResponseFacts& response);
 // FOUND_ROWS(), ROW_COUNT(), LAST_INSERT_ID(), @@warning_count, ...): on a connection that another
 // session used last it would read that session's answer, so such a connection is reset first.
 bool reads_previous_statement(const route::Classification& verdict);
+// Whether the statement may read LAST_INSERT_ID() (LAST_INSERT_ID(), @@last_insert_id,
+// @@identity anywhere in its text: a false match costs a round trip, never a wrong answer).
+bool reads_last_insert_id(std::string_view sql);
 
 }  // namespace weir::plan

@@ -423,6 +423,18 @@ asio::awaitable<void> BackendLinks::lend_all() {
   replicas_.clear();
   if (primary_) links.push_back(std::move(primary_));
   for (auto& link : links) {
+    if (!link->database_known && link->connection && link->idle && !link->connection->broken()) {
+      // After a USE the current database is not known from the protocol (no session tracking):
+      // asked once, the connection can be lent (a reset keeps it, so its next taker must know).
+      const auto result =
+          co_await backend::run_simple_query(link->backend(), "SELECT DATABASE()", identity_.capabilities);
+      if (result.ok) {
+        link->database = result.first_value.value_or("");
+        link->database_known = true;
+      } else if (result.connection_lost) {
+        link->backend().mark_broken();
+      }
+    }
     if (!lendable(*link)) {
       co_await release(std::move(link));
       continue;

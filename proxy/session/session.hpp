@@ -234,7 +234,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool insert_id_set_ = false;
   bool keep_links_ = false;                // ... and until its next statement
   bool reads_previous_statement_ = false;  // this statement asks about the previous one
-  bool may_set_insert_id_ = false;         // ... or may leave LAST_INSERT_ID() as it was (a write)
+  bool may_set_insert_id_ = false;         // ... reads LAST_INSERT_ID() or may leave it as it was (a write)
   // Routing state.
   route::ClassifyOptions classify_options_;
   plan::SessionRoutingState routing_;

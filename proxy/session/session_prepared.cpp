@@ -175,7 +175,8 @@ asio::awaitable<bool> Session::execute_prepared(proto::Bytes packet, std::uint8_
   routing_.apply(verdict.effects);
   if (links_.multiplexing()) {
     reads_previous_statement_ = plan::reads_previous_statement(verdict);
-    may_set_insert_id_ = verdict.reason != route::Reason::read_only_statement;
+    may_set_insert_id_ =
+        verdict.reason != route::Reason::read_only_statement || plan::reads_last_insert_id(statement.sql);
   }
   plan::StatementFacts facts = plan::facts_of(verdict, statement.sql);
   facts.replica_allowed = layout && !cursor && !statement.long_data;

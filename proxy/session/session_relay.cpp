@@ -32,8 +32,9 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
     // Multiplexing: when the link's last statement was another session's, a statement about the
     // previous statement must not read that one's answer: the link is reset for it first. And
     // the session's LAST_INSERT_ID() is set on the connection before a statement that asks for it
-    // or may leave it as it was (an INSERT with its own ids, read afterwards as the session's).
-    const bool restore = carried_insert_id_ != 0 && (link.borrowed || !insert_id_set_);
+    // or may leave it as it was (an INSERT with its own ids, read afterwards as the session's),
+    // only then: setting it replaces what the previous statement left (warnings, FOUND_ROWS()).
+    const bool restore = carried_insert_id_ != 0 && may_set_insert_id_ && (link.borrowed || !insert_id_set_);
     bool ready = true;
     if (link.borrowed && reads_previous_statement_) ready = co_await links_.make_own(link);
     if (ready && restore) ready = co_await restore_last_insert_id(link);

@@ -129,7 +129,7 @@ asio::awaitable<bool> Session::route_query(proto::Bytes packet, std::uint8_t seq
   if (links_.multiplexing()) {
     note_leftovers(plan::leftovers_of_statement(verdict, sql));
     reads_previous_statement_ = plan::reads_previous_statement(verdict);
-    may_set_insert_id_ = verdict.reason == route::Reason::write_statement;
+    may_set_insert_id_ = verdict.reason == route::Reason::write_statement || plan::reads_last_insert_id(sql);
   }
   plan::StatementFacts facts = plan::facts_of(verdict, sql);
   if (force_replica_hook_enabled() && sql.find(kForceReplicaMarker) != std::string_view::npos) {

@@ -106,6 +106,7 @@ TEST_F(Multiplexing, SessionVariablesStayWithTheirClient) {
     EXPECT_EQ(scalar_of(b.get(), state), fresh);
     EXPECT_EQ(scalar_of(a.get(), state), changed);
   }
+  direct.reset();  // (logged in as app too)
   EXPECT_EQ(server_links(), 1);
 }
 
