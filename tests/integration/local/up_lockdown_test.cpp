@@ -47,6 +47,16 @@ std::uint16_t free_base_port() {
   throw std::runtime_error("no free base port");
 }
 
+// A proxy port for `base`'s topology: base+5, with its admin port (+3000), both free and below the
+// ephemeral range (see free_base_port).
+std::uint16_t proxy_port_for(std::uint16_t base) {
+  const auto port = static_cast<std::uint16_t>(base + 5);
+  if (!port_free(port) || !port_free(static_cast<std::uint16_t>(port + 3000))) {
+    throw std::runtime_error("proxy port " + std::to_string(port) + " or its admin port is in use");
+  }
+  return port;
+}
+
 class WeirUp : public ::testing::Test {
  protected:
   void SetUp() override { std::srand(static_cast<unsigned>(getpid())); }
@@ -77,10 +87,8 @@ TEST_F(WeirUp, ATakenProxyPortIsNamedBeforeAnythingStarts) {
 TEST_F(WeirUp, ATakenBackupPortIsNamedToo) {
   const auto base = free_base_port();
   const Listener taken(static_cast<std::uint16_t>(base + 1));
-  const Listener proxy;  // only to learn a free port; released before weir up runs
-  const auto proxy_port = proxy.port();
   const std::string out = (dir_ / "up.out").string();
-  const int rc = run_program(up_command(static_cast<std::uint16_t>(proxy_port + 1), base), out, 60s);
+  const int rc = run_program(up_command(proxy_port_for(base), base), out, 60s);
   const std::string output = read_file(out);
   EXPECT_EQ(rc, 1) << output;
   EXPECT_NE(output.find("port 127.0.0.1:" + std::to_string(base + 1) + " (node-0 backup server) is already in use"),
@@ -91,8 +99,7 @@ TEST_F(WeirUp, ATakenBackupPortIsNamedToo) {
 // The server cannot start: weir up fails, and the bootstrap SQL (every password) is not left behind.
 TEST_F(WeirUp, AFailedFirstStartLeavesNoBootstrapSqlAndPrivateSecrets) {
   const auto base = free_base_port();
-  const Listener probe;
-  auto cmd = up_command(static_cast<std::uint16_t>(probe.port() + 1), base);
+  auto cmd = up_command(proxy_port_for(base), base);
   cmd.insert(cmd.end(), {"--server-binary", "/bin/false"});
   const std::string out = (dir_ / "up.out").string();
   const int rc = run_program(cmd, out, 120s);
@@ -115,11 +122,7 @@ TEST_F(WeirUp, AFailedFirstStartLeavesNoBootstrapSqlAndPrivateSecrets) {
 // five failures, shows the proxy's log, stops the node it started and exits 1.
 TEST_F(WeirUp, GivesUpOnAProxyThatKeepsFailingAndStopsEverything) {
   const auto base = free_base_port();
-  // Not a port the kernel picked (an ephemeral one, which a parallel test's client connection can
-  // take as its source port once released), and free with its admin port.
-  const auto proxy_port = static_cast<std::uint16_t>(base + 5);
-  ASSERT_TRUE(port_free(proxy_port) && port_free(static_cast<std::uint16_t>(proxy_port + 3000)))
-      << "proxy port " << proxy_port << " or its admin port is in use";
+  const auto proxy_port = proxy_port_for(base);
   const std::string out = (dir_ / "up.out").string();
   Process up = Process::spawn({up_command(proxy_port, base), "", out, "", ""});
   // The check is done once weir up names its nodes; then the port is taken.
