@@ -51,7 +51,8 @@ asio::awaitable<bool> Session::prepared_command(proto::Bytes packet, std::uint8_
   auto id = sent_id;
   // MariaDB's -1: the statement prepared last (a prepare and its execution sent together).
   if (id && *id == proto::kLastPreparedStatementId) id = last_prepared_;
-  PreparedStatementMap::Statement* statement = id ? prepared_.find(*id) : nullptr;
+  const std::uint32_t client_id = id.value_or(0);
+  PreparedStatementMap::Statement* statement = id ? prepared_.find(client_id) : nullptr;
   if (statement == nullptr) {
     // Not one of this session's statements: its id means nothing on a connection (or another
     // session's statement there), so weir answers as the server does for an unknown id.
@@ -63,7 +64,7 @@ asio::awaitable<bool> Session::prepared_command(proto::Bytes packet, std::uint8_
     co_return true;
   }
   switch (command) {
-    case Command::stmt_close: co_await close_statement(*id); co_return true;
+    case Command::stmt_close: co_await close_statement(client_id); co_return true;
     case Command::stmt_execute: {
       const bool alive = co_await execute_prepared(packet, seq, *statement);
       co_return alive;
