@@ -29,10 +29,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A free block of ports: nodes use base+10n and base+10n+1 (n < 5), the proxy base+100.
+# A free block of ports: nodes use base+10n and base+10n+1 (n < 5), the proxy base+100 and its
+# admin port base+3100. All below the kernel's ephemeral range (32768-60999): the topology's own
+# client connections (replication, the proxy's, the monitor's) take their source ports from it, and
+# one took node-4's port once before the scale to 5 started it.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for _ in $(seq 50); do
-  BASE=$((20000 + (RANDOM % 2000) * 10))
+  BASE=$((20000 + (RANDOM % 900) * 10))
   ok=1
   for p in $(seq "$BASE" $((BASE + 50))) $((BASE + 100)) $((BASE + 3100)); do port_free "$p" || { ok=0; break; }; done
   [[ $ok == 1 ]] && break

@@ -12,7 +12,7 @@ trap cleanup EXIT
 fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-PORT=$((30000 + RANDOM % 20000))
+PORT=$((20000 + RANDOM % 12000))  # below the ephemeral range (32768-60999)
 until port_free "$PORT"; do PORT=$((PORT + 1)); done
 export WEIR_REPL_PASSWORD=the-cluster-secret
 # A peer that checks the clone's proof like serve-backup, then sends the file $1 as the stream.
