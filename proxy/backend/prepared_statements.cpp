@@ -56,11 +56,4 @@ std::string_view PreparedStatements::text_of(std::uint32_t id) const {
   return {};
 }
 
-std::vector<std::uint32_t> PreparedStatements::ids() const {
-  std::vector<std::uint32_t> out;
-  out.reserve(entries_.size());
-  for (const auto& [text, entry] : entries_) out.push_back(entry.id);
-  return out;
-}
-
 }  // namespace weir::backend

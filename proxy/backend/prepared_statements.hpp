@@ -45,8 +45,6 @@ class PreparedStatements {
   std::uint32_t remove(std::string_view sql, std::string_view scope);
   // The text of the statement the server knows as `id` (for logs); empty when unknown.
   std::string_view text_of(std::uint32_t id) const;
-  // Every id, to close them on the server.
-  std::vector<std::uint32_t> ids() const;
   // The connection was reset: the server has forgotten them.
   void clear() { entries_.clear(); }
   std::size_t size() const { return entries_.size(); }

@@ -17,9 +17,7 @@ using proto::Command;
 
 namespace {
 
-// ER_UNKNOWN_STMT_HANDLER, and the name the server gives each command in it.
-constexpr std::uint16_t kUnknownStatementHandler = 1243;
-
+// The name the server gives each command in ER_UNKNOWN_STMT_HANDLER.
 std::string_view server_function_name(Command command) {
   switch (command) {
     case Command::stmt_execute: return "mysqld_stmt_execute";
@@ -59,7 +57,7 @@ asio::awaitable<bool> Session::prepared_command(proto::Bytes packet, std::uint8_
     if (command == Command::stmt_close || command == Command::stmt_send_long_data) co_return true;  // no reply
     const std::string shown = sent_id ? std::to_string(*sent_id) : std::string("?");
     co_await send_error(
-        static_cast<std::uint8_t>(seq + 1), kUnknownStatementHandler, "HY000",
+        static_cast<std::uint8_t>(seq + 1), errors::kUnknownStatement, "HY000",
         "Unknown prepared statement handler (" + shown + ") given to " + std::string(server_function_name(command)));
     co_return true;
   }
@@ -149,9 +147,8 @@ asio::awaitable<void> Session::close_statement(std::uint32_t id) {
 
 asio::awaitable<void> Session::close_server_statements(BackendLink& link, std::vector<std::uint32_t> ids) {
   for (const std::uint32_t server_id : ids) {
-    proto::Buffer close(5, 0);
-    close[0] = static_cast<std::uint8_t>(Command::stmt_close);
-    proto::rewrite_statement_id(close, server_id);
+    proto::Buffer close;
+    proto::serialize(proto::ComStmtClose{server_id}, close);
     boost::system::error_code error;
     co_await link.stream().write_packet(close, 0, error);  // no reply
     if (error) {
