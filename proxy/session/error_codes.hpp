@@ -15,6 +15,7 @@ inline constexpr std::uint16_t kConnectionKilled = 1927;    // ER_CONNECTION_KIL
 inline constexpr std::uint16_t kBadHandshake = 1043;        // ER_HANDSHAKE_ERROR
 inline constexpr std::uint16_t kAccessDenied = 1045;        // ER_ACCESS_DENIED_ERROR
 inline constexpr std::uint16_t kUnknownStatement = 1243;    // ER_UNKNOWN_STMT_HANDLER
+inline constexpr std::uint16_t kTooManyStatements = 1461;   // ER_MAX_PREPARED_STMT_COUNT_REACHED
 // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION: how a replica link refuses a write.
 inline constexpr std::uint16_t kReadOnlyTransaction = 1792;
 // A server-side code: libmariadb reports client-range codes (2xxx) in a login reply as

@@ -17,6 +17,9 @@ using proto::Command;
 
 namespace {
 
+// Open statements per client: the server's default max_prepared_stmt_count.
+constexpr std::size_t kMaxStatementsPerSession = 16382;
+
 // The name the server gives each command in ER_UNKNOWN_STMT_HANDLER.
 std::string_view server_function_name(Command command) {
   switch (command) {
@@ -99,6 +102,14 @@ asio::awaitable<bool> Session::prepared_command(proto::Bytes packet, std::uint8_
 }
 
 asio::awaitable<bool> Session::prepare_statement(proto::Bytes packet, std::uint8_t seq) {
+  if (prepared_.size() >= kMaxStatementsPerSession) {
+    // weir keeps each open statement's text: bounded per client as the server bounds them all
+    // (multiplexed, the server holds only what the connections keep, so it would not refuse).
+    co_await send_error(static_cast<std::uint8_t>(seq + 1), errors::kTooManyStatements, "42000",
+                        "Can't create more than max_prepared_stmt_count statements (current value: " +
+                            std::to_string(kMaxStatementsPerSession) + ")");
+    co_return true;
+  }
   const std::uint32_t id = prepared_.next_id();
   prepare_client_id_ = id;  // written into the PREPARE_OK the client gets (relay_response)
   const bool alive = co_await run_on_primary(packet, seq, false, false);

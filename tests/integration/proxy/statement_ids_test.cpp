@@ -169,5 +169,30 @@ TEST(StatementIds, MoreStatementsThanAConnectionKeepsAllExecuteAndTheServerHolds
   }
 }
 
+// A client that prepares and never closes is refused past the server's default
+// max_prepared_stmt_count with the server's own error, also when multiplexed (the server itself
+// then holds only what each connection keeps, so it would never refuse), and goes on.
+TEST(StatementIds, AClientThatNeverClosesItsStatementsIsBounded) {
+  MariadbServer server;
+  prepare_server(server);
+  WeirOptions options = weir_for(server);
+  options.extra_yaml = "pool:\n  multiplexing: true\n  prepared_statements_per_connection: 8\n";
+  WeirProcess weir(options);
+  Mysql m = open_mysql(weir.port(), {});
+  ASSERT_TRUE(m);
+  RawSocket s(static_cast<int>(mysql_get_socket(m.get())));
+  for (int i = 0; i < 16382; ++i) {
+    ASSERT_TRUE(s.send_all(frame(std::string("\x16", 1) + "SELECT " + std::to_string(i), 0)));
+    ASSERT_NE(prepared_id(s), 0U) << i;
+  }
+  ASSERT_TRUE(s.send_all(frame(std::string("\x16", 1) + "SELECT 'one more'", 0)));
+  EXPECT_EQ(answer(s), "ERR 1461 Can't create more than max_prepared_stmt_count statements (current value: 16382)");
+  // Closing one makes room.
+  ASSERT_TRUE(s.send_all(statement_command(0x19, 1)));
+  ASSERT_TRUE(s.send_all(frame(std::string("\x16", 1) + "SELECT 'one more'", 0)));
+  EXPECT_NE(prepared_id(s), 0U);
+  EXPECT_EQ(scalar_of(m.get(), "SELECT 'still serving'"), "still serving");
+}
+
 }  // namespace
 }  // namespace weir::testing::proxy_tests
