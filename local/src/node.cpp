@@ -94,8 +94,9 @@ void Node::initialize_primary_data() {
   to_log.stderr_fd = log.get();
   if (const int rc = process::run(cmd, to_log); rc != 0) {
     fs::remove_all(ctx_.layout.data_dir(ordinal_));
-    throw std::runtime_error("node-0: '" + pod::join_command(cmd) + "' failed (exit " + std::to_string(rc) + "); see " +
-                             ctx_.layout.server_log(ordinal_).string());
+    throw std::runtime_error("node-0: '" + pod::join_command(cmd) + "' failed (exit " + std::to_string(rc) +
+                             "); the end of " + ctx_.layout.server_log(ordinal_).string() + ":\n" +
+                             file_tail(ctx_.layout.server_log(ordinal_), 12));
   }
   // Every password of the topology: private, and removed by bring_up whatever happens next.
   pod::write_private_file(

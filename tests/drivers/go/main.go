@@ -359,9 +359,19 @@ func stepKillQuery(ctx context.Context, t, _ target) (any, error) {
 		}
 		done := make(chan string, 1)
 		go func() {
+			// The server reports an interrupted SLEEP either way, depending on where the kill finds
+			// the statement: ERROR 1317 (during execution) or the value 1 (SLEEP cut short).
 			r, err := query(ctx, c, "SELECT SLEEP(30)")
 			if err != nil {
-				done <- "sleep: " + errCode(err)
+				if code := errCode(err); code == "error 1317" {
+					done <- "interrupted"
+				} else {
+					done <- "sleep: " + code
+				}
+				return
+			}
+			if s := fmt.Sprint(r); s == "[[1]]" {
+				done <- "interrupted"
 				return
 			}
 			done <- fmt.Sprint("sleep returned ", r)

@@ -190,9 +190,11 @@ async function killQuery(t, byHandshakeId) {
   try {
     const [[{ id }]] = await c.query('SELECT CONNECTION_ID() AS id');
     const killId = byHandshakeId ? c.connection.threadId : id;
+    // The server reports an interrupted SLEEP either way, depending on where the kill finds the
+    // statement: ERROR 1317 (during execution) or the value 1 (SLEEP cut short).
     const sleeping = c.query('SELECT SLEEP(30) AS s').then(
-      ([rows]) => 'sleep returned ' + JSON.stringify(rows),
-      (e) => 'sleep failed: ' + e.errno);
+      ([rows]) => (rows.length === 1 && Number(rows[0].s) === 1 ? 'interrupted' : 'sleep returned ' + JSON.stringify(rows)),
+      (e) => (e.errno === 1317 ? 'interrupted' : 'sleep failed: ' + e.errno));
     let seen = false;
     for (let i = 0; i < 300 && !seen; i++) {
       const [[{ n }]] = await killer.execute(
