@@ -83,11 +83,15 @@ class Server:
     def __init__(self, work):
         self.dir = os.path.join(work, "server")
         self.port = free_port()
-        subprocess.run(["mariadb-install-db", "--no-defaults", f"--datadir={self.dir}",
+        # Its own tmpdir: a mariadbd starting removes "#sql*" files from its tmpdir (another
+        # server's temporary tables, a parallel mariadb-install-db's).
+        self.tmp = os.path.join(work, "server-tmp")
+        os.makedirs(self.tmp, exist_ok=True)
+        subprocess.run(["mariadb-install-db", "--no-defaults", f"--datadir={self.dir}", f"--tmpdir={self.tmp}",
                         "--auth-root-authentication-method=normal"], check=True, capture_output=True)
         self.log = open(os.path.join(work, "server.log"), "w")
         self.proc = subprocess.Popen(
-            ["mariadbd", "--no-defaults", f"--datadir={self.dir}", f"--port={self.port}",
+            ["mariadbd", "--no-defaults", f"--datadir={self.dir}", f"--tmpdir={self.tmp}", f"--port={self.port}",
              f"--socket={self.dir}/s.sock", "--bind-address=127.0.0.1", "--user=root", "--skip-name-resolve",
              "--max-connections=12000", "--innodb-buffer-pool-size=512M",
              "--thread-handling=pool-of-threads",

@@ -126,6 +126,7 @@ void Node::clone_from_peer() {
 
 void Node::prepare_data(bool& first_boot) {
   fs::create_directories(ctx_.layout.data_dir(ordinal_));
+  fs::create_directories(ctx_.layout.tmp_dir(ordinal_));
   write_file_atomically(ctx_.layout.option_file(ordinal_), render_option_file(ctx_.layout, ordinal_, ports_));
   pod::run_init(pod_options());
   first_boot = false;

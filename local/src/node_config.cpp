@@ -7,6 +7,7 @@ namespace weir::local {
 std::string render_option_file(const Layout& layout, int ordinal, const NodePorts& ports) {
   std::string cnf = "# Written by weir up; the role's settings are in conf.d (weir pod init).\n[mysqld]\n";
   cnf += "datadir=" + layout.data_dir(ordinal).string() + "\n";
+  cnf += "tmpdir=" + layout.tmp_dir(ordinal).string() + "\n";
   cnf += "port=" + std::to_string(ports.server) + "\n";
   cnf += "bind-address=127.0.0.1\n";
   cnf += "socket=" + layout.socket(ordinal).string() + "\n";

@@ -11,6 +11,7 @@ TEST(OptionFile, OwnDirsLoopbackPortAndTheConfDir) {
             "# Written by weir up; the role's settings are in conf.d (weir pod init).\n"
             "[mysqld]\n"
             "datadir=/w/node-1/data\n"
+            "tmpdir=/w/node-1/tmp\n"
             "port=13316\n"
             "bind-address=127.0.0.1\n"
             "socket=/w/node-1/mysqld.sock\n"

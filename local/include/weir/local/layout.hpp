@@ -34,6 +34,10 @@ class Layout {
   std::filesystem::path node_dir(int n) const { return root_ / ("node-" + std::to_string(n)); }
   std::filesystem::path data_dir(int n) const { return node_dir(n) / "data"; }
   std::filesystem::path conf_dir(int n) const { return node_dir(n) / "conf.d"; }
+  // The server's own tmpdir: a mariadbd starting removes "#sql*" files from its tmpdir, so servers
+  // sharing /tmp (the nodes, or any other on the machine) break each other's temporary tables and
+  // a parallel mariadb-install-db ("Unknown table 'mysql.tmp_proxies_priv'").
+  std::filesystem::path tmp_dir(int n) const { return node_dir(n) / "tmp"; }
   std::filesystem::path option_file(int n) const { return node_dir(n) / "my.cnf"; }
   std::filesystem::path bootstrap_file(int n) const { return node_dir(n) / "bootstrap.sql"; }
   std::filesystem::path socket(int n) const { return node_dir(n) / "mysqld.sock"; }
