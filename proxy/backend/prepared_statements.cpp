@@ -2,16 +2,21 @@
 
 namespace weir::backend {
 
-PreparedStatements::Entries::iterator PreparedStatements::locate(std::string_view sql, std::string_view scope) {
+PreparedStatements::Entries::iterator PreparedStatements::locate(std::string_view sql, std::string_view scope,
+                                                                 std::uint64_t holder) {
   auto [it, end] = entries_.equal_range(sql);
+  auto free = entries_.end();
   for (; it != end; ++it) {
-    if (it->second.scope == scope) return it;
+    if (it->second.scope != scope) continue;
+    if (holder != 0 && it->second.held_by == holder) return it;
+    if (it->second.held_by == 0 && free == entries_.end()) free = it;
   }
-  return entries_.end();
+  return free;
 }
 
-PreparedStatements::Entry* PreparedStatements::find(std::string_view sql, std::string_view scope) {
-  const auto it = locate(sql, scope);
+PreparedStatements::Entry* PreparedStatements::find(std::string_view sql, std::string_view scope,
+                                                    std::uint64_t holder) {
+  const auto it = locate(sql, scope, holder);
   if (it == entries_.end()) return nullptr;
   it->second.last_used = ++clock_;
   return &it->second;
@@ -19,7 +24,7 @@ PreparedStatements::Entry* PreparedStatements::find(std::string_view sql, std::s
 
 PreparedStatements::Entry& PreparedStatements::add(std::string_view sql, std::string_view scope, std::uint32_t id,
                                                    std::vector<std::uint32_t>& to_close) {
-  if (const auto it = locate(sql, scope); it != entries_.end()) {
+  if (const auto it = locate(sql, scope, 0); it != entries_.end()) {
     if (it->second.id != id) to_close.push_back(it->second.id);
     it->second.id = id;
     it->second.types.clear();
@@ -27,10 +32,13 @@ PreparedStatements::Entry& PreparedStatements::add(std::string_view sql, std::st
     return it->second;
   }
   while (entries_.size() >= capacity_) {
-    auto oldest = entries_.begin();
+    auto oldest = entries_.end();
     for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-      if (it->second.last_used < oldest->second.last_used) oldest = it;
+      if (it->second.held_by == 0 && (oldest == entries_.end() || it->second.last_used < oldest->second.last_used)) {
+        oldest = it;
+      }
     }
+    if (oldest == entries_.end()) break;  // all held: over capacity until they are released
     to_close.push_back(oldest->second.id);
     entries_.erase(oldest);
   }
@@ -41,12 +49,19 @@ PreparedStatements::Entry& PreparedStatements::add(std::string_view sql, std::st
   return entries_.emplace(std::string(sql), std::move(entry))->second;
 }
 
-std::uint32_t PreparedStatements::remove(std::string_view sql, std::string_view scope) {
-  const auto it = locate(sql, scope);
+std::uint32_t PreparedStatements::remove(std::string_view sql, std::string_view scope, std::uint64_t holder) {
+  const auto it = locate(sql, scope, holder);
   if (it == entries_.end()) return 0;
   const std::uint32_t id = it->second.id;
   entries_.erase(it);
   return id;
+}
+
+void PreparedStatements::release(std::uint64_t holder) {
+  if (holder == 0) return;
+  for (auto& [text, entry] : entries_) {
+    if (entry.held_by == holder) entry.held_by = 0;
+  }
 }
 
 std::string_view PreparedStatements::text_of(std::uint32_t id) const {

@@ -9,6 +9,11 @@
 // the parameter types last sent for each statement (an execution with new_params_bound = 0 uses
 // them) and holds at most `capacity` statements: preparing one more evicts the least recently
 // used, which the caller closes on the server. A reset of the connection forgets them all.
+//
+// A server statement with state of one client statement on it (an open cursor, long data waiting
+// for the execution) is held by that client statement: no other uses it, replaces it or evicts it
+// until it is released; another of the same text and scope is prepared beside it instead (the
+// server gives each prepare its own cursor and long data).
 // Pure: no I/O.
 #include <cstddef>
 #include <cstdint>
@@ -31,18 +36,26 @@ class PreparedStatements {
     std::uint32_t id = 0;         // the server's statement id on this connection
     protocol::Buffer types;       // the parameter types last sent to the server (empty: none yet)
     std::uint64_t last_used = 0;  // for eviction
+    std::uint64_t held_by = 0;    // the client statement whose cursor or long data is on it (0: none)
   };
 
   explicit PreparedStatements(std::size_t capacity = kDefaultCapacity) : capacity_(capacity == 0 ? 1 : capacity) {}
 
-  // The statement `sql` prepared in `scope`, or null. Counts as a use.
-  Entry* find(std::string_view sql, std::string_view scope);
+  // The statement `sql` prepared in `scope` that client statement `holder` may use: the one it
+  // holds, else one nobody holds; or null. Counts as a use.
+  Entry* find(std::string_view sql, std::string_view scope, std::uint64_t holder = 0);
   // Records `sql` prepared in `scope` as the server's `id`. Appends to `to_close` the ids the
   // caller must close on the server (COM_STMT_CLOSE): one prepared earlier for the same text in
-  // the same scope, and the least recently used one when the cache is over capacity.
+  // the same scope that nobody holds, and the least recently used one nobody holds when the cache
+  // is over capacity.
   Entry& add(std::string_view sql, std::string_view scope, std::uint32_t id, std::vector<std::uint32_t>& to_close);
-  // Forgets `sql` prepared in `scope`; its id, to close on the server, or 0 when it was not there.
-  std::uint32_t remove(std::string_view sql, std::string_view scope);
+  // Forgets `sql` prepared in `scope` (the one `holder` holds, else one nobody holds); its id, to
+  // close on the server, or 0 when it was not there.
+  std::uint32_t remove(std::string_view sql, std::string_view scope, std::uint64_t holder = 0);
+  // Client statement `holder` keeps its cursor or long data on `entry` (found for it).
+  static void hold(Entry& entry, std::uint64_t holder) { entry.held_by = holder; }
+  // Its cursor is exhausted or closed and its long data used: what it held is anyone's again.
+  void release(std::uint64_t holder);
   // The text of the statement the server knows as `id` (for logs); empty when unknown.
   std::string_view text_of(std::uint32_t id) const;
   // The connection was reset: the server has forgotten them.
@@ -59,7 +72,7 @@ class PreparedStatements {
   };
 
   using Entries = std::unordered_multimap<std::string, Entry, TextHash, std::equal_to<>>;
-  Entries::iterator locate(std::string_view sql, std::string_view scope);
+  Entries::iterator locate(std::string_view sql, std::string_view scope, std::uint64_t holder);
 
   std::unordered_multimap<std::string, Entry, TextHash, std::equal_to<>> entries_;
   std::size_t capacity_;

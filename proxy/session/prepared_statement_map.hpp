@@ -52,6 +52,11 @@ class PreparedStatementMap {
     protocol::Buffer types;  // the latest parameter types the client sent (empty: none yet)
     bool long_data = false;  // COM_STMT_SEND_LONG_DATA since the last execution
     bool cursor = false;     // an execution opened a cursor that is not exhausted yet
+    // This statement in the connections' caches (the session's id, then the client's id): the
+    // server statement on the primary that its cursor or long data is on is held for it
+    // (`holds`), so that no statement of the same text shares it meanwhile.
+    std::uint64_t holder = 0;
+    bool holds = false;
   };
 
   // The id the next statement gets: never 0, never one in use.

@@ -156,6 +156,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // COM_STMT_PREPARE on the primary; the client gets weir's id for the statement.
   boost::asio::awaitable<bool> prepare_statement(protocol::Bytes packet, std::uint8_t sequence_id);
   boost::asio::awaitable<void> close_statement(std::uint32_t id);
+  // Once a statement's cursor is done and its long data used, the server statement it held on the
+  // primary may serve its other statements of the same text again.
+  void release_when_done(PreparedStatementMap::Statement& statement);
   // COM_STMT_CLOSE of the server's `ids` on `link` (no reply).
   boost::asio::awaitable<void> close_server_statements(BackendLink& link, std::vector<std::uint32_t> ids);
   boost::asio::awaitable<bool> execute_prepared(protocol::Bytes packet, std::uint8_t sequence_id,

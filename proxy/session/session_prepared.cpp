@@ -68,6 +68,7 @@ asio::awaitable<bool> Session::prepared_command(proto::Bytes packet, std::uint8_
     case Command::stmt_close: co_await close_statement(client_id); co_return true;
     case Command::stmt_execute: {
       const bool alive = co_await execute_prepared(packet, seq, *statement);
+      release_when_done(*statement);
       co_return alive;
     }
     case Command::stmt_send_long_data: {
@@ -86,12 +87,14 @@ asio::awaitable<bool> Session::prepared_command(proto::Bytes packet, std::uint8_
     case Command::stmt_fetch: {
       const bool alive = co_await run_on_primary(packet, seq, false, false, statement);
       if (alive && (relay_.tracked().error || relay_.tracker().last_row_sent())) statement->cursor = false;
+      release_when_done(*statement);
       co_return alive;
     }
     case Command::stmt_reset: {
+      const bool alive = co_await run_on_primary(packet, seq, false, false, statement);
       statement->long_data = false;
       statement->cursor = false;
-      const bool alive = co_await run_on_primary(packet, seq, false, false, statement);
+      release_when_done(*statement);
       co_return alive;
     }
     default: {  // COM_STMT_BULK_EXECUTE
@@ -123,6 +126,7 @@ asio::awaitable<bool> Session::prepare_statement(proto::Bytes packet, std::uint8
   statement.commands = history_.last();
   statement.routing = route::classify_prepare(statement.sql, classify_options_, routing_.for_classifier());
   statement.params = tracker.prepared_params();
+  statement.holder = (std::uint64_t{id_} << 32) | id;
   std::vector<std::uint32_t> to_close;
   auto& cache = primary->backend().prepared();
   cache.set_capacity(worker_.config.current()->pool.prepared_statements_per_connection);
@@ -133,9 +137,20 @@ asio::awaitable<bool> Session::prepare_statement(proto::Bytes packet, std::uint8
   co_return alive;
 }
 
+void Session::release_when_done(PreparedStatementMap::Statement& statement) {
+  if (!statement.holds || statement.cursor || statement.long_data) return;
+  statement.holds = false;
+  if (BackendLink* primary = links_.primary(); primary != nullptr && primary->connection) {
+    primary->backend().prepared().release(statement.holder);
+  }
+}
+
 asio::awaitable<void> Session::close_statement(std::uint32_t id) {
   PreparedStatementMap::Statement* statement = prepared_.find(id);
   if (statement == nullptr) co_return;
+  statement->cursor = false;  // the server closes its cursor and drops its long data with it
+  statement->long_data = false;
+  const std::uint64_t holder = statement->holds ? statement->holder : 0;
   // Multiplexed, the server statement stays with its connection for the next session that
   // prepares the same text (the connection's cache bounds them). Otherwise it is this session's
   // alone: closed on each of its connections unless another of its statements uses it.
@@ -146,12 +161,13 @@ asio::awaitable<void> Session::close_statement(std::uint32_t id) {
     for (BackendLink* link : links) {
       if (!link->connection) continue;
       std::vector<std::uint32_t> ids;
-      if (const std::uint32_t server_id = link->backend().prepared().remove(statement->sql, statement->scope)) {
+      if (const std::uint32_t server_id = link->backend().prepared().remove(statement->sql, statement->scope, holder)) {
         ids.push_back(server_id);
       }
       if (!ids.empty()) co_await close_server_statements(*link, std::move(ids));
     }
   }
+  release_when_done(*statement);  // when it was shared and stays: anyone's again
   prepared_.remove(id);
   if (last_prepared_ == id) last_prepared_ = 0;
 }
@@ -204,7 +220,7 @@ asio::awaitable<bool> Session::execution_for(BackendLink& link, PreparedStatemen
   const auto layout = read_execute_layout(packet, statement.params);
   if (!layout && !link.primary) co_return false;  // a replica runs only what weir can rewrite
   auto& cache = link.backend().prepared();
-  backend::PreparedStatements::Entry* on = cache.find(statement.sql, statement.scope);
+  backend::PreparedStatements::Entry* on = cache.find(statement.sql, statement.scope, statement.holder);
   if (on == nullptr) {
     if (statement.commands != history_.last()) {
       // Session commands ran since the client prepared it: preparing it now would resolve it in
@@ -237,11 +253,21 @@ asio::awaitable<bool> Session::execution_for(BackendLink& link, PreparedStatemen
     cache.set_capacity(worker_.config.current()->pool.prepared_statements_per_connection);
     cache.add(statement.sql, statement.scope, *result.statement_id, to_close);
     co_await close_server_statements(link, std::move(to_close));
-    on = cache.find(statement.sql, statement.scope);
+    on = cache.find(statement.sql, statement.scope, statement.holder);
     if (on == nullptr || link.backend().broken()) {
       lost = true;
       co_return false;
     }
+  }
+  // Long data, or an execution that may open a cursor: what it leaves on the server statement is
+  // this statement's (released when its cursor is done and its long data used).
+  const auto command = static_cast<Command>(packet[0]);
+  const bool opens_cursor =
+      command == Command::stmt_execute && layout &&
+      (layout->flags & (proto::cursor::kReadOnly | proto::cursor::kForUpdate | proto::cursor::kScrollable)) != 0;
+  if (link.primary && (command == Command::stmt_send_long_data || opens_cursor)) {
+    backend::PreparedStatements::hold(*on, statement.holder);
+    statement.holds = true;
   }
   if (!layout) {
     // Not an execution weir rewrites (COM_STMT_FETCH, RESET, SEND_LONG_DATA, BULK_EXECUTE, or an

@@ -50,6 +50,38 @@ TEST(PreparedStatements, OverCapacityTheLeastRecentlyUsedIsClosed) {
   EXPECT_EQ(cache.size(), 3U);
 }
 
+// A statement with a cursor open or long data waiting is its holder's alone: another of the same
+// text gets (or is prepared as) another server statement, and it is neither replaced nor evicted.
+TEST(PreparedStatements, AHeldStatementServesOnlyItsHolderUntilReleased) {
+  PreparedStatements cache(2);
+  std::vector<std::uint32_t> to_close;
+  PreparedStatements::hold(cache.add("SELECT 1", "", 1, to_close), 101);
+  EXPECT_EQ(cache.find("SELECT 1", "", 101)->id, 1U);
+  EXPECT_EQ(cache.find("SELECT 1", "", 102), nullptr) << "another statement must prepare its own";
+  EXPECT_EQ(cache.find("SELECT 1", ""), nullptr);
+  // Preparing the text again adds a second server statement beside the held one.
+  cache.add("SELECT 1", "", 2, to_close);
+  EXPECT_TRUE(to_close.empty());
+  EXPECT_EQ(cache.find("SELECT 1", "", 102)->id, 2U);
+  EXPECT_EQ(cache.find("SELECT 1", "", 101)->id, 1U) << "the holder keeps its own";
+  // Over capacity, only what nobody holds is evicted: statement 2, not the held 1.
+  cache.add("SELECT 2", "", 3, to_close);
+  EXPECT_EQ(to_close, (std::vector<std::uint32_t>{2}));
+  to_close.clear();
+  EXPECT_EQ(cache.find("SELECT 1", "", 101)->id, 1U);
+  // Released, it is anyone's again (and a new prepare of the text replaces it).
+  cache.release(101);
+  EXPECT_EQ(cache.find("SELECT 1", "", 102)->id, 1U);
+  cache.add("SELECT 1", "", 4, to_close);
+  EXPECT_EQ(to_close, (std::vector<std::uint32_t>{1}));
+  // remove() takes the holder's own when it holds one.
+  to_close.clear();
+  PreparedStatements::hold(*cache.find("SELECT 1", "", 101), 101);
+  cache.add("SELECT 1", "", 5, to_close);
+  EXPECT_EQ(cache.remove("SELECT 1", "", 101), 4U);
+  EXPECT_EQ(cache.remove("SELECT 1", "", 101), 5U);
+}
+
 TEST(PreparedStatements, RemoveAndClear) {
   PreparedStatements cache;
   std::vector<std::uint32_t> to_close;
