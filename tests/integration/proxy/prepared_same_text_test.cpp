@@ -5,6 +5,8 @@
 // and on); the transcripts must match.
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -22,7 +24,8 @@ class Statement {
       unsigned long prefetch = 1;
       mysql_stmt_attr_set(stmt_, STMT_ATTR_PREFETCH_ROWS, &prefetch);
     }
-    if (mysql_stmt_prepare(stmt_, sql.c_str(), sql.size()) != 0) error_ = "ERR " + std::to_string(mysql_stmt_errno(stmt_));
+    if (mysql_stmt_prepare(stmt_, sql.c_str(), sql.size()) != 0)
+      error_ = "ERR " + std::to_string(mysql_stmt_errno(stmt_));
   }
   ~Statement() { mysql_stmt_close(stmt_); }
   Statement(const Statement&) = delete;
@@ -63,6 +66,10 @@ class Statement {
       return "ERR " + std::to_string(mysql_stmt_errno(stmt_));
     }
     return "sent";
+  }
+  std::string reset() {
+    bound_for_long_data_ = false;
+    return mysql_stmt_reset(stmt_) == 0 ? "reset" : "ERR " + std::to_string(mysql_stmt_errno(stmt_));
   }
   // Up to `rows` rows ("a,b,c"; "end" appended once the result is exhausted).
   std::string fetch(int rows) {
@@ -138,7 +145,92 @@ std::vector<std::string> run_steps(std::uint16_t port) {
   return t;
 }
 
+// Generated steps over up to four statements of two texts, each with or without a cursor:
+// prepare, execute (then fetch a few rows), fetch, long data, reset, close, in an order drawn from
+// `seed`. Every statement without a cursor is read to its end at once (the client library reads
+// such a result from the connection, which the next command needs).
+std::vector<std::string> run_generated(std::uint16_t port, unsigned seed, int steps) {
+  std::vector<std::string> t;
+  Mysql m = open_mysql(port, ConnectOptions{}.db("app"));
+  if (!m) return {"no connection"};
+  const std::string texts[] = {"SELECT n FROM same_text WHERE n >= ? ORDER BY n", "SELECT CONCAT('<', ?, '>')"};
+  struct Open {
+    std::unique_ptr<Statement> statement;
+    bool cursor = false;
+    int number = 0;
+    bool long_data = false;  // sent, for its next execution
+  };
+  std::vector<Open> open;
+  std::mt19937 rng(seed);
+  const auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  int numbered = 0;
+  for (int step = 0; step < steps; ++step) {
+    const int action = open.empty() ? 0 : pick(open.size() < 4 ? 7 : 6) + (open.size() < 4 ? 0 : 1);
+    if (action == 0) {
+      const int text = pick(2);
+      const bool cursor = pick(2) == 0;
+      open.push_back({std::make_unique<Statement>(m.get(), texts[text], cursor), cursor, ++numbered});
+      t.push_back("prepare s" + std::to_string(numbered) + " text " + std::to_string(text) + (cursor ? " cursor" : "") +
+                  ": " + open.back().statement->error());
+      continue;
+    }
+    Open& o = open[static_cast<std::size_t>(pick(static_cast<int>(open.size())))];
+    const std::string name = "s" + std::to_string(o.number) + " ";
+    switch (action) {
+      case 1:
+      case 2: {
+        const int rows = o.cursor ? pick(4) : 100;
+        if (o.long_data) {
+          t.push_back(name + "execute with its long data: " + then_fetch(*o.statement, nullptr, rows));
+          o.long_data = false;
+          break;
+        }
+        const std::string value = std::to_string(1 + pick(6));
+        t.push_back(name + "execute " + value + ": " + then_fetch(*o.statement, &value, rows));
+        break;
+      }
+      case 3: t.push_back(name + "fetch: " + o.statement->fetch(o.cursor ? 1 + pick(3) : 100)); break;
+      case 4: {
+        if (o.long_data) break;  // once per execution (the library appends to what it sent)
+        const std::string data = std::to_string(1 + pick(6));
+        t.push_back(name + "long data " + data + ": " + o.statement->send_long_data(data));
+        o.long_data = true;
+        break;
+      }
+      case 5:
+        t.push_back(name + o.statement->reset());
+        o.long_data = false;
+        break;
+      default: {
+        t.push_back(name + "close");
+        std::erase_if(open, [&](const Open& x) { return x.number == o.number; });
+        break;
+      }
+    }
+  }
+  t.push_back("after: " + scalar_of(m.get(), "SELECT 'still serving'"));
+  return t;
+}
+
 class PreparedSameText : public ::testing::TestWithParam<bool> {};
+
+TEST_P(PreparedSameText, GeneratedStepsAnswerAsTheServerDoes) {
+  MariadbServer server;
+  prepare_server(server);
+  server.execute("CREATE TABLE app.same_text (n INT PRIMARY KEY)");
+  server.execute("INSERT INTO app.same_text VALUES (1), (2), (3), (4), (5), (6)");
+  WeirOptions options = weir_for(server);
+  if (GetParam()) options.extra_yaml = "pool:\n  multiplexing: true\n  max_per_backend: 2\n";
+  WeirProcess weir(options);
+  for (unsigned seed = 1; seed <= 8; ++seed) {
+    const auto direct = run_generated(server.port(), 20261207 + seed, 80);
+    const auto through_weir = run_generated(weir.port(), 20261207 + seed, 80);
+    ASSERT_EQ(through_weir.size(), direct.size());
+    for (std::size_t i = 0; i < direct.size(); ++i) {
+      ASSERT_EQ(through_weir[i], direct[i]) << "seed " << seed << " step " << i;
+    }
+  }
+}
 
 TEST_P(PreparedSameText, EachStatementKeepsItsCursorAndItsLongData) {
   MariadbServer server;
