@@ -23,6 +23,7 @@ void BackendSlots::hand_over_locked() {
     waiter->granted = true;
     if (waiter->wake) waiter->wake();
   }
+  note_waiting_locked();
 }
 
 void BackendSlots::give_back() {
@@ -39,6 +40,7 @@ bool BackendSlots::enqueue(const std::shared_ptr<SlotWaiter>& waiter) {
     return true;
   }
   waiters_.push_back(waiter);
+  note_waiting_locked();
   return false;
 }
 
@@ -52,6 +54,7 @@ bool BackendSlots::leave(const std::shared_ptr<SlotWaiter>& waiter) {
     std::erase_if(waiters_, [](const std::shared_ptr<SlotWaiter>& w) { return w->left; });
     left_ = 0;
   }
+  note_waiting_locked();
   return false;
 }
 
@@ -69,11 +72,6 @@ std::uint32_t BackendSlots::cap() const {
 std::uint32_t BackendSlots::open() const {
   const std::lock_guard lock(mutex_);
   return open_;
-}
-
-std::size_t BackendSlots::waiting() const {
-  const std::lock_guard lock(mutex_);
-  return waiting_locked();
 }
 
 std::uint32_t auto_connection_cap(std::uint64_t server_max_connections) {

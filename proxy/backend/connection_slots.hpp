@@ -49,7 +49,9 @@ class BackendSlots {
 
   std::uint32_t cap() const;
   std::uint32_t open() const;
-  std::size_t waiting() const;
+  // Without the lock (asked per statement by multiplexed sessions deciding whether to lend): the
+  // count as of the last change, which may be moments old.
+  std::size_t waiting() const { return waiting_.load(std::memory_order_relaxed); }
 
  private:
   void hand_over_locked();  // free room to the waiters in line, in order
@@ -62,6 +64,8 @@ class BackendSlots {
   // those still waiting (then they are swept at once): leaving costs O(1) however long the line.
   std::deque<std::shared_ptr<SlotWaiter>> waiters_;
   std::size_t left_ = 0;
+  std::atomic<std::size_t> waiting_{0};  // waiting_locked(), stored after every change of the line
+  void note_waiting_locked() { waiting_.store(waiting_locked(), std::memory_order_relaxed); }
 };
 
 // One taken slot, given back when destroyed (with the connection that holds it).

@@ -66,18 +66,20 @@ BackendLinks::Pooled BackendLinks::take_pooled(BackendLink& link) {
   if (worker_.pool == nullptr) return Pooled::none;
   if (multiplexing() && !history_.state().empty()) {
     // One lent by a session whose session commands were the same: it is in this session's state.
-    backend::PoolKey lent_key = link.key;
-    lent_key.session_state = history_.state();
+    // (The link's own key, in that state for the look-up: no copy.)
+    link.key.session_state.assign(history_.state());
     while (true) {
       std::optional<backend::Lender> lender;
-      auto pooled = worker_.pool->take(lent_key, session_id_, &lender);
+      auto pooled = worker_.pool->take(link.key, session_id_, &lender);
       if (!pooled) break;
       if (!backend::looks_alive(*pooled)) continue;
+      link.key.session_state.clear();
       link.connection = std::move(pooled);
       // A non-empty session state: only lent connections carry one.
       if (lender) take_lent(link, std::move(*lender), true);
       return Pooled::lent;
     }
+    link.key.session_state.clear();
   }
   while (true) {
     std::optional<backend::Lender> lender;
@@ -132,18 +134,44 @@ asio::awaitable<BackendLinks::Pooled> BackendLinks::adopt(BackendLink& link, bac
   co_return Pooled::reset;
 }
 
+namespace {
+
+// Every field as in a new link, the strings keeping their storage (no allocation when reused).
+void renew(BackendLink& link) {
+  backend::PoolKey key = std::move(link.key);
+  std::string name = std::move(link.name);
+  std::string database = std::move(link.database);
+  link = BackendLink{};
+  link.key = std::move(key);
+  link.name = std::move(name);
+  link.database = std::move(database);
+}
+
+}  // namespace
+
 asio::awaitable<std::unique_ptr<BackendLink>> BackendLinks::open(const backend::Endpoint& endpoint, bool primary,
                                                                  backend::LoginFailure& failure) {
-  auto link = std::make_unique<BackendLink>();
+  std::unique_ptr<BackendLink> link = std::move(spare_);
+  if (link) {
+    renew(*link);
+  } else {
+    link = std::make_unique<BackendLink>();
+  }
   // Every link but the primary's is read-only and runs one statement per COM_QUERY: the server
   // refuses a write the classifier missed, and never runs a second statement hidden in the text.
   const proto::CapabilityFlags capabilities =
       primary ? identity_.capabilities : (identity_.capabilities & ~proto::cap::kMultiStatements);
-  link->key = {endpoint.host,           endpoint.port,      identity_.user, capabilities,
-               identity_.character_set, identity_.database, !primary,       {}};
+  link->key.host.assign(endpoint.host);
+  link->key.port = endpoint.port;
+  link->key.user.assign(identity_.user);
+  link->key.capabilities = capabilities;
+  link->key.character_set = identity_.character_set;
+  link->key.database.assign(identity_.database);
+  link->key.read_only = !primary;
+  link->key.session_state.clear();
   link->primary = primary;
-  link->name = endpoint.name;
-  link->database = identity_.database;
+  link->name.assign(endpoint.name);
+  link->database.assign(identity_.database);
   const bool lending = multiplexing();
   const auto give_up =
       std::chrono::steady_clock::now() +
@@ -266,7 +294,9 @@ asio::awaitable<backend::Slot> BackendLinks::take_slot(const backend::Endpoint& 
 
 asio::awaitable<BackendLink*> BackendLinks::ensure_primary(backend::LoginFailure& failure) {
   if (primary_) co_return primary_.get();
-  const std::optional<backend::Endpoint> endpoint = current_primary(worker_.shared);
+  // Through the worker's views: a multiplexed session looks for its primary at every statement.
+  const std::optional<backend::Endpoint> endpoint =
+      primary_endpoint(worker_.topology.current().get(), worker_.config.current().get());
   if (!endpoint) {
     failure.reason = "the primary is not known yet: backend discovery has not found it";
     co_return nullptr;
@@ -419,10 +449,11 @@ bool BackendLinks::lendable(const BackendLink& link) const {
 asio::awaitable<void> BackendLinks::lend_all() {
   unpublish();
   last_ = nullptr;
-  std::vector<std::unique_ptr<BackendLink>> links = std::move(replicas_);
+  lending_.clear();
+  for (auto& replica : replicas_) lending_.push_back(std::move(replica));
   replicas_.clear();
-  if (primary_) links.push_back(std::move(primary_));
-  for (auto& link : links) {
+  if (primary_) lending_.push_back(std::move(primary_));
+  for (auto& link : lending_) {
     if (!link->database_known && link->connection && link->idle && !link->connection->broken()) {
       // After a USE the current database is not known from the protocol (no session tracking):
       // asked once, the connection can be lent (a reset keeps it, so its next taker must know).
@@ -440,15 +471,16 @@ asio::awaitable<void> BackendLinks::lend_all() {
       continue;
     }
     worker_.metrics->backend_connection_closed(link->name);
-    backend::PoolKey key = link->key;
-    key.session_state = history_.state();
+    link->key.session_state.assign(history_.state());  // the link's key, no longer needed as it was
     metrics::Gauge* idle = &worker_.metrics->pooled_connections(link->name);
     // Lent without a statement of this session's run on it (right after the login, say), its last
     // statement is still the earlier session's: lent as theirs, so that the next taker knows.
     const std::uint32_t last_user = link->borrowed ? link->borrowed_from : session_id_;
-    worker_.pool->put(key, std::move(link->connection), idle,
+    worker_.pool->put(link->key, std::move(link->connection), idle,
                       backend::Lender{last_user, link->applied, std::move(link->database)});
+    if (!spare_) spare_ = std::move(link);
   }
+  lending_.clear();
 }
 
 asio::awaitable<bool> BackendLinks::make_own(BackendLink& link) {

@@ -131,6 +131,10 @@ class BackendLinks {
   std::uint32_t session_id_;
   std::unique_ptr<BackendLink> primary_;
   std::vector<std::unique_ptr<BackendLink>> replicas_;
+  // Multiplexed, links are lent and taken at every statement: the list lend_all walks and a link
+  // whose connection was lent are kept for the next time (no allocation per statement).
+  std::vector<std::unique_ptr<BackendLink>> lending_;
+  std::unique_ptr<BackendLink> spare_;
   BackendLink* last_ = nullptr;
   BackendLink* published_ = nullptr;  // the link published_backend_ names
   std::shared_ptr<PublishedBackend> published_backend_ = std::make_shared<PublishedBackend>();

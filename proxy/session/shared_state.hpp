@@ -37,12 +37,15 @@ struct SharedState {
 
 // The primary to connect to now: the monitor's (discovered and checked), else the configured one;
 // nullopt while discovery (kubernetes) has not found it yet.
-inline std::optional<backend::Endpoint> current_primary(const SharedState& shared) {
-  if (const auto topology = shared.topology.load()) {
+inline std::optional<backend::Endpoint> primary_endpoint(const health::Topology* topology,
+                                                         const config::Config* config) {
+  if (topology != nullptr) {
     if (const auto* status = topology->primary()) return backend::Endpoint{status->name, status->host, status->port};
   }
-  const auto config = shared.config.load();
-  return config ? backend::configured_primary(*config) : std::nullopt;
+  return config != nullptr ? backend::configured_primary(*config) : std::nullopt;
+}
+inline std::optional<backend::Endpoint> current_primary(const SharedState& shared) {
+  return primary_endpoint(shared.topology.load().get(), shared.config.load().get());
 }
 
 }  // namespace weir::session
