@@ -212,19 +212,25 @@ std::vector<std::string> run_generated(std::uint16_t port, unsigned seed, int st
   return t;
 }
 
-class PreparedSameText : public ::testing::TestWithParam<bool> {};
+// A server with the test table, and weir in front of it with multiplexing off or on.
+class PreparedSameText : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    prepare_server(server_);
+    server_.execute("CREATE TABLE app.same_text (n INT PRIMARY KEY)");
+    server_.execute("INSERT INTO app.same_text VALUES (1), (2), (3), (4), (5), (6)");
+    WeirOptions options = weir_for(server_);
+    if (GetParam()) options.extra_yaml = "pool:\n  multiplexing: true\n  max_per_backend: 2\n";
+    weir_ = std::make_unique<WeirProcess>(options);
+  }
+  MariadbServer server_;
+  std::unique_ptr<WeirProcess> weir_;
+};
 
 TEST_P(PreparedSameText, GeneratedStepsAnswerAsTheServerDoes) {
-  MariadbServer server;
-  prepare_server(server);
-  server.execute("CREATE TABLE app.same_text (n INT PRIMARY KEY)");
-  server.execute("INSERT INTO app.same_text VALUES (1), (2), (3), (4), (5), (6)");
-  WeirOptions options = weir_for(server);
-  if (GetParam()) options.extra_yaml = "pool:\n  multiplexing: true\n  max_per_backend: 2\n";
-  WeirProcess weir(options);
   for (unsigned seed = 1; seed <= 8; ++seed) {
-    const auto direct = run_generated(server.port(), 20261207 + seed, 80);
-    const auto through_weir = run_generated(weir.port(), 20261207 + seed, 80);
+    const auto direct = run_generated(server_.port(), 20261207 + seed, 80);
+    const auto through_weir = run_generated(weir_->port(), 20261207 + seed, 80);
     ASSERT_EQ(through_weir.size(), direct.size());
     for (std::size_t i = 0; i < direct.size(); ++i) {
       ASSERT_EQ(through_weir[i], direct[i]) << "seed " << seed << " step " << i;
@@ -233,17 +239,10 @@ TEST_P(PreparedSameText, GeneratedStepsAnswerAsTheServerDoes) {
 }
 
 TEST_P(PreparedSameText, EachStatementKeepsItsCursorAndItsLongData) {
-  MariadbServer server;
-  prepare_server(server);
-  server.execute("CREATE TABLE app.same_text (n INT PRIMARY KEY)");
-  server.execute("INSERT INTO app.same_text VALUES (1), (2), (3), (4), (5), (6)");
-  WeirOptions options = weir_for(server);
-  if (GetParam()) options.extra_yaml = "pool:\n  multiplexing: true\n  max_per_backend: 2\n";
-  WeirProcess weir(options);
-  const auto direct = run_steps(server.port());
+  const auto direct = run_steps(server_.port());
   ASSERT_GT(direct.size(), 10U);
   EXPECT_EQ(direct[1], "execute 1: executed 1,2,");
-  const auto through_weir = run_steps(weir.port());
+  const auto through_weir = run_steps(weir_->port());
   ASSERT_EQ(through_weir.size(), direct.size());
   for (std::size_t i = 0; i < direct.size(); ++i) EXPECT_EQ(through_weir[i], direct[i]) << "step " << i;
 }
