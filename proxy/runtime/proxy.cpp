@@ -120,7 +120,8 @@ Proxy::Proxy(std::string config_path, std::shared_ptr<const config::Config> conf
       metrics_(std::make_unique<metrics::Metrics>(duration_buckets(config->metrics))),
       metrics_enabled_(config->metrics.enabled),
       workers_(config::worker_count(config->workers)),
-      tls_(new WorkerTls) {
+      tls_(new WorkerTls),
+      signals_(control_, SIGINT, SIGTERM, SIGHUP) {
   configure_logging(*config);
   metrics_->set_build_info(kVersion);
   metrics_->config_reloads(true);  // both results from the start, at zero
@@ -416,7 +417,6 @@ void Proxy::begin_drain() {
 }
 
 int Proxy::run() {
-  asio::signal_set signals(control_, SIGINT, SIGTERM, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
                                                                              int sig) {
     if (ec) return;
@@ -426,9 +426,9 @@ int Proxy::run() {
     } else {
       begin_drain();
     }
-    signals.async_wait(on_signal);
+    signals_.async_wait(on_signal);
   };
-  signals.async_wait(on_signal);
+  signals_.async_wait(on_signal);
 
   // Learn the primary's greeting so that clients see its version; retry while it is down.
   asio::co_spawn(control_, learn_primary_greeting(shared_), asio::detached);

@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
 #include "admin/admin_server.hpp"
 #include "admin/status_history.hpp"
 #include "auth/user_refresher.hpp"
@@ -75,6 +78,9 @@ class Proxy {
   std::unique_ptr<WorkerTls> tls_;
   std::unique_ptr<health::Monitor> monitor_;
   boost::asio::io_context control_;
+  // SIGINT, SIGTERM, SIGHUP: caught from the construction on, before the listeners open (one that
+  // arrives before run() waits for it is queued, not the default action that kills the process).
+  boost::asio::signal_set signals_;
   std::mutex reload_mutex_;  // SIGHUP (control thread) and POST /reload (an admin handler thread)
   std::unique_ptr<admin::AdminServer> admin_;
   std::unique_ptr<auth::UserRefresher> users_;  // last: stops first
