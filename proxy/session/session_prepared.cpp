@@ -148,26 +148,38 @@ void Session::release_when_done(PreparedStatementMap::Statement& statement) {
 asio::awaitable<void> Session::close_statement(std::uint32_t id) {
   PreparedStatementMap::Statement* statement = prepared_.find(id);
   if (statement == nullptr) co_return;
-  statement->cursor = false;  // the server closes its cursor and drops its long data with it
+  statement->cursor = false;
   statement->long_data = false;
-  const std::uint64_t holder = statement->holds ? statement->holder : 0;
-  // Multiplexed, the server statement stays with its connection for the next session that
-  // prepares the same text (the connection's cache bounds them). Otherwise it is this session's
-  // alone: closed on each of its connections unless another of its statements uses it.
-  if (!links_.multiplexing() && !prepared_.shares_server_statement(id, *statement)) {
+  if (statement->holds) {
+    // Its cursor is open or its long data unused on the server statement it held: closed on the
+    // server with it (as the server does with a client's statement), so that no other statement
+    // of the text, this client's or, multiplexed, another's, inherits them.
+    statement->holds = false;
+    BackendLink* primary = links_.primary();
+    if (primary != nullptr && primary->connection) {
+      std::vector<std::uint32_t> ids;
+      if (const std::uint32_t server_id =
+              primary->backend().prepared().remove(statement->sql, statement->scope, statement->holder)) {
+        ids.push_back(server_id);
+      }
+      if (!ids.empty()) co_await close_server_statements(*primary, std::move(ids));
+    }
+  } else if (!links_.multiplexing() && !prepared_.shares_server_statement(id, *statement)) {
+    // Multiplexed, the server statement stays with its connection for the next session that
+    // prepares the same text (the connection's cache bounds them). Otherwise it is this session's
+    // alone: closed on each of its connections unless another of its statements uses it.
     std::vector<BackendLink*> links;
     if (BackendLink* primary = links_.primary()) links.push_back(primary);
     for (const auto& replica : links_.replicas()) links.push_back(replica.get());
     for (BackendLink* link : links) {
       if (!link->connection) continue;
       std::vector<std::uint32_t> ids;
-      if (const std::uint32_t server_id = link->backend().prepared().remove(statement->sql, statement->scope, holder)) {
+      if (const std::uint32_t server_id = link->backend().prepared().remove(statement->sql, statement->scope)) {
         ids.push_back(server_id);
       }
       if (!ids.empty()) co_await close_server_statements(*link, std::move(ids));
     }
   }
-  release_when_done(*statement);  // when it was shared and stays: anyone's again
   prepared_.remove(id);
   if (last_prepared_ == id) last_prepared_ = 0;
 }

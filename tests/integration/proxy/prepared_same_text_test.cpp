@@ -141,6 +141,24 @@ std::vector<std::string> run_steps(std::uint16_t port) {
     t.push_back("execute 1 again: " + then_fetch(one, &x, 2));
     t.push_back("execute 2 again: " + then_fetch(two, nullptr, 2));
   }
+  {
+    // A statement closed with its long data unused (or its cursor open) leaves neither to the
+    // others of its text, nor to a statement prepared later.
+    const std::string concat = "SELECT CONCAT('[', ?, ']')";
+    const std::string y = "y";
+    auto left = std::make_unique<Statement>(m.get(), concat, false);
+    Statement other(m.get(), concat, false);
+    t.push_back("long data, then closed: " + left->send_long_data("left behind"));
+    left.reset();
+    t.push_back("execute the other: " + then_fetch(other, &y, 2));
+    Statement later(m.get(), concat, false);
+    t.push_back("execute one prepared later: " + then_fetch(later, &y, 2));
+    auto cursor = std::make_unique<Statement>(m.get(), rows, true);
+    t.push_back("cursor, then closed: " + then_fetch(*cursor, nullptr, 1));
+    cursor.reset();
+    Statement after(m.get(), rows, true);
+    t.push_back("execute after it: " + then_fetch(after, nullptr, 2));
+  }
   t.push_back("after: " + scalar_of(m.get(), "SELECT 'still serving'"));
   return t;
 }
