@@ -164,14 +164,15 @@ std::vector<std::string> run_steps(std::uint16_t port) {
   return t;
 }
 
-// Generated steps over up to four statements of two texts, each with or without a cursor:
+// Generated steps over up to four statements of two texts on two clients, each with or without a cursor:
 // prepare, execute (then fetch a few rows), fetch, long data, reset, close, in an order drawn from
 // `seed`. Every statement without a cursor is read to its end at once (the client library reads
 // such a result from the connection, which the next command needs).
 std::vector<std::string> run_generated(std::uint16_t port, unsigned seed, int steps) {
   std::vector<std::string> t;
-  Mysql m = open_mysql(port, ConnectOptions{}.db("app"));
-  if (!m) return {"no connection"};
+  // Two clients (multiplexed, they share the server's connections and statements).
+  Mysql clients[] = {open_mysql(port, ConnectOptions{}.db("app")), open_mysql(port, ConnectOptions{}.db("app"))};
+  if (!clients[0] || !clients[1]) return {"no connection"};
   const std::string texts[] = {"SELECT n FROM same_text WHERE n >= ? ORDER BY n", "SELECT CONCAT('<', ?, '>')"};
   struct Open {
     std::unique_ptr<Statement> statement;
@@ -188,9 +189,10 @@ std::vector<std::string> run_generated(std::uint16_t port, unsigned seed, int st
     if (action == 0) {
       const int text = pick(2);
       const bool cursor = pick(2) == 0;
-      open.push_back({std::make_unique<Statement>(m.get(), texts[text], cursor), cursor, ++numbered});
-      t.push_back("prepare s" + std::to_string(numbered) + " text " + std::to_string(text) + (cursor ? " cursor" : "") +
-                  ": " + open.back().statement->error());
+      const int client = pick(2);
+      open.push_back({std::make_unique<Statement>(clients[client].get(), texts[text], cursor), cursor, ++numbered});
+      t.push_back("prepare s" + std::to_string(numbered) + " on client " + std::to_string(client) + " text " +
+                  std::to_string(text) + (cursor ? " cursor" : "") + ": " + open.back().statement->error());
       continue;
     }
     Open& o = open[static_cast<std::size_t>(pick(static_cast<int>(open.size())))];
@@ -227,7 +229,8 @@ std::vector<std::string> run_generated(std::uint16_t port, unsigned seed, int st
       }
     }
   }
-  t.push_back("after: " + scalar_of(m.get(), "SELECT 'still serving'"));
+  for (auto& client : clients) t.push_back("after: " + scalar_of(client.get(), "SELECT 'still serving'"));
+  open.clear();  // the statements before their connections
   return t;
 }
 
