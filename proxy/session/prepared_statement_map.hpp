@@ -17,6 +17,7 @@
 
 #include "backend/prepared_statements.hpp"
 #include "weir/protocol/bytes.hpp"
+#include "weir/protocol/commands.hpp"
 #include "weir/route/classify.hpp"
 
 namespace weir::session {
@@ -28,6 +29,10 @@ struct ExecuteLayout {
   std::uint8_t flags = 0;
   std::size_t bound_flag_offset = 0;  // of new_params_bound; 0 when the statement has no parameters
   bool types_included = false;        // new_params_bound = 1
+  // The execution asks for a cursor (read with COM_STMT_FETCH on the connection that opened it).
+  bool opens_cursor() const {
+    return (flags & (protocol::cursor::kReadOnly | protocol::cursor::kForUpdate | protocol::cursor::kScrollable)) != 0;
+  }
 };
 
 // nullopt when the packet is too short for `params` parameters or uses a layout weir does not

@@ -205,9 +205,7 @@ asio::awaitable<bool> Session::execute_prepared(proto::Bytes packet, std::uint8_
   }
   // A cursor is read with COM_STMT_FETCH on the connection that opened it; long data was sent
   // to the primary: both keep the execution there.
-  const bool cursor =
-      layout &&
-      (layout->flags & (proto::cursor::kReadOnly | proto::cursor::kForUpdate | proto::cursor::kScrollable)) != 0;
+  const bool cursor = layout && layout->opens_cursor();
   const route::Classification verdict = route::route_execute(statement.routing, routing_.view);
   routing_.apply(verdict.effects);
   if (links_.multiplexing()) {
@@ -274,9 +272,7 @@ asio::awaitable<bool> Session::execution_for(BackendLink& link, PreparedStatemen
   // Long data, or an execution that may open a cursor: what it leaves on the server statement is
   // this statement's (released when its cursor is done and its long data used).
   const auto command = static_cast<Command>(packet[0]);
-  const bool opens_cursor =
-      command == Command::stmt_execute && layout &&
-      (layout->flags & (proto::cursor::kReadOnly | proto::cursor::kForUpdate | proto::cursor::kScrollable)) != 0;
+  const bool opens_cursor = command == Command::stmt_execute && layout && layout->opens_cursor();
   if (link.primary && (command == Command::stmt_send_long_data || opens_cursor)) {
     backend::PreparedStatements::hold(*on, statement.holder);
     statement.holds = true;
