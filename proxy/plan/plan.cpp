@@ -64,7 +64,9 @@ Plan plan(const StatementFacts& statement, SessionRoutingState& state, const hea
   if (!statement.replica_allowed) return Plan::primary(kNotOnReplica);
   if (topology == nullptr) return Plan::primary(kNoTopology);
   // A replica link must stay read-only: whatever the classifier thought, this text could lift it.
-  if (route::may_lift_read_only(statement.text)) return Plan::primary(kReplicaGuard);
+  const bool may_lift =
+      statement.may_lift_read_only ? *statement.may_lift_read_only : route::may_lift_read_only(statement.text);
+  if (may_lift) return Plan::primary(kReplicaGuard);
   const ReadRequirement& requirement = state.read_your_writes.requirement(*topology);
   ChoiceOptions options;
   options.when_no_replica = policy.when_no_replica;

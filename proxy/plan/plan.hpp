@@ -42,6 +42,9 @@ struct StatementFacts {
   bool follows_previous_statement = false;        // about the previous statement's connection
   std::string_view text;                          // its SQL, for the replica guard; empty for none
   bool replica_allowed = true;                    // false: a cursor or long data keeps it on the primary
+  // The replica guard's answer for `text` when already known (a prepared statement's, read at
+  // prepare); unset: plan() reads the text.
+  std::optional<bool> may_lift_read_only;
 };
 // The facts of a classified statement.
 StatementFacts facts_of(const route::Classification& verdict, std::string_view text);

@@ -1,5 +1,7 @@
 #include "weir/route/classify.hpp"
 
+#include "weir/route/replica_guard.hpp"
+
 #include "statement.hpp"
 
 namespace weir::route {
@@ -255,6 +257,7 @@ PreparedRouting classify_prepare(std::string_view sql, const ClassifyOptions& op
   out.reason = c.reason;
   out.session_command = c.target == Target::all_session_connections;
   out.sets_user_variables = c.effects.user_variables_diverged;
+  out.may_lift_read_only = may_lift_read_only(sql);
   if (c.target == Target::replica) {
     out.replica_safe = true;
   } else if (c.reason == Reason::user_variable_read) {

@@ -21,10 +21,10 @@ health::Topology two_replicas(std::vector<bool> usable = {}) {
 }
 
 StatementFacts read(std::string_view text = "SELECT 1") {
-  return StatementFacts{route::Target::replica, "read_only_statement", false, text, true};
+  return StatementFacts{route::Target::replica, "read_only_statement", false, text, true, std::nullopt};
 }
 StatementFacts to(route::Target target, std::string_view reason, bool follows_previous = false) {
-  return StatementFacts{target, reason, follows_previous, "", true};
+  return StatementFacts{target, reason, follows_previous, "", true, std::nullopt};
 }
 
 struct Case {
@@ -97,7 +97,7 @@ INSTANTIATE_TEST_SUITE_P(
              Target::primary,
              kPinned},
         Case{"a cursor or long data stays on the primary",
-             StatementFacts{route::Target::replica, "read_only_statement", false, "SELECT 1", false},
+             StatementFacts{route::Target::replica, "read_only_statement", false, "SELECT 1", false, std::nullopt},
              {},
              false,
              {},
@@ -190,6 +190,20 @@ INSTANTIATE_TEST_SUITE_P(
              {},
              Target::primary,
              "no_caught_up_replica"}));
+
+TEST(Plan, TheReplicaGuardsAnswerGivenWithTheFactsIsTakenInsteadOfReadingTheText) {
+  // A prepared statement's answer is read once at prepare: plan() trusts it either way.
+  const health::Topology t = two_replicas();
+  StatementFacts guarded = read("SELECT 1");
+  guarded.may_lift_read_only = true;
+  SessionRoutingState state;
+  EXPECT_EQ(plan(guarded, state, &t, Policy{}).reason, kReplicaGuard);
+  StatementFacts cleared = read("SELECT 'read write'");
+  cleared.may_lift_read_only = false;
+  EXPECT_EQ(plan(cleared, state, &t, Policy{}).target, Target::replica);
+  StatementFacts unknown = read("SELECT 'read write'");
+  EXPECT_EQ(plan(unknown, state, &t, Policy{}).reason, kReplicaGuard);
+}
 
 TEST(Plan, AnyReplicaForASessionCommandWithoutPrimary) {
   const health::Topology t = topology({Replica{.gtid = "0-1-20"}});

@@ -1,5 +1,6 @@
 #include "weir/route/classify.hpp"
 #include "weir/route/prepared_statements.hpp"
+#include "weir/route/replica_guard.hpp"
 
 #include <gtest/gtest.h>
 
@@ -47,6 +48,14 @@ const PrepareCase kPrepareCases[] = {
 
 INSTANTIATE_TEST_SUITE_P(Prepare, PrepareTable, ::testing::ValuesIn(kPrepareCases),
                          [](const ::testing::TestParamInfo<PrepareCase>& p) { return std::string(p.param.name); });
+
+TEST(RoutePrepare, TheReplicaGuardIsReadOnceFromTheText) {
+  EXPECT_FALSE(classify_prepare("SELECT * FROM t WHERE id = ?", {}, {}).may_lift_read_only);
+  EXPECT_TRUE(classify_prepare("SELECT * FROM t WHERE c = 'read write'", {}, {}).may_lift_read_only);
+  EXPECT_TRUE(classify_prepare("SET SESSION TRANSACTION READ WRITE", {}, {}).may_lift_read_only);
+  EXPECT_EQ(classify_prepare("SELECT ? FROM t", {}, {}).may_lift_read_only, may_lift_read_only("SELECT ? FROM t"));
+  EXPECT_TRUE(PreparedRouting{}.may_lift_read_only);  // unknown: never on a replica
+}
 
 TEST(RouteExecute, ReplicaSafeStatementFollowsSessionState) {
   const PreparedRouting read = classify_prepare("SELECT * FROM t WHERE id = ?", {}, {});

@@ -179,6 +179,9 @@ struct PreparedRouting {
   bool session_command = false;       // a SET or USE prepared with the binary protocol
   bool reads_user_variables = false;  // must follow user variables if they diverge later
   bool sets_user_variables = false;   // each execution: user_variables_diverged (CALL p(@out), ...)
+  // The replica guard's answer for the text (replica_guard.hpp), read once at prepare rather than
+  // at every execution; true (never on a replica) until classify_prepare() sets it.
+  bool may_lift_read_only = true;
 };
 
 PreparedRouting classify_prepare(std::string_view sql, const ClassifyOptions& options, const SessionView& session);
