@@ -30,20 +30,13 @@ bool Reader::need(std::size_t n, const char* field) {
   return true;
 }
 
-std::uint64_t Reader::read_le(std::size_t n, const char* field) {
+std::uint64_t Reader::read_le_checked(std::size_t n, const char* field) {
   if (!need(n, field)) return 0;
   std::uint64_t v = 0;
   for (std::size_t i = 0; i < n; ++i) v |= std::uint64_t{data_[pos_ + i]} << (8 * i);
   pos_ += n;
   return v;
 }
-
-std::uint8_t Reader::int1(const char* field) { return static_cast<std::uint8_t>(read_le(1, field)); }
-std::uint16_t Reader::int2(const char* field) { return static_cast<std::uint16_t>(read_le(2, field)); }
-std::uint32_t Reader::int3(const char* field) { return static_cast<std::uint32_t>(read_le(3, field)); }
-std::uint32_t Reader::int4(const char* field) { return static_cast<std::uint32_t>(read_le(4, field)); }
-std::uint64_t Reader::int6(const char* field) { return read_le(6, field); }
-std::uint64_t Reader::int8(const char* field) { return read_le(8, field); }
 
 bool Reader::lenenc_nullable(std::uint64_t& value, const char* field) {
   value = 0;

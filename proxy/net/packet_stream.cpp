@@ -69,7 +69,13 @@ asio::awaitable<std::size_t> PacketStream::fill(std::size_t min_capacity, boost:
   if (buffer_.empty()) buffer_ = acquire_buffer();
   if (begin_ == end_) begin_ = end_ = 0;
   if (end_ == buffer_.size()) make_room(min_capacity);
-  const std::size_t n = co_await stream_.read_some(asio::buffer(buffer_.data() + end_, buffer_.size() - end_), error);
+  const auto into = asio::buffer(buffer_.data() + end_, buffer_.size() - end_);
+  std::size_t n = 0;
+  if (stream_.is_tls()) {
+    n = co_await stream_.read_some(into, error);
+  } else {
+    std::tie(error, n) = co_await stream_.plain_read_some(into);
+  }
   end_ += n;
   co_return n;
 }
@@ -135,6 +141,26 @@ asio::awaitable<std::optional<std::uint8_t>> PacketStream::peek_first_byte(boost
   co_return buffer_[begin_ + protocol::kFrameHeaderSize];
 }
 
+std::optional<std::uint8_t> PacketStream::buffered_first_byte() const {
+  if (end_ - begin_ < protocol::kFrameHeaderSize + 1) return std::nullopt;
+  if (protocol::decode_frame_header(buffer_.data() + begin_).payload_length == 0) return std::nullopt;
+  return buffer_[begin_ + protocol::kFrameHeaderSize];
+}
+
+bool PacketStream::take_whole_packet(Bytes& out, std::uint8_t& sequence_id, std::size_t max_size) {
+  if (end_ - begin_ < protocol::kFrameHeaderSize) return false;
+  const auto header = protocol::decode_frame_header(buffer_.data() + begin_);
+  const std::size_t frame = protocol::kFrameHeaderSize + header.payload_length;
+  if (header.payload_length >= protocol::kMaxFramePayload || header.payload_length > max_size ||
+      end_ - begin_ < frame) {
+    return false;
+  }
+  sequence_id = last_sequence_id_ = header.sequence_id;
+  out = Bytes(buffer_.data() + begin_ + protocol::kFrameHeaderSize, header.payload_length);
+  begin_ += frame;
+  return true;
+}
+
 asio::awaitable<void> PacketStream::read_packet_exact(Bytes& out, std::uint8_t& sequence_id, std::size_t max_size,
                                                       boost::system::error_code& error) {
   if (buffer_.empty()) buffer_ = acquire_buffer();
@@ -170,6 +196,17 @@ asio::awaitable<void> PacketStream::write_packet(Bytes payload, std::uint8_t seq
   out_.clear();
   protocol::append_packet(out_, payload, sequence_id);
   co_await stream_.write_all(asio::buffer(out_), error);
+}
+
+bool PacketStream::try_write_packet(Bytes payload, std::uint8_t sequence_id, boost::system::error_code& error) {
+  out_.clear();
+  protocol::append_packet(out_, payload, sequence_id);
+  out_written_ = stream_.try_write(asio::buffer(out_), error);
+  return error || out_written_ == out_.size();
+}
+
+asio::awaitable<void> PacketStream::write_rest(boost::system::error_code& error) {
+  co_await stream_.write_all(asio::buffer(out_.data() + out_written_, out_.size() - out_written_), error);
 }
 
 asio::awaitable<void> PacketStream::write_raw(Bytes bytes, boost::system::error_code& error) {

@@ -43,6 +43,13 @@ class PacketStream {
   // nullopt for an empty packet. Consumes nothing: read_packet reads the packet after it, so the
   // limit it is read with may depend on the command.
   boost::asio::awaitable<std::optional<std::uint8_t>> peek_first_byte(boost::system::error_code& error);
+  // Without suspending, for a packet that arrived whole with an earlier read (a command usually
+  // does): the first payload byte of the next packet when its header and that byte are buffered
+  // (nullopt otherwise, and for an empty packet), and the packet itself when its one frame is
+  // wholly buffered and at most `max_size` (consumed as read_packet would). take_whole_packet
+  // returning false consumes nothing: read_packet then reads it (and reports what is wrong).
+  std::optional<std::uint8_t> buffered_first_byte() const;
+  bool take_whole_packet(protocol::Bytes& out, std::uint8_t& sequence_id, std::size_t max_size);
   // Reads one single-frame packet without reading a byte past it, for the client's first packet:
   // an SSLRequest is followed at once by the TLS ClientHello, which must stay in the socket for
   // the TLS engine. Needs an empty buffer (plain TCP, nothing read yet).
@@ -51,7 +58,17 @@ class PacketStream {
   // Frames and writes one logical packet.
   boost::asio::awaitable<void> write_packet(protocol::Bytes payload, std::uint8_t sequence_id,
                                             boost::system::error_code& error);
+  // write_packet without suspending while the socket takes it all (plain TCP, the usual case):
+  // true when it is written (or failed: `error`); false when the rest must be written with
+  // write_rest() (a full socket, or TLS).
+  bool try_write_packet(protocol::Bytes payload, std::uint8_t sequence_id, boost::system::error_code& error);
+  boost::asio::awaitable<void> write_rest(boost::system::error_code& error);
   boost::asio::awaitable<void> write_raw(protocol::Bytes bytes, boost::system::error_code& error);
+  // Writes what the socket takes now without suspending (plain TCP; a TLS stream takes nothing
+  // here): the bytes written. A full socket is not an error: write the rest with write_raw.
+  std::size_t try_write_raw(protocol::Bytes bytes, boost::system::error_code& error) {
+    return stream_.try_write(boost::asio::buffer(bytes.data(), bytes.size()), error);
+  }
 
   // Raw buffer access for relaying: bytes received and not yet consumed.
   protocol::Bytes buffered() const { return {buffer_.data() + begin_, end_ - begin_}; }
@@ -88,8 +105,9 @@ class PacketStream {
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
   std::uint8_t last_sequence_id_ = 0;
-  protocol::Buffer joined_;  // a packet that spans frames
-  protocol::Buffer out_;     // framing scratch for write_packet
+  protocol::Buffer joined_;      // a packet that spans frames
+  protocol::Buffer out_;         // framing scratch for write_packet
+  std::size_t out_written_ = 0;  // try_write_packet: bytes of out_ already written
 };
 
 }  // namespace weir::net

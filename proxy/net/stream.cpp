@@ -23,6 +23,15 @@ asio::awaitable<std::size_t> Stream::read_some(asio::mutable_buffer buffer, boos
   co_return n;
 }
 
+std::size_t Stream::try_write(asio::const_buffer buffer, boost::system::error_code& error) {
+  if (tls_ || buffer.size() == 0) return 0;
+  if (!socket_.non_blocking()) socket_.non_blocking(true, error);
+  if (error) return 0;
+  const std::size_t n = socket_.write_some(buffer, error);
+  if (error == asio::error::would_block) error.clear();
+  return error ? 0 : n;
+}
+
 asio::awaitable<void> Stream::write_all(asio::const_buffer buffer, boost::system::error_code& error) {
   std::size_t n = 0;
   if (tls_) {
@@ -32,11 +41,8 @@ asio::awaitable<void> Stream::write_all(asio::const_buffer buffer, boost::system
   // Plain TCP: the kernel almost always takes the whole write at once. Written here, it completes
   // without suspending; an asynchronous write that finishes at once still queues its completion
   // behind the worker's loop (one more pass through the reactor, a system call, per write).
-  if (!socket_.non_blocking()) socket_.non_blocking(true, error);
-  if (!error) n = socket_.write_some(buffer, error);
-  if (!error && n == buffer.size()) co_return;
-  if (error && error != asio::error::would_block) co_return;
-  error.clear();
+  n = try_write(buffer, error);
+  if (error || n == buffer.size()) co_return;
   std::tie(error, n) = co_await asio::async_write(socket_, buffer + n, kAsTuple);
 }
 

@@ -32,7 +32,9 @@ class Worker {
 
  private:
   std::size_t index_;
-  boost::asio::io_context context_{1};
+  // One thread runs it, and only that thread touches its sockets (other threads post to it):
+  // Asio's per-socket locks are left out (its scheduler still takes posts from any thread).
+  boost::asio::io_context context_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
   // After the context: destroyed first (its timer belongs to the context), it unlinks what is
   // left, so sessions freed with the context later touch nothing.

@@ -22,7 +22,8 @@ void ResponseRelay::start(std::uint8_t command, proto::CapabilityFlags caps) {
 void ResponseRelay::note_ok(proto::Bytes packet) {
   // An EOF packet (5 bytes) carries warnings and status only; OK packets are at least 7 bytes.
   if (packet.size() < 7) {
-    if (auto eof = proto::parse_eof(packet, caps_); eof && eof->warnings != 0) tracked_.warnings = true;
+    // The tracker has just read it: its warnings are the tracker's.
+    if (tracker_.warnings() != 0) tracked_.warnings = true;
     return;
   }
   auto ok = proto::parse_ok(packet, caps_);

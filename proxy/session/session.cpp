@@ -230,13 +230,22 @@ asio::awaitable<void> Session::command_loop() {
       links_.drop_primary();
       continue;
     }
-    guard_client_read();
-    const std::optional<std::uint8_t> command = co_await client_.peek_first_byte(error);
     // COM_CHANGE_USER is a login again: its packet gets the login's limit, whoever sends it.
+    const auto limit_for = [this](std::optional<std::uint8_t> command) {
+      return command == static_cast<std::uint8_t>(Command::change_user) ? std::min(kMaxLoginPacket, max_client_packet())
+                                                                        : max_client_packet();
+    };
+    // The usual statement arrived whole with the wait's read: taken as it is, no deadline armed.
+    std::optional<std::uint8_t> command = client_.buffered_first_byte();
+    std::size_t max_packet = limit_for(command);
+    if (!command || !client_.take_whole_packet(packet, seq, max_packet)) {
+      guard_client_read();
+      command = co_await client_.peek_first_byte(error);
+      max_packet = limit_for(command);
+      if (!error) co_await client_.read_packet(packet, seq, max_packet, error);
+      unguard_client();
+    }
     const bool logging_in = command == static_cast<std::uint8_t>(Command::change_user);
-    const std::size_t max_packet = logging_in ? std::min(kMaxLoginPacket, max_client_packet()) : max_client_packet();
-    if (!error) co_await client_.read_packet(packet, seq, max_packet, error);
-    unguard_client();
     if (error) {
       if (error == boost::system::errc::message_size) {
         log::info(logging_in ? "client COM_CHANGE_USER packet over the login limit; closing"
@@ -335,12 +344,19 @@ asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle)
   const auto backend_idle = worker_.config.current()->timeouts.backend_idle;
   const bool backend_first = watch_backend_idle && links_.any() && backend_idle > config::Duration::zero() &&
                              (client_idle <= config::Duration::zero() || backend_idle < client_idle);
-  if (backend_first) {
-    deadline_.arm(backend_idle, [this] { wake_idle_wait(backend_idle_due_); });
-  } else {
-    deadline_.arm(client_idle, [this] { wake_idle_wait(idle_timed_out_); });
-  }
+  const config::Duration idle_limit = backend_first ? backend_idle : client_idle;  // zero or less: none
+  const auto arm_idle_limit = [this, backend_first](config::Duration limit) {
+    if (backend_first) {
+      deadline_.arm(limit, [this] { wake_idle_wait(backend_idle_due_); });
+    } else {
+      deadline_.arm(limit, [this] { wake_idle_wait(idle_timed_out_); });
+    }
+  };
+  const auto woken_by_limit = [this] {
+    return idle_timed_out_ ? Wake::idle_timeout : backend_idle_due_ ? Wake::backend_idle : Wake::client;
+  };
   boost::system::error_code client_error;
+  config::Duration cold_limit = idle_limit;
   if (client_.buffered().empty() && !client_.stream().is_tls()) {
     // (A TLS client's wait is its next read already: a TLS engine may hold decrypted bytes.)
     // Hot: a client that sends its next statement soon (the usual case) finds a read already
@@ -348,45 +364,61 @@ asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle)
     // syscalls. After kHotIdle without one the session cools down: the read is cancelled, the
     // buffers go back (thousands of idle sessions cost little more than their sockets) and the
     // wait goes on without a buffer, watching the primary.
+    // One deadline per hot wait: the idle limit when it comes first, else the cooling, after which
+    // the cold wait arms what is left of the limit (a limit then runs at most the cooling
+    // deadline's lateness late, as any deadline may).
+    const bool limit_first = idle_limit > config::Duration::zero() && idle_limit <= kHotIdle;
     cooling_ = false;
-    cool_.arm(kHotIdle, [this] { wake_idle_wait(cooling_); });
+    hot_since_ = std::chrono::steady_clock::now();
+    if (limit_first) {
+      arm_idle_limit(idle_limit);
+    } else if (!cool_.armed()) {
+      cool_.arm(kHotIdle, [this] { on_cool_due(); });
+    }
     // The primary is watched meanwhile, so a primary that closes now closes the client at once,
     // as in the cold wait (drivers check a pooled connection for exactly that). The read costs no
     // system call: the last reply emptied the socket, and the reactor knows it (draining_read.hpp).
     const bool watching = links_.primary() != nullptr;
     if (watching) watch_primary();
+    hot_waiting_ = true;
     co_await client_.fill(net::PacketStream::kInitialBuffer, client_error);
-    cool_.cancel();
+    hot_waiting_ = false;
+    deadline_.cancel();
     // The watch completed before it was ended: the primary spoke or closed; its link is lost.
-    if (watching && unwatch_primary()) {
-      deadline_.cancel();
-      co_return Wake::primary_lost;
-    }
+    if (watching && unwatch_primary()) co_return Wake::primary_lost;
     if (!client_error || client_error != asio::error::operation_aborted) {
-      // Bytes (or an error the next read reports again: end of stream, a reset).
-      deadline_.cancel();
-      co_return Wake::client;
+      co_return Wake::client;  // bytes (or an error the next read reports again: end of stream, a reset)
     }
-    if (idle_timed_out_ || backend_idle_due_ || !cooling_) {
-      deadline_.cancel();
-      co_return idle_timed_out_ ? Wake::idle_timeout : backend_idle_due_ ? Wake::backend_idle : Wake::client;
-    }
+    if (idle_timed_out_ || backend_idle_due_ || !cooling_) co_return woken_by_limit();
     client_error.clear();
+    cold_limit = idle_limit - kHotIdle;  // cooled after kHotIdle at least: what is left of the limit
   }
+  if (idle_limit > config::Duration::zero()) arm_idle_limit(std::max(cold_limit, config::Duration(1)));
   // Cold: the session holds no read buffers while it waits (see PacketStream::release_buffer).
   client_.release_buffer();
   links_.release_buffers();
   if (links_.primary() == nullptr) {
     co_await client_.wait_readable(client_error);
     deadline_.cancel();
-    co_return idle_timed_out_ ? Wake::idle_timeout : backend_idle_due_ ? Wake::backend_idle : Wake::client;
+    co_return woken_by_limit();
   }
   // Replica connections are not watched: one that died is replaced when it is next used.
   watch_primary();
   co_await client_.wait_readable(client_error);
   deadline_.cancel();
   if (unwatch_primary()) co_return Wake::primary_lost;
-  co_return idle_timed_out_ ? Wake::idle_timeout : backend_idle_due_ ? Wake::backend_idle : Wake::client;
+  co_return woken_by_limit();
+}
+
+void Session::on_cool_due() {
+  if (!hot_waiting_) return;  // a statement runs: the next hot wait arms again
+  const auto due = hot_since_ + kHotIdle;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < due) {
+    cool_.arm(due - now, [this] { on_cool_due(); });
+    return;
+  }
+  wake_idle_wait(cooling_);
 }
 
 void Session::watch_primary() {

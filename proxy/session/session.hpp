@@ -135,13 +135,25 @@ class Session : public std::enable_shared_from_this<Session> {
     ReplicaRead read = ReplicaRead::not_served;
     plan::Plan plan;
   };
+  // The first plan for `facts`, made without suspending. A plan for the primary (a write, a
+  // pinned session, no usable replica) needs nothing more: only a replica's (or a refusal) goes on
+  // to run_planned_read, so most statements pay no coroutine and no topology copy for planning.
+  plan::Plan plan_first(const plan::StatementFacts& facts);
+  static bool plan_needs_run(const plan::Plan& planned) {
+    return planned.target == plan::Target::replica || planned.target == plan::Target::refuse;
+  }
   // Plans `facts` and runs it on a replica when the plan says so, planning again without a
   // replica that failed. `any_replica`: a session command while the primary is unreachable.
   // `statement`: the packet is a COM_STMT_EXECUTE of it (prepared on the replica on demand).
+  // `first`: plan_first()'s plan, made just before (no suspension since), for the first attempt.
   // An empty packet only connects a replica.
   boost::asio::awaitable<PlannedRead> run_planned_read(const plan::StatementFacts& facts, bool any_replica,
                                                        protocol::Bytes packet, std::uint8_t sequence_id,
-                                                       PreparedStatementMap::Statement* statement = nullptr);
+                                                       PreparedStatementMap::Statement* statement = nullptr,
+                                                       const plan::Plan* first = nullptr);
+  // One planning attempt (any_replica: plan::plan_any_replica); advances the tie-breaking random.
+  plan::Plan plan_attempt(const plan::StatementFacts& facts, bool any_replica, const health::Topology* topology,
+                          std::span<const std::size_t> excluded);
   enum class GtidWait : std::uint8_t { applied, not_applied, connection_lost };
   // MASTER_GTID_WAIT on the replica behind `link` for at most `timeout` (counted in the metrics).
   boost::asio::awaitable<GtidWait> wait_for_gtid(BackendLink& link, const health::GtidPosition& position,
@@ -169,6 +181,12 @@ class Session : public std::enable_shared_from_this<Session> {
   // when the connection failed; `failure`, when given, says why otherwise).
   boost::asio::awaitable<bool> execution_for(BackendLink& link, PreparedStatementMap::Statement& statement,
                                              protocol::Bytes packet, bool& lost, backend::SimpleResult* failure);
+  // execution_for's path without suspending: true when `link`'s connection has the statement
+  // prepared (execution_ is then made), false when it must go through execution_for.
+  bool execution_if_prepared(BackendLink& link, PreparedStatementMap::Statement& statement, protocol::Bytes packet);
+  // execution_ for `packet` on the server statement `on` (holding it for a cursor or long data).
+  void make_execution(BackendLink& link, PreparedStatementMap::Statement& statement, protocol::Bytes packet,
+                      const std::optional<ExecuteLayout>& layout, backend::PreparedStatements::Entry& on);
   // execution_for on the primary's link; when it fails the client has its error (false).
   boost::asio::awaitable<bool> execution_on_primary(BackendLink& link, PreparedStatementMap::Statement& statement,
                                                     protocol::Bytes packet, std::uint8_t reply_sequence_id);
@@ -207,6 +225,9 @@ class Session : public std::enable_shared_from_this<Session> {
   WorkerContext& worker_;
   net::PacketStream client_;
   ResponseRelay relay_;
+  // When the last relayed response was complete (relay_command): one clock read serves the
+  // latency metric and read-your-writes.
+  std::chrono::steady_clock::time_point replied_at_{};
   ClientIdentity identity_;
   std::string nonce_;
   std::string peer_host_;
@@ -215,14 +236,21 @@ class Session : public std::enable_shared_from_this<Session> {
   bool backend_spoke_ = false;  // the primary became readable while the session was idle
   bool primary_reset_ = false;  // ... and it was a reset: how the server ends a link idle past wait_timeout
   bool closing_ = false;
-  bool over_connection_limit_ = false;        // opened beyond listen.max_connections: refused at once
-  bool idle_timed_out_ = false;               // set by the idle deadline
-  bool backend_idle_due_ = false;             // set by the backend-idle deadline
-  net::Deadline deadline_;                    // handshake, then the idle limits between statements
-  net::Deadline query_deadline_;              // timeouts.query while a statement runs
-  net::Deadline client_io_;                   // timeouts.client_read / client_write around client I/O
-  net::Deadline cool_;                        // ends the hot wait for the next statement (kHotIdle)
-  bool cooling_ = false;                      // set by cool_
+  bool over_connection_limit_ = false;  // opened beyond listen.max_connections: refused at once
+  bool idle_timed_out_ = false;         // set by the idle deadline
+  bool backend_idle_due_ = false;       // set by the backend-idle deadline
+  net::Deadline deadline_;              // handshake, then the idle limits between statements
+  net::Deadline query_deadline_;        // timeouts.query while a statement runs
+  net::Deadline client_io_;             // timeouts.client_read / client_write around client I/O
+  // Ends a hot wait for the next statement after kHotIdle. Armed once and left armed: each hot
+  // wait only notes when it began (a clock read instead of an arm and a cancel per statement);
+  // when it comes due, on_cool_due() cools the wait that has lasted kHotIdle, re-arms for the
+  // rest of a younger one, and ends (unarmed until the next hot wait) while a statement runs.
+  net::Deadline cool_;
+  std::chrono::steady_clock::time_point hot_since_{};
+  bool hot_waiting_ = false;
+  bool cooling_ = false;  // set by cool_: the hot wait lasted kHotIdle
+  void on_cool_due();
   std::array<char, 1> primary_watch_byte_{};  // the idle wait's read on the primary lands here
   // How long an idle session keeps its read waiting with a buffer before it gives the buffers
   // back and waits without one (see wait_for_client).

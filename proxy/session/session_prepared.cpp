@@ -215,7 +215,10 @@ asio::awaitable<bool> Session::execute_prepared(proto::Bytes packet, std::uint8_
   }
   plan::StatementFacts facts = plan::facts_of(verdict, statement.sql);
   facts.replica_allowed = layout && !cursor && !statement.long_data;
-  const PlannedRead planned = co_await run_planned_read(facts, false, packet, seq, &statement);
+  facts.may_lift_read_only = statement.routing.may_lift_read_only;
+  const plan::Plan first = plan_first(facts);
+  PlannedRead planned{ReplicaRead::not_served, first};
+  if (plan_needs_run(first)) planned = co_await run_planned_read(facts, false, packet, seq, &statement, &first);
   if (planned.read == ReplicaRead::served) co_return true;
   if (planned.read == ReplicaRead::session_over) co_return false;
   statement.long_data = false;
@@ -269,26 +272,42 @@ asio::awaitable<bool> Session::execution_for(BackendLink& link, PreparedStatemen
       co_return false;
     }
   }
+  make_execution(link, statement, packet, layout, *on);
+  co_return true;
+}
+
+bool Session::execution_if_prepared(BackendLink& link, PreparedStatementMap::Statement& statement,
+                                    proto::Bytes packet) {
+  const auto layout = read_execute_layout(packet, statement.params);
+  if (!layout && !link.primary) return false;  // execution_for refuses it
+  backend::PreparedStatements::Entry* on =
+      link.backend().prepared().find(statement.sql, statement.scope, statement.holder);
+  if (on == nullptr) return false;
+  make_execution(link, statement, packet, layout, *on);
+  return true;
+}
+
+void Session::make_execution(BackendLink& link, PreparedStatementMap::Statement& statement, proto::Bytes packet,
+                             const std::optional<ExecuteLayout>& layout, backend::PreparedStatements::Entry& on) {
   // Long data, or an execution that may open a cursor: what it leaves on the server statement is
   // this statement's (released when its cursor is done and its long data used).
   const auto command = static_cast<Command>(packet[0]);
   const bool opens_cursor = command == Command::stmt_execute && layout && layout->opens_cursor();
   if (link.primary && (command == Command::stmt_send_long_data || opens_cursor)) {
-    backend::PreparedStatements::hold(*on, statement.holder);
+    backend::PreparedStatements::hold(on, statement.holder);
     statement.holds = true;
   }
   if (!layout) {
     // Not an execution weir rewrites (COM_STMT_FETCH, RESET, SEND_LONG_DATA, BULK_EXECUTE, or an
     // execution in a layout it does not parse): only the id changes.
     execution_.assign(packet.begin(), packet.end());
-    proto::rewrite_statement_id(execution_, on->id);
-    co_return true;
+    proto::rewrite_statement_id(execution_, on.id);
+    return;
   }
   const bool has_types = layout->types_included;
   const auto* types = PreparedStatementMap::types_to_add(
-      statement, *on, has_types, has_types ? types_of(packet, *layout, statement.params) : proto::Bytes{});
-  execute_for_backend(packet, *layout, on->id, types, execution_);
-  co_return true;
+      statement, on, has_types, has_types ? types_of(packet, *layout, statement.params) : proto::Bytes{});
+  execute_for_backend(packet, *layout, on.id, types, execution_);
 }
 
 asio::awaitable<bool> Session::execution_on_primary(BackendLink& link, PreparedStatementMap::Statement& statement,

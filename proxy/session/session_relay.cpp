@@ -45,7 +45,8 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
   const auto started = std::chrono::steady_clock::now();
   boost::system::error_code error;
   link.idle = false;
-  co_await link.stream().write_packet(packet, seq, error);
+  // Written at once in the usual case (no coroutine): the rest of it only when the socket is full.
+  if (!link.stream().try_write_packet(packet, seq, error)) co_await link.stream().write_rest(error);
   if (error) {
     link.backend().mark_broken();
     co_return Relayed::lost_before_reply;
@@ -72,7 +73,8 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
           {tracked.warnings, tracked.error, tracked.affected_rows, tracked.last_insert_id}));
     }
     track_database(link, packet[0], packet);
-    const auto elapsed = std::chrono::steady_clock::now() - started;
+    replied_at_ = std::chrono::steady_clock::now();
+    const auto elapsed = replied_at_ - started;
     worker_.metrics->query(link.name, !link.primary, packet[0], elapsed);
     log_if_slow(link, packet, elapsed);
   }
@@ -104,9 +106,15 @@ asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std
       co_return Relayed::refused_as_write;
     }
     if (step.forward > 0) {
-      guard_client_write();
-      co_await client_.write_raw(backend.buffered().first(step.forward), error);
-      unguard_client();
+      // The kernel usually takes it all at once: no deadline to arm, no suspension. Only a client
+      // whose socket is full gets the rest written under timeouts.client_write.
+      const proto::Bytes bytes = backend.buffered().first(step.forward);
+      const std::size_t written = client_.try_write_raw(bytes, error);
+      if (!error && written < bytes.size()) {
+        guard_client_write();
+        co_await client_.write_raw(bytes.subspan(written), error);
+        unguard_client();
+      }
       if (error) co_return Relayed::client_gone;
       worker_.metrics->bytes_to_client(step.forward);
       backend.consume(step.forward);

@@ -136,7 +136,9 @@ asio::awaitable<bool> Session::route_query(proto::Bytes packet, std::uint8_t seq
     facts.target = route::Target::replica;
     facts.reason = "test_force_replica";
   }
-  const PlannedRead planned = co_await run_planned_read(facts, false, packet, seq);
+  const plan::Plan first = plan_first(facts);
+  PlannedRead planned{ReplicaRead::not_served, first};
+  if (plan_needs_run(first)) planned = co_await run_planned_read(facts, false, packet, seq, nullptr, &first);
   if (planned.read == ReplicaRead::session_over) co_return false;
   if (planned.read == ReplicaRead::served) {
     worker_.metrics->routing_decision(plan::to_string(planned.plan.target), planned.plan.reason);
@@ -166,7 +168,9 @@ asio::awaitable<bool> Session::route_query(proto::Bytes packet, std::uint8_t seq
 asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t seq, bool may_write,
                                               bool session_command, PreparedStatementMap::Statement* statement) {
   backend::LoginFailure failure;
-  BackendLink* link = co_await links_.ensure_primary(failure);
+  // The usual case first, without a coroutine: the primary's link is there.
+  BackendLink* link = links_.primary();
+  if (link == nullptr) link = co_await links_.ensure_primary(failure);
   const auto reply_seq = static_cast<std::uint8_t>(seq + 1);
   if (link == nullptr) {
     if (static_cast<Command>(packet[0]) == Command::ping) {
@@ -175,8 +179,12 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
     }
     if (session_command) {
       // Without a primary the session's state lives on the replicas: run it on one and replay.
-      const plan::StatementFacts facts{route::Target::replica, "session_command_without_primary", false,
-                                       proto::as_string(packet.subspan(1)), true};
+      const plan::StatementFacts facts{route::Target::replica,
+                                       "session_command_without_primary",
+                                       false,
+                                       proto::as_string(packet.subspan(1)),
+                                       true,
+                                       std::nullopt};
       const PlannedRead planned = co_await run_planned_read(facts, true, packet, seq);
       if (planned.read == ReplicaRead::session_over) co_return false;
       if (planned.read == ReplicaRead::served) {
@@ -203,8 +211,10 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
   const bool held_state = held.any();
   proto::Bytes to_send = packet;
   if (statement != nullptr) {
-    const bool ready = co_await execution_on_primary(*link, *statement, packet, reply_seq);
-    if (!ready) co_return true;
+    if (!execution_if_prepared(*link, *statement, packet)) {
+      const bool ready = co_await execution_on_primary(*link, *statement, packet, reply_seq);
+      if (!ready) co_return true;
+    }
     to_send = execution_;
   }
   Relayed outcome = co_await relay_command(*link, to_send, seq);
@@ -250,25 +260,36 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
       proto::has(identity_.capabilities, proto::cap::kSessionTrack) && topology && topology->primary_tracks_last_gtid;
   std::optional<std::string_view> gtid;
   if (const auto& last_gtid = relay_.tracked().last_gtid) gtid = *last_gtid;
-  routing_.read_your_writes.on_primary_statement(may_write, gtid, tracking, std::chrono::steady_clock::now());
+  routing_.read_your_writes.on_primary_statement(may_write, gtid, tracking, replied_at_);
   if (session_command && !relay_.tracked().error) record_session_command(packet, *link);
   co_return true;
 }
 
+plan::Plan Session::plan_first(const plan::StatementFacts& facts) {
+  routing_.previous_on_replica = links_.last() != nullptr && !links_.last()->primary;
+  return plan_attempt(facts, false, worker_.topology.current().get(), {});
+}
+
+plan::Plan Session::plan_attempt(const plan::StatementFacts& facts, bool any_replica, const health::Topology* topology,
+                                 std::span<const std::size_t> excluded) {
+  const plan::Policy policy = plan::policy_of(worker_.config.current()->routing);
+  random_state_ = random_state_ * 1103515245U + 12345U;
+  const std::uint32_t random = random_state_ >> 8;
+  return any_replica ? plan::plan_any_replica(topology, policy, facts.text, excluded, random)
+                     : plan::plan(facts, routing_, topology, policy, excluded, random);
+}
+
 asio::awaitable<Session::PlannedRead> Session::run_planned_read(const plan::StatementFacts& facts, bool any_replica,
                                                                 proto::Bytes packet, std::uint8_t seq,
-                                                                PreparedStatementMap::Statement* statement) {
-  // Copies: held across the suspensions below (a copy takes no lock).
+                                                                PreparedStatementMap::Statement* statement,
+                                                                const plan::Plan* first) {
+  // A copy: held across the suspensions below (a copy takes no lock).
   const auto topology = worker_.topology.current();
-  const plan::Policy policy = plan::policy_of(worker_.config.current()->routing);
-  routing_.previous_on_replica = links_.last() != nullptr && !links_.last()->primary;
+  if (first == nullptr) routing_.previous_on_replica = links_.last() != nullptr && !links_.last()->primary;
   std::vector<std::size_t> excluded;
   for (int attempt = 0; attempt < 3; ++attempt) {
-    random_state_ = random_state_ * 1103515245U + 12345U;
-    const std::uint32_t random = random_state_ >> 8;
-    const plan::Plan planned = any_replica
-                                   ? plan::plan_any_replica(topology.get(), policy, facts.text, excluded, random)
-                                   : plan::plan(facts, routing_, topology.get(), policy, excluded, random);
+    const plan::Plan planned =
+        attempt == 0 && first != nullptr ? *first : plan_attempt(facts, any_replica, topology.get(), excluded);
     if (planned.target == plan::Target::refuse) {
       co_await send_error(static_cast<std::uint8_t>(seq + 1), errors::kBackendUnavailable, "HY000",
                           "weir: no replica is usable for reads and routing.when_no_replica is 'error'");

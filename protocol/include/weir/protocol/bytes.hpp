@@ -32,12 +32,13 @@ class Reader {
   explicit Reader(Bytes data) : data_(data) {}
   explicit Reader(std::string_view data) : data_(as_bytes(data)) {}
 
-  std::uint8_t int1(const char* field);
-  std::uint16_t int2(const char* field);
-  std::uint32_t int3(const char* field);
-  std::uint32_t int4(const char* field);
-  std::uint64_t int6(const char* field);
-  std::uint64_t int8(const char* field);
+  // Inline: every packet weir follows is read with these (a relayed response's EOF, OK, lengths).
+  std::uint8_t int1(const char* field) { return static_cast<std::uint8_t>(read_le(1, field)); }
+  std::uint16_t int2(const char* field) { return static_cast<std::uint16_t>(read_le(2, field)); }
+  std::uint32_t int3(const char* field) { return static_cast<std::uint32_t>(read_le(3, field)); }
+  std::uint32_t int4(const char* field) { return static_cast<std::uint32_t>(read_le(4, field)); }
+  std::uint64_t int6(const char* field) { return read_le(6, field); }
+  std::uint64_t int8(const char* field) { return read_le(8, field); }
   // A length-encoded integer; 0xfb (NULL) and 0xff are errors here. Use lenenc_nullable for NULL.
   std::uint64_t lenenc_int(const char* field);
   // Returns false (and reads one byte) when the field is the NULL marker 0xfb.
@@ -62,7 +63,17 @@ class Reader {
 
  private:
   bool need(std::size_t n, const char* field);
-  std::uint64_t read_le(std::size_t n, const char* field);
+  std::uint64_t read_le(std::size_t n, const char* field) {
+    if (failed_ || data_.size() - pos_ < n) [[unlikely]] {
+      return read_le_checked(n, field);
+    }
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < n; ++i) v |= std::uint64_t{data_[pos_ + i]} << (8 * i);
+    pos_ += n;
+    return v;
+  }
+  // read_le with the bounds checked and the error recorded (the rare path).
+  std::uint64_t read_le_checked(std::size_t n, const char* field);
 
   Bytes data_;
   std::size_t pos_ = 0;
