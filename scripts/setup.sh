@@ -37,8 +37,9 @@ packages=(
   containerd containernetworking-plugins iptables
   # the status page test (ctest -L browser): headless Chromium driven through chromedriver
   chromium chromium-driver
-  # the charts of bench/macro/compare.py --plot
-  python3-matplotlib
+  # the charts of bench/macro/compare.py --plot; system calls (strace) and instructions per
+  # statement (valgrind's callgrind: bench/macro/instructions.py)
+  python3-matplotlib strace valgrind
 )
 
 case "${1:-}" in

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """sysbench through weir, compared in one invocation with the same server directly and with
-HAProxy in TCP mode. Prints QPS, p95/p99 latency, the ratios, and the proxies' CPU seconds per
-1,000 queries; then weir's RSS with many idle client connections.
+HAProxy in TCP mode. Prints QPS, p95/p99 latency, the ratios, and the proxies' CPU per query
+(and its user part: the proxy's own code, the rest being the kernel's); then weir's RSS with many idle client connections.
 
   python3 bench/macro/compare.py [--time 15] [--rounds 2] [--idle 9000]
       [--points oltp_point_select:8,oltp_point_select:64,oltp_read_only:8,oltp_read_only:64,oltp_read_write:8]
@@ -65,9 +65,11 @@ def wait_port(port, timeout=30):
     raise RuntimeError(f"nothing listens on port {port} after {timeout}s")
 
 
-def cpu_seconds(pid):
+def cpu_seconds(pid, user_only=False):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
+    if user_only:
+        return int(fields[11]) / CLK_TCK  # utime (field 14): the process's own code
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime (fields 14, 15)
 
 
@@ -235,8 +237,12 @@ def main():
             for _ in range(args.rounds):
                 for name, port, pid in targets:
                     before = cpu_seconds(pid) if pid else 0.0
+                    before_user = cpu_seconds(pid, user_only=True) if pid else 0.0
                     result = parse_run(sysbench(workload, port, threads, args.time))
                     result["cpu_per_1000"] = ((cpu_seconds(pid) - before) / result["queries"] * 1000) if pid else None
+                    # User time alone: the proxy's own code (the rest is the kernel's sockets and wake-ups).
+                    result["user_per_1000"] = (((cpu_seconds(pid, user_only=True) - before_user) / result["queries"]
+                                                * 1000) if pid else None)
                     rounds[name].append(result)
             results = {name: median_round(runs) for name, runs in rounds.items()}
             rows.append((workload, threads, results))
@@ -333,7 +339,7 @@ def print_syscalls(syscalls):
 def print_table(rows, header):
     if header:
         print("| workload | threads | target | QPS | p95 ms | p99 ms | p99 added ms | errors | QPS / direct "
-              "| QPS / HAProxy | proxy CPU µs per query |")
+              "| QPS / HAProxy | proxy CPU µs per query (user) |")
         print("|---|---|---|---|---|---|---|---|---|---|---|")
     for workload, threads, results in rows:
         direct = results["direct"]["qps"]
@@ -341,6 +347,8 @@ def print_table(rows, header):
         weir = results["weir"]["qps"]
         for name, r in results.items():
             cpu = "" if r["cpu_per_1000"] is None else f"{r['cpu_per_1000'] * 1000:.1f}"
+            if r.get("user_per_1000") is not None:
+                cpu += f" ({r['user_per_1000'] * 1000:.1f})"
             added = "" if name == "direct" else f"{r['p99'] - results['direct']['p99']:+.2f}"
             versus_weir = f" (QPS / weir {r['qps'] / weir:.2f})" if name not in ("direct", "haproxy", "weir") else ""
             print(f"| {workload} | {threads} | {name}{versus_weir} | {r['qps']:,.0f} | {r['p95']:.2f} | {r['p99']:.2f} "

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Instructions weir's worker executes per statement, counted by callgrind: exact and repeatable,
+where the QPS and CPU of compare.py move by 10% between runs on a shared machine. Use it to judge a
+change to weir's own code (the user part of its CPU); compare.py stays the judge of the whole.
+
+  python3 bench/macro/instructions.py [--weir build/ci/app/weir] [--also NAME=BINARY ...]
+      [--events 20000] [--workloads oltp_point_select,oltp_read_only]
+
+For each binary and workload: weir (one worker) runs under `valgrind --tool=callgrind
+--separate-threads=yes` in front of one MariaDB, sysbench sends a few statements and then
+`--events` more on one connection, and the worker thread's instruction count (the busiest thread)
+of the short run is subtracted from the long one's, so the login, the prepares and weir's start
+cancel out. Prints instructions per statement and, with --also, the ratio to the first binary.
+Needs valgrind (scripts/setup.sh installs it).
+"""
+import argparse
+import glob
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import compare  # noqa: E402  (the server, ports and sysbench of the main benchmark)
+
+ROOT = compare.ROOT
+
+
+def worker_instructions(out_prefix):
+    """The instruction count of the busiest thread among callgrind's per-thread files."""
+    best = 0
+    for path in glob.glob(out_prefix + "-*"):
+        with open(path) as f:
+            for line in f:
+                if line.startswith("totals:") or line.startswith("summary:"):
+                    best = max(best, int(line.split()[1]))
+                    break
+    if best == 0:
+        raise RuntimeError(f"no callgrind output at {out_prefix}-*")
+    return best
+
+
+def run_under_callgrind(work, binary, backend_port, workload, events, tag):
+    port = compare.free_port()
+    cfg = os.path.join(work, f"{tag}.yaml")
+    with open(cfg, "w") as f:
+        f.write(f"""listen: {{address: 127.0.0.1, port: {port}, max_connections: 100}}
+workers: {{count: 1}}
+admin: {{enabled: false}}
+users:
+  - {{name: sbtest, password_env: WEIR_BENCH_PASSWORD}}
+monitor: {{user: sbtest, password_env: WEIR_BENCH_PASSWORD}}
+backends:
+  static:
+    - {{name: primary, host: 127.0.0.1, port: {backend_port}, role: primary}}
+log: {{level: warn}}
+""")
+    out = os.path.join(work, f"{tag}.callgrind")
+    env = dict(os.environ, WEIR_BENCH_PASSWORD=compare.PASSWORD)
+    log = open(os.path.join(work, f"{tag}.log"), "w")
+    proc = subprocess.Popen(["valgrind", "--tool=callgrind", "--separate-threads=yes", f"--callgrind-out-file={out}",
+                             binary, "proxy", "--config", cfg], stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        compare.wait_port(port, timeout=120)
+        args = ["sysbench", workload, "--db-driver=mysql", "--mysql-host=127.0.0.1", f"--mysql-port={port}",
+                "--mysql-user=sbtest", f"--mysql-password={compare.PASSWORD}", "--mysql-db=sbtest", "--tables=4",
+                "--table-size=10000", "--threads=1", f"--events={events}", "--time=0", "--report-interval=0",
+                "--db-ps-mode=auto", "run"]
+        result = subprocess.run(args, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"sysbench through weir under callgrind failed:\n{result.stdout}\n{result.stderr}")
+        queries = compare.parse_run(result.stdout)["queries"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=120)
+    return worker_instructions(out), queries
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--weir", default=os.path.join(ROOT, "build/ci/app/weir"))
+    parser.add_argument("--also", action="append", default=[], metavar="NAME=BINARY")
+    parser.add_argument("--events", type=int, default=20000, help="transactions of the long run")
+    parser.add_argument("--workloads", default="oltp_point_select,oltp_read_only")
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        parser.error("valgrind is not installed (scripts/setup.sh installs it)")
+    binaries = [("weir", args.weir)]
+    for spec in args.also:
+        name, sep, binary = spec.partition("=")
+        if not sep or not os.access(binary, os.X_OK):
+            parser.error(f"--also {spec!r}: expected NAME=BINARY with an executable BINARY")
+        binaries.append((name, binary))
+    short = max(1, args.events // 10)
+    work = tempfile.mkdtemp(prefix="weir-instructions-")
+    server = compare.Server(work)
+    try:
+        compare.sysbench("oltp_read_only", server.port, 4, 0, "prepare")
+        print("| workload | binary | instructions per statement (worker thread) | vs first |")
+        print("|---|---|---|---|")
+        for workload in args.workloads.split(","):
+            first = None
+            for name, binary in binaries:
+                long_ir, long_q = run_under_callgrind(work, binary, server.port, workload, args.events, f"{name}-l")
+                short_ir, short_q = run_under_callgrind(work, binary, server.port, workload, short, f"{name}-s")
+                per = (long_ir - short_ir) / max(1, long_q - short_q)
+                first = first or per
+                print(f"| {workload} | {name} | {per:,.0f} | {per / first:.2f} |", flush=True)
+    finally:
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
