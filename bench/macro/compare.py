@@ -134,7 +134,8 @@ listen mysql
     return proc, port
 
 
-def start_weir(work, binary, backend_port, workers="auto", name="weir"):
+def start_weir(work, binary, backend_port, workers="auto", name="weir", wrapper=(), timeout=30):
+    """weir in front of the server at backend_port; `wrapper` runs it (["valgrind", ...])."""
     port = free_port()
     cfg = os.path.join(work, f"{name}.yaml")
     with open(cfg, "w") as f:
@@ -151,9 +152,9 @@ log: {{level: warn}}
 """)
     env = dict(os.environ, WEIR_BENCH_PASSWORD=PASSWORD)
     log = open(os.path.join(work, f"{name}.log"), "w")
-    proc = subprocess.Popen([binary, "proxy", "--config", cfg], stdout=log, stderr=subprocess.STDOUT, env=env,
-                            preexec_fn=raise_fd_limit)
-    wait_port(port)
+    proc = subprocess.Popen([*wrapper, binary, "proxy", "--config", cfg], stdout=log, stderr=subprocess.STDOUT,
+                            env=env, preexec_fn=raise_fd_limit)
+    wait_port(port, timeout)
     return proc, port
 
 

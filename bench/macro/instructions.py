@@ -8,8 +8,8 @@ change to weir's own code (the user part of its CPU); compare.py stays the judge
 
 For each binary and workload: weir (one worker) runs under `valgrind --tool=callgrind
 --separate-threads=yes` in front of one MariaDB, sysbench sends a few statements and then
-`--events` more on one connection, and the worker thread's instruction count (the busiest thread)
-of the short run is subtracted from the long one's, so the login, the prepares and weir's start
+`--events` more on one connection, and the worker thread's instruction count (the thread that ran
+the session) of the short run is subtracted from the long one's, so the login, the prepares and weir's start
 cancel out. Prints instructions per statement and, with --also, the ratio to the first binary.
 Needs valgrind (scripts/setup.sh installs it).
 """
@@ -29,41 +29,29 @@ ROOT = compare.ROOT
 
 
 def worker_instructions(out_prefix):
-    """The instruction count of the busiest thread among callgrind's per-thread files."""
-    best = 0
+    """The instruction count of the worker thread: among callgrind's per-thread files, the one
+    whose code ran sessions (Session::command_loop)."""
+    counts = []
     for path in glob.glob(out_prefix + "-*"):
+        total, sessions = 0, False
         with open(path) as f:
             for line in f:
-                if line.startswith("totals:") or line.startswith("summary:"):
-                    best = max(best, int(line.split()[1]))
-                    break
-    if best == 0:
-        raise RuntimeError(f"no callgrind output at {out_prefix}-*")
-    return best
+                if "command_loop" in line:
+                    sessions = True
+                if line.startswith("totals:"):
+                    total = int(line.split()[1])
+        if sessions:
+            counts.append(total)
+    if len(counts) != 1:
+        raise RuntimeError(f"expected one worker thread in {out_prefix}-*, found {len(counts)}")
+    return counts[0]
 
 
 def run_under_callgrind(work, binary, backend_port, workload, events, tag):
-    port = compare.free_port()
-    cfg = os.path.join(work, f"{tag}.yaml")
-    with open(cfg, "w") as f:
-        f.write(f"""listen: {{address: 127.0.0.1, port: {port}, max_connections: 100}}
-workers: {{count: 1}}
-admin: {{enabled: false}}
-users:
-  - {{name: sbtest, password_env: WEIR_BENCH_PASSWORD}}
-monitor: {{user: sbtest, password_env: WEIR_BENCH_PASSWORD}}
-backends:
-  static:
-    - {{name: primary, host: 127.0.0.1, port: {backend_port}, role: primary}}
-log: {{level: warn}}
-""")
     out = os.path.join(work, f"{tag}.callgrind")
-    env = dict(os.environ, WEIR_BENCH_PASSWORD=compare.PASSWORD)
-    log = open(os.path.join(work, f"{tag}.log"), "w")
-    proc = subprocess.Popen(["valgrind", "--tool=callgrind", "--separate-threads=yes", f"--callgrind-out-file={out}",
-                             binary, "proxy", "--config", cfg], stdout=log, stderr=subprocess.STDOUT, env=env)
+    wrapper = ["valgrind", "--tool=callgrind", "--separate-threads=yes", f"--callgrind-out-file={out}"]
+    proc, port = compare.start_weir(work, binary, backend_port, "1", tag, wrapper=wrapper, timeout=120)
     try:
-        compare.wait_port(port, timeout=120)
         args = ["sysbench", workload, "--db-driver=mysql", "--mysql-host=127.0.0.1", f"--mysql-port={port}",
                 "--mysql-user=sbtest", f"--mysql-password={compare.PASSWORD}", "--mysql-db=sbtest", "--tables=4",
                 "--table-size=10000", "--threads=1", f"--events={events}", "--time=0", "--report-interval=0",
