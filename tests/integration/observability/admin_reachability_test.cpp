@@ -110,9 +110,9 @@ TEST_F(AdminReachability, IdleSocketsInEveryAdminSlotDoNotKeepTheProbesOut) {
 
 TEST_F(AdminReachability, OutOfDescriptorsTheAcceptLoopPausesAndRecovers) {
   const pid_t pid = weir_->pid();
-  // The monitor's first round first: a descriptor it closes after the limit is lowered would let
-  // one pending connection in and start a second streak of refusals (seen under ThreadSanitizer,
-  // whose slower start put the round inside the streak).
+  // weir's start-up read of the primary's greeting first: the connection it closes after the limit
+  // is lowered would let one pending connection in and start a second streak of refusals (seen
+  // under ThreadSanitizer, whose slower start put that close inside the streak).
   ASSERT_TRUE(weir_->wait_for_log("msg=\"primary answered\"", 10s)) << weir_->log();
   // Room for three more descriptors.
   rlimit before{};
