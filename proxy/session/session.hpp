@@ -181,8 +181,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // when the connection failed; `failure`, when given, says why otherwise).
   boost::asio::awaitable<bool> execution_for(BackendLink& link, PreparedStatementMap::Statement& statement,
                                              protocol::Bytes packet, bool& lost, backend::SimpleResult* failure);
-  // execution_for's path without suspending: true when `link`'s connection has the statement
-  // prepared (execution_ is then made), false when it must go through execution_for.
+  // execution_for's path without suspending (its first step): true when `link`'s connection has
+  // the statement prepared (execution_ is then made), false when execution_for must prepare it.
   bool execution_if_prepared(BackendLink& link, PreparedStatementMap::Statement& statement, protocol::Bytes packet);
   // execution_ for `packet` on the server statement `on` (holding it for a cursor or long data).
   void make_execution(BackendLink& link, PreparedStatementMap::Statement& statement, protocol::Bytes packet,

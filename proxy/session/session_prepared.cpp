@@ -230,47 +230,46 @@ asio::awaitable<bool> Session::execute_prepared(proto::Bytes packet, std::uint8_
 
 asio::awaitable<bool> Session::execution_for(BackendLink& link, PreparedStatementMap::Statement& statement,
                                              proto::Bytes packet, bool& lost, backend::SimpleResult* failure) {
+  if (execution_if_prepared(link, statement, packet)) co_return true;
   const auto layout = read_execute_layout(packet, statement.params);
   if (!layout && !link.primary) co_return false;  // a replica runs only what weir can rewrite
+  // The connection lacks the statement: prepared there first.
+  if (statement.commands != history_.last()) {
+    // Session commands ran since the client prepared it: preparing it now would resolve it in
+    // another scope. (The session keeps its connections while such a statement is open.)
+    if (failure != nullptr) {
+      failure->error_code = errors::kBackendUnavailable;
+      failure->sql_state = "HY000";
+      failure->error =
+          "weir: the connection this prepared statement lived on was lost, and session commands ran "
+          "since it was prepared; prepare it again";
+    }
+    co_return false;
+  }
+  proto::Buffer prepare;
+  prepare.reserve(statement.sql.size() + 1);
+  prepare.push_back(static_cast<std::uint8_t>(Command::stmt_prepare));
+  prepare.insert(prepare.end(), statement.sql.begin(), statement.sql.end());
+  auto result = co_await backend::run_simple_command(link.backend(), prepare, identity_.capabilities);
+  if (result.connection_lost) {
+    lost = true;
+    co_return false;
+  }
+  if (!result.ok || !result.statement_id) {
+    log::info("a connection could not prepare a statement again",
+              {{"session", id_}, {"backend", link.name}, {"error", result.error}});
+    if (failure != nullptr) *failure = std::move(result);
+    co_return false;
+  }
   auto& cache = link.backend().prepared();
+  std::vector<std::uint32_t> to_close;
+  cache.set_capacity(worker_.config.current()->pool.prepared_statements_per_connection);
+  cache.add(statement.sql, statement.scope, *result.statement_id, to_close);
+  co_await close_server_statements(link, std::move(to_close));
   backend::PreparedStatements::Entry* on = cache.find(statement.sql, statement.scope, statement.holder);
-  if (on == nullptr) {
-    if (statement.commands != history_.last()) {
-      // Session commands ran since the client prepared it: preparing it now would resolve it in
-      // another scope. (The session keeps its connections while such a statement is open.)
-      if (failure != nullptr) {
-        failure->error_code = errors::kBackendUnavailable;
-        failure->sql_state = "HY000";
-        failure->error =
-            "weir: the connection this prepared statement lived on was lost, and session commands ran "
-            "since it was prepared; prepare it again";
-      }
-      co_return false;
-    }
-    proto::Buffer prepare;
-    prepare.reserve(statement.sql.size() + 1);
-    prepare.push_back(static_cast<std::uint8_t>(Command::stmt_prepare));
-    prepare.insert(prepare.end(), statement.sql.begin(), statement.sql.end());
-    auto result = co_await backend::run_simple_command(link.backend(), prepare, identity_.capabilities);
-    if (result.connection_lost) {
-      lost = true;
-      co_return false;
-    }
-    if (!result.ok || !result.statement_id) {
-      log::info("a connection could not prepare a statement again",
-                {{"session", id_}, {"backend", link.name}, {"error", result.error}});
-      if (failure != nullptr) *failure = std::move(result);
-      co_return false;
-    }
-    std::vector<std::uint32_t> to_close;
-    cache.set_capacity(worker_.config.current()->pool.prepared_statements_per_connection);
-    cache.add(statement.sql, statement.scope, *result.statement_id, to_close);
-    co_await close_server_statements(link, std::move(to_close));
-    on = cache.find(statement.sql, statement.scope, statement.holder);
-    if (on == nullptr || link.backend().broken()) {
-      lost = true;
-      co_return false;
-    }
+  if (on == nullptr || link.backend().broken()) {
+    lost = true;
+    co_return false;
   }
   make_execution(link, statement, packet, layout, *on);
   co_return true;
@@ -279,7 +278,7 @@ asio::awaitable<bool> Session::execution_for(BackendLink& link, PreparedStatemen
 bool Session::execution_if_prepared(BackendLink& link, PreparedStatementMap::Statement& statement,
                                     proto::Bytes packet) {
   const auto layout = read_execute_layout(packet, statement.params);
-  if (!layout && !link.primary) return false;  // execution_for refuses it
+  if (!layout && !link.primary) return false;  // execution_for refuses it too
   backend::PreparedStatements::Entry* on =
       link.backend().prepared().find(statement.sql, statement.scope, statement.holder);
   if (on == nullptr) return false;
