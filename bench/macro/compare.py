@@ -158,11 +158,12 @@ log: {{level: warn}}
     return proc, port
 
 
-def sysbench(workload, port, threads, seconds, command="run"):
+def sysbench(workload, port, threads, seconds, command="run", events=0):
+    """`seconds` of the workload (0: no time limit), or `events` transactions when given."""
     args = ["sysbench", workload, "--db-driver=mysql", "--mysql-host=127.0.0.1", f"--mysql-port={port}",
             "--mysql-user=sbtest", f"--mysql-password={PASSWORD}", "--mysql-db=sbtest", "--tables=4",
             "--table-size=10000", f"--threads={threads}", f"--time={seconds}", "--histogram=on",
-            "--report-interval=0", "--db-ps-mode=auto", command]
+            "--report-interval=0", "--db-ps-mode=auto", *([f"--events={events}"] if events else []), command]
     out = subprocess.run(args, capture_output=True, text=True)
     if out.returncode != 0:
         raise RuntimeError(f"sysbench {workload} on port {port} failed:\n{out.stdout}\n{out.stderr}")

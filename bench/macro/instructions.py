@@ -18,7 +18,6 @@ import glob
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 
@@ -52,14 +51,7 @@ def run_under_callgrind(work, binary, backend_port, workload, events, tag):
     wrapper = ["valgrind", "--tool=callgrind", "--separate-threads=yes", f"--callgrind-out-file={out}"]
     proc, port = compare.start_weir(work, binary, backend_port, "1", tag, wrapper=wrapper, timeout=120)
     try:
-        args = ["sysbench", workload, "--db-driver=mysql", "--mysql-host=127.0.0.1", f"--mysql-port={port}",
-                "--mysql-user=sbtest", f"--mysql-password={compare.PASSWORD}", "--mysql-db=sbtest", "--tables=4",
-                "--table-size=10000", "--threads=1", f"--events={events}", "--time=0", "--report-interval=0",
-                "--db-ps-mode=auto", "run"]
-        result = subprocess.run(args, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"sysbench through weir under callgrind failed:\n{result.stdout}\n{result.stderr}")
-        queries = compare.parse_run(result.stdout)["queries"]
+        queries = compare.parse_run(compare.sysbench(workload, port, 1, 0, events=events))["queries"]
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=120)
