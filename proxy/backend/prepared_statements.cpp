@@ -28,19 +28,16 @@ PreparedStatements::Entry& PreparedStatements::add(std::string_view sql, std::st
     if (it->second.id != id) to_close.push_back(it->second.id);
     it->second.id = id;
     it->second.types.clear();
+    column_bytes_ -= it->second.columns.size();
+    it->second.columns.clear();
     it->second.last_used = ++clock_;
     return it->second;
   }
   while (entries_.size() >= capacity_) {
-    auto oldest = entries_.end();
-    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-      if (it->second.held_by == 0 && (oldest == entries_.end() || it->second.last_used < oldest->second.last_used)) {
-        oldest = it;
-      }
-    }
+    const auto oldest = oldest_unheld(nullptr);
     if (oldest == entries_.end()) break;  // all held: over capacity until they are released
     to_close.push_back(oldest->second.id);
-    entries_.erase(oldest);
+    erase(oldest);
   }
   Entry entry;
   entry.scope.assign(scope);
@@ -49,11 +46,37 @@ PreparedStatements::Entry& PreparedStatements::add(std::string_view sql, std::st
   return entries_.emplace(std::string(sql), std::move(entry))->second;
 }
 
+PreparedStatements::Entries::iterator PreparedStatements::oldest_unheld(const Entry* keep) {
+  auto oldest = entries_.end();
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    if (it->second.held_by != 0 || &it->second == keep) continue;
+    if (oldest == entries_.end() || it->second.last_used < oldest->second.last_used) oldest = it;
+  }
+  return oldest;
+}
+
+void PreparedStatements::erase(Entries::iterator it) {
+  column_bytes_ -= it->second.columns.size();
+  entries_.erase(it);
+}
+
+void PreparedStatements::set_columns(Entry& entry, ColumnDefinitions& columns, std::vector<std::uint32_t>& to_close) {
+  column_bytes_ -= entry.columns.size();
+  entry.columns.swap(columns);
+  column_bytes_ += entry.columns.size();
+  while (column_bytes_ > kColumnBytes) {
+    const auto oldest = oldest_unheld(&entry);
+    if (oldest == entries_.end()) break;
+    to_close.push_back(oldest->second.id);
+    erase(oldest);
+  }
+}
+
 std::uint32_t PreparedStatements::remove(std::string_view sql, std::string_view scope, std::uint64_t holder) {
   const auto it = locate(sql, scope, holder);
   if (it == entries_.end()) return 0;
   const std::uint32_t id = it->second.id;
-  entries_.erase(it);
+  erase(it);
   return id;
 }
 

@@ -10,6 +10,10 @@
 // them) and holds at most `capacity` statements: preparing one more evicts the least recently
 // used, which the caller closes on the server. A reset of the connection forgets them all.
 //
+// Each statement keeps the column definitions the server last sent for it (see
+// ColumnDefinitions); they count against a budget per connection, kColumnBytes, over which the
+// least recently used statements are evicted as when over capacity.
+//
 // A server statement with state of one client statement on it (an open cursor, long data waiting
 // for the execution) is held by that client statement: no other uses it, replaces it or evicts it
 // until it is released; another of the same text and scope is prepared beside it instead (the
@@ -23,6 +27,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "backend/column_definitions.hpp"
 #include "weir/protocol/bytes.hpp"
 
 namespace weir::backend {
@@ -30,6 +35,8 @@ namespace weir::backend {
 class PreparedStatements {
  public:
   static constexpr std::size_t kDefaultCapacity = 128;
+  // Column definitions kept per connection (more only while one statement's alone are more).
+  static constexpr std::size_t kColumnBytes = 8U << 20;
 
   struct Entry {
     std::string scope;
@@ -37,6 +44,7 @@ class PreparedStatements {
     protocol::Buffer types;       // the parameter types last sent to the server (empty: none yet)
     std::uint64_t last_used = 0;  // for eviction
     std::uint64_t held_by = 0;    // the client statement whose cursor or long data is on it (0: none)
+    ColumnDefinitions columns;    // what the server last sent for it (see set_columns)
   };
 
   explicit PreparedStatements(std::size_t capacity = kDefaultCapacity) : capacity_(capacity == 0 ? 1 : capacity) {}
@@ -49,6 +57,10 @@ class PreparedStatements {
   // the same scope that nobody holds, and the least recently used one nobody holds when the cache
   // is over capacity.
   Entry& add(std::string_view sql, std::string_view scope, std::uint32_t id, std::vector<std::uint32_t>& to_close);
+  // `columns` (swapped in; the entry's previous ones are left in `columns`) are what the server
+  // last sent for `entry`. Appends to `to_close` the least recently used statements, neither
+  // `entry` nor held, evicted to keep the column definitions within kColumnBytes.
+  void set_columns(Entry& entry, ColumnDefinitions& columns, std::vector<std::uint32_t>& to_close);
   // Forgets `sql` prepared in `scope` (the one `holder` holds, else one nobody holds); its id, to
   // close on the server, or 0 when it was not there.
   std::uint32_t remove(std::string_view sql, std::string_view scope, std::uint64_t holder = 0);
@@ -59,9 +71,13 @@ class PreparedStatements {
   // The text of the statement the server knows as `id` (for logs); empty when unknown.
   std::string_view text_of(std::uint32_t id) const;
   // The connection was reset: the server has forgotten them.
-  void clear() { entries_.clear(); }
+  void clear() {
+    entries_.clear();
+    column_bytes_ = 0;
+  }
   std::size_t size() const { return entries_.size(); }
   std::size_t capacity() const { return capacity_; }
+  std::size_t column_bytes() const { return column_bytes_; }
   // Takes effect at the next add (pool.prepared_statements_per_connection may be reloaded).
   void set_capacity(std::size_t capacity) { capacity_ = capacity == 0 ? 1 : capacity; }
 
@@ -73,10 +89,14 @@ class PreparedStatements {
 
   using Entries = std::unordered_multimap<std::string, Entry, TextHash, std::equal_to<>>;
   Entries::iterator locate(std::string_view sql, std::string_view scope, std::uint64_t holder);
+  // The least recently used entry nobody holds, other than `keep`; end() when there is none.
+  Entries::iterator oldest_unheld(const Entry* keep);
+  void erase(Entries::iterator it);
 
   std::unordered_multimap<std::string, Entry, TextHash, std::equal_to<>> entries_;
   std::size_t capacity_;
   std::uint64_t clock_ = 0;
+  std::size_t column_bytes_ = 0;
 };
 
 }  // namespace weir::backend

@@ -31,6 +31,7 @@ boost::asio::awaitable<SimpleResult> run_simple_command(BackendConnection& conne
   proto::ResponseTracker tracker;
   tracker.start_command(packet[0], caps);
   bool seen_row = false;
+  std::uint32_t columns_due = 0;  // of a COM_STMT_PREPARE
   while (!error && !tracker.done()) {
     proto::Bytes reply;
     std::uint8_t seq = 0;
@@ -45,6 +46,11 @@ boost::asio::awaitable<SimpleResult> run_simple_command(BackendConnection& conne
       }
     } else if (event == proto::ResponseEvent::prepare_ok) {
       result.statement_id = tracker.statement_id();
+      columns_due = tracker.prepared_columns();
+      if (columns_due == 0) result.columns.finish();
+    } else if (event == proto::ResponseEvent::column_definition && columns_due > 0) {
+      result.columns.append(reply);
+      if (--columns_due == 0) result.columns.finish();
     } else if (event == proto::ResponseEvent::row) {
       auto value = first_text_value(reply);
       if (!seen_row) result.first_value = value;

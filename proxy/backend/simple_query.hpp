@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backend/backend_connection.hpp"
+#include "backend/column_definitions.hpp"
 
 namespace weir::backend {
 
@@ -21,6 +22,7 @@ struct [[nodiscard]] SimpleResult {
   std::optional<std::string> first_value;     // first column of the first row (text protocol); NULL: nullopt
   std::vector<std::string> first_column;      // first column of every row but NULLs (SHOW GRANTS)
   std::optional<std::uint32_t> statement_id;  // COM_STMT_PREPARE: the id the server gave the statement
+  ColumnDefinitions columns;                  // COM_STMT_PREPARE: its column definitions (when known())
 };
 
 // Sends `packet` (command byte first) with sequence id 0 and reads its whole response.

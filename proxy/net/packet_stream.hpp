@@ -72,6 +72,8 @@ class PacketStream {
 
   // Raw buffer access for relaying: bytes received and not yet consumed.
   protocol::Bytes buffered() const { return {buffer_.data() + begin_, end_ - begin_}; }
+  // The same bytes, writable: the relay renumbers frames in place before relaying them.
+  std::span<std::uint8_t> buffered_writable() { return {buffer_.data() + begin_, end_ - begin_}; }
   // Overwrites buffered bytes from `offset` (counted like buffered()) before they are relayed.
   void overwrite_buffered(std::size_t offset, protocol::Bytes bytes) {
     std::copy(bytes.begin(), bytes.end(), buffer_.begin() + static_cast<std::ptrdiff_t>(begin_ + offset));

@@ -19,7 +19,8 @@ protocol::CapabilityFlags relayable_capabilities() {
   return kLongPassword | kFoundRows | kLongFlag | kConnectWithDb | kNoSchema | kOdbc | kLocalFiles | kIgnoreSpace |
          kProtocol41 | kInteractive | kSsl | kIgnoreSigpipe | kTransactions | kSecureConnection | kMultiStatements |
          kMultiResults | kPsMultiResults | kPluginAuth | kConnectAttrs | kPluginAuthLenencClientData |
-         kCanHandleExpiredPasswords | kSessionTrack | kDeprecateEof | kRememberOptions | kMariadbExtendedTypeInfo;
+         kCanHandleExpiredPasswords | kSessionTrack | kDeprecateEof | kRememberOptions | kMariadbExtendedTypeInfo |
+         kMariadbCacheMetadata;
 }
 
 std::string make_nonce() {

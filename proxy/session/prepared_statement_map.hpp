@@ -57,6 +57,9 @@ class PreparedStatementMap {
     protocol::Buffer types;  // the latest parameter types the client sent (empty: none yet)
     bool long_data = false;  // COM_STMT_SEND_LONG_DATA since the last execution
     bool cursor = false;     // an execution opened a cursor that is not exhausted yet
+    // The fingerprint of the column definitions the client last got for it (0: unknown), under
+    // MariaDB's metadata cache (see ClientColumns).
+    std::uint64_t columns_seen = 0;
     // This statement in the connections' caches (the session's id, then the client's id): the
     // server statement on the primary that its cursor or long data is on is held for it
     // (`holds`), so that no statement of the same text shares it meanwhile.

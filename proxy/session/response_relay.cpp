@@ -17,6 +17,38 @@ void ResponseRelay::start(std::uint8_t command, proto::CapabilityFlags caps) {
   frame_left_ = 0;
   tracked_ = {};
   rewrite_statement_id_ = false;
+  columns_ = nullptr;
+  columns_expected_ = 0;
+  keeping_columns_ = false;
+  columns_kept_ = false;
+  stop_where_left_out_ = false;
+  sequence_shift_ = 0;
+}
+
+void ResponseRelay::note_columns(ResponseEvent event, std::uint32_t payload_length, proto::Bytes head) {
+  std::uint64_t expected = 0;
+  if (event == ResponseEvent::prepare_ok) {
+    expected = tracker_.prepared_columns();
+  } else if (event == ResponseEvent::result_set_header && tracker_.result_sets() == 1 && tracker_.metadata_follows()) {
+    expected = tracker_.column_count();
+  } else if (event == ResponseEvent::column_definition && keeping_columns_) {
+    columns_->append(head, head.size() == payload_length);
+    if (--columns_expected_ == 0) {
+      columns_->finish();
+      keeping_columns_ = false;
+      columns_kept_ = true;
+    }
+    return;
+  } else {
+    return;
+  }
+  columns_->clear();
+  columns_expected_ = expected;
+  keeping_columns_ = expected > 0;
+  if (!keeping_columns_) {
+    columns_->finish();
+    columns_kept_ = true;
+  }
 }
 
 void ResponseRelay::note_ok(proto::Bytes packet) {
@@ -37,7 +69,7 @@ void ResponseRelay::note_ok(proto::Bytes packet) {
   if (auto schema = ok->schema()) tracked_.schema = std::string(*schema);
 }
 
-ResponseRelay::Step ResponseRelay::scan(proto::Bytes data) {
+ResponseRelay::Step ResponseRelay::scan_frames(proto::Bytes data, std::uint8_t* writable) {
   std::size_t pos = 0;
   std::size_t id_at = 0;
   const auto step = [&id_at](std::size_t forward, Outcome outcome, std::size_t min_capacity) {
@@ -65,6 +97,15 @@ ResponseRelay::Step ResponseRelay::scan(proto::Bytes data) {
     const proto::Bytes head(data.data() + pos + proto::kFrameHeaderSize, head_size);
     const ResponseEvent event = tracker_.on_packet(header.payload_length, head);
     if (event == ResponseEvent::protocol_error) return step(pos, Outcome::failed, 0);
+    if (columns_ != nullptr) note_columns(event, header.payload_length, head);
+    if (event == ResponseEvent::result_set_header && stop_where_left_out_ && !tracker_.metadata_follows()) {
+      return step(pos, Outcome::columns_left_out, 0);
+    }
+    if (sequence_shift_ != 0) {
+      // Only the writable form renumbers (the session's); a read-only scan has nothing to shift.
+      if (writable == nullptr) return step(pos, Outcome::failed, 0);
+      writable[pos + 3] = static_cast<std::uint8_t>(header.sequence_id + sequence_shift_);
+    }
     if (event == ResponseEvent::prepare_ok && rewrite_statement_id_) {
       id_at = pos + proto::kFrameHeaderSize + 1;  // after the 0x00 status byte
     }

@@ -6,8 +6,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 
+#include "backend/column_definitions.hpp"
 #include "weir/protocol/bytes.hpp"
 #include "weir/protocol/resultset.hpp"
 
@@ -34,6 +36,11 @@ class ResponseRelay {
     done,          // the response is complete: the backend is idle
     local_infile,  // the server waits for the client's LOCAL INFILE data
     failed,        // the backend sent what the protocol does not allow: drop the connection
+    // With stop_where_columns_left_out: the frame after `forward` is a result set header whose
+    // column definitions the server left out (MariaDB's metadata cache). The session sends the
+    // client that header with metadata_follows = 1 and the definitions in their place, skips the
+    // frame, and calls columns_given().
+    columns_left_out,
   };
   struct Step {
     std::size_t forward = 0;  // leading bytes of the scanned data to send to the client
@@ -48,8 +55,22 @@ class ResponseRelay {
   // The client knows the statement this COM_STMT_PREPARE prepares by weir's id, not the server's:
   // the step that forwards the PREPARE_OK says where the server's id is (see Step).
   void rewrite_statement_id() { rewrite_statement_id_ = true; }
+  // MariaDB's metadata cache (see backend::ColumnDefinitions): the column definitions the server
+  // sends with this response (COM_STMT_PREPARE_OK's, or the first result set's) go to `into`;
+  // columns_kept() says whether they came, complete or not (into->known()).
+  void keep_columns(backend::ColumnDefinitions* into) { columns_ = into; }
+  void stop_where_columns_left_out() { stop_where_left_out_ = true; }
+  // After columns_left_out: `count` definitions were sent in front of the rest of the response,
+  // whose sequence ids are shifted by as much from now on (sequence_shift()).
+  // (Sequence ids count modulo 256.)
+  void columns_given(std::size_t count) { sequence_shift_ = static_cast<std::uint8_t>(sequence_shift_ + count); }
+  std::uint8_t sequence_shift() const { return sequence_shift_; }
+  bool columns_kept() const { return columns_kept_; }
+
   // Scans `data` (received, not yet forwarded). Call again with the unforwarded rest plus new bytes.
-  Step scan(protocol::Bytes data);
+  // After columns_given() the frame headers scanned are renumbered in place: the writable form.
+  Step scan(std::span<std::uint8_t> data) { return scan_frames(data, data.data()); }
+  Step scan(protocol::Bytes data) { return scan_frames(data, nullptr); }
   // After local_infile: the client's closing empty packet has been relayed.
   bool client_infile_done() { return tracker_.on_client_infile_done(); }
 
@@ -58,13 +79,21 @@ class ResponseRelay {
   const TrackedState& tracked() const { return tracked_; }
 
  private:
+  Step scan_frames(protocol::Bytes data, std::uint8_t* writable);
   void note_ok(protocol::Bytes packet);
+  void note_columns(protocol::ResponseEvent event, std::uint32_t payload_length, protocol::Bytes head);
 
   protocol::ResponseTracker tracker_;
   protocol::CapabilityFlags caps_ = 0;
   std::uint64_t frame_left_ = 0;  // body bytes of the current frame not yet scanned
   TrackedState tracked_;
   bool rewrite_statement_id_ = false;
+  backend::ColumnDefinitions* columns_ = nullptr;
+  std::uint64_t columns_expected_ = 0;  // definitions still to come into columns_
+  bool keeping_columns_ = false;
+  bool columns_kept_ = false;
+  bool stop_where_left_out_ = false;
+  std::uint8_t sequence_shift_ = 0;
 };
 
 }  // namespace weir::session

@@ -24,6 +24,7 @@
 #include "plan/plan.hpp"
 #include "session/backend_link.hpp"
 #include "session/backend_links.hpp"
+#include "session/client_columns.hpp"
 #include "session/client_login.hpp"
 #include "session/kill_decision.hpp"
 #include "session/kill_statement.hpp"
@@ -225,6 +226,8 @@ class Session : public std::enable_shared_from_this<Session> {
   WorkerContext& worker_;
   net::PacketStream client_;
   ResponseRelay relay_;
+  ClientColumns columns_;           // MariaDB's metadata cache (see client_columns.hpp)
+  protocol::Buffer given_columns_;  // the definitions given in place of those the server left out
   // When the last relayed response was complete (relay_command): one clock read serves the
   // latency metric and read-your-writes.
   std::chrono::steady_clock::time_point replied_at_{};

@@ -130,7 +130,12 @@ asio::awaitable<bool> Session::prepare_statement(proto::Bytes packet, std::uint8
   std::vector<std::uint32_t> to_close;
   auto& cache = primary->backend().prepared();
   cache.set_capacity(worker_.config.current()->pool.prepared_statements_per_connection);
-  cache.add(statement.sql, statement.scope, tracker.statement_id(), to_close);
+  auto& entry = cache.add(statement.sql, statement.scope, tracker.statement_id(), to_close);
+  if (relay_.columns_kept()) {
+    // MariaDB's metadata cache: what the client got is what the server last sent for it.
+    cache.set_columns(entry, columns_.kept(), to_close);
+    statement.columns_seen = entry.columns.fingerprint();
+  }
   prepared_.add(id, std::move(statement));
   last_prepared_ = id;
   co_await close_server_statements(*primary, to_close);
@@ -264,7 +269,10 @@ asio::awaitable<bool> Session::execution_for(BackendLink& link, PreparedStatemen
   auto& cache = link.backend().prepared();
   std::vector<std::uint32_t> to_close;
   cache.set_capacity(worker_.config.current()->pool.prepared_statements_per_connection);
-  cache.add(statement.sql, statement.scope, *result.statement_id, to_close);
+  auto& added = cache.add(statement.sql, statement.scope, *result.statement_id, to_close);
+  // The server sent the statement's column definitions to weir: MariaDB's metadata cache may
+  // leave them out of its executions, for clients that have others (see ClientColumns).
+  cache.set_columns(added, result.columns, to_close);
   co_await close_server_statements(link, std::move(to_close));
   backend::PreparedStatements::Entry* on = cache.find(statement.sql, statement.scope, statement.holder);
   if (on == nullptr || link.backend().broken()) {
@@ -292,6 +300,9 @@ void Session::make_execution(BackendLink& link, PreparedStatementMap::Statement&
   // this statement's (released when its cursor is done and its long data used).
   const auto command = static_cast<Command>(packet[0]);
   const bool opens_cursor = command == Command::stmt_execute && layout && layout->opens_cursor();
+  if (command == Command::stmt_execute || command == Command::stmt_bulk_execute) {
+    columns_.expect(on, statement.columns_seen);
+  }
   if (link.primary && (command == Command::stmt_send_long_data || opens_cursor)) {
     backend::PreparedStatements::hold(on, statement.holder);
     statement.holds = true;

@@ -36,7 +36,10 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
     // only then: setting it replaces what the previous statement left (warnings, FOUND_ROWS()).
     const bool restore = carried_insert_id_ != 0 && may_set_insert_id_ && (link.borrowed || !insert_id_set_);
     bool ready = true;
-    if (link.borrowed && reads_previous_statement_) ready = co_await links_.make_own(link);
+    if (link.borrowed && reads_previous_statement_) {
+      columns_.forget();  // the reset forgets the connection's statements
+      ready = co_await links_.make_own(link);
+    }
     if (ready && restore) ready = co_await restore_last_insert_id(link);
     if (!ready) co_return Relayed::lost_before_reply;
   }
@@ -88,10 +91,11 @@ asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std
   if (prepare_client_id_ != 0 && command == static_cast<std::uint8_t>(Command::stmt_prepare)) {
     relay_.rewrite_statement_id();
   }
+  columns_.begin(relay_, command, identity_.capabilities);
   std::size_t forwarded = 0;
   boost::system::error_code error;
   while (true) {
-    const auto step = relay_.scan(backend.buffered());
+    const auto step = relay_.scan(backend.buffered_writable());
     if (step.statement_id_at != 0) {
       // The client knows the statement by weir's id (see prepare_statement).
       const std::array<std::uint8_t, 4> id{
@@ -120,7 +124,35 @@ asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std
       backend.consume(step.forward);
       forwarded += step.forward;
     }
-    if (step.outcome == ResponseRelay::Outcome::done) co_return Relayed::done;
+    if (step.outcome == ResponseRelay::Outcome::done) {
+      std::vector<std::uint32_t> evicted;
+      columns_.end(relay_, link.backend().prepared(), evicted);
+      if (!evicted.empty()) co_await close_server_statements(link, std::move(evicted));
+      co_return Relayed::done;
+    }
+    if (step.outcome == ResponseRelay::Outcome::columns_left_out) {
+      // MariaDB's metadata cache left out definitions this client statement does not have: the
+      // client gets the server statement's in their place.
+      const proto::Bytes buffered = backend.buffered();
+      const std::size_t frame = proto::kFrameHeaderSize + proto::decode_frame_header(buffered.data()).payload_length;
+      given_columns_.clear();
+      const auto count = columns_.give(buffered.first(frame), relay_.sequence_shift(), given_columns_);
+      if (!count) {
+        log::error("backend left out column definitions weir does not have",
+                   {{"session", id_}, {"backend", link.name}});
+        link.backend().mark_broken();
+        co_return forwarded == 0 ? Relayed::lost_before_reply : Relayed::lost_mid_reply;
+      }
+      guard_client_write();
+      co_await client_.write_raw(given_columns_, error);
+      unguard_client();
+      if (error) co_return Relayed::client_gone;
+      worker_.metrics->bytes_to_client(given_columns_.size());
+      backend.consume(frame);
+      forwarded += frame;
+      relay_.columns_given(*count);
+      continue;
+    }
     if (step.outcome == ResponseRelay::Outcome::local_infile) {
       const bool relayed = co_await relay_local_infile(link);
       if (!relayed) co_return Relayed::lost_mid_reply;

@@ -12,20 +12,6 @@
 namespace weir::testing::routing_tests {
 namespace {
 
-struct StmtCloser {
-  void operator()(MYSQL_STMT* s) const { mysql_stmt_close(s); }
-};
-using Stmt = std::unique_ptr<MYSQL_STMT, StmtCloser>;
-
-Stmt prepare(MYSQL* m, const std::string& sql) {
-  Stmt stmt(mysql_stmt_init(m));
-  if (mysql_stmt_prepare(stmt.get(), sql.c_str(), sql.size()) != 0) {
-    ADD_FAILURE() << "prepare " << sql << ": " << mysql_stmt_error(stmt.get());
-    return nullptr;
-  }
-  return stmt;
-}
-
 // Executes with one parameter (an integer or a string) and returns the two result columns as text.
 std::pair<std::string, std::string> run_one(MYSQL_STMT* stmt, const std::variant<long long, std::string>& value) {
   MYSQL_BIND param{};

@@ -1,6 +1,8 @@
 #pragma once
 // A primary and two replicas replicating for real (GTID, row format), the test accounts, and
 // weir in front with all three as backends and a fast monitor.
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <set>
 #include <string>
@@ -45,6 +47,21 @@ inline std::string run(MYSQL* m, const std::string& sql) {
     if (MYSQL_RES* res = mysql_store_result(m)) mysql_free_result(res);
   } while (mysql_next_result(m) == 0);
   return "";
+}
+
+struct StmtCloser {
+  void operator()(MYSQL_STMT* s) const { mysql_stmt_close(s); }
+};
+using Stmt = std::unique_ptr<MYSQL_STMT, StmtCloser>;
+
+// A statement prepared through libmariadb (a test failure and null when the server refuses it).
+inline Stmt prepare(MYSQL* m, const std::string& sql) {
+  Stmt stmt(mysql_stmt_init(m));
+  if (mysql_stmt_prepare(stmt.get(), sql.c_str(), sql.size()) != 0) {
+    ADD_FAILURE() << "prepare " << sql << ": " << mysql_stmt_error(stmt.get());
+    return nullptr;
+  }
+  return stmt;
 }
 
 inline MariadbOptions replica_options(std::uint32_t server_id) {

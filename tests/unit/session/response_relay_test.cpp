@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "reply_bytes.hpp"
 #include "weir/protocol/capabilities.hpp"
 #include "weir/protocol/commands.hpp"
 
@@ -25,20 +26,8 @@ constexpr proto::CapabilityFlags kCaps =
 constexpr proto::CapabilityFlags kTrackCaps = kCaps | proto::cap::kSessionTrack;
 constexpr proto::CapabilityFlags kDeprecateEofCaps = kCaps | proto::cap::kDeprecateEof;
 
-// One frame: 3-byte length, sequence id, payload.
-std::string frame(std::uint8_t seq, const std::string& payload) {
-  std::string out;
-  out.push_back(static_cast<char>(payload.size() & 0xff));
-  out.push_back(static_cast<char>((payload.size() >> 8) & 0xff));
-  out.push_back(static_cast<char>((payload.size() >> 16) & 0xff));
-  out.push_back(static_cast<char>(seq));
-  return out + payload;
-}
-std::string bytes(std::initializer_list<int> list) {
-  std::string out;
-  for (const int b : list) out.push_back(static_cast<char>(b));
-  return out;
-}
+using test_bytes::bytes;
+using test_bytes::frame;
 
 const std::string kOk = bytes({0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00});
 const std::string kOkMoreResults = bytes({0x00, 0x01, 0x00, 0x0a, 0x00, 0x00, 0x00});
