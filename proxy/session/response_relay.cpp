@@ -70,6 +70,16 @@ void ResponseRelay::note_ok(proto::Bytes packet) {
 }
 
 ResponseRelay::Step ResponseRelay::scan_frames(proto::Bytes data, std::uint8_t* writable) {
+  // The sequence ids change only between scans (columns_given): the common case, no renumbering,
+  // gets a loop without it.
+  if (sequence_shift_ == 0) return scan_frames<false>(data, nullptr);
+  // Only the writable form renumbers (the session's); a read-only scan cannot.
+  if (writable == nullptr) return Step{0, Outcome::failed, 0, 0};
+  return scan_frames<true>(data, writable);
+}
+
+template <bool kRenumber>
+ResponseRelay::Step ResponseRelay::scan_frames(proto::Bytes data, std::uint8_t* writable) {
   std::size_t pos = 0;
   std::size_t id_at = 0;
   const auto step = [&id_at](std::size_t forward, Outcome outcome, std::size_t min_capacity) {
@@ -96,27 +106,30 @@ ResponseRelay::Step ResponseRelay::scan_frames(proto::Bytes data, std::uint8_t* 
     const std::size_t head_size = std::min<std::size_t>(header.payload_length, available - proto::kFrameHeaderSize);
     const proto::Bytes head(data.data() + pos + proto::kFrameHeaderSize, head_size);
     const ResponseEvent event = tracker_.on_packet(header.payload_length, head);
-    if (event == ResponseEvent::protocol_error) return step(pos, Outcome::failed, 0);
-    if (columns_ != nullptr) note_columns(event, header.payload_length, head);
-    if (event == ResponseEvent::result_set_header && stop_where_left_out_ && !tracker_.metadata_follows()) {
-      return step(pos, Outcome::columns_left_out, 0);
+    // A row (the hot path) only streams through; the other packets may say something.
+    if (event != ResponseEvent::row) {
+      if (event == ResponseEvent::protocol_error) return step(pos, Outcome::failed, 0);
+      if (columns_ != nullptr && (keeping_columns_ || event == ResponseEvent::result_set_header ||
+                                  event == ResponseEvent::prepare_ok)) {
+        note_columns(event, header.payload_length, head);
+      }
+      if (event == ResponseEvent::result_set_header && stop_where_left_out_ && !tracker_.metadata_follows()) {
+        return step(pos, Outcome::columns_left_out, 0);
+      }
+      if (event == ResponseEvent::prepare_ok && rewrite_statement_id_) {
+        id_at = pos + proto::kFrameHeaderSize + 1;  // after the 0x00 status byte
+      }
+      if (event == ResponseEvent::err) {
+        tracked_.error = true;
+        if (head.size() >= 3) tracked_.error_code = static_cast<std::uint16_t>(head[1] | (head[2] << 8));
+      }
+      if ((event == ResponseEvent::ok || event == ResponseEvent::result_set_end) &&
+          head_size == header.payload_length && !head.empty() &&
+          (head[0] == proto::kOkHeader || head[0] == proto::kEofHeader)) {
+        note_ok(head);
+      }
     }
-    if (sequence_shift_ != 0) {
-      // Only the writable form renumbers (the session's); a read-only scan has nothing to shift.
-      if (writable == nullptr) return step(pos, Outcome::failed, 0);
-      writable[pos + 3] = static_cast<std::uint8_t>(header.sequence_id + sequence_shift_);
-    }
-    if (event == ResponseEvent::prepare_ok && rewrite_statement_id_) {
-      id_at = pos + proto::kFrameHeaderSize + 1;  // after the 0x00 status byte
-    }
-    if (event == ResponseEvent::err) {
-      tracked_.error = true;
-      if (head.size() >= 3) tracked_.error_code = static_cast<std::uint16_t>(head[1] | (head[2] << 8));
-    }
-    if ((event == ResponseEvent::ok || event == ResponseEvent::result_set_end) && head_size == header.payload_length &&
-        !head.empty() && (head[0] == proto::kOkHeader || head[0] == proto::kEofHeader)) {
-      note_ok(head);
-    }
+    if constexpr (kRenumber) writable[pos + 3] = static_cast<std::uint8_t>(header.sequence_id + sequence_shift_);
     pos += proto::kFrameHeaderSize;
     frame_left_ = header.payload_length;
   }

@@ -80,6 +80,8 @@ class ResponseRelay {
 
  private:
   Step scan_frames(protocol::Bytes data, std::uint8_t* writable);
+  template <bool kRenumber>
+  Step scan_frames(protocol::Bytes data, std::uint8_t* writable);
   void note_ok(protocol::Bytes packet);
   void note_columns(protocol::ResponseEvent event, std::uint32_t payload_length, protocol::Bytes head);
 
