@@ -26,9 +26,9 @@ std::uint64_t fingerprint_of(protocol::Bytes data);
 
 class ColumnDefinitions {
  public:
-  // A statement's definitions beyond this are not kept (the server's 4,096 columns with names of
-  // typical length take well under it); see known().
-  static constexpr std::size_t kMaxBytes = 1U << 20;
+  // A statement's definitions beyond this are not kept (see known()). More than a server sends:
+  // 4,096 columns (its limit) of names, aliases and tables at their longest take about 12 MiB.
+  static constexpr std::size_t kMaxBytes = 16U << 20;
 
   // Forgets them (the storage is kept for the next).
   void clear();

@@ -92,7 +92,7 @@ ColumnDefinitions of_size(std::size_t bytes) {
 TEST(PreparedStatementColumns, ConnectionKeepsColumnsWithinItsBudgetEvictingTheLeastRecentlyUsed) {
   PreparedStatements cache;
   std::vector<std::uint32_t> to_close;
-  const std::size_t each = ColumnDefinitions::kMaxBytes;
+  const std::size_t each = 1U << 20;
   const std::uint32_t fit = PreparedStatements::kColumnBytes / each;  // the budget holds this many
   ASSERT_GE(fit, 3U);
   const auto give = [&cache, &to_close, each](std::uint32_t id) {
