@@ -65,18 +65,22 @@ void PacketStream::make_room(std::size_t min_capacity) {
   buffer_.resize(grown_capacity(buffer_.size(), end_, min_capacity));
 }
 
-asio::awaitable<std::size_t> PacketStream::fill(std::size_t min_capacity, boost::system::error_code& error) {
+asio::mutable_buffer PacketStream::fill_buffer(std::size_t min_capacity) {
   if (buffer_.empty()) buffer_ = acquire_buffer();
   if (begin_ == end_) begin_ = end_ = 0;
   if (end_ == buffer_.size()) make_room(min_capacity);
-  const auto into = asio::buffer(buffer_.data() + end_, buffer_.size() - end_);
+  return asio::buffer(buffer_.data() + end_, buffer_.size() - end_);
+}
+
+asio::awaitable<std::size_t> PacketStream::fill(std::size_t min_capacity, boost::system::error_code& error) {
+  const auto into = fill_buffer(min_capacity);
   std::size_t n = 0;
   if (stream_.is_tls()) {
     n = co_await stream_.read_some(into, error);
   } else {
     std::tie(error, n) = co_await stream_.plain_read_some(into);
   }
-  end_ += n;
+  filled(n);
   co_return n;
 }
 

@@ -82,6 +82,12 @@ class PacketStream {
   // Reads at least one more byte into the buffer (moving unconsumed bytes to the front and
   // growing geometrically towards `min_capacity` if full). Returns the number of bytes read.
   boost::asio::awaitable<std::size_t> fill(std::size_t min_capacity, boost::system::error_code& error);
+  // fill() in two steps, for plain TCP on the hot path, where fill's own coroutine frame would
+  // cost one more allocation and resumption per read: the room to read into, then the bytes read
+  // into it (filled), around awaiting stream().plain_read_some(fill_buffer(n)) (see the relay).
+  bool plain() const { return !stream_.is_tls(); }
+  boost::asio::mutable_buffer fill_buffer(std::size_t min_capacity);
+  void filled(std::size_t n) { end_ += n; }
 
   // After refusing a packet: reads and drops what the peer still sends until it closes, an error,
   // or `max_bytes`, so that a peer still writing the refused packet finishes and then reads the

@@ -381,7 +381,15 @@ asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle)
     const bool watching = links_.primary() != nullptr;
     if (watching) watch_primary();
     hot_waiting_ = true;
-    co_await client_.fill(net::PacketStream::kInitialBuffer, client_error);
+    if (client_.plain()) {
+      // The read itself awaited: no coroutine frame of fill's per statement.
+      std::size_t n = 0;
+      std::tie(client_error, n) =
+          co_await client_.stream().plain_read_some(client_.fill_buffer(net::PacketStream::kInitialBuffer));
+      client_.filled(n);
+    } else {
+      co_await client_.fill(net::PacketStream::kInitialBuffer, client_error);
+    }
     hot_waiting_ = false;
     deadline_.cancel();
     // The watch completed before it was ended: the primary spoke or closed; its link is lost.

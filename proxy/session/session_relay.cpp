@@ -164,7 +164,14 @@ asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std
       link.backend().mark_broken();
       co_return forwarded == 0 ? Relayed::lost_before_reply : Relayed::lost_mid_reply;
     }
-    co_await backend.fill(step.min_capacity, error);
+    if (backend.plain()) {
+      // The read itself awaited: no coroutine frame of fill's per read (see PacketStream::plain).
+      std::size_t n = 0;
+      std::tie(error, n) = co_await backend.stream().plain_read_some(backend.fill_buffer(step.min_capacity));
+      backend.filled(n);
+    } else {
+      co_await backend.fill(step.min_capacity, error);
+    }
     if (error) {
       log::warn("backend connection lost mid-response",
                 {{"session", id_}, {"backend", link.name}, {"error", error.message()}});
