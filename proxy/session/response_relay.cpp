@@ -109,8 +109,8 @@ ResponseRelay::Step ResponseRelay::scan_frames(proto::Bytes data, std::uint8_t* 
     // A row (the hot path) only streams through; the other packets may say something.
     if (event != ResponseEvent::row) {
       if (event == ResponseEvent::protocol_error) return step(pos, Outcome::failed, 0);
-      if (columns_ != nullptr && (keeping_columns_ || event == ResponseEvent::result_set_header ||
-                                  event == ResponseEvent::prepare_ok)) {
+      if (columns_ != nullptr &&
+          (keeping_columns_ || event == ResponseEvent::result_set_header || event == ResponseEvent::prepare_ok)) {
         note_columns(event, header.payload_length, head);
       }
       if (event == ResponseEvent::result_set_header && stop_where_left_out_ && !tracker_.metadata_follows()) {

@@ -266,7 +266,18 @@ asio::awaitable<void> Session::command_loop() {
     keep_links_ = false;
     reads_previous_statement_ = false;
     may_set_insert_id_ = false;
-    const bool keep_going = co_await dispatch(packet, seq);
+    // The usual statement, an execution of one of the session's prepared statements, goes
+    // straight to it: dispatch and prepared_command would only choose it (a coroutine frame each).
+    std::uint32_t client_id = 0;
+    PreparedStatementMap::Statement* executing =
+        packet[0] == static_cast<std::uint8_t>(Command::stmt_execute) ? statement_of(packet, client_id) : nullptr;
+    bool keep_going = false;
+    if (executing != nullptr) {
+      keep_going = co_await execute_prepared(packet, seq, *executing);
+      release_when_done(*executing);
+    } else {
+      keep_going = co_await dispatch(packet, seq);
+    }
     if (!keep_going) co_return;
   }
 }

@@ -166,6 +166,9 @@ class Session : public std::enable_shared_from_this<Session> {
                        std::size_t index);
   // --- prepared statements (session_prepared.cpp) ---
   boost::asio::awaitable<bool> prepared_command(protocol::Bytes packet, std::uint8_t sequence_id);
+  // The session's statement a COM_STMT_* packet is about (MariaDB's -1: the last prepared), and
+  // its id in `client_id`; null when the id is not one of the session's.
+  PreparedStatementMap::Statement* statement_of(protocol::Bytes packet, std::uint32_t& client_id);
   // COM_STMT_PREPARE on the primary; the client gets weir's id for the statement.
   boost::asio::awaitable<bool> prepare_statement(protocol::Bytes packet, std::uint8_t sequence_id);
   boost::asio::awaitable<void> close_statement(std::uint32_t id);
@@ -207,7 +210,13 @@ class Session : public std::enable_shared_from_this<Session> {
   // `hold_write_refusal`: a response that is only ERROR 1792 is not relayed (refused_as_write).
   boost::asio::awaitable<Relayed> relay_command(BackendLink& link, protocol::Bytes packet, std::uint8_t sequence_id,
                                                 bool hold_write_refusal = false);
-  boost::asio::awaitable<Relayed> relay_response(BackendLink& link, std::uint8_t command, bool hold_write_refusal);
+  // Before a statement on `link` (multiplexing): the link reset when the statement asks about the
+  // previous one and it was another session's, the session's LAST_INSERT_ID() set on it when
+  // needed. False when the link was lost meanwhile.
+  boost::asio::awaitable<bool> claim_link(BackendLink& link);
+  // After a response: the link's state, the metrics and the slow-query log.
+  void note_relayed(BackendLink& link, protocol::Bytes packet, Relayed outcome,
+                    std::chrono::steady_clock::time_point started);
   boost::asio::awaitable<bool> relay_local_infile(BackendLink& link);
   void track_database(BackendLink& link, std::uint8_t command, protocol::Bytes packet);
   // log.slow_query: a statement that took longer is logged with its digest (no values in it).

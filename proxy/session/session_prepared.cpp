@@ -42,22 +42,27 @@ std::string Session::statement_scope() const {
   return scope;
 }
 
+PreparedStatementMap::Statement* Session::statement_of(proto::Bytes packet, std::uint32_t& client_id) {
+  auto id = proto::read_statement_id(packet);
+  // MariaDB's -1: the statement prepared last (a prepare and its execution sent together).
+  if (id && *id == proto::kLastPreparedStatementId) id = last_prepared_;
+  client_id = id.value_or(0);
+  return id ? prepared_.find(client_id) : nullptr;
+}
+
 asio::awaitable<bool> Session::prepared_command(proto::Bytes packet, std::uint8_t seq) {
   const auto command = static_cast<Command>(packet[0]);
   if (command == Command::stmt_prepare) {
     const bool alive = co_await prepare_statement(packet, seq);
     co_return alive;
   }
-  const auto sent_id = proto::read_statement_id(packet);
-  auto id = sent_id;
-  // MariaDB's -1: the statement prepared last (a prepare and its execution sent together).
-  if (id && *id == proto::kLastPreparedStatementId) id = last_prepared_;
-  const std::uint32_t client_id = id.value_or(0);
-  PreparedStatementMap::Statement* statement = id ? prepared_.find(client_id) : nullptr;
+  std::uint32_t client_id = 0;
+  PreparedStatementMap::Statement* statement = statement_of(packet, client_id);
   if (statement == nullptr) {
     // Not one of this session's statements: its id means nothing on a connection (or another
     // session's statement there), so weir answers as the server does for an unknown id.
     if (command == Command::stmt_close || command == Command::stmt_send_long_data) co_return true;  // no reply
+    const auto sent_id = proto::read_statement_id(packet);
     const std::string shown = sent_id ? std::to_string(*sent_id) : std::string("?");
     co_await send_error(
         static_cast<std::uint8_t>(seq + 1), errors::kUnknownStatement, "HY000",
@@ -114,7 +119,7 @@ asio::awaitable<bool> Session::prepare_statement(proto::Bytes packet, std::uint8
     co_return true;
   }
   const std::uint32_t id = prepared_.next_id();
-  prepare_client_id_ = id;  // written into the PREPARE_OK the client gets (relay_response)
+  prepare_client_id_ = id;  // written into the PREPARE_OK the client gets (relay_command)
   const bool alive = co_await run_on_primary(packet, seq, false, false);
   prepare_client_id_ = 0;
   const auto& tracker = relay_.tracker();

@@ -26,21 +26,28 @@ bool starts_with_err(proto::Bytes data) { return data.size() > 4 && data[4] == p
 
 }  // namespace
 
+asio::awaitable<bool> Session::claim_link(BackendLink& link) {
+  // Multiplexing: when the link's last statement was another session's, a statement about the
+  // previous statement must not read that one's answer: the link is reset for it first. And
+  // the session's LAST_INSERT_ID() is set on the connection before a statement that asks for it
+  // or may leave it as it was (an INSERT with its own ids, read afterwards as the session's),
+  // only then: setting it replaces what the previous statement left (warnings, FOUND_ROWS()).
+  const bool restore = carried_insert_id_ != 0 && may_set_insert_id_ && (link.borrowed || !insert_id_set_);
+  bool ready = true;
+  if (link.borrowed && reads_previous_statement_) {
+    columns_.forget();  // the reset forgets the connection's statements
+    ready = co_await links_.make_own(link);
+  }
+  if (ready && restore) ready = co_await restore_last_insert_id(link);
+  co_return ready;
+}
+
+// One coroutine from the command to the end of its response: the relay loop is not a coroutine
+// of its own (a frame and a resumption per statement).
 asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, proto::Bytes packet, std::uint8_t seq,
                                                          bool hold_write_refusal) {
   if (reads_previous_statement_ || may_set_insert_id_) {
-    // Multiplexing: when the link's last statement was another session's, a statement about the
-    // previous statement must not read that one's answer: the link is reset for it first. And
-    // the session's LAST_INSERT_ID() is set on the connection before a statement that asks for it
-    // or may leave it as it was (an INSERT with its own ids, read afterwards as the session's),
-    // only then: setting it replaces what the previous statement left (warnings, FOUND_ROWS()).
-    const bool restore = carried_insert_id_ != 0 && may_set_insert_id_ && (link.borrowed || !insert_id_set_);
-    bool ready = true;
-    if (link.borrowed && reads_previous_statement_) {
-      columns_.forget();  // the reset forgets the connection's statements
-      ready = co_await links_.make_own(link);
-    }
-    if (ready && restore) ready = co_await restore_last_insert_id(link);
+    const bool ready = co_await claim_link(link);
     if (!ready) co_return Relayed::lost_before_reply;
   }
   link.borrowed = false;
@@ -54,7 +61,8 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
     link.backend().mark_broken();
     co_return Relayed::lost_before_reply;
   }
-  if (!proto::expects_response(static_cast<Command>(packet[0]))) {
+  const std::uint8_t command = packet[0];
+  if (!proto::expects_response(static_cast<Command>(command))) {
     link.idle = true;
     co_return Relayed::done;
   }
@@ -65,27 +73,7 @@ asio::awaitable<Session::Relayed> Session::relay_command(BackendLink& link, prot
         kill_slow_query(shared_from_this(), target->key.host, target->key.port, target->backend().thread_id()),
         asio::detached);
   });
-  const Relayed outcome = co_await relay_response(link, packet[0], hold_write_refusal);
-  query_deadline_.cancel();
-  // A refusal held back from the client is a complete response too: the link is ready for the next.
-  link.idle = (outcome == Relayed::done || outcome == Relayed::refused_as_write) && relay_.tracker().done();
-  if (outcome == Relayed::done) {
-    if (links_.multiplexing()) {
-      const auto& tracked = relay_.tracked();
-      note_leftovers(plan::leftovers_of_response(
-          {tracked.warnings, tracked.error, tracked.affected_rows, tracked.last_insert_id}));
-    }
-    track_database(link, packet[0], packet);
-    replied_at_ = std::chrono::steady_clock::now();
-    const auto elapsed = replied_at_ - started;
-    worker_.metrics->query(link.name, !link.primary, packet[0], elapsed);
-    log_if_slow(link, packet, elapsed);
-  }
-  co_return outcome;
-}
-
-asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std::uint8_t command,
-                                                          bool hold_write_refusal) {
+  // The response, relayed frame by frame as it arrives (see ResponseRelay).
   auto& backend = link.stream();
   relay_.start(command, identity_.capabilities);
   if (prepare_client_id_ != 0 && command == static_cast<std::uint8_t>(Command::stmt_prepare)) {
@@ -93,7 +81,7 @@ asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std
   }
   columns_.begin(relay_, command, identity_.capabilities);
   std::size_t forwarded = 0;
-  boost::system::error_code error;
+  Relayed outcome = Relayed::done;
   while (true) {
     const auto step = relay_.scan(backend.buffered_writable());
     if (step.statement_id_at != 0) {
@@ -107,7 +95,8 @@ asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std
         relay_.tracked().error_code == errors::kReadOnlyTransaction && starts_with_err(backend.buffered())) {
       // The whole response is the read-only link's refusal: nothing reached the client.
       backend.consume(step.forward);
-      co_return Relayed::refused_as_write;
+      outcome = Relayed::refused_as_write;
+      break;
     }
     if (step.forward > 0) {
       // The kernel usually takes it all at once: no deadline to arm, no suspension. Only a client
@@ -119,7 +108,10 @@ asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std
         co_await client_.write_raw(bytes.subspan(written), error);
         unguard_client();
       }
-      if (error) co_return Relayed::client_gone;
+      if (error) {
+        outcome = Relayed::client_gone;
+        break;
+      }
       worker_.metrics->bytes_to_client(step.forward);
       backend.consume(step.forward);
       forwarded += step.forward;
@@ -128,7 +120,8 @@ asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std
       std::vector<std::uint32_t> evicted;
       columns_.end(relay_, link.backend().prepared(), evicted);
       if (!evicted.empty()) co_await close_server_statements(link, std::move(evicted));
-      co_return Relayed::done;
+      outcome = Relayed::done;
+      break;
     }
     if (step.outcome == ResponseRelay::Outcome::columns_left_out) {
       // MariaDB's metadata cache left out definitions this client statement does not have: the
@@ -141,12 +134,16 @@ asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std
         log::error("backend left out column definitions weir does not have",
                    {{"session", id_}, {"backend", link.name}});
         link.backend().mark_broken();
-        co_return forwarded == 0 ? Relayed::lost_before_reply : Relayed::lost_mid_reply;
+        outcome = forwarded == 0 ? Relayed::lost_before_reply : Relayed::lost_mid_reply;
+        break;
       }
       guard_client_write();
       co_await client_.write_raw(given_columns_, error);
       unguard_client();
-      if (error) co_return Relayed::client_gone;
+      if (error) {
+        outcome = Relayed::client_gone;
+        break;
+      }
       worker_.metrics->bytes_to_client(given_columns_.size());
       backend.consume(frame);
       forwarded += frame;
@@ -155,14 +152,18 @@ asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std
     }
     if (step.outcome == ResponseRelay::Outcome::local_infile) {
       const bool relayed = co_await relay_local_infile(link);
-      if (!relayed) co_return Relayed::lost_mid_reply;
+      if (!relayed) {
+        outcome = Relayed::lost_mid_reply;
+        break;
+      }
       continue;
     }
     if (step.outcome == ResponseRelay::Outcome::failed) {
       log::error("backend broke the protocol",
                  {{"session", id_}, {"backend", link.name}, {"detail", relay_.tracker().error().message()}});
       link.backend().mark_broken();
-      co_return forwarded == 0 ? Relayed::lost_before_reply : Relayed::lost_mid_reply;
+      outcome = forwarded == 0 ? Relayed::lost_before_reply : Relayed::lost_mid_reply;
+      break;
     }
     if (backend.plain()) {
       // The read itself awaited: no coroutine frame of fill's per read (see PacketStream::plain).
@@ -176,9 +177,30 @@ asio::awaitable<Session::Relayed> Session::relay_response(BackendLink& link, std
       log::warn("backend connection lost mid-response",
                 {{"session", id_}, {"backend", link.name}, {"error", error.message()}});
       link.backend().mark_broken();
-      co_return forwarded == 0 ? Relayed::lost_before_reply : Relayed::lost_mid_reply;
+      outcome = forwarded == 0 ? Relayed::lost_before_reply : Relayed::lost_mid_reply;
+      break;
     }
   }
+  query_deadline_.cancel();
+  note_relayed(link, packet, outcome, started);
+  co_return outcome;
+}
+
+void Session::note_relayed(BackendLink& link, proto::Bytes packet, Relayed outcome,
+                           std::chrono::steady_clock::time_point started) {
+  // A refusal held back from the client is a complete response too: the link is ready for the next.
+  link.idle = (outcome == Relayed::done || outcome == Relayed::refused_as_write) && relay_.tracker().done();
+  if (outcome != Relayed::done) return;
+  if (links_.multiplexing()) {
+    const auto& tracked = relay_.tracked();
+    note_leftovers(
+        plan::leftovers_of_response({tracked.warnings, tracked.error, tracked.affected_rows, tracked.last_insert_id}));
+  }
+  track_database(link, packet[0], packet);
+  replied_at_ = std::chrono::steady_clock::now();
+  const auto elapsed = replied_at_ - started;
+  worker_.metrics->query(link.name, !link.primary, packet[0], elapsed);
+  log_if_slow(link, packet, elapsed);
 }
 
 asio::awaitable<bool> Session::relay_local_infile(BackendLink& link) {

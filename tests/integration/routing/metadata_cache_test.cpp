@@ -50,9 +50,9 @@ class CachingClient {
     std::string payload = "\x17";
     for (int i = 0; i < 4; ++i) payload += static_cast<char>((id >> (8 * i)) & 0xff);
     payload += std::string("\x00\x01\x00\x00\x00", 5);  // no cursor, one iteration
-    payload += '\x00';                                   // null bitmap
-    payload += '\x01';                                   // types follow
-    payload += std::string("\x08\x00", 2);               // BIGINT
+    payload += '\x00';                                  // null bitmap
+    payload += '\x01';                                  // types follow
+    payload += std::string("\x08\x00", 2);              // BIGINT
     for (int i = 0; i < 8; ++i) payload += static_cast<char>((static_cast<unsigned long long>(key) >> (8 * i)) & 0xff);
     if (!send_all(fd_, frame(payload, 0))) return "send failed";
     sequence_ = 1;
@@ -131,7 +131,9 @@ std::string execute(MYSQL_STMT* stmt, long long key) {
   MYSQL_RES* meta = mysql_stmt_result_metadata(stmt);
   if (meta == nullptr) return "no result metadata";
   const unsigned columns = mysql_num_fields(meta);
-  if (columns != mysql_stmt_field_count(stmt)) return "metadata of " + std::to_string(columns) + " columns, field count " + std::to_string(mysql_stmt_field_count(stmt));
+  if (columns != mysql_stmt_field_count(stmt))
+    return "metadata of " + std::to_string(columns) + " columns, field count " +
+           std::to_string(mysql_stmt_field_count(stmt));
   std::string out = "names ";
   for (unsigned i = 0; i < columns; ++i) out += std::string(i ? "," : "") + mysql_fetch_field_direct(meta, i)->name;
   mysql_free_result(meta);
@@ -164,8 +166,7 @@ std::string execute(MYSQL_STMT* stmt, long long key) {
 
 long status_of(MariadbServer& server, const std::string& name) {
   return std::stol(
-      server
-          .scalar("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = '" + name + "'")
+      server.scalar("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = '" + name + "'")
           .value_or("0"));
 }
 

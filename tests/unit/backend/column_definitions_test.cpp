@@ -36,8 +36,8 @@ TEST(ColumnDefinitions, KeepsTheDefinitionsAndWritesThemRenumbered) {
   EXPECT_EQ(columns.count(), 2U);
   proto::Buffer out = {0xaa};
   EXPECT_EQ(columns.write_frames(254, out), 0) << "sequence ids count modulo 256";
-  const proto::Buffer expected = {0xaa, 5, 0, 0, 254, 'f', 'i', 'r', 's', 't',
-                                  10,   0, 0, 255, 's', 'e', 'c', 'o', 'n', 'd', ' ', 'o', 'n', 'e'};
+  const proto::Buffer expected = {0xaa, 5,   0,   0,   254, 'f', 'i', 'r', 's', 't', 10,  0,
+                                  0,    255, 's', 'e', 'c', 'o', 'n', 'd', ' ', 'o', 'n', 'e'};
   EXPECT_EQ(out, expected);
 }
 
@@ -104,7 +104,7 @@ TEST(PreparedStatementColumns, ConnectionKeepsColumnsWithinItsBudgetEvictingTheL
   for (std::uint32_t id = 1; id <= fit; ++id) give(id);
   EXPECT_TRUE(to_close.empty());
   EXPECT_LE(cache.column_bytes(), PreparedStatements::kColumnBytes);
-  cache.find("SELECT 1", "");  // used: 2 is now the least recently used
+  cache.find("SELECT 1", "");                                 // used: 2 is now the least recently used
   PreparedStatements::hold(*cache.find("SELECT 2", ""), 77);  // held for its cursor: stays
   give(fit + 1);
   EXPECT_EQ(to_close, (std::vector<std::uint32_t>{3}));

@@ -29,8 +29,8 @@ using test_bytes::bytes;
 using test_bytes::frame;
 // A VARCHAR column named `name` as Protocol::ColumnDefinition41.
 std::string column(char name) {
-  return bytes({0x03, 'd', 'e', 'f', 0x00, 0x00, 0x00, 0x01, name, 0x00, 0x0c, 0x2d, 0x00, 0x50, 0x00, 0x00, 0x00,
-                0xfd, 0x00, 0x00, 0x00, 0x00, 0x00});
+  return bytes({0x03, 'd',  'e',  'f',  0x00, 0x00, 0x00, 0x01, name, 0x00, 0x0c, 0x2d,
+                0x00, 0x50, 0x00, 0x00, 0x00, 0xfd, 0x00, 0x00, 0x00, 0x00, 0x00});
 }
 const std::string kEof = bytes({0xfe, 0x00, 0x00, 0x02, 0x00});
 // A binary row of `values` (none NULL).
@@ -181,8 +181,8 @@ TEST(ClientColumns, WithoutTheCacheNothingIsKeptOrStopped) {
   relay.start(kExecute, caps);
   columns.expect(entry, seen);
   columns.begin(relay, kExecute, caps);
-  std::string stream = frame(1, bytes({0x01})) + frame(2, column('a')) + frame(3, kEof) +
-                       frame(4, binary_row({"v"})) + frame(5, kEof);
+  std::string stream =
+      frame(1, bytes({0x01})) + frame(2, column('a')) + frame(3, kEof) + frame(4, binary_row({"v"})) + frame(5, kEof);
   const auto step = relay.scan(proto::as_bytes(stream));
   EXPECT_EQ(step.outcome, Outcome::done);
   EXPECT_EQ(step.forward, stream.size());
@@ -199,9 +199,8 @@ TEST(ClientColumns, APrepareReplyKeepsTheColumnsNotTheParameters) {
   columns.begin(relay, prepare, kCaps);
   // PREPARE_OK: statement 7, one column, one parameter; the parameter's definition, EOF, the
   // column's, EOF.
-  const std::string reply =
-      frame(1, bytes({0x00, 0x07, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00})) +
-      frame(2, column('p')) + frame(3, kEof) + frame(4, column('r')) + frame(5, kEof);
+  const std::string reply = frame(1, bytes({0x00, 0x07, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00})) +
+                            frame(2, column('p')) + frame(3, kEof) + frame(4, column('r')) + frame(5, kEof);
   const auto step = relay.scan(proto::as_bytes(reply));
   EXPECT_EQ(step.outcome, Outcome::done);
   ASSERT_TRUE(relay.columns_kept());
