@@ -273,7 +273,14 @@ asio::awaitable<void> Session::command_loop() {
         packet[0] == static_cast<std::uint8_t>(Command::stmt_execute) ? statement_of(packet, client_id) : nullptr;
     bool keep_going = false;
     if (executing != nullptr) {
-      keep_going = co_await execute_prepared(packet, seq, *executing);
+      const ExecutionStart start = start_execution(packet, *executing);
+      if (plan_needs_run(start.first)) {
+        keep_going = co_await execute_prepared(packet, seq, *executing, start);
+      } else {
+        executing->long_data = false;
+        keep_going = co_await run_on_primary(packet, seq, start.may_write, false, executing);
+        note_execution(*executing, start, keep_going);
+      }
       release_when_done(*executing);
     } else {
       keep_going = co_await dispatch(packet, seq);

@@ -177,8 +177,21 @@ class Session : public std::enable_shared_from_this<Session> {
   void release_when_done(PreparedStatementMap::Statement& statement);
   // COM_STMT_CLOSE of the server's `ids` on `link` (no reply).
   boost::asio::awaitable<void> close_server_statements(BackendLink& link, std::vector<std::uint32_t> ids);
+  // An execution's first step, without I/O: the client's parameter types noted, the routing
+  // verdict applied, the plan made.
+  struct ExecutionStart {
+    plan::StatementFacts facts;
+    plan::Plan first;
+    bool cursor = false;     // the client asked for a cursor
+    bool may_write = false;  // not a read-only statement
+  };
+  ExecutionStart start_execution(protocol::Bytes packet, PreparedStatementMap::Statement& statement);
+  // The rest: a replica's plan tried, else the primary. (The command loop runs the primary's
+  // plan itself, without this coroutine's frame: run_on_primary, then note_execution.)
   boost::asio::awaitable<bool> execute_prepared(protocol::Bytes packet, std::uint8_t sequence_id,
-                                                PreparedStatementMap::Statement& statement);
+                                                PreparedStatementMap::Statement& statement, ExecutionStart start);
+  // After the primary ran it: whether it left a cursor open.
+  void note_execution(PreparedStatementMap::Statement& statement, const ExecutionStart& start, bool alive);
   // The packet to send to `link` for the client's `packet` about `statement` (an execution, a
   // fetch, ...), written into execution_: that connection's id for it, prepared there first when
   // it lacks it, and the parameter types it lacks. False when the link cannot prepare it (`lost`

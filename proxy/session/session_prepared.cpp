@@ -72,7 +72,7 @@ asio::awaitable<bool> Session::prepared_command(proto::Bytes packet, std::uint8_
   switch (command) {
     case Command::stmt_close: co_await close_statement(client_id); co_return true;
     case Command::stmt_execute: {
-      const bool alive = co_await execute_prepared(packet, seq, *statement);
+      const bool alive = co_await execute_prepared(packet, seq, *statement, start_execution(packet, *statement));
       release_when_done(*statement);
       co_return alive;
     }
@@ -207,15 +207,15 @@ asio::awaitable<void> Session::close_server_statements(BackendLink& link, std::v
   }
 }
 
-asio::awaitable<bool> Session::execute_prepared(proto::Bytes packet, std::uint8_t seq,
-                                                PreparedStatementMap::Statement& statement) {
+Session::ExecutionStart Session::start_execution(proto::Bytes packet, PreparedStatementMap::Statement& statement) {
   const auto layout = read_execute_layout(packet, statement.params);
   if (layout && layout->types_included) {
     PreparedStatementMap::note_types(statement, types_of(packet, *layout, statement.params));
   }
   // A cursor is read with COM_STMT_FETCH on the connection that opened it; long data was sent
   // to the primary: both keep the execution there.
-  const bool cursor = layout && layout->opens_cursor();
+  ExecutionStart start;
+  start.cursor = layout && layout->opens_cursor();
   const route::Classification verdict = route::route_execute(statement.routing, routing_.view);
   routing_.apply(verdict.effects);
   if (links_.multiplexing()) {
@@ -223,18 +223,28 @@ asio::awaitable<bool> Session::execute_prepared(proto::Bytes packet, std::uint8_
     may_set_insert_id_ =
         verdict.reason != route::Reason::read_only_statement || plan::reads_last_insert_id(statement.sql);
   }
-  plan::StatementFacts facts = plan::facts_of(verdict, statement.sql);
-  facts.replica_allowed = layout && !cursor && !statement.long_data;
-  facts.may_lift_read_only = statement.routing.may_lift_read_only;
-  const plan::Plan first = plan_first(facts);
-  PlannedRead planned{ReplicaRead::not_served, first};
-  if (plan_needs_run(first)) planned = co_await run_planned_read(facts, false, packet, seq, &statement, &first);
-  if (planned.read == ReplicaRead::served) co_return true;
-  if (planned.read == ReplicaRead::session_over) co_return false;
+  start.facts = plan::facts_of(verdict, statement.sql);
+  start.facts.replica_allowed = layout && !start.cursor && !statement.long_data;
+  start.facts.may_lift_read_only = statement.routing.may_lift_read_only;
+  start.first = plan_first(start.facts);
+  start.may_write = verdict.reason != route::Reason::read_only_statement;
+  return start;
+}
+
+void Session::note_execution(PreparedStatementMap::Statement& statement, const ExecutionStart& start, bool alive) {
+  statement.cursor = alive && start.cursor && !relay_.tracked().error && relay_.tracker().cursor_exists();
+}
+
+asio::awaitable<bool> Session::execute_prepared(proto::Bytes packet, std::uint8_t seq,
+                                                PreparedStatementMap::Statement& statement, ExecutionStart start) {
+  if (plan_needs_run(start.first)) {
+    const PlannedRead planned = co_await run_planned_read(start.facts, false, packet, seq, &statement, &start.first);
+    if (planned.read == ReplicaRead::served) co_return true;
+    if (planned.read == ReplicaRead::session_over) co_return false;
+  }
   statement.long_data = false;
-  const bool may_write = verdict.reason != route::Reason::read_only_statement;
-  const bool alive = co_await run_on_primary(packet, seq, may_write, false, &statement);
-  statement.cursor = alive && cursor && !relay_.tracked().error && relay_.tracker().cursor_exists();
+  const bool alive = co_await run_on_primary(packet, seq, start.may_write, false, &statement);
+  note_execution(statement, start, alive);
   co_return alive;
 }
 
