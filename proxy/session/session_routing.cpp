@@ -211,6 +211,12 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
   const bool held_state = held.any();
   proto::Bytes to_send = packet;
   if (statement != nullptr) {
+    // A link that must be reset for the statement is, before the execution is made for it (the
+    // reset closes the statements on it). A failed reset closed the link: the relay finds it lost.
+    if (link->borrowed && reads_previous_statement_) {
+      const bool claimed = co_await claim_link(*link);
+      if (!claimed) link->backend().mark_broken();
+    }
     if (!execution_if_prepared(*link, *statement, packet)) {
       const bool ready = co_await execution_on_primary(*link, *statement, packet, reply_seq);
       if (!ready) co_return true;
@@ -317,7 +323,12 @@ asio::awaitable<Session::PlannedRead> Session::run_planned_read(const plan::Stat
     bool rewritten = false;  // a prepared statement's execution, in execution_
     if (statement != nullptr) {
       bool lost = false;
-      rewritten = co_await execution_for(*link, *statement, packet, lost, nullptr);
+      // Reset first when the statement needs it (see run_on_primary).
+      if (link->borrowed && reads_previous_statement_) {
+        const bool claimed = co_await claim_link(*link);
+        lost = !claimed;
+      }
+      if (!lost) rewritten = co_await execution_for(*link, *statement, packet, lost, nullptr);
       if (lost) {
         give_up_replica(*link, status.name, excluded, planned.replica);
         continue;

@@ -278,6 +278,31 @@ TEST_F(Multiplexing, PreparedStatementsStayWithTheirClient) {
   EXPECT_EQ(scalar_of(a.get(), "EXECUTE s"), "7");
 }
 
+// A prepared statement that asks about the previous statement (FOUND_ROWS(), ROW_COUNT()) on a
+// connection another client used last: weir resets the connection first, which closes the server
+// statements on it, so the execution must be made for the connection as it is after the reset.
+TEST_F(Multiplexing, APreparedStatementAboutThePreviousStatementRunsOnABorrowedConnection) {
+  start();
+  Mysql a = client();
+  Mysql b = client();
+  MYSQL_STMT* stmt = mysql_stmt_init(a.get());
+  const std::string sql = "SELECT FOUND_ROWS()";
+  ASSERT_EQ(mysql_stmt_prepare(stmt, sql.c_str(), sql.size()), 0) << mysql_stmt_error(stmt);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(run(b, "SELECT id FROM app.counters"), "ok");  // b's three rows, last on the connection
+    ASSERT_EQ(mysql_stmt_execute(stmt), 0) << "execution " << i << ": " << mysql_stmt_error(stmt);
+    long long found = -1;
+    MYSQL_BIND result{};
+    result.buffer_type = MYSQL_TYPE_LONGLONG;
+    result.buffer = &found;
+    ASSERT_EQ(mysql_stmt_bind_result(stmt, &result), 0);
+    ASSERT_EQ(mysql_stmt_fetch(stmt), 0) << mysql_stmt_error(stmt);
+    EXPECT_NE(found, 3) << "a read b's FOUND_ROWS()";
+    mysql_stmt_free_result(stmt);
+  }
+  mysql_stmt_close(stmt);
+}
+
 // Two clients, one backend connection, server-side prepared statements: each executes its own
 // (prepared on the connection once per text and shared, the parameter types each sent kept apart),
 // neither pins the connection, and the server holds one statement per text.
