@@ -22,8 +22,30 @@ PreparedStatements::Entry* PreparedStatements::find(std::string_view sql, std::s
   return &it->second;
 }
 
+PreparedStatements::Entry* PreparedStatements::find(std::string_view sql, std::string_view scope, std::uint64_t holder,
+                                                    Remembered& remembered) {
+  for (auto& place : remembered.places_) {
+    if (place.cache == this && place.version == version_) {
+      place.entry->last_used = ++clock_;
+      return place.entry;
+    }
+  }
+  Entry* entry = find(sql, scope, holder);
+  if (entry == nullptr) return nullptr;
+  auto* place = &remembered.places_[remembered.next_];
+  for (auto& same : remembered.places_) {
+    if (same.cache == this) place = &same;  // an older answer of this cache: replaced
+  }
+  if (place == &remembered.places_[remembered.next_]) {
+    remembered.next_ = static_cast<std::uint8_t>((remembered.next_ + 1) % remembered.places_.size());
+  }
+  *place = {this, version_, entry};
+  return entry;
+}
+
 PreparedStatements::Entry& PreparedStatements::add(std::string_view sql, std::string_view scope, std::uint32_t id,
                                                    std::vector<std::uint32_t>& to_close) {
+  changed();
   if (const auto it = locate(sql, scope, 0); it != entries_.end()) {
     if (it->second.id != id) to_close.push_back(it->second.id);
     it->second.id = id;
@@ -58,6 +80,7 @@ PreparedStatements::Entries::iterator PreparedStatements::oldest_unheld(const En
 void PreparedStatements::erase(Entries::iterator it) {
   column_bytes_ -= it->second.columns.size();
   entries_.erase(it);
+  changed();
 }
 
 void PreparedStatements::set_columns(Entry& entry, ColumnDefinitions& columns, std::vector<std::uint32_t>& to_close) {
@@ -83,7 +106,10 @@ std::uint32_t PreparedStatements::remove(std::string_view sql, std::string_view 
 void PreparedStatements::release(std::uint64_t holder) {
   if (holder == 0) return;
   for (auto& [text, entry] : entries_) {
-    if (entry.held_by == holder) entry.held_by = 0;
+    if (entry.held_by == holder) {
+      entry.held_by = 0;
+      changed();
+    }
   }
 }
 

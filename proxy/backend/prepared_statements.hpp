@@ -18,7 +18,16 @@
 // for the execution) is held by that client statement: no other uses it, replaces it or evicts it
 // until it is released; another of the same text and scope is prepared beside it instead (the
 // server gives each prepare its own cursor and long data).
+//
+// A client statement executed again and again finds its server statement without hashing its text:
+// find() takes a `Remembered`, the client statement's memory of where it found it last, which holds
+// while the cache's version is the one it saw (every change that could move an answer, on any
+// cache, takes a new version from one counter for the process, so a cache made later at the same
+// address does not match either).
+//
 // Pure: no I/O.
+#include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -47,11 +56,30 @@ class PreparedStatements {
     ColumnDefinitions columns;    // what the server last sent for it (see set_columns)
   };
 
+  // Where one client statement found its server statements last, on up to two connections (its
+  // primary's and a replica's, say).
+  class Remembered {
+   private:
+    friend class PreparedStatements;
+    struct Place {
+      const PreparedStatements* cache = nullptr;
+      std::uint64_t version = 0;
+      Entry* entry = nullptr;
+    };
+    std::array<Place, 2> places_{};
+    std::uint8_t next_ = 0;  // the place the next new one takes
+  };
+
   explicit PreparedStatements(std::size_t capacity = kDefaultCapacity) : capacity_(capacity == 0 ? 1 : capacity) {}
+  PreparedStatements(const PreparedStatements&) = delete;
+  PreparedStatements& operator=(const PreparedStatements&) = delete;
 
   // The statement `sql` prepared in `scope` that client statement `holder` may use: the one it
   // holds, else one nobody holds; or null. Counts as a use.
   Entry* find(std::string_view sql, std::string_view scope, std::uint64_t holder = 0);
+  // The same, answered from `remembered` while nothing changed here since it was found there (and
+  // remembered when found).
+  Entry* find(std::string_view sql, std::string_view scope, std::uint64_t holder, Remembered& remembered);
   // Records `sql` prepared in `scope` as the server's `id`. Appends to `to_close` the ids the
   // caller must close on the server (COM_STMT_CLOSE): one prepared earlier for the same text in
   // the same scope that nobody holds, and the least recently used one nobody holds when the cache
@@ -65,7 +93,10 @@ class PreparedStatements {
   // close on the server, or 0 when it was not there.
   std::uint32_t remove(std::string_view sql, std::string_view scope, std::uint64_t holder = 0);
   // Client statement `holder` keeps its cursor or long data on `entry` (found for it).
-  static void hold(Entry& entry, std::uint64_t holder) { entry.held_by = holder; }
+  void hold(Entry& entry, std::uint64_t holder) {
+    entry.held_by = holder;
+    changed();
+  }
   // Its cursor is exhausted or closed and its long data used: what it held is anyone's again.
   void release(std::uint64_t holder);
   // The text of the statement the server knows as `id` (for logs); empty when unknown.
@@ -74,6 +105,7 @@ class PreparedStatements {
   void clear() {
     entries_.clear();
     column_bytes_ = 0;
+    changed();
   }
   std::size_t size() const { return entries_.size(); }
   std::size_t capacity() const { return capacity_; }
@@ -92,11 +124,18 @@ class PreparedStatements {
   // The least recently used entry nobody holds, other than `keep`; end() when there is none.
   Entries::iterator oldest_unheld(const Entry* keep);
   void erase(Entries::iterator it);
+  // A find may answer otherwise than before: what was remembered no longer holds.
+  void changed() { version_ = next_version(); }
+  static std::uint64_t next_version() {
+    static std::atomic<std::uint64_t> versions{0};
+    return versions.fetch_add(1, std::memory_order_relaxed) + 1;
+  }
 
   std::unordered_multimap<std::string, Entry, TextHash, std::equal_to<>> entries_;
   std::size_t capacity_;
   std::uint64_t clock_ = 0;
   std::size_t column_bytes_ = 0;
+  std::uint64_t version_ = next_version();
 };
 
 }  // namespace weir::backend

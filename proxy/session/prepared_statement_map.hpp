@@ -65,6 +65,8 @@ class PreparedStatementMap {
     // (`holds`), so that no statement of the same text shares it meanwhile.
     std::uint64_t holder = 0;
     bool holds = false;
+    // Where its server statements were found last (a hash of its text saved per execution).
+    backend::PreparedStatements::Remembered found;
   };
 
   // The id the next statement gets: never 0, never one in use.

@@ -289,7 +289,8 @@ asio::awaitable<bool> Session::execution_for(BackendLink& link, PreparedStatemen
   // leave them out of its executions, for clients that have others (see ClientColumns).
   cache.set_columns(added, result.columns, to_close);
   co_await close_server_statements(link, std::move(to_close));
-  backend::PreparedStatements::Entry* on = cache.find(statement.sql, statement.scope, statement.holder);
+  backend::PreparedStatements::Entry* on =
+      cache.find(statement.sql, statement.scope, statement.holder, statement.found);
   if (on == nullptr || link.backend().broken()) {
     lost = true;
     co_return false;
@@ -303,7 +304,7 @@ bool Session::execution_if_prepared(BackendLink& link, PreparedStatementMap::Sta
   const auto layout = read_execute_layout(packet, statement.params);
   if (!layout && !link.primary) return false;  // execution_for refuses it too
   backend::PreparedStatements::Entry* on =
-      link.backend().prepared().find(statement.sql, statement.scope, statement.holder);
+      link.backend().prepared().find(statement.sql, statement.scope, statement.holder, statement.found);
   if (on == nullptr) return false;
   make_execution(link, statement, packet, layout, *on);
   return true;
@@ -319,7 +320,7 @@ void Session::make_execution(BackendLink& link, PreparedStatementMap::Statement&
     columns_.expect(on, statement.columns_seen);
   }
   if (link.primary && (command == Command::stmt_send_long_data || opens_cursor)) {
-    backend::PreparedStatements::hold(on, statement.holder);
+    link.backend().prepared().hold(on, statement.holder);
     statement.holds = true;
   }
   if (!layout) {

@@ -104,8 +104,8 @@ TEST(PreparedStatementColumns, ConnectionKeepsColumnsWithinItsBudgetEvictingTheL
   for (std::uint32_t id = 1; id <= fit; ++id) give(id);
   EXPECT_TRUE(to_close.empty());
   EXPECT_LE(cache.column_bytes(), PreparedStatements::kColumnBytes);
-  cache.find("SELECT 1", "");                                 // used: 2 is now the least recently used
-  PreparedStatements::hold(*cache.find("SELECT 2", ""), 77);  // held for its cursor: stays
+  cache.find("SELECT 1", "");                   // used: 2 is now the least recently used
+  cache.hold(*cache.find("SELECT 2", ""), 77);  // held for its cursor: stays
   give(fit + 1);
   EXPECT_EQ(to_close, (std::vector<std::uint32_t>{3}));
   EXPECT_EQ(cache.find("SELECT 3", ""), nullptr);

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <optional>
+#include <random>
+#include <string>
+
 namespace weir::backend {
 namespace {
 
@@ -55,7 +60,7 @@ TEST(PreparedStatements, OverCapacityTheLeastRecentlyUsedIsClosed) {
 TEST(PreparedStatements, AHeldStatementServesOnlyItsHolderUntilReleased) {
   PreparedStatements cache(2);
   std::vector<std::uint32_t> to_close;
-  PreparedStatements::hold(cache.add("SELECT 1", "", 1, to_close), 101);
+  cache.hold(cache.add("SELECT 1", "", 1, to_close), 101);
   EXPECT_EQ(cache.find("SELECT 1", "", 101)->id, 1U);
   EXPECT_EQ(cache.find("SELECT 1", "", 102), nullptr) << "another statement must prepare its own";
   EXPECT_EQ(cache.find("SELECT 1", ""), nullptr);
@@ -76,7 +81,7 @@ TEST(PreparedStatements, AHeldStatementServesOnlyItsHolderUntilReleased) {
   EXPECT_EQ(to_close, (std::vector<std::uint32_t>{1}));
   // remove() takes the holder's own when it holds one.
   to_close.clear();
-  PreparedStatements::hold(*cache.find("SELECT 1", "", 101), 101);
+  cache.hold(*cache.find("SELECT 1", "", 101), 101);
   cache.add("SELECT 1", "", 5, to_close);
   EXPECT_EQ(cache.remove("SELECT 1", "", 101), 4U);
   EXPECT_EQ(cache.remove("SELECT 1", "", 101), 5U);
@@ -95,6 +100,105 @@ TEST(PreparedStatements, RemoveAndClear) {
   cache.clear();
   EXPECT_EQ(cache.size(), 0U);
   EXPECT_EQ(cache.find("b", "s"), nullptr);
+}
+
+TEST(PreparedStatements, ARememberedAnswerIsReusedUntilTheCacheChanges) {
+  PreparedStatements cache;
+  std::vector<std::uint32_t> to_close;
+  cache.add("SELECT 1", "", 1, to_close);
+  PreparedStatements::Remembered remembered;
+  PreparedStatements::Entry* first = cache.find("SELECT 1", "", 0, remembered);
+  ASSERT_NE(first, nullptr);
+  // Answered from memory: even a text it no longer asks about gets the remembered statement,
+  // which is why a client statement keeps its own memory.
+  EXPECT_EQ(cache.find("not looked up", "", 0, remembered), first);
+  cache.add("SELECT 2", "", 2, to_close);  // a change: looked up again
+  EXPECT_EQ(cache.find("not looked up", "", 0, remembered), nullptr);
+  EXPECT_EQ(cache.find("SELECT 1", "", 0, remembered)->id, 1U);
+  // Another cache made where this one was (same address) does not answer from it.
+  std::optional<PreparedStatements> other(std::in_place);
+  PreparedStatements::Remembered in_other;
+  other->add("SELECT 1", "", 7, to_close);
+  ASSERT_EQ(other->find("SELECT 1", "", 0, in_other)->id, 7U);
+  other.reset();
+  other.emplace();
+  EXPECT_EQ(other->find("SELECT 1", "", 0, in_other), nullptr);
+}
+
+// Generated operations on a cache looked up with memories and on a twin looked up without: every
+// answer is the same statement (the same server id), whatever happened between.
+TEST(PreparedStatements, RememberedAnswersMatchFreshLookupsUnderGeneratedOperations) {
+  const std::array<std::string, 4> texts{"SELECT 1", "SELECT 2", "SELECT 3", "SELECT 4"};
+  const std::array<std::string, 2> scopes{"", "db"};
+  const std::array<std::uint64_t, 3> holders{0, 11, 12};
+  for (std::uint32_t seed = 1; seed <= 200; ++seed) {
+    std::mt19937 random(seed);
+    auto pick = [&random](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+    std::optional<PreparedStatements> remembering(std::in_place, 3);
+    std::optional<PreparedStatements> plain(std::in_place, 3);
+    // One memory per client statement: (text, scope, holder).
+    std::array<PreparedStatements::Remembered, texts.size() * scopes.size() * holders.size()> memories{};
+    std::uint32_t next_id = 1;
+    std::vector<std::uint32_t> closed_a;
+    std::vector<std::uint32_t> closed_b;
+    for (int step = 0; step < 300; ++step) {
+      const std::size_t t = pick(texts.size());
+      const std::size_t s = pick(scopes.size());
+      const std::size_t h = pick(holders.size());
+      const std::uint64_t holder = holders[h];
+      switch (pick(10)) {
+        case 0: {
+          const std::uint32_t id = next_id++;
+          closed_a.clear();
+          closed_b.clear();
+          remembering->add(texts[t], scopes[s], id, closed_a);
+          plain->add(texts[t], scopes[s], id, closed_b);
+          ASSERT_EQ(closed_a, closed_b) << "seed " << seed << " step " << step;
+          break;
+        }
+        case 1:
+          if (holder != 0) {
+            auto* a = remembering->find(texts[t], scopes[s], holder);
+            auto* b = plain->find(texts[t], scopes[s], holder);
+            ASSERT_EQ(a == nullptr, b == nullptr);
+            if (a != nullptr) {
+              remembering->hold(*a, holder);
+              plain->hold(*b, holder);
+            }
+          }
+          break;
+        case 2:
+          remembering->release(holder);
+          plain->release(holder);
+          break;
+        case 3:
+          ASSERT_EQ(remembering->remove(texts[t], scopes[s], holder), plain->remove(texts[t], scopes[s], holder));
+          break;
+        case 4:
+          if (pick(8) == 0) {  // the connection reset, or a new connection in its place
+            if (pick(2) == 0) {
+              remembering->clear();
+              plain->clear();
+            } else {
+              remembering.reset();
+              remembering.emplace(3);
+              plain.reset();
+              plain.emplace(3);
+            }
+          }
+          break;
+        default: {
+          auto& memory = memories[(t * scopes.size() + s) * holders.size() + h];
+          const auto* a = remembering->find(texts[t], scopes[s], holder, memory);
+          const auto* b = plain->find(texts[t], scopes[s], holder);
+          ASSERT_EQ(a == nullptr, b == nullptr) << "seed " << seed << " step " << step;
+          if (a != nullptr) {
+            ASSERT_EQ(a->id, b->id) << "seed " << seed << " step " << step;
+          }
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
