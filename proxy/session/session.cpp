@@ -266,20 +266,27 @@ asio::awaitable<void> Session::command_loop() {
     keep_links_ = false;
     reads_previous_statement_ = false;
     may_set_insert_id_ = false;
-    // The usual statement, an execution of one of the session's prepared statements, goes
-    // straight to it: dispatch and prepared_command would only choose it (a coroutine frame each).
+    // The usual statement, an execution of one of the session's prepared statements, is run
+    // here: dispatch and prepared_command would only choose it (a coroutine frame each).
     std::uint32_t client_id = 0;
     PreparedStatementMap::Statement* executing =
         packet[0] == static_cast<std::uint8_t>(Command::stmt_execute) ? statement_of(packet, client_id) : nullptr;
     bool keep_going = false;
     if (executing != nullptr) {
-      const ExecutionStart start = start_execution(packet, *executing);
+      // Every execution of one of the session's statements runs here (prepared_command gets the
+      // other statement commands): a replica's plan tried, else the primary.
+      ExecutionStart start = start_execution(packet, *executing);
+      ReplicaRead read = ReplicaRead::not_served;
       if (plan_needs_run(start.first)) {
-        keep_going = co_await execute_prepared(packet, seq, *executing, start);
-      } else {
+        const PlannedRead planned = co_await run_planned_read(start.facts, false, packet, seq, executing, &start.first);
+        read = planned.read;
+      }
+      if (read == ReplicaRead::not_served) {
         executing->long_data = false;
         keep_going = co_await run_on_primary(packet, seq, start.may_write, false, executing);
         note_execution(*executing, start, keep_going);
+      } else {
+        keep_going = read == ReplicaRead::served;
       }
       release_when_done(*executing);
     } else {

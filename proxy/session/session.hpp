@@ -186,10 +186,8 @@ class Session : public std::enable_shared_from_this<Session> {
     bool may_write = false;  // not a read-only statement
   };
   ExecutionStart start_execution(protocol::Bytes packet, PreparedStatementMap::Statement& statement);
-  // The rest: a replica's plan tried, else the primary. (The command loop runs the primary's
-  // plan itself, without this coroutine's frame: run_on_primary, then note_execution.)
-  boost::asio::awaitable<bool> execute_prepared(protocol::Bytes packet, std::uint8_t sequence_id,
-                                                PreparedStatementMap::Statement& statement, ExecutionStart start);
+  // The rest is the command loop's: a replica's plan tried (run_planned_read), else the primary
+  // (run_on_primary, then note_execution).
   // After the primary ran it: whether it left a cursor open.
   void note_execution(PreparedStatementMap::Statement& statement, const ExecutionStart& start, bool alive);
   // The packet to send to `link` for the client's `packet` about `statement` (an execution, a

@@ -71,11 +71,11 @@ asio::awaitable<bool> Session::prepared_command(proto::Bytes packet, std::uint8_
   }
   switch (command) {
     case Command::stmt_close: co_await close_statement(client_id); co_return true;
-    case Command::stmt_execute: {
-      const bool alive = co_await execute_prepared(packet, seq, *statement, start_execution(packet, *statement));
-      release_when_done(*statement);
-      co_return alive;
-    }
+    case Command::stmt_execute:
+      // The command loop runs the executions of the session's statements; not reached. Were it
+      // reached, the session ends rather than guess.
+      log::error("an execution of a known statement reached prepared_command; closing the session", {{"session", id_}});
+      co_return false;
     case Command::stmt_send_long_data: {
       // No reply: on the primary, which then runs the execution (long data keeps it there).
       statement->long_data = true;
@@ -233,19 +233,6 @@ Session::ExecutionStart Session::start_execution(proto::Bytes packet, PreparedSt
 
 void Session::note_execution(PreparedStatementMap::Statement& statement, const ExecutionStart& start, bool alive) {
   statement.cursor = alive && start.cursor && !relay_.tracked().error && relay_.tracker().cursor_exists();
-}
-
-asio::awaitable<bool> Session::execute_prepared(proto::Bytes packet, std::uint8_t seq,
-                                                PreparedStatementMap::Statement& statement, ExecutionStart start) {
-  if (plan_needs_run(start.first)) {
-    const PlannedRead planned = co_await run_planned_read(start.facts, false, packet, seq, &statement, &start.first);
-    if (planned.read == ReplicaRead::served) co_return true;
-    if (planned.read == ReplicaRead::session_over) co_return false;
-  }
-  statement.long_data = false;
-  const bool alive = co_await run_on_primary(packet, seq, start.may_write, false, &statement);
-  note_execution(statement, start, alive);
-  co_return alive;
 }
 
 asio::awaitable<bool> Session::execution_for(BackendLink& link, PreparedStatementMap::Statement& statement,
