@@ -18,6 +18,7 @@
 // Built on Asio's reactor internals (Boost 1.81): only with the epoll reactor; any other backend
 // (io_uring) uses a plain async_read_some. A handler with a connected cancellation slot gets the
 // plain read as well (per-operation cancellation is not wired here).
+// The recv itself is weir's receive_now (socket_calls.hpp), not glibc's cancellation point.
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
@@ -41,6 +42,8 @@
 #include <memory>
 #include <utility>
 
+#include "socket_calls.hpp"
+
 namespace weir::net {
 
 #if defined(WEIR_DRAINING_READ)
@@ -63,9 +66,11 @@ class DrainingRecvOp : public detail::reactor_op {
 
   static status do_perform(detail::reactor_op* base) {
     auto* op = static_cast<DrainingRecvOp*>(base);
-    const bool finished = detail::socket_ops::non_blocking_recv1(op->socket_, op->buffer_.data(), op->buffer_.size(), 0,
-                                                                 true, op->ec_, op->bytes_transferred_);
-    if (!finished) return not_done;  // EAGAIN: wait for readiness
+    boost::system::error_code error;
+    const std::size_t n = receive_now(op->socket_, op->buffer_.data(), op->buffer_.size(), error);
+    if (error == boost::asio::error::would_block) return not_done;  // wait for readiness
+    op->ec_ = error;
+    op->bytes_transferred_ = n;
     // Fewer bytes than asked (end of stream and errors included): the socket is empty now.
     return op->bytes_transferred_ < op->buffer_.size() ? done_and_exhausted : done;
   }

@@ -6,6 +6,7 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include "socket_calls.hpp"
 
 namespace weir::net {
 
@@ -27,7 +28,7 @@ std::size_t Stream::try_write(asio::const_buffer buffer, boost::system::error_co
   if (tls_ || buffer.size() == 0) return 0;
   if (!socket_.non_blocking()) socket_.non_blocking(true, error);
   if (error) return 0;
-  const std::size_t n = socket_.write_some(buffer, error);
+  const std::size_t n = send_now(socket_.native_handle(), buffer.data(), buffer.size(), error);
   if (error == asio::error::would_block) error.clear();
   return error ? 0 : n;
 }

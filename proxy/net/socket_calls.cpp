@@ -1,0 +1,52 @@
+#include "socket_calls.hpp"
+
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <boost/asio/error.hpp>
+#include <cerrno>
+
+namespace weir::net {
+
+namespace {
+
+// errno after a failed call, as Asio names it (EAGAIN and EWOULDBLOCK are one value on Linux).
+boost::system::error_code last_error() {
+  const int code = errno;
+  if (code == EAGAIN || code == EWOULDBLOCK) return boost::asio::error::would_block;
+  return {code, boost::system::system_category()};
+}
+
+}  // namespace
+
+std::size_t receive_now(int socket, void* data, std::size_t size, boost::system::error_code& error) {
+  for (;;) {
+    const long n = ::syscall(SYS_recvfrom, socket, data, size, 0, nullptr, nullptr);
+    if (n > 0) {
+      error.clear();
+      return static_cast<std::size_t>(n);
+    }
+    if (n == 0) {
+      error = size == 0 ? boost::system::error_code{} : boost::system::error_code{boost::asio::error::eof};
+      return 0;
+    }
+    if (errno == EINTR) continue;
+    error = last_error();
+    return 0;
+  }
+}
+
+std::size_t send_now(int socket, const void* data, std::size_t size, boost::system::error_code& error) {
+  for (;;) {
+    const long n = ::syscall(SYS_sendto, socket, data, size, MSG_NOSIGNAL, nullptr, 0);
+    if (n >= 0) {
+      error.clear();
+      return static_cast<std::size_t>(n);
+    }
+    if (errno == EINTR) continue;
+    error = last_error();
+    return 0;
+  }
+}
+
+}  // namespace weir::net
