@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "metrics/metrics.hpp"
+#include "net/socket_calls.hpp"
 #include "weir/protocol/commands.hpp"
 #include "weir/protocol/response.hpp"
 
@@ -203,10 +204,8 @@ namespace weir::backend {
 bool looks_alive(BackendConnection& connection) {
   auto& socket = connection.stream().stream().socket();
   if (!socket.is_open()) return false;
-  char byte = 0;
-  const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  // 0: the server closed; data: something unsolicited (an error before closing): not usable either.
-  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  // Closed by the server, or something unsolicited (an error before closing): not usable either.
+  return net::peek_waiting(socket.native_handle()) == net::Waiting::nothing;
 }
 
 }  // namespace weir::backend

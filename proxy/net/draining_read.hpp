@@ -123,8 +123,34 @@ void start(boost::asio::ip::tcp::socket& socket, detail::reactor& reactor, boost
   p.v = p.p = nullptr;
 }
 
+// The reactor's note, per socket, of whether a read may find something (its "try speculatively"
+// flag: set whenever epoll reports the socket readable, closed or failed, also with no read
+// waiting; cleared by a draining read that emptied it). A private member of Asio's descriptor
+// state, named through an explicit instantiation (which the language exempts from access checks).
+using DescriptorState = detail::epoll_reactor::descriptor_state;
+using TrySpeculative = bool (DescriptorState::*)[detail::epoll_reactor::max_ops];
+TrySpeculative try_speculative_member();
+template <TrySpeculative Member>
+struct TrySpeculativeAccess {
+  friend TrySpeculative try_speculative_member() { return Member; }
+};
+template struct TrySpeculativeAccess<&DescriptorState::try_speculative_>;
+
 }  // namespace draining_detail
 #endif
+
+// False when nothing reached `socket` since a read (a DrainingReader's) emptied it: no system call
+// needed to know that it is quiet. True otherwise, and always on other reactors than epoll's.
+inline bool input_may_have_arrived(boost::asio::ip::tcp::socket& socket) {
+#if defined(WEIR_DRAINING_READ)
+  auto& impl = (socket.*draining_detail::SocketAccess::implementation()).get_implementation();
+  if (impl.reactor_data_ == nullptr) return true;
+  return (impl.reactor_data_->*draining_detail::try_speculative_member())[boost::asio::detail::epoll_reactor::read_op];
+#else
+  (void)socket;
+  return true;
+#endif
+}
 
 // Finds the worker's reactor once per socket owner (a registry lookup takes a lock).
 class DrainingReader {

@@ -49,4 +49,16 @@ std::size_t send_now(int socket, const void* data, std::size_t size, boost::syst
   }
 }
 
+Waiting peek_waiting(int socket) {
+  char byte = 0;
+  for (;;) {
+    const long n = ::syscall(SYS_recvfrom, socket, &byte, 1, MSG_PEEK | MSG_DONTWAIT, nullptr, nullptr);
+    if (n > 0) return Waiting::data;
+    if (n == 0) return Waiting::closed;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Waiting::nothing;
+    return errno == ECONNRESET ? Waiting::reset : Waiting::error;
+  }
+}
+
 }  // namespace weir::net

@@ -7,6 +7,7 @@
 // go to the kernel directly. The socket must be in non-blocking mode.
 #include <boost/system/error_code.hpp>
 #include <cstddef>
+#include <cstdint>
 
 namespace weir::net {
 
@@ -18,5 +19,11 @@ std::size_t receive_now(int socket, void* data, std::size_t size, boost::system:
 // `error` set otherwise, would_block when the socket's send buffer is full. Retries when
 // interrupted.
 std::size_t send_now(int socket, const void* data, std::size_t size, boost::system::error_code& error);
+
+// What waits on a socket that should be quiet (a backend connection between statements), looked
+// at without taking it: nothing, data (something unsolicited, such as an error before a close), the
+// peer's orderly close, a reset, or another error.
+enum class Waiting : std::uint8_t { nothing, data, closed, reset, error };
+Waiting peek_waiting(int socket);
 
 }  // namespace weir::net

@@ -79,11 +79,14 @@ class Session : public std::enable_shared_from_this<Session> {
     backend_idle,  // timeouts.backend_idle passed: give the backend connections back
   };
   boost::asio::awaitable<Wake> wait_for_client(bool watch_backend_idle);
-  // While the session waits for its client a one-byte read on the primary's link (plain or TLS)
+  // While the session waits for its client (cold, or hot over TLS) a one-byte read on the primary's link
   // notices the server closing it (KILL, a restart, wait_timeout) or speaking unasked at once;
   // unwatch_primary ends the watch and says whether that happened first.
   void watch_primary();
   bool unwatch_primary();
+  // Without a watch (plain TCP, the hot wait): whether the primary spoke or closed since its last
+  // reply, as the watch would have said (backend_spoke_, primary_reset_).
+  bool primary_spoke_meanwhile();
   // A deadline ending the wait for the client: sets `reason` and cancels the client's pending read
   // or wait (only while the session is idle).
   void wake_idle_wait(bool& reason);

@@ -146,6 +146,32 @@ TEST_P(IdleBackendClose, AKillOfTheLinkOnTheServerClosesTheClientAtOnce) {
   EXPECT_TRUE(lost_at_next_statement(m.get())) << "a killed connection went on";
 }
 
+// The link killed in the instant before the client's next statement, while weir's wait for it is
+// still hot (over plain TCP no read watches the primary then): weir notices the close when the
+// statement comes, before sending it, and ends the session as the watch would have. The client
+// sees its connection lost and the write never runs.
+TEST_P(IdleBackendClose, ALinkKilledJustBeforeTheNextStatementIsNoticedBeforeItIsSent) {
+  MariadbServer server(certs_.server_options("server"));
+  prepare_server(server);
+  server.execute("CREATE TABLE app.t (id INT PRIMARY KEY)");
+  WeirProcess weir(options_for(server));
+  Mysql m = open_mysql(weir.port(), ConnectOptions{}.db("app"));
+  ASSERT_NE(m, nullptr);
+  const std::string link = scalar_of(m.get(), "SELECT CONNECTION_ID()");
+  const std::size_t log_from = weir.log().size();
+  server.execute("KILL CONNECTION " + link);
+  // The server has closed it once it is gone from its process list.
+  for (int i = 0; i < 400; ++i) {
+    if (server.scalar("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + link) == "0") break;
+    std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_NE(mysql_query(m.get(), "INSERT INTO t VALUES (1)"), 0) << "a write on a killed link's session went on";
+  const unsigned code = mysql_errno(m.get());
+  EXPECT_TRUE(code == 2013 || code == 2006) << code << " " << mysql_error(m.get());
+  EXPECT_EQ(server.scalar("SELECT COUNT(*) FROM app.t"), "0");
+  EXPECT_TRUE(weir.wait_for_log("backend closed an idle session", 5s, log_from)) << weir.log();
+}
+
 INSTANTIATE_TEST_SUITE_P(Paths, IdleBackendClose, ::testing::Values(false, true),
                          [](const ::testing::TestParamInfo<bool>& path) {
                            return path.param ? std::string("Tls") : std::string("Plain");

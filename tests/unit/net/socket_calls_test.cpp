@@ -1,9 +1,9 @@
 #include "net/socket_calls.hpp"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <gtest/gtest.h>
 
 #include <array>
 #include <boost/asio/error.hpp>
@@ -80,6 +80,21 @@ TEST_F(SocketCalls, ABadDescriptorIsTheKernelsError) {
   EXPECT_EQ(error.value(), EBADF);
   EXPECT_EQ(send_now(-1, into.data(), into.size(), error), 0U);
   EXPECT_EQ(error.value(), EBADF);
+}
+
+TEST_F(SocketCalls, PeekingTellsQuietFromDataFromAClose) {
+  EXPECT_EQ(peek_waiting(ends_[0]), Waiting::nothing);
+  constexpr std::string_view kUnasked = "x";
+  boost::system::error_code error;
+  ASSERT_EQ(send_now(ends_[1], kUnasked.data(), kUnasked.size(), error), 1U);
+  EXPECT_EQ(peek_waiting(ends_[0]), Waiting::data);
+  EXPECT_EQ(peek_waiting(ends_[0]), Waiting::data);  // a peek takes nothing
+  std::array<char, 4> into{};
+  ASSERT_EQ(receive_now(ends_[0], into.data(), into.size(), error), 1U);
+  ::close(ends_[1]);
+  ends_[1] = -1;
+  EXPECT_EQ(peek_waiting(ends_[0]), Waiting::closed);
+  EXPECT_EQ(peek_waiting(-1), Waiting::error);
 }
 
 }  // namespace
