@@ -139,6 +139,14 @@ template struct TrySpeculativeAccess<&DescriptorState::try_speculative_>;
 }  // namespace draining_detail
 #endif
 
+// Whether input_may_have_arrived can tell a quiet socket (the epoll reactor); on other backends
+// (io_uring) it always says that input may have arrived.
+#if defined(WEIR_DRAINING_READ)
+inline constexpr bool kTellsQuietSockets = true;
+#else
+inline constexpr bool kTellsQuietSockets = false;
+#endif
+
 // False when nothing reached `socket` since a read (a DrainingReader's) emptied it: no system call
 // needed to know that it is quiet. True otherwise, and always on other reactors than epoll's.
 inline bool input_may_have_arrived(boost::asio::ip::tcp::socket& socket) {

@@ -397,19 +397,29 @@ asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle)
     const bool limit_first = idle_limit > config::Duration::zero() && idle_limit <= kHotIdle;
     cooling_ = false;
     hot_since_ = std::chrono::steady_clock::now();
+    // The primary is watched during the wait, so that a primary that closes closes the client
+    // soon, as in the cold wait (drivers check a pooled connection for exactly that). Over TLS the
+    // watch, a read through the engine (see watch_primary), starts at once. Over plain TCP it starts
+    // only after kWatchAfter: its start, cancel and completion cost a tenth of a statement, and a
+    // busy client's next statement comes sooner. If that statement comes first, the reactor says
+    // whether anything reached the primary's socket since its last reply emptied it, and only then
+    // is the socket looked at (primary_spoke_meanwhile): a close in that instant is still found
+    // before the statement is sent. (A reactor that cannot tell a quiet socket, io_uring's, and a
+    // client idle limit within kHotIdle, which leaves cool_ unarmed, watch at once as well.)
+    BackendLink* primary = links_.primary();
+    hot_watch_due_ =
+        primary != nullptr && !primary->stream().stream().is_tls() && net::kTellsQuietSockets && !limit_first;
+    hot_watch_ = primary != nullptr && !hot_watch_due_;
+    // One deadline per hot wait: the idle limit when it comes first, else cool_ (the delayed watch,
+    // then the cooling), after which the cold wait arms what is left of the limit (a limit then
+    // runs at most the cooling deadline's lateness late, as any deadline may).
     if (limit_first) {
       arm_idle_limit(idle_limit);
-    } else if (!cool_.armed()) {
-      cool_.arm(kHotIdle, [this] { on_cool_due(); });
+    } else {
+      const auto first_due = hot_since_ + (hot_watch_due_ ? kWatchAfter : kHotIdle);
+      if (!cool_.armed() || cool_due_ > first_due) arm_cool(first_due, hot_since_);
     }
-    // The primary: over TLS, watched meanwhile by a read through the engine (see watch_primary).
-    // Over plain TCP, no watch (its start, cancel and completion were a tenth of a statement's
-    // cost): when the next statement comes, the reactor says whether anything reached the
-    // primary's socket since the last reply emptied it, and only then is it looked at
-    // (primary_spoke_meanwhile). A primary that closes during a hot wait is noticed at the next
-    // statement, or at the cooling, when the cold wait's watch starts (within kHotIdle).
-    const bool watching = links_.primary() != nullptr && links_.primary()->stream().stream().is_tls();
-    if (watching) watch_primary();
+    if (hot_watch_) watch_primary();
     hot_waiting_ = true;
     if (client_.plain()) {
       // The read itself awaited: no coroutine frame of fill's per statement.
@@ -422,9 +432,11 @@ asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle)
     }
     hot_waiting_ = false;
     deadline_.cancel();
+    const bool watched = std::exchange(hot_watch_, false);
+    const bool unwatched = std::exchange(hot_watch_due_, false);
     // The watch completed before it was ended: the primary spoke or closed; its link is lost.
-    if (watching && unwatch_primary()) co_return Wake::primary_lost;
-    if (!watching && primary_spoke_meanwhile()) co_return Wake::primary_lost;
+    if (watched && unwatch_primary()) co_return Wake::primary_lost;
+    if (unwatched && primary_spoke_meanwhile()) co_return Wake::primary_lost;
     if (!client_error || client_error != asio::error::operation_aborted) {
       co_return Wake::client;  // bytes (or an error the next read reports again: end of stream, a reset)
     }
@@ -451,13 +463,30 @@ asio::awaitable<Session::Wake> Session::wait_for_client(bool watch_backend_idle)
 
 void Session::on_cool_due() {
   if (!hot_waiting_) return;  // a statement runs: the next hot wait arms again
-  const auto due = hot_since_ + kHotIdle;
   const auto now = std::chrono::steady_clock::now();
+  if (hot_watch_due_) {
+    const auto watch_at = hot_since_ + kWatchAfter;
+    if (now < watch_at) {
+      arm_cool(watch_at, now);
+      return;
+    }
+    hot_watch_due_ = false;
+    if (links_.primary() != nullptr) {
+      hot_watch_ = true;
+      watch_primary();
+    }
+  }
+  const auto due = hot_since_ + kHotIdle;
   if (now < due) {
-    cool_.arm(due - now, [this] { on_cool_due(); });
+    arm_cool(due, now);
     return;
   }
   wake_idle_wait(cooling_);
+}
+
+void Session::arm_cool(std::chrono::steady_clock::time_point due, std::chrono::steady_clock::time_point now) {
+  cool_due_ = due;
+  cool_.arm(due - now, [this] { on_cool_due(); });
 }
 
 void Session::watch_primary() {

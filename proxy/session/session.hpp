@@ -79,8 +79,8 @@ class Session : public std::enable_shared_from_this<Session> {
     backend_idle,  // timeouts.backend_idle passed: give the backend connections back
   };
   boost::asio::awaitable<Wake> wait_for_client(bool watch_backend_idle);
-  // While the session waits for its client (cold, or hot over TLS) a one-byte read on the primary's link
-  // notices the server closing it (KILL, a restart, wait_timeout) or speaking unasked at once;
+  // While the session waits for its client (see wait_for_client for when) a one-byte read on the
+  // primary's link notices the server closing it (KILL, a restart, wait_timeout) or speaking unasked at once;
   // unwatch_primary ends the watch and says whether that happened first.
   void watch_primary();
   bool unwatch_primary();
@@ -268,19 +268,28 @@ class Session : public std::enable_shared_from_this<Session> {
   net::Deadline deadline_;              // handshake, then the idle limits between statements
   net::Deadline query_deadline_;        // timeouts.query while a statement runs
   net::Deadline client_io_;             // timeouts.client_read / client_write around client I/O
-  // Ends a hot wait for the next statement after kHotIdle. Armed once and left armed: each hot
-  // wait only notes when it began (a clock read instead of an arm and a cancel per statement);
-  // when it comes due, on_cool_due() cools the wait that has lasted kHotIdle, re-arms for the
-  // rest of a younger one, and ends (unarmed until the next hot wait) while a statement runs.
+  // Starts the primary's watch kWatchAfter into a hot wait for the next statement (plain TCP), and
+  // ends the wait after kHotIdle. Left armed: each hot wait only notes when it began (a clock read
+  // instead of an arm and a cancel per statement); when it comes due, on_cool_due() starts the
+  // watch or cools the wait that has lasted long enough, re-arms for the rest of a younger one, and
+  // ends (unarmed until the next hot wait) while a statement runs.
   net::Deadline cool_;
+  std::chrono::steady_clock::time_point cool_due_{};  // when cool_ comes due, while armed
   std::chrono::steady_clock::time_point hot_since_{};
   bool hot_waiting_ = false;
-  bool cooling_ = false;  // set by cool_: the hot wait lasted kHotIdle
+  bool hot_watch_ = false;      // the hot wait watches the primary (see wait_for_client)
+  bool hot_watch_due_ = false;  // ... from kWatchAfter on, and has not started yet
+  bool cooling_ = false;        // set by cool_: the hot wait lasted kHotIdle
   void on_cool_due();
+  void arm_cool(std::chrono::steady_clock::time_point due, std::chrono::steady_clock::time_point now);
   std::array<char, 1> primary_watch_byte_{};  // the idle wait's read on the primary lands here
   // How long an idle session keeps its read waiting with a buffer before it gives the buffers
   // back and waits without one (see wait_for_client).
   static constexpr std::chrono::milliseconds kHotIdle{500};
+  // How long a hot wait over plain TCP goes without a watch of the primary: a statement that comes
+  // sooner (a busy client's) pays none, and a primary that closes is noticed within this (or at
+  // the next statement, before it is sent).
+  static constexpr std::chrono::milliseconds kWatchAfter{20};
 
   // Multiplexing state (pool.multiplexing only; see plan/multiplexing.hpp).
   plan::Pins link_pins_;  // what the session keeps on its links for its life
