@@ -8,6 +8,8 @@ set -euo pipefail
 # servers the local topology runs.
 run_packages=(
   g++ cmake ninja-build ccache pkg-config
+  # patch: the io_uring build's corrections of Boost 1.81 (cmake/io_uring.cmake)
+  patch
   libboost1.81-dev libboost-system1.81-dev libssl-dev libyaml-cpp-dev prometheus-cpp-dev libmariadb-dev liburing-dev
   nlohmann-json3-dev
   mariadb-server mariadb-client mariadb-backup procps
