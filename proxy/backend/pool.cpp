@@ -1,9 +1,6 @@
 #include "backend/pool.hpp"
 
-#include <sys/socket.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <iterator>
 
 #include "metrics/metrics.hpp"
