@@ -111,31 +111,42 @@ std::string_view command_label(std::uint8_t command) {
 
 void Gauge::add(double delta) noexcept { value_.fetch_add(delta, std::memory_order_relaxed); }
 
-Histogram::Histogram(std::shared_ptr<const std::vector<std::int64_t>> bounds)
-    : bounds_(std::move(bounds)), buckets_(new std::atomic<std::uint64_t>[bounds_->size() + 1]) {
-  for (std::size_t i = 0; i <= bounds_->size(); ++i) buckets_[i].store(0, std::memory_order_relaxed);
+void set_thread_shard(std::size_t worker) noexcept { detail::thread_shard = 1 + worker % (kShards - 1); }
+
+std::uint64_t Counter::value() const noexcept {
+  std::uint64_t total = 0;
+  for (const Cell& cell : cells_) total += cell.value.load(std::memory_order_relaxed);
+  return total;
 }
+
+Histogram::Histogram(std::shared_ptr<const std::vector<std::int64_t>> bounds)
+    : bounds_(std::move(bounds)),
+      lines_per_shard_((bounds_->size() + 2 + kSlotsPerLine - 1) / kSlotsPerLine),
+      lines_(kShards * lines_per_shard_) {}
 
 void Histogram::observe(std::chrono::nanoseconds duration) noexcept {
   const std::int64_t ns = std::max<std::int64_t>(duration.count(), 0);
   const auto& bounds = *bounds_;
   // le semantics: a value equal to a bound belongs to that bound's bucket.
   const auto index = static_cast<std::size_t>(std::lower_bound(bounds.begin(), bounds.end(), ns) - bounds.begin());
-  buckets_[index].fetch_add(1, std::memory_order_relaxed);
-  sum_ns_.fetch_add(static_cast<std::uint64_t>(ns), std::memory_order_relaxed);
+  const std::size_t shard = thread_shard();
+  slot(shard, 1 + index).fetch_add(1, std::memory_order_relaxed);
+  slot(shard, 0).fetch_add(static_cast<std::uint64_t>(ns), std::memory_order_relaxed);
 }
 
 Histogram::Snapshot Histogram::snapshot() const {
   Snapshot s;
   s.cumulative.reserve(bounds_->size() + 1);
   std::uint64_t running = 0;
+  std::uint64_t sum_ns = 0;
   for (std::size_t i = 0; i <= bounds_->size(); ++i) {
-    running += buckets_[i].load(std::memory_order_relaxed);
+    for (std::size_t shard = 0; shard < kShards; ++shard) running += slot(shard, 1 + i).load(std::memory_order_relaxed);
     s.cumulative.push_back(running);
   }
+  for (std::size_t shard = 0; shard < kShards; ++shard) sum_ns += slot(shard, 0).load(std::memory_order_relaxed);
   // The count is the +Inf bucket, so the two always agree; the sum may be a moment ahead.
   s.count = running;
-  s.sum_seconds = static_cast<double>(sum_ns_.load(std::memory_order_relaxed)) / 1e9;
+  s.sum_seconds = static_cast<double>(sum_ns) / 1e9;
   return s;
 }
 

@@ -15,6 +15,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -28,14 +29,31 @@
 
 namespace weir::metrics {
 
+// Counters and histograms keep one cell per shard, each on its own cache line, and a thread adds
+// to its own shard's: the workers count every statement, and an atomic add on a line the other
+// core wrote last waits for the line to move over (tens of nanoseconds, several times per
+// statement). Reading sums the shards. Worker threads each take a shard of their own
+// (set_thread_shard, first thing on the thread); every other thread shares shard 0.
+inline constexpr std::size_t kShards = 8;
+inline constexpr std::size_t kCacheLine = 64;
+namespace detail {
+inline thread_local std::size_t thread_shard = 0;
+}
+// The calling thread is worker `worker` (0-based): it counts into shard 1 + worker % (kShards - 1).
+void set_thread_shard(std::size_t worker) noexcept;
+inline std::size_t thread_shard() noexcept { return detail::thread_shard; }
+
 // A monotonically growing count.
 class Counter {
  public:
-  void inc(std::uint64_t n = 1) noexcept { value_.fetch_add(n, std::memory_order_relaxed); }
-  std::uint64_t value() const noexcept { return value_.load(std::memory_order_relaxed); }
+  void inc(std::uint64_t n = 1) noexcept { cells_[thread_shard()].value.fetch_add(n, std::memory_order_relaxed); }
+  std::uint64_t value() const noexcept;
 
  private:
-  std::atomic<std::uint64_t> value_{0};
+  struct alignas(kCacheLine) Cell {
+    std::atomic<std::uint64_t> value{0};
+  };
+  std::array<Cell, kShards> cells_{};
 };
 
 // A value that goes up and down.
@@ -52,7 +70,8 @@ class Gauge {
 };
 
 // Durations in buckets. Each bucket is its own atomic (not cumulative; rendering sums them), so
-// an observation is a short search over the bounds plus two relaxed atomic adds.
+// an observation is a short search over the bounds plus two relaxed atomic adds, in the calling
+// thread's shard (its sum and buckets, on cache lines of their own).
 class Histogram {
  public:
   // `bounds`: ascending upper bounds in nanoseconds, shared by every series of a family.
@@ -69,9 +88,21 @@ class Histogram {
   const std::vector<std::int64_t>& bounds() const { return *bounds_; }
 
  private:
+  // A shard: the sum in nanoseconds, then one count per bucket (bounds_->size() + 1, with +Inf).
+  struct alignas(kCacheLine) Line {
+    std::array<std::atomic<std::uint64_t>, kCacheLine / sizeof(std::uint64_t)> slots{};
+  };
+  std::atomic<std::uint64_t>& slot(std::size_t shard, std::size_t index) noexcept {
+    return lines_[shard * lines_per_shard_ + index / kSlotsPerLine].slots[index % kSlotsPerLine];
+  }
+  const std::atomic<std::uint64_t>& slot(std::size_t shard, std::size_t index) const noexcept {
+    return lines_[shard * lines_per_shard_ + index / kSlotsPerLine].slots[index % kSlotsPerLine];
+  }
+  static constexpr std::size_t kSlotsPerLine = kCacheLine / sizeof(std::uint64_t);
+
   std::shared_ptr<const std::vector<std::int64_t>> bounds_;
-  std::unique_ptr<std::atomic<std::uint64_t>[]> buckets_;  // bounds_->size() + 1 (+Inf)
-  std::atomic<std::uint64_t> sum_ns_{0};
+  std::size_t lines_per_shard_;
+  std::vector<Line> lines_;  // kShards * lines_per_shard_
 };
 
 // Which way a statement went.

@@ -227,6 +227,8 @@ bool Proxy::open() {
     context->pool = pools_.back().get();
     // Always present: with metrics.enabled false they count into a registry nothing serves.
     session_metrics_.push_back(std::make_unique<session::SessionMetrics>(*metrics_));
+    // The worker's first handler: its counts go to cache lines of its own.
+    asio::post(workers_[i].context(), [i] { metrics::set_thread_shard(i); });
     context->metrics = session_metrics_.back().get();
     context->deadlines = &workers_[i].deadlines();
     contexts_.push_back(std::move(context));

@@ -261,6 +261,62 @@ TEST(Metrics, ConcurrentIncrementsAreAllCounted) {
   EXPECT_EQ(e.samples.at(R"(weir_query_duration_seconds_count{backend="odd"})"), 2.0 * kPerThread);
 }
 
+TEST(Metrics, WorkerThreadsCountIntoShardsOfTheirOwn) {
+  std::vector<std::size_t> shards;
+  for (std::size_t worker = 0; worker < 2 * kShards; ++worker) {
+    std::thread([&shards, worker] {
+      EXPECT_EQ(thread_shard(), 0U);  // any thread before it says which worker it is
+      set_thread_shard(worker);
+      shards.push_back(thread_shard());
+    }).join();
+  }
+  for (std::size_t worker = 0; worker < shards.size(); ++worker) {
+    EXPECT_GE(shards[worker], 1U);
+    EXPECT_LT(shards[worker], kShards);
+    // Workers up to kShards - 1 apart never share a shard; beyond that they wrap around.
+    for (std::size_t other = 0; other < worker; ++other) {
+      if (worker - other < kShards - 1) {
+        EXPECT_NE(shards[worker], shards[other]) << worker << " " << other;
+      }
+    }
+  }
+  EXPECT_EQ(thread_shard(), 0U);
+}
+
+TEST(Metrics, EveryShardIsSummedWhenRead) {
+  Metrics m;
+  // More workers than shards (two share one), and a thread that is no worker (shard 0).
+  constexpr std::size_t kWorkers = kShards + 1;
+  constexpr int kPerThread = 20000;
+  Counter& counter = m.client_sent_bytes();
+  Histogram& histogram = m.query_duration("db");
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t <= kWorkers; ++t) {
+    threads.emplace_back([&, t] {
+      if (t < kWorkers) set_thread_shard(t);
+      for (int i = 0; i < kPerThread; ++i) {
+        counter.inc(3);
+        // Alternately under the first bound (100 us) and above the last (10 s).
+        histogram.observe(i % 2 == 0 ? microseconds(50) : std::chrono::seconds(20));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const auto threads_count = static_cast<std::uint64_t>(kWorkers + 1);
+  EXPECT_EQ(counter.value(), 3 * threads_count * kPerThread);
+  const auto snapshot = histogram.snapshot();
+  ASSERT_EQ(snapshot.cumulative.size(), histogram.bounds().size() + 1);
+  EXPECT_EQ(snapshot.count, threads_count * kPerThread);
+  EXPECT_EQ(snapshot.cumulative.front(), threads_count * kPerThread / 2);
+  EXPECT_EQ(snapshot.cumulative[snapshot.cumulative.size() - 2], threads_count * kPerThread / 2);
+  EXPECT_EQ(snapshot.cumulative.back(), threads_count * kPerThread);
+  EXPECT_NEAR(snapshot.sum_seconds, static_cast<double>(threads_count * kPerThread / 2) * (20.0 + 50e-6), 1e-3);
+  const auto e = parse(m.render());
+  EXPECT_EQ(e.samples.at("weir_client_sent_bytes_total"), 3.0 * static_cast<double>(threads_count * kPerThread));
+  EXPECT_EQ(e.samples.at(R"(weir_query_duration_seconds_count{backend="db"})"),
+            static_cast<double>(threads_count * kPerThread));
+}
+
 TEST(Metrics, BackendsThatLeaveTheTopologyLeaveTheGauges) {
   Metrics m;
   m.update_backends(
