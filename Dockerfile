@@ -13,7 +13,7 @@
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      g++ cmake ninja-build pkg-config patchelf binutils ccache \
+      g++ cmake ninja-build pkg-config patch patchelf binutils ccache \
       libboost1.81-dev libboost-system1.81-dev libssl-dev libyaml-cpp-dev prometheus-cpp-dev \
       libmariadb-dev liburing-dev nlohmann-json3-dev \
  && rm -rf /var/lib/apt/lists/*
