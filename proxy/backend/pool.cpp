@@ -29,11 +29,20 @@ Pool::IdleMark::~IdleMark() {
   if (gauge_ != nullptr) gauge_->dec();
 }
 
-void Pool::evict_expired(std::deque<Entry>& entries, Clock::time_point now) {
-  while (!entries.empty() && now - entries.front().since > idle_timeout_) {
-    entries.front().connection->stream().close();
-    entries.pop_front();
+void Pool::evict_expired(Entries& entries, Clock::time_point now) {
+  auto end = entries.begin();
+  while (end != entries.end() && now - end->since > idle_timeout_) {
+    end->connection->stream().close();
+    ++end;
   }
+  entries.erase(entries.begin(), end);
+}
+
+void Pool::prune_empty_keys() {
+  if (idle_.size() < prune_at_) return;
+  std::erase_if(idle_, [](const auto& entry) { return entry.second.empty(); });
+  // Many keys in use: prune again only when as many more have come.
+  prune_at_ = std::max(kPruneAtLeast, 2 * idle_.size());
 }
 
 std::unique_ptr<BackendConnection> Pool::take(const PoolKey& key, std::uint32_t session,
@@ -43,10 +52,7 @@ std::unique_ptr<BackendConnection> Pool::take(const PoolKey& key, std::uint32_t 
   if (it == idle_.end()) return nullptr;
   auto& entries = it->second;
   evict_expired(entries, Clock::now());
-  if (entries.empty()) {
-    idle_.erase(it);
-    return nullptr;
-  }
+  if (entries.empty()) return nullptr;  // the key stays with its capacity (prune_empty_keys)
   auto chosen = std::prev(entries.end());
   if (session != 0) {
     for (auto e = entries.rbegin(); e != entries.rend(); ++e) {
@@ -83,6 +89,7 @@ void Pool::put(const PoolKey& key, std::unique_ptr<BackendConnection> connection
     give(Handed{std::move(connection), key.session_state, std::move(lender)});
     return;
   }
+  prune_empty_keys();
   auto& entries = idle_[key];
   const auto now = Clock::now();
   evict_expired(entries, now);
@@ -111,7 +118,7 @@ Pool::Handed Pool::take_any_state(const PoolKey& key) {
     if (!(base == first)) break;
     evict_expired(it->second, now);
     if (it->second.empty()) {
-      it = idle_.erase(it);
+      ++it;
       continue;
     }
     Entry& entry = it->second.back();
@@ -158,7 +165,7 @@ bool Pool::close_one_idle(const std::string& host, std::uint16_t port) {
   first.host = host;
   first.port = port;
   // Keys order by host and port first: the backend's keys are one range.
-  std::deque<Entry>* oldest = nullptr;
+  Entries* oldest = nullptr;
   for (auto it = idle_.lower_bound(first); it != idle_.end() && it->first.host == host && it->first.port == port;
        ++it) {
     if (!it->second.empty() && (oldest == nullptr || it->second.front().since < oldest->front().since)) {
@@ -167,7 +174,7 @@ bool Pool::close_one_idle(const std::string& host, std::uint16_t port) {
   }
   if (oldest == nullptr) return false;
   oldest->front().connection->stream().close();
-  oldest->pop_front();
+  oldest->erase(oldest->begin());
   return true;
 }
 

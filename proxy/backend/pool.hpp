@@ -23,6 +23,7 @@
 #include <string_view>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "backend/backend_connection.hpp"
 
@@ -136,11 +137,18 @@ class Pool {
     IdleMark counted;
     std::optional<Lender> lender;
   };
-  void evict_expired(std::deque<Entry>& entries, Clock::time_point now);
+  // A key's idle connections, oldest first: a vector, so that its capacity stays with the key
+  // while connections come and go (lending and taking back per statement allocates nothing).
+  using Entries = std::vector<Entry>;
+  void evict_expired(Entries& entries, Clock::time_point now);
+  // Keys whose list is empty stay (with their capacity) until there are prune_at_ keys.
+  void prune_empty_keys();
 
   std::size_t max_idle_;
   Clock::duration idle_timeout_;
-  std::map<PoolKey, std::deque<Entry>> idle_;
+  std::map<PoolKey, Entries> idle_;
+  std::size_t prune_at_ = kPruneAtLeast;
+  static constexpr std::size_t kPruneAtLeast = 64;
   std::function<bool(std::string_view)> poolable_;
   struct Waiter {
     std::uint64_t id;

@@ -213,6 +213,7 @@ TEST_F(SteadyStateAllocations, ManySessionsAtOnceAllocateNothing) {
   constexpr int kSessions = 48;
   constexpr int kPerSession = 200;
   constexpr std::uint64_t kSlack = kSessions * kPerSession / 500;
+  constexpr std::uint64_t kPerConnectionOpened = 100;
   std::vector<Mysql> sessions;
   for (int i = 0; i < kSessions; ++i) sessions.push_back(connect());
   std::atomic<int> failures{0};
@@ -230,18 +231,42 @@ TEST_F(SteadyStateAllocations, ManySessionsAtOnceAllocateNothing) {
     }
     for (auto& client : clients) client.join();
   };
+  // Connections the servers accepted so far (weir's backend connections, the monitor's, these).
+  const auto server_connections = [] {
+    std::uint64_t total = 0;
+    for (auto* server : {&topology_->primary, &topology_->replica1, &topology_->replica2}) {
+      total += std::stoull(server
+                               ->scalar("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+                                        "WHERE VARIABLE_NAME = 'CONNECTIONS'")
+                               .value_or("0"));
+    }
+    return total;
+  };
   run_all(kWarmup);
+  const std::uint64_t connections_before = server_connections();
   const Snapshot before = counts_->snapshot();
+  const bool trace = std::getenv(alloc::kTraceThreadVariable) != nullptr;
+  counts_->set_trace(trace);
   run_all(kPerSession);
+  counts_->set_trace(false);
+  if (trace) std::printf("backtraces in %s\n", topology_->weir->log_path().c_str());
   const Snapshot after = counts_->snapshot();
+  // With pool.multiplexing the sessions share backend connections, and a new peak of sessions
+  // wanting one at once opens another: its login allocates (resolver entries, handshake, ...),
+  // once for the connection, not per statement. Allowed per connection opened meanwhile.
+  const std::uint64_t opened = server_connections() - connections_before;
   ASSERT_EQ(failures.load(), 0) << "reads that failed or were not served by a replica";
   const std::uint64_t allocations = after.allocations_of(kWorkerThreads) - before.allocations_of(kWorkerThreads);
   const int statements = kSessions * kPerSession;
-  std::printf("worker allocations over %d statements from %d sessions at once: %llu (%.3f per statement)\n", statements,
-              kSessions, static_cast<unsigned long long>(allocations), static_cast<double>(allocations) / statements);
+  std::printf(
+      "worker allocations over %d statements from %d sessions at once: %llu (%.3f per statement); "
+      "server connections opened meanwhile: %llu\n",
+      statements, kSessions, static_cast<unsigned long long>(allocations),
+      static_cast<double>(allocations) / statements, static_cast<unsigned long long>(opened));
   if (allocations != 0) std::printf("allocations by thread:\n%s", describe(before, after).c_str());
   RecordProperty("allocations_per_statement", std::to_string(static_cast<double>(allocations) / statements));
-  EXPECT_LE(allocations, kSlack) << "heap allocations in weir's worker threads, " << statements << " statements";
+  EXPECT_LE(allocations, kSlack + kPerConnectionOpened * opened)
+      << "heap allocations in weir's worker threads, " << statements << " statements";
 }
 
 // Disabled: now and then (a few reads in 1000, in some runs) the monitor's view shows no replica

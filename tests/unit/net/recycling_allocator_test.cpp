@@ -2,9 +2,9 @@
 // (cmake/patches/asio-1.81-recycling_allocator.patch): freed blocks kept in lists by size class
 // (multiples of 64 bytes up to 4096), at most 4 MiB per thread, and handed out again for any
 // size of their class. Called here directly on a thread_info_base of the test's own.
-#include <boost/asio/detail/thread_info_base.hpp>
 #include <gtest/gtest.h>
 #include <malloc.h>
+#include <boost/asio/detail/thread_info_base.hpp>
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #include <sanitizer/allocator_interface.h>
 #endif
