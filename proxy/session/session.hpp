@@ -228,6 +228,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // previous one and it was another session's, the session's LAST_INSERT_ID() set on it when
   // needed. False when the link was lost meanwhile.
   boost::asio::awaitable<bool> claim_link(BackendLink& link);
+  // The statement asks about the previous one, and `link`'s previous statement was another
+  // session's (multiplexing): the link must be reset before the statement, and before a prepared
+  // statement's execution is made for it (the reset closes the statements on it).
+  bool must_reset_before(const BackendLink& link) const { return link.borrowed && reads_previous_statement_; }
   // After a response: the link's state, the metrics and the slow-query log.
   void note_relayed(BackendLink& link, protocol::Bytes packet, Relayed outcome,
                     std::chrono::steady_clock::time_point started);

@@ -331,7 +331,7 @@ asio::awaitable<bool> Session::execution_on_primary(BackendLink& link, PreparedS
   if (ready) co_return true;
   if (lost) {
     const std::string message =
-        "weir: lost connection to the primary " + link.name + " while preparing the statement on it";
+        "weir: lost connection to the primary (" + link.name + ") while preparing the statement on it";
     links_.drop_primary();  // `link` is gone with it
     co_await send_error(reply_seq, errors::kBackendLost, "08S01", message);
   } else {

@@ -34,7 +34,7 @@ asio::awaitable<bool> Session::claim_link(BackendLink& link) {
   // only then: setting it replaces what the previous statement left (warnings, FOUND_ROWS()).
   const bool restore = carried_insert_id_ != 0 && may_set_insert_id_ && (link.borrowed || !insert_id_set_);
   bool ready = true;
-  if (link.borrowed && reads_previous_statement_) {
+  if (must_reset_before(link)) {
     columns_.forget();  // the reset forgets the connection's statements
     ready = co_await links_.make_own(link);
   }

@@ -213,7 +213,7 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
   if (statement != nullptr) {
     // A link that must be reset for the statement is, before the execution is made for it (the
     // reset closes the statements on it). A failed reset closed the link: the relay finds it lost.
-    if (link->borrowed && reads_previous_statement_) {
+    if (must_reset_before(*link)) {
       const bool claimed = co_await claim_link(*link);
       if (!claimed) link->backend().mark_broken();
     }
@@ -251,10 +251,10 @@ asio::awaitable<bool> Session::run_on_primary(proto::Bytes packet, std::uint8_t 
     worker_.metrics->error("backend_lost");
     const std::string message =
         held_state
-            ? "weir: the primary " + link->name +
-                  " closed this session's connection, and with it the session state it held: " + plan::to_string(held)
-            : "weir: lost connection to the primary " + link->name +
-                  " before the statement's reply; it may or may not have run";
+            ? "weir: the primary (" + link->name +
+                  ") closed this session's connection, and with it the session state it held: " + plan::to_string(held)
+            : "weir: lost connection to the primary (" + link->name +
+                  ") before the statement's reply; it may or may not have run";
     co_await send_error(reply_seq, errors::kBackendLost, "08S01", message);
     co_return false;
   }
@@ -324,7 +324,7 @@ asio::awaitable<Session::PlannedRead> Session::run_planned_read(const plan::Stat
     if (statement != nullptr) {
       bool lost = false;
       // Reset first when the statement needs it (see run_on_primary).
-      if (link->borrowed && reads_previous_statement_) {
+      if (must_reset_before(*link)) {
         const bool claimed = co_await claim_link(*link);
         lost = !claimed;
       }
