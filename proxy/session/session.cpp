@@ -520,9 +520,20 @@ bool Session::primary_spoke_meanwhile() {
 }
 
 bool Session::unwatch_primary() {
+  auto& stream = links_.primary()->stream().stream();
   boost::system::error_code ignored;
-  links_.primary()->stream().stream().socket().cancel(ignored);
-  return backend_spoke_;
+  stream.socket().cancel(ignored);
+  if (backend_spoke_) return true;
+  // The primary's close may have come in the same reactor pass as what ended this wait, its
+  // readiness (or the watch's completion) not handled yet: over plain TCP one look at the socket
+  // finds it before a statement is sent there. (A TLS link's bytes are records its engine reads;
+  // they are left to the watch.)
+  if (stream.is_tls()) return false;
+  const net::Waiting waiting = net::peek_waiting(stream.socket().native_handle());
+  if (waiting == net::Waiting::nothing) return false;
+  backend_spoke_ = true;
+  primary_reset_ = waiting == net::Waiting::reset;
+  return true;
 }
 
 asio::awaitable<void> Session::kill_slow_query(std::shared_ptr<Session> self, std::string host, std::uint16_t port,

@@ -169,6 +169,27 @@ TEST_P(IdleBackendClose, ALinkKilledJustBeforeTheNextStatementIsNoticedBeforeItI
   EXPECT_TRUE(weir.wait_for_log("backend closed an idle session", 5s, log_from)) << weir.log();
 }
 
+// The same after a cold wait (the session idle longer than the hot wait, the primary watched):
+// the close and the statement may reach weir in one pass of its reactor, and the statement must
+// still not be sent on the closed link.
+TEST_P(IdleBackendClose, ALinkKilledJustBeforeTheStatementAfterAColdWaitIsNoticedBeforeItIsSent) {
+  MariadbServer server(certs_.server_options("server"));
+  prepare_server(server);
+  server.execute("CREATE TABLE app.t (id INT PRIMARY KEY)");
+  WeirProcess weir(options_for(server));
+  Mysql m = open_mysql(weir.port(), ConnectOptions{}.db("app"));
+  ASSERT_NE(m, nullptr);
+  const std::string link = scalar_of(m.get(), "SELECT CONNECTION_ID()");
+  std::this_thread::sleep_for(800ms);  // beyond the hot wait (500 ms): cold, the primary watched
+  const std::size_t log_from = weir.log().size();
+  server.execute("KILL CONNECTION " + link);
+  ASSERT_NE(mysql_query(m.get(), "INSERT INTO t VALUES (1)"), 0) << "a write on a killed link's session went on";
+  const unsigned code = mysql_errno(m.get());
+  EXPECT_TRUE(code == 2013 || code == 2006) << code << " " << mysql_error(m.get());
+  EXPECT_EQ(server.scalar("SELECT COUNT(*) FROM app.t"), "0");
+  EXPECT_TRUE(weir.wait_for_log("backend closed an idle session", 5s, log_from)) << weir.log();
+}
+
 INSTANTIATE_TEST_SUITE_P(Paths, IdleBackendClose, ::testing::Values(false, true),
                          [](const ::testing::TestParamInfo<bool>& path) {
                            return path.param ? std::string("Tls") : std::string("Plain");
