@@ -512,6 +512,10 @@ bool Session::primary_spoke_meanwhile() {
   if (primary == nullptr || !primary->connection) return false;
   auto& socket = primary->stream().stream().socket();
   if (!net::input_may_have_arrived(socket)) return false;
+  return primary_socket_spoke(socket);
+}
+
+bool Session::primary_socket_spoke(boost::asio::ip::tcp::socket& socket) {
   const net::Waiting waiting = net::peek_waiting(socket.native_handle());
   if (waiting == net::Waiting::nothing) return false;
   backend_spoke_ = true;
@@ -529,11 +533,7 @@ bool Session::unwatch_primary() {
   // finds it before a statement is sent there. (A TLS link's bytes are records its engine reads;
   // they are left to the watch.)
   if (stream.is_tls()) return false;
-  const net::Waiting waiting = net::peek_waiting(stream.socket().native_handle());
-  if (waiting == net::Waiting::nothing) return false;
-  backend_spoke_ = true;
-  primary_reset_ = waiting == net::Waiting::reset;
-  return true;
+  return primary_socket_spoke(stream.socket());
 }
 
 asio::awaitable<void> Session::kill_slow_query(std::shared_ptr<Session> self, std::string host, std::uint16_t port,

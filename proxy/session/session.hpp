@@ -87,6 +87,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // Without a watch (plain TCP, the hot wait): whether the primary spoke or closed since its last
   // reply, as the watch would have said (backend_spoke_, primary_reset_).
   bool primary_spoke_meanwhile();
+  // One look at the primary's plain TCP socket: bytes, a close or a reset waiting there set
+  // backend_spoke_ (and primary_reset_) and answer true.
+  bool primary_socket_spoke(boost::asio::ip::tcp::socket& socket);
   // A deadline ending the wait for the client: sets `reason` and cancels the client's pending read
   // or wait (only while the session is idle).
   void wake_idle_wait(bool& reason);
