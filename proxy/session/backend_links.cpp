@@ -53,7 +53,14 @@ backend::LoginRequest BackendLinks::login_request() const {
   return request;
 }
 
-bool BackendLinks::multiplexing() const { return worker_.config.current()->pool.multiplexing_for(identity_.user); }
+bool BackendLinks::multiplexing() const {
+  const auto& config = worker_.config.current();
+  if (multiplexing_known_ && multiplexing_config_ == worker_.config.version()) return multiplexing_;
+  multiplexing_ = config->pool.multiplexing_for(identity_.user);
+  multiplexing_config_ = worker_.config.version();
+  multiplexing_known_ = true;
+  return multiplexing_;
+}
 
 void BackendLinks::take_lent(BackendLink& link, backend::Lender lender, bool in_this_state) const {
   link.applied = in_this_state ? history_.last() : 0;  // 0: every session command is replayed

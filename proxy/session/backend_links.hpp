@@ -83,7 +83,11 @@ class BackendLinks {
   // is, for any session in the same state (this one first); the others are released (reset).
   boost::asio::awaitable<void> lend_all();
   // Whether this session shares its connections: pool.multiplexing, or its account's override.
+  // Asked several times per statement: worked out again only when the configuration or the
+  // session's account (identity_changed) changed.
   bool multiplexing() const;
+  // COM_CHANGE_USER changed the session's account.
+  void identity_changed() { multiplexing_known_ = false; }
   // `link` was last used by another session (taken lent): COM_RESET_CONNECTION, read-only again
   // for a replica, and the session commands replayed, so that a statement about the previous
   // statement (SHOW WARNINGS, FOUND_ROWS(), LAST_INSERT_ID()) reads nothing of that session's.
@@ -139,6 +143,9 @@ class BackendLinks {
   BackendLink* published_ = nullptr;  // the link published_backend_ names
   std::shared_ptr<PublishedBackend> published_backend_ = std::make_shared<PublishedBackend>();
   bool closing_ = false;
+  mutable bool multiplexing_known_ = false;
+  mutable bool multiplexing_ = false;
+  mutable std::uint64_t multiplexing_config_ = 0;  // the configuration's version it was worked out for
 };
 
 }  // namespace weir::session

@@ -69,8 +69,23 @@ std::uint32_t PreparedStatementMap::next_id() {
 void PreparedStatementMap::add(std::uint32_t id, Statement statement) { statements_[id] = std::move(statement); }
 
 PreparedStatementMap::Statement* PreparedStatementMap::find(std::uint32_t id) {
+  Recent& slot = recent_[id % kRecent];
+  if (slot.id == id && id != 0) return slot.statement;
   const auto it = statements_.find(id);
-  return it == statements_.end() ? nullptr : &it->second;
+  if (it == statements_.end()) return nullptr;
+  slot = {id, &it->second};
+  return &it->second;
+}
+
+void PreparedStatementMap::remove(std::uint32_t id) {
+  Recent& slot = recent_[id % kRecent];
+  if (slot.id == id) slot = {};
+  statements_.erase(id);
+}
+
+void PreparedStatementMap::clear() {
+  recent_ = {};
+  statements_.clear();
 }
 
 bool PreparedStatementMap::shares_server_statement(std::uint32_t id, const Statement& statement) const {

@@ -9,6 +9,7 @@
 // the types it was last sent, perhaps by another session or for another connection's copy. The
 // session keeps the latest types the client sent and adds them to an execution bound for a
 // server statement that was last sent others. Pure: no I/O.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -72,9 +73,12 @@ class PreparedStatementMap {
   // The id the next statement gets: never 0, never one in use.
   std::uint32_t next_id();
   void add(std::uint32_t id, Statement statement);
+  // Through a small cache of recent look-ups: an execution's statement is usually one of the few
+  // the session runs over and over, and the map's buckets and nodes are cold memory by the time a
+  // statement comes (three dependent loads, each a likely cache miss, with many sessions).
   Statement* find(std::uint32_t id);
-  void remove(std::uint32_t id) { statements_.erase(id); }
-  void clear() { statements_.clear(); }
+  void remove(std::uint32_t id);
+  void clear();
   std::size_t size() const { return statements_.size(); }
   const std::unordered_map<std::uint32_t, Statement>& all() const { return statements_; }
   // Another statement than `id` uses the same server statement (same text, same scope).
@@ -93,7 +97,16 @@ class PreparedStatementMap {
                                               bool packet_has_types, protocol::Bytes packet_types);
 
  private:
+  // Recently found statements by id % kRecent (ids are handed out in sequence, so a session's
+  // first kRecent statements never evict each other). Node pointers stay valid until an erase.
+  static constexpr std::size_t kRecent = 8;
+  struct Recent {
+    std::uint32_t id = 0;  // 0: empty (no statement has id 0)
+    Statement* statement = nullptr;
+  };
+
   std::unordered_map<std::uint32_t, Statement> statements_;
+  std::array<Recent, kRecent> recent_{};
   std::uint32_t last_id_ = 0;
 };
 

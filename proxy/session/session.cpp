@@ -123,6 +123,7 @@ asio::awaitable<bool> Session::login() {
   deadline_.arm(config->timeouts.handshake, [this] { client_.close(); });
   bool accepted = co_await client_login(client_, context, identity_, ok_sequence, reason);
   deadline_.cancel();
+  links_.identity_changed();  // the account is known now
   if (!accepted && !client_.stream().is_open()) reason = "no handshake within timeouts.handshake (" + reason + ")";
   if (!accepted) {
     // Rate-limited: a client retrying bad logins in a loop must not flood the log.
@@ -658,6 +659,7 @@ asio::awaitable<bool> Session::change_user(proto::Bytes packet, std::uint8_t seq
     co_return false;
   }
   identity_.user = request->username;
+  links_.identity_changed();
   worker_.shared.sessions.set_user(id_, identity_.user);  // whose session it is, for KILL
   identity_.database = request->database;
   identity_.stage1 = decision.stage1;

@@ -51,6 +51,8 @@ class SnapshotView {
     }
     return value_;
   }
+  // The version of the value the last current() returned: equal versions, the same value.
+  std::uint64_t version() const { return seen_; }
 
  private:
   const Snapshot<T>* source_;

@@ -412,6 +412,32 @@ TEST_F(Multiplexing, AnAccountCanBeLeftOutOfIt) {
   }
 }
 
+// COM_CHANGE_USER to an account left out of multiplexing: from then on the session keeps its
+// connection (the other client finds none under the cap of one), and back to the default account
+// it shares again. (The session keeps whether it shares per account; a change of account is seen.)
+TEST_F(Multiplexing, ChangeUserFollowsTheNewAccountsSetting) {
+  server_.execute("CREATE USER 'reporting'@'%' IDENTIFIED BY 'reporting-pw'");
+  server_.execute("GRANT SELECT ON app.* TO 'reporting'@'%'");
+  WeirOptions options = weir_for(server_);
+  options.workers = 1;
+  options.users.push_back({"reporting", "reporting-pw"});
+  options.extra_yaml =
+      "pool:\n  multiplexing: true\n  max_per_backend: 1\n  multiplexing_by_user:\n"
+      "    - {user: reporting, multiplexing: false}\ntimeouts:\n  pool_wait: 1s\n";
+  weir_ = std::make_unique<WeirProcess>(options);
+  Mysql a = client();
+  Mysql b = client();
+  EXPECT_EQ(run(a, "SELECT 1"), "ok");
+  EXPECT_EQ(run(b, "SELECT 1"), "ok");  // both app: one connection, shared
+  ASSERT_EQ(mysql_change_user(a.get(), "reporting", "reporting-pw", "app"), 0) << mysql_error(a.get());
+  EXPECT_EQ(scalar_of(a.get(), "SELECT CURRENT_USER()"), "reporting@%");
+  EXPECT_EQ(run(b, "SELECT 1"), "ERR 1040");  // a keeps the one connection now
+  ASSERT_EQ(mysql_change_user(a.get(), kApp, kAppPassword, "app"), 0) << mysql_error(a.get());
+  EXPECT_EQ(run(a, "SELECT 1"), "ok");
+  EXPECT_EQ(run(b, "SELECT 1"), "ok");  // shared again
+  EXPECT_EQ(run(a, "SELECT 1"), "ok");
+}
+
 TEST_F(Multiplexing, ResetAndChangeUserEndWhatThePinsHeld) {
   start(1);
   Mysql a = client();

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+#include <string>
+
 #include "session/prepared_statement_map.hpp"
 
 namespace weir::session {
@@ -143,6 +147,45 @@ TEST(PreparedStatementMap, SharedServerStatementsAndWhatHoldsTheConnection) {
   map.find(2)->long_data = false;
   map.find(3)->cursor = true;
   EXPECT_TRUE(map.holds_connection(4));
+}
+
+TEST(PreparedStatementMap, LookUpsThroughTheRecentCacheAgreeWithTheMap) {
+  // Generated adds, removes, clears and look-ups (ids colliding in the cache's slots, removed
+  // ones, ones never added) against a plain map of what each id holds.
+  std::mt19937 random(17);
+  PreparedStatementMap map;
+  std::map<std::uint32_t, std::string> model;
+  for (int step = 0; step < 20000; ++step) {
+    const auto id = static_cast<std::uint32_t>(random() % 40);
+    switch (random() % 10) {
+      case 0:
+        if (id == 0) break;
+        map.add(id, statement("SELECT " + std::to_string(step)));
+        model[id] = "SELECT " + std::to_string(step);
+        break;
+      case 1:
+        map.remove(id);
+        model.erase(id);
+        break;
+      case 2:
+        if (random() % 50 == 0) {
+          map.clear();
+          model.clear();
+        }
+        break;
+      default: {
+        const auto* found = map.find(id);
+        const auto expected = model.find(id);
+        if (expected == model.end()) {
+          ASSERT_EQ(found, nullptr) << "step " << step << ", id " << id;
+        } else {
+          ASSERT_NE(found, nullptr) << "step " << step << ", id " << id;
+          ASSERT_EQ(found->sql, expected->second) << "step " << step << ", id " << id;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(map.size(), model.size());
 }
 
 }  // namespace
