@@ -31,6 +31,18 @@ class Multiplexing : public ::testing::Test {
                          "\ntimeouts:\n  pool_wait: 1s\n" + more;
     weir_ = std::make_unique<WeirProcess>(options);
   }
+  // As start(1), with the account `reporting` left out of multiplexing (pool.multiplexing_by_user).
+  void start_with_reporting_left_out() {
+    server_.execute("CREATE USER 'reporting'@'%' IDENTIFIED BY 'reporting-pw'");
+    server_.execute("GRANT SELECT ON app.* TO 'reporting'@'%'");
+    WeirOptions options = weir_for(server_);
+    options.workers = 1;
+    options.users.push_back({"reporting", "reporting-pw"});
+    options.extra_yaml =
+        "pool:\n  multiplexing: true\n  max_per_backend: 1\n  multiplexing_by_user:\n"
+        "    - {user: reporting, multiplexing: false}\ntimeouts:\n  pool_wait: 1s\n";
+    weir_ = std::make_unique<WeirProcess>(options);
+  }
   Mysql client(const std::string& database = "app") {
     std::string error;
     Mysql m = open_mysql(weir_->port(), ConnectOptions{}.db(database), &error);
@@ -382,15 +394,7 @@ TEST_F(Multiplexing, AnOpenCursorKeepsTheConnectionUntilItsLastRow) {
 // pool.multiplexing_by_user: an account for which it is off keeps its connections (the second
 // client finds none free under the cap of one), while the default stays on for the others.
 TEST_F(Multiplexing, AnAccountCanBeLeftOutOfIt) {
-  server_.execute("CREATE USER 'reporting'@'%' IDENTIFIED BY 'reporting-pw'");
-  server_.execute("GRANT SELECT ON app.* TO 'reporting'@'%'");
-  WeirOptions options = weir_for(server_);
-  options.workers = 1;
-  options.users.push_back({"reporting", "reporting-pw"});
-  options.extra_yaml =
-      "pool:\n  multiplexing: true\n  max_per_backend: 1\n  multiplexing_by_user:\n"
-      "    - {user: reporting, multiplexing: false}\ntimeouts:\n  pool_wait: 1s\n";
-  weir_ = std::make_unique<WeirProcess>(options);
+  start_with_reporting_left_out();
   {
     Mysql a = client();
     Mysql b = client();
@@ -416,15 +420,7 @@ TEST_F(Multiplexing, AnAccountCanBeLeftOutOfIt) {
 // connection (the other client finds none under the cap of one), and back to the default account
 // it shares again. (The session keeps whether it shares per account; a change of account is seen.)
 TEST_F(Multiplexing, ChangeUserFollowsTheNewAccountsSetting) {
-  server_.execute("CREATE USER 'reporting'@'%' IDENTIFIED BY 'reporting-pw'");
-  server_.execute("GRANT SELECT ON app.* TO 'reporting'@'%'");
-  WeirOptions options = weir_for(server_);
-  options.workers = 1;
-  options.users.push_back({"reporting", "reporting-pw"});
-  options.extra_yaml =
-      "pool:\n  multiplexing: true\n  max_per_backend: 1\n  multiplexing_by_user:\n"
-      "    - {user: reporting, multiplexing: false}\ntimeouts:\n  pool_wait: 1s\n";
-  weir_ = std::make_unique<WeirProcess>(options);
+  start_with_reporting_left_out();
   Mysql a = client();
   Mysql b = client();
   EXPECT_EQ(run(a, "SELECT 1"), "ok");
