@@ -2,8 +2,8 @@
 """Writes cmake/hot-functions.txt: the functions weir's worker runs for every statement, hottest
 first, which the release build's linker places together at the start of the code (see
 cmake/release_layout.cmake). Packed, a statement's path is fewer cache lines and pages of code that
-do not evict each other; scattered over the binary, it missed the instruction cache twice as often
-(cachegrind, bench/README.md).
+do not evict each other; scattered over the binary, it missed the instruction cache about 1.5 times
+as often (cachegrind, bench/README.md).
 
   python3 bench/macro/hot_functions.py [--weir build/ci/app/weir] [--events 20000]
       [--min-per-statement 0.05] [--output cmake/hot-functions.txt]
@@ -20,7 +20,6 @@ statement path changed much. Needs valgrind (scripts/setup.sh installs it).
 """
 import argparse
 import collections
-import glob
 import os
 import re
 import shutil
@@ -30,11 +29,23 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import compare  # noqa: E402  (the server, ports and sysbench of the main benchmark)
+from instructions import worker_file  # noqa: E402  (the worker thread's callgrind file)
 
 ROOT = compare.ROOT
 WORKLOADS = [("oltp_point_select", 64), ("oltp_read_only", 8), ("oltp_read_write", 8)]
 NAME = re.compile(r"^c?fn=\((\d+)\)(?: (.*))?$")
 OBJECT = re.compile(r"^c?ob=\((\d+)\)(?: (.*))?$")
+
+
+def named(pattern, line, table):
+    """The name an `ob=`/`fn=` line (or its `c` form) gives: callgrind writes `(id) name` the first
+    time and `(id)` after that."""
+    m = pattern.match(line)
+    if not m:
+        return None
+    if m.group(2):
+        table[m.group(1)] = m.group(2)
+    return table.get(m.group(1))
 
 
 def self_costs(path, binary):
@@ -46,20 +57,14 @@ def self_costs(path, binary):
         for line in f:
             line = line.rstrip("\n")
             if line.startswith(("ob=", "cob=")):
-                m = OBJECT.match(line)
-                if m:
-                    if m.group(2):
-                        objects[m.group(1)] = m.group(2)
-                    if line.startswith("ob="):
-                        in_binary = os.path.realpath(objects.get(m.group(1), "")) == binary
+                name = named(OBJECT, line, objects)
+                if line.startswith("ob="):
+                    in_binary = os.path.realpath(name or "") == binary
                 continue
             if line.startswith(("fn=", "cfn=")):
-                m = NAME.match(line)
-                if m:
-                    if m.group(2):
-                        names[m.group(1)] = m.group(2)
-                    if line.startswith("fn="):
-                        function = names.get(m.group(1))
+                name = named(NAME, line, names)
+                if line.startswith("fn="):
+                    function = name
                 continue
             if line.startswith("calls="):
                 skip_next = True  # the next cost line is the call's inclusive cost
@@ -73,15 +78,6 @@ def self_costs(path, binary):
             if len(parts) >= 2 and in_binary and function:
                 costs[function] += int(parts[1])
     return costs
-
-
-def worker_file(prefix):
-    """The callgrind file of the thread that ran sessions."""
-    for path in glob.glob(prefix + "-*"):
-        with open(path) as f:
-            if any("command_loop" in line for line in f):
-                return path
-    raise RuntimeError(f"no worker thread among {prefix}-*")
 
 
 def section_patterns(costs, statements, min_per_statement):

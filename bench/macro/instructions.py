@@ -27,23 +27,26 @@ import compare  # noqa: E402  (the server, ports and sysbench of the main benchm
 ROOT = compare.ROOT
 
 
-def worker_instructions(out_prefix):
-    """The instruction count of the worker thread: among callgrind's per-thread files, the one
-    whose code ran sessions (Session::command_loop)."""
-    counts = []
+def worker_file(out_prefix):
+    """Among callgrind's per-thread files, the one of the worker thread: whose code ran sessions
+    (Session::command_loop)."""
+    paths = []
     for path in glob.glob(out_prefix + "-*"):
-        total, sessions = 0, False
         with open(path) as f:
-            for line in f:
-                if "command_loop" in line:
-                    sessions = True
-                if line.startswith("totals:"):
-                    total = int(line.split()[1])
-        if sessions:
-            counts.append(total)
-    if len(counts) != 1:
-        raise RuntimeError(f"expected one worker thread in {out_prefix}-*, found {len(counts)}")
-    return counts[0]
+            if any("command_loop" in line for line in f):
+                paths.append(path)
+    if len(paths) != 1:
+        raise RuntimeError(f"expected one worker thread in {out_prefix}-*, found {len(paths)}")
+    return paths[0]
+
+
+def worker_instructions(out_prefix):
+    """The instruction count of the worker thread."""
+    with open(worker_file(out_prefix)) as f:
+        for line in f:
+            if line.startswith("totals:"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no totals in the worker thread's file of {out_prefix}")
 
 
 def run_under_callgrind(work, binary, backend_port, workload, events, tag):

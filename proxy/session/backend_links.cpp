@@ -55,10 +55,11 @@ backend::LoginRequest BackendLinks::login_request() const {
 
 bool BackendLinks::multiplexing() const {
   const auto& config = worker_.config.current();
-  if (multiplexing_known_ && multiplexing_config_ == worker_.config.version()) return multiplexing_;
-  multiplexing_ = config->pool.multiplexing_for(identity_.user);
-  multiplexing_config_ = worker_.config.version();
-  multiplexing_known_ = true;
+  const std::uint64_t version = worker_.config.version();
+  if (multiplexing_config_ != version) {
+    multiplexing_ = config->pool.multiplexing_for(identity_.user);
+    multiplexing_config_ = version;
+  }
   return multiplexing_;
 }
 

@@ -87,7 +87,7 @@ class BackendLinks {
   // session's account (identity_changed) changed.
   bool multiplexing() const;
   // COM_CHANGE_USER changed the session's account.
-  void identity_changed() { multiplexing_known_ = false; }
+  void identity_changed() { multiplexing_config_ = kNotWorkedOut; }
   // `link` was last used by another session (taken lent): COM_RESET_CONNECTION, read-only again
   // for a replica, and the session commands replayed, so that a statement about the previous
   // statement (SHOW WARNINGS, FOUND_ROWS(), LAST_INSERT_ID()) reads nothing of that session's.
@@ -143,9 +143,10 @@ class BackendLinks {
   BackendLink* published_ = nullptr;  // the link published_backend_ names
   std::shared_ptr<PublishedBackend> published_backend_ = std::make_shared<PublishedBackend>();
   bool closing_ = false;
-  mutable bool multiplexing_known_ = false;
+  // The configuration's version multiplexing_ was worked out for (a version never reaches kNotWorkedOut).
+  static constexpr std::uint64_t kNotWorkedOut = ~std::uint64_t{0};
   mutable bool multiplexing_ = false;
-  mutable std::uint64_t multiplexing_config_ = 0;  // the configuration's version it was worked out for
+  mutable std::uint64_t multiplexing_config_ = kNotWorkedOut;
 };
 
 }  // namespace weir::session
