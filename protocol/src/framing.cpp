@@ -1,12 +1,21 @@
 #include "weir/protocol/framing.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace weir::protocol {
 
 std::size_t frame_count(std::size_t payload_size) { return payload_size / kMaxFramePayload + 1; }
 
 std::uint8_t append_packet(Buffer& out, Bytes payload, std::uint8_t sequence_id) {
+  if (payload.size() < kMaxFramePayload) {
+    // One frame (every statement but a huge one): one resize and one copy.
+    const std::size_t at = out.size();
+    out.resize(at + kFrameHeaderSize + payload.size());
+    encode_frame_header(out.data() + at, {static_cast<std::uint32_t>(payload.size()), sequence_id});
+    if (!payload.empty()) std::memcpy(out.data() + at + kFrameHeaderSize, payload.data(), payload.size());
+    return static_cast<std::uint8_t>(sequence_id + 1);
+  }
   out.reserve(out.size() + payload.size() + kFrameHeaderSize * frame_count(payload.size()));
   std::size_t pos = 0;
   while (true) {

@@ -20,6 +20,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -940,6 +941,212 @@ TEST(ResponseTracker, SurvivesRandomPackets) {
     }
   }
   EXPECT_GT(events, 3000u);
+}
+
+// skip_rows against on_packet: generated result sets (text and binary rows of many lengths, the
+// packets that end or break a run of rows: terminators, ERR, a text row opening with 0xfe, empty
+// and 16 MiB frames, a binary row without its 0x00), received in random pieces. Walking a piece
+// with skip_rows first and on_packet for the frame after the skipped rows gives the same events,
+// counts and state as on_packet frame by frame.
+struct Walk {
+  std::vector<ResponseEvent> events;  // a skipped row counts as one `row`
+  std::uint64_t rows = 0;
+  bool done = false;
+  bool failed = false;
+  StatusFlags status = 0;
+  std::uint16_t warnings = 0;
+  friend bool operator==(const Walk&, const Walk&) = default;
+};
+
+// One frame with `payload`, sequence ids left 0 (the tracker does not read them).
+void add_frame(Buffer& stream, const Buffer& payload, std::uint32_t length) {
+  stream.push_back(static_cast<std::uint8_t>(length));
+  stream.push_back(static_cast<std::uint8_t>(length >> 8));
+  stream.push_back(static_cast<std::uint8_t>(length >> 16));
+  stream.push_back(0);
+  stream.insert(stream.end(), payload.begin(), payload.end());
+}
+
+Buffer generated_result_set(std::mt19937& rng, bool binary, bool deprecate_eof) {
+  Buffer stream;
+  add_frame(stream, {0x01}, 1);  // one column
+  const Buffer column = unhex("036465660000000161000c3f0002000000038100000000");
+  add_frame(stream, column, static_cast<std::uint32_t>(column.size()));
+  const Buffer eof = {0xfe, 0x00, 0x00, 0x02, 0x00};
+  if (!deprecate_eof) add_frame(stream, eof, 5);
+  const int rows = static_cast<int>(rng() % 40);
+  for (int i = 0; i < rows; ++i) {
+    const std::uint32_t kind = rng() % 40;
+    Buffer payload;
+    std::uint32_t length = 0;
+    if (kind == 0) {  // an ERR packet ends the response
+      payload = unhex("ff1904233432303030");
+    } else if (kind == 1) {  // a text row opening with 0xfe in a short packet: refused
+      payload = Buffer(1 + rng() % 12, 0x41);
+      payload[0] = 0xfe;
+    } else if (kind == 2) {  // an empty frame: refused
+    } else if (kind == 3) {  // a frame of 16 MiB: a row spanning frames (only its head is here)
+      payload = Buffer(ResponseTracker::kMinHead, 0x41);
+      payload[0] = binary ? 0x00 : 0x05;
+      length = kMaxFramePayload;
+    } else if (kind == 4) {  // a binary row without its 0x00 header / a text row with NULL first
+      payload = Buffer(2 + rng() % 20, 0x42);
+      payload[0] = binary ? 0x01 : 0xfb;
+    } else {
+      // Lengths from 1 byte to past the relay's 64 KiB head limit, mostly short.
+      const std::uint32_t n = kind < 8 ? 1 + rng() % 70000 : 1 + rng() % 300;
+      payload = Buffer(n, static_cast<std::uint8_t>(rng()));
+      payload[0] = binary ? 0x00 : static_cast<std::uint8_t>(rng() % 0xfe);
+    }
+    if (length == 0) length = static_cast<std::uint32_t>(payload.size());
+    if (length == kMaxFramePayload) {
+      // The frame's whole payload is not materialised: the stream ends inside it, so a walker
+      // sees only its head (the last packet of the stream).
+      add_frame(stream, payload, length);
+      return stream;
+    }
+    add_frame(stream, payload, length);
+  }
+  if (deprecate_eof) {
+    add_frame(stream, {0xfe, 0x00, 0x00, 0x02, 0x00, 0x01, 0x00}, 7);
+  } else {
+    add_frame(stream, {0xfe, 0x01, 0x00, 0x22, 0x00}, 5);
+  }
+  return stream;
+}
+
+// on_packet frame by frame, each with its whole payload (or what the stream holds of it).
+Walk walk_frames(const Buffer& stream, Command command, CapabilityFlags caps) {
+  ResponseTracker t;
+  t.start(command, caps);
+  Walk w;
+  std::size_t pos = 0;
+  while (!t.done() && !t.failed() && stream.size() - pos >= kFrameHeaderSize) {
+    const auto header = decode_frame_header(stream.data() + pos);
+    const std::size_t have = std::min<std::size_t>(header.payload_length, stream.size() - pos - kFrameHeaderSize);
+    w.events.push_back(t.on_packet(header.payload_length, Bytes(stream.data() + pos + kFrameHeaderSize, have)));
+    pos += kFrameHeaderSize + have;
+  }
+  w.rows = t.rows();
+  w.done = t.done();
+  w.failed = t.failed();
+  w.status = t.status_flags();
+  w.warnings = t.warnings();
+  return w;
+}
+
+// The stream arriving in pieces cut at `cuts`: after each piece, skip_rows over what is there from
+// the current frame, then on_packet for a frame that is wholly there (or whose 16 MiB head is).
+Walk walk_skipping(const Buffer& stream, Command command, CapabilityFlags caps, const std::vector<std::size_t>& cuts) {
+  ResponseTracker t;
+  t.start(command, caps);
+  Walk w;
+  std::size_t pos = 0;
+  for (std::size_t k = 0; k <= cuts.size() && !t.done() && !t.failed(); ++k) {
+    const std::size_t received = k < cuts.size() ? cuts[k] : stream.size();
+    while (!t.done() && !t.failed()) {
+      const std::size_t skipped = t.skip_rows(Bytes(stream.data() + pos, received - pos));
+      EXPECT_LE(skipped, received - pos) << "skipped bytes not received yet";
+      if (skipped > received - pos) return w;
+      for (std::size_t at = pos; at < pos + skipped;) {
+        w.events.push_back(ResponseEvent::row);
+        at += kFrameHeaderSize + decode_frame_header(stream.data() + at).payload_length;
+      }
+      pos += skipped;
+      if (received - pos < kFrameHeaderSize) break;
+      const auto header = decode_frame_header(stream.data() + pos);
+      const std::size_t have = std::min<std::size_t>(header.payload_length, received - pos - kFrameHeaderSize);
+      const bool last = received == stream.size();
+      if (have < header.payload_length && !last) break;  // wait for the rest of the frame
+      w.events.push_back(t.on_packet(header.payload_length, Bytes(stream.data() + pos + kFrameHeaderSize, have)));
+      pos += kFrameHeaderSize + have;
+    }
+  }
+  w.rows = t.rows();
+  w.done = t.done();
+  w.failed = t.failed();
+  w.status = t.status_flags();
+  w.warnings = t.warnings();
+  return w;
+}
+
+TEST(ResponseTracker, SkippingRowsGivesWhatFrameByFrameGives) {
+  std::mt19937 rng(20261208);
+  std::size_t skipped_rows = 0;
+  std::size_t ends[3] = {0, 0, 0};  // done, failed, cut off
+  for (int round = 0; round < 2000; ++round) {
+    const bool binary = rng() % 2 == 0;
+    const bool deprecate_eof = rng() % 2 == 0;
+    const Command command = binary ? Command::stmt_execute : Command::query;
+    const CapabilityFlags caps = deprecate_eof ? kDepCaps : kEofCaps;
+    const Buffer stream = generated_result_set(rng, binary, deprecate_eof);
+    const Walk expected = walk_frames(stream, command, caps);
+    std::vector<std::size_t> cuts;
+    const std::size_t pieces = rng() % 6;
+    for (std::size_t i = 0; i < pieces; ++i) cuts.push_back(1 + rng() % (stream.size() - 1));
+    std::sort(cuts.begin(), cuts.end());
+    const Walk got = walk_skipping(stream, command, caps, cuts);
+    ASSERT_EQ(got, expected) << "round " << round << ", " << stream.size() << " bytes in " << pieces + 1 << " pieces";
+    // The whole stream at once: every run of rows is skipped in one call.
+    ResponseTracker t;
+    t.start(command, caps);
+    std::size_t pos = 0;
+    while (!t.done() && !t.failed() && stream.size() - pos >= kFrameHeaderSize) {
+      const std::size_t skipped = t.skip_rows(Bytes(stream.data() + pos, stream.size() - pos));
+      pos += skipped;
+      if (skipped > 0 || stream.size() - pos < kFrameHeaderSize) continue;
+      const auto header = decode_frame_header(stream.data() + pos);
+      const std::size_t have = std::min<std::size_t>(header.payload_length, stream.size() - pos - kFrameHeaderSize);
+      const ResponseEvent event =
+          t.on_packet(header.payload_length, Bytes(stream.data() + pos + kFrameHeaderSize, have));
+      // Every row wholly there was skipped: only a row spanning frames is left to on_packet.
+      EXPECT_TRUE(event != ResponseEvent::row || header.payload_length == kMaxFramePayload) << "round " << round;
+      pos += kFrameHeaderSize + have;
+    }
+    EXPECT_EQ(t.rows(), expected.rows) << "round " << round;
+    skipped_rows += expected.rows;
+    ++ends[expected.done ? 0 : expected.failed ? 1 : 2];
+  }
+  // The generator reached every ending and many rows.
+  EXPECT_GT(skipped_rows, 10000u);
+  EXPECT_GT(ends[0], 100u);
+  EXPECT_GT(ends[1], 100u);
+  EXPECT_GT(ends[2], 10u);
+}
+
+TEST(ResponseTracker, SkippingRowsStopsAtARowSpanningFrames) {
+  // A row of 16 MiB + 3 bytes, wholly received: its first frame is not skipped (on_packet learns
+  // that the next frame continues it), nor the continuation.
+  ResponseTracker t;
+  t.start(Command::query, kEofCaps);
+  for (const auto& packet :
+       {Buffer{0x01}, unhex("036465660000000161000c3f0002000000038100000000"), Buffer{0xfe, 0x00, 0x00, 0x02, 0x00}}) {
+    (void)t.on_packet(static_cast<std::uint32_t>(packet.size()), packet);
+  }
+  Buffer stream;
+  add_frame(stream, {0x05, 'a', 'b', 'c', 'd', 'e'}, 6);
+  const std::size_t first_row = stream.size();
+  add_frame(stream, Buffer(kMaxFramePayload, 0x41), kMaxFramePayload);
+  add_frame(stream, {0x41, 0x41, 0x41}, 3);
+  EXPECT_EQ(t.skip_rows(stream), first_row);
+  EXPECT_EQ(t.rows(), 1u);
+  EXPECT_EQ(
+      t.on_packet(kMaxFramePayload, Bytes(stream.data() + first_row + kFrameHeaderSize, ResponseTracker::kMinHead)),
+      ResponseEvent::row);
+  const std::size_t continuation = first_row + kFrameHeaderSize + kMaxFramePayload;
+  EXPECT_EQ(t.skip_rows(Bytes(stream.data() + continuation, stream.size() - continuation)), 0u);
+  EXPECT_EQ(t.on_packet(3, Bytes(stream.data() + continuation + kFrameHeaderSize, 3)), ResponseEvent::row_continuation);
+  EXPECT_EQ(t.rows(), 2u);
+}
+
+TEST(ResponseTracker, SkipsNoRowsOutsideARunOfRows) {
+  ResponseTracker t;
+  t.start(Command::query, kEofCaps);
+  Buffer stream;
+  add_frame(stream, {0x01}, 1);
+  // The column count itself looks like a text row: not skipped before the tracker reached rows.
+  EXPECT_EQ(t.skip_rows(stream), 0u);
+  EXPECT_EQ(t.rows(), 0u);
 }
 
 // ---------------------------------------------------------------------------------------------
