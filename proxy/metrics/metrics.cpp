@@ -111,7 +111,7 @@ std::string_view command_label(std::uint8_t command) {
 
 void Gauge::add(double delta) noexcept { value_.fetch_add(delta, std::memory_order_relaxed); }
 
-void set_thread_shard(std::size_t worker) noexcept { detail::thread_shard = 1 + worker % (kShards - 1); }
+void set_thread_shard(std::size_t worker) noexcept { detail::thread_shard = worker < kShards - 1 ? 1 + worker : 0; }
 
 std::uint64_t Counter::value() const noexcept {
   std::uint64_t total = 0;
@@ -130,8 +130,8 @@ void Histogram::observe(std::chrono::nanoseconds duration) noexcept {
   // le semantics: a value equal to a bound belongs to that bound's bucket.
   const auto index = static_cast<std::size_t>(std::lower_bound(bounds.begin(), bounds.end(), ns) - bounds.begin());
   const std::size_t shard = thread_shard();
-  slot(shard, 1 + index).fetch_add(1, std::memory_order_relaxed);
-  slot(shard, 0).fetch_add(static_cast<std::uint64_t>(ns), std::memory_order_relaxed);
+  detail::add(slot(shard, 1 + index), 1);
+  detail::add(slot(shard, 0), static_cast<std::uint64_t>(ns));
 }
 
 Histogram::Snapshot Histogram::snapshot() const {

@@ -32,21 +32,32 @@ namespace weir::metrics {
 // Counters and histograms keep one cell per shard, each on its own cache line, and a thread adds
 // to its own shard's: the workers count every statement, and an atomic add on a line the other
 // core wrote last waits for the line to move over (tens of nanoseconds, several times per
-// statement). Reading sums the shards. Worker threads each take a shard of their own
-// (set_thread_shard, first thing on the thread); every other thread shares shard 0.
+// statement). Reading sums the shards. The first kShards - 1 workers each take a shard of their
+// own (set_thread_shard, first thing on the thread) and, as its only writer, add to it with a
+// plain load and store, no locked instruction; every other thread (further workers included)
+// shares shard 0 and adds atomically.
 inline constexpr std::size_t kShards = 8;
 inline constexpr std::size_t kCacheLine = 64;
 namespace detail {
 inline thread_local std::size_t thread_shard = 0;
+// Adds `n` to a cell of the calling thread's shard.
+inline void add(std::atomic<std::uint64_t>& cell, std::uint64_t n) noexcept {
+  if (thread_shard != 0) {
+    cell.store(cell.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);  // the only writer
+  } else {
+    cell.fetch_add(n, std::memory_order_relaxed);
+  }
 }
-// The calling thread is worker `worker` (0-based): it counts into shard 1 + worker % (kShards - 1).
+}  // namespace detail
+// The calling thread is worker `worker` (0-based): it counts into shard 1 + worker, its own, when
+// there is one left (worker < kShards - 1), else into the shared shard 0.
 void set_thread_shard(std::size_t worker) noexcept;
 inline std::size_t thread_shard() noexcept { return detail::thread_shard; }
 
 // A monotonically growing count.
 class Counter {
  public:
-  void inc(std::uint64_t n = 1) noexcept { cells_[thread_shard()].value.fetch_add(n, std::memory_order_relaxed); }
+  void inc(std::uint64_t n = 1) noexcept { detail::add(cells_[thread_shard()].value, n); }
   std::uint64_t value() const noexcept;
 
  private:
@@ -70,7 +81,7 @@ class Gauge {
 };
 
 // Durations in buckets. Each bucket is its own atomic (not cumulative; rendering sums them), so
-// an observation is a short search over the bounds plus two relaxed atomic adds, in the calling
+// an observation is a short search over the bounds plus two adds (see detail::add), in the calling
 // thread's shard (its sum and buckets, on cache lines of their own).
 class Histogram {
  public:

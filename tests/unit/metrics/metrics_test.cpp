@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <latch>
 #include <map>
 #include <regex>
 #include <set>
@@ -271,11 +272,16 @@ TEST(Metrics, WorkerThreadsCountIntoShardsOfTheirOwn) {
     }).join();
   }
   for (std::size_t worker = 0; worker < shards.size(); ++worker) {
+    if (worker >= kShards - 1) {
+      // No shard left of its own: the shared one, which every thread adds to atomically.
+      EXPECT_EQ(shards[worker], 0U) << worker;
+      continue;
+    }
+    // Its own shard, which no other thread writes (its adds are plain stores).
     EXPECT_GE(shards[worker], 1U);
     EXPECT_LT(shards[worker], kShards);
-    // Workers up to kShards - 1 apart never share a shard; beyond that they wrap around.
-    for (std::size_t other = 0; other < worker; ++other) {
-      if (worker - other < kShards - 1) {
+    for (std::size_t other = 0; other < shards.size(); ++other) {
+      if (other != worker) {
         EXPECT_NE(shards[worker], shards[other]) << worker << " " << other;
       }
     }
@@ -285,15 +291,19 @@ TEST(Metrics, WorkerThreadsCountIntoShardsOfTheirOwn) {
 
 TEST(Metrics, EveryShardIsSummedWhenRead) {
   Metrics m;
-  // More workers than shards (two share one), and a thread that is no worker (shard 0).
+  // More workers than shards (the last two share shard 0 with a thread that is no worker), all
+  // adding at once: the workers with shards of their own add with plain stores, the others
+  // atomically; no add is lost.
   constexpr std::size_t kWorkers = kShards + 1;
-  constexpr int kPerThread = 20000;
+  constexpr int kPerThread = 200000;
   Counter& counter = m.client_sent_bytes();
   Histogram& histogram = m.query_duration("db");
   std::vector<std::thread> threads;
+  std::latch start(static_cast<std::ptrdiff_t>(kWorkers + 1));  // all adding at the same time
   for (std::size_t t = 0; t <= kWorkers; ++t) {
     threads.emplace_back([&, t] {
       if (t < kWorkers) set_thread_shard(t);
+      start.arrive_and_wait();
       for (int i = 0; i < kPerThread; ++i) {
         counter.inc(3);
         // Alternately under the first bound (100 us) and above the last (10 s).
@@ -316,6 +326,26 @@ TEST(Metrics, EveryShardIsSummedWhenRead) {
   EXPECT_EQ(e.samples.at("weir_client_sent_bytes_total"), 3.0 * static_cast<double>(threads_count * kPerThread));
   EXPECT_EQ(e.samples.at(R"(weir_query_duration_seconds_count{backend="db"})"),
             static_cast<double>(threads_count * kPerThread));
+}
+
+TEST(Metrics, WorkersBeyondTheShardsLoseNoAddsToTheFirstWorkersShard) {
+  // Worker 0 adds with plain stores to its own shard; workers kShards - 1 and kShards would have
+  // wrapped onto it. Three threads on at least two cores at once, long enough to overlap.
+  Metrics m;
+  Counter& counter = m.client_sent_bytes();
+  constexpr int kPerThread = 2000000;
+  const std::size_t workers[] = {0, kShards - 1, kShards};
+  std::latch start(3);
+  std::vector<std::thread> threads;
+  for (const std::size_t worker : workers) {
+    threads.emplace_back([&, worker] {
+      set_thread_shard(worker);
+      start.arrive_and_wait();
+      for (int i = 0; i < kPerThread; ++i) counter.inc();
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(counter.value(), 3U * kPerThread);
 }
 
 TEST(Metrics, BackendsThatLeaveTheTopologyLeaveTheGauges) {
