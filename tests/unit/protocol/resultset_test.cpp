@@ -1015,6 +1015,26 @@ Buffer generated_result_set(std::mt19937& rng, bool binary, bool deprecate_eof) 
   return stream;
 }
 
+// Feeds the frame at `pos` to on_packet with what of its payload is among the stream's first
+// `received` bytes, and moves `pos` past them.
+ResponseEvent feed_frame(ResponseTracker& t, const Buffer& stream, std::size_t& pos, std::size_t received) {
+  const auto header = decode_frame_header(stream.data() + pos);
+  const std::size_t have = std::min<std::size_t>(header.payload_length, received - pos - kFrameHeaderSize);
+  const ResponseEvent event = t.on_packet(header.payload_length, Bytes(stream.data() + pos + kFrameHeaderSize, have));
+  pos += kFrameHeaderSize + have;
+  return event;
+}
+
+// The tracker's counts and state at the end of a walk.
+Walk ended(const ResponseTracker& t, Walk w) {
+  w.rows = t.rows();
+  w.done = t.done();
+  w.failed = t.failed();
+  w.status = t.status_flags();
+  w.warnings = t.warnings();
+  return w;
+}
+
 // on_packet frame by frame, each with its whole payload (or what the stream holds of it).
 Walk walk_frames(const Buffer& stream, Command command, CapabilityFlags caps) {
   ResponseTracker t;
@@ -1022,17 +1042,9 @@ Walk walk_frames(const Buffer& stream, Command command, CapabilityFlags caps) {
   Walk w;
   std::size_t pos = 0;
   while (!t.done() && !t.failed() && stream.size() - pos >= kFrameHeaderSize) {
-    const auto header = decode_frame_header(stream.data() + pos);
-    const std::size_t have = std::min<std::size_t>(header.payload_length, stream.size() - pos - kFrameHeaderSize);
-    w.events.push_back(t.on_packet(header.payload_length, Bytes(stream.data() + pos + kFrameHeaderSize, have)));
-    pos += kFrameHeaderSize + have;
+    w.events.push_back(feed_frame(t, stream, pos, stream.size()));
   }
-  w.rows = t.rows();
-  w.done = t.done();
-  w.failed = t.failed();
-  w.status = t.status_flags();
-  w.warnings = t.warnings();
-  return w;
+  return ended(t, std::move(w));
 }
 
 // The stream arriving in pieces cut at `cuts`: after each piece, skip_rows over what is there from
@@ -1054,20 +1066,13 @@ Walk walk_skipping(const Buffer& stream, Command command, CapabilityFlags caps, 
       }
       pos += skipped;
       if (received - pos < kFrameHeaderSize) break;
-      const auto header = decode_frame_header(stream.data() + pos);
-      const std::size_t have = std::min<std::size_t>(header.payload_length, received - pos - kFrameHeaderSize);
+      const std::size_t length = decode_frame_header(stream.data() + pos).payload_length;
       const bool last = received == stream.size();
-      if (have < header.payload_length && !last) break;  // wait for the rest of the frame
-      w.events.push_back(t.on_packet(header.payload_length, Bytes(stream.data() + pos + kFrameHeaderSize, have)));
-      pos += kFrameHeaderSize + have;
+      if (received - pos - kFrameHeaderSize < length && !last) break;  // wait for the rest of the frame
+      w.events.push_back(feed_frame(t, stream, pos, received));
     }
   }
-  w.rows = t.rows();
-  w.done = t.done();
-  w.failed = t.failed();
-  w.status = t.status_flags();
-  w.warnings = t.warnings();
-  return w;
+  return ended(t, std::move(w));
 }
 
 TEST(ResponseTracker, SkippingRowsGivesWhatFrameByFrameGives) {
@@ -1095,13 +1100,10 @@ TEST(ResponseTracker, SkippingRowsGivesWhatFrameByFrameGives) {
       const std::size_t skipped = t.skip_rows(Bytes(stream.data() + pos, stream.size() - pos));
       pos += skipped;
       if (skipped > 0 || stream.size() - pos < kFrameHeaderSize) continue;
-      const auto header = decode_frame_header(stream.data() + pos);
-      const std::size_t have = std::min<std::size_t>(header.payload_length, stream.size() - pos - kFrameHeaderSize);
-      const ResponseEvent event =
-          t.on_packet(header.payload_length, Bytes(stream.data() + pos + kFrameHeaderSize, have));
+      const std::size_t length = decode_frame_header(stream.data() + pos).payload_length;
+      const ResponseEvent event = feed_frame(t, stream, pos, stream.size());
       // Every row wholly there was skipped: only a row spanning frames is left to on_packet.
-      EXPECT_TRUE(event != ResponseEvent::row || header.payload_length == kMaxFramePayload) << "round " << round;
-      pos += kFrameHeaderSize + have;
+      EXPECT_TRUE(event != ResponseEvent::row || length == kMaxFramePayload) << "round " << round;
     }
     EXPECT_EQ(t.rows(), expected.rows) << "round " << round;
     skipped_rows += expected.rows;
