@@ -8,26 +8,19 @@ namespace weir::protocol {
 std::size_t frame_count(std::size_t payload_size) { return payload_size / kMaxFramePayload + 1; }
 
 std::uint8_t append_packet(Buffer& out, Bytes payload, std::uint8_t sequence_id) {
-  if (payload.size() < kMaxFramePayload) {
-    // One frame (every statement but a huge one): one resize and one copy.
-    const std::size_t at = out.size();
-    out.resize(at + kFrameHeaderSize + payload.size());
-    encode_frame_header(out.data() + at, {static_cast<std::uint32_t>(payload.size()), sequence_id});
-    if (!payload.empty()) std::memcpy(out.data() + at + kFrameHeaderSize, payload.data(), payload.size());
-    return static_cast<std::uint8_t>(sequence_id + 1);
-  }
-  out.reserve(out.size() + payload.size() + kFrameHeaderSize * frame_count(payload.size()));
+  // One resize for every frame, then each frame's header and bytes copied in place.
+  const std::size_t frames = frame_count(payload.size());
+  std::size_t at = out.size();
+  out.resize(at + payload.size() + kFrameHeaderSize * frames);
   std::size_t pos = 0;
-  while (true) {
+  for (std::size_t i = 0; i < frames; ++i) {
     const auto chunk = static_cast<std::uint32_t>(std::min<std::size_t>(payload.size() - pos, kMaxFramePayload));
-    const std::size_t at = out.size();
-    out.resize(at + kFrameHeaderSize);
     encode_frame_header(out.data() + at, {chunk, sequence_id++});
-    out.insert(out.end(), payload.begin() + static_cast<std::ptrdiff_t>(pos),
-               payload.begin() + static_cast<std::ptrdiff_t>(pos + chunk));
+    if (chunk > 0) std::memcpy(out.data() + at + kFrameHeaderSize, payload.data() + pos, chunk);
+    at += kFrameHeaderSize + chunk;
     pos += chunk;
-    if (chunk < kMaxFramePayload) return sequence_id;
   }
+  return sequence_id;
 }
 
 void PacketAssembler::feed(Bytes data) {

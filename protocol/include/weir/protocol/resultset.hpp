@@ -83,7 +83,7 @@ class ResponseTracker {
   // Feeds one frame of the response (see the file comment for `head`).
   ResponseEvent on_packet(std::uint32_t payload_length, Bytes head) {
     // The hot path: a row in the middle of a result set.
-    if (state_ == State::rows && payload_length < kMaxFramePayload && !head.empty() && head[0] <= row_first_byte_max_) {
+    if (state_ == State::rows && !head.empty() && plain_row(payload_length, head[0])) {
       ++rows_;
       return ResponseEvent::row;
     }
@@ -102,8 +102,7 @@ class ResponseTracker {
     std::uint64_t rows = 0;
     while (size - pos > kFrameHeaderSize) {
       const std::uint32_t length = decode_frame_header(data + pos).payload_length;
-      if (length == 0 || length >= kMaxFramePayload || size - pos - kFrameHeaderSize < length ||
-          data[pos + kFrameHeaderSize] > row_first_byte_max_) {
+      if (length == 0 || size - pos - kFrameHeaderSize < length || !plain_row(length, data[pos + kFrameHeaderSize])) {
         break;
       }
       pos += kFrameHeaderSize + length;
@@ -175,6 +174,11 @@ class ResponseTracker {
     failed,
   };
 
+  // In the rows state, a packet of one frame whose first byte only a row has (on_packet's and
+  // skip_rows' test; every other packet goes to on_packet_slow).
+  bool plain_row(std::uint32_t payload_length, std::uint8_t first) const {
+    return payload_length < kMaxFramePayload && first <= row_first_byte_max_;
+  }
   ResponseEvent on_packet_slow(std::uint32_t payload_length, Bytes head);
   ResponseEvent on_first(std::uint32_t payload_length, Bytes head);
   ResponseEvent on_column_count(std::uint32_t payload_length, Bytes head);
